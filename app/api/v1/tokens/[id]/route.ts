@@ -1,0 +1,7 @@
+import { apiHandler } from "@/lib/api/handler";
+import { revokeToken } from "@/lib/services/tokens/revoke-token";
+
+export const DELETE = apiHandler<{ id: string }>({ permission: "tokens:own" }, async ({ ctx, params }) => {
+  await revokeToken(params.id, ctx);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,23 @@
+/** Side navigation per portal. Each entry names the permission that shows it. */
+import type { Permission } from "@/lib/auth/permissions";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  permission?: Permission;
+  /** Match only the exact path (for portal roots). */
+  exact?: boolean;
+}
+
+export const DEVELOPER_NAV: NavItem[] = [{ href: "/", label: "API catalog", exact: true }];
+
+export const PUBLISHER_NAV: NavItem[] = [{ href: "/publisher", label: "Overview", exact: true }];
+
+export const ADMIN_NAV: NavItem[] = [
+  { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/users", label: "Users", permission: "users:read" },
+  { href: "/admin/audit", label: "Audit log", permission: "audit:read" },
+  { href: "/admin/settings", label: "Settings", permission: "settings:write" },
+];
+
+export const ACCOUNT_NAV: NavItem[] = [{ href: "/account/tokens", label: "Access tokens" }];

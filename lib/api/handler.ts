@@ -1,0 +1,112 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { can, type Permission } from "@/lib/auth/permissions";
+import { getSessionActor } from "@/lib/auth/session";
+import { clientIp } from "@/lib/auth/client-ip";
+import { AppError } from "@/lib/errors";
+import type { Actor, ServiceContext } from "@/lib/services/context";
+import { parseInput } from "@/lib/services/validate";
+import { verifyToken } from "@/lib/services/tokens/verify-token";
+import { problemResponse } from "./problem";
+
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+type Params = Record<string, string | string[] | undefined>;
+
+export interface HandlerArgs<P extends Params> {
+  req: Request;
+  ctx: ServiceContext;
+  actor: Actor | null;
+  params: P;
+  requestId: string;
+}
+
+interface HandlerOptions {
+  /** "user": a signed-in user or a bearer token is required; "optional": anonymous allowed. */
+  auth?: "user" | "optional";
+  permission?: Permission;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A cookie-authenticated request that changes something must come from our own pages:
+ * browsers send Sec-Fetch-Site (and Origin) on cross-site requests, which we refuse.
+ */
+function assertSameOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new AppError("cross_site_request", "Cross-site requests are refused.");
+  const origin = req.headers.get("origin");
+  if (origin) {
+    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (!host || originHost !== host) throw new AppError("cross_site_request", "Cross-site requests are refused.");
+  }
+}
+
+async function resolveActor(req: Request): Promise<Actor | null> {
+  const authorization = req.headers.get("authorization");
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    if (!match) throw new AppError("invalid_token", "Use Authorization: Bearer <token>.");
+    return verifyToken(match[1]);
+  }
+  const actor = await getSessionActor();
+  if (actor) assertSameOrigin(req);
+  return actor;
+}
+
+/** Wraps every /api/v1 route handler: request id, authentication, permission, problem+json. */
+export function apiHandler<P extends Params = Params>(options: HandlerOptions, fn: (args: HandlerArgs<P>) => Promise<Response | unknown>) {
+  return async (req: Request, context: { params: Promise<P> }): Promise<Response> => {
+    const requestId = req.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
+    try {
+      const actor = await resolveActor(req);
+      if ((options.auth ?? "user") === "user" && !actor) throw new AppError("unauthenticated", "Authentication required: sign in or send a bearer token.");
+      if (options.permission && !can(actor?.roles, options.permission)) {
+        throw actor ? new AppError("forbidden", "Your role does not allow this.") : new AppError("unauthenticated", "Authentication required.");
+      }
+      const ctx: ServiceContext = { actor, requestId, ip: clientIp(req.headers) };
+      const params = (await context.params) ?? ({} as P);
+      const result = await fn({ req, ctx, actor, params, requestId });
+      if (result instanceof Response) {
+        result.headers.set("x-request-id", requestId);
+        return result;
+      }
+      return Response.json(result ?? null, { headers: { "x-request-id": requestId, "cache-control": "no-store" } });
+    } catch (error) {
+      return problemResponse(error, requestId);
+    }
+  };
+}
+
+/** Reads a JSON body with a size bound and validates it. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+  const length = Number(req.headers.get("content-length") || 0);
+  if (length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  const text = await req.text();
+  if (text.length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+  return parseInput(schema, body);
+}
+
+export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
+  const url = new URL(req.url);
+  return parseInput(schema, Object.fromEntries(url.searchParams.entries()));
+}
+
+export function created(body: unknown, location?: string): Response {
+  return Response.json(body, { status: 201, headers: location ? { location } : undefined });
+}

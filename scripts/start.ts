@@ -1,0 +1,108 @@
+/**
+ * `npm start`: everything Meridian runs, with embedded defaults.
+ * - serves the embedded database (unless DATABASE_URL is set) and applies migrations;
+ * - creates the first admin on the very first start;
+ * - builds the web app when the build is missing or older than the sources;
+ * - starts the web app (next start) and runs the worker in this process.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { config } from "@/lib/config";
+import { closeDb, getDb } from "@/lib/db/client";
+import { openEmbeddedServer, type EmbeddedServer } from "@/lib/db/embedded";
+import { startWorker } from "@/lib/jobs/worker";
+import { ensureFirstAdmin } from "@/lib/services/users/ensure-first-admin";
+
+const ROOT = process.cwd();
+const NEXT_BIN = path.join(ROOT, "node_modules", ".bin", "next");
+const SOURCE_DIRS = ["app", "components", "lib", "public"];
+const SOURCE_FILES = ["next.config.ts", "package.json", "proxy.ts", "postcss.config.mjs"];
+
+function newestMtime(entry: string): number {
+  const stat = fs.statSync(entry, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  if (process.env.MERIDIAN_SKIP_BUILD === "1") return;
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const built = fs.statSync(buildId, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(path.join(ROOT, p))));
+  if (built && built >= sources) return;
+  console.log(built ? "Sources changed since the last build: building…" : "First start: building the web app (a minute or two)…");
+  const result = spawnSync(NEXT_BIN, ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) {
+    console.error("The build failed; see the output above.");
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** A signing secret for sessions, generated once into the data directory when none is configured. */
+function ensureAuthSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const file = path.join(config.dataDir, "auth-secret");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+async function main() {
+  const port = config.port;
+  const host = process.env.HOST || "0.0.0.0";
+  const publicUrl = process.env.NEXTAUTH_URL || `http://localhost:${port}`;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXTAUTH_SECRET: ensureAuthSecret(), NEXTAUTH_URL: publicUrl, NEXT_TELEMETRY_DISABLED: "1" };
+
+  let embedded: EmbeddedServer | undefined;
+  if (!config.databaseUrl) {
+    embedded = await openEmbeddedServer(path.join(config.dataDir, "db"));
+    if (!embedded.stop) throw new Error(`Another Meridian already serves ${config.dataDir}. Stop it first, or set MERIDIAN_DATA_DIR.`);
+    process.env.MERIDIAN_EMBEDDED_URL = embedded.url;
+    childEnv.MERIDIAN_EMBEDDED_URL = embedded.url;
+    console.log(`Embedded database in ${path.join(config.dataDir, "db")}`);
+  }
+  await getDb(); // applies migrations
+  const admin = await ensureFirstAdmin();
+  buildIfNeeded();
+
+  const web: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", host], { stdio: "inherit", env: childEnv });
+  const worker = process.env.MERIDIAN_WORKER === "off" ? undefined : startWorker();
+
+  let stopping = false;
+  const stop = async (code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    web.kill("SIGTERM");
+    await worker?.stop();
+    await closeDb();
+    await embedded?.stop?.();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  web.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`The web process exited (${code}).`);
+      void stop(code ?? 1);
+    }
+  });
+
+  console.log(`\nMeridian is starting at ${publicUrl}`);
+  if (admin.created) {
+    console.log(`\nFirst admin: ${admin.email}`);
+    if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
+  }
+}
+
+main().catch(async (error) => {
+  console.error(error instanceof Error ? error.message : error);
+  await closeDb().catch(() => {});
+  process.exit(1);
+});
