@@ -4,7 +4,7 @@ import nextTs from "eslint-config-next/typescript";
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", ".data/**", ".e2e-data/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  { ignores: [".next*/**", "node_modules/**", ".data/**", ".e2e-data/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // A separate build directory lets two builds (for example two test runs) coexist.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native and WASM packages stay outside the server bundle.
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket", "@node-rs/argon2", "pino", "postgres"],
   experimental: {

@@ -31,7 +31,7 @@ function newestMtime(entry: string): number {
 
 function buildIfNeeded(): void {
   if (process.env.MERIDIAN_SKIP_BUILD === "1") return;
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const buildId = path.join(ROOT, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   const built = fs.statSync(buildId, { throwIfNoEntry: false })?.mtimeMs ?? 0;
   const sources = Math.max(...[...SOURCE_DIRS, ...SOURCE_FILES].map((p) => newestMtime(path.join(ROOT, p))));
   if (built && built >= sources) return;

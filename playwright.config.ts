@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH overrides the detection. */
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"].filter(Boolean) as string[];
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error("No Chromium found: install Debian's chromium package or set CHROMIUM_PATH.");
+  return found;
+}
+
+const port = Number(process.env.E2E_PORT || 3100);
+const baseURL = `http://localhost:${port}`;
+const dataDir = path.resolve(process.env.E2E_DATA_DIR || `.e2e-data/${port}`);
+// The test process reaches the same database as the server: through DATABASE_URL, or
+// through the embedded database the server serves from this data directory.
+process.env.MERIDIAN_DATA_DIR = dataDir;
+process.env.E2E_BASE_URL = baseURL;
+process.env.MERIDIAN_SECRET_KEY ??= "e2e-secret-key-0123456789abcdef0123456789";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: true,
+  workers: Number(process.env.E2E_WORKERS || 2),
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [
+    { name: "auth", testMatch: "auth/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    { name: "admin", testMatch: "admin/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    { name: "publisher", testMatch: "publisher/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    { name: "developer", testMatch: "developer/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+  ],
+  webServer: {
+    command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
+    url: `${baseURL}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      MERIDIAN_DATA_DIR: dataDir,
+      NEXTAUTH_URL: baseURL,
+      NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789",
+      MERIDIAN_SECRET_KEY: process.env.MERIDIAN_SECRET_KEY,
+      MERIDIAN_ADMIN_EMAIL: "admin@e2e.test",
+      MERIDIAN_ADMIN_PASSWORD: "E2e-admin-password-1",
+      LOG_LEVEL: "warn",
+    },
+  },
+});
