@@ -27,7 +27,7 @@ export interface SeededUser {
   ctx: ServiceContext;
 }
 
-export async function seedUser(roles: Role[], label = roles[0] ?? "user"): Promise<SeededUser> {
+export async function seedUser(roles: Role[], label: string = roles[0] ?? "user"): Promise<SeededUser> {
   const email = `${unique(label)}@e2e.test`;
   const { user } = await createUser({ email, roles, password: PASSWORD, name: `E2E ${label}` }, seedCtx);
   return { id: user.id, email, password: PASSWORD, roles, ctx: { actor: { id: user.id, email, roles }, requestId: "e2e" } };

@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { toast } from "sonner";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -10,24 +11,36 @@ import { updateUserAction } from "@/lib/actions/admin/update-user";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import type { PublicUser } from "@/lib/services/users/user-dto";
 
-export function UsersTable({ users, currentUserId }: { users: PublicUser[]; currentUserId: string }) {
+export function UsersTable({ users: initial, currentUserId }: { users: PublicUser[]; currentUserId: string }) {
   const router = useRouter();
   const update = useActionForm(updateUserAction);
+  // Rows update at once and are replaced by the server's answer (or restored on failure).
+  const [users, setUsers] = useState(initial);
+  const [lastInitial, setLastInitial] = useState(initial);
+  if (initial !== lastInitial) {
+    setLastInitial(initial);
+    setUsers(initial);
+  }
+  const replace = (user: PublicUser) => setUsers((list) => list.map((u) => (u.id === user.id ? user : u)));
 
-  async function toggleRole(user: PublicUser, role: Role) {
-    const roles = user.roles.includes(role) ? user.roles.filter((r) => r !== role) : [...user.roles, role];
-    if (await update.run({ id: user.id, patch: { roles } })) {
-      toast.success(`Roles of ${user.email} updated`);
+  async function change(user: PublicUser, patch: { roles?: Role[]; disabled?: boolean }, message: string) {
+    replace({ ...user, ...patch });
+    const saved = await update.run({ id: user.id, patch });
+    replace(saved ?? user);
+    if (saved) {
+      toast.success(message);
       router.refresh();
     }
   }
 
-  async function toggleDisabled(user: PublicUser) {
+  function toggleRole(user: PublicUser, role: Role) {
+    const roles = user.roles.includes(role) ? user.roles.filter((r) => r !== role) : [...user.roles, role];
+    return change(user, { roles }, `Roles of ${user.email} updated`);
+  }
+
+  function toggleDisabled(user: PublicUser) {
     if (!user.disabled && !window.confirm(`Disable ${user.email}? They are signed out of every portal and their tokens stop working.`)) return;
-    if (await update.run({ id: user.id, patch: { disabled: !user.disabled } })) {
-      toast.success(`${user.email} ${user.disabled ? "enabled" : "disabled"}`);
-      router.refresh();
-    }
+    return change(user, { disabled: !user.disabled }, `${user.email} ${user.disabled ? "enabled" : "disabled"}`);
   }
 
   if (users.length === 0) return <p className="px-4 py-8 text-center text-sm text-slate-500">No user matches this search.</p>;
@@ -55,7 +68,7 @@ export function UsersTable({ users, currentUserId }: { users: PublicUser[]; curr
               <div className="flex gap-3">
                 {ROLES.map((r) => (
                   <label key={r} className="flex items-center gap-1 text-xs">
-                    <input type="checkbox" checked={u.roles.includes(r)} disabled={update.pending} onChange={() => toggleRole(u, r)} aria-label={`${r} role for ${u.email}`} />
+                    <input type="checkbox" checked={u.roles.includes(r)} onChange={() => toggleRole(u, r)} aria-label={`${r} role for ${u.email}`} />
                     {r}
                   </label>
                 ))}

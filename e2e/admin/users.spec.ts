@@ -5,8 +5,9 @@ test.describe("admin user management", () => {
     const email = `${unique("invitee")}@e2e.test`;
     await page.goto("/admin/users");
     await page.getByLabel("Email").fill(email);
-    await page.getByLabel("publisher").check();
-    await page.getByLabel("subscriber").uncheck();
+    const roles = page.getByRole("group", { name: "Roles" });
+    await roles.getByLabel("publisher").check();
+    await roles.getByLabel("subscriber").uncheck();
     await page.getByRole("button", { name: "Add user" }).click();
     const url = (await page.getByTestId("invite-url").textContent())!.trim();
     expect(url).toContain("/invite/");

@@ -29,11 +29,12 @@ async function connectPostgres(url: string, kind: DbState["kind"], embedded?: Em
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
   const max = Number(process.env.MERIDIAN_DB_POOL || (kind === "embedded" ? 8 : 10));
-  const client = postgres(url, { max, onnotice: () => {}, idle_timeout: 30 });
+  // The embedded database is one shared session: unnamed statements only (see embedded-socket.ts).
+  const client = postgres(url, { max, onnotice: () => {}, idle_timeout: 30, prepare: kind !== "embedded" });
   const db = drizzle(client, { schema }) as unknown as Db;
   if (process.env.MERIDIAN_SKIP_MIGRATE !== "1") {
     // An advisory lock keeps replicas that start together from migrating twice.
-    const migrator = postgres(url, { max: 1, onnotice: () => {} });
+    const migrator = postgres(url, { max: 1, onnotice: () => {}, prepare: kind !== "embedded" });
     try {
       await migrator`select pg_advisory_lock(727274)`;
       await migrate(drizzle(migrator), { migrationsFolder: MIGRATIONS_DIR });

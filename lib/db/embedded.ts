@@ -5,8 +5,8 @@ import type { PGlite } from "@electric-sql/pglite";
 
 /**
  * The embedded database. A PGlite data directory belongs to one process at a time, so the
- * first process to open it also serves it on a loopback port (pglite-socket multiplexes
- * connections and keeps transactions whole); every process, the owner included, then speaks
+ * first process to open it also serves it on a loopback port (embedded-socket.ts takes turns
+ * between clients and keeps transactions whole); every process, the owner included, then speaks
  * to it through the `postgres` driver. `embedded.json` in the data directory says where.
  */
 export interface EmbeddedServer {
@@ -92,13 +92,12 @@ export async function openEmbeddedServer(dataDir: string): Promise<EmbeddedServe
   fs.closeSync(fd);
 
   const { PGlite: PGliteClass } = await import("@electric-sql/pglite");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const { EmbeddedSocketServer } = await import("./embedded-socket");
   const db: PGlite = await PGliteClass.create(path.join(dataDir, "pglite"));
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: Number(process.env.MERIDIAN_EMBEDDED_DB_PORT || 0), maxConnections: 64 });
-  await server.start();
-  const address = (server as unknown as { server: net.Server }).server.address() as net.AddressInfo;
+  const server = new EmbeddedSocketServer(db);
+  const port = await server.start(Number(process.env.MERIDIAN_EMBEDDED_DB_PORT || 0));
   const tmp = `${lockPath(dataDir)}.${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, port: address.port } satisfies LockInfo));
+  fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, port } satisfies LockInfo));
   fs.renameSync(tmp, lockPath(dataDir));
 
   let stopped = false;
@@ -110,5 +109,5 @@ export async function openEmbeddedServer(dataDir: string): Promise<EmbeddedServe
     fs.rmSync(lockPath(dataDir), { force: true });
     fs.rmSync(claim, { force: true });
   };
-  return { url: urlFor(address.port), stop };
+  return { url: urlFor(port), stop };
 }

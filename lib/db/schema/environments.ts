@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamps, tstz } from "./columns";
+
+/**
+ * Gateway environments. `config` holds the connector's settings as JSON in which every secret
+ * field is an encrypted string (lib/crypto/secrets.ts); only the service layer decrypts it.
+ */
+export const environments = pgTable(
+  "environments",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    displayName: text("display_name").notNull(),
+    description: text("description").notNull().default(""),
+    type: text("type").notNull(),
+    mode: text("mode").notNull(),
+    region: text("region").notNull().default(""),
+    publicUrls: text("public_urls").array().notNull().default(sql`'{}'::text[]`),
+    // Roles that see APIs deployed here in the developer portal; empty means everyone.
+    visibleRoles: text("visible_roles").array().notNull().default(sql`'{}'::text[]`),
+    // 0 turns discovery off.
+    discoveryIntervalMinutes: integer("discovery_interval_minutes").notNull().default(0),
+    config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
+    // Bumped by every change to what this environment's gateways must serve.
+    snapshotVersion: integer("snapshot_version").notNull().default(0),
+    gatewayTokenHash: text("gateway_token_hash"),
+    gatewayTokenPrefix: text("gateway_token_prefix"),
+    gatewayTokenCreatedAt: tstz("gateway_token_created_at"),
+    lastTestAt: tstz("last_test_at"),
+    lastTestOk: boolean("last_test_ok"),
+    lastTestMessage: text("last_test_message"),
+    createdBy: text("created_by"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("environments_name_key").on(t.name), uniqueIndex("environments_gateway_token_hash_key").on(t.gatewayTokenHash)],
+);
+
+export type Environment = typeof environments.$inferSelect;
+export type NewEnvironment = typeof environments.$inferInsert;
+
+/** Instances of pull gateways, as their heartbeats report them. */
+export const gatewayInstances = pgTable(
+  "gateway_instances",
+  {
+    id: text("id").primaryKey(),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    instanceId: text("instance_id").notNull(),
+    region: text("region").notNull().default(""),
+    appliedVersion: integer("applied_version").notNull().default(0),
+    firstSeenAt: tstz("first_seen_at").notNull().defaultNow(),
+    lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("gateway_instances_environment_instance_key").on(t.environmentId, t.instanceId), index("gateway_instances_last_seen_at_idx").on(t.lastSeenAt)],
+);
+
+export type GatewayInstance = typeof gatewayInstances.$inferSelect;
