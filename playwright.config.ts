@@ -22,6 +22,7 @@ process.env.MERIDIAN_SECRET_KEY ??= "e2e-secret-key-0123456789abcdef0123456789";
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
+  globalSetup: "./e2e/global-setup.ts",
   fullyParallel: true,
   workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,

@@ -35,12 +35,13 @@ test.describe("admin user management", () => {
     await page.goto(`/admin/users?q=${encodeURIComponent(target.email)}`);
     const row = page.getByTestId(`user-row-${target.email}`);
     await row.getByLabel(`publisher role for ${target.email}`).check();
-    await expect(row.getByLabel(`publisher role for ${target.email}`)).toBeChecked();
+    await expect(page.getByText(`Roles of ${target.email} updated`)).toBeVisible();
     expect((await targetPage.goto("/publisher"))?.status()).toBe(200);
 
     page.once("dialog", (d) => d.accept());
     await row.getByRole("button", { name: "Disable" }).click();
-    await expect(row.getByText("disabled")).toBeVisible();
+    await expect(page.getByText(`${target.email} disabled`)).toBeVisible();
+    await expect(row.getByText("disabled", { exact: true })).toBeVisible();
     await targetPage.goto("/publisher");
     await expect(targetPage).toHaveURL(/\/signin/);
     await context.close();

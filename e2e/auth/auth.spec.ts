@@ -58,7 +58,6 @@ test.describe.serial("sign-up, sign-in and sign-out", () => {
     await expect(page).toHaveURL(/\/admin\/users$/);
     await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
   });
-});
 
   test("turning self sign-up off closes the sign-up page", async ({ page, browser }) => {
     await signInRequest(page.request, ADMIN.email, ADMIN.password);
@@ -77,6 +76,7 @@ test.describe.serial("sign-up, sign-in and sign-out", () => {
     await expect(visitor.getByRole("heading", { name: "Create your account" })).toBeVisible();
     await anon.close();
   });
+});
 
 test.describe("role-gated navigation", () => {
   const cases = [
