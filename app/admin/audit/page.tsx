@@ -35,17 +35,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <PageHeader title="Audit log" description="Every change, who made it and when. Entries are written in the same transaction as the change." />
       <Card>
-        <form className="grid gap-3 border-b border-slate-200 p-4 md:grid-cols-6 dark:border-slate-800" aria-label="Filter audit entries">
+        <form className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800" aria-label="Filter audit entries">
           <Input name="actor" placeholder="Actor email" defaultValue={f.actor} aria-label="Actor" />
           <Input name="action" placeholder="Action, e.g. user." defaultValue={f.action} aria-label="Action" />
           <Input name="objectType" placeholder="Object type" defaultValue={f.objectType} aria-label="Object type" />
           <Input name="objectId" placeholder="Object id" defaultValue={f.objectId} aria-label="Object id" />
-          <Input name="from" type="datetime-local" defaultValue={f.from} aria-label="From" />
-          <div className="flex gap-2">
-            <Input name="to" type="datetime-local" defaultValue={f.to} aria-label="To" />
+          <Input name="from" type="datetime-local" defaultValue={f.from} aria-label="From" title="From" />
+          <Input name="to" type="datetime-local" defaultValue={f.to} aria-label="To" title="To" />
+          <div className="flex gap-2 lg:col-span-2">
             <Button type="submit" variant="secondary">
               Filter
             </Button>
+            <a href="/admin/audit" className="self-center text-sm text-slate-500 hover:underline">
+              Clear
+            </a>
           </div>
         </form>
         {result.items.length === 0 ? (
