@@ -12,6 +12,9 @@ function chromiumPath(): string {
 
 const port = Number(process.env.E2E_PORT || 3100);
 const baseURL = `http://localhost:${port}`;
+// `npm start` runs the built-in gateway of the default environment beside the web app.
+const gatewayPort = Number(process.env.E2E_GATEWAY_PORT || port + 1000);
+process.env.E2E_GATEWAY_URL = `http://localhost:${gatewayPort}`;
 const dataDir = path.resolve(process.env.E2E_DATA_DIR || `.e2e-data/${port}`);
 // The test process reaches the same database as the server: through DATABASE_URL, or
 // through the embedded database the server serves from this data directory.
@@ -44,6 +47,7 @@ export default defineConfig({
     { name: "admin", testMatch: "admin/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "publisher", testMatch: "publisher/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "developer", testMatch: "developer/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    { name: "analytics", testMatch: "analytics/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
   ],
   webServer: {
     command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
@@ -54,6 +58,7 @@ export default defineConfig({
     stderr: "pipe",
     env: {
       PORT: String(port),
+      MERIDIAN_GATEWAY_PORT: String(gatewayPort),
       HOST: "127.0.0.1",
       MERIDIAN_DATA_DIR: dataDir,
       NEXTAUTH_URL: baseURL,

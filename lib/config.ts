@@ -17,5 +17,13 @@ export const config = {
   get allowPrivateUrls(): boolean {
     return ["1", "true", "yes"].includes((process.env.MERIDIAN_ALLOW_PRIVATE_URLS || "").toLowerCase());
   },
+  /** `iss` of access tokens: the key manager's public base URL. */
+  get tokenIssuer(): string {
+    return (process.env.MERIDIAN_TOKEN_ISSUER || this.publicUrl).replace(/\/$/, "");
+  },
+  /** `aud` of access tokens: what Meridian's gateways expect. */
+  get tokenAudience(): string {
+    return process.env.MERIDIAN_TOKEN_AUDIENCE || "meridian-gateways";
+  },
   version: process.env.npm_package_version || "0.1.0",
 };

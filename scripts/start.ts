@@ -3,7 +3,8 @@
  * - serves the embedded database (unless DATABASE_URL is set) and applies migrations;
  * - creates the first admin on the very first start;
  * - builds the web app when the build is missing or older than the sources;
- * - starts the web app (next start) and runs the worker in this process.
+ * - starts the web app (next start), runs the worker in this process, and starts the built-in
+ *   gateway for the default environment (MERIDIAN_GATEWAY=off to skip it).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,9 +15,12 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { openEmbeddedServer, type EmbeddedServer } from "@/lib/db/embedded";
 import { startWorker } from "@/lib/jobs/worker";
 import { ensureFirstAdmin } from "@/lib/services/users/ensure-first-admin";
+import { ensureLocalGatewayToken } from "@/lib/services/gateways/ensure-local-gateway-token";
+import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 
 const ROOT = process.cwd();
 const NEXT_BIN = path.join(ROOT, "node_modules", ".bin", "next");
+const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const SOURCE_DIRS = ["app", "components", "lib", "public"];
 const SOURCE_FILES = ["next.config.ts", "package.json", "proxy.ts", "postcss.config.mjs"];
 
@@ -70,16 +74,44 @@ async function main() {
   }
   await getDb(); // applies migrations
   const admin = await ensureFirstAdmin();
+  await ensureDefaults();
   buildIfNeeded();
 
   const web: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", host], { stdio: "inherit", env: childEnv });
   const worker = process.env.MERIDIAN_WORKER === "off" ? undefined : startWorker();
+  const gatewayPort = Number(process.env.MERIDIAN_GATEWAY_PORT || 8280);
+  const gatewayEnv = process.env.MERIDIAN_GATEWAY_ENVIRONMENT || "default";
+  let gateway: ChildProcess | undefined;
+  if (process.env.MERIDIAN_GATEWAY !== "off") {
+    const token = await ensureLocalGatewayToken(gatewayEnv, config.dataDir);
+    // The gateway never touches the database: it syncs from the web app like any remote one.
+    const startGateway = () => {
+      gateway = spawn(TSX_BIN, ["gateway/main.ts"], {
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          MERIDIAN_GATEWAY_ENVIRONMENT: gatewayEnv,
+          MERIDIAN_GATEWAY_PORT: String(gatewayPort),
+          MERIDIAN_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
+          MERIDIAN_GATEWAY_TOKEN: token,
+          MERIDIAN_GATEWAY_CACHE_DIR: path.join(config.dataDir, "gateway", gatewayEnv),
+        },
+      });
+      gateway.on("exit", (code) => {
+        if (stopping) return;
+        console.error(`The gateway exited (${code}); restarting it in 2 s.`);
+        setTimeout(startGateway, 2000);
+      });
+    };
+    startGateway();
+  }
 
   let stopping = false;
   const stop = async (code = 0) => {
     if (stopping) return;
     stopping = true;
     web.kill("SIGTERM");
+    gateway?.kill("SIGTERM");
     await worker?.stop();
     await closeDb();
     await embedded?.stop?.();
@@ -95,6 +127,7 @@ async function main() {
   });
 
   console.log(`\nMeridian is starting at ${publicUrl}`);
+  if (gateway) console.log(`Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort}`);
   if (admin.created) {
     console.log(`\nFirst admin: ${admin.email}`);
     if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);

@@ -1,5 +1,8 @@
 import { logger } from "@/lib/log";
 import { purgeExpired } from "@/lib/services/maintenance/purge-expired";
+import { applyAnalyticsRetention } from "@/lib/services/analytics/apply-retention";
+import { rollUpEvents } from "@/lib/services/analytics/roll-up-events";
+import { analyticsSettings } from "@/lib/services/analytics/settings";
 
 export interface Worker {
   stop: () => Promise<void>;
@@ -12,7 +15,11 @@ interface PeriodicTask {
 }
 
 /** Periodic tasks the worker runs; later issues add durable job handlers beside them. */
-export const PERIODIC_TASKS: PeriodicTask[] = [{ name: "purge-expired", everyMs: 10 * 60_000, run: purgeExpired }];
+export const PERIODIC_TASKS: PeriodicTask[] = [
+  { name: "purge-expired", everyMs: 10 * 60_000, run: purgeExpired },
+  { name: "analytics-roll-up", everyMs: analyticsSettings.rollupIntervalMs, run: () => rollUpEvents() },
+  { name: "analytics-retention", everyMs: analyticsSettings.retentionIntervalMs, run: () => applyAnalyticsRetention() },
+];
 
 /** Starts the worker loop in this process. Each task runs alone: a slow run is never overlapped. */
 export function startWorker(tasks: PeriodicTask[] = PERIODIC_TASKS): Worker {

@@ -60,6 +60,9 @@ export const apis = pgTable(
     sourceSpec: text("source_spec").$type<SpecVersion>().notNull(),
     operations: jsonb("operations").$type<ApiOperation[]>().notNull().default([]),
     operationCount: integer("operation_count").notNull().default(0),
+    // Lowercase name, context and tags, written by the services: one column to search keeps a
+    // substring search to a single comparison per row.
+    searchText: text("search_text").notNull().default(""),
     // Revision numbers are never reused, even after a revision is deleted.
     lastRevisionNumber: integer("last_revision_number").notNull().default(0),
     createdBy: text("created_by"),
@@ -70,6 +73,9 @@ export const apis = pgTable(
     index("apis_owners_idx").using("gin", t.owners),
     index("apis_name_lower_idx").on(sql`lower(${t.name})`, t.id),
     index("apis_updated_at_idx").on(t.updatedAt),
+    // The developer portal's catalog: word-prefix search over name, description and tags, and the tag filter.
+    index("apis_search_idx").using("gin", sql`(to_tsvector('simple', ${t.name} || ' ' || ${t.description}) || array_to_tsvector(${t.tags}))`),
+    index("apis_tags_idx").using("gin", t.tags),
   ],
 );
 

@@ -5,3 +5,7 @@ export * from "./settings";
 export * from "./apis";
 export * from "./environments";
 export * from "./tiers";
+export * from "./applications";
+export * from "./keys";
+export * from "./deployments";
+export * from "./analytics";

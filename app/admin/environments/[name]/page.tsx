@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { DeleteEnvironmentButton } from "@/components/admin/delete-environment-button";
+import { GatewayInstancesTable } from "@/components/admin/gateway-instances-table";
+import { GatewayTokenCard } from "@/components/admin/gateway-token-card";
+import { requirePageActor } from "@/lib/auth/guards";
+import { connectorCatalog } from "@/lib/connectors/catalog";
+import { isAppError } from "@/lib/errors";
+import { getEnvironment } from "@/lib/services/environments/get-environment";
+import { listGatewayInstances } from "@/lib/services/gateways/list-instances";
+import { EnvironmentClient } from "./environment-client";
+
+type Props = { params: Promise<{ name: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Environment ${(await params).name}` };
+}
+
+export default async function EnvironmentPage({ params }: Props) {
+  const actor = await requirePageActor("environments:write");
+  const { name } = await params;
+  const ctx = { actor };
+  const environment = await getEnvironment(name, ctx).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  });
+  const types = connectorCatalog();
+  const type = types.find((t) => t.type === environment.type)!;
+  const pull = type.capabilities.delivery === "pull";
+  const instances = pull ? await listGatewayInstances(name, ctx) : null;
+
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm">
+        <Link href="/admin/environments" className="text-brand-700 hover:underline dark:text-brand-100">
+          Environments
+        </Link>
+        <span className="mx-1 text-slate-400">/</span>
+        <span className="font-mono">{environment.name}</span>
+      </nav>
+      <PageHeader
+        title={environment.displayName}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <Badge tone="brand">{environment.typeLabel}</Badge>
+            <Badge>{environment.mode}</Badge>
+            {environment.region && <Badge>{environment.region}</Badge>}
+            <span className="font-mono text-xs">snapshot v{environment.snapshotVersion}</span>
+          </span>
+        }
+      />
+      <div className="space-y-6">
+        <EnvironmentClient environment={environment} types={types}>
+          {pull && <GatewayTokenCard name={environment.name} token={environment.gatewayToken} />}
+          {instances && <GatewayInstancesTable name={environment.name} initial={instances} />}
+        </EnvironmentClient>
+        <Card>
+          <CardHeader title="Danger zone" description="Deleting is refused while anything is deployed to this environment." />
+          <CardBody>
+            <DeleteEnvironmentButton name={environment.name} />
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}

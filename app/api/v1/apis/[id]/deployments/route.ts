@@ -1,0 +1,13 @@
+import { apiHandler, readJson } from "@/lib/api/handler";
+import { deployInputSchema, deployRevision } from "@/lib/services/deployments/deploy-revision";
+import { listDeployments } from "@/lib/services/deployments/list-deployments";
+
+type P = { id: string };
+
+export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => ({ items: await listDeployments(params.id, ctx) }));
+
+/** Deploys a revision to environments: 202 with one deployment per environment. */
+export const POST = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) => {
+  const rows = await deployRevision(params.id, await readJson(req, deployInputSchema), ctx);
+  return Response.json({ deployments: rows.map((r) => ({ id: r.id, environmentId: r.environmentId, status: r.status, revisionId: r.revisionId })) }, { status: 202 });
+});

@@ -1,0 +1,13 @@
+import { apiHandler, created, readJson } from "@/lib/api/handler";
+import { createDocument } from "@/lib/services/apis/create-document";
+import { listDocuments } from "@/lib/services/apis/list-documents";
+import { createDocumentSchema } from "@/lib/services/apis/schemas";
+
+type P = { id: string };
+
+export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => ({ items: await listDocuments(params.id, ctx) }));
+
+export const POST = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) => {
+  const document = await createDocument(params.id, await readJson(req, createDocumentSchema), ctx);
+  return created(document, `/api/v1/apis/${params.id}/documents/${document.id}`);
+});

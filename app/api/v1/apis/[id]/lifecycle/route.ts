@@ -1,0 +1,10 @@
+import { apiHandler, readJson } from "@/lib/api/handler";
+import { changeLifecycle } from "@/lib/services/apis/change-lifecycle";
+import { listLifecycleEvents } from "@/lib/services/apis/list-lifecycle-events";
+import { lifecycleActionSchema } from "@/lib/services/apis/schemas";
+
+type P = { id: string };
+
+export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => ({ items: await listLifecycleEvents(params.id, ctx) }));
+
+export const POST = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) => changeLifecycle(params.id, await readJson(req, lifecycleActionSchema), ctx));

@@ -1,0 +1,7 @@
+import { apiHandler } from "@/lib/api/handler";
+import { revokeApiKey } from "@/lib/services/applications/api-keys";
+
+export const DELETE = apiHandler<{ id: string; keyId: string }>({ permission: "applications:write" }, async ({ ctx, params }) => {
+  await revokeApiKey(params.id, params.keyId, ctx);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,5 @@
+import { apiHandler, readQuery } from "@/lib/api/handler";
+import { listCatalog } from "@/lib/services/catalog/list-catalog";
+import { listCatalogSchema } from "@/lib/services/catalog/schemas";
+
+export const GET = apiHandler({ auth: "optional" }, async ({ req, ctx }) => listCatalog(readQuery(req, listCatalogSchema), ctx));

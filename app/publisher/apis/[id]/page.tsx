@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { DangerZone } from "@/components/publisher/danger-zone";
+import { SettingsForm } from "@/components/publisher/settings-form";
+import { requirePageActor } from "@/lib/auth/guards";
+import { loadApiForPage } from "./load-api";
+
+export const metadata: Metadata = { title: "API settings" };
+
+export default async function ApiOverviewPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor("apis:read");
+  const { id } = await params;
+  const api = await loadApiForPage(id, actor);
+  const created = new Date(api.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  return (
+    <div className="space-y-6">
+      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">
+        <div>
+          <dt className="text-xs text-slate-500">Operations</dt>
+          <dd className="text-lg font-semibold tabular-nums">{api.operationCount}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-500">Imported from</dt>
+          <dd className="font-medium">{{ "swagger-2.0": "Swagger 2.0", "openapi-3.0": "OpenAPI 3.0", "openapi-3.1": "OpenAPI 3.1" }[api.sourceSpec]} ({api.definitionFormat.toUpperCase()})</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-500">Revisions made</dt>
+          <dd className="font-medium tabular-nums">{api.lastRevisionNumber}</dd>
+        </div>
+        <div>
+          <dt className="text-xs text-slate-500">Created</dt>
+          <dd className="font-medium">{created} UTC</dd>
+        </div>
+      </dl>
+      <SettingsForm key={`${api.id}-${api.updatedAt}`} api={api} />
+      <DangerZone apiId={api.id} name={api.name} />
+    </div>
+  );
+}

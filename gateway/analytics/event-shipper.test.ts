@@ -1,0 +1,57 @@
+import fs from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import type { AnalyticsBatch, AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { gatewayLog } from "../log";
+import { GatewayMetrics } from "../observability/metrics";
+import { tempDir, waitFor } from "../tests/support/harness";
+import { EventShipper } from "./event-shipper";
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function event(path: string): AnalyticsEvent {
+  return { id: crypto.randomUUID(), time: new Date().toISOString(), environment: "e", instanceId: "i", region: null, apiId: "a", operation: null, applicationId: null, keyType: null, method: "GET", path, status: 200, latencyMs: 1, upstreamLatencyMs: null, requestBytes: 0, responseBytes: 0 };
+}
+
+function shipper(send: (b: Buffer) => Promise<number>, dir = tempDir()) {
+  dirs.push(dir);
+  return new EventShipper({ dir, send, batchSize: 2, flushMs: 50, maxPendingBatches: 3, log: gatewayLog, metrics: new GatewayMetrics() });
+}
+
+describe("EventShipper", () => {
+  it("sends batches in order, retrying the oldest until it is acknowledged", async () => {
+    const received: AnalyticsBatch[] = [];
+    let failures = 2;
+    const s = shipper(async (b) => {
+      if (failures-- > 0) return 503;
+      received.push(JSON.parse(b.toString()));
+      return 202;
+    });
+    await s.start();
+    ["/1", "/2", "/3", "/4", "/5"].forEach((p) => s.record(event(p)));
+    await waitFor(() => received.flatMap((b) => b.events).length === 5, 10_000);
+    expect(received.flatMap((b) => b.events.map((e) => e.path))).toEqual(["/1", "/2", "/3", "/4", "/5"]);
+    await s.stop();
+  });
+
+  it("sets aside a batch the control plane refuses for good", async () => {
+    const calls: number[] = [];
+    const s = shipper(async () => (calls.push(1), 400));
+    await s.start();
+    s.record(event("/x"));
+    s.record(event("/y"));
+    await waitFor(() => calls.length === 1);
+    await s.stop();
+    const dir = dirs[0];
+    expect(fs.readdirSync(`${dir}/rejected`)).toHaveLength(1);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".json"))).toHaveLength(0);
+  });
+
+  it("drops the oldest batches past the spool limit", async () => {
+    const s = shipper(async () => 503);
+    await s.start();
+    for (let i = 0; i < 10; i++) s.record(event(`/${i}`));
+    await s.stop();
+    expect(fs.readdirSync(dirs[0]).filter((f) => f.endsWith(".json"))).toHaveLength(3);
+  });
+});

@@ -1,0 +1,148 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { MAX_EVENTS_PER_BATCH, type AnalyticsBatch, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import type { GatewayLog } from "../log";
+import type { GatewayMetrics } from "../observability/metrics";
+import { Backoff } from "../sync/backoff";
+
+/**
+ * Analytics delivery, at least once from here and exactly once with the control plane's
+ * batch-id check. Events gather in memory for up to `flushMs` or `batchSize`; every batch is
+ * then written to a spool directory (temp file + rename) before it is sent, and sent oldest
+ * first; a file is deleted only after a 2xx. So an unreachable control plane, a lost answer or
+ * a restart only delays batches, and a resent batch carries the same id. Only the events of the
+ * last second before a crash (not a SIGTERM, which flushes) can be lost.
+ */
+
+export interface ShipperOptions {
+  dir: string;
+  send: (batch: Buffer) => Promise<number>;
+  batchSize: number;
+  flushMs: number;
+  /** Past this many batches on disk the oldest are dropped (and counted), so a long outage cannot fill the disk. */
+  maxPendingBatches: number;
+  log: GatewayLog;
+  metrics: GatewayMetrics;
+}
+
+/** Statuses that may succeed later; any other 4xx means the batch itself is refused. */
+const RETRYABLE = new Set([401, 403, 408, 425, 429]);
+
+export class EventShipper {
+  private buffer: AnalyticsEvent[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private writes: Promise<void> = Promise.resolve();
+  private pending: string[] = [];
+  private sequence = 0;
+  private sending: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private readonly backoff = new Backoff(500, 30_000);
+  private readonly batchSize: number;
+
+  constructor(private readonly options: ShipperOptions) {
+    this.batchSize = Math.min(options.batchSize, MAX_EVENTS_PER_BATCH);
+  }
+
+  /** Picks up batches left by an earlier run and starts sending them. */
+  async start(): Promise<void> {
+    await fs.mkdir(path.join(this.options.dir, "rejected"), { recursive: true });
+    const files = await fs.readdir(this.options.dir);
+    this.pending = files.filter((f) => f.endsWith(".json")).sort();
+    this.options.metrics.eventBatchesPending.set(this.pending.length);
+    this.kick();
+  }
+
+  record(event: AnalyticsEvent): void {
+    if (this.stopped) return;
+    this.buffer.push(event);
+    if (this.buffer.length >= this.batchSize) void this.flush();
+    else if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => void this.flush(), this.options.flushMs);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Writes the buffered events as one batch to the spool. */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.buffer.length === 0) return this.writes;
+    const batch: AnalyticsBatch = { batchId: randomUUID(), events: this.buffer };
+    this.buffer = [];
+    // File names sort in creation order: time, then a counter for batches of the same ms.
+    const name = `${String(Date.now()).padStart(15, "0")}-${String(this.sequence++ % 1e6).padStart(6, "0")}-${batch.batchId}.json`;
+    this.writes = this.writes.then(() => this.write(name, batch));
+    return this.writes;
+  }
+
+  private async write(name: string, batch: AnalyticsBatch): Promise<void> {
+    const file = path.join(this.options.dir, name);
+    try {
+      await fs.writeFile(`${file}.tmp`, JSON.stringify(batch));
+      await fs.rename(`${file}.tmp`, file);
+    } catch (error) {
+      this.options.log.error({ err: error, batchId: batch.batchId }, "Could not spool an analytics batch");
+      return;
+    }
+    this.pending.push(name);
+    while (this.pending.length > this.options.maxPendingBatches) {
+      const oldest = this.pending.shift()!;
+      await fs.rm(path.join(this.options.dir, oldest), { force: true });
+      this.options.metrics.eventBatchesDropped.inc();
+    }
+    this.options.metrics.eventBatchesPending.set(this.pending.length);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.sending || this.retryTimer || this.stopped) return;
+    this.sending = this.sendPending().finally(() => {
+      this.sending = null;
+    });
+  }
+
+  private async sendPending(): Promise<void> {
+    while (this.pending.length > 0 && !this.stopped) {
+      const name = this.pending[0];
+      const file = path.join(this.options.dir, name);
+      let status: number;
+      try {
+        status = await this.options.send(await fs.readFile(file));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+          this.pending.shift();
+          continue;
+        }
+        status = 0;
+      }
+      if (status >= 200 && status < 300) {
+        await fs.rm(file, { force: true });
+      } else if (status >= 400 && status < 500 && !RETRYABLE.has(status)) {
+        this.options.log.error({ status, file: name }, "The control plane refused an analytics batch; it is set aside");
+        await fs.rename(file, path.join(this.options.dir, "rejected", name)).catch(() => undefined);
+      } else {
+        const delay = this.backoff.next();
+        this.options.log.warn({ status, retryInMs: delay, pending: this.pending.length }, "Analytics delivery failed; will retry");
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          this.kick();
+        }, delay);
+        this.retryTimer.unref();
+        return;
+      }
+      this.backoff.reset();
+      this.pending.shift();
+      this.options.metrics.eventBatchesPending.set(this.pending.length);
+    }
+  }
+
+  /** Spools what is buffered and waits for a send in progress; undelivered batches stay on disk. */
+  async stop(): Promise<void> {
+    await this.flush();
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.sending;
+  }
+}

@@ -1,0 +1,113 @@
+import { errors, jwtVerify, type JWTHeaderParameters } from "jose";
+import type { RuntimeSnapshot } from "../runtime-snapshot";
+import { LruCache } from "./lru-cache";
+
+/**
+ * Offline access-token checks against the snapshot's JWKS. Only ES256 and RS256 are accepted
+ * and the key named by `kid` must declare the token's algorithm, which refuses `alg: none` and
+ * the HS256-signed-with-the-public-key trick. A signature check costs far more than the rest of
+ * a proxied request, so successful checks are cached by token until `exp`; revocations are
+ * checked on every hit, and a change of keys, issuer or audience empties the cache.
+ */
+
+export const CLOCK_SKEW_SECONDS = 30;
+const ALGORITHMS = ["ES256", "RS256"];
+/** Larger tokens are refused before any parsing: they could only be abuse. */
+const MAX_TOKEN_LENGTH = 8192;
+
+export interface AccessClaims {
+  /** The application. */
+  applicationId: string;
+  clientId: string | null;
+  jti: string;
+  scopes: Set<string>;
+  keyType: "production" | "sandbox";
+}
+
+export type TokenFailure = "invalid_token" | "token_expired" | "token_revoked" | "unknown_key";
+export type TokenCheck = { ok: true; claims: AccessClaims } | { ok: false; code: TokenFailure; message: string };
+
+interface CacheEntry {
+  claims: AccessClaims;
+  /** Epoch ms after which the token is expired even with the allowed skew. */
+  expiresAt: number;
+}
+
+class UnknownKeyError extends Error {}
+
+function fail(code: TokenFailure, message: string): TokenCheck {
+  return { ok: false, code, message };
+}
+
+export class JwtVerifier {
+  private readonly cache: LruCache<string, CacheEntry>;
+  private fingerprint = "";
+
+  constructor(capacity: number) {
+    this.cache = new LruCache(capacity);
+  }
+
+  /** Synchronous answer from the cache, or undefined when the signature must be checked. */
+  cached(token: string, runtime: RuntimeSnapshot, now = Date.now()): TokenCheck | undefined {
+    if (runtime.keyFingerprint !== this.fingerprint) {
+      this.cache.clear();
+      this.fingerprint = runtime.keyFingerprint;
+      return undefined;
+    }
+    const entry = this.cache.get(token);
+    if (!entry) return undefined;
+    if (now > entry.expiresAt) {
+      this.cache.delete(token);
+      return fail("token_expired", "The access token has expired.");
+    }
+    if (runtime.revoked.has(entry.claims.jti)) return fail("token_revoked", "The access token has been revoked.");
+    return { ok: true, claims: entry.claims };
+  }
+
+  async verify(token: string, runtime: RuntimeSnapshot): Promise<TokenCheck> {
+    const hit = this.cached(token, runtime);
+    if (hit) return hit;
+    if (token.length > MAX_TOKEN_LENGTH) return fail("invalid_token", "The access token is too large.");
+    const { snapshot, keys } = runtime;
+    try {
+      const { payload } = await jwtVerify(
+        token,
+        (header: JWTHeaderParameters) => {
+          const key = header.kid ? keys.get(header.kid) : undefined;
+          if (!key) throw new UnknownKeyError();
+          if (key.alg !== header.alg) throw new errors.JOSEAlgNotAllowed("The key does not sign with this algorithm.");
+          return key.key;
+        },
+        {
+          algorithms: ALGORITHMS,
+          issuer: snapshot.issuer,
+          audience: snapshot.audience,
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          requiredClaims: ["exp", "sub", "jti"],
+        },
+      );
+      const keyType = payload.keytype;
+      if (keyType !== "production" && keyType !== "sandbox") return fail("invalid_token", "The access token has no valid keytype claim.");
+      if (typeof payload.jti !== "string" || typeof payload.sub !== "string") return fail("invalid_token", "The access token lacks sub or jti.");
+      const claims: AccessClaims = {
+        applicationId: payload.sub,
+        clientId: typeof payload.client_id === "string" ? payload.client_id : null,
+        jti: payload.jti,
+        scopes: new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter(Boolean) : []),
+        keyType,
+      };
+      if (runtime.revoked.has(claims.jti)) return fail("token_revoked", "The access token has been revoked.");
+      // A slow check may have raced a new snapshot: cache only under the keys it was checked with.
+      if (runtime.keyFingerprint === this.fingerprint) {
+        this.cache.set(token, { claims, expiresAt: (payload.exp as number) * 1000 + CLOCK_SKEW_SECONDS * 1000 });
+      }
+      return { ok: true, claims };
+    } catch (error) {
+      if (error instanceof UnknownKeyError) return fail("unknown_key", "The access token was signed by an unknown key.");
+      if (error instanceof errors.JWTExpired) return fail("token_expired", "The access token has expired.");
+      if (error instanceof errors.JWTClaimValidationFailed) return fail("invalid_token", `The access token's ${error.claim} claim is not acceptable.`);
+      if (error instanceof errors.JOSEError) return fail("invalid_token", "The access token is not valid.");
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config";
+
+describe("loadConfig", () => {
+  const env = { MERIDIAN_GATEWAY_ENVIRONMENT: "default", MERIDIAN_CONTROL_PLANE_URL: "http://localhost:3000/", MERIDIAN_GATEWAY_TOKEN: "t" };
+
+  it("reads environment variables, with defaults", () => {
+    const c = loadConfig([], env);
+    expect(c).toMatchObject({ environment: "default", port: 8280, controlPlaneUrl: "http://localhost:3000", cacheDir: ".data/gateway", region: null });
+    expect(c.instanceId).toMatch(/-8280$/);
+    expect(c.redisUrl).toBeUndefined();
+  });
+
+  it("prefers flags", () => {
+    const c = loadConfig(["--environment", "eu", "--port", "9000", "--redis-url", "redis://r:6379", "--instance-id", "gw-1", "--region", "eu-west-1"], { ...env, REDIS_URL: "redis://other" });
+    expect(c).toMatchObject({ environment: "eu", port: 9000, redisUrl: "redis://r:6379", instanceId: "gw-1", region: "eu-west-1" });
+  });
+
+  it("explains what is missing", () => {
+    expect(() => loadConfig([], {})).toThrow(/environment/);
+    expect(() => loadConfig(["--bogus"], env)).toThrow();
+  });
+});

@@ -1,0 +1,96 @@
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+/**
+ * Settings from flags, else from environment variables. The gateway token is better passed in
+ * MERIDIAN_GATEWAY_TOKEN: a flag shows in the process list.
+ */
+const configSchema = z.object({
+  environment: z.string().min(1, "Name the environment (--environment or MERIDIAN_GATEWAY_ENVIRONMENT)."),
+  port: z.coerce.number().int().min(0).max(65535).default(8280),
+  host: z.string().default("0.0.0.0"),
+  controlPlaneUrl: z.url({ protocol: /^https?$/, error: "Give the control plane URL (--control-plane or MERIDIAN_CONTROL_PLANE_URL)." }),
+  token: z.string().min(1, "Give the gateway token (MERIDIAN_GATEWAY_TOKEN or --token)."),
+  cacheDir: z.string().min(1).default(".data/gateway"),
+  redisUrl: z.string().optional(),
+  region: z.string().nullable().default(null),
+  instanceId: z.string().min(1).optional(),
+});
+
+export interface GatewayConfig {
+  environment: string;
+  port: number;
+  host: string;
+  controlPlaneUrl: string;
+  token: string;
+  cacheDir: string;
+  redisUrl?: string;
+  region: string | null;
+  /** Unique per replica and stable across its restarts: it names the replica's event spool. */
+  instanceId: string;
+  /** Seconds a snapshot long poll may be held by the control plane. */
+  longPollSeconds: number;
+  heartbeatIntervalMs: number;
+  connectTimeoutMs: number;
+  /** Default time to the upstream's response headers; an API may set its own. */
+  upstreamTimeoutMs: number;
+  /** Longest pause between two chunks of an upstream body. */
+  bodyTimeoutMs: number;
+  /** How long SIGTERM waits for requests in flight. */
+  drainTimeoutMs: number;
+  eventBatchSize: number;
+  eventFlushMs: number;
+  /** Verified tokens kept in memory. */
+  tokenCacheSize: number;
+}
+
+export const DEFAULTS = {
+  longPollSeconds: 30,
+  heartbeatIntervalMs: 10_000,
+  connectTimeoutMs: 5_000,
+  upstreamTimeoutMs: 30_000,
+  bodyTimeoutMs: 60_000,
+  drainTimeoutMs: 25_000,
+  eventBatchSize: 500,
+  eventFlushMs: 1_000,
+  tokenCacheSize: 10_000,
+} as const;
+
+export function loadConfig(argv: string[], env: Record<string, string | undefined>): GatewayConfig {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      environment: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+      "control-plane": { type: "string" },
+      token: { type: "string" },
+      "cache-dir": { type: "string" },
+      "redis-url": { type: "string" },
+      region: { type: "string" },
+      "instance-id": { type: "string" },
+    },
+  });
+  const parsed = configSchema.safeParse({
+    environment: values.environment ?? env.MERIDIAN_GATEWAY_ENVIRONMENT ?? "",
+    port: values.port ?? env.MERIDIAN_GATEWAY_PORT,
+    host: values.host ?? env.MERIDIAN_GATEWAY_HOST,
+    controlPlaneUrl: values["control-plane"] ?? env.MERIDIAN_CONTROL_PLANE_URL,
+    token: values.token ?? env.MERIDIAN_GATEWAY_TOKEN ?? "",
+    cacheDir: values["cache-dir"] ?? env.MERIDIAN_GATEWAY_CACHE_DIR,
+    redisUrl: values["redis-url"] ?? (env.REDIS_URL || undefined),
+    region: values.region ?? env.MERIDIAN_GATEWAY_REGION ?? null,
+    instanceId: values["instance-id"] ?? env.MERIDIAN_GATEWAY_INSTANCE_ID,
+  });
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join(" "));
+  const c = parsed.data;
+  return {
+    ...DEFAULTS,
+    ...c,
+    controlPlaneUrl: c.controlPlaneUrl.replace(/\/+$/, ""),
+    // The host name and port stay the same when a replica restarts, unlike a pid.
+    instanceId: c.instanceId ?? `${os.hostname()}-${c.port}`,
+  };
+}

@@ -1,0 +1,113 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AnalyticsBatch, Heartbeat, Snapshot } from "@/lib/domain/gateway/snapshot";
+
+/**
+ * A stand-in for the control plane's sync API: snapshots with ETag and long poll, heartbeats,
+ * and an events endpoint that stores each batch id once, as the real one must.
+ */
+export class FakeControlPlane {
+  readonly token = "gw-test-token";
+  private server: http.Server | null = null;
+  private body = "";
+  private version = "";
+  private waiters = new Set<() => void>();
+  port = 0;
+  /** Batch id → events, stored once. */
+  readonly batches = new Map<string, AnalyticsBatch["events"]>();
+  /** Every delivery, duplicates included. */
+  readonly deliveries: string[] = [];
+  readonly heartbeats: Heartbeat[] = [];
+  snapshotRequests = 0;
+  /** Answer events with 503 (a control plane that is up but failing). */
+  failEvents = false;
+  /** Store this many batches but fail the answer, as when a response is lost on the way back. */
+  loseAnswers = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  publish(snapshot: Snapshot): void {
+    this.publishRaw(snapshot.version, JSON.stringify(snapshot));
+  }
+
+  /** Serves any text as the snapshot, valid or not. */
+  publishRaw(version: string, body: string): void {
+    this.version = version;
+    this.body = body;
+    for (const wake of this.waiters) wake();
+  }
+
+  async start(port = this.port): Promise<void> {
+    const server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    for (const wake of this.waiters) wake();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get events(): AnalyticsBatch["events"] {
+    return [...this.batches.values()].flat();
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot") return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0));
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    if (req.method === "POST" && url.pathname === "/api/gateway/v1/heartbeat") {
+      this.heartbeats.push(body);
+      res.writeHead(204).end();
+    } else if (req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
+      if (this.failEvents) return void res.writeHead(503).end();
+      const batch = body as AnalyticsBatch;
+      this.deliveries.push(batch.batchId);
+      if (!this.batches.has(batch.batchId)) this.batches.set(batch.batchId, batch.events);
+      if (this.loseAnswers > 0) {
+        this.loseAnswers--;
+        return void res.socket?.destroy();
+      }
+      res.writeHead(202, { "content-type": "application/json" }).end(JSON.stringify({ accepted: batch.events.length }));
+    } else {
+      res.writeHead(404).end();
+    }
+  }
+
+  private snapshot(req: http.IncomingMessage, res: http.ServerResponse, wait: number): void {
+    this.snapshotRequests++;
+    const send = () => {
+      if (res.writableEnded) return;
+      if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) res.writeHead(304).end();
+      else res.writeHead(200, { etag: `"${this.version}"`, "content-type": "application/json" }).end(this.body);
+    };
+    if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) {
+      const wake = () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        send();
+      };
+      const timer = setTimeout(wake, Math.min(wait, 30) * 1000);
+      this.waiters.add(wake);
+      res.on("close", () => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+      });
+      return;
+    }
+    send();
+  }
+}

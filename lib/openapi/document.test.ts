@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildOpenApiDocument } from "./document";
+
+const ROOT = path.resolve(__dirname, "../..");
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** Every route handler under app/api/v1, as an OpenAPI path with the methods it exports. */
+function routeHandlers(dir = path.join(ROOT, "app/api/v1")): Array<{ path: string; methods: string[] }> {
+  const out: Array<{ path: string; methods: string[] }> = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...routeHandlers(full));
+    else if (entry.name === "route.ts") {
+      const rel = path.relative(path.join(ROOT, "app"), dir).split(path.sep);
+      if (rel.some((s) => s.startsWith("[..."))) continue;
+      const apiPath = "/" + rel.map((s) => s.replace(/^\[(.+)\]$/, "{$1}")).join("/");
+      const source = fs.readFileSync(full, "utf8");
+      const methods = METHODS.filter((m) => new RegExp(`export (const|async function|function) ${m}\\b|as ${m}\\b`).test(source));
+      out.push({ path: apiPath, methods });
+    }
+  }
+  return out;
+}
+
+describe("management API description", () => {
+  const doc = buildOpenApiDocument("test") as { openapi: string; paths: Record<string, Record<string, unknown>> };
+
+  it("is OpenAPI 3.1", () => {
+    expect(doc.openapi).toBe("3.1.0");
+  });
+
+  it("describes every /api/v1 route handler and method", () => {
+    const missing: string[] = [];
+    for (const route of routeHandlers()) {
+      if (route.path === "/api/v1/openapi.json") continue;
+      for (const method of route.methods) {
+        if (!doc.paths[route.path]?.[method.toLowerCase()]) missing.push(`${method} ${route.path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("refers only to schemas it defines", () => {
+    const text = JSON.stringify(doc);
+    const defined = new Set(Object.keys((doc as unknown as { components: { schemas: Record<string, unknown> } }).components.schemas));
+    const refs = [...text.matchAll(/#\/components\/schemas\/([A-Za-z0-9_.-]+)/g)].map((m) => m[1]);
+    expect(refs.filter((r) => !defined.has(r))).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+import { AppError } from "@/lib/errors";
+import type { ApiOperation } from "@/lib/domain/openapi/operations";
+import { prepareDefinition, type PreparedDefinition } from "@/lib/domain/openapi/prepare";
+import type { DefinitionError } from "@/lib/domain/openapi/types";
+import { safeFetch } from "@/lib/services/net/safe-fetch";
+import { DEFINITION_FETCH_TIMEOUT_MS, maxDefinitionBytes } from "./limits";
+
+export function tooLargeError(limit = maxDefinitionBytes()): AppError {
+  return new AppError("payload_too_large", `The document is larger than the limit of ${formatBytes(limit)}.`, { extra: { limitBytes: limit } });
+}
+
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+export function invalidDefinitionError(errors: DefinitionError[]): AppError {
+  const first = errors[0];
+  const where = first?.line ? ` (line ${first.line})` : first?.path ? ` (at ${first.path})` : "";
+  const more = errors.length > 1 ? ` and ${errors.length - 1} more problem${errors.length > 2 ? "s" : ""}` : "";
+  return new AppError("invalid_definition", `The OpenAPI document is not valid: ${first?.message ?? "unknown problem"}${where}${more}.`, { extra: { errors } });
+}
+
+/** The document as text: given as text, as a JSON object, or fetched from a URL (server-side, guarded). */
+export async function definitionText(input: { definition?: string | Record<string, unknown>; definitionUrl?: string }): Promise<string | undefined> {
+  const limit = maxDefinitionBytes();
+  if (typeof input.definition === "string") {
+    if (Buffer.byteLength(input.definition) > limit) throw tooLargeError(limit);
+    return input.definition;
+  }
+  if (input.definition) {
+    const text = JSON.stringify(input.definition, null, 2);
+    if (Buffer.byteLength(text) > limit) throw tooLargeError(limit);
+    return text;
+  }
+  if (input.definitionUrl) {
+    const fetched = await safeFetch(input.definitionUrl, { maxBytes: limit, timeoutMs: DEFINITION_FETCH_TIMEOUT_MS, headers: { accept: "application/json, application/yaml, text/yaml, */*" } }).catch((error) => {
+      if (error instanceof AppError && error.code === "payload_too_large") throw tooLargeError(limit);
+      if (error instanceof AppError) throw new AppError(error.code, error.message, { fieldErrors: { definitionUrl: error.message } });
+      throw error;
+    });
+    return fetched.body.toString("utf8");
+  }
+  return undefined;
+}
+
+/** Runs the import pipeline; an invalid document becomes a 400 invalid_definition with its errors. */
+export async function prepareOrThrow(text: string, previousOperations: ReadonlyArray<ApiOperation> = []): Promise<PreparedDefinition> {
+  if (Buffer.byteLength(text) > maxDefinitionBytes()) throw tooLargeError();
+  const result = await prepareDefinition(text, previousOperations);
+  if (!result.ok) throw invalidDefinitionError(result.errors);
+  return result;
+}

@@ -1,0 +1,55 @@
+import { and, eq, lt, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getDb } from "@/lib/db/client";
+import { isForeignKeyViolation } from "@/lib/db/errors";
+import { environments, gatewayInstances } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { newId } from "@/lib/id";
+import { INSTANCE_RETENTION_MS } from "@/lib/services/environments/get-environment";
+import { parseInput } from "@/lib/services/validate";
+
+export const heartbeatSchema = z.object({
+  instanceId: z
+    .string()
+    .trim()
+    .min(1, "Give the instance an id.")
+    .max(128, "Use at most 128 characters.")
+    .regex(/^[\w.:@-]+$/, "Use letters, digits and . _ : @ - only."),
+  region: z.string().trim().max(64, "Use at most 64 characters.").default(""),
+  appliedVersion: z.coerce.number().int().min(0).max(2_147_483_647),
+});
+export type HeartbeatInput = z.input<typeof heartbeatSchema>;
+
+/**
+ * Records that a gateway instance is alive and which snapshot version it serves. Called by the
+ * gateway sync API after verifyGatewayToken; answers the environment's current version so that
+ * the instance can tell whether it is behind.
+ */
+export async function recordHeartbeat(environmentId: string, input: HeartbeatInput): Promise<{ snapshotVersion: number }> {
+  const values = parseInput(heartbeatSchema, input);
+  const db = await getDb();
+  const now = new Date();
+  let inserted: boolean;
+  try {
+    const [row] = await db
+      .insert(gatewayInstances)
+      .values({ id: newId("gwi"), environmentId, instanceId: values.instanceId, region: values.region, appliedVersion: values.appliedVersion, firstSeenAt: now, lastSeenAt: now })
+      .onConflictDoUpdate({
+        target: [gatewayInstances.environmentId, gatewayInstances.instanceId],
+        set: { region: values.region, appliedVersion: values.appliedVersion, lastSeenAt: now },
+      })
+      // xmax is 0 only for a freshly inserted row.
+      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    inserted = !!row?.inserted;
+  } catch (error) {
+    if (isForeignKeyViolation(error)) throw new AppError("not_found", "This environment no longer exists.");
+    throw error;
+  }
+  // Instances restarted under new ids leave old rows behind: a new instance is the (rare)
+  // moment to forget those of its environment that have been silent past retention.
+  if (inserted) {
+    await db.delete(gatewayInstances).where(and(eq(gatewayInstances.environmentId, environmentId), lt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))));
+  }
+  const [env] = await db.select({ snapshotVersion: environments.snapshotVersion }).from(environments).where(eq(environments.id, environmentId)).limit(1);
+  return { snapshotVersion: env?.snapshotVersion ?? 0 };
+}

@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as postEvents } from "@/app/api/gateway/v1/events/route";
+import { closeDb } from "@/lib/db/client";
+import { buildOpenApiDocument } from "@/lib/openapi/document";
+import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
+import { getAnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
+import { ingestEvents } from "@/lib/services/analytics/ingest-events";
+import { rollUpEvents } from "@/lib/services/analytics/roll-up-events";
+import { createApi } from "@/lib/services/apis/create-api";
+import { createApplication } from "@/lib/services/applications/create-application";
+import type { ServiceContext } from "@/lib/services/context";
+import { createEnvironment } from "@/lib/services/environments/create-environment";
+import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
+import { rotateGatewayToken } from "@/lib/services/gateways/rotate-gateway-token";
+import { adminCtx, userContext } from "../helpers";
+import { batchOf, event, storedCounts, uniqueEnvironment } from "./analytics-support";
+
+afterAll(() => closeDb());
+
+const PETSTORE = JSON.stringify({ openapi: "3.0.3", info: { title: "Pets", version: "1.0.0" }, paths: { "/pets": { get: { responses: { "200": { description: "ok" } } } } } });
+
+async function apiOf(owner: ServiceContext, name: string): Promise<string> {
+  const api = await createApi(
+    { name, version: "v1", context: `/an${randomBytes(4).toString("hex")}`, definition: PETSTORE, endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "apikey" }, allowedTiers: ["Gold"] } as never,
+    owner,
+  );
+  return api.id;
+}
+
+const env = uniqueEnvironment();
+let publisher: ServiceContext;
+let otherPublisher: ServiceContext;
+let consumer: ServiceContext;
+let ownApi: string;
+let otherApi: string;
+let ownApp: string;
+const range = { from: new Date(Date.now() - 60 * 60_000).toISOString(), to: new Date().toISOString(), environment: env.name };
+
+beforeAll(async () => {
+  await ensureDefaults(); // the subscription tiers APIs refer to
+  publisher = await userContext(["publisher"], "an-pub");
+  otherPublisher = await userContext(["publisher"], "an-pub2");
+  consumer = await userContext(["subscriber"], "an-sub");
+  ownApi = await apiOf(publisher, "Analytics own");
+  otherApi = await apiOf(otherPublisher, "Analytics other");
+  ownApp = (await createApplication({ name: "an-app" }, consumer)).id;
+  const time = new Date(Date.now() - 5 * 60_000).toISOString();
+  await ingestEvents(
+    env,
+    batchOf([
+      ...Array.from({ length: 3 }, () => event(env.name, { time, apiId: ownApi, applicationId: ownApp })),
+      ...Array.from({ length: 2 }, () => event(env.name, { time, apiId: ownApi, applicationId: "app_someone_else", status: 401 })),
+      ...Array.from({ length: 4 }, () => event(env.name, { time, apiId: otherApi, applicationId: ownApp, status: 503 })),
+      ...Array.from({ length: 5 }, () => event(env.name, { time, apiId: otherApi, applicationId: null, status: 429 })),
+    ]),
+  );
+}, 120_000);
+
+describe("analytics scope", () => {
+  it("shows admins everything, with names for APIs and applications", async () => {
+    const summary = await getAnalyticsSummary({ ...range, groupBy: "apiId,applicationId" }, adminCtx);
+    expect(summary.scope).toBe("all");
+    expect(summary.totals).toMatchObject({ requests: 14, status401: 2, status429: 5, status5xx: 4 });
+    expect(summary.breakdowns.apiId!.map((g) => [g.key, g.label, g.requests])).toEqual([
+      [otherApi, "Analytics other v1", 9],
+      [ownApi, "Analytics own v1", 5],
+    ]);
+    expect(summary.breakdowns.applicationId!.find((g) => g.key === ownApp)).toMatchObject({ label: "an-app", requests: 7 });
+  });
+
+  it("shows a publisher the traffic of their APIs only, before and after the roll-up", async () => {
+    for (const round of [0, 1]) {
+      if (round) await rollUpEvents();
+      const mine = await getAnalyticsSummary({ ...range, scope: "publisher", groupBy: "apiId" }, publisher);
+      expect(mine.totals.requests).toBe(5);
+      expect(mine.breakdowns.apiId!.map((g) => g.key)).toEqual([ownApi]);
+      const theirs = await getAnalyticsTimeseries({ ...range, scope: "publisher" }, otherPublisher);
+      expect(theirs.points.reduce((n, p) => n + p.requests, 0)).toBe(9);
+    }
+  });
+
+  it("shows a consumer the traffic of their applications only, and refuses wider scopes", async () => {
+    const mine = await getAnalyticsSummary({ ...range, scope: "consumer", groupBy: "applicationId,apiId" }, consumer);
+    expect(mine.totals).toMatchObject({ requests: 7, status5xx: 4 });
+    expect(mine.breakdowns.applicationId!.map((g) => g.key)).toEqual([ownApp]);
+    expect((await getAnalyticsSummary(range, consumer)).totals.requests).toBe(7);
+    await expect(getAnalyticsSummary({ ...range, scope: "all" }, consumer)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(getAnalyticsSummary({ ...range, scope: "publisher" }, consumer)).rejects.toMatchObject({ code: "forbidden" });
+    await expect(getAnalyticsSummary(range, { actor: null })).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+
+  it("validates ranges, intervals and dimensions", async () => {
+    await expect(getAnalyticsTimeseries({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }, adminCtx)).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(getAnalyticsTimeseries({ from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", interval: "minute" }, adminCtx)).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { interval: expect.any(String) } });
+    await expect(getAnalyticsSummary({ groupBy: "apiId,colour" }, adminCtx)).rejects.toMatchObject({ code: "validation_failed" });
+    const day = await getAnalyticsTimeseries({ from: "2026-01-01T10:30:00Z", to: "2026-01-01T12:10:00Z", environment: env.name }, adminCtx);
+    expect(day).toMatchObject({ interval: "minute", from: "2026-01-01T10:30:00.000Z", to: "2026-01-01T12:10:00.000Z" });
+    expect(day.points).toHaveLength(100);
+  });
+
+  it("is described in the OpenAPI document", () => {
+    const doc = buildOpenApiDocument("test") as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/analytics/summary", "/api/v1/analytics/timeseries"]));
+  });
+});
+
+describe("the events endpoint", () => {
+  it("refuses a bad token, and a malformed batch whole with a problem document", async () => {
+    const name = `an-gw-${randomBytes(3).toString("hex")}`;
+    await createEnvironment({ name, type: "builtin" }, adminCtx);
+    const { token } = await rotateGatewayToken(name, adminCtx);
+    const post = (body: unknown, bearer = token) =>
+      postEvents(new Request("http://localhost/api/gateway/v1/events", { method: "POST", headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) }));
+
+    const good = batchOf([event(name), event(name)]);
+    expect((await post(good, "mgw_not-a-real-token")).status).toBe(401);
+    const bad = batchOf([event(name), { ...event(name), latencyMs: -1 }]);
+    const refused = await post(bad);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    expect(await refused.json()).toMatchObject({ code: "validation_failed", detail: expect.stringContaining("events.1.latencyMs") });
+    expect((await post("{not json")).status).toBe(400);
+    expect(await storedCounts(name, bad.batchId)).toEqual({ events: 0, batches: 0 });
+
+    expect((await post(good)).status).toBe(202);
+    expect(await (await post(good)).json()).toEqual({ stored: 0, duplicate: true });
+    expect(await storedCounts(name, good.batchId)).toEqual({ events: 2, batches: 1 });
+  });
+});
