@@ -1,6 +1,6 @@
-import { count, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { environments, rateLimitPolicies, type NewRateLimitPolicy } from "@/lib/db/schema";
+import { environments, rateLimitPolicies, settings, type NewRateLimitPolicy } from "@/lib/db/schema";
 import { newId } from "@/lib/id";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { systemContext } from "@/lib/services/context";
@@ -23,6 +23,9 @@ export const DEFAULT_TIERS: Array<Pick<NewRateLimitPolicy, "name" | "displayName
   { name: "Unlimited", displayName: "Unlimited", description: "No limit: for trusted applications.", requests: null, unit: null, unlimited: true },
 ];
 
+// Records that the first-start data was made once for this database.
+const DEFAULTS_MARKER = "defaultsSeededAt";
+
 // Any constant that no other advisory lock of Meridian uses.
 const DEFAULTS_LOCK = 727275;
 
@@ -32,41 +35,39 @@ export interface DefaultsResult {
 }
 
 /**
- * First-start data: the `default` built-in environment and the subscription tiers. Each is
- * created only while none of its kind exists, so that an admin who deletes them is not
- * overruled at the next start. Safe when several processes start together: the advisory lock
- * serialises them and the unique indexes catch anything else. No gateway token is made here;
- * an admin generates one in the portal.
+ * First-start data: the `default` built-in environment and the subscription tiers. They are
+ * created once per database (a marker row in `settings` records it), each only if its name is
+ * free, so that an admin who deletes them is not overruled at the next start, and so that
+ * other environments or tiers made before the first start do not stop the defaults. Safe when
+ * several processes start together: the advisory lock serialises them and the unique indexes
+ * catch anything else. No gateway token is made here; an admin generates one in the portal.
  */
 export async function ensureDefaults(): Promise<DefaultsResult> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${DEFAULTS_LOCK})`);
     const result: DefaultsResult = { environment: false, tiers: 0 };
+    const [seeded] = await tx.select().from(settings).where(eq(settings.key, DEFAULTS_MARKER)).limit(1);
+    if (seeded) return result;
 
-    const [{ envs }] = await tx.select({ envs: count() }).from(environments);
-    if (envs === 0) {
-      const [row] = await tx
-        .insert(environments)
-        .values({ id: newId("env"), ...DEFAULT_ENVIRONMENT, publicUrls: [...DEFAULT_ENVIRONMENT.publicUrls] })
-        .onConflictDoNothing()
-        .returning({ id: environments.id });
-      if (row) {
-        result.environment = true;
-        await writeAudit(tx, systemContext, { action: "environment.create", objectType: "environment", objectId: row.id, details: { name: DEFAULT_ENVIRONMENT.name, type: DEFAULT_ENVIRONMENT.type, default: true } });
-      }
+    const [row] = await tx
+      .insert(environments)
+      .values({ id: newId("env"), ...DEFAULT_ENVIRONMENT, publicUrls: [...DEFAULT_ENVIRONMENT.publicUrls] })
+      .onConflictDoNothing()
+      .returning({ id: environments.id });
+    if (row) {
+      result.environment = true;
+      await writeAudit(tx, systemContext, { action: "environment.create", objectType: "environment", objectId: row.id, details: { name: DEFAULT_ENVIRONMENT.name, type: DEFAULT_ENVIRONMENT.type, default: true } });
     }
 
-    const [{ tiers }] = await tx.select({ tiers: count() }).from(rateLimitPolicies).where(eq(rateLimitPolicies.kind, "subscription"));
-    if (tiers === 0) {
-      const rows = await tx
-        .insert(rateLimitPolicies)
-        .values(DEFAULT_TIERS.map((t) => ({ ...t, id: newId("tier"), kind: "subscription" })))
-        .onConflictDoNothing()
-        .returning({ id: rateLimitPolicies.id, name: rateLimitPolicies.name });
-      result.tiers = rows.length;
-      if (rows.length) await writeAudit(tx, systemContext, { action: "tier.create", objectType: "tier", details: { names: rows.map((r) => r.name), default: true } });
-    }
+    const rows = await tx
+      .insert(rateLimitPolicies)
+      .values(DEFAULT_TIERS.map((t) => ({ ...t, id: newId("tier"), kind: "subscription" })))
+      .onConflictDoNothing()
+      .returning({ id: rateLimitPolicies.id, name: rateLimitPolicies.name });
+    result.tiers = rows.length;
+    if (rows.length) await writeAudit(tx, systemContext, { action: "tier.create", objectType: "tier", details: { names: rows.map((r) => r.name), default: true } });
+    await tx.insert(settings).values({ key: DEFAULTS_MARKER, value: new Date().toISOString() }).onConflictDoNothing();
     return result;
   });
 }
