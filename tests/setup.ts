@@ -1,3 +1,12 @@
+import { afterAll } from "vitest";
+
 // Tests run on an in-memory embedded database unless DATABASE_URL names a PostgreSQL server.
 if (!process.env.DATABASE_URL) process.env.MERIDIAN_DATA_DIR = "memory://";
 process.env.MERIDIAN_SECRET_KEY ??= "0".repeat(64);
+
+// A worker may run several test files in one process: closing the database after each file
+// gives the next one a fresh in-memory database instead of the previous file's data.
+afterAll(async () => {
+  const { closeDb } = await import("@/lib/db/client");
+  await closeDb();
+});
