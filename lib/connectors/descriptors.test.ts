@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DESCRIPTORS, listDescriptors } from "./descriptors";
 import { describeConfigFields, secretFieldNames } from "./fields";
 import { getConnector, getDescriptor } from "./registry";
+import { sampleDeploymentInput } from "./sample-input";
 import { CONNECTOR_TYPES, ENVIRONMENT_MODES, type ConnectorType } from "./types";
 
 const GUID = "6f1c3b7e-2d4a-4f5b-9c8d-0e1f2a3b4c5d";
@@ -131,9 +132,8 @@ describe("connector descriptors", () => {
   });
 
   it("say plainly that deployment and discovery are not available yet", async () => {
-    const config = VALID.aws[0];
-    await expect(getConnector("aws").discover(config)).rejects.toMatchObject({ code: "not_implemented", message: "AWS API Gateway discovery is not available yet." });
-    await expect(getConnector("kong").deploy({ config, environment: { name: "e", publicUrls: [] }, api: { id: "a", name: "n", version: "1", context: "/n" }, revision: { id: "r", number: 1, definition: {} } })).rejects.toMatchObject({
+        await expect(getConnector("kong").discover(VALID.kong[0])).rejects.toMatchObject({ code: "not_implemented", message: "Kong discovery is not available yet." });
+    await expect(getConnector("kong").deploy(sampleDeploymentInput(VALID.kong[0]))).rejects.toMatchObject({
       code: "not_implemented",
       status: 501,
       message: "Kong deployment is not available yet.",

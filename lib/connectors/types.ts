@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
 
 /**
  * The connector contract: every gateway type is translation plus I/O behind this interface.
@@ -71,25 +72,91 @@ export interface ConnectionTestResult {
   fieldErrors?: Record<string, string>;
 }
 
+/** A subscription tier as a gateway must enforce it; `requests`/`unit` are null when unlimited. */
+export interface DeploymentTier {
+  name: string;
+  displayName: string;
+  requests: number | null;
+  unit: "second" | "minute" | "hour" | "day" | null;
+  burst: number | null;
+  monthlyQuota: number | null;
+  unlimited: boolean;
+}
+
+/** Meridian's key manager, for gateways that check its JWT access tokens themselves. */
+export interface KeyManagerInfo {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  openidConfigurationUrl: string;
+}
+
 /** What a deployment names: one revision of one API, for one environment. */
 export interface DeploymentInput {
   config: ConnectorConfig;
-  environment: { name: string; publicUrls: string[] };
-  api: { id: string; name: string; version: string; context: string };
-  revision: { id: string; number: number; definition: Record<string, unknown> };
+  environment: { name: string; region: string; publicUrls: string[] };
+  api: { id: string; name: string; version: string; context: string; description: string };
+  /** `definition` is the revision's OpenAPI 3.x document; `settings` its security, CORS, limits, endpoints. */
+  revision: { id: string; number: number; definition: Record<string, unknown>; settings: ApiSettingsSnapshot };
+  /** The backend URL this environment proxies to (the revision's production endpoint, override applied). */
+  endpoint: string;
+  /** The subscription tiers the API allows, with their limits. */
+  tiers: DeploymentTier[];
+  keyManager: KeyManagerInfo;
+  /** The same on every retry of one deployment: connectors use it to make writes idempotent. */
+  idempotencyKey: string;
+  /** Reports progress; the publisher sees each step live. */
+  onStep?: (step: string, detail?: string) => void | Promise<void>;
+  /** Aborted when the job is cancelled or the worker stops: pass it to every request. */
+  signal?: AbortSignal;
 }
 
 /** A typed, versioned reference to what a deployment created remotely. */
 export interface DeploymentRef {
   type: ConnectorType;
   version: number;
+  /** Remote ids: for AWS restApiId, deploymentId, usagePlan:<tier>; for Azure apiId, versionSetId, product:<tier>. */
   ids: Record<string, string>;
+  stage?: string;
   invokeUrl?: string;
   contentHash: string;
+  revisionNumber?: number;
+}
+
+export interface PlanArtifact {
+  /** For example "openapi", "usage-plan", "api", "policy", "product". */
+  kind: string;
+  name: string;
+  format: "json" | "xml" | "text";
+  content: unknown;
+}
+
+/** A feature of the API that this environment cannot enforce: deploying would drop it, so it is refused. */
+export interface PlanRefusal {
+  feature: string;
+  reason: string;
 }
 
 export interface DeploymentPlan {
-  artifacts: Array<{ kind: string; name: string; content: unknown }>;
+  artifacts: PlanArtifact[];
+  refusals: PlanRefusal[];
+}
+
+export interface UndeployOptions {
+  /** Remove the remote API itself, not only what serves it (AWS: the REST API beside the stage). */
+  deleteApi?: boolean;
+  signal?: AbortSignal;
+  onStep?: (step: string, detail?: string) => void | Promise<void>;
+}
+
+/** A subscription's key, issued by Meridian, for gateways that check keys themselves. */
+export interface SubscriptionKeyInput {
+  config: ConnectorConfig;
+  ref: DeploymentRef;
+  subscription: { id: string; applicationId: string; applicationName: string; tier: string };
+  key: { id: string; value: string; keyType: "production" | "sandbox" };
+  idempotencyKey: string;
+  signal?: AbortSignal;
 }
 
 export interface DiscoveredApi {
@@ -97,7 +164,10 @@ export interface DiscoveredApi {
   name: string;
   version?: string;
   context?: string;
+  /** OpenAPI 3.x export of the API, when the gateway gives one. */
   definition?: Record<string, unknown>;
+  /** The backend URLs the gateway calls (AWS integration URIs, Azure service URL). */
+  upstreams?: string[];
   contentHash: string;
 }
 
@@ -105,6 +175,22 @@ export interface ObservedState {
   exists: boolean;
   contentHash?: string;
   details?: Record<string, unknown>;
+}
+
+/**
+ * A remote failure, classified. The deployment engine retries `retryable` ones (throttling,
+ * 5xx, timeouts) with back-off and fails the job with `message` otherwise.
+ */
+export class ConnectorError extends Error {
+  constructor(
+    readonly code: "throttled" | "unavailable" | "timeout" | "not_found" | "conflict" | "invalid" | "unauthorized" | "forbidden" | "unsupported",
+    message: string,
+    readonly retryable: boolean = code === "throttled" || code === "unavailable" || code === "timeout",
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "ConnectorError";
+  }
 }
 
 export interface Connector {
@@ -128,11 +214,17 @@ export interface Connector {
   deploy(input: DeploymentInput, previousRef?: DeploymentRef): Promise<DeploymentRef>;
 
   /** Removes what a deployment created; a remote "not found" counts as success. */
-  undeploy(config: ConnectorConfig, ref: DeploymentRef): Promise<void>;
+  undeploy(config: ConnectorConfig, ref: DeploymentRef, options?: UndeployOptions): Promise<void>;
 
   /** Complete (paginated) listing of the APIs that run on the gateway, each with a content hash. */
-  discover(config: ConnectorConfig): Promise<DiscoveredApi[]>;
+  discover(config: ConnectorConfig, options?: { signal?: AbortSignal }): Promise<DiscoveredApi[]>;
 
   /** What really runs for a deployment, for drift detection. */
   observe(config: ConnectorConfig, ref: DeploymentRef): Promise<ObservedState>;
+
+  /** Gateways that check API keys themselves: installs a Meridian-issued key for a subscription; returns remote ids. Idempotent. */
+  provisionKey?(input: SubscriptionKeyInput): Promise<Record<string, string>>;
+
+  /** Removes a key installed by provisionKey; a remote "not found" counts as success. */
+  revokeKey?(config: ConnectorConfig, ref: DeploymentRef, remoteIds: Record<string, string>, options?: { signal?: AbortSignal }): Promise<void>;
 }

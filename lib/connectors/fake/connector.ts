@@ -42,7 +42,7 @@ export function createFakeConnector(type: ConnectorType = "kong"): FakeConnector
     },
     async plan(input) {
       calls.push({ method: "plan", config: input.config });
-      return { artifacts: [{ kind: "api", name: input.api.name, content: input.revision.definition }] };
+      return { artifacts: [{ kind: "api", name: input.api.name, format: "json", content: input.revision.definition }], refusals: [] };
     },
     async deploy(input) {
       calls.push({ method: "deploy", config: input.config });
