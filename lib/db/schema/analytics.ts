@@ -68,6 +68,23 @@ function histogramColumns() {
   return columns as Record<string, ReturnType<ReturnType<typeof bigint>["notNull"]>>;
 }
 
+/** Sums as stored in every roll-up table. */
+function measureColumns() {
+  return {
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    status401: bigint("status_401", { mode: "number" }).notNull().default(0),
+    status403: bigint("status_403", { mode: "number" }).notNull().default(0),
+    status429: bigint("status_429", { mode: "number" }).notNull().default(0),
+    requestBytes: bigint("request_bytes", { mode: "number" }).notNull().default(0),
+    responseBytes: bigint("response_bytes", { mode: "number" }).notNull().default(0),
+    latencySum: doublePrecision("latency_sum").notNull().default(0),
+    latencyMax: real("latency_max").notNull().default(0),
+    upstreamLatencySum: doublePrecision("upstream_latency_sum").notNull().default(0),
+    upstreamCount: bigint("upstream_count", { mode: "number" }).notNull().default(0),
+    ...histogramColumns(),
+  };
+}
+
 /**
  * One roll-up table per resolution. A row is one time bucket × environment × region × API ×
  * operation × application × status class (1..5 for 1xx..5xx); absent dimensions are stored as
@@ -84,17 +101,7 @@ function rollupTable<N extends string>(name: N) {
       operation: text("operation").notNull().default(""),
       applicationId: text("application_id").notNull().default(""),
       statusClass: smallint("status_class").notNull(),
-      requests: bigint("requests", { mode: "number" }).notNull(),
-      status401: bigint("status_401", { mode: "number" }).notNull().default(0),
-      status403: bigint("status_403", { mode: "number" }).notNull().default(0),
-      status429: bigint("status_429", { mode: "number" }).notNull().default(0),
-      requestBytes: bigint("request_bytes", { mode: "number" }).notNull().default(0),
-      responseBytes: bigint("response_bytes", { mode: "number" }).notNull().default(0),
-      latencySum: doublePrecision("latency_sum").notNull().default(0),
-      latencyMax: real("latency_max").notNull().default(0),
-      upstreamLatencySum: doublePrecision("upstream_latency_sum").notNull().default(0),
-      upstreamCount: bigint("upstream_count", { mode: "number" }).notNull().default(0),
-      ...histogramColumns(),
+      ...measureColumns(),
     },
     (t) => [
       uniqueIndex(`${name}_key`).on(t.bucket, t.environment, t.region, t.apiId, t.operation, t.applicationId, t.statusClass),
@@ -104,10 +111,35 @@ function rollupTable<N extends string>(name: N) {
   );
 }
 
+/**
+ * The same sums by environment × region × status class only: a handful of rows per bucket, for
+ * queries that neither filter, group nor scope by API, operation or application.
+ */
+function environmentRollupTable<N extends string>(name: N) {
+  return pgTable(
+    name,
+    {
+      bucket: tstz("bucket").notNull(),
+      environment: text("environment").notNull(),
+      region: text("region").notNull().default(""),
+      statusClass: smallint("status_class").notNull(),
+      ...measureColumns(),
+    },
+    (t) => [uniqueIndex(`${name}_key`).on(t.bucket, t.environment, t.region, t.statusClass)],
+  );
+}
+
 /** Per-minute roll-ups: the last hours and days at full resolution. */
 export const analyticsMinuteRollups = rollupTable("analytics_rollups_minute");
 /** Per-hour roll-ups: days to weeks at hour resolution. */
 export const analyticsHourRollups = rollupTable("analytics_rollups_hour");
 /** Per-day roll-ups (UTC days): what ranges of weeks and months read. */
 export const analyticsDayRollups = rollupTable("analytics_rollups_day");
+/** Per-week roll-ups (weeks from Monday, UTC): the whole weeks inside long ranges' totals. */
+export const analyticsWeekRollups = rollupTable("analytics_rollups_week");
 export type AnalyticsRollupRow = typeof analyticsMinuteRollups.$inferSelect;
+
+export const analyticsEnvMinuteRollups = environmentRollupTable("analytics_env_rollups_minute");
+export const analyticsEnvHourRollups = environmentRollupTable("analytics_env_rollups_hour");
+export const analyticsEnvDayRollups = environmentRollupTable("analytics_env_rollups_day");
+export type AnalyticsEnvRollupRow = typeof analyticsEnvMinuteRollups.$inferSelect;

@@ -53,6 +53,8 @@ export const apiKeys = pgTable(
     keyType: text("key_type").$type<KeyType>().notNull(),
     name: text("name").notNull(),
     hash: text("hash").notNull(),
+    // The key itself, encrypted: gateways that check keys themselves (AWS, Azure) are given it.
+    secretEncrypted: text("secret_encrypted"),
     prefix: text("prefix").notNull(),
     expiresAt: tstz("expires_at"),
     revokedAt: tstz("revoked_at"),

@@ -30,6 +30,10 @@ export const deployments = pgTable(
       .notNull()
       .references(() => environments.id),
     status: text("status").$type<DeploymentStatus>().notNull(),
+    // The revision that really serves there (null until the first deploy succeeds); revisionId is the one asked for.
+    deployedRevisionId: text("deployed_revision_id"),
+    // The job that last changed this deployment: its steps are the live progress.
+    jobId: text("job_id"),
     reference: jsonb("reference").$type<Record<string, unknown> | null>(),
     error: text("error"),
     steps: jsonb("steps").$type<DeploymentStep[]>().notNull().default([]),

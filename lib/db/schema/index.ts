@@ -9,3 +9,5 @@ export * from "./applications";
 export * from "./keys";
 export * from "./deployments";
 export * from "./analytics";
+export * from "./jobs";
+export * from "./discovery";

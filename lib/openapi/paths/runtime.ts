@@ -15,6 +15,30 @@ export const runtimeSchemas: Record<string, Json> = {
       reference: { type: ["object", "null"] },
     },
   },
+  Job: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      kind: { type: "string", examples: ["deployment.deploy", "deployment.undeploy", "deployment.sync-keys", "environment.discover"] },
+      status: { type: "string", enum: ["queued", "running", "succeeded", "failed", "cancelled"] },
+      attempts: { type: "integer" },
+      maxAttempts: { type: "integer" },
+      steps: { type: "array", items: { type: "object", properties: { at: { type: "string" }, step: { type: "string" }, detail: { type: "string" } } } },
+      result: { type: ["object", "null"] },
+      error: { type: ["string", "null"] },
+      errorCode: { type: ["string", "null"] },
+      nextAttemptAt: { type: ["string", "null"], format: "date-time" },
+    },
+  },
+  EnvironmentPlan: {
+    type: "object",
+    properties: {
+      environmentName: { type: "string" },
+      type: { type: "string" },
+      artifacts: { type: "array", items: { type: "object", properties: { kind: { type: "string" }, name: { type: "string" }, format: { type: "string", enum: ["json", "xml", "text"] }, content: {} } } },
+      refusals: { type: "array", items: { type: "object", properties: { feature: { type: "string" }, reason: { type: "string" } } } },
+    },
+  },
   OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
 };
 
@@ -30,11 +54,46 @@ export const runtimePaths: Record<string, Json> = {
       summary: "Deploy a revision to environments (one deployment per environment)",
       parameters: [pathParam("id")],
       requestBody: body({ type: "object", required: ["revisionId", "environments"], properties: { revisionId: { type: "string" }, environments: { type: "array", items: { type: "string" } } } }),
-      responses: { "202": json("Accepted", { type: "object", properties: { deployments: { type: "array", items: { type: "object" } } } }), "409": problem("Read-only environment or retired API"), "501": problem("The environment's connector cannot deploy yet"), ...authErrors },
+      responses: {
+        "202": json("Accepted: pull environments are deployed at once, push environments each get a job", { type: "object", properties: { deployments: { type: "array", items: { type: "object", properties: { id: { type: "string" }, status: { type: "string" }, jobId: { type: ["string", "null"] } } } } } }),
+        "409": problem("Read-only environment, retired API, discovered API over its source, or a feature the environment cannot enforce (code conflict, `refusals` listed)"),
+        ...authErrors,
+      },
+    },
+  },
+  "/api/v1/apis/{id}/deployments/plan": {
+    post: {
+      tags: ["deployments"],
+      summary: "What each environment would receive (native artifacts) and refuse; no side effect",
+      parameters: [pathParam("id")],
+      requestBody: body({ type: "object", required: ["revisionId", "environments"], properties: { revisionId: { type: "string" }, environments: { type: "array", items: { type: "string" } } } }),
+      responses: { "200": json("One plan per environment", { type: "object", properties: { environments: { type: "array", items: { $ref: "#/components/schemas/EnvironmentPlan" } } } }), ...authErrors },
     },
   },
   "/api/v1/apis/{id}/deployments/{environment}": {
-    delete: { tags: ["deployments"], summary: "Undeploy the API from an environment", parameters: [pathParam("id"), pathParam("environment")], responses: { "204": { description: "Undeployed (also when it was not deployed)" }, ...authErrors } },
+    delete: {
+      tags: ["deployments"],
+      summary: "Undeploy the API from an environment",
+      parameters: [pathParam("id"), pathParam("environment"), { name: "deleteApi", in: "query", description: "Push gateways: delete the remote API too (AWS: the REST API)", schema: { type: "string", enum: ["true", "false"] } }],
+      responses: { "202": json("An undeploy job runs", { type: "object", properties: { id: { type: "string" }, status: { type: "string" }, jobId: { type: "string" } } }), "204": { description: "Undeployed (also when it was not deployed)" }, ...authErrors },
+    },
+  },
+  "/api/v1/jobs/{id}": {
+    get: { tags: ["jobs"], summary: "A durable job: status, attempts, steps, result or error", parameters: [pathParam("id")], responses: { "200": json("The job", { $ref: "#/components/schemas/Job" }), "404": problem("No such job"), ...authErrors } },
+  },
+  "/api/v1/environments/{name}/discover": {
+    post: { tags: ["environments"], summary: "Discover the APIs that run on the environment (queues a job)", parameters: [pathParam("name")], responses: { "202": json("The discovery job", { type: "object", properties: { jobId: { type: "string" }, status: { type: "string" } } }), "409": problem("Write-only environment or a type that cannot be discovered"), ...authErrors } },
+  },
+  "/api/v1/environments/{name}/discovered": {
+    get: { tags: ["environments"], summary: "Discovered APIs: New, Updated (with a diff), Unchanged or Gone", parameters: [pathParam("name")], responses: { "200": json("Discovered APIs and the last discovery job", { type: "object", properties: { items: { type: "array", items: { type: "object" } }, lastJob: { oneOf: [{ $ref: "#/components/schemas/Job" }, { type: "null" }] } } }), ...authErrors } },
+  },
+  "/api/v1/environments/{name}/discovered/{discoveredId}/import": {
+    post: {
+      tags: ["environments"],
+      summary: "Import a discovered API (origin discovered:<environment>), or update the API imported from it",
+      parameters: [pathParam("name"), pathParam("discoveredId")],
+      responses: { "201": json("Imported", { type: "object", properties: { apiId: { type: "string" }, created: { type: "boolean" } } }), "200": json("The imported API was updated", { type: "object" }), "409": problem("Gone, or no document"), ...authErrors },
+    },
   },
   "/api/v1/deployments/{id}": {
     get: { tags: ["deployments"], summary: "A deployment: status, steps, error, reference", parameters: [pathParam("id")], responses: { "200": json("The deployment", { $ref: "#/components/schemas/Deployment" }), "404": problem("No such deployment"), ...authErrors } },

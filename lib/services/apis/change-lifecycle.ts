@@ -1,12 +1,15 @@
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { apiLifecycleEvents, apis } from "@/lib/db/schema";
+import { apiLifecycleEvents, apis, deployments, environments } from "@/lib/db/schema";
 import { allowedActions, LIFECYCLE_ACTION_LABELS, nextState, transitionPrecondition } from "@/lib/domain/lifecycle";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/id";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import type { ServiceContext } from "@/lib/services/context";
+import { isPullType } from "@/lib/services/deployments/deployment-input";
+import { undeployIn } from "@/lib/services/deployments/undeploy-api";
+import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 import { parseInput } from "@/lib/services/validate";
 import { apiMetaColumns, loadApiForActor, ownersOf } from "./access";
 import { toApiDetail, type ApiDetail } from "./api-dto";
@@ -29,6 +32,15 @@ export async function changeLifecycle(id: string, input: z.input<typeof lifecycl
     const refusal = transitionPrecondition(action, { deployedRevisions: await countDeployedRevisions(tx, id) });
     if (refusal) throw new AppError("invalid_transition", `${LIFECYCLE_ACTION_LABELS[action]}: ${refusal}`, { extra: { currentState: from, allowedActions: allowed } });
     const [row] = await tx.update(apis).set({ lifecycleState: to }).where(eq(apis.id, id)).returning(apiMetaColumns);
+    // Gateways learn the new state from their next snapshot (blocked APIs answer 503 there);
+    // retiring undeploys everywhere.
+    const live = await tx
+      .select({ env: environments })
+      .from(deployments)
+      .innerJoin(environments, eq(environments.id, deployments.environmentId))
+      .where(and(eq(deployments.apiId, id), ne(deployments.status, "undeployed")));
+    if (to === "RETIRED") for (const { env } of live) await undeployIn(tx, id, env, ctx);
+    else await bumpSnapshotVersions(tx, live.filter(({ env }) => isPullType(env.type)).map(({ env }) => env.id));
     await tx.insert(apiLifecycleEvents).values({ id: newId("lce"), apiId: id, action, fromState: from, toState: to, actorId: actor.id, actorEmail: actor.email });
     await writeAudit(tx, ctx, { action: "api.lifecycle", objectType: "api", objectId: id, details: { action, from, to } });
     return toApiDetail(row, await ownersOf(tx, row.owners));

@@ -39,7 +39,7 @@ function required<T>(schema: { safeParse: (v: unknown) => { success: true; data:
  * or URL), or from scratch (a few operations). Name, version and context default to the
  * document's title and version.
  */
-export async function createApi(input: CreateApiInput, ctx: ServiceContext): Promise<ApiDetail> {
+export async function createApi(input: CreateApiInput, ctx: ServiceContext, internal: { origin?: string } = {}): Promise<ApiDetail> {
   const actor = assertCan(ctx, "apis:write");
   const values = parseInput(createApiSchema, input);
   const text = await definitionText(values);
@@ -85,6 +85,7 @@ export async function createApi(input: CreateApiInput, ctx: ServiceContext): Pro
           cors: values.cors ?? DEFAULT_CORS,
           allowedTiers,
           owners: [actor.id],
+          origin: internal.origin ?? "meridian",
           definition: prepared.document,
           definitionSource: prepared.source,
           definitionFormat: prepared.format,

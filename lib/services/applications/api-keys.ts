@@ -2,9 +2,11 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { apiKeys, type ApiKey } from "@/lib/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto/hash";
+import { encryptSecret } from "@/lib/crypto/secrets";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/id";
 import { writeAudit } from "@/lib/services/audit/write-audit";
+import { requestKeySync } from "@/lib/services/deployments/request-key-sync";
 import type { ServiceContext } from "@/lib/services/context";
 import { getSettings } from "@/lib/services/settings/get-settings";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
@@ -42,11 +44,13 @@ export async function createApiKey(applicationId: string, input: unknown, ctx: S
         keyType: values.keyType,
         name: values.name,
         hash: hashToken(key),
+        secretEncrypted: encryptSecret(key),
         prefix: key.slice(0, apiKeyPrefix.length + 6),
         expiresAt: values.expiresInDays ? new Date(Date.now() + values.expiresInDays * 86400_000) : null,
       })
       .returning();
     await bumpSnapshotVersions(tx);
+    await requestKeySync(tx, { applicationId: app.id });
     await writeAudit(tx, ctx, { action: "api_key.create", objectType: "application", objectId: app.id, details: { keyId: row.id, keyType: row.keyType } });
     return { key, record: toPublicApiKey(row) };
   });
@@ -67,6 +71,7 @@ export async function revokeApiKey(applicationId: string, keyId: string, ctx: Se
     if (!row) throw new AppError("not_found", "No such API key.");
     await tx.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
     await bumpSnapshotVersions(tx);
+    await requestKeySync(tx, { applicationId: app.id });
     await writeAudit(tx, ctx, { action: "api_key.revoke", objectType: "application", objectId: app.id, details: { keyId } });
   });
 }

@@ -12,5 +12,5 @@ export async function getDeployment(id: string, ctx: ServiceContext) {
   if (!row) throw new AppError("not_found", "No such deployment.");
   await loadApiForActor(db, row.d.apiId, ctx);
   const { d } = row;
-  return { id: d.id, apiId: d.apiId, revisionId: d.revisionId, environment: row.env, status: d.status, steps: d.steps, error: d.error, reference: d.reference, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() };
+  return { id: d.id, apiId: d.apiId, revisionId: d.revisionId, environment: row.env, status: d.status, deployedRevisionId: d.deployedRevisionId, jobId: d.jobId, steps: d.steps, error: d.error, reference: d.reference, createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString() };
 }

@@ -1,6 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { apiRevisions, deployments, environments } from "@/lib/db/schema";
+import { alias } from "drizzle-orm/pg-core";
+import { apiRevisions, deployments, environments, type DeploymentStep } from "@/lib/db/schema";
 import { loadApiForActor } from "@/lib/services/apis/access";
 import type { ServiceContext } from "@/lib/services/context";
 
@@ -13,23 +14,30 @@ export interface DeploymentView {
   publicUrls: string[];
   revisionId: string;
   revisionNumber: number;
+  /** The revision that serves there now, when it differs from the one asked for (a deploy running or failed). */
+  deployedRevisionNumber: number | null;
   status: string;
   error: string | null;
+  steps: DeploymentStep[];
+  jobId: string | null;
+  invokeUrl: string | null;
   updatedAt: string;
 }
 
 export async function listDeployments(apiId: string, ctx: ServiceContext): Promise<DeploymentView[]> {
   const db = await getDb();
   const { api } = await loadApiForActor(db, apiId, ctx);
+  const deployed = alias(apiRevisions, "deployed_revision");
   const rows = await db
-    .select({ d: deployments, env: environments, number: apiRevisions.number })
+    .select({ d: deployments, env: environments, number: apiRevisions.number, deployedNumber: deployed.number })
     .from(deployments)
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
     .innerJoin(apiRevisions, eq(apiRevisions.id, deployments.revisionId))
+    .leftJoin(deployed, eq(deployed.id, deployments.deployedRevisionId))
     .where(eq(deployments.apiId, api.id))
     .orderBy(desc(deployments.updatedAt))
     .limit(100);
-  return rows.map(({ d, env, number }) => ({
+  return rows.map(({ d, env, number, deployedNumber }) => ({
     id: d.id,
     environment: env.displayName,
     environmentName: env.name,
@@ -38,8 +46,12 @@ export async function listDeployments(apiId: string, ctx: ServiceContext): Promi
     publicUrls: env.publicUrls,
     revisionId: d.revisionId,
     revisionNumber: number,
+    deployedRevisionNumber: deployedNumber ?? null,
     status: d.status,
     error: d.error,
+    steps: d.steps,
+    jobId: d.jobId,
+    invokeUrl: typeof d.reference?.invokeUrl === "string" ? d.reference.invokeUrl : null,
     updatedAt: d.updatedAt.toISOString(),
   }));
 }

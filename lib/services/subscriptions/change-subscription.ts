@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { apis, applications, subscriptions, type SubscriptionRow, type SubscriptionStatus } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
+import { requestKeySync } from "@/lib/services/deployments/request-key-sync";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 
@@ -26,6 +27,7 @@ export async function decideSubscription(id: string, decision: SubscriptionDecis
     if (!rule.from.includes(row.sub.status)) throw new AppError("invalid_transition", `A ${row.sub.status} subscription cannot be ${decision === "approve" ? "approved" : decision + "ed"}.`);
     const [updated] = await tx.update(subscriptions).set({ status: rule.to, decidedBy: actor.id, decidedAt: new Date() }).where(eq(subscriptions.id, id)).returning();
     await bumpSnapshotVersions(tx);
+    await requestKeySync(tx, { apiIds: [row.sub.apiId] });
     await writeAudit(tx, ctx, { action: `subscription.${decision}`, objectType: "subscription", objectId: id });
     return updated;
   });
@@ -40,6 +42,7 @@ export async function deleteSubscription(id: string, ctx: ServiceContext): Promi
     if (!row || (row.ownerId !== actor.id && !can(actor.roles, "users:write"))) throw new AppError("not_found", "No such subscription.");
     await tx.delete(subscriptions).where(eq(subscriptions.id, id));
     await bumpSnapshotVersions(tx);
+    await requestKeySync(tx, { apiIds: [row.sub.apiId] });
     await writeAudit(tx, ctx, { action: "subscription.delete", objectType: "subscription", objectId: id });
   });
 }

@@ -5,6 +5,8 @@ import { apis, applications, rateLimitPolicies, subscriptions, type Subscription
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/id";
 import { writeAudit } from "@/lib/services/audit/write-audit";
+import { isDeployedByMeridian } from "@/lib/services/deployments/is-deployed";
+import { requestKeySync } from "@/lib/services/deployments/request-key-sync";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { getSettings } from "@/lib/services/settings/get-settings";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
@@ -40,6 +42,10 @@ export async function createSubscription(input: unknown, ctx: ServiceContext): P
       const why = api.lifecycleState === "DEPRECATED" ? "is deprecated and takes no new subscriptions" : api.lifecycleState === "RETIRED" ? "is retired" : `is ${api.lifecycleState.toLowerCase()}, not published`;
       throw new AppError("bad_request", `${api.name} ${api.version} ${why}.`);
     }
+    // An API found on a gateway runs under that gateway's own credentials until Meridian deploys it somewhere.
+    if (api.origin.startsWith("discovered:") && !(await isDeployedByMeridian(tx, api.id))) {
+      throw new AppError("bad_request", `${api.name} ${api.version} runs on a gateway that checks its own credentials: it takes subscriptions once it is deployed through Meridian.`);
+    }
     if (!api.allowedTiers.includes(values.tier)) {
       const offered = api.allowedTiers.length ? api.allowedTiers.join(", ") : "none";
       throw new AppError("validation_failed", `${api.name} does not offer the ${values.tier} tier (offered: ${offered}).`, { fieldErrors: { tier: `Choose one of: ${offered}.` } });
@@ -70,6 +76,7 @@ export async function createSubscription(input: unknown, ctx: ServiceContext): P
       return { ...winner, created: false };
     }
     await bumpSnapshotVersions(tx);
+    if (status === "active") await requestKeySync(tx, { apiIds: [api.id] });
     await writeAudit(tx, ctx, { action: "subscription.create", objectType: "subscription", objectId: row.id, details: { applicationId: app.id, apiId: api.id, tier: values.tier, status } });
     return { ...row, created: true };
   });

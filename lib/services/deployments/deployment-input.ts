@@ -1,0 +1,61 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { config as appConfig } from "@/lib/config";
+import type { ConnectorType, DeploymentInput, DeploymentTier } from "@/lib/connectors/types";
+import { getDescriptor } from "@/lib/connectors/registry";
+import type { DbOrTx } from "@/lib/db/client";
+import { apiRevisions, apis, rateLimitPolicies, type ApiRevisionRow, type Environment } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { decryptConfig } from "@/lib/services/environments/config-secrets";
+
+/** Pull gateways (built-in, agents) take a deployment from their next snapshot; the rest are pushed by a job. */
+export const PULL_TYPES = new Set<string>(["builtin", "agent"]);
+export const isPullType = (type: string) => PULL_TYPES.has(type);
+
+/** The backend a revision proxies to in one environment: its override there, else the production endpoint. */
+export function endpointFor(revision: Pick<ApiRevisionRow, "settings">, environmentName: string): string | null {
+  const e = revision.settings.endpoints;
+  return e.overrides?.[environmentName]?.production ?? e.production ?? null;
+}
+
+export async function tiersFor(db: DbOrTx, names: string[]): Promise<DeploymentTier[]> {
+  if (names.length === 0) return [];
+  const rows = await db
+    .select()
+    .from(rateLimitPolicies)
+    .where(and(eq(rateLimitPolicies.kind, "subscription"), inArray(rateLimitPolicies.name, names)));
+  return rows.map((t) => ({
+    name: t.name,
+    displayName: t.displayName,
+    requests: t.unlimited ? null : t.requests,
+    unit: t.unlimited ? null : (t.unit as DeploymentTier["unit"]),
+    burst: t.unlimited ? null : t.burst,
+    monthlyQuota: t.monthlyQuota,
+    unlimited: t.unlimited,
+  }));
+}
+
+/** Everything a connector needs to translate one revision for one environment; secrets decrypted. */
+export async function buildDeploymentInput(db: DbOrTx, env: Environment, revision: ApiRevisionRow, idempotencyKey: string): Promise<DeploymentInput> {
+  const [api] = await db.select({ id: apis.id, name: apis.name, version: apis.version, context: apis.context, description: apis.description }).from(apis).where(eq(apis.id, revision.apiId)).limit(1);
+  if (!api) throw new AppError("not_found", "The API of this deployment no longer exists.");
+  const endpoint = endpointFor(revision, env.name);
+  if (!endpoint) throw new AppError("validation_failed", `Revision ${revision.number} has no production endpoint for ${env.name}: set one and create a new revision.`);
+  const s = revision.settings;
+  const issuer = appConfig.tokenIssuer;
+  return {
+    config: decryptConfig(getDescriptor(env.type as ConnectorType), env.config),
+    environment: { name: env.name, region: env.region, publicUrls: env.publicUrls },
+    api: { id: api.id, name: s.name, version: s.version, context: s.context, description: s.description },
+    revision: { id: revision.id, number: revision.number, definition: revision.definition, settings: s },
+    endpoint,
+    tiers: await tiersFor(db, s.allowedTiers),
+    keyManager: { issuer, audience: appConfig.tokenAudience, jwksUri: `${issuer}/oauth2/jwks`, openidConfigurationUrl: `${issuer}/.well-known/openid-configuration` },
+    idempotencyKey,
+  };
+}
+
+export async function loadRevision(db: DbOrTx, revisionId: string): Promise<ApiRevisionRow> {
+  const [revision] = await db.select().from(apiRevisions).where(eq(apiRevisions.id, revisionId)).limit(1);
+  if (!revision) throw new AppError("not_found", "The revision of this deployment no longer exists.");
+  return revision;
+}
