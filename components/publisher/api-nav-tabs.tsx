@@ -10,6 +10,7 @@ const TABS = [
   { segment: "/operations", label: "Operations" },
   { segment: "/lifecycle", label: "Lifecycle" },
   { segment: "/revisions", label: "Revisions" },
+  { segment: "/deployments", label: "Deployments" },
   { segment: "/documents", label: "Documents" },
 ];
 

@@ -10,8 +10,11 @@ import { GatewayTokenCard } from "@/components/admin/gateway-token-card";
 import { requirePageActor } from "@/lib/auth/guards";
 import { connectorCatalog } from "@/lib/connectors/catalog";
 import { isAppError } from "@/lib/errors";
-import { getEnvironment } from "@/lib/services/environments/get-environment";
+import { getEnvironment, getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
 import { listGatewayInstances } from "@/lib/services/gateways/list-instances";
+import { listDiscovered } from "@/lib/services/discovery/list-discovered";
+import { discoveryRefusal } from "@/lib/services/discovery/discover-environment";
+import { DiscoveryPanel } from "@/components/admin/discovery-panel";
 import { EnvironmentClient } from "./environment-client";
 
 type Props = { params: Promise<{ name: string }> };
@@ -32,6 +35,9 @@ export default async function EnvironmentPage({ params }: Props) {
   const type = types.find((t) => t.type === environment.type)!;
   const pull = type.capabilities.delivery === "pull";
   const instances = pull ? await listGatewayInstances(name, ctx) : null;
+  const discoverable = type.capabilities.discover;
+  const discovered = discoverable ? await listDiscovered(name, ctx) : null;
+  const row = discoverable ? await getEnvironmentRowOrThrow(name) : null;
 
   return (
     <>
@@ -58,6 +64,7 @@ export default async function EnvironmentPage({ params }: Props) {
           {pull && <GatewayTokenCard name={environment.name} token={environment.gatewayToken} />}
           {instances && <GatewayInstancesTable name={environment.name} initial={instances} />}
         </EnvironmentClient>
+        {discovered && row && <DiscoveryPanel name={environment.name} initial={discovered} disabledReason={discoveryRefusal(row)} />}
         <Card>
           <CardHeader title="Danger zone" description="Deleting is refused while anything is deployed to this environment." />
           <CardBody>
