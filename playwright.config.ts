@@ -21,6 +21,14 @@ const dataDir = path.resolve(process.env.E2E_DATA_DIR || `.e2e-data/${port}`);
 process.env.MERIDIAN_DATA_DIR = dataDir;
 process.env.E2E_BASE_URL = baseURL;
 process.env.MERIDIAN_SECRET_KEY ??= "e2e-secret-key-0123456789abcdef0123456789";
+// Emulators of the vendors' APIs, each with a management and a data-plane port.
+const awsPort = port + 1200;
+const azurePort = port + 1300;
+process.env.E2E_AWS_URL = `http://127.0.0.1:${awsPort}`;
+process.env.E2E_AWS_DATA_URL = `http://127.0.0.1:${awsPort + 1}`;
+process.env.E2E_AZURE_URL = `https://127.0.0.1:${azurePort}`;
+process.env.E2E_AZURE_DATA_URL = `http://127.0.0.1:${azurePort + 1}`;
+process.env.E2E_AZURE_CA_FILE = `${dataDir}-azure-ca.pem`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -49,7 +57,25 @@ export default defineConfig({
     { name: "developer", testMatch: "developer/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "analytics", testMatch: "analytics/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
   ],
-  webServer: {
+  webServer: [
+    {
+      command: `node_modules/.bin/tsx e2e/emulators/aws/main.ts --port ${awsPort} --data-port ${awsPort + 1}`,
+      url: `${process.env.E2E_AWS_URL}/_emulator/state`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node_modules/.bin/tsx e2e/emulators/azure/main.ts --port ${azurePort} --data-port ${azurePort + 1} --cert-out "${process.env.E2E_AZURE_CA_FILE}"`,
+      url: `${process.env.E2E_AZURE_URL}/_emulator/state`,
+      ignoreHTTPSErrors: true,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
     command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
     url: `${baseURL}/api/health`,
     timeout: 300_000,
@@ -67,6 +93,9 @@ export default defineConfig({
       MERIDIAN_ADMIN_EMAIL: "admin@e2e.test",
       MERIDIAN_ADMIN_PASSWORD: "E2e-admin-password-1",
       LOG_LEVEL: "warn",
+      // Deployment jobs retry quickly in tests.
+      MERIDIAN_JOB_BACKOFF_MS: "300",
     },
   },
+  ],
 });

@@ -21,7 +21,7 @@ export async function listGatewayEndpointsByApi(db: DbOrTx, list: Array<Pick<Api
   const out = new Map<string, GatewayEndpoint[]>(list.map((a) => [a.id, []]));
   if (list.length === 0) return out;
   const rows = await db
-    .select({ apiId: deployments.apiId, name: environments.name, displayName: environments.displayName, region: environments.region, type: environments.type, publicUrls: environments.publicUrls, visibleRoles: environments.visibleRoles })
+    .select({ apiId: deployments.apiId, name: environments.name, displayName: environments.displayName, region: environments.region, type: environments.type, publicUrls: environments.publicUrls, visibleRoles: environments.visibleRoles, reference: deployments.reference })
     .from(deployments)
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
     .where(and(inArray(deployments.apiId, list.map((a) => a.id)), eq(deployments.status, "deployed")))
@@ -30,7 +30,9 @@ export async function listGatewayEndpointsByApi(db: DbOrTx, list: Array<Pick<Api
   for (const env of rows) {
     const api = byId.get(env.apiId)!;
     if (!canSeeEnvironment(actor, env)) continue;
-    out.get(api.id)!.push({ environment: env.name, displayName: env.displayName, region: env.region, type: env.type, urls: gatewayUrls(env.publicUrls, api.context, api.version) });
+    // Push gateways name their own address (AWS invoke URL, Azure gateway URL); pull gateways serve under the environment's URLs.
+    const invokeUrl = typeof env.reference?.invokeUrl === "string" ? env.reference.invokeUrl : null;
+    out.get(api.id)!.push({ environment: env.name, displayName: env.displayName, region: env.region, type: env.type, urls: invokeUrl ? [invokeUrl] : gatewayUrls(env.publicUrls, api.context, api.version) });
   }
   return out;
 }
