@@ -1,8 +1,12 @@
-import { notAvailableYet } from "../not-available";
 import type { Connector } from "../types";
 import { apiManagementClient, armScope, azureCredential } from "./client";
 import { azureConfigSchema, azureDescriptor } from "./descriptor";
+import { deployToAzure } from "./deploy";
+import { discoverOnAzure, observeOnAzure } from "./discover";
 import { describeAzureFailure } from "./errors";
+import { provisionKeyOnAzure, revokeKeyOnAzure } from "./keys";
+import { undeployFromAzure } from "./remove";
+import { planOf, translate } from "./translate";
 
 export const azureConnector: Connector = {
   descriptor: azureDescriptor,
@@ -27,5 +31,15 @@ export const azureConnector: Connector = {
     }
   },
 
-  ...notAvailableYet("Azure API Management"),
+  /** Version set, API import, policy XML, operation policies and products; refusals for what Azure cannot enforce. */
+  async plan(input) {
+    return planOf(translate(input));
+  },
+
+  deploy: deployToAzure,
+  undeploy: undeployFromAzure,
+  discover: discoverOnAzure,
+  observe: observeOnAzure,
+  provisionKey: provisionKeyOnAzure,
+  revokeKey: revokeKeyOnAzure,
 };

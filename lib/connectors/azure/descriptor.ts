@@ -35,6 +35,12 @@ export const azureConfigSchema = z
       help: "For sovereign clouds. Leave empty for https://login.microsoftonline.com.",
       placeholder: "https://login.microsoftonline.com",
     }),
+    caCertificate: field(z.string().trim().max(65536, "Use at most 64 KiB of PEM.").regex(/-----BEGIN CERTIFICATE-----/, "Paste the certificate in PEM form, from -----BEGIN CERTIFICATE----- on.").optional(), {
+      label: "CA certificate (PEM)",
+      help: "For a private endpoint with its own CA. Trusted in addition to the public roots, for Resource Manager and sign-in alike.",
+      multiline: true,
+      placeholder: "-----BEGIN CERTIFICATE-----",
+    }),
   })
   .strict();
 

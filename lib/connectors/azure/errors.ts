@@ -1,6 +1,6 @@
 import { networkFailure } from "../http";
 import { failure } from "../results";
-import type { ConnectionTestResult } from "../types";
+import { ConnectorError, type ConnectionTestResult } from "../types";
 import type { AzureConfig } from "./descriptor";
 
 type AzureError = {
@@ -42,3 +42,37 @@ export function describeAzureFailure(error: unknown, config: AzureConfig, phase:
   if (e.statusCode === 429) return failure(undefined, "Azure is throttling requests. Try again in a minute.");
   return failure(undefined, `Azure Resource Manager refused the call${e.statusCode ? ` (HTTP ${e.statusCode})` : ""}: ${(e.message ?? "no details").split("\n")[0].slice(0, 300)}`);
 }
+
+type RestLike = AzureError & { details?: { code?: string; message?: string; details?: Array<{ target?: string; message?: string }>; error?: { message?: string } } };
+
+/**
+ * A Resource Manager or Entra ID failure as a ConnectorError: throttling, 5xx and timeouts are
+ * retryable; a 400 carries Azure's own message (a refused policy says what is wrong with it).
+ */
+export function toConnectorError(error: unknown, doing: string): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  const e = (error ?? {}) as RestLike;
+  const network = networkFailure(error);
+  if (network) {
+    const timeout = network.includes("time");
+    return new ConnectorError(timeout ? "timeout" : "unavailable", `Azure did not answer while ${doing}: ${network}.`);
+  }
+  // Sign-in failures surface through the SDK's bearer-token policy under several names.
+  if (e.errorResponse || /Authentication|Credential/.test(e.name ?? "") || /AADSTS\d+/.test(e.message ?? "")) {
+    return new ConnectorError("unauthorized", `Microsoft Entra ID refused the sign-in while ${doing}: ${(e.errorResponse?.errorDescription ?? e.message ?? "no details").split("\n")[0].trim().slice(0, 300)}`, false, 401);
+  }
+  const status = e.statusCode;
+  const details = (e.details?.details ?? []).map((d) => (d.target ? `${d.target}: ${d.message}` : d.message)).filter(Boolean);
+  const text = [e.details?.message ?? e.message ?? "no details", ...details].join(" ").split("\n")[0].slice(0, 500);
+  const said = `Azure answered ${status ?? "an error"}${e.code ? ` ${e.code}` : ""} while ${doing}: ${text}`;
+  if (status === 429) return new ConnectorError("throttled", said, true, status);
+  if (status !== undefined && status >= 500) return new ConnectorError("unavailable", said, true, status);
+  if (status === 404) return new ConnectorError("not_found", said, false, status);
+  if (status === 401) return new ConnectorError("unauthorized", said, false, status);
+  if (status === 403) return new ConnectorError("forbidden", said, false, status);
+  if (status === 409 || status === 412) return new ConnectorError("conflict", said, false, status);
+  if (status === 408) return new ConnectorError("timeout", said, true, status);
+  return new ConnectorError("invalid", said, false, status);
+}
+
+export const isNotFound = (error: unknown) => (error as AzureError | undefined)?.statusCode === 404;
