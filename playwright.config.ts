@@ -29,6 +29,7 @@ process.env.E2E_AWS_DATA_URL = `http://127.0.0.1:${awsPort + 1}`;
 process.env.E2E_AZURE_URL = `https://127.0.0.1:${azurePort}`;
 process.env.E2E_AZURE_DATA_URL = `http://127.0.0.1:${azurePort + 1}`;
 process.env.E2E_AZURE_CA_FILE = `${dataDir}-azure-ca.pem`;
+fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
   testDir: "e2e",

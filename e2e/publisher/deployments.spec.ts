@@ -53,10 +53,10 @@ test.afterAll(async () => {
   await closeDb();
 });
 
-async function seedApi(publisher: SeededUser, scheme: "apiKey" | "oauth2") {
+async function seedApi(publisher: SeededUser, scheme: "apiKey" | "oauth2", tiers: string[]) {
   const name = unique(scheme === "apiKey" ? "Orders" : "Ledger");
   const api = await createApi(
-    { name, version: "v1", context: `/${name.toLowerCase()}`, definition: ORDERS, endpoints: { production: upstream, sandbox: null, overrides: {} }, security: { scheme, apiKeyHeader: "x-api-key" }, allowedTiers: ["Gold"] } as never,
+    { name, version: "v1", context: `/${name.toLowerCase()}`, definition: ORDERS, endpoints: { production: upstream, sandbox: null, overrides: {} }, security: { scheme, apiKeyHeader: "x-api-key" }, allowedTiers: tiers } as never,
     publisher.ctx,
   );
   await changeLifecycle(api.id, { action: "publish" } as never, publisher.ctx);
@@ -133,7 +133,7 @@ test("a revision deployed to the built-in and AWS environments serves through AW
   test.setTimeout(120_000);
   const publisher = await seedUser(["publisher"], "fed-pub");
   const consumer = await seedUser(["subscriber"], "fed-sub");
-  const api = await seedApi(publisher, "apiKey");
+  const api = await seedApi(publisher, "apiKey", ["Gold"]);
   const aws = await seedAwsEnvironment(false);
   await signInRequest(page.request, publisher.email, publisher.password);
 
@@ -156,7 +156,8 @@ test("one revision deployed to built-in, AWS and Azure together serves through A
   test.setTimeout(150_000);
   const publisher = await seedUser(["publisher"], "fed3-pub");
   const consumer = await seedUser(["subscriber"], "fed3-sub");
-  const api = await seedApi(publisher, "oauth2");
+  // AWS enforces tiers through API keys only: an OAuth2 API goes there on the Unlimited tier.
+  const api = await seedApi(publisher, "oauth2", ["Unlimited"]);
   const aws = await seedAwsEnvironment(true);
   const azure = await seedAzureEnvironment();
   await signInRequest(page.request, publisher.email, publisher.password);
@@ -166,7 +167,7 @@ test("one revision deployed to built-in, AWS and Azure together serves through A
   const invokeUrl = (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentType === "azure")!.invokeUrl!;
 
   const app = await createApplication({ name: unique("fed3-app") }, consumer.ctx);
-  await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Gold" }, consumer.ctx);
+  await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Unlimited" }, consumer.ctx);
   const { clientId, clientSecret } = await generateClientCredentials(app.id, { keyType: "production" }, consumer.ctx);
   const tokenResponse = await page.request.post("/oauth2/token", { form: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret } });
   expect(tokenResponse.status()).toBe(200);

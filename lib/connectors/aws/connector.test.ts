@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sendJson, startTestServer, testContext, type TestServer } from "../test-server";
 import { awsConnector } from "./connector";
+import { awsConfigSchema } from "./descriptor";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -85,5 +86,19 @@ describe("AWS connection test", () => {
     expect(result.ok).toBe(false);
     expect(result.fieldErrors?.roleArn).toMatch(/refused to let these credentials assume the role/);
     expect(server.requests[0].method).toBe("POST");
+  });
+});
+
+describe("AWS invoke URL template", () => {
+  it.each([
+    ["http://127.0.0.1:4567/restapis/{restApiId}/{stage}/_user_request_", true],
+    ["https://api.example.com/{stage}", true],
+    ["https://api.example.com", true],
+    ["https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}", true],
+    ["https://api.example.com/{tenant}/{stage}", false],
+    ["ftp://{restApiId}.example.com", false],
+    ["{restApiId}", false],
+  ])("%s is %s", (invokeUrlTemplate, valid) => {
+    expect(awsConfigSchema.safeParse({ ...KEYS, invokeUrlTemplate }).success).toBe(valid);
   });
 });

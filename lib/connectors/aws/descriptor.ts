@@ -7,6 +7,26 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 export const LAMBDA_ARN = /^arn:aws(-[a-z]+)*:lambda:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:function:[\w-]{1,64}(:[\w$-]{1,128})?$/;
 
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const PLACEHOLDERS = new Set(["restApiId", "region", "stage"]);
+
+/** An http(s) URL once its placeholders are filled; without {restApiId} it names one fixed address (a custom domain). */
+const invokeUrlTemplate = () =>
+  z
+    .string()
+    .trim()
+    .max(2048, "Use at most 2048 characters.")
+    .refine((v) => [...v.matchAll(PLACEHOLDER)].every((m) => PLACEHOLDERS.has(m[1])), "Use only the placeholders {restApiId}, {region} and {stage}.")
+    .refine((v) => {
+      try {
+        const u = new URL(v.replaceAll("{restApiId}", "a1b2c3d4e5").replaceAll("{region}", "eu-west-1").replaceAll("{stage}", "meridian"));
+        return (u.protocol === "http:" || u.protocol === "https:") && !!u.hostname && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    }, "Enter an http:// or https:// URL, for example https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}.")
+    .transform((v) => v.replace(/\/+$/, ""));
+
 export const awsConfigSchema = z
   .object({
     region: field(requiredString("AWS Region", 32).regex(REGION, "Enter an AWS Region code such as eu-west-1."), {
@@ -45,6 +65,11 @@ export const awsConfigSchema = z
     authorizerRoleArn: field(z.string().trim().regex(IAM_ROLE_ARN, "Enter an IAM role ARN such as arn:aws:iam::123456789012:role/authorizer-invoke.").optional(), {
       label: "Authorizer invoke role ARN",
       help: "The role API Gateway assumes to invoke the authorizer.",
+    }),
+    invokeUrlTemplate: field(invokeUrlTemplate().optional(), {
+      label: "Invoke URL template",
+      help: "For LocalStack, an emulator or a custom domain: the URL clients call, with the placeholders {restApiId}, {region} and {stage}. Leave empty for https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}.",
+      placeholder: "https://api.example.com/{stage}",
     }),
     endpoint: field(httpUrl().optional(), {
       label: "Endpoint override",

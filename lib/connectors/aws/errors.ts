@@ -1,5 +1,5 @@
 import { networkFailure } from "../http";
-import type { ConnectionTestResult } from "../types";
+import { ConnectorError, type ConnectionTestResult } from "../types";
 import type { AwsConfig } from "./descriptor";
 
 type AwsError = { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -57,4 +57,40 @@ export function describeAwsFailure(error: unknown, config: AwsConfig, phase: Aws
     return { ok: false, message, fieldErrors: { endpoint: message } };
   }
   return { ok: false, message: `API Gateway refused the call${status ? ` (HTTP ${status})` : ""}: ${name ? `${name}: ` : ""}${(e.message ?? "no details").slice(0, 300)}` };
+}
+
+const UNAUTHORIZED = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationTokenException", "ExpiredTokenException", "ExpiredToken", "UnauthorizedException", "CredentialsProviderError"]);
+
+/**
+ * Classifies an SDK failure for the deployment engine: throttling, 5xx and transport failures
+ * are retried with back-off; everything else fails the job with AWS's own message.
+ */
+export function toConnectorError(error: unknown): ConnectorError {
+  if (error instanceof ConnectorError) return error;
+  const e = (error ?? {}) as AwsError;
+  const name = e.name ?? "";
+  const status = e.$metadata?.httpStatusCode;
+  const detail = (e.message ?? "no details").slice(0, 500);
+  const message = `API Gateway: ${name && name !== "Error" ? `${name}: ` : ""}${detail}`;
+
+  const network = networkFailure(error);
+  if (network) {
+    const timedOut = network === "no answer came within the time limit" || network === "the connection timed out";
+    return new ConnectorError(timedOut ? "timeout" : "unavailable", `Could not reach API Gateway: ${network}.`);
+  }
+  if (name === "TooManyRequestsException" || name === "LimitExceededException" || name === "ThrottlingException" || status === 429) return new ConnectorError("throttled", message, true, status ?? 429);
+  if (name === "ServiceUnavailableException" || name === "InternalFailure" || (status !== undefined && status >= 500)) return new ConnectorError("unavailable", message, true, status);
+  if (name === "NotFoundException" || status === 404) return new ConnectorError("not_found", message, false, status ?? 404);
+  if (name === "ConflictException" || status === 409) return new ConnectorError("conflict", message, false, status ?? 409);
+  if (UNAUTHORIZED.has(name) || status === 401) return new ConnectorError("unauthorized", message, false, status);
+  if (name === "AccessDeniedException" || status === 403) return new ConnectorError("forbidden", message, false, status ?? 403);
+  if (name === "BadRequestException" || status === 400) return new ConnectorError("invalid", message, false, status ?? 400);
+  // No HTTP status: the SDK failed before or after the exchange (a reply it could not parse).
+  if (status === undefined) return new ConnectorError("unavailable", message, true);
+  return new ConnectorError("invalid", message, false, status);
+}
+
+/** For deletes and lookups where absence is the goal. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ConnectorError ? error.code === "not_found" : toConnectorError(error).code === "not_found";
 }

@@ -1,0 +1,113 @@
+import { CreateDeploymentCommand, DeleteRestApiCommand, GetRestApisCommand, ImportRestApiCommand, PutRestApiCommand, TagResourceCommand } from "@aws-sdk/client-api-gateway";
+import { ConnectorError, type DeploymentInput, type DeploymentRef } from "../types";
+import { exportStage } from "./export";
+import { invokeUrl, resourceArn } from "./invoke-url";
+import { listAll } from "./paginate";
+import { awsDeploymentSpec } from "./plan";
+import { withAwsSession, type AwsSession } from "./session";
+import { configureStage } from "./stage";
+import { deleteUsagePlan, syncUsagePlans } from "./usage-plans";
+
+export const TAG_IDEMPOTENCY = "meridian:idempotency-key";
+export const TAG_API = "meridian:api-id";
+export const TAG_ENVIRONMENT = "meridian:environment";
+
+/** A REST API that an earlier attempt of this same deployment imported, found by its tag. */
+async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: number): Promise<string | undefined> {
+  const apis = await listAll((position) => session.send(new GetRestApisCommand({ limit: pageSize, position })));
+  return apis.find((api) => api.tags?.[TAG_IDEMPOTENCY] === key)?.id;
+}
+
+/**
+ * Imports (first time) or overwrites (afterwards) the REST API, deploys it to the stage, then
+ * brings the stage and the usage plans in line. The stage moves only once the new deployment
+ * exists, so a failed redeploy leaves the previous revision serving; a failed first deploy
+ * deletes what it created.
+ */
+export async function deployAws(input: DeploymentInput, previousRef: DeploymentRef | undefined, pageSize: number): Promise<DeploymentRef> {
+  return withAwsSession(input.config, input.signal, async (session) => {
+    const { config } = session;
+    const spec = awsDeploymentSpec(input, config);
+    if (spec.plan.refusals.length) {
+      throw new ConnectorError("unsupported", `API Gateway cannot enforce: ${spec.plan.refusals.map((r) => `${r.feature}: ${r.reason}`).join(" ")}`, false);
+    }
+    const step = async (name: string, detail?: string) => {
+      await input.onStep?.(name, detail);
+    };
+    const body = new TextEncoder().encode(JSON.stringify(spec.document));
+    const stageName = spec.stage.name;
+    let restApiId = previousRef?.ids.restApiId;
+    // Whether this attempt (or an earlier attempt of this deployment) made the REST API: then a failure removes it.
+    let owned = false;
+    const createdPlans: string[] = [];
+
+    try {
+      if (restApiId) {
+        const put = await session.sendOrMissing(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
+        if (put) await step("Updated the REST API", `${restApiId} now describes revision ${input.revision.number}`);
+        // Deleted outside Meridian: deploy it again from scratch.
+        else restApiId = undefined;
+      }
+      if (!restApiId) {
+        owned = true;
+        restApiId = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
+        if (restApiId) {
+          await session.send(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
+          await step("Updated the REST API", `${restApiId}, imported by an earlier attempt of this deployment`);
+        } else {
+          const imported = await session.send(new ImportRestApiCommand({ body, failOnWarnings: false, parameters: { endpointConfigurationTypes: "REGIONAL" } }));
+          restApiId = imported.id!;
+          await session.send(
+            new TagResourceCommand({
+              resourceArn: resourceArn(config.region, `/restapis/${restApiId}`),
+              tags: { [TAG_IDEMPOTENCY]: input.idempotencyKey, [TAG_API]: input.api.id, [TAG_ENVIRONMENT]: input.environment.name },
+            }),
+          );
+          await step("Imported the REST API", `${restApiId} (${input.api.name} ${input.api.version})`);
+        }
+      }
+
+      const deployment = await session.send(
+        new CreateDeploymentCommand({
+          restApiId,
+          stageName,
+          stageDescription: spec.stage.description,
+          description: `Meridian revision ${input.revision.number} (${input.revision.id})`,
+        }),
+      );
+      await step("Created a deployment", `${deployment.id} now serves stage ${stageName}`);
+
+      const patched = await configureStage(session, restApiId, spec.stage);
+      if (patched) await step("Configured the stage", `${spec.stage.description}${Object.keys(spec.stage.methodSettings).length ? `, ${Object.keys(spec.stage.methodSettings).length} method throttle(s)` : ""}`);
+
+      const plans = await syncUsagePlans(session, { restApiId, stage: stageName, previousIds: previousRef?.ids ?? {}, pageSize }, spec.usagePlans, (name, detail) => step(name, detail));
+      createdPlans.push(...plans.created);
+
+      const exported = await exportStage(session, restApiId, stageName);
+      if (!exported) throw new ConnectorError("unavailable", `Stage ${stageName} of ${restApiId} could not be exported right after deploying.`);
+      return {
+        type: "aws",
+        version: 1,
+        ids: { restApiId, deploymentId: deployment.id!, ...plans.ids },
+        stage: stageName,
+        invokeUrl: invokeUrl(config, restApiId, stageName),
+        contentHash: exported.contentHash,
+        revisionNumber: input.revision.number,
+      };
+    } catch (error) {
+      if (owned && restApiId) await removeFailedFirstDeploy(session, restApiId, stageName, createdPlans, step);
+      throw error;
+    }
+  });
+}
+
+/** Best effort: the original failure is what the caller must see, not a cleanup's. */
+async function removeFailedFirstDeploy(session: AwsSession, restApiId: string, stageName: string, plans: string[], step: (name: string, detail?: string) => Promise<void>) {
+  try {
+    for (const id of plans) await deleteUsagePlan(session, id, [`${restApiId}:${stageName}`]);
+    await session.sendOrMissing(new DeleteRestApiCommand({ restApiId }));
+    await step("Removed the REST API of the failed attempt", restApiId);
+  } catch (cleanupError) {
+    await step("Could not remove the REST API of the failed attempt", `${restApiId}: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`).catch(() => undefined);
+  }
+}
