@@ -23,6 +23,7 @@ import { undeployApi } from "@/lib/services/deployments/undeploy-api";
 import { discoverEnvironment } from "@/lib/services/discovery/discover-environment";
 import { importDiscovered } from "@/lib/services/discovery/import-discovered";
 import { listDiscovered } from "@/lib/services/discovery/list-discovered";
+import { scheduleDiscovery } from "@/lib/services/discovery/schedule-discovery";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { getJob } from "@/lib/services/jobs/get-job";
@@ -287,6 +288,26 @@ describe("discovery", () => {
     const third = await discoverEnvironment(env, ctx);
     await until(() => getJob(third.id, ctx), (j) => j.status === "succeeded");
     expect((await listDiscovered(env, ctx)).items.map((i) => i.state)).toEqual(["gone", "gone", "gone"]);
+  });
+
+  it("queues discovery on each environment's interval, once per interval", async () => {
+    fake = createFakeConnector("kong");
+    restore = overrideConnector(fake);
+    const name = unique("kong-sched");
+    await createEnvironment({ name, type: "kong", mode: "read-only", displayName: name, discoveryIntervalMinutes: 5, config: { adminUrl: "http://kong.example.test:8001" } }, ctx);
+    const db = await getDb();
+    const now = new Date();
+    expect(await scheduleDiscovery(now)).toBeGreaterThanOrEqual(1);
+    const forEnv = async () => (await listDiscovered(name, ctx)).lastJob?.id;
+    const firstJob = await forEnv();
+    expect(firstJob).toMatch(/^job_/);
+    await db.update(jobs).set({ status: "succeeded" }).where(eq(jobs.id, firstJob!));
+    // Within the interval: nothing new for this environment.
+    await scheduleDiscovery(new Date(now.getTime() + 60_000));
+    expect(await forEnv()).toBe(firstJob);
+    // Once the interval has passed, the next one is queued.
+    await scheduleDiscovery(new Date(now.getTime() + 6 * 60_000));
+    expect(await forEnv()).not.toBe(firstJob);
   });
 
   it("refuses to discover a write-only environment", async () => {
