@@ -112,7 +112,8 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
                         {item.importedApi.name}
                       </Link>
                     )}
-                    {item.state !== "gone" && (!item.importedApi || !item.importedApi.upToDate) && (
+                    {item.state !== "gone" && !item.hasDefinition && <span className="text-xs text-slate-500">No OpenAPI export to import</span>}
+                    {item.state !== "gone" && item.hasDefinition && (!item.importedApi || !item.importedApi.upToDate) && (
                       <Button size="sm" variant="secondary" onClick={() => onImport(item.id, item.name)} disabled={importApi.pending} aria-label={`${item.importedApi ? "Update" : "Import"} ${item.name}`}>
                         {item.importedApi ? "Update" : "Import"}
                       </Button>

@@ -1,4 +1,4 @@
-import { APIGatewayClient, DeleteRestApiCommand, ImportRestApiCommand } from "@aws-sdk/client-api-gateway";
+import { APIGatewayClient, CreateDeploymentCommand, DeleteRestApiCommand, ImportRestApiCommand } from "@aws-sdk/client-api-gateway";
 import { closeDb } from "@/lib/db/client";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { expect, seedCtx, test, unique } from "../fixtures";
@@ -19,6 +19,8 @@ test("an admin discovers an API on AWS, imports it, and sees it gone after it is
   const title = unique("Legacy Billing");
   const document = { openapi: "3.0.1", info: { title, version: "2024-01-01" }, paths: { "/invoices": { get: { responses: { "200": { description: "ok" } }, "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "http://billing.internal.example/invoices" } } } } };
   const created = await aws.send(new ImportRestApiCommand({ body: new TextEncoder().encode(JSON.stringify(document)), failOnWarnings: false }));
+  // Exports come from a stage, as on AWS.
+  await aws.send(new CreateDeploymentCommand({ restApiId: created.id!, stageName: "live" }));
   const name = unique("aws-ro");
   await createEnvironment(
     { name, type: "aws", mode: "read-only", displayName: `AWS ${name}`, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: process.env.E2E_AWS_URL } },

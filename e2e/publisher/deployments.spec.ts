@@ -114,12 +114,15 @@ async function seedAzureEnvironment() {
   return `Azure ${name}`;
 }
 
-async function deployFromPortal(page: Page, apiId: string, environments: string[]) {
+/** Previews the plan (each environment shows what it would receive, `expectKinds` by artifact kind), then deploys. */
+async function deployFromPortal(page: Page, apiId: string, environments: string[], expectKinds: Record<string, string> = {}) {
   await page.goto(`/publisher/apis/${apiId}/deployments`);
   const form = page.getByRole("form", { name: "Deploy a revision" });
   for (const env of environments) await form.getByRole("checkbox", { name: new RegExp(env) }).check();
   await form.getByRole("button", { name: "Preview plan" }).click();
   for (const env of environments) await expect(page.getByRole("region", { name: `Plan for ${env}` })).toBeVisible();
+  for (const [env, kind] of Object.entries(expectKinds)) await expect(page.getByRole("region", { name: `Plan for ${env}` }).getByText(kind, { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole("list", { name: "Refusals" })).toHaveCount(0);
   await form.getByRole("button", { name: "Deploy" }).click();
   const table = page.getByRole("table", { name: "Deployments" });
   for (const env of environments) {
@@ -137,10 +140,10 @@ test("a revision deployed to the built-in and AWS environments serves through AW
   const aws = await seedAwsEnvironment(false);
   await signInRequest(page.request, publisher.email, publisher.password);
 
-  await deployFromPortal(page, api.id, ["Default", aws]);
-  await expect(page.getByRole("region", { name: `Plan for ${aws}` }).getByText("openapi").first()).toBeVisible();
+  await deployFromPortal(page, api.id, ["Default", aws], { [aws]: "usage-plan", Default: "snapshot-api" });
   const invokeUrl = (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentType === "aws")!.invokeUrl!;
-  await expect(page.getByText(invokeUrl)).toBeVisible();
+  await expect(page.getByRole("table", { name: "Deployments" }).getByText(invokeUrl, { exact: true })).toBeVisible();
+  await page.screenshot({ path: test.info().outputPath("deployments.png"), fullPage: true });
 
   const app = await createApplication({ name: unique("fed-app") }, consumer.ctx);
   await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Gold" }, consumer.ctx);
@@ -162,8 +165,7 @@ test("one revision deployed to built-in, AWS and Azure together serves through A
   const azure = await seedAzureEnvironment();
   await signInRequest(page.request, publisher.email, publisher.password);
 
-  await deployFromPortal(page, api.id, ["Default", aws, azure]);
-  await expect(page.getByRole("region", { name: `Plan for ${azure}` }).getByText("policy").first()).toBeVisible();
+  await deployFromPortal(page, api.id, ["Default", aws, azure], { [azure]: "policy", [aws]: "openapi" });
   const invokeUrl = (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentType === "azure")!.invokeUrl!;
 
   const app = await createApplication({ name: unique("fed3-app") }, consumer.ctx);

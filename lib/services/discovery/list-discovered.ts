@@ -15,6 +15,8 @@ export interface DiscoveredApiView {
   upstreams: string[];
   state: "new" | "updated" | "unchanged" | "gone";
   contentHash: string;
+  /** False when the gateway gave no OpenAPI export (an AWS REST API on no stage): nothing to import. */
+  hasDefinition: boolean;
   lastSeenAt: string | null;
   goneAt: string | null;
   importedApi: { id: string; name: string; upToDate: boolean } | null;
@@ -46,6 +48,7 @@ export async function listDiscovered(name: string, ctx: ServiceContext): Promise
       upstreams: d.upstreams,
       state: d.state,
       contentHash: d.contentHash,
+      hasDefinition: !!d.definition,
       lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
       goneAt: d.goneAt?.toISOString() ?? null,
       importedApi: d.importedApiId ? { id: d.importedApiId, name: apiName ?? d.name, upToDate: d.importedHash === d.contentHash } : null,
