@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFakeConnector, type FakeConnector } from "@/lib/connectors/fake/connector";
 import { overrideConnector } from "@/lib/connectors/registry";
@@ -27,6 +27,7 @@ import { scheduleDiscovery } from "@/lib/services/discovery/schedule-discovery";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { getJob } from "@/lib/services/jobs/get-job";
+import { purgeExpired } from "@/lib/services/maintenance/purge-expired";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { decideSubscription } from "@/lib/services/subscriptions/change-subscription";
 import type { ServiceContext } from "@/lib/services/context";
@@ -223,6 +224,21 @@ describe("deployment engine", () => {
     await decideSubscription(sub.id, "block", ctx);
     await until(async () => fake.keys.has(key), (has) => !has);
     expect(await db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deployment!.id))).toHaveLength(0);
+  });
+
+  it("purges finished jobs after the retention period, except the last job of each deployment", async () => {
+    const env = await pushEnvironment();
+    const { api, r1, r2 } = await apiWithRevisions();
+    worker();
+    const [first] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
+    await until(() => getDeployment(first.id, ctx), (d) => d.status === "deployed");
+    const [second] = await deployRevision(api.id, { revisionId: r2.id, environments: [env] }, ctx);
+    await until(() => getDeployment(second.id, ctx), (d) => d.status === "deployed" && d.deployedRevisionId === r2.id);
+    const db = await getDb();
+    const later = new Date(Date.now() + 31 * 86_400_000);
+    await purgeExpired(later);
+    const left = await db.select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, [first.jobId!, second.jobId!]));
+    expect(left.map((j) => j.id)).toEqual([second.jobId]);
   });
 
   it("undeploys everywhere when the API is retired", async () => {
