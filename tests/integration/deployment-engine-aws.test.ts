@@ -96,6 +96,20 @@ describe("deployment engine on AWS (emulated)", () => {
     expect(restApisNamed(api.name)).toHaveLength(0);
   });
 
+  it("reuses the REST API it kept when undeploying, instead of importing a second one", async () => {
+    const { env, api, r1 } = await setUp();
+    worker();
+    const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
+    await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+    await undeployApi(api.id, env, ctx);
+    await until(() => getDeployment(row.id, ctx), (d) => d.status === "undeployed");
+    expect(restApisNamed(api.name)).toHaveLength(1);
+    await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
+    const again = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+    expect(again.steps.map((s) => s.step)).toContain("Updated the REST API");
+    expect(restApisNamed(api.name)).toHaveLength(1);
+  });
+
   it("fails a deploy that keeps getting 500s half-way and leaves nothing behind", async () => {
     const { env, api, r1 } = await setUp();
     emulator.faults.push({ match: { method: "POST", pathPrefix: "/restapis/" }, status: 500, times: 20 });

@@ -34,7 +34,13 @@ export const undeployJobHandler: JobHandler = {
       });
     }
     await ctx.complete(async (tx) => {
-      await appendDeploymentStep(tx, deploymentId, "Undeployed", deleteApi ? `removed from ${env.name}, API deleted there` : `removed from ${env.name}`, { status: "undeployed", reference: null, deployedRevisionId: null, error: null });
+      await appendDeploymentStep(tx, deploymentId, "Undeployed", deleteApi ? `removed from ${env.name}, API deleted there` : `removed from ${env.name}`, {
+        status: "undeployed",
+        // A remote API kept in place is reused (overwritten) by the next deploy instead of duplicated.
+        reference: deleteApi ? null : row.d.reference,
+        deployedRevisionId: null,
+        error: null,
+      });
       // Keys installed for this deployment went with it.
       await tx.delete(remoteKeys).where(eq(remoteKeys.deploymentId, deploymentId));
     });
