@@ -1,3 +1,4 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config";
 
@@ -9,6 +10,14 @@ describe("loadConfig", () => {
     expect(c).toMatchObject({ environment: "default", port: 8280, controlPlaneUrl: "http://localhost:3000", cacheDir: ".data/gateway", region: null });
     expect(c.instanceId).toMatch(/-8280$/);
     expect(c.redisUrl).toBeUndefined();
+    expect(c.workers).toBe(1);
+  });
+
+  it("reads the number of worker processes, auto meaning one per CPU", () => {
+    expect(loadConfig(["--workers", "2"], env).workers).toBe(2);
+    expect(loadConfig([], { ...env, MERIDIAN_GATEWAY_WORKERS: "auto" }).workers).toBe(os.availableParallelism());
+    expect(() => loadConfig(["--workers", "0"], env)).toThrow(/workers/);
+    expect(() => loadConfig(["--workers", "many"], env)).toThrow(/workers/);
   });
 
   it("prefers flags", () => {

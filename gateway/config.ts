@@ -16,6 +16,16 @@ const configSchema = z.object({
   redisUrl: z.string().optional(),
   region: z.string().nullable().default(null),
   instanceId: z.string().min(1).optional(),
+  workers: z
+    .string()
+    .default("1")
+    .transform((w, ctx) => {
+      if (w === "auto") return os.availableParallelism();
+      const n = Number(w);
+      if (Number.isInteger(n) && n >= 1 && n <= 256) return n;
+      ctx.addIssue({ code: "custom", message: "--workers (MERIDIAN_GATEWAY_WORKERS) is a number from 1 to 256, or auto." });
+      return z.NEVER;
+    }),
 });
 
 export interface GatewayConfig {
@@ -43,6 +53,13 @@ export interface GatewayConfig {
   eventFlushMs: number;
   /** Verified tokens kept in memory. */
   tokenCacheSize: number;
+  /**
+   * Processes serving the port: 1 serves in this process; more fork that many workers behind
+   * one primary (`auto`: one per CPU). Without Redis, rate limits are kept per worker, so a
+   * client spread over several connections may get up to this many times its tier's rate;
+   * set REDIS_URL for exact shared limits. Quotas are shared by the workers either way.
+   */
+  workers: number;
 }
 
 export const DEFAULTS = {
@@ -55,6 +72,7 @@ export const DEFAULTS = {
   eventBatchSize: 500,
   eventFlushMs: 1_000,
   tokenCacheSize: 10_000,
+  workers: 1,
 } as const;
 
 export function loadConfig(argv: string[], env: Record<string, string | undefined>): GatewayConfig {
@@ -71,6 +89,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       "redis-url": { type: "string" },
       region: { type: "string" },
       "instance-id": { type: "string" },
+      workers: { type: "string" },
     },
   });
   const parsed = configSchema.safeParse({
@@ -83,6 +102,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     redisUrl: values["redis-url"] ?? (env.REDIS_URL || undefined),
     region: values.region ?? env.MERIDIAN_GATEWAY_REGION ?? null,
     instanceId: values["instance-id"] ?? env.MERIDIAN_GATEWAY_INSTANCE_ID,
+    workers: values.workers ?? (env.MERIDIAN_GATEWAY_WORKERS || undefined),
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;

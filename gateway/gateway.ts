@@ -2,10 +2,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
-import { EventShipper } from "./analytics/event-shipper";
+import { EventShipper, type EventSink } from "./analytics/event-shipper";
 import { JwtVerifier } from "./auth/jwt-verifier";
+import { EventForwarder, type WorkerLink } from "./cluster/worker-link";
 import type { GatewayConfig } from "./config";
 import { createRequestHandler } from "./http/request-handler";
+import { LocalQuotaStore, SyncedQuotaCounter, type QuotaCounter } from "./limits/quota-counter";
 import { LocalRateLimiter, type RateLimiter } from "./limits/rate-limiter";
 import { RedisRateLimiter } from "./limits/redis-rate-limiter";
 import { gatewayLog, type GatewayLog } from "./log";
@@ -25,36 +27,52 @@ export interface RunningGateway {
   stop: () => Promise<void>;
 }
 
-/**
- * Wires one gateway: disk cache and sync first (so it serves the last good snapshot even when
- * the control plane is down at start), then the HTTP server.
- */
-export async function startGateway(config: GatewayConfig, log: GatewayLog = gatewayLog): Promise<RunningGateway> {
-  const envDir = path.join(config.cacheDir, encodeURIComponent(config.environment));
-  const metrics = new GatewayMetrics();
-  const client = new ControlPlaneClient(config.controlPlaneUrl, config.token);
-  const verifier = new JwtVerifier(config.tokenCacheSize);
-  const startedAt = new Date().toISOString();
-  let runtime: RuntimeSnapshot | null = null;
-  let draining = false;
+/** One environment's directory in the cache directory: snapshot, event spool, quota counts. */
+export function environmentDir(config: GatewayConfig): string {
+  return path.join(config.cacheDir, encodeURIComponent(config.environment));
+}
 
-  let limiter: RateLimiter;
-  if (config.redisUrl) {
-    const redis = new RedisRateLimiter(config.redisUrl, `meridian:rl:{${config.environment}}:`, log);
-    await redis.connect();
-    limiter = redis;
-  } else {
-    limiter = new LocalRateLimiter();
-  }
+export function quotaFile(config: GatewayConfig): string {
+  // Per instance, like the event spool: replicas sharing a directory keep their own counts.
+  return path.join(environmentDir(config), "quotas", `${encodeURIComponent(config.instanceId)}.json`);
+}
+
+export async function createLimiter(config: GatewayConfig, quotas: QuotaCounter, log: GatewayLog): Promise<RateLimiter> {
+  if (!config.redisUrl) return new LocalRateLimiter(quotas);
+  const redis = new RedisRateLimiter(config.redisUrl, `meridian:rl:{${config.environment}}:`, log, quotas);
+  await redis.connect();
+  return redis;
+}
+
+/** What differs between a gateway on its own and a worker of a multi-process one. */
+interface Role {
+  events: EventSink;
+  limiter: RateLimiter;
+  appliedVersion: () => string | null;
+  metricsText: () => Promise<{ text: string; contentType: string }>;
+  cluster?: () => { ready: number; total: number; started: boolean } | null;
+  stop: () => Promise<void>;
+}
+
+/**
+ * On its own, a gateway syncs and caches the snapshot, sends heartbeats and events, and keeps
+ * the quota counts' file itself: the disk cache and sync come first, so that it serves the last
+ * good snapshot even when the control plane is down at start.
+ */
+async function standalone(config: GatewayConfig, metrics: GatewayMetrics, setRuntime: (r: RuntimeSnapshot) => void, log: GatewayLog): Promise<Role> {
+  const envDir = environmentDir(config);
+  const client = new ControlPlaneClient(config.controlPlaneUrl, config.token);
+  const startedAt = new Date().toISOString();
+  const quotas = new LocalQuotaStore(quotaFile(config), log);
+  await quotas.load();
+  const limiter = await createLimiter(config, quotas, log);
 
   const sync = new SnapshotSync({
     client,
     environment: config.environment,
     cacheFile: path.join(envDir, "snapshot.json"),
     longPollSeconds: config.longPollSeconds,
-    apply: async (snapshot: Snapshot) => {
-      runtime = await compileSnapshot(snapshot);
-    },
+    apply: async (snapshot: Snapshot) => setRuntime(await compileSnapshot(snapshot)),
     log,
     metrics,
   });
@@ -80,15 +98,76 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
     log,
   );
 
+  return {
+    events,
+    limiter,
+    appliedVersion: () => sync.appliedVersion,
+    metricsText: async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
+    stop: async () => {
+      stopHeartbeat();
+      await sync.stop();
+      await events.stop();
+      await Promise.all([limiter.close(), client.close()]);
+    },
+  };
+}
+
+/** A worker of a multi-process gateway: everything once-per-replica is the primary's. */
+async function worker(config: GatewayConfig, metrics: GatewayMetrics, setRuntime: (r: RuntimeSnapshot) => void, link: WorkerLink, log: GatewayLog): Promise<Role> {
+  let applied: string | null = null;
+  let applying: Promise<void> = Promise.resolve();
+  link.onSnapshot = (snapshot) => {
+    // In order, so that an older snapshot never replaces a newer one.
+    applying = applying.then(async () => {
+      try {
+        setRuntime(await compileSnapshot(snapshot));
+        applied = snapshot.version;
+        metrics.snapshotApplied(snapshot.version);
+        await link.send({ type: "applied", version: snapshot.version }).catch(() => undefined);
+      } catch (error) {
+        log.error({ err: error, version: snapshot.version }, "A worker could not apply the snapshot");
+      }
+    });
+  };
+  link.collectMetrics = () => metrics.registry.getMetricsAsJSON();
+  await link.ready();
+  await applying;
+  const quotas = new SyncedQuotaCounter((deltas) => link.syncQuotas(deltas));
+  const limiter = await createLimiter(config, quotas, log);
+  const events = new EventForwarder(link, config.eventBatchSize, config.eventFlushMs, (error) => log.error({ err: error }, "Could not hand analytics events to the primary"));
+  return {
+    events,
+    limiter,
+    appliedVersion: () => applied,
+    metricsText: () => link.metricsText(),
+    cluster: () => link.cluster(),
+    stop: async () => {
+      await events.flush();
+      await limiter.close();
+    },
+  };
+}
+
+/** Wires one gateway process: alone, or as a worker of a multi-process gateway when `link` is given. */
+export async function startGateway(config: GatewayConfig, log: GatewayLog = gatewayLog, link?: WorkerLink): Promise<RunningGateway> {
+  const metrics = new GatewayMetrics();
+  const verifier = new JwtVerifier(config.tokenCacheSize);
+  let runtime: RuntimeSnapshot | null = null;
+  let draining = false;
+  const setRuntime = (r: RuntimeSnapshot) => {
+    runtime = r;
+  };
+  const role = link ? await worker(config, metrics, setRuntime, link, log) : await standalone(config, metrics, setRuntime, log);
+
   const proxy = new UpstreamProxy({ connectTimeoutMs: config.connectTimeoutMs, headersTimeoutMs: config.upstreamTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs });
   const handler = createRequestHandler({
     runtime: () => runtime,
     verifier,
-    limiter,
+    limiter: role.limiter,
     proxy,
     metrics,
-    events,
-    ops: { appliedVersion: () => sync.appliedVersion, draining: () => draining, metrics },
+    events: role.events,
+    ops: { appliedVersion: role.appliedVersion, draining: () => draining, metrics: role.metricsText, cluster: role.cluster },
     log,
     environment: config.environment,
     instanceId: config.instanceId,
@@ -109,7 +188,7 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl }, "Gateway listening");
+  if (!link) log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl }, "Gateway listening");
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
@@ -119,18 +198,16 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
     const timer = setTimeout(() => server.closeAllConnections(), config.drainTimeoutMs);
     await closed;
     clearTimeout(timer);
-    stopHeartbeat();
-    await sync.stop();
-    await events.stop();
-    await Promise.all([limiter.close(), proxy.close(), client.close()]);
-    log.info("Gateway stopped");
+    await role.stop();
+    await proxy.close();
+    log.info(link ? "Gateway worker stopped" : "Gateway stopped");
   }
 
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     metrics,
-    appliedVersion: () => sync.appliedVersion,
+    appliedVersion: role.appliedVersion,
     stop: () => (stopping ??= stop()),
   };
 }

@@ -1,4 +1,6 @@
 import { importJWK, type CryptoKey } from "jose";
+import type { ResolvedLimit } from "@/lib/domain/gateway/limit-resolution";
+import type { ResolvedQuota } from "@/lib/domain/gateway/quota";
 import { buildApiRouter, buildOperationRouter, type ApiRouter, type OperationRouter } from "@/lib/domain/gateway/route-match";
 import type { RateLimit, Security, Snapshot, SnapshotApi, SnapshotApiKey, SnapshotOperation, Subscription, Tier } from "@/lib/domain/gateway/snapshot";
 
@@ -23,6 +25,16 @@ export interface RuntimeOperation {
   /** Effective schemes: [] when open or when the API has none. */
   security: Security;
   scopes: string[];
+  /**
+   * Limits and quota per calling application ("" for anonymous calls), resolved on first use:
+   * they depend only on the snapshot, which this object lives and dies with.
+   */
+  limits: Map<string, OperationLimits>;
+}
+
+export interface OperationLimits {
+  buckets: ResolvedLimit[];
+  quota: ResolvedQuota | null;
 }
 
 export interface RuntimeApi {
@@ -74,6 +86,7 @@ function compileApi(api: SnapshotApi): RuntimeApi {
     key: `${operation.method} ${operation.path}`,
     security: operation.open ? [] : (operation.security ?? api.security),
     scopes: operation.scopes ?? [],
+    limits: new Map<string, OperationLimits>(),
   }));
   const schemes = new Set([...api.security, ...api.operations.flatMap((o) => o.security ?? [])]);
   return {

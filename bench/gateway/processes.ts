@@ -46,15 +46,15 @@ export async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** nginx as a plain reverse proxy: one worker, keep-alive to the backend, no logging. */
-export function nginxConfig(dir: string, port: number, backendPort: number): string {
-  const file = path.join(dir, "nginx.conf");
+/** nginx as a plain reverse proxy: `workers` processes (a number or `auto`), keep-alive to the backend, no logging. */
+export function nginxConfig(dir: string, port: number, backendPort: number, workers: number | "auto" = 1): string {
+  const file = path.join(dir, `nginx-${workers}.conf`);
   fs.writeFileSync(
     file,
-    `worker_processes 1;
+    `worker_processes ${workers};
 daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
+pid ${dir}/nginx-${workers}.pid;
+error_log ${dir}/error-${workers}.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;

@@ -1,8 +1,11 @@
 /**
- * `npx tsx bench/gateway/run.ts`: the backend direct, nginx as a plain reverse proxy (1 worker)
- * and Meridian's gateway (JWT check + a rate limit that never triggers), same connections and
- * duration, on loopback; then the p99 each proxy adds at half the gateway's maximum rate, and a
- * CPU profile of the gateway under load. BENCH_CONNECTIONS and BENCH_SECONDS change the load.
+ * `npx tsx bench/gateway/run.ts`: on loopback, with the same connections and duration for all,
+ * the backend direct, nginx as a plain reverse proxy with 1 worker and with `auto` workers (one
+ * per CPU), and Meridian's gateway (JWT check + a rate limit that never triggers) with 1 worker
+ * and with `--workers 2`; then, for each gateway, the p99 it adds over the backend at half its
+ * maximum rate; then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
+ * BENCH_SECONDS change the load; BENCH_RUNS repeats the measurements (best and median are then
+ * printed, each run with its load average); BENCH_PROFILE=0 skips the profile.
  */
 import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -17,6 +20,10 @@ import { summarizeProfile } from "./profile";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const PROFILE = process.env.BENCH_PROFILE !== "0";
+const GATEWAY_WORKERS = [1, 2];
+const NGINX_WORKERS: (number | "auto")[] = [1, "auto"];
 const children: ChildProcess[] = [];
 
 function snapshot(backendPort: number, keys: TestKeys): Snapshot {
@@ -50,34 +57,50 @@ function snapshot(backendPort: number, keys: TestKeys): Snapshot {
   };
 }
 
-async function startGateway(cp: FakeControlPlane, cacheDir: string, profileDir?: string): Promise<{ child: ChildProcess; port: number }> {
+async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: number, profileDir?: string): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = start(process.execPath, [...flags, "--import", "tsx", "gateway/main.ts"], {
+  const child = start(process.execPath, [...flags, "--import", "tsx", "gateway/main.ts", "--workers", String(workers)], {
     NODE_ENV: "production",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "error",
     MERIDIAN_GATEWAY_ENVIRONMENT: "bench",
     MERIDIAN_GATEWAY_PORT: String(port),
     MERIDIAN_GATEWAY_HOST: "127.0.0.1",
     MERIDIAN_CONTROL_PLANE_URL: cp.url,
     MERIDIAN_GATEWAY_TOKEN: cp.token,
     MERIDIAN_GATEWAY_CACHE_DIR: cacheDir,
+    MERIDIAN_GATEWAY_INSTANCE_ID: `bench-${workers}`,
     REDIS_URL: "",
   });
   children.push(child);
   await waitForPort(port);
-  for (let i = 0; i < 200 && (await fetch(`http://127.0.0.1:${port}/readyz`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && (await fetch(`http://127.0.0.1:${port}/__meridian/readyz`).catch(() => null))?.status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
   return { child, port };
 }
 
-function row(name: string, r: LoadResult): string {
-  const errors = r.errors + r.non2xx ? `  (errors ${r.errors}, non-2xx ${r.non2xx})` : "";
-  return `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} req/s   p50 ${String(r.p50).padStart(5)} ms   p99 ${String(r.p99).padStart(5)} ms${errors}`;
+const loadavg = () => os.loadavg()[0];
+
+interface Row {
+  name: string;
+  result: LoadResult;
+  /** 1-minute load average when the measurement started. */
+  load: number;
 }
 
-async function measure(url: string, headers?: Record<string, string>, rate?: number): Promise<LoadResult> {
+function format(r: Row): string {
+  const errors = r.result.errors + r.result.non2xx ? `  (errors ${r.result.errors}, non-2xx ${r.result.non2xx})` : "";
+  return `${r.name.padEnd(28)} ${r.result.rps.toFixed(0).padStart(8)}   ${String(r.result.p50).padStart(5)}   ${String(r.result.p99).padStart(5)}   ${r.load.toFixed(2).padStart(5)}${errors}`;
+}
+
+const HEADER = `${"".padEnd(28)} ${"req/s".padStart(8)}   ${"p50".padStart(5)}   ${"p99".padStart(5)}   ${"load".padStart(5)}   (ms; load = 1-min load average at start)`;
+
+async function measure(name: string, url: string, headers?: Record<string, string>, rate?: number): Promise<Row> {
   await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate });
-  return load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate });
+  const at = loadavg();
+  const result = await load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate });
+  const row = { name, result, load: at };
+  console.log(format(row));
+  return row;
 }
 
 function hasNginx(): boolean {
@@ -87,6 +110,70 @@ function hasNginx(): boolean {
   } catch {
     return false;
   }
+}
+
+interface RunFigures {
+  load: number;
+  rps: Record<string, number>;
+  ratios: Record<string, number>;
+  addedP99: Record<string, number>;
+}
+
+async function run(urls: { direct: string; nginx: Map<string, string>; gateway: Map<number, string> }, auth: Record<string, string>): Promise<RunFigures> {
+  const startLoad = loadavg();
+  console.log(HEADER);
+  const direct = await measure("backend direct", urls.direct);
+  const nginx = new Map<string, Row>();
+  for (const [workers, url] of urls.nginx) nginx.set(workers, await measure(`nginx (${workers} worker${workers === "1" ? "" : "s"})`, url));
+  const gateway = new Map<number, Row>();
+  for (const [workers, url] of urls.gateway) gateway.set(workers, await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth));
+
+  const ratios: Record<string, number> = {};
+  const pairs: [number, string][] = [
+    [1, "1"],
+    [2, "auto"],
+  ];
+  console.log("");
+  for (const [g, n] of pairs) {
+    const gw = gateway.get(g);
+    const ng = nginx.get(n);
+    if (!gw || !ng) continue;
+    const label = `gateway ${g}w ÷ nginx ${n}`;
+    ratios[label] = gw.result.rps / ng.result.rps;
+    console.log(`${label}: ${ratios[label].toFixed(2)} (target ≥ 0.6)`);
+  }
+
+  const addedP99: Record<string, number> = {};
+  for (const [workers, url] of urls.gateway) {
+    const half = Math.round(gateway.get(workers)!.result.rps / 2);
+    console.log(`\nat ${half} req/s (half the ${workers}-worker gateway's maximum):`);
+    console.log(HEADER);
+    const d = await measure("backend direct", urls.direct, undefined, half);
+    for (const [n, nurl] of urls.nginx) await measure(`nginx (${n} worker${n === "1" ? "" : "s"})`, nurl, undefined, half);
+    const gw = await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth, half);
+    addedP99[`${workers}w`] = gw.result.p99 - d.result.p99;
+    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms)`);
+  }
+  return { load: startLoad, rps: Object.fromEntries([...gateway].map(([w, r]) => [`gateway ${w}w`, r.result.rps]).concat([...nginx].map(([w, r]) => [`nginx ${w}`, r.result.rps]), [["direct", direct.result.rps]])), ratios, addedP99 };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function summarize(runs: RunFigures[]): void {
+  console.log(`\n=== ${runs.length} runs: best and median ===`);
+  console.log(`load average at the start of each run: ${runs.map((r) => r.load.toFixed(2)).join(", ")}`);
+  const show = (title: string, pick: (r: RunFigures) => Record<string, number>, best: (v: number[]) => number, digits: number) => {
+    for (const key of Object.keys(pick(runs[0]))) {
+      const values = runs.map((r) => pick(r)[key]);
+      console.log(`${`${title} ${key}`.padEnd(36)} best ${best(values).toFixed(digits).padStart(8)}   median ${median(values).toFixed(digits).padStart(8)}   runs ${values.map((v) => v.toFixed(digits)).join(", ")}`);
+    }
+  };
+  show("req/s", (r) => r.rps, (v) => Math.max(...v), 0);
+  show("ratio", (r) => r.ratios, (v) => Math.max(...v), 2);
+  show("added p99 (ms)", (r) => r.addedP99, (v) => Math.min(...v), 2);
 }
 
 async function main(): Promise<void> {
@@ -102,46 +189,42 @@ async function main(): Promise<void> {
   const token = await keys.token({ expiresIn: "2h" });
   const auth = { authorization: `Bearer ${token}` };
 
-  let nginxPort = 0;
+  const nginx = new Map<string, string>();
   if (hasNginx()) {
-    nginxPort = await freePort();
-    children.push(start("nginx", ["-p", work, "-c", nginxConfig(work, nginxPort, backendPort)]));
-    await waitForPort(nginxPort);
+    for (const workers of NGINX_WORKERS) {
+      const port = await freePort();
+      children.push(start("nginx", ["-p", work, "-c", nginxConfig(work, port, backendPort, workers)]));
+      await waitForPort(port);
+      nginx.set(String(workers), `http://127.0.0.1:${port}/pets/7`);
+    }
   } else {
-    console.log("nginx is not installed (apt-get install -y nginx): its row is skipped.");
+    console.log("nginx is not installed (apt-get install -y nginx): its rows are skipped.");
   }
-  const gateway = await startGateway(cp, path.join(work, "cache"));
+  const gateway = new Map<number, string>();
+  for (const workers of GATEWAY_WORKERS) {
+    const g = await startGateway(cp, path.join(work, `cache-${workers}`), workers);
+    gateway.set(workers, `http://127.0.0.1:${g.port}/bench/v1/pets/7`);
+  }
 
-  // Other work on the machine skews every figure: the load average is printed with them.
-  const loadavg = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
-  console.log(`loopback, ${os.cpus().length} CPUs (load average ${loadavg()}), ${CONNECTIONS} connections, ${SECONDS} s per run (after a 2 s warm-up)\n`);
-  const direct = await measure(`http://127.0.0.1:${backendPort}/pets/7`);
-  console.log(row("backend direct", direct));
-  const nginx = nginxPort ? await measure(`http://127.0.0.1:${nginxPort}/pets/7`) : null;
-  if (nginx) console.log(row("nginx (1 worker)", nginx));
-  const meridian = await measure(`http://127.0.0.1:${gateway.port}/bench/v1/pets/7`, auth);
-  console.log(row("meridian gateway", meridian));
-  if (nginx) console.log(`\ngateway ÷ nginx: ${(meridian.rps / nginx.rps).toFixed(2)} (target ≥ 0.6)`);
+  console.log(`loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement (after a 2 s warm-up), ${RUNS} run(s)`);
+  const runs: RunFigures[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    console.log(`\n--- run ${i + 1} of ${RUNS} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}) ---`);
+    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, gateway }, auth));
+  }
+  if (RUNS > 1) summarize(runs);
 
-  const half = Math.round(meridian.rps / 2);
-  const directHalf = await measure(`http://127.0.0.1:${backendPort}/pets/7`, undefined, half);
-  const gatewayHalf = await measure(`http://127.0.0.1:${gateway.port}/bench/v1/pets/7`, auth, half);
-  console.log(`\nat ${half} req/s (half the gateway's maximum):`);
-  console.log(row("backend direct", directHalf));
-  if (nginxPort) console.log(row("nginx (1 worker)", await measure(`http://127.0.0.1:${nginxPort}/pets/7`, undefined, half)));
-  console.log(row("meridian gateway", gatewayHalf));
-  console.log(`p99 added by the gateway: ${(gatewayHalf.p99 - directHalf.p99).toFixed(2)} ms (target ≤ 2 ms); load average now ${loadavg()}`);
-
-  await stop(gateway.child);
-  const profileDir = path.join(work, "profile");
-  const profiledAt = Date.now();
-  const profiled = await startGateway(cp, path.join(work, "cache"), profileDir);
-  const loadFrom = Date.now() - profiledAt;
-  await load(`http://127.0.0.1:${profiled.port}/bench/v1/pets/7`, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
-  await stop(profiled.child);
-  // The main thread's profile (a loader thread writes its own); start-up is left out.
-  const profile = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];
-  if (profile) console.log(`\nGateway CPU profile under full load:\n${summarizeProfile(path.join(profileDir, profile), loadFrom)}`);
+  if (PROFILE) {
+    const profileDir = path.join(work, "profile");
+    const profiledAt = Date.now();
+    const profiled = await startGateway(cp, path.join(work, "cache-profile"), 1, profileDir);
+    const loadFrom = Date.now() - profiledAt;
+    await load(`http://127.0.0.1:${profiled.port}/bench/v1/pets/7`, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
+    await stop(profiled.child);
+    // The main thread's profile (a loader thread writes its own); start-up is left out.
+    const profile = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];
+    if (profile) console.log(`\nGateway (1 worker) CPU profile under full load:\n${summarizeProfile(path.join(profileDir, profile), loadFrom, Number(process.env.BENCH_PROFILE_TOP ?? 15))}`);
+  }
 
   await cp.stop();
   await Promise.all(children.map(stop));

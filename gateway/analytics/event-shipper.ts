@@ -29,7 +29,12 @@ export interface ShipperOptions {
 /** Statuses that may succeed later; any other 4xx means the batch itself is refused. */
 const RETRYABLE = new Set([401, 403, 408, 425, 429]);
 
-export class EventShipper {
+/** Where the request handler puts one event per request that matched an API. */
+export interface EventSink {
+  record(event: AnalyticsEvent): void;
+}
+
+export class EventShipper implements EventSink {
   private buffer: AnalyticsEvent[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private writes: Promise<void> = Promise.resolve();
@@ -71,19 +76,27 @@ export class EventShipper {
     if (this.buffer.length === 0) return this.writes;
     const batch: AnalyticsBatch = { batchId: randomUUID(), events: this.buffer };
     this.buffer = [];
+    return this.spool(batch.batchId, JSON.stringify(batch));
+  }
+
+  /**
+   * Spools a batch serialized elsewhere (by a worker process of a cluster), then sends it like
+   * the batches of this process. Resolves once it is on disk.
+   */
+  spool(batchId: string, json: string): Promise<void> {
     // File names sort in creation order: time, then a counter for batches of the same ms.
-    const name = `${String(Date.now()).padStart(15, "0")}-${String(this.sequence++ % 1e6).padStart(6, "0")}-${batch.batchId}.json`;
-    this.writes = this.writes.then(() => this.write(name, batch));
+    const name = `${String(Date.now()).padStart(15, "0")}-${String(this.sequence++ % 1e6).padStart(6, "0")}-${batchId}.json`;
+    this.writes = this.writes.then(() => this.write(name, batchId, json));
     return this.writes;
   }
 
-  private async write(name: string, batch: AnalyticsBatch): Promise<void> {
+  private async write(name: string, batchId: string, json: string): Promise<void> {
     const file = path.join(this.options.dir, name);
     try {
-      await fs.writeFile(`${file}.tmp`, JSON.stringify(batch));
+      await fs.writeFile(`${file}.tmp`, json);
       await fs.rename(`${file}.tmp`, file);
     } catch (error) {
-      this.options.log.error({ err: error, batchId: batch.batchId }, "Could not spool an analytics batch");
+      this.options.log.error({ err: error, batchId }, "Could not spool an analytics batch");
       return;
     }
     this.pending.push(name);

@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
 import { RESERVED_PATH_PREFIX } from "@/lib/domain/gateway/snapshot";
-import type { GatewayMetrics } from "../observability/metrics";
 import { sendJson } from "./respond";
 
 /**
@@ -15,7 +14,10 @@ export const OPS_PREFIX = `${RESERVED_PATH_PREFIX}/`;
 export interface OpsState {
   appliedVersion: () => string | null;
   draining: () => boolean;
-  metrics: GatewayMetrics;
+  /** The Prometheus exposition: this process's, or the whole cluster's. */
+  metrics: () => Promise<{ text: string; contentType: string }>;
+  /** Set in a worker of a multi-process gateway: how many workers serve. */
+  cluster?: () => { ready: number; total: number; started: boolean } | null;
 }
 
 export async function handleOps(name: string, res: ServerResponse, state: OpsState): Promise<void> {
@@ -24,12 +26,17 @@ export async function handleOps(name: string, res: ServerResponse, state: OpsSta
     const version = state.appliedVersion();
     // Not ready while draining, so that load balancers stop sending before the port closes.
     if (state.draining()) return sendJson(res, 503, { status: "draining", version });
-    return version ? sendJson(res, 200, { status: "ready", version }) : sendJson(res, 503, { status: "no snapshot yet", version: null });
+    if (!version) return sendJson(res, 503, { status: "no snapshot yet", version: null });
+    const cluster = state.cluster?.();
+    if (!cluster) return sendJson(res, 200, { status: "ready", version });
+    const workers = { ready: cluster.ready, total: cluster.total };
+    // Ready once every worker has started; a worker restarting later leaves the others serving.
+    return cluster.started ? sendJson(res, 200, { status: "ready", version, workers }) : sendJson(res, 503, { status: "starting", version, workers });
   }
   if (name === "metrics") {
-    const body = await state.metrics.registry.metrics();
-    res.writeHead(200, { "content-type": state.metrics.registry.contentType });
-    res.end(body);
+    const { text, contentType } = await state.metrics();
+    res.writeHead(200, { "content-type": contentType });
+    res.end(text);
     return;
   }
   sendJson(res, 404, { status: "not found" });

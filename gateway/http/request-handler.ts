@@ -1,16 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
+import { resolveQuota } from "@/lib/domain/gateway/quota";
 import { matchApi, matchOperation, splitPath } from "@/lib/domain/gateway/route-match";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
-import type { EventShipper } from "../analytics/event-shipper";
+import type { EventSink } from "../analytics/event-shipper";
 import { authorize, identify } from "../auth/authenticate";
 import type { JwtVerifier } from "../auth/jwt-verifier";
 import type { RateLimiter } from "../limits/rate-limiter";
 import type { GatewayLog } from "../log";
 import type { GatewayMetrics } from "../observability/metrics";
 import type { UpstreamProxy } from "../proxy/upstream-proxy";
-import type { RuntimeApi, RuntimeOperation, RuntimeSnapshot } from "../runtime-snapshot";
+import type { OperationLimits, RuntimeApi, RuntimeOperation, RuntimeSnapshot } from "../runtime-snapshot";
 import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors";
 import { handleOps, OPS_ENDPOINTS, OPS_PREFIX, type OpsState } from "./ops-routes";
 import { sendProblem } from "./respond";
@@ -21,7 +22,7 @@ export interface HandlerDeps {
   limiter: RateLimiter;
   proxy: UpstreamProxy;
   metrics: GatewayMetrics;
-  events: EventShipper;
+  events: EventSink;
   ops: OpsState;
   log: GatewayLog;
   environment: string;
@@ -49,6 +50,28 @@ interface Exchange {
 
 const EXCHANGE = Symbol("exchange");
 type TrackedResponse = ServerResponse & { [EXCHANGE]?: Exchange };
+
+/** The buckets and quota of one application's calls to one operation, resolved once per snapshot. */
+function operationLimits(runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, applicationId: string | null, tierName: string | null): OperationLimits {
+  const cacheKey = applicationId ?? "";
+  const cached = operation.limits.get(cacheKey);
+  if (cached) return cached;
+  const tier = tierName === null ? null : runtime.tiers.get(tierName);
+  const resolved: OperationLimits = {
+    buckets: resolveLimits({
+      apiId: api.api.id,
+      apiLimit: api.api.rateLimit,
+      operationKey: operation.key,
+      operationLimit: operation.operation.rateLimit,
+      applicationId,
+      tier,
+      applicationPolicy: applicationId === null ? undefined : runtime.applicationPolicies.get(applicationId),
+    }),
+    quota: resolveQuota(applicationId, api.api.id, tier),
+  };
+  operation.limits.set(cacheKey, resolved);
+  return resolved;
+}
 
 /**
  * The request pipeline: route → CORS preflight → operation → credential → subscription →
@@ -142,17 +165,9 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
 
     let extraHeaders = corsHeaders;
-    const limits = resolveLimits({
-      apiId: api.api.id,
-      apiLimit: api.api.rateLimit,
-      operationKey: operation.key,
-      operationLimit: operation.operation.rateLimit,
-      applicationId: ex.applicationId,
-      tier: tierName === null ? null : runtime.tiers.get(tierName),
-      applicationPolicy: ex.applicationId === null ? undefined : runtime.applicationPolicies.get(ex.applicationId),
-    });
-    if (limits.length > 0) {
-      const decided = deps.limiter.consume(limits);
+    const { buckets, quota } = operationLimits(runtime, api, operation, ex.applicationId, tierName);
+    if (buckets.length > 0 || quota) {
+      const decided = deps.limiter.consume(buckets, quota);
       const decision = decided instanceof Promise ? await decided : decided;
       extraHeaders = corsHeaders ? { ...corsHeaders, ...decision.headers } : decision.headers;
       if (!decision.allowed) {

@@ -21,7 +21,8 @@ function labelsOf(names: string[], values: string[]): Labels {
 export class LeanCounter {
   readonly type = "counter";
   readonly aggregator = "sum";
-  private readonly series = new Map<string, Series<number>>();
+  /** By first label value, then second: two lookups instead of building a key string per call. */
+  private readonly series = new Map<string, Map<string | number, Series<number>>>();
 
   constructor(
     readonly name: string,
@@ -32,15 +33,18 @@ export class LeanCounter {
     registry.registerMetric(this as never);
   }
 
-  /** `key` identifies the label values; they are only read the first time a key is seen. */
-  inc(key: string, first: string, second = ""): void {
-    const s = this.series.get(key);
+  inc(first: string, second: string | number = ""): void {
+    let byFirst = this.series.get(first);
+    if (!byFirst) this.series.set(first, (byFirst = new Map()));
+    const s = byFirst.get(second);
     if (s) s.value++;
-    else this.series.set(key, { labels: labelsOf(this.labelNames, [first, second]), value: 1 });
+    else byFirst.set(second, { labels: labelsOf(this.labelNames, [first, String(second)]), value: 1 });
   }
 
   async get() {
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: [...this.series.values()].map((s) => ({ labels: s.labels, value: s.value })) };
+    const values: { labels: Labels; value: number }[] = [];
+    for (const byFirst of this.series.values()) for (const s of byFirst.values()) values.push({ labels: s.labels, value: s.value });
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 }
 

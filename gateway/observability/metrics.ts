@@ -4,7 +4,9 @@ import { LeanCounter, LeanHistogram } from "./lean-metrics";
 /**
  * Prometheus metrics of one gateway. Its own registry, so that several gateways in one process
  * (tests) do not share counters. The `api` label is the API id ("none" when no API matched),
- * which keeps cardinality bounded by the snapshot rather than by what clients send.
+ * which keeps cardinality bounded by the snapshot rather than by what clients send. In a
+ * multi-process gateway each process keeps its own and the primary aggregates them when scraped:
+ * counters and histograms add up, the snapshot gauges take the highest value.
  */
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -16,8 +18,8 @@ export class GatewayMetrics {
   private readonly upstreamLatency = new LeanHistogram("meridian_gateway_upstream_duration_seconds", "Time from sending upstream to its response headers.", ["api"], LATENCY_BUCKETS, this.registry);
   private readonly rateLimited = new Counter({ name: "meridian_gateway_rate_limited_total", help: "Requests refused with 429.", labelNames: ["api"], registers: [this.registry] });
   private readonly authFailed = new Counter({ name: "meridian_gateway_auth_failed_total", help: "Requests refused with 401 or 403, by reason.", labelNames: ["api", "reason"], registers: [this.registry] });
-  private readonly snapshotInfo = new Gauge({ name: "meridian_gateway_snapshot_info", help: "1 for the snapshot version being served.", labelNames: ["version"], registers: [this.registry] });
-  private readonly snapshotAppliedAt = new Gauge({ name: "meridian_gateway_snapshot_applied_timestamp_seconds", help: "When the served snapshot was applied.", registers: [this.registry] });
+  private readonly snapshotInfo = new Gauge({ name: "meridian_gateway_snapshot_info", help: "1 for the snapshot version being served.", labelNames: ["version"], registers: [this.registry], aggregator: "max" });
+  private readonly snapshotAppliedAt = new Gauge({ name: "meridian_gateway_snapshot_applied_timestamp_seconds", help: "When the served snapshot was applied.", registers: [this.registry], aggregator: "max" });
   readonly snapshotsRejected = new Counter({ name: "meridian_gateway_snapshots_rejected_total", help: "Snapshots refused as malformed.", registers: [this.registry] });
   readonly eventBatchesDropped = new Counter({ name: "meridian_gateway_event_batches_dropped_total", help: "Analytics batches dropped, oldest first, because the spool was full.", registers: [this.registry] });
   readonly eventBatchesPending = new Gauge({ name: "meridian_gateway_event_batches_pending", help: "Analytics batches on disk awaiting delivery.", registers: [this.registry] });
@@ -27,7 +29,7 @@ export class GatewayMetrics {
   }
 
   observeRequest(api: string, status: number, seconds: number, upstreamSeconds: number | null): void {
-    this.requests.inc(`${api} ${status}`, api, String(status));
+    this.requests.inc(api, status);
     this.latency.observe(api, seconds, api);
     if (upstreamSeconds !== null) this.upstreamLatency.observe(api, upstreamSeconds, api);
   }

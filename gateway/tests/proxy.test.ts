@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { API_KEY, startStack, type Stack } from "./support/harness";
+import { startGateway } from "../gateway";
+import { API_KEY, startStack, testConfig, waitFor, type Stack } from "./support/harness";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -29,6 +30,50 @@ describe("rate limits", () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
     const metrics = await (await call("/__meridian/metrics")).text();
     expect(metrics).toMatch(/meridian_gateway_rate_limited_total\{api="api_pets"\} 1/);
+  });
+});
+
+describe("monthly quotas", () => {
+  it("refuses the request past the tier's monthly quota until the month ends", async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call("/metered/v1/x", { apikey: API_KEY });
+      statuses.push(res.status);
+      // The quota binds once it has less left than the bucket: from the first request here.
+      expect(res.headers.get("ratelimit-limit")).toBe("3");
+      expect(res.headers.get("ratelimit-remaining")).toBe(String(2 - i));
+    }
+    const refused = await call("/metered/v1/x", { apikey: API_KEY });
+    expect([...statuses, refused.status]).toEqual([200, 200, 200, 429]);
+    expect((await refused.json()).code).toBe("rate_limited");
+    const now = new Date();
+    const toMonthEnd = (Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1) - now.getTime()) / 1000;
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(toMonthEnd - 60);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(Math.ceil(toMonthEnd) + 1);
+    expect(refused.headers.get("ratelimit-reset")).toBe(refused.headers.get("retry-after"));
+    // Other APIs of the same application are not affected.
+    expect((await call("/pets/v1/7", { apikey: API_KEY })).status).toBe(200);
+  });
+
+  it("keeps the count across a restart", async () => {
+    const again = await startGateway(testConfig(stack.cp, stack.cacheDir, { instanceId: "gw-quota" }));
+    try {
+      await waitFor(() => again.appliedVersion() === "1");
+      const first = [];
+      for (let i = 0; i < 2; i++) first.push((await fetch(`${again.url}/metered/v1/x`, { headers: { apikey: API_KEY } })).status);
+      expect(first).toEqual([200, 200]);
+    } finally {
+      await again.stop();
+    }
+    const restarted = await startGateway(testConfig(stack.cp, stack.cacheDir, { instanceId: "gw-quota" }));
+    try {
+      await waitFor(() => restarted.appliedVersion() === "1");
+      const after = [];
+      for (let i = 0; i < 2; i++) after.push((await fetch(`${restarted.url}/metered/v1/x`, { headers: { apikey: API_KEY } })).status);
+      expect(after).toEqual([200, 429]);
+    } finally {
+      await restarted.stop();
+    }
   });
 });
 

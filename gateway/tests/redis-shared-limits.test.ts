@@ -1,39 +1,19 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBackend } from "./support/backend";
 import { FakeControlPlane } from "./support/fake-control-plane";
 import { API_KEY, tempDir, testSnapshot } from "./support/harness";
 import { TestKeys } from "./support/keys";
+import { spawnGateway, stopGateway } from "./support/spawn";
 
 /**
  * Two gateway processes, started as `npm run gateway` starts them, share one Redis: together
- * they allow the tier's requests once, not once each. Runs when REDIS_URL is set (CI sets it).
+ * they allow the tier's requests once, not once each, and count one monthly quota. Runs when
+ * REDIS_URL is set (CI sets it).
  */
 const REDIS_URL = process.env.REDIS_URL;
-
-async function spawnGateway(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(path.join("node_modules", ".bin", "tsx"), ["gateway/main.ts", "--port", "0", "--host", "127.0.0.1"], {
-    env: { ...process.env, ...env, NODE_ENV: "production", LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    const timer = setTimeout(() => reject(new Error("The gateway did not start")), 20_000);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const match = /"port":(\d+)[^\n]*Gateway listening/.exec(buffered);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`The gateway exited with ${code}`)));
-  });
-  return { child, url };
-}
 
 describe.skipIf(!REDIS_URL)("rate limits shared through Redis", () => {
   const cp = new FakeControlPlane();
@@ -67,7 +47,7 @@ describe.skipIf(!REDIS_URL)("rate limits shared through Redis", () => {
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(gateways.map(({ child }) => new Promise((resolve) => child.once("exit", resolve).kill("SIGTERM"))));
+    await Promise.all(gateways.map(({ child }) => stopGateway(child)));
     await cp.stop();
     await closeBackend();
     fs.rmSync(cacheDir, { recursive: true, force: true });
@@ -85,5 +65,11 @@ describe.skipIf(!REDIS_URL)("rate limits shared through Redis", () => {
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.slice(5)).toEqual([429, 429, 429, 429, 429]);
+  });
+
+  it("counts the monthly quota once across both replicas", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${gateways[i % 2].url}/metered/v1/x`, { headers: { apikey: API_KEY } })).status);
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 });

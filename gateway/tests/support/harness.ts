@@ -16,7 +16,8 @@ export const sha256 = (value: string) => createHash("sha256").update(value).dige
 /**
  * The snapshot the integration tests serve: `/pets` (v1, default) protected by tokens or keys,
  * with an open `/health`, a sandbox upstream, CORS and an operation limited to 3 per minute;
- * `/tight` whose Bronze tier allows 2 requests per minute.
+ * `/tight` whose Bronze tier allows 2 requests per minute; `/metered` whose Metered tier allows
+ * 3 requests a month.
  */
 export function testSnapshot(backendUrl: string, keys: TestKeys, version = "1", overrides: Partial<Snapshot> = {}): Snapshot {
   return {
@@ -63,6 +64,18 @@ export function testSnapshot(backendUrl: string, keys: TestKeys, version = "1", 
         operations: [{ method: "GET", path: "/*" }],
       },
       {
+        id: "api_metered",
+        name: "Metered",
+        context: "/metered",
+        version: "v1",
+        isDefaultVersion: true,
+        lifecycleState: "PUBLISHED",
+        revisionId: "rev_4",
+        upstream: { production: backendUrl, sandbox: null },
+        security: ["apiKey"],
+        operations: [{ method: "GET", path: "/*" }],
+      },
+      {
         id: "api_down",
         name: "Down",
         context: "/down",
@@ -80,6 +93,7 @@ export function testSnapshot(backendUrl: string, keys: TestKeys, version = "1", 
       { id: "sub_1", applicationId: "app_1", apiId: "api_pets", tier: "Gold", status: "active" },
       { id: "sub_2", applicationId: "app_1", apiId: "api_tight", tier: "Bronze", status: "active" },
       { id: "sub_3", applicationId: "app_blocked", apiId: "api_pets", tier: "Gold", status: "blocked" },
+      { id: "sub_4", applicationId: "app_1", apiId: "api_metered", tier: "Metered", status: "active" },
     ],
     apiKeys: [
       { hash: sha256(API_KEY), applicationId: "app_1", keyType: "production", expiresAt: null },
@@ -90,6 +104,7 @@ export function testSnapshot(backendUrl: string, keys: TestKeys, version = "1", 
     tiers: [
       { name: "Gold", requests: 10_000, unit: "minute", burst: 1000, unlimited: false },
       { name: "Bronze", requests: 2, unit: "minute", burst: 2, unlimited: false },
+      { name: "Metered", requests: 1000, unit: "minute", burst: 1000, unlimited: false, monthlyQuota: 3 },
     ],
     applicationPolicies: {},
     ...overrides,

@@ -50,7 +50,7 @@ export function exampleSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     apiKeys: [{ hash: "a".repeat(64), applicationId: "app_1", keyType: "production", expiresAt: null }],
     revokedTokenIds: [{ jti: "revoked-1", expiresAt: "2030-01-01T00:00:00.000Z" }],
     tiers: [
-      { name: "Gold", requests: 5000, unit: "minute", burst: 500, unlimited: false },
+      { name: "Gold", requests: 5000, unit: "minute", burst: 500, unlimited: false, monthlyQuota: 1_000_000 },
       { name: "Unlimited", requests: 0, unit: "minute", burst: 0, unlimited: true },
     ],
     applicationPolicies: { app_1: { requests: 10000, unit: "hour", burst: 1000 } },

@@ -34,6 +34,8 @@ describe("snapshot schema", () => {
     ["a subscription with an unknown status", (s) => ({ ...s, subscriptions: [{ ...s.subscriptions[0], status: "maybe" }] })],
     ["an API key hash that is not hex sha-256", (s) => ({ ...s, apiKeys: [{ ...s.apiKeys[0], hash: "abc" }] })],
     ["a limited tier with no requests", (s) => ({ ...s, tiers: [{ name: "Gold", requests: 0, unit: "minute", burst: 0, unlimited: false }] })],
+    ["a monthly quota of 0", (s) => ({ ...s, tiers: [{ ...s.tiers[0], monthlyQuota: 0 }] })],
+    ["a fractional monthly quota", (s) => ({ ...s, tiers: [{ ...s.tiers[0], monthlyQuota: 1.5 }] })],
     ["a rate limit with zero burst", (s) => ({ ...s, apis: [{ ...api(), rateLimit: { requests: 1, unit: "second", burst: 0 } }] })],
     ["a private key in the JWKS", (s) => ({ ...s, jwks: { keys: [{ ...s.jwks.keys[0], d: "secret" }] } })],
     ["a symmetric key in the JWKS", (s) => ({ ...s, jwks: { keys: [{ kty: "oct", kid: "k", alg: "HS256", k: "c2VjcmV0" }] } })],
@@ -43,6 +45,12 @@ describe("snapshot schema", () => {
     ["a revocation without expiry", (s) => ({ ...s, revokedTokenIds: [{ jti: "x" }] })],
   ])("refuses %s", (_, mutate) => {
     expect(refused(mutate(exampleSnapshot()))).toBe(true);
+  });
+
+  it("reads tiers with and without a monthly quota (snapshots cached before quotas existed)", () => {
+    const s = exampleSnapshot();
+    const parsed = snapshotSchema.parse({ ...s, tiers: [s.tiers[0], { ...s.tiers[0], name: "Silver", monthlyQuota: null }, { name: "Old", requests: 1, unit: "minute", burst: 1, unlimited: false }] });
+    expect(parsed.tiers.map((t) => t.monthlyQuota)).toEqual([1_000_000, null, undefined]);
   });
 
   it("refuses non-objects", () => {

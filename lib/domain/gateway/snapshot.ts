@@ -143,6 +143,11 @@ export const tierSchema = z
     unit: rateUnitSchema,
     burst: z.number().int().min(0),
     unlimited: z.boolean(),
+    /**
+     * Requests per application × API per calendar month (UTC); null or absent for none. Ignored
+     * when `unlimited`. Optional so that a gateway still reads snapshots cached before it existed.
+     */
+    monthlyQuota: z.number().int().min(1).nullable().optional(),
   })
   .refine((t) => t.unlimited || (t.requests >= 1 && t.burst >= 1), "A limited tier needs requests and burst of at least 1.");
 export type Tier = z.infer<typeof tierSchema>;

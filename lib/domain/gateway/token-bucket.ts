@@ -63,14 +63,22 @@ export interface MultiBucketResult {
  * up the others.
  */
 export function takeAll(checks: BucketCheck[], now: number): MultiBucketResult {
-  const levels = checks.map((c) => refill(c.state, c.limit, now));
-  const allowed = levels.every((tokens) => tokens >= 1);
-  const after = allowed ? levels.map((t) => t - 1) : levels;
-  return {
-    allowed,
-    outcomes: after.map((tokens, i) => bucketOutcome(tokens, allowed || levels[i] >= 1, checks[i].limit)),
-    states: after.map((tokens) => ({ tokens, updatedAt: now })),
-  };
+  // Plain loops: this runs on every limited request, and each array method allocated a copy.
+  const n = checks.length;
+  const levels: number[] = new Array(n);
+  let allowed = true;
+  for (let i = 0; i < n; i++) {
+    levels[i] = refill(checks[i].state, checks[i].limit, now);
+    if (levels[i] < 1) allowed = false;
+  }
+  const outcomes: BucketOutcome[] = new Array(n);
+  const states: BucketState[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const tokens = allowed ? levels[i] - 1 : levels[i];
+    outcomes[i] = bucketOutcome(tokens, allowed || levels[i] >= 1, checks[i].limit);
+    states[i] = { tokens, updatedAt: now };
+  }
+  return { allowed, outcomes, states };
 }
 
 export interface RateLimitHeaderInput {

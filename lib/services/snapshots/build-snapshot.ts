@@ -123,7 +123,7 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     subscriptions: subs.filter((s) => tierNames.has(s.tier)).map(({ policy: _policy, ...s }) => s as Snapshot["subscriptions"][number]),
     apiKeys: keys.map((k) => ({ hash: k.hash, applicationId: k.applicationId, keyType: k.keyType, expiresAt: k.expiresAt?.toISOString() ?? null })),
     revokedTokenIds: revoked.map((r) => ({ jti: r.jti, expiresAt: r.expiresAt.toISOString() })),
-    tiers: tierRows.map((t) => ({ name: t.name, requests: t.requests ?? 0, unit: (t.unit ?? "minute") as "minute", burst: t.burst ?? t.requests ?? 0, unlimited: t.unlimited })),
+    tiers: tierRows.map((t) => ({ name: t.name, requests: t.requests ?? 0, unit: (t.unit ?? "minute") as "minute", burst: t.burst ?? t.requests ?? 0, unlimited: t.unlimited, monthlyQuota: t.monthlyQuota && t.monthlyQuota > 0 ? t.monthlyQuota : null })),
     applicationPolicies,
   };
   const parsed = snapshotSchema.safeParse(snapshot);
