@@ -1,16 +1,22 @@
 /**
- * `npx tsx bench/analytics/run.ts`: the two analytics figures of issue 9.
+ * `npx tsx bench/analytics/run.ts`: the analytics figures of issue 9, printed as one table.
  *
  * 1. Ingest: sustained events per second through the real ingest endpoint
- *    (POST /api/gateway/v1/events) of a running Meridian, with its worker rolling up meanwhile.
- *    The script starts one (`npm start` with BENCH_PORT=3304, the embedded database in
- *    BENCH_DATA_DIR=/tmp/bench-analytics, no gateway; on PostgreSQL when BENCH_DATABASE_URL is
- *    set), or uses BENCH_URL when one already runs on that database. BENCH_SENDERS concurrent
- *    senders post 1,000-event batches for BENCH_SECONDS, as gateways do.
- * 2. Dashboard query: on PostgreSQL (BENCH_PG_URL, database meridian_bench_analytics, created
- *    when missing), 30 days × 2,000 groups an hour (about 10 million events) of roll-ups seeded
- *    with generate_series, then the dashboard's two queries (summary with five breakdowns and
- *    the time series) for the last 30 days, in parallel as the dashboard sends them.
+ *    (POST /api/gateway/v1/events) of a running Meridian, with its worker rolling up meanwhile,
+ *    on the embedded database (PGlite, in BENCH_DATA_DIR, default /tmp/bench-analytics) and on
+ *    PostgreSQL (BENCH_DATABASE_URL, default database meridian_bench_ingest on BENCH_PG_URL,
+ *    created when missing). The script starts Meridian for each (`npm start` on BENCH_PORT=3304,
+ *    no gateway), or uses BENCH_URL when one already runs (then only on that one's database).
+ *    BENCH_SENDERS concurrent senders post 1,000-event batches for BENCH_SECONDS, as gateways do.
+ *    BENCH_INGEST=embedded or =postgresql measures one of the two.
+ * 2. Dashboard query: on PostgreSQL (database meridian_bench_analytics, created when missing),
+ *    30 days × 2,000 groups an hour (about 10 million events) of roll-ups seeded with
+ *    generate_series, then what the admin dashboard asks for "30 days": the summary with its
+ *    five top lists and the time series, in parallel as the dashboard sends them, and each alone
+ *    (BENCH_QUERY_RUNS times each).
+ *
+ * BENCH_ONLY=ingest or =query runs one half. The load average is printed beside each phase:
+ * on a shared two-core machine it moves the figures more than anything else.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -23,12 +29,11 @@ import { presetRange } from "@/lib/domain/analytics/time-range";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
 import { getAnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
-import { DIMENSION_COLUMNS, MEASURE_COLUMNS, MEASURE_SUMS } from "@/lib/services/analytics/rollup-sql";
 import type { ServiceContext } from "@/lib/services/context";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { rotateGatewayToken } from "@/lib/services/gateways/rotate-gateway-token";
 import { isAppError } from "@/lib/errors";
-import { seedHourRollupsSql } from "./seed-rollups";
+import { deriveRollupsSql, seedHourRollupsSql } from "./seed-rollups";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3304);
 const BASE_URL = process.env.BENCH_URL ?? `http://127.0.0.1:${PORT}`;
@@ -37,14 +42,17 @@ const SENDERS = Number(process.env.BENCH_SENDERS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432";
 const QUERY_DB = "meridian_bench_analytics";
+const INGEST_DB = "meridian_bench_ingest";
+const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 15);
 const GROUPS_PER_HOUR = Number(process.env.BENCH_GROUPS_PER_HOUR ?? 2000);
 const ENVIRONMENT = "bench-ingest";
 const BATCH = 1000;
 
 const admin: ServiceContext = { actor: { id: "usr_bench", email: "bench@bench.local", roles: ["admin"] }, requestId: "bench" };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)];
+const median = (xs: number[]) => quantile(xs, 0.5);
+const load = () => os.loadavg()[0].toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitForHealth(timeoutMs: number): Promise<void> {
@@ -56,9 +64,9 @@ async function waitForHealth(timeoutMs: number): Promise<void> {
   throw new Error(`Meridian did not answer at ${BASE_URL} within ${timeoutMs / 1000} s.`);
 }
 
-function startMeridian(): ChildProcess {
+function startMeridian(databaseUrl: string | undefined): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), MERIDIAN_DATA_DIR: DATA_DIR, MERIDIAN_GATEWAY: "off", NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-analytics", LOG_LEVEL: "warn", HOST: "127.0.0.1" };
-  if (process.env.BENCH_DATABASE_URL) env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   return spawn("node_modules/.bin/tsx", ["scripts/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
 }
@@ -108,14 +116,30 @@ async function pendingBatches(): Promise<number> {
   return Number(rowsOf<{ n: string }>(await db.execute(sql`select count(*) as n from analytics_batches where rolled_up_at is null`))[0].n);
 }
 
-async function benchIngest(): Promise<Record<string, number | string>> {
+interface IngestResult {
+  database: string;
+  eventsPerSecond: number;
+  eventsStored: number;
+  seconds: number;
+  failedBatches: number;
+  batchP50Ms: number;
+  batchP99Ms: number;
+  rollUpCatchUpSeconds: number;
+  load: string;
+}
+
+/** Ingest on the embedded database (databaseUrl undefined) or on PostgreSQL. */
+async function benchIngest(databaseUrl: string | undefined): Promise<IngestResult> {
   const ownServer = !process.env.BENCH_URL;
-  const server = ownServer ? startMeridian() : undefined;
+  const server = ownServer ? startMeridian(databaseUrl) : undefined;
   try {
     await waitForHealth(15 * 60_000);
     // The bench reaches the server's database as any second process does (see lib/db/embedded.ts).
-    if (process.env.BENCH_DATABASE_URL) process.env.DATABASE_URL = process.env.BENCH_DATABASE_URL;
-    else process.env.MERIDIAN_DATA_DIR = DATA_DIR;
+    if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
+    else {
+      delete process.env.DATABASE_URL;
+      process.env.MERIDIAN_DATA_DIR = DATA_DIR;
+    }
     const token = await gatewayToken();
     const bodies = Array.from({ length: 8 }, (_, i) => eventsJson(i));
     let stopAt = 0;
@@ -146,10 +170,11 @@ async function benchIngest(): Promise<Record<string, number | string>> {
     stopAt = Date.now() + SECONDS * 1000;
     await Promise.all(Array.from({ length: SENDERS }, (_, k) => sender(k)));
     const elapsed = (performance.now() - started) / 1000;
+    const loadDuring = load();
     const drainStart = Date.now();
     while ((await pendingBatches()) > 0 && Date.now() - drainStart < 300_000) await sleep(500);
     return {
-      database: process.env.BENCH_DATABASE_URL ? "postgresql" : "embedded (PGlite)",
+      database: databaseUrl ? "PostgreSQL" : "embedded (PGlite)",
       eventsPerSecond: Math.round(stored / elapsed),
       eventsStored: stored,
       seconds: Number(elapsed.toFixed(1)),
@@ -157,6 +182,7 @@ async function benchIngest(): Promise<Record<string, number | string>> {
       batchP50Ms: Math.round(median(latencies)),
       batchP99Ms: Math.round(quantile(latencies, 0.99)),
       rollUpCatchUpSeconds: Number(((Date.now() - drainStart) / 1000).toFixed(1)),
+      load: loadDuring,
     };
   } finally {
     await closeDb();
@@ -174,96 +200,167 @@ function pgUrl(database: string): string {
   return url.toString();
 }
 
-async function ensureQueryDatabase(): Promise<string> {
+async function ensureDatabase(name: string): Promise<string> {
   const admin = postgres(pgUrl("postgres"), { onnotice: () => {}, max: 1 });
   try {
-    const [exists] = await admin`select 1 from pg_database where datname = ${QUERY_DB}`;
-    if (!exists) await admin.unsafe(`create database ${QUERY_DB}`);
+    const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
+    if (!exists) await admin.unsafe(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  return pgUrl(QUERY_DB);
+  return pgUrl(name);
 }
 
-async function benchQuery(): Promise<Record<string, number | string>> {
-  delete process.env.MERIDIAN_DATA_DIR;
-  process.env.DATABASE_URL = await ensureQueryDatabase();
-  const db = await getDb(); // migrates
+interface Timing {
+  medianMs: number;
+  p95Ms: number;
+}
+
+interface QueryResult {
+  eventsSeeded: number;
+  eventsInRange: number;
+  seedSeconds: number;
+  summary: Timing;
+  timeseries: Timing;
+  dashboard: Timing;
+  oneApiDashboard: Timing;
+  /** The same dashboard for the shorter presets (hour roll-ups and edges). */
+  dashboard7d: Timing;
+  dashboard24h: Timing;
+  load: string;
+}
+
+async function sumOf(table: string): Promise<number> {
+  const db = await getDb();
+  const [row] = rowsOf<{ n: string | null }>(await db.execute(sql`select sum(requests) as n from ${sql.raw(table)} where environment like 'benchq-%'`));
+  return Number(row.n ?? 0);
+}
+
+/** Seeds 30 days of hour roll-ups and everything derived from them, unless an earlier run left exactly that. */
+async function seedQueryData(): Promise<{ events: number; seconds: number }> {
+  const db = await getDb();
   const endHour = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
   const [seeded] = rowsOf<{ n: string; last: string | null }>(await db.execute(sql`select count(*) as n, max(bucket) as last from analytics_rollups_hour where environment like 'benchq-%'`));
-  let seedSeconds = 0;
-  if (Number(seeded.n) !== 30 * 24 * GROUPS_PER_HOUR || new Date(seeded.last ?? 0).getTime() !== endHour.getTime() - 3_600_000) {
-    const t = Date.now();
-    await db.execute(sql`delete from analytics_rollups_hour where environment like 'benchq-%'`);
-    await db.execute(sql`delete from analytics_rollups_day where environment like 'benchq-%'`);
-    await db.execute(sql.raw(seedHourRollupsSql("benchq", endHour, 30, GROUPS_PER_HOUR)));
-    // The day roll-ups the worker would have written beside the hour ones.
-    const dims = DIMENSION_COLUMNS.join(", ");
-    await db.execute(
-      sql.raw(`insert into analytics_rollups_day (bucket, ${dims}, ${MEASURE_COLUMNS.join(", ")})
-        select date_trunc('day', bucket, 'UTC'), ${dims}, ${MEASURE_SUMS.replace(/ as \w+/g, "")}
-        from analytics_rollups_hour where environment like 'benchq-%' group by 1, ${dims}
-        on conflict do nothing`),
-    );
-    await db.execute(sql`vacuum analyze analytics_rollups_hour`);
-    await db.execute(sql`vacuum analyze analytics_rollups_day`);
-    seedSeconds = Math.round((Date.now() - t) / 1000);
-  }
-  const range = presetRange("30d", Date.now());
-  const query = { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
-  const summary = () => getAnalyticsSummary({ ...query, groupBy: "apiId,operation,applicationId,environment,region" }, admin);
-  const series = () => getAnalyticsTimeseries(query, admin);
-  const time = async (fn: () => Promise<unknown>) => {
+  const derived = ["analytics_rollups_day", "analytics_rollups_week", "analytics_env_rollups_hour", "analytics_env_rollups_day"];
+  const events = await sumOf("analytics_rollups_hour");
+  const complete = Number(seeded.n) === 30 * 24 * GROUPS_PER_HOUR && new Date(seeded.last ?? 0).getTime() === endHour.getTime() - 3_600_000;
+  if (complete && (await Promise.all(derived.map(sumOf))).every((n) => n === events)) return { events, seconds: 0 };
+  const t = Date.now();
+  for (const table of ["analytics_rollups_hour", ...derived]) await db.execute(sql`delete from ${sql.raw(table)} where environment like 'benchq-%'`);
+  await db.execute(sql.raw(seedHourRollupsSql("benchq", endHour, 30, GROUPS_PER_HOUR)));
+  for (const statement of deriveRollupsSql("benchq")) await db.execute(sql.raw(statement));
+  for (const table of ["analytics_rollups_hour", ...derived]) await db.execute(sql`vacuum analyze ${sql.raw(table)}`);
+  return { events: await sumOf("analytics_rollups_hour"), seconds: Math.round((Date.now() - t) / 1000) };
+}
+
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<Timing> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
     const t = performance.now();
     await fn();
-    return performance.now() - t;
-  };
-  const first = await summary();
-  for (let i = 0; i < 2; i++) await Promise.all([summary(), series()]);
-  const dashboard: number[] = [];
-  const summaries: number[] = [];
-  const serieses: number[] = [];
-  const scoped: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    dashboard.push(await time(() => Promise.all([summary(), series()])));
-    summaries.push(await time(summary));
-    serieses.push(await time(series));
-    scoped.push(await time(() => Promise.all([getAnalyticsSummary({ ...query, apiId: "api_benchq_3", groupBy: "operation,applicationId,environment,region" }, admin), getAnalyticsTimeseries({ ...query, apiId: "api_benchq_3" }, admin)])));
+    times.push(performance.now() - t);
   }
-  const [[hourRows], [dayRows]] = await Promise.all([
-    db.execute(sql`select count(*) as n from analytics_rollups_hour where environment like 'benchq-%'`).then((r) => rowsOf<{ n: string }>(r)),
-    db.execute(sql`select count(*) as n from analytics_rollups_day where environment like 'benchq-%'`).then((r) => rowsOf<{ n: string }>(r)),
-  ]);
-  await closeDb();
-  return {
-    database: "postgresql",
-    eventsInRange: first.totals.requests,
-    hourRollupRows: Number(hourRows.n),
-    dayRollupRows: Number(dayRows.n),
-    seedSeconds,
-    dashboardMedianMs: Math.round(median(dashboard)),
-    dashboardMaxMs: Math.round(Math.max(...dashboard)),
-    summaryMedianMs: Math.round(median(summaries)),
-    timeseriesMedianMs: Math.round(median(serieses)),
-    oneApiDashboardMedianMs: Math.round(median(scoped)),
+  return { medianMs: Math.round(median(times)), p95Ms: Math.round(quantile(times, 0.95)) };
+}
+
+async function benchQuery(): Promise<QueryResult> {
+  delete process.env.MERIDIAN_DATA_DIR;
+  process.env.DATABASE_URL = await ensureDatabase(QUERY_DB);
+  await getDb(); // migrates
+  const seed = await seedQueryData();
+  // What the admin dashboard sends for "Last 30 days" (see components/analytics).
+  const rangeOf = (preset: "30d" | "7d" | "24h") => {
+    const range = presetRange(preset, Date.now());
+    return { scope: "all" as const, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
   };
+  const query = rangeOf("30d");
+  const summary = (q = query) => getAnalyticsSummary({ ...q, groupBy: "apiId,operation,applicationId,environment,region", limit: 10 }, admin);
+  const series = (q = query) => getAnalyticsTimeseries(q, admin);
+  const dashboard = (q = query) => Promise.all([summary(q), series(q)]);
+  const oneApi = { ...query, apiId: "api_benchq_3" };
+  const oneApiDashboard = () => Promise.all([getAnalyticsSummary({ ...oneApi, groupBy: "operation,applicationId,environment,region" }, admin), getAnalyticsTimeseries(oneApi, admin)]);
+  const first = await summary();
+  for (let i = 0; i < 3; i++) await dashboard();
+  const loadBefore = load();
+  const result = {
+    eventsSeeded: seed.events,
+    eventsInRange: first.totals.requests,
+    seedSeconds: seed.seconds,
+    dashboard: await timed(QUERY_RUNS, () => dashboard()),
+    summary: await timed(QUERY_RUNS, () => summary()),
+    timeseries: await timed(QUERY_RUNS, () => series()),
+    oneApiDashboard: await timed(QUERY_RUNS, oneApiDashboard),
+    dashboard7d: await timed(QUERY_RUNS, () => dashboard(rangeOf("7d"))),
+    dashboard24h: await timed(QUERY_RUNS, () => dashboard(rangeOf("24h"))),
+    load: `${loadBefore} → ${load()}`,
+  };
+  await closeDb();
+  return result;
+}
+
+const thousands = (n: number) => n.toLocaleString("en-US");
+
+function report(ingest: IngestResult[], query: QueryResult | undefined): Array<Record<string, string>> {
+  const rows: Array<Record<string, string>> = [];
+  for (const r of ingest) {
+    rows.push({
+      measure: `Ingest, ${r.database}`,
+      figure: `${thousands(r.eventsPerSecond)} events/s`,
+      target: "≥ 20,000 events/s",
+      met: r.eventsPerSecond >= 20_000 ? "yes" : "no",
+      detail: `${thousands(r.eventsStored)} events in ${r.seconds} s, ${r.failedBatches} failed; batch p50 ${r.batchP50Ms} ms, p99 ${r.batchP99Ms} ms; roll-up caught up ${r.rollUpCatchUpSeconds} s later`,
+      load: r.load,
+    });
+  }
+  if (query) {
+    const line = (measure: string, t: Timing, target?: number) => ({
+      measure,
+      figure: `median ${t.medianMs} ms, p95 ${t.p95Ms} ms`,
+      target: target ? `median < ${target} ms` : "",
+      met: target ? (t.medianMs < target ? "yes" : "no") : "",
+      detail: "",
+      load: query.load,
+    });
+    rows.push({ measure: "Events seeded (PostgreSQL roll-ups)", figure: thousands(query.eventsSeeded), target: "≈ 10,000,000", met: "", detail: `${thousands(query.eventsInRange)} in the 30-day range; seeding took ${query.seedSeconds} s`, load: "" });
+    rows.push(line("30 days: summary + 5 top lists", query.summary));
+    rows.push(line("30 days: time series", query.timeseries));
+    rows.push({ ...line("30 days: whole dashboard (both in parallel)", query.dashboard, 300), detail: `${QUERY_RUNS} runs each` });
+    rows.push(line("30 days: dashboard of one API", query.oneApiDashboard));
+    rows.push(line("7 days: whole dashboard", query.dashboard7d));
+    rows.push(line("24 hours: whole dashboard", query.dashboard24h));
+  }
+  return rows;
+}
+
+/** A plain text table: one line per measure, columns padded to their widest cell. */
+function formatTable(rows: Array<Record<string, string>>): string {
+  const columns = ["measure", "figure", "target", "met", "load"];
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+  const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))];
+  const notes = rows.filter((r) => r.detail).map((r) => `  ${r.measure}: ${r.detail}`);
+  return [...out, "", ...notes].join("\n");
 }
 
 async function main() {
-  const load = os.loadavg()[0].toFixed(1);
-  console.log(`Analytics benchmark on ${os.cpus().length} CPUs (load average ${load} at start)\n`);
+  console.log(`Analytics benchmark on ${os.cpus().length} CPUs (load average ${load()} at start)\n`);
   const only = process.env.BENCH_ONLY;
+  const ingest: IngestResult[] = [];
   if (only !== "query") {
-    const ingest = await benchIngest();
-    console.log("Ingest through POST /api/gateway/v1/events (target ≥ 20,000 events/s):");
-    console.table(ingest);
+    const targets = process.env.BENCH_URL ? [process.env.BENCH_DATABASE_URL] : [];
+    if (!process.env.BENCH_URL) {
+      if (process.env.BENCH_INGEST !== "postgresql") targets.push(undefined);
+      if (process.env.BENCH_INGEST !== "embedded") targets.push(process.env.BENCH_DATABASE_URL ?? (await ensureDatabase(INGEST_DB)));
+    }
+    for (const target of targets) {
+      const result = await benchIngest(target);
+      console.log(`ingest on ${result.database}: ${thousands(result.eventsPerSecond)} events/s (load ${result.load})`);
+      ingest.push(result);
+    }
   }
-  if (only !== "ingest") {
-    const query = await benchQuery();
-    console.log("Dashboard query, last 30 days (target < 300 ms):");
-    console.table(query);
-  }
-  console.log(`Load average at the end: ${os.loadavg()[0].toFixed(1)}`);
+  const query = only !== "ingest" ? await benchQuery() : undefined;
+  console.log(`\n${formatTable(report(ingest, query))}`);
+  console.log(`Load average at the end: ${load()}`);
 }
 
 main().catch(async (error) => {

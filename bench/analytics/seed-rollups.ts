@@ -1,4 +1,5 @@
 import { LATENCY_BUCKETS, bucketColumn } from "@/lib/domain/analytics/histogram";
+import { ENVIRONMENT_ROLLUPS, FULL_ROLLUPS, mergeRollupSql } from "@/lib/services/analytics/rollup-sql";
 
 /**
  * SQL that fills the hour roll-ups with `days` of traffic: every hour, `groups` distinct
@@ -31,4 +32,18 @@ export function seedHourRollupsSql(prefix: string, endHour: Date, days: number, 
       ${requests} * (5 + g % 60), 250, ${requests} * (4 + g % 50), ${requests},
       ${histogram.map((_, i) => `case when ${bucketOf} = ${i} then ${requests} else 0 end`).join(",\n      ")}
     from generate_series(0, ${days * 24 - 1}) as h, generate_series(0, ${groups - 1}) as g`;
+}
+
+/**
+ * The other roll-ups the worker writes beside the hour ones (days, weeks, and the environment
+ * roll-ups), regrouped from the seeded rows with the worker's own merge SQL.
+ */
+export function deriveRollupsSql(prefix: string): string[] {
+  const mine = (table: string) => `(select * from ${table} where environment like '${prefix}-%') src`;
+  return [
+    mergeRollupSql(FULL_ROLLUPS.tables.day!, FULL_ROLLUPS.dimensions, "day", mine(FULL_ROLLUPS.tables.hour!)),
+    mergeRollupSql(FULL_ROLLUPS.tables.week!, FULL_ROLLUPS.dimensions, "week", mine(FULL_ROLLUPS.tables.day!)),
+    mergeRollupSql(ENVIRONMENT_ROLLUPS.tables.hour!, ENVIRONMENT_ROLLUPS.dimensions, "hour", mine(FULL_ROLLUPS.tables.hour!)),
+    mergeRollupSql(ENVIRONMENT_ROLLUPS.tables.day!, ENVIRONMENT_ROLLUPS.dimensions, "day", mine(FULL_ROLLUPS.tables.day!)),
+  ];
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, getDb } from "@/lib/db/client";
 import { bucketIndex, bucketRange } from "@/lib/domain/analytics/histogram";
+import { floorToUnit } from "@/lib/domain/analytics/range-cover";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import { startWorker } from "@/lib/jobs/worker";
 import { applyAnalyticsRetention } from "@/lib/services/analytics/apply-retention";
@@ -9,7 +10,7 @@ import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summ
 import { getAnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
 import { ingestEvents } from "@/lib/services/analytics/ingest-events";
 import { rollUpEvents } from "@/lib/services/analytics/roll-up-events";
-import { rollUpBatchesInto } from "@/lib/services/analytics/rollup-sql";
+import { rollUpBatches } from "@/lib/services/analytics/rollup-sql";
 import { adminCtx } from "../helpers";
 import { batchOf, event, rollupRows, storedCounts, uniqueEnvironment } from "./analytics-support";
 
@@ -26,10 +27,11 @@ const BASE = Math.floor((Date.now() - 2 * HOUR) / HOUR) * HOUR;
 const at = (minute: number, second = 0) => new Date(BASE + minute * MINUTE + second * 1000).toISOString();
 
 /** What the roll-up must hold, computed the slow way from the events. */
-function expectedRollup(events: AnalyticsEvent[], unit: number) {
+function expectedRollup(events: AnalyticsEvent[], unit: number | ((time: number) => number)) {
+  const bucketOf = typeof unit === "number" ? (t: number) => Math.floor(t / unit) * unit : unit;
   const groups = new Map<string, { bucket: string; api_id: string; application_id: string; status_class: number; requests: number; status_401: number; status_403: number; status_429: number; request_bytes: number; response_bytes: number }>();
   for (const e of events) {
-    const bucket = new Date(Math.floor(Date.parse(e.time) / unit) * unit).toISOString();
+    const bucket = new Date(bucketOf(Date.parse(e.time))).toISOString();
     const key = [bucket, e.apiId, e.applicationId ?? "", Math.floor(e.status / 100)].join("|");
     const g = groups.get(key) ?? { bucket, api_id: e.apiId, application_id: e.applicationId ?? "", status_class: Math.floor(e.status / 100), requests: 0, status_401: 0, status_403: 0, status_429: 0, request_bytes: 0, response_bytes: 0 };
     g.requests++;
@@ -42,6 +44,23 @@ function expectedRollup(events: AnalyticsEvent[], unit: number) {
   }
   return [...groups.values()].sort((a, b) => a.bucket.localeCompare(b.bucket) || a.api_id.localeCompare(b.api_id) || a.application_id.localeCompare(b.application_id) || a.status_class - b.status_class);
 }
+
+/** The environment roll-ups must hold the same sums by bucket × region × status class. */
+function expectedEnvironmentRollup(events: AnalyticsEvent[], unit: number) {
+  const groups = new Map<string, { bucket: string; region: string; status_class: number; requests: number; status_429: number; response_bytes: number }>();
+  for (const e of events) {
+    const bucket = new Date(Math.floor(Date.parse(e.time) / unit) * unit).toISOString();
+    const key = [bucket, e.region ?? "", Math.floor(e.status / 100)].join("|");
+    const g = groups.get(key) ?? { bucket, region: e.region ?? "", status_class: Math.floor(e.status / 100), requests: 0, status_429: 0, response_bytes: 0 };
+    g.requests++;
+    if (e.status === 429) g.status_429++;
+    g.response_bytes += e.responseBytes;
+    groups.set(key, g);
+  }
+  return [...groups.values()].sort((a, b) => a.bucket.localeCompare(b.bucket) || a.region.localeCompare(b.region) || a.status_class - b.status_class);
+}
+
+const pickEnvironment = (rows: Array<Record<string, unknown>>) => rows.map((r) => ({ bucket: r.bucket, region: r.region, status_class: r.status_class, requests: r.requests, status_429: r.status_429, response_bytes: r.response_bytes }));
 
 const pick = (rows: Array<Record<string, unknown>>) =>
   rows.map((r) => ({ bucket: r.bucket, api_id: r.api_id, application_id: r.application_id, status_class: r.status_class, requests: r.requests, status_401: r.status_401, status_403: r.status_403, status_429: r.status_429, request_bytes: r.request_bytes, response_bytes: r.response_bytes }));
@@ -79,6 +98,10 @@ describe("analytics roll-ups", () => {
     expect(pick(await rollupRows("analytics_rollups_minute", env.name))).toEqual(expectedRollup(events, MINUTE));
     expect(pick(await rollupRows("analytics_rollups_hour", env.name))).toEqual(expectedRollup(events, HOUR));
     expect(pick(await rollupRows("analytics_rollups_day", env.name))).toEqual(expectedRollup(events, 24 * HOUR));
+    expect(pick(await rollupRows("analytics_rollups_week", env.name))).toEqual(expectedRollup(events, (t) => floorToUnit(t, "week")));
+    for (const [unit, ms] of [["minute", MINUTE], ["hour", HOUR], ["day", 24 * HOUR]] as const) {
+      expect(pickEnvironment(await rollupRows(`analytics_env_rollups_${unit}`, env.name))).toEqual(expectedEnvironmentRollup(events, ms));
+    }
 
     const after = await getAnalyticsTimeseries(query, adminCtx);
     expect(after).toEqual(before);
@@ -116,6 +139,57 @@ describe("analytics roll-ups", () => {
     expect(totals.latencyAvgMs).toBeCloseTo(latencies.reduce((a, b) => a + b, 0) / latencies.length, 1);
   });
 
+  it("answers a 30-day range from weeks, days and environment roll-ups exactly as from the raw events", async () => {
+    const env = uniqueEnvironment();
+    const DAY = 24 * HOUR;
+    const now = Date.now();
+    const events = Array.from({ length: 120 }, (_, i) =>
+      event(env.name, {
+        time: new Date(now - (i % 40) * DAY - (i % 7) * HOUR).toISOString(),
+        apiId: i % 3 ? "api_pets" : "api_orders",
+        region: i % 4 ? "eu-west-1" : "us-east-1",
+        status: [200, 201, 404, 429, 503][i % 5],
+        latencyMs: 1 + ((i * 37) % 900),
+        responseBytes: 10 * i,
+      }),
+    );
+    await ingestEvents(env, batchOf(events));
+    const from = new Date(Math.floor((now - 30 * DAY) / DAY) * DAY);
+    const inRange = events.filter((e) => Date.parse(e.time) >= from.getTime());
+    const read = async () => {
+      const byApi = await getAnalyticsSummary({ environment: env.name, from, to: new Date(now), groupBy: "apiId" }, adminCtx);
+      const totalsOnly = await getAnalyticsSummary({ environment: env.name, from, to: new Date(now) }, adminCtx);
+      const daily = await getAnalyticsTimeseries({ environment: env.name, from, to: new Date(now) }, adminCtx);
+      const dailyByApi = await getAnalyticsTimeseries({ environment: env.name, from, to: new Date(now), groupBy: "apiId" }, adminCtx);
+      return { byApi, totalsOnly, daily, dailyByApi };
+    };
+    const raw = await read();
+    await rollUpEvents();
+    const rolled = await read();
+    expect(rolled).toEqual(raw);
+
+    // Full roll-ups read as weeks plus edge days, environment roll-ups as days: one answer.
+    expect(rolled.byApi.interval).toBe("day");
+    expect(rolled.byApi.totals).toEqual(rolled.totalsOnly.totals);
+    expect(rolled.byApi.totals).toMatchObject({
+      requests: inRange.length,
+      status5xx: inRange.filter((e) => e.status >= 500).length,
+      status429: inRange.filter((e) => e.status === 429).length,
+      responseBytes: inRange.reduce((n, e) => n + e.responseBytes, 0),
+      latencyMaxMs: Math.max(...inRange.map((e) => e.latencyMs)),
+    });
+    expect(Object.fromEntries(rolled.byApi.breakdowns.apiId!.map((g) => [g.key, g.requests]))).toEqual({
+      api_pets: inRange.filter((e) => e.apiId === "api_pets").length,
+      api_orders: inRange.filter((e) => e.apiId === "api_orders").length,
+    });
+    expect(rolled.daily.points).toEqual(rolled.dailyByApi.points);
+    expect(rolled.daily.points.reduce((n, p) => n + p.requests, 0)).toBe(inRange.length);
+    for (const p of rolled.daily.points) {
+      const day = Date.parse(p.time);
+      expect(p.requests).toBe(inRange.filter((e) => Date.parse(e.time) >= day && Date.parse(e.time) < day + DAY).length);
+    }
+  });
+
   it("counts late events and an interrupted roll-up exactly once, and a worker restart changes nothing", async () => {
     const env = uniqueEnvironment();
     const first = trafficFor(env.name);
@@ -130,7 +204,7 @@ describe("analytics roll-ups", () => {
       db.transaction(async (tx) => {
         const rows = await tx.execute(sql`select seq from analytics_batches where rolled_up_at is null and environment_id = ${env.id}`);
         const seqs = `{${(Array.isArray(rows) ? rows : (rows as { rows: Array<{ seq: number }> }).rows).map((r) => r.seq).join(",")}}`;
-        await tx.execute(rollUpBatchesInto("minute", seqs));
+        await tx.execute(rollUpBatches(seqs));
         throw new Error("worker killed");
       }),
     ).rejects.toThrow("worker killed");
@@ -148,6 +222,7 @@ describe("analytics roll-ups", () => {
     expect(pick(await rollupRows("analytics_rollups_minute", env.name))).toEqual(afterFirstRun);
     expect(pick(await rollupRows("analytics_rollups_hour", env.name))).toEqual(expectedRollup([...first, ...late], HOUR));
     expect(pick(await rollupRows("analytics_rollups_day", env.name))).toEqual(expectedRollup([...first, ...late], 24 * HOUR));
+    expect(pickEnvironment(await rollupRows("analytics_env_rollups_hour", env.name))).toEqual(expectedEnvironmentRollup([...first, ...late], HOUR));
   });
 
   it("removes only what is older than its retention, and never events not yet rolled up", async () => {
@@ -179,6 +254,21 @@ describe("analytics roll-ups", () => {
     expect(await apiIds("analytics_rollups_hour")).toEqual(["api_old", "api_recent"]);
     expect(await apiIds("analytics_rollups_minute")).toEqual(["api_old", "api_recent"]);
     expect(await apiIds("analytics_rollups_day")).toEqual(["api_old", "api_recent"]);
+    expect(await apiIds("analytics_rollups_week")).toEqual(["api_ancient", "api_old", "api_recent"]);
+
+    // Weeks go only once every one of their days is past retention.
+    process.env.MERIDIAN_ANALYTICS_ROLLUP_RETENTION_DAYS = "5";
+    await applyAnalyticsRetention(new Date(now));
+    expect(await apiIds("analytics_rollups_day")).toEqual(["api_recent"]);
+    const buckets = async (table: string) => {
+      const result = await db.execute(sql`select distinct bucket from ${sql.raw(table)} where environment = ${env.name} order by bucket`);
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows).map((r) => new Date((r as { bucket: string }).bucket).toISOString());
+    };
+    expect(await buckets("analytics_env_rollups_day")).toEqual(await buckets("analytics_rollups_day"));
+    expect(await buckets("analytics_env_rollups_day")).toHaveLength(1);
+    const weeks = await apiIds("analytics_rollups_week");
+    expect(weeks).toContain("api_recent");
+    expect(weeks).not.toContain("api_ancient");
     expect((await storedCounts(env.name)).events).toBe(1);
   });
 });
@@ -195,6 +285,14 @@ describe("analytics ingest", () => {
     const { totals } = await getAnalyticsSummary({ environment: env.name, from: new Date(Date.now() - HOUR), to: new Date() }, adminCtx);
     expect(totals.requests).toBe(2);
     expect(await storedCounts(env.name, batch.batchId)).toEqual({ events: 2, batches: 1 });
+  });
+
+  it("stores a batch delivered twice at the same moment once", async () => {
+    const env = uniqueEnvironment();
+    const batch = batchOf(Array.from({ length: 50 }, () => event(env.name)));
+    const results = await Promise.all([ingestEvents(env, batch), ingestEvents(env, batch), ingestEvents(env, batch)]);
+    expect(results.filter((r) => !r.duplicate)).toEqual([{ stored: 50, duplicate: false }]);
+    expect(await storedCounts(env.name, batch.batchId)).toEqual({ events: 50, batches: 1 });
   });
 
   it("refuses a malformed batch whole and stores none of it", async () => {

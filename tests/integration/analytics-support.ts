@@ -37,11 +37,12 @@ export function batchOf(events: AnalyticsEvent[]) {
 }
 
 /** Roll-up rows of one environment, in a stable order and with numbers as numbers. */
-export async function rollupRows(table: "analytics_rollups_minute" | "analytics_rollups_hour" | "analytics_rollups_day", environment: string) {
+type RollupTable = `analytics_rollups_${"minute" | "hour" | "day" | "week"}` | `analytics_env_rollups_${"minute" | "hour" | "day"}`;
+
+export async function rollupRows(table: RollupTable, environment: string) {
   const db = await getDb();
-  const rows = rowsOf<Record<string, unknown>>(
-    await db.execute(sql`select * from ${sql.raw(table)} where environment = ${environment} order by bucket, api_id, operation, application_id, status_class, region`),
-  );
+  const order = table.startsWith("analytics_env_") ? "bucket, region, status_class" : "bucket, api_id, operation, application_id, status_class, region";
+  const rows = rowsOf<Record<string, unknown>>(await db.execute(sql`select * from ${sql.raw(table)} where environment = ${environment} order by ${sql.raw(order)}`));
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "bucket" ? new Date(v as string).toISOString() : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) && !["environment", "region", "api_id", "operation", "application_id"].includes(k) ? Number(v) : v])));
 }
 

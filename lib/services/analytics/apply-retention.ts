@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
+import { ROLLUP_FAMILIES, type Resolution } from "./rollup-sql";
 import { analyticsSettings } from "./settings";
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -12,11 +13,12 @@ export interface RetentionResult {
   minuteRollups: number;
   hourRollups: number;
   dayRollups: number;
+  weekRollups: number;
 }
 
 /**
  * Removes what is older than its retention: raw events (by event time), remembered batch ids,
- * minute, hour and day roll-ups (by bucket). Raw events of a batch not yet rolled up are kept
+ * minute, hour, day and week roll-ups (by bucket). Raw events of a batch not yet rolled up are kept
  * whatever their age, so retention can never take traffic out of the roll-ups. Raw events go
  * in bounded chunks so that one run never holds a huge transaction.
  */
@@ -47,11 +49,22 @@ export async function applyAnalyticsRetention(now = new Date()): Promise<Retenti
         with gone as (delete from ${sql.raw(table)} where ${sql.raw(column)} < ${before(days)}::timestamptz ${sql.raw(extra)} returning 1)
         select count(*) as n from gone`),
     );
+  // Environment roll-ups follow the full ones of their resolution. A week goes once all its
+  // days have: a range that starts inside retention never meets a week cut short.
+  const rollups = async (unit: Resolution, days: number) => {
+    let removed = 0;
+    for (const family of ROLLUP_FAMILIES) {
+      const table = family.tables[unit];
+      if (table) removed += await deleteOlder(table, "bucket", unit === "week" ? days + 7 : days);
+    }
+    return removed;
+  };
   return {
     events,
     batches: await deleteOlder("analytics_batches", "received_at", analyticsSettings.batchRetentionDays, "and rolled_up_at is not null"),
-    minuteRollups: await deleteOlder("analytics_rollups_minute", "bucket", analyticsSettings.minuteRollupRetentionDays),
-    hourRollups: await deleteOlder("analytics_rollups_hour", "bucket", analyticsSettings.rollupRetentionDays),
-    dayRollups: await deleteOlder("analytics_rollups_day", "bucket", analyticsSettings.rollupRetentionDays),
+    minuteRollups: await rollups("minute", analyticsSettings.minuteRollupRetentionDays),
+    hourRollups: await rollups("hour", analyticsSettings.rollupRetentionDays),
+    dayRollups: await rollups("day", analyticsSettings.rollupRetentionDays),
+    weekRollups: await rollups("week", analyticsSettings.rollupRetentionDays),
   };
 }

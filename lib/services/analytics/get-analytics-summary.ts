@@ -6,9 +6,9 @@ import type { Interval } from "@/lib/domain/analytics/time-range";
 import type { ServiceContext } from "@/lib/services/context";
 import { parseInput } from "@/lib/services/validate";
 import { labelGroups } from "./labels";
-import { AGGREGATE_SQL, DIMENSION_SQL, aggregateFromRow, groupKeyOf, sourceRows } from "./query-source";
-import { resolutionFor, resolveRange } from "./query-range";
-import { DIMENSION_COLUMNS, MEASURE_SUMS } from "./rollup-sql";
+import { AGGREGATE_SQL, DIMENSION_SQL, aggregateFromRow, familyFor, groupKeyOf, sourceRows } from "./query-source";
+import { resolveRange, totalsPlan } from "./query-range";
+import { DIMENSION_COLUMNS, MEASURE_COLUMNS } from "./rollup-sql";
 import { analyticsSummarySchema, type AnalyticsDimension, type AnalyticsSummaryInput } from "./schemas";
 import { resolveScope, type ResolvedScope } from "./scope";
 
@@ -35,9 +35,17 @@ function groupingMask(columns: readonly string[], dimension: AnalyticsDimension 
 }
 
 /**
+ * Sums of the first stage, as bigint where the column is an integer: sum(bigint) yields numeric,
+ * and numeric additions would make the second stage several times slower. Counts and byte
+ * totals stay far below 2^63.
+ */
+const COMBO_SUMS = MEASURE_COLUMNS.map((c) => (c === "latency_max" ? `max(${c}) as ${c}` : c.endsWith("latency_sum") ? `sum(${c}) as ${c}` : `sum(${c})::bigint as ${c}`)).join(", ");
+
+/**
  * Totals and breakdowns (largest groups first) over a time range, for what the caller may see.
  * One scan computes them all (GROUPING SETS); latency percentiles come from the merged
- * histograms of each group.
+ * histograms of each group. Time buckets do not matter here, so the range is read in the
+ * coarsest roll-ups that fit (whole weeks of a 30-day range, days and hours at its edges).
  */
 export async function getAnalyticsSummary(input: AnalyticsSummaryInput, ctx: ServiceContext, now = new Date()): Promise<AnalyticsSummary> {
   const q = parseInput(analyticsSummarySchema, input);
@@ -57,8 +65,8 @@ export async function getAnalyticsSummary(input: AnalyticsSummaryInput, ctx: Ser
     return rowsOf<Record<string, string | number | null>>(
       await tx.execute(sql`
         with combos as (
-          select ${combined}, ${sql.raw(MEASURE_SUMS)}
-          from (${sourceRows(resolutionFor(range.interval), range.from, range.to, q, scope.condition)}) src
+          select ${combined}, ${sql.raw(COMBO_SUMS)}
+          from (${sourceRows(totalsPlan(range, familyFor(q, q.groupBy, scope.condition)), q, scope.condition)}) src
           group by ${combined})
         select ${selected} ${AGGREGATE_SQL}
         from combos
@@ -66,17 +74,20 @@ export async function getAnalyticsSummary(input: AnalyticsSummaryInput, ctx: Ser
     );
   });
   const totalsRow = rows.find((r) => Number(r.grouping_mask) === groupingMask(used, null));
-  const breakdowns: AnalyticsSummary["breakdowns"] = {};
-  for (const dimension of q.groupBy) {
+  const ranked = q.groupBy.map((dimension) => {
     const mask = groupingMask(used, dimension);
     const groups = rows
       .filter((r) => Number(r.grouping_mask) === mask)
       .map((r) => ({ key: groupKeyOf(dimension, r), apiId: dimension === "operation" ? String(r.api_id) : undefined, aggregate: aggregateFromRow(r) }))
       .sort((a, b) => b.aggregate.requests - a.aggregate.requests || a.key.localeCompare(b.key))
       .slice(0, q.limit);
-    const labels = await labelGroups(db, dimension, groups.map((g) => g.key));
-    breakdowns[dimension] = groups.map((g) => ({ key: g.key, label: labels.get(g.key) ?? g.key, ...(g.apiId ? { apiId: g.apiId } : {}), ...toMetrics(g.aggregate) }));
-  }
+    return { dimension, groups };
+  });
+  const labelled = await Promise.all(ranked.map(({ dimension, groups }) => labelGroups(db, dimension, groups.map((g) => g.key))));
+  const breakdowns: AnalyticsSummary["breakdowns"] = {};
+  ranked.forEach(({ dimension, groups }, i) => {
+    breakdowns[dimension] = groups.map((g) => ({ key: g.key, label: labelled[i].get(g.key) ?? g.key, ...(g.apiId ? { apiId: g.apiId } : {}), ...toMetrics(g.aggregate) }));
+  });
   return {
     from: range.from.toISOString(),
     to: range.to.toISOString(),

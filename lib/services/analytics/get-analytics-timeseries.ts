@@ -6,8 +6,8 @@ import { bucketStarts, type Interval } from "@/lib/domain/analytics/time-range";
 import type { ServiceContext } from "@/lib/services/context";
 import { parseInput } from "@/lib/services/validate";
 import { labelGroups } from "./labels";
-import { AGGREGATE_SQL, DIMENSION_SQL, aggregateFromRow, groupKeyOf, sourceRows } from "./query-source";
-import { resolutionFor, resolveRange } from "./query-range";
+import { AGGREGATE_SQL, DIMENSION_SQL, aggregateFromRow, familyFor, groupKeyOf, sourceRows } from "./query-source";
+import { resolveRange, seriesPlan } from "./query-range";
 import { analyticsTimeseriesSchema, type AnalyticsDimension, type AnalyticsTimeseriesInput } from "./schemas";
 import { resolveScope, type ResolvedScope } from "./scope";
 
@@ -33,7 +33,11 @@ export interface AnalyticsTimeseries {
   series: AnalyticsSeries[];
 }
 
-/** Metrics per time bucket, and per group when asked, for what the caller may see. */
+/**
+ * Metrics per time bucket, and per group when asked, for what the caller may see. Buckets come
+ * truncated to the interval already (roll-ups of that resolution, raw events truncated alike),
+ * and without API, operation or application in play the series reads the environment roll-ups.
+ */
 export async function getAnalyticsTimeseries(input: AnalyticsTimeseriesInput, ctx: ServiceContext, now = new Date()): Promise<AnalyticsTimeseries> {
   const q = parseInput(analyticsTimeseriesSchema, input);
   const db = await getDb();
@@ -43,8 +47,8 @@ export async function getAnalyticsTimeseries(input: AnalyticsTimeseriesInput, ct
   const groupList = sql.raw(["time_bucket", ...groupColumns].join(", "));
   const rows = rowsOf<Record<string, string | number | null>>(
     await db.execute(sql`
-      select date_trunc('${sql.raw(range.interval)}', bucket, 'UTC') as time_bucket${sql.raw(groupColumns.map((c) => `, ${c}`).join(""))}, ${AGGREGATE_SQL}
-      from (${sourceRows(resolutionFor(range.interval), range.from, range.to, q, scope.condition)}) src
+      select bucket as time_bucket${sql.raw(groupColumns.map((c) => `, ${c}`).join(""))}, ${AGGREGATE_SQL}
+      from (${sourceRows(seriesPlan(range, familyFor(q, q.groupBy ? [q.groupBy] : [], scope.condition)), q, scope.condition)}) src
       group by ${groupList}`),
   );
   const starts = bucketStarts(range.from.getTime(), range.to.getTime(), range.interval);

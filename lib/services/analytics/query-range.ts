@@ -1,5 +1,8 @@
 import { alignRange, chooseInterval, MAX_SPAN_MS, type Interval } from "@/lib/domain/analytics/time-range";
+import { coverRange } from "@/lib/domain/analytics/range-cover";
 import { AppError } from "@/lib/errors";
+import { unitsDownTo, type SourcePlan } from "./query-source";
+import type { RollupFamily } from "./rollup-sql";
 
 const DAY = 24 * 60 * 60_000;
 
@@ -20,7 +23,14 @@ export function resolveRange(input: { from?: Date; to?: Date; interval?: Interva
   return { from: new Date(aligned.from), to: new Date(aligned.to), interval };
 }
 
-/** Each interval reads the roll-ups of its own resolution: the range is aligned to whole buckets. */
-export function resolutionFor(interval: Interval): Interval {
-  return interval;
+/** Whole-range totals: the coarsest roll-up buckets that fit, finer ones toward the edges. */
+export function totalsPlan(range: { from: Date; to: Date; interval: Interval }, family: RollupFamily): SourcePlan {
+  const segments = coverRange(range.from.getTime(), range.to.getTime(), unitsDownTo(family, range.interval));
+  return { family, segments, unit: range.interval, from: range.from, to: range.to };
+}
+
+/** A time series: each interval reads the roll-ups of its own resolution, whole buckets. */
+export function seriesPlan(range: { from: Date; to: Date; interval: Interval }, family: RollupFamily): SourcePlan {
+  const segments = [{ unit: range.interval, from: range.from.getTime(), to: range.to.getTime() }];
+  return { family, segments, unit: range.interval, from: range.from, to: range.to };
 }

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { LATENCY_BUCKETS, bucketColumn } from "@/lib/domain/analytics/histogram";
 import { emptyAggregate, type Aggregate } from "@/lib/domain/analytics/metrics";
-import { DIMENSION_COLUMNS, MEASURE_COLUMNS, ROLLUP_TABLES, rawAsRollupRows, type Resolution } from "./rollup-sql";
+import type { CoverSegment } from "@/lib/domain/analytics/range-cover";
+import { DIMENSION_COLUMNS, ENVIRONMENT_ROLLUPS, FULL_ROLLUPS, MEASURE_COLUMNS, rawAsRollupRows, type Resolution, type RollupFamily } from "./rollup-sql";
 import type { AnalyticsDimension, StatusClass } from "./schemas";
 
 export interface SourceFilters {
@@ -24,12 +25,41 @@ export const DIMENSION_SQL: Record<AnalyticsDimension, Array<(typeof DIMENSION_C
 };
 
 /**
- * Every row of one resolution in [from, to): the roll-ups plus the raw events of batches the
- * worker has not rolled up yet. Both halves are read in one statement, hence one snapshot, and
- * the worker stamps a batch in the same transaction that adds it to the roll-ups, so each
- * event is counted once: in the roll-ups or raw, never both, never neither.
+ * The smallest roll-up family holding every dimension a query filters or groups by. A scoped
+ * query (anything but everything) filters by API or application, so it reads the full family.
  */
-export function sourceRows(resolution: Resolution, from: Date, to: Date, filters: SourceFilters, scope: SQL | null): SQL {
+export function familyFor(filters: SourceFilters, groupBy: readonly AnalyticsDimension[], scope: SQL | null): RollupFamily {
+  if (scope) return FULL_ROLLUPS;
+  const needed = new Set<string>(groupBy.flatMap((d) => DIMENSION_SQL[d]));
+  for (const [name, value] of Object.entries(filters)) if (value !== undefined && Object.hasOwn(DIMENSION_SQL, name)) DIMENSION_SQL[name as AnalyticsDimension].forEach((c) => needed.add(c));
+  const fits = (family: RollupFamily) => [...needed].every((c) => (family.dimensions as readonly string[]).includes(c));
+  return fits(ENVIRONMENT_ROLLUPS) ? ENVIRONMENT_ROLLUPS : FULL_ROLLUPS;
+}
+
+/** The resolutions of a family from the coarsest down to `finest`, for a range aligned to `finest`. */
+export function unitsDownTo(family: RollupFamily, finest: Resolution): Resolution[] {
+  const order: Resolution[] = ["week", "day", "hour", "minute"];
+  return order.slice(0, order.indexOf(finest) + 1).filter((u) => family.tables[u]);
+}
+
+export interface SourcePlan {
+  family: RollupFamily;
+  /** Disjoint aligned pieces of [from, to), each read from the family's table of its unit. */
+  segments: CoverSegment[];
+  /** What raw events' times are truncated to (the query's interval). */
+  unit: Resolution;
+  from: Date;
+  to: Date;
+}
+
+/**
+ * Every row in [from, to): the roll-ups of each segment plus the raw events of batches the
+ * worker has not rolled up yet. All parts are read in one statement, hence one snapshot, and
+ * the worker stamps a batch in the same transaction that adds it to the roll-ups, so each
+ * event is counted once: in the roll-ups or raw, never both, never neither. Dimensions the
+ * family does not keep read as '' (only queries that do not use them read such a family).
+ */
+export function sourceRows(plan: SourcePlan, filters: SourceFilters, scope: SQL | null): SQL {
   const conditions: SQL[] = [];
   if (filters.environment) conditions.push(sql`environment = ${filters.environment}`);
   if (filters.region) conditions.push(sql`region = ${filters.region}`);
@@ -39,18 +69,21 @@ export function sourceRows(resolution: Resolution, from: Date, to: Date, filters
   if (filters.statusClass) conditions.push(sql`status_class = ${Number(filters.statusClass[0])}`);
   if (scope) conditions.push(scope);
   const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
-  const columns = sql.raw(["bucket", ...DIMENSION_COLUMNS, ...MEASURE_COLUMNS].join(", "));
-  const fromIso = from.toISOString();
-  const toIso = to.toISOString();
+  const kept = new Set<string>(plan.family.dimensions);
+  const columns = sql.raw(["bucket", ...DIMENSION_COLUMNS.map((c) => (kept.has(c) ? c : `''::text as ${c}`)), ...MEASURE_COLUMNS].join(", "));
+  const parts = plan.segments.map(
+    (s) => sql`
+      select ${columns} from ${sql.raw(plan.family.tables[s.unit]!)}
+      where bucket >= ${new Date(s.from).toISOString()}::timestamptz and bucket < ${new Date(s.to).toISOString()}::timestamptz
+      union all`,
+  );
   return sql`
     select * from (
-      select ${columns} from ${sql.raw(ROLLUP_TABLES[resolution])}
-      where bucket >= ${fromIso}::timestamptz and bucket < ${toIso}::timestamptz
-      union all
+      ${sql.join(parts, sql` `)}
       ${rawAsRollupRows(
-        resolution,
+        plan.unit,
         sql`e.batch_seq in (select seq from analytics_batches where rolled_up_at is null)
-          and e.time >= ${fromIso}::timestamptz and e.time < ${toIso}::timestamptz`,
+          and e.time >= ${plan.from.toISOString()}::timestamptz and e.time < ${plan.to.toISOString()}::timestamptz`,
       )}
     ) s ${where}`;
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
 import { pgArray } from "./pg-array";
-import { rollUpBatchesInto } from "./rollup-sql";
+import { rollUpBatches } from "./rollup-sql";
 
 /** Held for the length of one roll-up transaction, so that two workers never roll up together. */
 const ROLLUP_LOCK = 727_301;
@@ -15,10 +15,10 @@ export interface RollUpResult {
 }
 
 /**
- * Adds newly stored batches to the minute, hour and day roll-ups, exactly once.
+ * Adds newly stored batches to the roll-ups (minute, hour, day and week; full and by environment), exactly once.
  *
  * Roll-ups follow ingest batches, not event time: a batch is "pending" until the transaction
- * that adds its events to the three roll-up tables also stamps it rolled up. Events that arrive late
+ * that adds its events to every roll-up table also stamps it rolled up. Events that arrive late
  * (a gateway that was offline for an hour) simply land in the past minutes they belong to, and
  * no lateness allowance is needed. The stamp and the sums commit together, so a worker that
  * stops at any point leaves every batch either fully counted or still pending: a restart
@@ -39,9 +39,9 @@ export async function rollUpEvents(options: { maxTransactions?: number } = {}): 
       );
       if (pending.length === 0) return null;
       const seqs = pgArray(pending.map((p) => Number(p.seq)));
-      await tx.execute(rollUpBatchesInto("minute", seqs));
-      await tx.execute(rollUpBatchesInto("hour", seqs));
-      await tx.execute(rollUpBatchesInto("day", seqs));
+      // Grouping a hundred thousand events needs more than the default 4 MB to stay in memory.
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      await tx.execute(rollUpBatches(seqs));
       await tx.execute(sql`update analytics_batches set rolled_up_at = now() where seq = any(${seqs}::bigint[])`);
       return { batches: pending.length, events: pending.reduce((n, p) => n + Number(p.event_count), 0) };
     });
