@@ -104,6 +104,15 @@ describe("catalog search, filters and pages", () => {
     expect((await listCatalog({ q: `nomatch${run}` }, anonymous)).items).toEqual([]);
   });
 
+  it("finds a name with a word the text parser splits (a number with an exponent, then letters)", async () => {
+    const tag = `sci${run}`;
+    await api("Scientific", { tags: [tag], context: `/cat-${run}-sci` }, ["publish"]);
+    expect(names((await listCatalog({ q: "1e5beta", tag }, anonymous)).items)).toEqual([]);
+    await api("Exponent", { name: `Exponent 1e5beta${run}`, tags: [tag], context: `/cat-${run}-exp` }, ["publish"]);
+    expect(names((await listCatalog({ q: `1e5beta${run}`, tag }, anonymous)).items)).toEqual(["Exponent"]);
+    expect(names((await listCatalog({ q: "1e5bet", tag }, anonymous)).items)).toEqual(["Exponent"]);
+  });
+
   it("filters by tag and pages through the results", async () => {
     expect(names((await listCatalog({ tag: "kind-published", q: run }, anonymous)).items)).toEqual(["Published"]);
     const first = await listCatalog({ tag: TAG, pageSize: 1, page: 1 }, anonymous);

@@ -22,6 +22,11 @@ export function toPrefixQuery(text: string): string | null {
 /** The expression of the apis_search_idx index, written identically so that the planner uses it. */
 export const searchVector: SQL = sql`(to_tsvector('simple', ${apis.name} || ' ' || ${apis.description}) || array_to_tsvector(${apis.tags}))`;
 
+/**
+ * The query is asked twice: as written (tags are indexed as written, case kept) and through the
+ * text parser, which splits some words the way the indexed names were split ("1e5a3b" becomes
+ * "1e5" followed by "a3b"), so that such a word finds the name it was copied from.
+ */
 export function matchesSearch(query: string): SQL {
-  return sql`${searchVector} @@ ${query}::tsquery`;
+  return sql`(${searchVector} @@ ${query}::tsquery or ${searchVector} @@ to_tsquery('simple', ${query}))`;
 }
