@@ -3,7 +3,8 @@
  * the backend direct, nginx as a plain reverse proxy with 1 worker and with `auto` workers (one
  * per CPU), and Meridian's gateway (JWT check + a rate limit that never triggers) with 1 worker
  * and with `--workers 2`; then, for each gateway, the p99 it adds over the backend at half its
- * maximum rate; then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
+ * maximum rate; a bare Node.js proxy (node:http + undici, no gateway work) is measured beside
+ * them as the floor of any Node.js data plane; then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
  * BENCH_SECONDS change the load; BENCH_RUNS repeats the measurements (best and median are then
  * printed, each run with its load average); BENCH_PROFILE=0 skips the profile.
  */
@@ -14,7 +15,7 @@ import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
 import { AUDIENCE, ISSUER, TestKeys } from "@/gateway/tests/support/keys";
-import { load, type LoadResult } from "./load";
+import { fullSpeedGenerator, load, type LoadResult } from "./load";
 import { freePort, nginxConfig, start, stop, waitForPort } from "./processes";
 import { summarizeProfile } from "./profile";
 
@@ -119,16 +120,22 @@ interface RunFigures {
   addedP99: Record<string, number>;
 }
 
-async function run(urls: { direct: string; nginx: Map<string, string>; gateway: Map<number, string> }, auth: Record<string, string>): Promise<RunFigures> {
+async function run(urls: { direct: string; nginx: Map<string, string>; bare: string; gateway: Map<number, string> }, auth: Record<string, string>): Promise<RunFigures> {
   const startLoad = loadavg();
   console.log(HEADER);
   const direct = await measure("backend direct", urls.direct);
   const nginx = new Map<string, Row>();
   for (const [workers, url] of urls.nginx) nginx.set(workers, await measure(`nginx (${workers} worker${workers === "1" ? "" : "s"})`, url));
+  const bare = await measure("bare Node.js proxy (floor)", urls.bare);
   const gateway = new Map<number, Row>();
   for (const [workers, url] of urls.gateway) gateway.set(workers, await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth));
 
   const ratios: Record<string, number> = {};
+  const nginx1 = nginx.get("1");
+  if (nginx1) {
+    ratios["bare Node.js proxy ÷ nginx 1"] = bare.result.rps / nginx1.result.rps;
+    console.log(`\nbare Node.js proxy ÷ nginx 1: ${ratios["bare Node.js proxy ÷ nginx 1"].toFixed(2)} (no gateway work at all: the most a Node.js data plane reaches here)`);
+  }
   const pairs: [number, string][] = [
     [1, "1"],
     [2, "auto"],
@@ -150,11 +157,13 @@ async function run(urls: { direct: string; nginx: Map<string, string>; gateway: 
     console.log(HEADER);
     const d = await measure("backend direct", urls.direct, undefined, half);
     for (const [n, nurl] of urls.nginx) await measure(`nginx (${n} worker${n === "1" ? "" : "s"})`, nurl, undefined, half);
+    const b = await measure("bare Node.js proxy (floor)", urls.bare, undefined, half);
     const gw = await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth, half);
     addedP99[`${workers}w`] = gw.result.p99 - d.result.p99;
-    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms)`);
+    addedP99[`bare at ${workers}w half rate`] = b.result.p99 - d.result.p99;
+    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by the bare Node.js proxy: ${addedP99[`bare at ${workers}w half rate`].toFixed(2)} ms`);
   }
-  return { load: startLoad, rps: Object.fromEntries([...gateway].map(([w, r]) => [`gateway ${w}w`, r.result.rps]).concat([...nginx].map(([w, r]) => [`nginx ${w}`, r.result.rps]), [["direct", direct.result.rps]])), ratios, addedP99 };
+  return { load: startLoad, rps: Object.fromEntries([...gateway].map(([w, r]) => [`gateway ${w}w`, r.result.rps]).concat([...nginx].map(([w, r]) => [`nginx ${w}`, r.result.rps]), [["direct", direct.result.rps], ["bare Node.js proxy", bare.result.rps]])), ratios, addedP99 };
 }
 
 function median(values: number[]): number {
@@ -200,6 +209,9 @@ async function main(): Promise<void> {
   } else {
     console.log("nginx is not installed (apt-get install -y nginx): its rows are skipped.");
   }
+  const barePort = await freePort();
+  children.push(start(process.execPath, ["--import", "tsx", "bench/gateway/bare-proxy.ts"], { PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production" }));
+  await waitForPort(barePort);
   const gateway = new Map<number, string>();
   for (const workers of GATEWAY_WORKERS) {
     const g = await startGateway(cp, path.join(work, `cache-${workers}`), workers);
@@ -207,10 +219,11 @@ async function main(): Promise<void> {
   }
 
   console.log(`loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement (after a 2 s warm-up), ${RUNS} run(s)`);
+  console.log(`load generator: ${fullSpeedGenerator}${fullSpeedGenerator === "wrk" ? " (at half rate: a paced wait between a response and the next request on each connection)" : " (install wrk for figures that the generator's own CPU use does not skew)"}`);
   const runs: RunFigures[] = [];
   for (let i = 0; i < RUNS; i++) {
     console.log(`\n--- run ${i + 1} of ${RUNS} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}) ---`);
-    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, gateway }, auth));
+    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, bare: `http://127.0.0.1:${barePort}/pets/7`, gateway }, auth));
   }
   if (RUNS > 1) summarize(runs);
 
