@@ -117,6 +117,7 @@ describe("creating environments", () => {
       [{ name: "Bad_Name" }, "name", /lowercase/],
       [{ name: "x" }, "name", /2 to 63/],
       [{ name: "new" }, "name", /reserved/],
+      [{ name: "plan" }, "name", /reserved/],
       [{ mode: "read-only", type: "builtin", config: {} }, "mode", /supports write-only only/],
       [{ publicUrls: ["ftp://example.com"] }, "publicUrls.0", /http/],
       [{ config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE" } }, "config.secretAccessKey", /secret access key/],

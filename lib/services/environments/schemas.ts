@@ -5,8 +5,9 @@ import { CONNECTOR_TYPES, ENVIRONMENT_MODES } from "@/lib/connectors/types";
 
 /** Immutable: deployments, endpoint overrides and gateways refer to environments by name. */
 export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,62}$/;
-// Names that would collide with a route of the admin portal.
-const RESERVED_NAMES = new Set(["new"]);
+// Names that would collide with a route: the admin portal's /admin/environments/new and the
+// management API's /api/v1/apis/{id}/deployments/plan (beside …/deployments/{environment}).
+const RESERVED_NAMES = new Set(["new", "plan"]);
 
 export const environmentNameSchema = z
   .string({ error: "Enter a name." })
