@@ -74,6 +74,7 @@ async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: num
     REDIS_URL: "",
   });
   children.push(child);
+  if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
   await waitForPort(port);
   for (let i = 0; i < 400 && (await fetch(`http://127.0.0.1:${port}/__meridian/readyz`).catch(() => null))?.status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
   return { child, port };
@@ -81,25 +82,51 @@ async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: num
 
 const loadavg = () => os.loadavg()[0];
 
+/** The process serving each measured origin (nginx's master, the gateway's primary), for its CPU time. */
+const servedBy = new Map<string, number>();
+
+/** CPU seconds (user + system) of a process and all its descendants, from /proc (Linux only; 0 elsewhere). */
+function treeCpuSeconds(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    let seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      const kids = fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
+      for (const kid of kids ? kids.split(" ") : []) seconds += treeCpuSeconds(Number(kid));
+    }
+    return seconds;
+  } catch {
+    return 0;
+  }
+}
+
 interface Row {
   name: string;
   result: LoadResult;
+  /** CPU time the serving process (with its workers) spent per request, in µs; null when unknown. */
+  cpuUs: number | null;
   /** 1-minute load average when the measurement started. */
   load: number;
 }
 
 function format(r: Row): string {
   const errors = r.result.errors + r.result.non2xx ? `  (errors ${r.result.errors}, non-2xx ${r.result.non2xx})` : "";
-  return `${r.name.padEnd(28)} ${r.result.rps.toFixed(0).padStart(8)}   ${String(r.result.p50).padStart(5)}   ${String(r.result.p99).padStart(5)}   ${r.load.toFixed(2).padStart(5)}${errors}`;
+  const cpu = r.cpuUs === null ? "-" : r.cpuUs.toFixed(0);
+  return `${r.name.padEnd(28)} ${r.result.rps.toFixed(0).padStart(8)}   ${r.result.p50.toFixed(2).padStart(6)}   ${r.result.p99.toFixed(2).padStart(6)}   ${cpu.padStart(7)}   ${r.load.toFixed(2).padStart(5)}${errors}`;
 }
 
-const HEADER = `${"".padEnd(28)} ${"req/s".padStart(8)}   ${"p50".padStart(5)}   ${"p99".padStart(5)}   ${"load".padStart(5)}   (ms; load = 1-min load average at start)`;
+const HEADER = `${"".padEnd(28)} ${"req/s".padStart(8)}   ${"p50".padStart(6)}   ${"p99".padStart(6)}   ${"cpu/req".padStart(7)}   ${"load".padStart(5)}   (ms; cpu/req: µs of CPU the server spent per request, steadier than req/s on a shared machine; load: 1-min load average at start)`;
 
 async function measure(name: string, url: string, headers?: Record<string, string>, rate?: number): Promise<Row> {
   await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate });
   const at = loadavg();
+  const pid = servedBy.get(new URL(url).origin);
+  const cpuBefore = pid ? treeCpuSeconds(pid) : 0;
   const result = await load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate });
-  const row = { name, result, load: at };
+  const requests = result.rps * SECONDS;
+  const cpuUs = pid && requests > 0 ? ((treeCpuSeconds(pid) - cpuBefore) * 1e6) / requests : null;
+  const row = { name, result, load: at, cpuUs };
   console.log(format(row));
   return row;
 }
@@ -116,6 +143,8 @@ function hasNginx(): boolean {
 interface RunFigures {
   load: number;
   rps: Record<string, number>;
+  /** µs of server CPU per request at full speed. */
+  cpu: Record<string, number>;
   ratios: Record<string, number>;
   addedP99: Record<string, number>;
 }
@@ -163,7 +192,9 @@ async function run(urls: { direct: string; nginx: Map<string, string>; bare: str
     addedP99[`bare at ${workers}w half rate`] = b.result.p99 - d.result.p99;
     console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by the bare Node.js proxy: ${addedP99[`bare at ${workers}w half rate`].toFixed(2)} ms`);
   }
-  return { load: startLoad, rps: Object.fromEntries([...gateway].map(([w, r]) => [`gateway ${w}w`, r.result.rps]).concat([...nginx].map(([w, r]) => [`nginx ${w}`, r.result.rps]), [["direct", direct.result.rps], ["bare Node.js proxy", bare.result.rps]])), ratios, addedP99 };
+  const rows: [string, Row][] = [["direct", direct], ...[...nginx].map(([w, r]): [string, Row] => [`nginx ${w}`, r]), ["bare Node.js proxy", bare], ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r])];
+  const cpu = Object.fromEntries(rows.filter(([, r]) => r.cpuUs !== null).map(([k, r]) => [k, r.cpuUs!]));
+  return { load: startLoad, rps: Object.fromEntries(rows.map(([k, r]) => [k, r.result.rps])), cpu, ratios, addedP99 };
 }
 
 function median(values: number[]): number {
@@ -181,6 +212,7 @@ function summarize(runs: RunFigures[]): void {
     }
   };
   show("req/s", (r) => r.rps, (v) => Math.max(...v), 0);
+  show("cpu µs/req", (r) => r.cpu, (v) => Math.min(...v), 0);
   show("ratio", (r) => r.ratios, (v) => Math.max(...v), 2);
   show("added p99 (ms)", (r) => r.addedP99, (v) => Math.min(...v), 2);
 }
@@ -188,7 +220,9 @@ function summarize(runs: RunFigures[]): void {
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-bench-"));
   const backendPort = await freePort();
-  children.push(start(process.execPath, ["--import", "tsx", "bench/gateway/backend.ts"], { PORT: String(backendPort) }));
+  const backend = start(process.execPath, ["--import", "tsx", "bench/gateway/backend.ts"], { PORT: String(backendPort) });
+  children.push(backend);
+  if (backend.pid) servedBy.set(`http://127.0.0.1:${backendPort}`, backend.pid);
   await waitForPort(backendPort);
 
   const keys = await TestKeys.create();
@@ -202,7 +236,9 @@ async function main(): Promise<void> {
   if (hasNginx()) {
     for (const workers of NGINX_WORKERS) {
       const port = await freePort();
-      children.push(start("nginx", ["-p", work, "-c", nginxConfig(work, port, backendPort, workers)]));
+      const master = start("nginx", ["-p", work, "-c", nginxConfig(work, port, backendPort, workers)]);
+      children.push(master);
+      if (master.pid) servedBy.set(`http://127.0.0.1:${port}`, master.pid);
       await waitForPort(port);
       nginx.set(String(workers), `http://127.0.0.1:${port}/pets/7`);
     }
@@ -210,7 +246,9 @@ async function main(): Promise<void> {
     console.log("nginx is not installed (apt-get install -y nginx): its rows are skipped.");
   }
   const barePort = await freePort();
-  children.push(start(process.execPath, ["--import", "tsx", "bench/gateway/bare-proxy.ts"], { PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production" }));
+  const bareProxy = start(process.execPath, ["--import", "tsx", "bench/gateway/bare-proxy.ts"], { PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production" });
+  children.push(bareProxy);
+  if (bareProxy.pid) servedBy.set(`http://127.0.0.1:${barePort}`, bareProxy.pid);
   await waitForPort(barePort);
   const gateway = new Map<number, string>();
   for (const workers of GATEWAY_WORKERS) {
