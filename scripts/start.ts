@@ -33,6 +33,13 @@ function newestMtime(entry: string): number {
   return newest;
 }
 
+/**
+ * Idle keep-alive connections stay open this long (Node's default is 5 s). Longer than the
+ * 60 s idle timeout of common load balancers, so that the server is never the side that closes
+ * a connection a client is about to reuse (the client then sees ECONNRESET).
+ */
+const KEEP_ALIVE_MS = Number(process.env.MERIDIAN_KEEP_ALIVE_MS ?? 65_000);
+
 function buildIfNeeded(): void {
   if (process.env.MERIDIAN_SKIP_BUILD === "1") return;
   const buildId = path.join(ROOT, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
@@ -77,7 +84,7 @@ async function main() {
   await ensureDefaults();
   buildIfNeeded();
 
-  const web: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", host], { stdio: "inherit", env: childEnv });
+  const web: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", host, "--keepAliveTimeout", String(KEEP_ALIVE_MS)], { stdio: "inherit", env: childEnv });
   const worker = process.env.MERIDIAN_WORKER === "off" ? undefined : startWorker();
   const gatewayPort = Number(process.env.MERIDIAN_GATEWAY_PORT || 8280);
   const gatewayEnv = process.env.MERIDIAN_GATEWAY_ENVIRONMENT || "default";

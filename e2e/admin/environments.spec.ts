@@ -114,6 +114,9 @@ test.describe("gateway environments", () => {
     await expect(page).toHaveURL(/\/admin\/environments$/);
     await expect(page.getByTestId(`environment-row-${name}`)).toHaveCount(0);
     expect((await page.request.get(`/api/v1/environments/${name}`)).status()).toBe(404);
+    const gone = await page.goto(`/admin/environments/${name}`);
+    expect(gone?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
   });
 
   test("the default built-in environment exists from the first start", async ({ asAdmin: { page } }) => {

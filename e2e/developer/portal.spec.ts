@@ -147,6 +147,10 @@ test("anonymous visitors browse the catalog and read the reference, and are aske
   await page.goto(`/apis/${tokenApi.id}/try`);
   await expect(page.getByText("To get a token here")).toHaveCount(0);
   await expect(page.getByRole("textbox", { name: "Access token" })).toBeVisible();
+  // An API the visitor may not see, or none at all, is a real 404 page.
+  const missing = await page.goto("/apis/api_does_not_exist");
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
 
 test("the REST API: anonymous catalog, applications, keys and subscriptions with clear refusals", async ({ request }) => {

@@ -164,10 +164,10 @@ test.describe("publisher APIs", () => {
   test("refuses another publisher on someone else's API, in pages and in the API", async ({ asPublisher: { page } }) => {
     const owner = await seedUser(["publisher"], "owner");
     const api = await createApi({ name: unique("Private"), version: "1", context: contextOf("private") }, owner.ctx);
-    // The portal streams its pages (a loading state shows at once), so the status line is sent
-    // before the ownership check: the refusal is the not-found page, with nothing of the API.
+    // The ownership check runs in the API's layout, above its loading state: a real 404.
     for (const section of ["", "/definition", "/revisions"]) {
-      await page.goto(`/publisher/apis/${api.id}${section}`);
+      const response = await page.goto(`/publisher/apis/${api.id}${section}`);
+      expect(response?.status()).toBe(404);
       await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
       await expect(page.getByText(api.name)).toHaveCount(0);
     }
