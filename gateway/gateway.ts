@@ -32,6 +32,20 @@ export function environmentDir(config: GatewayConfig): string {
   return path.join(config.cacheDir, encodeURIComponent(config.environment));
 }
 
+/** The analytics spool and sender of one replica (the single process, or a cluster's primary). */
+export function createEventShipper(config: GatewayConfig, client: ControlPlaneClient, log: GatewayLog, metrics: GatewayMetrics): EventShipper {
+  return new EventShipper({
+    // Per instance: two replicas sharing a cache directory must not send each other's batches.
+    dir: path.join(environmentDir(config), "events", encodeURIComponent(config.instanceId)),
+    send: (batch) => client.postEvents(batch),
+    batchSize: config.eventBatchSize,
+    flushMs: config.eventFlushMs,
+    maxPendingBatches: 2_000,
+    log,
+    metrics,
+  });
+}
+
 export function quotaFile(config: GatewayConfig): string {
   // Per instance, like the event spool: replicas sharing a directory keep their own counts.
   return path.join(environmentDir(config), "quotas", `${encodeURIComponent(config.instanceId)}.json`);
@@ -79,16 +93,7 @@ async function standalone(config: GatewayConfig, metrics: GatewayMetrics, setRun
   await sync.loadCache();
   sync.start();
 
-  const events = new EventShipper({
-    // Per instance: two replicas sharing a cache directory must not send each other's batches.
-    dir: path.join(envDir, "events", encodeURIComponent(config.instanceId)),
-    send: (batch) => client.postEvents(batch),
-    batchSize: config.eventBatchSize,
-    flushMs: config.eventFlushMs,
-    maxPendingBatches: 2_000,
-    log,
-    metrics,
-  });
+  const events = createEventShipper(config, client, log, metrics);
   await events.start();
 
   const stopHeartbeat = startHeartbeat(

@@ -2,9 +2,8 @@ import cluster, { type Worker } from "node:cluster";
 import path from "node:path";
 import { AggregatorRegistry } from "prom-client";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
-import { EventShipper } from "../analytics/event-shipper";
 import type { GatewayConfig } from "../config";
-import { environmentDir, quotaFile } from "../gateway";
+import { createEventShipper, environmentDir, quotaFile } from "../gateway";
 import { LocalQuotaStore } from "../limits/quota-counter";
 import type { GatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
@@ -64,15 +63,7 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
   await sync.loadCache();
   sync.start();
 
-  const events = new EventShipper({
-    dir: path.join(envDir, "events", encodeURIComponent(config.instanceId)),
-    send: (batch) => client.postEvents(batch),
-    batchSize: config.eventBatchSize,
-    flushMs: config.eventFlushMs,
-    maxPendingBatches: 2_000,
-    log,
-    metrics,
-  });
+  const events = createEventShipper(config, client, log, metrics);
   await events.start();
   const quotas = new LocalQuotaStore(quotaFile(config), log);
   await quotas.load();
