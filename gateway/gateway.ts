@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import { EventShipper, type EventSink } from "./analytics/event-shipper";
 import { JwtVerifier } from "./auth/jwt-verifier";
-import { EventForwarder, type WorkerLink } from "./cluster/worker-link";
+import { eventForwarder, type WorkerLink } from "./cluster/worker-link";
 import type { GatewayConfig } from "./config";
 import { createRequestHandler } from "./http/request-handler";
 import { LocalQuotaStore, SyncedQuotaCounter, type QuotaCounter } from "./limits/quota-counter";
@@ -32,11 +32,28 @@ export function environmentDir(config: GatewayConfig): string {
   return path.join(config.cacheDir, encodeURIComponent(config.environment));
 }
 
-/** The analytics spool and sender of one replica (the single process, or a cluster's primary). */
-export function createEventShipper(config: GatewayConfig, client: ControlPlaneClient, log: GatewayLog, metrics: GatewayMetrics): EventShipper {
-  return new EventShipper({
+/** What one replica does once, whether it runs alone or as a cluster's primary. */
+export interface ReplicaDuties {
+  /** The analytics spool and sender. */
+  events: EventShipper;
+  appliedVersion: () => string | null;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Syncs the snapshot (the disk cache first, so that the last good snapshot serves even when the
+ * control plane is down at start) and hands each one to `apply`; spools and sends analytics;
+ * sends heartbeats.
+ */
+export async function startReplicaDuties(config: GatewayConfig, client: ControlPlaneClient, metrics: GatewayMetrics, log: GatewayLog, apply: (snapshot: Snapshot) => Promise<void>): Promise<ReplicaDuties> {
+  const envDir = environmentDir(config);
+  const sync = new SnapshotSync({ client, environment: config.environment, cacheFile: path.join(envDir, "snapshot.json"), longPollSeconds: config.longPollSeconds, apply, log, metrics });
+  await sync.loadCache();
+  sync.start();
+
+  const events = new EventShipper({
     // Per instance: two replicas sharing a cache directory must not send each other's batches.
-    dir: path.join(environmentDir(config), "events", encodeURIComponent(config.instanceId)),
+    dir: path.join(envDir, "events", encodeURIComponent(config.instanceId)),
     send: (batch) => client.postEvents(batch),
     batchSize: config.eventBatchSize,
     flushMs: config.eventFlushMs,
@@ -44,6 +61,24 @@ export function createEventShipper(config: GatewayConfig, client: ControlPlaneCl
     log,
     metrics,
   });
+  await events.start();
+
+  const startedAt = new Date().toISOString();
+  const stopHeartbeat = startHeartbeat(
+    client,
+    config.heartbeatIntervalMs,
+    () => ({ instanceId: config.instanceId, region: config.region, appliedVersion: sync.appliedVersion, startedAt }),
+    log,
+  );
+  return {
+    events,
+    appliedVersion: () => sync.appliedVersion,
+    stop: async () => {
+      stopHeartbeat();
+      await sync.stop();
+      await events.stop();
+    },
+  };
 }
 
 export function quotaFile(config: GatewayConfig): string {
@@ -68,50 +103,20 @@ interface Role {
   stop: () => Promise<void>;
 }
 
-/**
- * On its own, a gateway syncs and caches the snapshot, sends heartbeats and events, and keeps
- * the quota counts' file itself: the disk cache and sync come first, so that it serves the last
- * good snapshot even when the control plane is down at start.
- */
+/** On its own, a gateway does a replica's duties itself and keeps the quota counts' file. */
 async function standalone(config: GatewayConfig, metrics: GatewayMetrics, setRuntime: (r: RuntimeSnapshot) => void, log: GatewayLog): Promise<Role> {
-  const envDir = environmentDir(config);
   const client = new ControlPlaneClient(config.controlPlaneUrl, config.token);
-  const startedAt = new Date().toISOString();
   const quotas = new LocalQuotaStore(quotaFile(config), log);
   await quotas.load();
   const limiter = await createLimiter(config, quotas, log);
-
-  const sync = new SnapshotSync({
-    client,
-    environment: config.environment,
-    cacheFile: path.join(envDir, "snapshot.json"),
-    longPollSeconds: config.longPollSeconds,
-    apply: async (snapshot: Snapshot) => setRuntime(await compileSnapshot(snapshot)),
-    log,
-    metrics,
-  });
-  await sync.loadCache();
-  sync.start();
-
-  const events = createEventShipper(config, client, log, metrics);
-  await events.start();
-
-  const stopHeartbeat = startHeartbeat(
-    client,
-    config.heartbeatIntervalMs,
-    () => ({ instanceId: config.instanceId, region: config.region, appliedVersion: sync.appliedVersion, startedAt }),
-    log,
-  );
-
+  const duties = await startReplicaDuties(config, client, metrics, log, async (snapshot) => setRuntime(await compileSnapshot(snapshot)));
   return {
-    events,
+    events: duties.events,
     limiter,
-    appliedVersion: () => sync.appliedVersion,
+    appliedVersion: duties.appliedVersion,
     metricsText: async () => ({ text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     stop: async () => {
-      stopHeartbeat();
-      await sync.stop();
-      await events.stop();
+      await duties.stop();
       await Promise.all([limiter.close(), client.close()]);
     },
   };
@@ -128,7 +133,6 @@ async function worker(config: GatewayConfig, metrics: GatewayMetrics, setRuntime
         setRuntime(await compileSnapshot(snapshot));
         applied = snapshot.version;
         metrics.snapshotApplied(snapshot.version);
-        await link.send({ type: "applied", version: snapshot.version }).catch(() => undefined);
       } catch (error) {
         log.error({ err: error, version: snapshot.version }, "A worker could not apply the snapshot");
       }
@@ -139,7 +143,7 @@ async function worker(config: GatewayConfig, metrics: GatewayMetrics, setRuntime
   await applying;
   const quotas = new SyncedQuotaCounter((deltas) => link.syncQuotas(deltas));
   const limiter = await createLimiter(config, quotas, log);
-  const events = new EventForwarder(link, config.eventBatchSize, config.eventFlushMs, (error) => log.error({ err: error }, "Could not hand analytics events to the primary"));
+  const events = eventForwarder(link, config.eventBatchSize, config.eventFlushMs, (error) => log.error({ err: error }, "Could not hand analytics events to the primary"));
   return {
     events,
     limiter,

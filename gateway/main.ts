@@ -38,7 +38,7 @@ async function runWorker(config: GatewayConfig): Promise<void> {
     }));
   link.onDrain = () => void stop().then(() => process.exit(0));
   onSignals(stop);
-  await link.send({ type: "listening", port: gateway.port, version: gateway.appliedVersion() });
+  await link.send({ type: "listening", port: gateway.port });
 }
 
 async function main(): Promise<void> {

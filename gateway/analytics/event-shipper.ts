@@ -34,9 +34,47 @@ export interface EventSink {
   record(event: AnalyticsEvent): void;
 }
 
-export class EventShipper implements EventSink {
+/**
+ * Gathers events for up to `flushMs` or `batchSize` events, then hands them over as one batch,
+ * serialized, under a new batch id (the control plane stores a batch id once, so whoever sends
+ * the batch later, and however often, it counts once).
+ */
+export class EventBatcher implements EventSink {
   private buffer: AnalyticsEvent[] = [];
-  private flushTimer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private handedOver: Promise<void> = Promise.resolve();
+  private readonly batchSize: number;
+
+  constructor(
+    batchSize: number,
+    private readonly flushMs: number,
+    private readonly handOver: (batchId: string, json: string) => Promise<void>,
+  ) {
+    this.batchSize = Math.min(batchSize, MAX_EVENTS_PER_BATCH);
+  }
+
+  record(event: AnalyticsEvent): void {
+    this.buffer.push(event);
+    if (this.buffer.length >= this.batchSize) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Hands over what is buffered; resolves once the last batch handed over is taken. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.buffer.length === 0) return this.handedOver;
+    const batch: AnalyticsBatch = { batchId: randomUUID(), events: this.buffer };
+    this.buffer = [];
+    return (this.handedOver = this.handOver(batch.batchId, JSON.stringify(batch)));
+  }
+}
+
+export class EventShipper implements EventSink {
+  private readonly batcher: EventBatcher;
   private writes: Promise<void> = Promise.resolve();
   private pending: string[] = [];
   private sequence = 0;
@@ -44,10 +82,9 @@ export class EventShipper implements EventSink {
   private retryTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private readonly backoff = new Backoff(500, 30_000);
-  private readonly batchSize: number;
 
   constructor(private readonly options: ShipperOptions) {
-    this.batchSize = Math.min(options.batchSize, MAX_EVENTS_PER_BATCH);
+    this.batcher = new EventBatcher(options.batchSize, options.flushMs, (batchId, json) => this.spool(batchId, json));
   }
 
   /** Picks up batches left by an earlier run and starts sending them. */
@@ -60,23 +97,12 @@ export class EventShipper implements EventSink {
   }
 
   record(event: AnalyticsEvent): void {
-    if (this.stopped) return;
-    this.buffer.push(event);
-    if (this.buffer.length >= this.batchSize) void this.flush();
-    else if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => void this.flush(), this.options.flushMs);
-      this.flushTimer.unref();
-    }
+    if (!this.stopped) this.batcher.record(event);
   }
 
   /** Writes the buffered events as one batch to the spool. */
   flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (this.buffer.length === 0) return this.writes;
-    const batch: AnalyticsBatch = { batchId: randomUUID(), events: this.buffer };
-    this.buffer = [];
-    return this.spool(batch.batchId, JSON.stringify(batch));
+    return this.batcher.flush();
   }
 
   /**

@@ -21,11 +21,8 @@ export type ToWorker =
 /** Worker → primary. */
 export type ToPrimary =
   | { type: "hello" }
-  | { type: "listening"; port: number; version: string | null }
-  | { type: "applied"; version: string }
+  | { type: "listening"; port: number }
   | { type: "events"; id: number; batchId: string; json: string }
   | { type: "quota-sync"; id: number; deltas: QuotaCounts }
   | { type: "metrics-request"; id: number }
   | { type: "metrics-json"; id: number; metrics: unknown[] };
-
-export const WORKER_ENV = "MERIDIAN_GATEWAY_WORKER_INDEX";

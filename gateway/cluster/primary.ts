@@ -1,16 +1,13 @@
 import cluster, { type Worker } from "node:cluster";
-import path from "node:path";
 import { AggregatorRegistry } from "prom-client";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import type { GatewayConfig } from "../config";
-import { createEventShipper, environmentDir, quotaFile } from "../gateway";
+import { quotaFile, startReplicaDuties } from "../gateway";
 import { LocalQuotaStore } from "../limits/quota-counter";
 import type { GatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
 import { compileSnapshot } from "../runtime-snapshot";
 import { ControlPlaneClient } from "../sync/control-plane-client";
-import { startHeartbeat } from "../sync/heartbeat";
-import { SnapshotSync } from "../sync/snapshot-sync";
 import type { ToPrimary, ToWorker } from "./messages";
 
 export interface RunningPrimary {
@@ -31,10 +28,8 @@ const RESTART_DELAY_MS = 1_000;
  */
 export async function startPrimary(config: GatewayConfig, log: GatewayLog): Promise<RunningPrimary> {
   cluster.setupPrimary({ serialization: "advanced" });
-  const envDir = environmentDir(config);
   const metrics = new GatewayMetrics();
   const client = new ControlPlaneClient(config.controlPlaneUrl, config.token);
-  const startedAt = new Date().toISOString();
   let snapshot: Snapshot | null = null;
   let draining = false;
   let started = false;
@@ -46,34 +41,15 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
   };
   const clusterState = (): ToWorker => ({ type: "cluster", ready: listening.size, total: config.workers, started });
 
-  const sync = new SnapshotSync({
-    client,
-    environment: config.environment,
-    cacheFile: path.join(envDir, "snapshot.json"),
-    longPollSeconds: config.longPollSeconds,
-    // Compiled here too, so that a snapshot the workers could not apply is refused as a whole.
-    apply: async (next: Snapshot) => {
-      await compileSnapshot(next);
-      snapshot = next;
-      broadcast({ type: "snapshot", snapshot: next });
-    },
-    log,
-    metrics,
-  });
-  await sync.loadCache();
-  sync.start();
-
-  const events = createEventShipper(config, client, log, metrics);
-  await events.start();
   const quotas = new LocalQuotaStore(quotaFile(config), log);
   await quotas.load();
-
-  const stopHeartbeat = startHeartbeat(
-    client,
-    config.heartbeatIntervalMs,
-    () => ({ instanceId: config.instanceId, region: config.region, appliedVersion: sync.appliedVersion, startedAt }),
-    log,
-  );
+  // Compiled here too, so that a snapshot the workers could not apply is refused as a whole.
+  const duties = await startReplicaDuties(config, client, metrics, log, async (next: Snapshot) => {
+    await compileSnapshot(next);
+    snapshot = next;
+    broadcast({ type: "snapshot", snapshot: next });
+  });
+  const { events } = duties;
 
   let collectId = 0;
   const collections = new Map<number, { pending: number; parts: object[][]; done: () => void }>();
@@ -111,8 +87,6 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
           log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl, workers: config.workers }, "Gateway listening");
         }
         return broadcast(clusterState());
-      case "applied":
-        return;
       case "events":
         void events.spool(message.batchId, message.json).then(() => reply({ type: "events-spooled", id: message.id }));
         return;
@@ -168,9 +142,7 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
     const killer = setTimeout(() => Object.values(cluster.workers ?? {}).forEach((w) => w?.process.kill("SIGKILL")), config.drainTimeoutMs + 5_000);
     await all;
     clearTimeout(killer);
-    stopHeartbeat();
-    await sync.stop();
-    await events.stop();
+    await duties.stop();
     await quotas.close();
     await client.close();
     log.info("Gateway stopped");

@@ -1,6 +1,5 @@
-import type { AnalyticsBatch, AnalyticsEvent, Snapshot } from "@/lib/domain/gateway/snapshot";
-import { MAX_EVENTS_PER_BATCH } from "@/lib/domain/gateway/snapshot";
-import type { EventSink } from "../analytics/event-shipper";
+import type { Snapshot } from "@/lib/domain/gateway/snapshot";
+import { EventBatcher } from "../analytics/event-shipper";
 import type { QuotaCounts } from "../limits/quota-counter";
 import type { ToPrimary, ToWorker } from "./messages";
 
@@ -91,48 +90,18 @@ export class WorkerLink {
 }
 
 /**
- * A worker's analytics events: gathered like the single-process shipper does, serialized here
- * (so the primary writes them to its spool as they are) and handed to the primary, which
- * answers once the batch is on disk. The batch id is made here, so the control plane's
- * once-per-batch-id rule holds whichever process sends it.
+ * A worker's analytics events: batched like the single-process shipper does, and each batch
+ * handed to the primary, which answers once it is on disk (one batch at a time, in order).
  */
-export class EventForwarder implements EventSink {
-  private buffer: AnalyticsEvent[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private sends: Promise<void> = Promise.resolve();
-  private readonly batchSize: number;
-
-  constructor(
-    private readonly link: WorkerLink,
-    batchSize: number,
-    private readonly flushMs: number,
-    private readonly onError: (error: unknown) => void,
-  ) {
-    this.batchSize = Math.min(batchSize, MAX_EVENTS_PER_BATCH);
-  }
-
-  record(event: AnalyticsEvent): void {
-    this.buffer.push(event);
-    if (this.buffer.length >= this.batchSize) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.flushMs);
-      this.timer.unref();
-    }
-  }
-
-  flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.buffer.length === 0) return this.sends;
-    const batch: AnalyticsBatch = { batchId: crypto.randomUUID(), events: this.buffer };
-    this.buffer = [];
-    const json = JSON.stringify(batch);
-    this.sends = this.sends.then(() =>
-      this.link.request((id) => ({ type: "events", id, batchId: batch.batchId, json }), 30_000).then(
+export function eventForwarder(link: WorkerLink, batchSize: number, flushMs: number, onError: (error: unknown) => void): EventBatcher {
+  let sends: Promise<void> = Promise.resolve();
+  return new EventBatcher(batchSize, flushMs, (batchId, json) => {
+    sends = sends.then(() =>
+      link.request((id) => ({ type: "events", id, batchId, json }), 30_000).then(
         () => undefined,
-        (error) => this.onError(error),
+        (error) => onError(error),
       ),
     );
-    return this.sends;
-  }
+    return sends;
+  });
 }
