@@ -72,7 +72,12 @@ export class LocalRateLimiter implements RateLimiter {
       const window = monthWindow(now);
       const key = quotaPeriodKey(quota, window);
       // Counted only when every bucket had a token; otherwise only looked at, for the headers.
-      const taken = allowed ? this.quotas.take(key, quota.quota) : { allowed: this.quotas.used(key) < quota.quota, used: this.quotas.used(key) };
+      let taken: { allowed: boolean; used: number };
+      if (allowed) taken = this.quotas.take(key, quota.quota);
+      else {
+        const used = this.quotas.used(key);
+        taken = { allowed: used < quota.quota, used };
+      }
       quotaOutcome = { allowed: taken.allowed, used: taken.used, quota: quota.quota, window };
       allowed &&= taken.allowed;
     }

@@ -52,9 +52,6 @@ export const MEASURE_COLUMNS = [
   ...HISTOGRAM,
 ] as const;
 
-/** Sums of every measure (max for latency_max), named after their columns: rows merged stay roll-up-shaped. */
-export const MEASURE_SUMS = MEASURE_COLUMNS.map((c) => (c === "latency_max" ? `max(${c}) as ${c}` : `sum(${c}) as ${c}`)).join(", ");
-
 /** The bucket boundaries as a literal array, so that width_bucket matches bucketIndex(). */
 export const BOUNDS_SQL = `array[${LATENCY_BOUNDS_MS.join(",")}]::real[]`;
 
