@@ -65,7 +65,7 @@ async function waitForHealth(timeoutMs: number): Promise<void> {
 }
 
 function startMeridian(databaseUrl: string | undefined): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), MERIDIAN_DATA_DIR: DATA_DIR, MERIDIAN_GATEWAY: "off", NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-analytics", LOG_LEVEL: "warn", HOST: "127.0.0.1" };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), MERIDIAN_DATA_DIR: DATA_DIR, MERIDIAN_GATEWAY: "off", LOG_LEVEL: "warn", HOST: "127.0.0.1" };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   return spawn("node_modules/.bin/tsx", ["scripts/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });

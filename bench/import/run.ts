@@ -8,8 +8,8 @@
  *    `GET /api/v1/apis?q=` (bearer token) and of the publisher's API list page (session cookie)
  *    against a running server.
  *
- * The script starts its own server (`npm start` on port 3302, data in /tmp/bench-import, build
- * in .next-publisher) unless BENCH_URL names one already running on the same MERIDIAN_DATA_DIR.
+ * The script starts its own server (`npm start` on port 3302, data in /tmp/bench-import, the
+ * usual build, made when missing) unless BENCH_URL names one already running on the same MERIDIAN_DATA_DIR.
  * Every request goes to this machine's loopback interface; loops are bounded.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -63,7 +63,6 @@ function startServer(): ChildProcess {
       ...process.env,
       PORT: String(PORT),
       HOST: "127.0.0.1",
-      NEXT_DIST_DIR: process.env.NEXT_DIST_DIR || ".next-publisher",
       MERIDIAN_DATA_DIR: DATA_DIR,
       NEXTAUTH_URL: BASE,
       NEXTAUTH_SECRET: "bench-nextauth-secret-0123456789",
