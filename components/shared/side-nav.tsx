@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
+import { isCurrentPath } from "@/components/ui/current-path";
 
 export function SideNav({ label, items }: { label: string; items: Array<{ href: string; label: string; exact?: boolean }> }) {
   const pathname = usePathname();
   return (
     <nav aria-label={label} className="space-y-1">
       {items.map((item) => {
-        const active = item.exact ? pathname === item.href : pathname === item.href || pathname.startsWith(`${item.href}/`);
+        const active = isCurrentPath(pathname, item.href, item.exact);
         return (
           <Link
             key={item.href}

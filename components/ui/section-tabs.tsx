@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
+import { isCurrentPath } from "@/components/ui/current-path";
 
 export interface SectionTab {
   /** Appended to `base`; "" for the section's overview. */
@@ -17,7 +18,7 @@ export function SectionTabs({ base, tabs, label }: { base: string; tabs: readonl
     <nav aria-label={label} className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200 dark:border-slate-800">
       {tabs.map((tab) => {
         const href = `${base}${tab.segment}`;
-        const active = tab.segment === "" ? pathname === base : pathname.startsWith(href);
+        const active = isCurrentPath(pathname, href, tab.segment === "");
         return (
           <Link
             key={tab.segment}
