@@ -1,11 +1,10 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import { EventShipper, type EventSink } from "./analytics/event-shipper";
 import { JwtVerifier } from "./auth/jwt-verifier";
 import { eventForwarder, type WorkerLink } from "./cluster/worker-link";
 import type { GatewayConfig } from "./config";
+import { Http1Server } from "./http1/server";
 import { createRequestHandler } from "./http/request-handler";
 import { LocalQuotaStore, SyncedQuotaCounter, type QuotaCounter } from "./limits/quota-counter";
 import { LocalRateLimiter, type RateLimiter } from "./limits/rate-limiter";
@@ -187,22 +186,18 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
     },
   });
 
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    // While draining, every response closes its connection so clients reconnect elsewhere.
-    if (draining) res.setHeader("connection", "close");
-    handler(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  // While draining, every response closes its connection so clients reconnect elsewhere.
+  const server = new Http1Server(handler, { keepAliveTimeoutMs: 65_000 });
+  server.onError = (error) => log.error({ err: error }, "Request listener failed");
+  await server.listen(config.port, config.host);
+  const port = server.address().port;
   if (!link) log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl }, "Gateway listening");
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {
     draining = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.draining = true;
+    const closed = server.close();
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), config.drainTimeoutMs);
     await closed;

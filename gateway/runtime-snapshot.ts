@@ -1,4 +1,5 @@
 import { importJWK, type CryptoKey } from "jose";
+import { parseOrigin, type Origin } from "./http1/client";
 import type { ResolvedLimit } from "@/lib/domain/gateway/limit-resolution";
 import type { ResolvedQuota } from "@/lib/domain/gateway/quota";
 import { buildApiRouter, buildOperationRouter, type ApiRouter, type OperationRouter } from "@/lib/domain/gateway/route-match";
@@ -12,6 +13,8 @@ import type { RateLimit, Security, Snapshot, SnapshotApi, SnapshotApiKey, Snapsh
 
 export interface Upstream {
   origin: string;
+  /** The origin parsed once per snapshot, for the upstream client. */
+  target: Origin;
   /** Path prefix of the upstream URL, without a trailing slash. */
   basePath: string;
 }
@@ -75,7 +78,7 @@ export function subscriptionKey(applicationId: string, apiId: string): string {
 
 function upstream(url: string): Upstream {
   const u = new URL(url);
-  return { origin: u.origin, basePath: u.pathname.replace(/\/+$/, "") };
+  return { origin: u.origin, target: parseOrigin(u.origin), basePath: u.pathname.replace(/\/+$/, "") };
 }
 
 function compileApi(api: SnapshotApi): RuntimeApi {

@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { Http1Response } from "../http1/server";
 import { RESERVED_PATH_PREFIX } from "@/lib/domain/gateway/snapshot";
 import { sendJson } from "./respond";
 
@@ -20,7 +20,7 @@ export interface OpsState {
   cluster?: () => { ready: number; total: number; started: boolean } | null;
 }
 
-export async function handleOps(name: string, res: ServerResponse, state: OpsState): Promise<void> {
+export async function handleOps(name: string, res: Http1Response, state: OpsState): Promise<void> {
   if (name === "healthz") return sendJson(res, 200, { status: "ok" });
   if (name === "readyz") {
     const version = state.appliedVersion();

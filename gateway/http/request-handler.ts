@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
 import { resolveQuota } from "@/lib/domain/gateway/quota";
 import { matchApi, matchOperation, splitPath } from "@/lib/domain/gateway/route-match";
@@ -10,6 +9,7 @@ import type { JwtVerifier } from "../auth/jwt-verifier";
 import type { RateLimiter } from "../limits/rate-limiter";
 import type { GatewayLog } from "../log";
 import type { GatewayMetrics } from "../observability/metrics";
+import type { Http1Request, Http1Response } from "../http1/server";
 import type { UpstreamProxy } from "../proxy/upstream-proxy";
 import type { OperationLimits, RuntimeApi, RuntimeOperation, RuntimeSnapshot } from "../runtime-snapshot";
 import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors";
@@ -34,7 +34,7 @@ export interface HandlerDeps {
 
 /** What one request did, for metrics and its analytics event. */
 interface Exchange {
-  req: IncomingMessage;
+  req: Http1Request;
   started: number;
   time: number;
   path: string;
@@ -47,9 +47,6 @@ interface Exchange {
   responseBytes: number | null;
   abortUpstream?: { abort(): void };
 }
-
-const EXCHANGE = Symbol("exchange");
-type TrackedResponse = ServerResponse & { [EXCHANGE]?: Exchange };
 
 /** The buckets and quota of one application's calls to one operation, resolved once per snapshot. */
 function operationLimits(runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, applicationId: string | null, tierName: string | null): OperationLimits {
@@ -80,8 +77,8 @@ function operationLimits(runtime: RuntimeSnapshot, api: RuntimeApi, operation: R
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, events } = deps;
 
-  function finish(req: IncomingMessage, res: ServerResponse, ex: Exchange): void {
-    const status = res.writableFinished ? res.statusCode : 499;
+  function finish(req: Http1Request, res: Http1Response, ex: Exchange): void {
+    const status = res.finished ? res.statusCode : 499;
     if (status === 499) ex.abortUpstream?.abort();
     deps.onDone?.();
     const latencyMs = performance.now() - ex.started;
@@ -98,25 +95,25 @@ export function createRequestHandler(deps: HandlerDeps) {
       operation: ex.operation?.key ?? null,
       applicationId: ex.applicationId,
       keyType: ex.keyType,
-      method: req.method ?? "GET",
+      method: req.method,
       path: ex.path,
       status,
       latencyMs,
       upstreamLatencyMs: ex.upstreamLatencyMs,
       requestBytes: Number(req.headers["content-length"]) || 0,
-      responseBytes: ex.responseBytes ?? (Number(res.getHeader("content-length")) || 0),
+      responseBytes: ex.responseBytes ?? res.contentLength ?? 0,
     };
     if (ex.errorCode) event.errorCode = ex.errorCode;
     events.record(event);
   }
 
-  function refuse(res: ServerResponse, ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
+  function refuse(res: Http1Response, ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
     ex.errorCode = code;
     sendProblem(res, status, code, detail, headers);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, ex: Exchange): Promise<void> {
-    const url = req.url ?? "/";
+  async function handle(req: Http1Request, res: Http1Response, ex: Exchange): Promise<void> {
+    const url = req.url;
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
     ex.path = path;
@@ -132,7 +129,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
     const api = (ex.api = route.api);
     const cors = api.api.cors;
-    const method = req.method ?? "GET";
+    const method = req.method;
     if (cors?.enabled && isPreflight(method, req.headers)) {
       res.writeHead(204, preflightHeaders(cors, req.headers));
       res.end();
@@ -196,12 +193,12 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   // Module-level listener and try/catch rather than closures per request: the loader that runs
   // the gateway's TypeScript wraps each closure in a naming helper, which showed in the profile.
-  function onClose(this: ServerResponse): void {
-    const ex = (this as TrackedResponse)[EXCHANGE];
-    if (ex) finish(ex.req, this, ex);
+  function onClose(res: Http1Response): void {
+    const ex = res.context as Exchange | null;
+    if (ex) finish(ex.req, res, ex);
   }
 
-  async function run(req: IncomingMessage, res: ServerResponse, ex: Exchange): Promise<void> {
+  async function run(req: Http1Request, res: Http1Response, ex: Exchange): Promise<void> {
     try {
       await handle(req, res, ex);
     } catch (error) {
@@ -211,10 +208,10 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
   }
 
-  return function onRequest(req: IncomingMessage, res: ServerResponse): void {
+  return function onRequest(req: Http1Request, res: Http1Response): void {
     const ex: Exchange = { req, started: performance.now(), time: Date.now(), path: "", api: null, operation: null, applicationId: null, keyType: null, upstreamLatencyMs: null, responseBytes: null };
-    (res as TrackedResponse)[EXCHANGE] = ex;
-    res.on("close", onClose);
+    res.context = ex;
+    res.onClose(onClose);
     void run(req, res, ex);
   };
 }

@@ -1,30 +1,48 @@
-import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { clientResponseHeaders, upstreamRequestHeaders } from "./headers";
+import type { Http1Request } from "../http1/server";
+import { headerObject } from "../http1/parser";
+import { clientResponseHeaders, upstreamRequestHead } from "./headers";
 
-function request(headers: Record<string, string>, remoteAddress = "10.0.0.9"): IncomingMessage {
-  return { headers, socket: { remoteAddress } } as unknown as IncomingMessage;
+function request(raw: string[], options: { method?: string; remoteAddress?: string } = {}): Http1Request {
+  const headers = headerObject(raw);
+  const length = headers["content-length"];
+  return { method: options.method ?? "GET", rawHeaders: raw, headers, remoteAddress: options.remoteAddress ?? "10.0.0.9", hasBody: length !== undefined ? length !== "0" : headers["transfer-encoding"] !== undefined } as unknown as Http1Request;
 }
 
-describe("upstreamRequestHeaders", () => {
+describe("upstreamRequestHead", () => {
   it("drops hop-by-hop headers, those named by Connection, and the consumed credentials", () => {
-    const out = upstreamRequestHeaders(
-      request({ host: "gw.example", connection: "keep-alive, x-secret-hop", "x-secret-hop": "1", te: "trailers", "keep-alive": "timeout=5", authorization: "Bearer abc", apikey: "k", "x-api-key": "k", accept: "application/json" }),
+    const { head, hasLength } = upstreamRequestHead(
+      request(["Host", "gw.example", "Connection", "keep-alive, x-secret-hop", "x-secret-hop", "1", "TE", "trailers", "Keep-Alive", "timeout=5", "Authorization", "Bearer abc", "apikey", "k", "X-Api-Key", "k", "Accept", "application/json"]),
+      "/v2/pets?x=1",
+      "backend:8080",
       { stripBearer: true, stripApiKey: true },
     );
-    expect(out).toEqual({ accept: "application/json", "x-forwarded-for": "10.0.0.9", "x-forwarded-proto": "http", "x-forwarded-host": "gw.example" });
+    expect(head).toBe("GET /v2/pets?x=1 HTTP/1.1\r\nhost: backend:8080\r\nAccept: application/json\r\nx-forwarded-for: 10.0.0.9\r\nx-forwarded-proto: http\r\nx-forwarded-host: gw.example\r\n");
+    expect(hasLength).toBe(true);
   });
 
   it("keeps credentials of schemes the API does not use, and appends to X-Forwarded-For", () => {
-    const out = upstreamRequestHeaders(request({ authorization: "Basic dXNlcjpwdw==", "x-forwarded-for": "1.2.3.4", "x-forwarded-proto": "https" }), { stripBearer: true, stripApiKey: false });
-    expect(out.authorization).toBe("Basic dXNlcjpwdw==");
-    expect(out["x-forwarded-for"]).toBe("1.2.3.4, 10.0.0.9");
-    expect(out["x-forwarded-proto"]).toBe("http");
+    const { head } = upstreamRequestHead(request(["Authorization", "Basic dXNlcjpwdw==", "X-Forwarded-For", "1.2.3.4", "X-Forwarded-Proto", "https"]), "/", "b", { stripBearer: true, stripApiKey: false });
+    expect(head).toContain("Authorization: Basic dXNlcjpwdw==\r\n");
+    expect(head).toContain("x-forwarded-for: 1.2.3.4, 10.0.0.9\r\n");
+    expect(head).toContain("x-forwarded-proto: http\r\n");
+    expect(head).not.toContain("https");
+  });
+
+  it("frames the body as the client did: its Content-Length, or chunked; never its Expect", () => {
+    const sized = upstreamRequestHead(request(["Content-Length", "5", "Expect", "100-continue"], { method: "POST" }), "/", "b", { stripBearer: false, stripApiKey: false });
+    expect(sized.head).toContain("content-length: 5\r\n");
+    expect(sized.head.toLowerCase()).not.toContain("expect");
+    expect(sized.hasLength).toBe(true);
+    const chunked = upstreamRequestHead(request(["Transfer-Encoding", "chunked"], { method: "POST" }), "/", "b", { stripBearer: false, stripApiKey: false });
+    expect(chunked.head).toContain("transfer-encoding: chunked\r\n");
+    expect(chunked.head.match(/transfer-encoding/gi)).toHaveLength(1);
+    expect(chunked.hasLength).toBe(false);
   });
 });
 
 describe("clientResponseHeaders", () => {
-  it("drops hop-by-hop headers of the upstream response", () => {
-    expect(clientResponseHeaders({ "content-type": "text/plain", connection: "close", "transfer-encoding": "chunked", "set-cookie": ["a=1", "b=2"] })).toEqual({ "content-type": "text/plain", "set-cookie": ["a=1", "b=2"] });
+  it("drops hop-by-hop headers of the upstream response and those its Connection names", () => {
+    expect(clientResponseHeaders(["Content-Type", "text/plain", "Connection", "close, x-hop", "x-hop", "1", "Transfer-Encoding", "chunked", "Set-Cookie", "a=1", "Set-Cookie", "b=2"])).toEqual(["Content-Type", "text/plain", "Set-Cookie", "a=1", "Set-Cookie", "b=2"]);
   });
 });

@@ -1,13 +1,10 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { Agent, type Dispatcher } from "undici";
+import { UpstreamClient, type ClientOptions, type Exchange, type ResponseHandler, type UpstreamError } from "../http1/client";
+import type { RawHeaders } from "../http1/parser";
+import type { Http1Request, Http1Response } from "../http1/server";
 import type { Upstream } from "../runtime-snapshot";
-import { clientResponseHeaders, upstreamRequestHeaders, type ForwardOptions } from "./headers";
+import { clientResponseHeaders, upstreamRequestHead, type ForwardOptions } from "./headers";
 
-export interface ProxyTimeouts {
-  connectTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-}
+export type ProxyTimeouts = Omit<ClientOptions, "keepAliveTimeoutMs" | "ca">;
 
 /** Filled in as the exchange goes, so that whoever observes the response's end sees them. */
 export interface ProxyTiming {
@@ -30,25 +27,21 @@ export type ProxyOutcome =
   | { ok: true; status: number }
   | { ok: false; status: 502 | 504 | 499; code: string; message: string; upstreamLatencyMs: number | null };
 
-const TIMEOUTS = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"]);
-
-class ClientGone extends Error {}
-
 /**
- * One upstream exchange, as an undici handler. A class rather than closures: the gateway runs
- * its TypeScript through a loader that wraps every closure created per request in a naming
- * helper, which the profile showed.
+ * One upstream exchange relayed to the client. Upstream chunks are written to the client as they
+ * come, with back-pressure both ways; errors before the response head become 502/504 for the
+ * caller to answer, after it the client connection is cut (a status has already been sent).
  */
-class Exchange implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | null = null;
-  private gone = false;
+class Relay implements ResponseHandler {
+  exchange: Exchange | null = null;
   private started = false;
   private status = 0;
   private expected = -1;
+  private gone = false;
   private readonly sent = performance.now();
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: Http1Response,
     private readonly extraHeaders: Record<string, string> | undefined,
     private readonly timing: ProxyTiming,
     private readonly resolve: (outcome: ProxyOutcome) => void,
@@ -56,51 +49,40 @@ class Exchange implements Dispatcher.DispatchHandler {
     timing.abortUpstream = this;
   }
 
-  /** Called when the client goes away first. */
+  /** The client went away first. */
   abort(): void {
     this.gone = true;
-    this.controller?.abort(new ClientGone());
+    this.exchange?.abort();
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.gone) controller.abort(new ClientGone());
-  }
-
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    if (statusCode < 200) return;
+  onHead(status: number, headers: RawHeaders): void {
     this.timing.upstreamLatencyMs = performance.now() - this.sent;
     this.timing.responseBytes = 0;
-    this.status = statusCode;
-    const length = headers["content-length"];
-    this.expected = typeof length === "string" ? Number(length) : -1;
-    const out = clientResponseHeaders(headers);
-    if (this.extraHeaders) Object.assign(out, this.extraHeaders);
-    this.res.writeHead(statusCode, out);
+    this.status = status;
+    this.res.writeHead(status, this.extraHeaders, clientResponseHeaders(headers));
+    this.expected = this.res.contentLength ?? -1;
     this.started = true;
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     const bytes = (this.timing.responseBytes! += chunk.length);
-    // The last chunk of a sized body ends the response in one write: a separate end() costs
-    // another (empty) socket write per request, which the profile showed.
+    // The last chunk of a sized body ends the response in one write.
     if (bytes === this.expected) {
       this.res.end(chunk);
-      return;
+      return true;
     }
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once("drain", () => controller.resume());
-    }
+    if (this.res.write(chunk)) return true;
+    this.res.onDrain(() => this.exchange?.resume());
+    return false;
   }
 
-  onResponseEnd(): void {
+  onEnd(): void {
     this.timing.abortUpstream = undefined;
-    if (!this.res.writableEnded) this.res.end();
+    if (!this.res.finished) this.res.end();
     this.resolve({ ok: true, status: this.status });
   }
 
-  onResponseError(_c: Dispatcher.DispatchController, error: Error): void {
+  onError(error: UpstreamError): void {
     this.timing.abortUpstream = undefined;
     if (this.started) {
       // Half a response cannot be turned into an error: cut the connection instead.
@@ -108,55 +90,33 @@ class Exchange implements Dispatcher.DispatchHandler {
       return this.resolve({ ok: true, status: this.status });
     }
     const upstreamLatencyMs = performance.now() - this.sent;
-    if (this.gone || error instanceof ClientGone) return this.resolve({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null });
-    const code = (error as { code?: string }).code ?? "";
-    if (TIMEOUTS.has(code)) return this.resolve({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs });
+    if (this.gone || error.code === "aborted") return this.resolve({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null });
+    if (error.code === "connect_timeout" || error.code === "headers_timeout") return this.resolve({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs });
     this.resolve({ ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs });
   }
 }
 
-/**
- * Forwards a request over one pooled, keep-alive agent. It uses undici's handler interface
- * rather than `request()` + `pipeline()`: the profile showed the response stream, the pipeline
- * and their abort controllers costing more than the proxying itself. Upstream chunks are
- * written to the client as they come, with back-pressure (pause the upstream while the client
- * is slow). Errors before the response headers become 502/504 for the caller to answer;
- * after them, the client connection is cut, since a status has already been sent.
- */
+/** Forwards requests over pooled keep-alive connections (see `gateway/http1/client.ts`). */
 export class UpstreamProxy {
-  private readonly agent: Agent;
+  private readonly client: UpstreamClient;
 
-  constructor(private readonly timeouts: ProxyTimeouts) {
-    this.agent = new Agent({
-      connectTimeout: timeouts.connectTimeoutMs,
-      headersTimeout: timeouts.headersTimeoutMs,
-      bodyTimeout: timeouts.bodyTimeoutMs,
-      keepAliveTimeout: 30_000,
-      // One request per connection at a time: pipelining would let a slow response hold up
-      // the ones queued behind it.
-      pipelining: 1,
-    });
+  constructor(timeouts: ProxyTimeouts) {
+    this.client = new UpstreamClient({ ...timeouts, keepAliveTimeoutMs: 30_000 });
   }
 
-  forward(req: IncomingMessage, res: ServerResponse, target: ProxyRequest, timing: ProxyTiming): Promise<ProxyOutcome> {
-    const hasBody = req.headers["content-length"] !== undefined ? req.headers["content-length"] !== "0" : req.headers["transfer-encoding"] !== undefined;
+  forward(req: Http1Request, res: Http1Response, target: ProxyRequest, timing: ProxyTiming): Promise<ProxyOutcome> {
+    const { upstream } = target;
+    const { head, hasLength } = upstreamRequestHead(req, upstream.basePath + target.path, upstream.target.hostHeader, target);
     return new Promise((resolve) => {
-      const exchange = new Exchange(res, target.extraHeaders, timing, resolve);
-      this.agent.dispatch(
-        {
-          origin: target.upstream.origin,
-          path: target.upstream.basePath + target.path,
-          method: req.method as Dispatcher.HttpMethod,
-          headers: upstreamRequestHeaders(req, target),
-          body: hasBody ? req : null,
-          headersTimeout: target.headersTimeoutMs ?? this.timeouts.headersTimeoutMs,
-        },
-        exchange,
+      const relay = new Relay(res, target.extraHeaders, timing, resolve);
+      relay.exchange = this.client.request(
+        { origin: upstream.target, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength, headersTimeoutMs: target.headersTimeoutMs },
+        relay,
       );
     });
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    this.client.close();
   }
 }

@@ -1,0 +1,363 @@
+import net from "node:net";
+import tls from "node:tls";
+import { createParser, PartialHead, RESPONSE, type NativeParser, type RawHeaders } from "./parser";
+import type { BodySink } from "./server";
+import { ticker, type Watched } from "./ticker";
+
+/**
+ * The gateway's upstream client: keep-alive connections per origin over node:net (or node:tls),
+ * Node's own parser for responses, one request per connection at a time (no pipelining, so a
+ * slow response never holds up another). A connection goes back to its pool only when its
+ * response has been read in full, the request body sent in full, and the upstream allows it.
+ */
+
+export interface ClientOptions {
+  connectTimeoutMs: number;
+  /** From the request's last byte to the response's head (ms); a request may ask for less or more. */
+  headersTimeoutMs: number;
+  /** Longest wait between two pieces of the response body (ms). */
+  bodyTimeoutMs: number;
+  /** An idle pooled connection is closed after this long (ms). */
+  keepAliveTimeoutMs: number;
+  /** Extra trusted CAs for TLS upstreams. */
+  ca?: string | Buffer;
+}
+
+export type UpstreamErrorCode = "connect_timeout" | "headers_timeout" | "body_timeout" | "unreachable" | "reset" | "protocol" | "aborted";
+
+export class UpstreamError extends Error {
+  constructor(
+    readonly code: UpstreamErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What happens to one upstream response. */
+export interface ResponseHandler {
+  /** Status and raw headers (name, value, …) of the final response (1xx are skipped). */
+  onHead(status: number, headers: RawHeaders): void;
+  /** A body chunk; false asks for a pause until `Exchange.resume()`. */
+  onData(chunk: Buffer): boolean;
+  onEnd(): void;
+  /** Once, instead of `onEnd`; after `onHead` when the body broke off. */
+  onError(error: UpstreamError): void;
+}
+
+/** The source of a request body: it pushes into the sink it is given and pauses when asked. */
+export interface BodySource {
+  pipe(sink: BodySink): void;
+  resume(): void;
+}
+
+export interface UpstreamRequest {
+  /** `http:` or `https:`, host and port, as parsed by `parseOrigin`. */
+  origin: Origin;
+  method: string;
+  /**
+   * The request line and headers, CRLF-terminated lines without the blank line: framing
+   * headers (Content-Length or Transfer-Encoding) are the caller's, matching `body`.
+   */
+  head: string;
+  body: BodySource | null;
+  /** The body is sent as is (the head has Content-Length); else it is sent chunked. */
+  bodyHasLength: boolean;
+  headersTimeoutMs?: number;
+}
+
+export interface Origin {
+  key: string;
+  tls: boolean;
+  host: string;
+  port: number;
+  /** The Host header value for this origin. */
+  hostHeader: string;
+}
+
+export function parseOrigin(origin: string): Origin {
+  const url = new URL(origin);
+  const secure = url.protocol === "https:";
+  if (!secure && url.protocol !== "http:") throw new Error(`Unsupported upstream protocol ${url.protocol}`);
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const port = url.port ? Number(url.port) : secure ? 443 : 80;
+  return { key: `${url.protocol}//${url.host}`, tls: secure, host, port, hostHeader: url.host };
+}
+
+/** A request in flight; `abort` cancels it (the connection is then discarded). */
+export interface Exchange {
+  abort(): void;
+  /** After `onData` returned false: read on. */
+  resume(): void;
+}
+
+const enum Phase {
+  Connecting,
+  AwaitingHead,
+  ReadingBody,
+  Done,
+}
+
+class UpstreamExchange implements Exchange, BodySink {
+  conn: UpstreamConnection | null = null;
+  phase = Phase.Connecting;
+  /** Bytes of the response seen (decides whether a failed reused connection may be retried). */
+  received = false;
+  bodySent: boolean;
+  deadline = 0;
+  attempts = 0;
+
+  constructor(
+    readonly client: UpstreamClient,
+    readonly request: UpstreamRequest,
+    readonly handler: ResponseHandler,
+  ) {
+    this.bodySent = request.body === null;
+  }
+
+  abort(): void {
+    if (this.phase === Phase.Done) return;
+    this.fail(new UpstreamError("aborted", "The request was cancelled."));
+  }
+
+  resume(): void {
+    this.conn?.socket.resume();
+  }
+
+  // Request body → upstream socket.
+  write(chunk: Buffer): boolean {
+    const socket = this.conn?.socket;
+    if (!socket || this.phase === Phase.Done) return true;
+    if (this.request.bodyHasLength) return socket.write(chunk);
+    socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+    socket.write(chunk);
+    return socket.write("\r\n", "latin1");
+  }
+
+  end(): void {
+    const socket = this.conn?.socket;
+    if (!socket || this.phase === Phase.Done) return;
+    if (!this.request.bodyHasLength) socket.write("0\r\n\r\n", "latin1");
+    this.bodySent = true;
+  }
+
+  fail(error: UpstreamError): void {
+    if (this.phase === Phase.Done) return;
+    this.phase = Phase.Done;
+    const conn = this.conn;
+    this.conn = null;
+    conn?.discard();
+    this.handler.onError(error);
+  }
+}
+
+class UpstreamConnection implements Watched {
+  readonly parser: NativeParser;
+  private readonly partial = new PartialHead();
+  exchange: UpstreamExchange | null = null;
+  /** Came from the pool (a failure before any answer may be the upstream closing it meanwhile). */
+  reused = false;
+  private keepAlive = false;
+  private idleSince = 0;
+  private closed = false;
+
+  constructor(
+    readonly socket: net.Socket,
+    readonly pool: OriginPool,
+  ) {
+    this.parser = createParser(RESPONSE, this, this.partial);
+    socket.on("data", (data: Buffer) => this.onData(data));
+    socket.on("end", () => this.onEnd());
+    socket.on("error", (error: NodeJS.ErrnoException) => this.onSocketError(error));
+    socket.on("close", () => this.onClose());
+    socket.on("drain", () => this.exchange?.request.body?.resume());
+    ticker.add(this);
+  }
+
+  start(exchange: UpstreamExchange): void {
+    this.exchange = exchange;
+    exchange.conn = this;
+    const { request } = exchange;
+    exchange.deadline = ticker.now + (request.headersTimeoutMs ?? this.pool.client.options.headersTimeoutMs);
+    if (exchange.phase === Phase.Connecting) exchange.phase = Phase.AwaitingHead;
+    this.socket.write(`${request.head}\r\n`, "latin1");
+    if (request.body) request.body.pipe(exchange);
+  }
+
+  private onData(data: Buffer): void {
+    const exchange = this.exchange;
+    if (!exchange) {
+      // Bytes on an idle connection: the upstream is confused; the connection is not reused.
+      this.discard();
+      return;
+    }
+    exchange.received = true;
+    const result = this.parser.execute(data);
+    if (typeof result !== "number") exchange.fail(new UpstreamError("protocol", `The upstream's response is not valid HTTP/1.1 (${result.code}).`));
+  }
+
+  onHeadersComplete(_major: number, _minor: number, headers: RawHeaders | undefined, _method: number | undefined, _url: string | undefined, status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
+    if (headers === undefined) headers = this.partial.take().headers;
+    const exchange = this.exchange;
+    if (!exchange) return 0;
+    const code = status ?? 0;
+    if (code < 200) {
+      // 100 Continue, 103 Early Hints: informational, the final response follows. A 101 was never asked for.
+      if (code === 101 || upgrade) exchange.fail(new UpstreamError("protocol", "The upstream switched protocols unasked."));
+      return 0;
+    }
+    this.keepAlive = shouldKeepAlive;
+    exchange.phase = Phase.ReadingBody;
+    exchange.deadline = ticker.now + this.pool.client.options.bodyTimeoutMs;
+    exchange.handler.onHead(code, headers);
+    // A response to HEAD has no body whatever its headers say.
+    return exchange.request.method === "HEAD" ? 1 : 0;
+  }
+
+  onBody(chunk: Buffer): void {
+    const exchange = this.exchange;
+    if (!exchange || exchange.phase !== Phase.ReadingBody) return;
+    exchange.deadline = ticker.now + this.pool.client.options.bodyTimeoutMs;
+    if (!exchange.handler.onData(chunk)) this.socket.pause();
+  }
+
+  onMessageComplete(): void {
+    const exchange = this.exchange;
+    if (!exchange || exchange.phase !== Phase.ReadingBody) return;
+    exchange.phase = Phase.Done;
+    exchange.conn = null;
+    this.exchange = null;
+    if (this.keepAlive && exchange.bodySent && !this.closed) this.pool.release(this);
+    else this.discard();
+    exchange.handler.onEnd();
+  }
+
+  private onEnd(): void {
+    // A body delimited by the end of the connection ends here.
+    if (this.exchange?.phase === Phase.ReadingBody) {
+      const result = this.parser.finish();
+      if (result instanceof Error) this.exchange?.fail(new UpstreamError("protocol", "The upstream closed the connection in the middle of the response."));
+    }
+    this.onClose();
+  }
+
+  private onSocketError(error: NodeJS.ErrnoException): void {
+    const exchange = this.exchange;
+    if (!exchange) return this.discard();
+    const code: UpstreamErrorCode = exchange.phase === Phase.Connecting ? "unreachable" : "reset";
+    this.lost(exchange, new UpstreamError(code, error.message));
+  }
+
+  private onClose(): void {
+    const exchange = this.exchange;
+    this.closed = true;
+    this.pool.forget(this);
+    ticker.delete(this);
+    if (exchange && exchange.phase !== Phase.Done) this.lost(exchange, new UpstreamError(exchange.phase === Phase.Connecting ? "unreachable" : "reset", "The upstream closed the connection."));
+  }
+
+  /** The connection broke under a request: retried once on a new connection when nothing was answered and nothing can have been half-sent. */
+  private lost(exchange: UpstreamExchange, error: UpstreamError): void {
+    this.exchange = null;
+    exchange.conn = null;
+    this.discard();
+    if (this.reused && !exchange.received && exchange.request.body === null && exchange.attempts === 0 && exchange.phase !== Phase.Done) {
+      exchange.attempts++;
+      exchange.phase = Phase.Connecting;
+      this.pool.dispatch(exchange, true);
+      return;
+    }
+    exchange.fail(error);
+  }
+
+  /** The connection is not used again. */
+  discard(): void {
+    this.exchange = null;
+    this.closed = true;
+    this.pool.forget(this);
+    ticker.delete(this);
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+
+  markIdle(): void {
+    this.reused = true;
+    this.idleSince = ticker.now;
+  }
+
+  tick(now: number): void {
+    const exchange = this.exchange;
+    if (exchange) {
+      if (exchange.deadline !== 0 && now > exchange.deadline) {
+        const code = exchange.phase === Phase.Connecting ? "connect_timeout" : exchange.phase === Phase.AwaitingHead ? "headers_timeout" : "body_timeout";
+        exchange.fail(new UpstreamError(code, "The upstream did not answer in time."));
+      }
+    } else if (now - this.idleSince > this.pool.client.options.keepAliveTimeoutMs) this.discard();
+  }
+}
+
+class OriginPool {
+  private readonly idle: UpstreamConnection[] = [];
+  private readonly all = new Set<UpstreamConnection>();
+
+  constructor(
+    readonly client: UpstreamClient,
+    readonly origin: Origin,
+  ) {}
+
+  dispatch(exchange: UpstreamExchange, fresh = false): void {
+    const conn = fresh ? undefined : this.idle.pop();
+    if (conn) return conn.start(exchange);
+    const { origin } = this;
+    const socket = origin.tls
+      ? tls.connect({ host: origin.host, port: origin.port, servername: net.isIP(origin.host) ? undefined : origin.host, ALPNProtocols: ["http/1.1"], ca: this.client.options.ca })
+      : net.connect({ host: origin.host, port: origin.port });
+    socket.setNoDelay(true);
+    const created = new UpstreamConnection(socket, this);
+    this.all.add(created);
+    exchange.phase = Phase.Connecting;
+    exchange.conn = created;
+    created.exchange = exchange;
+    exchange.deadline = ticker.now + this.client.options.connectTimeoutMs;
+    socket.once(origin.tls ? "secureConnect" : "connect", () => {
+      if (created.exchange === exchange && exchange.phase === Phase.Connecting) created.start(exchange);
+    });
+  }
+
+  release(conn: UpstreamConnection): void {
+    conn.markIdle();
+    this.idle.push(conn);
+  }
+
+  forget(conn: UpstreamConnection): void {
+    this.all.delete(conn);
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
+
+  close(): void {
+    for (const conn of [...this.all]) conn.discard();
+  }
+}
+
+export class UpstreamClient {
+  private readonly pools = new Map<string, OriginPool>();
+
+  constructor(readonly options: ClientOptions) {}
+
+  request(request: UpstreamRequest, handler: ResponseHandler): Exchange {
+    let pool = this.pools.get(request.origin.key);
+    if (!pool) {
+      pool = new OriginPool(this, request.origin);
+      this.pools.set(request.origin.key, pool);
+    }
+    const exchange = new UpstreamExchange(this, request, handler);
+    pool.dispatch(exchange);
+    return exchange;
+  }
+
+  /** Closes every connection; requests in flight fail. */
+  close(): void {
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
+  }
+}
