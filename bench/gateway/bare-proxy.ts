@@ -1,42 +1,41 @@
 /**
- * The floor of a Node.js proxy, for comparison: node:http in, undici out, the response streamed
- * back, and nothing else (no routing, credentials, limits, metrics or events). What the gateway
+ * The gateway's HTTP/1.1 layer alone (`gateway/http1`: its server, its upstream client and the
+ * header rules of `gateway/proxy/headers.ts`) relaying to the backend, with nothing else (no
+ * routing, credentials, limits, metrics or events): the floor of the gateway. What the gateway
  * adds is the gap between this row and the gateway's.
  */
-import http from "node:http";
-import { Agent, type Dispatcher } from "undici";
+import { parseOrigin, UpstreamClient, type Exchange, type ResponseHandler } from "@/gateway/http1/client";
+import type { RawHeaders } from "@/gateway/http1/parser";
+import { Http1Server, type Http1Request, type Http1Response } from "@/gateway/http1/server";
+import { clientResponseHeaders, upstreamRequestHead } from "@/gateway/proxy/headers";
 
-const upstream = process.env.UPSTREAM ?? "http://127.0.0.1:8080";
-const agent = new Agent({ keepAliveTimeout: 30_000, pipelining: 1 });
+const origin = parseOrigin(process.env.UPSTREAM ?? "http://127.0.0.1:8080");
+const client = new UpstreamClient({ connectTimeoutMs: 5_000, headersTimeoutMs: 30_000, bodyTimeoutMs: 60_000, keepAliveTimeoutMs: 30_000 });
 
-class Relay implements Dispatcher.DispatchHandler {
-  constructor(private readonly res: http.ServerResponse) {}
-  onRequestStart(): void {}
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
-    delete headers.connection;
-    delete headers["keep-alive"];
-    this.res.writeHead(status, headers as http.OutgoingHttpHeaders);
+class Relay implements ResponseHandler {
+  exchange: Exchange | null = null;
+  constructor(private readonly res: Http1Response) {}
+  onHead(status: number, headers: RawHeaders): void {
+    this.res.writeHead(status, undefined, clientResponseHeaders(headers));
   }
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.res.write(chunk);
+  onData(chunk: Buffer): boolean {
+    return this.res.write(chunk);
   }
-  onResponseEnd(): void {
+  onEnd(): void {
     this.res.end();
   }
-  onResponseError(): void {
-    if (!this.res.headersSent) this.res.writeHead(502);
-    this.res.end();
+  onError(): void {
+    if (!this.res.headersSent) this.res.writeHead(502).end();
+    else this.res.destroy();
   }
 }
 
-const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-  const headers: Record<string, string | string[]> = {};
-  for (const name in req.headers) if (name !== "host" && name !== "connection") headers[name] = req.headers[name]!;
-  headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
-  agent.dispatch({ origin: upstream, path: req.url ?? "/", method: req.method as Dispatcher.HttpMethod, headers, body: null }, new Relay(res));
-});
-server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
-  const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === "object" && address ? address.port : 0 })}\n`);
-});
+function relay(req: Http1Request, res: Http1Response): void {
+  const { head, hasLength } = upstreamRequestHead(req, req.url, origin.hostHeader, { stripBearer: false, stripApiKey: false });
+  const handler = new Relay(res);
+  handler.exchange = client.request({ origin, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength }, handler);
+}
+
+const server = new Http1Server(relay);
+void server.listen(Number(process.env.PORT ?? 0), "127.0.0.1").then(() => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
 process.on("SIGTERM", () => process.exit(0));

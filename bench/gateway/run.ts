@@ -3,8 +3,9 @@
  * the backend direct, nginx as a plain reverse proxy with 1 worker and with `auto` workers (one
  * per CPU), and Meridian's gateway (JWT check + a rate limit that never triggers) with 1 worker
  * and with `--workers 2`; then, for each gateway, the p99 it adds over the backend at half its
- * maximum rate; a bare Node.js proxy (node:http + undici, no gateway work) is measured beside
- * them as the floor of any Node.js data plane; then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
+ * maximum rate. Two plain Node.js proxies are measured beside them: the gateway's own HTTP/1.1
+ * layer with no gateway work (the gateway's floor), and node:http + undici (Node's stock HTTP
+ * stack, which the gateway used before); then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
  * BENCH_SECONDS change the load; BENCH_RUNS repeats the measurements (best and median are then
  * printed, each run with its load average); BENCH_PROFILE=0 skips the profile.
  */
@@ -85,19 +86,23 @@ const loadavg = () => os.loadavg()[0];
 /** The process serving each measured origin (nginx's master, the gateway's primary), for its CPU time. */
 const servedBy = new Map<string, number>();
 
-/** CPU seconds (user + system) of a process and all its descendants, from /proc (Linux only; 0 elsewhere). */
-function treeCpuSeconds(pid: number): number {
+/** CPU seconds in user and in kernel mode of a process and all its descendants, from /proc (Linux only; 0 elsewhere). */
+function treeCpuSeconds(pid: number): { user: number; sys: number } {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    let seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    const total = { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 };
     for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
       const kids = fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
-      for (const kid of kids ? kids.split(" ") : []) seconds += treeCpuSeconds(Number(kid));
+      for (const kid of kids ? kids.split(" ") : []) {
+        const k = treeCpuSeconds(Number(kid));
+        total.user += k.user;
+        total.sys += k.sys;
+      }
     }
-    return seconds;
+    return total;
   } catch {
-    return 0;
+    return { user: 0, sys: 0 };
   }
 }
 
@@ -106,6 +111,8 @@ interface Row {
   result: LoadResult;
   /** CPU time the serving process (with its workers) spent per request, in µs; null when unknown. */
   cpuUs: number | null;
+  /** The part of it spent in the kernel (system calls: mostly loopback TCP sends and receives). */
+  sysUs: number | null;
   /** 1-minute load average when the measurement started. */
   load: number;
 }
@@ -113,20 +120,24 @@ interface Row {
 function format(r: Row): string {
   const errors = r.result.errors + r.result.non2xx ? `  (errors ${r.result.errors}, non-2xx ${r.result.non2xx})` : "";
   const cpu = r.cpuUs === null ? "-" : r.cpuUs.toFixed(0);
-  return `${r.name.padEnd(28)} ${r.result.rps.toFixed(0).padStart(8)}   ${r.result.p50.toFixed(2).padStart(6)}   ${r.result.p99.toFixed(2).padStart(6)}   ${cpu.padStart(7)}   ${r.load.toFixed(2).padStart(5)}${errors}`;
+  const sys = r.sysUs === null ? "-" : r.sysUs.toFixed(0);
+  return `${r.name.padEnd(28)} ${r.result.rps.toFixed(0).padStart(8)}   ${r.result.p50.toFixed(2).padStart(6)}   ${r.result.p99.toFixed(2).padStart(6)}   ${cpu.padStart(7)}   ${sys.padStart(6)}   ${r.load.toFixed(2).padStart(5)}${errors}`;
 }
 
-const HEADER = `${"".padEnd(28)} ${"req/s".padStart(8)}   ${"p50".padStart(6)}   ${"p99".padStart(6)}   ${"cpu/req".padStart(7)}   ${"load".padStart(5)}   (ms; cpu/req: µs of CPU the server spent per request, steadier than req/s on a shared machine; load: 1-min load average at start)`;
+const HEADER = `${"".padEnd(28)} ${"req/s".padStart(8)}   ${"p50".padStart(6)}   ${"p99".padStart(6)}   ${"cpu/req".padStart(7)}   ${"kernel".padStart(6)}   ${"load".padStart(5)}   (ms; cpu/req: µs of CPU the server spent per request, steadier than req/s on a shared machine; kernel: the part of it in system calls; load: 1-min load average at start)`;
 
 async function measure(name: string, url: string, headers?: Record<string, string>, rate?: number): Promise<Row> {
   await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate });
   const at = loadavg();
   const pid = servedBy.get(new URL(url).origin);
-  const cpuBefore = pid ? treeCpuSeconds(pid) : 0;
+  const before = pid ? treeCpuSeconds(pid) : null;
   const result = await load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate });
   const requests = result.rps * SECONDS;
-  const cpuUs = pid && requests > 0 ? ((treeCpuSeconds(pid) - cpuBefore) * 1e6) / requests : null;
-  const row = { name, result, load: at, cpuUs };
+  const after = pid ? treeCpuSeconds(pid) : null;
+  const known = before && after && requests > 0;
+  const cpuUs = known ? ((after.user + after.sys - before.user - before.sys) * 1e6) / requests : null;
+  const sysUs = known ? ((after.sys - before.sys) * 1e6) / requests : null;
+  const row = { name, result, load: at, cpuUs, sysUs };
   console.log(format(row));
   return row;
 }
@@ -149,27 +160,44 @@ interface RunFigures {
   addedP99: Record<string, number>;
 }
 
-async function run(urls: { direct: string; nginx: Map<string, string>; bare: string; gateway: Map<number, string> }, auth: Record<string, string>): Promise<RunFigures> {
+interface Urls {
+  direct: string;
+  nginx: Map<string, string>;
+  bare: string;
+  stock: string;
+  gateway: Map<number, string>;
+}
+
+const BARE = "gateway HTTP layer (floor)";
+const STOCK = "node:http + undici proxy";
+
+async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures> {
   const startLoad = loadavg();
   console.log(HEADER);
   const direct = await measure("backend direct", urls.direct);
   const nginx = new Map<string, Row>();
   for (const [workers, url] of urls.nginx) nginx.set(workers, await measure(`nginx (${workers} worker${workers === "1" ? "" : "s"})`, url));
-  const bare = await measure("bare Node.js proxy (floor)", urls.bare);
+  const stock = await measure(STOCK, urls.stock);
+  const bare = await measure(BARE, urls.bare);
   const gateway = new Map<number, Row>();
   for (const [workers, url] of urls.gateway) gateway.set(workers, await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth));
 
   const ratios: Record<string, number> = {};
   const nginx1 = nginx.get("1");
+  console.log("");
   if (nginx1) {
-    ratios["bare Node.js proxy ÷ nginx 1"] = bare.result.rps / nginx1.result.rps;
-    console.log(`\nbare Node.js proxy ÷ nginx 1: ${ratios["bare Node.js proxy ÷ nginx 1"].toFixed(2)} (no gateway work at all: the most a Node.js data plane reaches here)`);
+    for (const [label, row] of [
+      ["node:http + undici ÷ nginx 1", stock],
+      ["gateway HTTP layer ÷ nginx 1", bare],
+    ] as const) {
+      ratios[label] = row.result.rps / nginx1.result.rps;
+      console.log(`${label}: ${ratios[label].toFixed(2)}`);
+    }
   }
   const pairs: [number, string][] = [
     [1, "1"],
     [2, "auto"],
   ];
-  console.log("");
   for (const [g, n] of pairs) {
     const gw = gateway.get(g);
     const ng = nginx.get(n);
@@ -185,14 +213,17 @@ async function run(urls: { direct: string; nginx: Map<string, string>; bare: str
     console.log(`\nat ${half} req/s (half the ${workers}-worker gateway's maximum):`);
     console.log(HEADER);
     const d = await measure("backend direct", urls.direct, undefined, half);
-    for (const [n, nurl] of urls.nginx) await measure(`nginx (${n} worker${n === "1" ? "" : "s"})`, nurl, undefined, half);
-    const b = await measure("bare Node.js proxy (floor)", urls.bare, undefined, half);
+    const n = workers === 1 ? "1" : "auto";
+    const nurl = urls.nginx.get(n);
+    const ng = nurl ? await measure(`nginx (${n} worker${n === "1" ? "" : "s"})`, nurl, undefined, half) : null;
+    const b = await measure(BARE, urls.bare, undefined, half);
     const gw = await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth, half);
     addedP99[`${workers}w`] = gw.result.p99 - d.result.p99;
-    addedP99[`bare at ${workers}w half rate`] = b.result.p99 - d.result.p99;
-    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by the bare Node.js proxy: ${addedP99[`bare at ${workers}w half rate`].toFixed(2)} ms`);
+    addedP99[`floor at ${workers}w half rate`] = b.result.p99 - d.result.p99;
+    if (ng) addedP99[`nginx ${n} at ${workers}w half rate`] = ng.result.p99 - d.result.p99;
+    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by its HTTP layer alone: ${addedP99[`floor at ${workers}w half rate`].toFixed(2)} ms${ng ? `; by nginx: ${(ng.result.p99 - d.result.p99).toFixed(2)} ms` : ""}`);
   }
-  const rows: [string, Row][] = [["direct", direct], ...[...nginx].map(([w, r]): [string, Row] => [`nginx ${w}`, r]), ["bare Node.js proxy", bare], ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r])];
+  const rows: [string, Row][] = [["direct", direct], ...[...nginx].map(([w, r]): [string, Row] => [`nginx ${w}`, r]), ["node:http + undici", stock], ["gateway HTTP layer", bare], ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r])];
   const cpu = Object.fromEntries(rows.filter(([, r]) => r.cpuUs !== null).map(([k, r]) => [k, r.cpuUs!]));
   return { load: startLoad, rps: Object.fromEntries(rows.map(([k, r]) => [k, r.result.rps])), cpu, ratios, addedP99 };
 }
@@ -245,11 +276,18 @@ async function main(): Promise<void> {
   } else {
     console.log("nginx is not installed (apt-get install -y nginx): its rows are skipped.");
   }
-  const barePort = await freePort();
-  const bareProxy = start(process.execPath, ["--import", "tsx", "bench/gateway/bare-proxy.ts"], { PORT: String(barePort), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production" });
-  children.push(bareProxy);
-  if (bareProxy.pid) servedBy.set(`http://127.0.0.1:${barePort}`, bareProxy.pid);
-  await waitForPort(barePort);
+  const proxies: Record<"bare" | "stock", string> = { bare: "", stock: "" };
+  for (const [kind, script] of [
+    ["bare", "bench/gateway/bare-proxy.ts"],
+    ["stock", "bench/gateway/node-http-proxy.ts"],
+  ] as const) {
+    const port = await freePort();
+    const child = start(process.execPath, ["--import", "tsx", script], { PORT: String(port), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production" });
+    children.push(child);
+    if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
+    await waitForPort(port);
+    proxies[kind] = `http://127.0.0.1:${port}/pets/7`;
+  }
   const gateway = new Map<number, string>();
   for (const workers of GATEWAY_WORKERS) {
     const g = await startGateway(cp, path.join(work, `cache-${workers}`), workers);
@@ -261,7 +299,7 @@ async function main(): Promise<void> {
   const runs: RunFigures[] = [];
   for (let i = 0; i < RUNS; i++) {
     console.log(`\n--- run ${i + 1} of ${RUNS} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}) ---`);
-    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, bare: `http://127.0.0.1:${barePort}/pets/7`, gateway }, auth));
+    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, ...proxies, gateway }, auth));
   }
   if (RUNS > 1) summarize(runs);
 

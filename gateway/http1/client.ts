@@ -124,10 +124,16 @@ class UpstreamExchange implements Exchange, BodySink {
     this.conn?.socket.resume();
   }
 
+  /** The headers timeout runs from the request's last byte: while the body goes out, it restarts. */
+  private rearm(): void {
+    if (this.phase === Phase.AwaitingHead) this.deadline = ticker.now + (this.request.headersTimeoutMs ?? this.client.options.headersTimeoutMs);
+  }
+
   // Request body → upstream socket.
   write(chunk: Buffer): boolean {
     const socket = this.conn?.socket;
     if (!socket || this.phase === Phase.Done) return true;
+    this.rearm();
     if (this.request.bodyHasLength) return socket.write(chunk);
     socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
     socket.write(chunk);
@@ -139,6 +145,7 @@ class UpstreamExchange implements Exchange, BodySink {
     if (!socket || this.phase === Phase.Done) return;
     if (!this.request.bodyHasLength) socket.write("0\r\n\r\n", "latin1");
     this.bodySent = true;
+    this.rearm();
   }
 
   fail(error: UpstreamError): void {
@@ -193,7 +200,16 @@ class UpstreamConnection implements Watched {
     }
     exchange.received = true;
     const result = this.parser.execute(data);
-    if (typeof result !== "number") exchange.fail(new UpstreamError("protocol", `The upstream's response is not valid HTTP/1.1 (${result.code}).`));
+    if (typeof result === "number") return;
+    // The bytes may have broken off after a complete response (stray body bytes after a HEAD
+    // answer): the parser stays failed, so the connection goes either way.
+    if (this.exchange) this.exchange.fail(new UpstreamError("protocol", `The upstream's response is not valid HTTP/1.1 (${result.code}).`));
+    else this.discard();
+  }
+
+  onMessageBegin(): void {
+    // A response nobody asked for: the connection is out of step and is not used again.
+    if (!this.exchange) this.discard();
   }
 
   onHeadersComplete(_major: number, _minor: number, headers: RawHeaders | undefined, _method: number | undefined, _url: string | undefined, status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
@@ -335,7 +351,10 @@ class OriginPool {
   }
 
   close(): void {
-    for (const conn of [...this.all]) conn.discard();
+    for (const conn of [...this.all]) {
+      if (conn.exchange) conn.exchange.fail(new UpstreamError("aborted", "The client was closed."));
+      else conn.discard();
+    }
   }
 }
 

@@ -36,6 +36,7 @@ interface ParserConstructor {
   new (): NativeParser;
   REQUEST: number;
   RESPONSE: number;
+  kOnMessageBegin: number;
   kOnHeaders: number;
   kOnHeadersComplete: number;
   kOnBody: number;
@@ -49,7 +50,7 @@ export function assertParserContract(): void {
   const P = common.HTTPParser;
   const ok =
     typeof P === "function" &&
-    [P.REQUEST, P.RESPONSE, P.kOnHeaders, P.kOnHeadersComplete, P.kOnBody, P.kOnMessageComplete].every((n) => typeof n === "number") &&
+    [P.REQUEST, P.RESPONSE, P.kOnMessageBegin, P.kOnHeaders, P.kOnHeadersComplete, P.kOnBody, P.kOnMessageComplete].every((n) => typeof n === "number") &&
     typeof P.prototype.initialize === "function" &&
     typeof P.prototype.execute === "function" &&
     Array.isArray(common.methods);
@@ -66,6 +67,8 @@ export const RESPONSE = HTTPParser.RESPONSE;
 
 /** Callbacks of a parser; `this` is unused. Headers-complete returns 1 to tell the parser the message has no body (a response to HEAD). */
 export interface ParserHooks {
+  /** The first byte of a message has been read. */
+  onMessageBegin?(): void;
   onHeadersComplete(versionMajor: number, versionMinor: number, headers: RawHeaders | undefined, method: number | undefined, url: string | undefined, statusCode: number | undefined, statusMessage: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number;
   onBody(chunk: Buffer): void;
   onMessageComplete(): void;
@@ -94,6 +97,7 @@ export function createParser(type: number, hooks: ParserHooks, partial: PartialH
   const parser = new HTTPParser();
   // Strict: no lenient flags (0).
   parser.initialize(type, {}, maxHeaderSize, 0);
+  parser[HTTPParser.kOnMessageBegin] = hooks.onMessageBegin ? hooks.onMessageBegin.bind(hooks) : () => {};
   parser[HTTPParser.kOnHeaders] = (headers: RawHeaders, url: string) => partial.add(headers, url);
   // The parser calls back with itself as `this`: the hooks are bound to their owner.
   parser[HTTPParser.kOnHeadersComplete] = hooks.onHeadersComplete.bind(hooks);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import net from "node:net";
-import { createParser, headerObject, METHODS, PartialHead, REQUEST, type NativeParser, type ParseError, type RawHeaders } from "./parser";
+import { createParser, headerObject, lowerName, METHODS, PartialHead, REQUEST, type NativeParser, type ParseError, type RawHeaders } from "./parser";
 import { ticker, type Watched } from "./ticker";
 
 /**
@@ -165,15 +165,15 @@ export class Http1Response {
     let length: string | undefined;
     let hasDate = false;
     if (raw) {
+      // Pairs read by the parser (an upstream's): its strict mode already refused line breaks in them.
       for (let i = 0; i < raw.length; i += 2) {
         const name = raw[i];
-        const value = raw[i + 1];
-        if (name.length === 14 && name.toLowerCase() === "content-length") {
-          length = value;
+        if (name.length === 14 && lowerName(name) === "content-length") {
+          length = raw[i + 1];
           continue;
         }
-        if (name.length === 4 && name.toLowerCase() === "date") hasDate = true;
-        out += headerLine(name, value);
+        if (name.length === 4 && lowerName(name) === "date") hasDate = true;
+        out += `${name}: ${raw[i + 1]}\r\n`;
       }
     }
     if (headers) {
@@ -349,17 +349,22 @@ export class Connection implements Watched {
   private onData(data: Buffer): void {
     if (this.broken) return;
     this.lastActive = ticker.now;
-    if (this.headStartedAt === 0 && this.reading === null) this.headStartedAt = ticker.now;
     const result = this.parser.execute(data);
     if (typeof result !== "number") this.parseFailed(result);
   }
 
   private onEnd(): void {
-    // The client will send nothing more; answer what is in progress, then close.
+    // A client that closes its side has given up on what is in progress (as node:http and nginx
+    // take it): the connection closes, and so the upstream exchange is cancelled.
     if (this.active === null) this.socket.end();
+    else this.destroy();
   }
 
   // Parser callbacks (`this` is the connection).
+  onMessageBegin(): void {
+    this.headStartedAt = ticker.now;
+  }
+
   onHeadersComplete(_major: number, minor: number, headers: RawHeaders | undefined, method: number | undefined, url: string | undefined, _status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
     if (headers === undefined || url === undefined) {
       const taken = this.partial.take();
