@@ -4,7 +4,7 @@ import type { AnalyticsBatch, AnalyticsEvent } from "@/lib/domain/gateway/snapsh
 import { gatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
 import { tempDir, waitFor } from "../tests/support/harness";
-import { EventShipper } from "./event-shipper";
+import { EventBatcher, EventShipper } from "./event-shipper";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -53,5 +53,21 @@ describe("EventShipper", () => {
     for (let i = 0; i < 10; i++) s.record(event(`/${i}`));
     await s.stop();
     expect(fs.readdirSync(dirs[0]).filter((f) => f.endsWith(".json"))).toHaveLength(3);
+  });
+
+  it("serializes a batch that outgrows one buffer into one valid document", async () => {
+    const batches: { id: string; body: AnalyticsBatch }[] = [];
+    const batcher = new EventBatcher(1000, 10_000, async (id, batch) => {
+      batches.push({ id, body: JSON.parse(Buffer.from(batch).toString()) });
+    });
+    // ~2 KB per event: 300 of them span three 256 KiB buffers; one holds non-ASCII text.
+    const paths = Array.from({ length: 300 }, (_, i) => `/${i}/${"é".repeat(i === 7 ? 2000 : 1)}${"x".repeat(2000)}`);
+    paths.forEach((p) => batcher.record(event(p)));
+    await batcher.flush();
+    expect(batches).toHaveLength(1);
+    expect(batches[0].body.batchId).toBe(batches[0].id);
+    expect(batches[0].body.events.map((e) => e.path)).toEqual(paths);
+    await batcher.flush();
+    expect(batches).toHaveLength(1);
   });
 });

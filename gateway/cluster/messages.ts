@@ -22,7 +22,7 @@ export type ToWorker =
 export type ToPrimary =
   | { type: "hello" }
   | { type: "listening"; port: number }
-  | { type: "events"; id: number; batchId: string; json: string }
+  | { type: "events"; id: number; batchId: string; batch: Uint8Array }
   | { type: "quota-sync"; id: number; deltas: QuotaCounts }
   | { type: "metrics-request"; id: number }
   | { type: "metrics-json"; id: number; metrics: unknown[] };

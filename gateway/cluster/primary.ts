@@ -88,7 +88,7 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
         }
         return broadcast(clusterState());
       case "events":
-        void events.spool(message.batchId, message.json).then(() => reply({ type: "events-spooled", id: message.id }));
+        void events.spool(message.batchId, message.batch).then(() => reply({ type: "events-spooled", id: message.id }));
         return;
       case "quota-sync":
         return void reply({ type: "quota-totals", id: message.id, totals: quotas.merge(message.deltas) });

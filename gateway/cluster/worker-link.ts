@@ -95,9 +95,9 @@ export class WorkerLink {
  */
 export function eventForwarder(link: WorkerLink, batchSize: number, flushMs: number, onError: (error: unknown) => void): EventBatcher {
   let sends: Promise<void> = Promise.resolve();
-  return new EventBatcher(batchSize, flushMs, (batchId, json) => {
+  return new EventBatcher(batchSize, flushMs, (batchId, batch) => {
     sends = sends.then(() =>
-      link.request((id) => ({ type: "events", id, batchId, json }), 30_000).then(
+      link.request((id) => ({ type: "events", id, batchId, batch }), 30_000).then(
         () => undefined,
         (error) => onError(error),
       ),
