@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { MAX_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import type { GatewayLog } from "../log";
+import { eventJson } from "./event-json";
 import type { GatewayMetrics } from "../observability/metrics";
 import { Backoff } from "../sync/backoff";
 
@@ -94,7 +95,7 @@ export class EventBatcher implements EventSink {
   }
 
   record(event: AnalyticsEvent): void {
-    this.buffer.append(JSON.stringify(event));
+    this.buffer.append(eventJson(event));
     if (this.buffer.count >= this.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);

@@ -36,6 +36,18 @@ describe("JwtVerifier", () => {
     expect(await code(await make())).toBe(expected);
   });
 
+  it("never answers from the cache for a token that only ends like a cached one", async () => {
+    const verifier = new JwtVerifier(10);
+    const token = await keys.token({ sub: "app_1" });
+    expect(await code(token, runtime, verifier)).toBe("ok");
+    // Same signature (the cache key), another payload: a forgery that must be checked in full.
+    const [header, , signature] = token.split(".");
+    const forged = `${header}.${Buffer.from(JSON.stringify({ sub: "app_2", exp: 9_999_999_999, jti: "x", keytype: "production" })).toString("base64url")}.${signature}`;
+    expect(verifier.cached(forged, runtime)).toBeUndefined();
+    expect(await code(forged, runtime, verifier)).toBe("invalid_token");
+    expect(verifier.cached(token, runtime)?.ok).toBe(true);
+  });
+
   it("re-checks revocations on a cache hit", async () => {
     const verifier = new JwtVerifier(10);
     const token = await keys.token({ jti: "j1" });
