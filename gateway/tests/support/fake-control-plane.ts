@@ -23,6 +23,14 @@ export class FakeControlPlane {
   failEvents = false;
   /** Store this many batches but fail the answer, as when a response is lost on the way back. */
   loseAnswers = 0;
+  /**
+   * Accept event batches without reading them (benchmarks: the real control plane runs
+   * elsewhere, and keeping millions of events here made this process's collections take CPU
+   * from the servers being measured).
+   */
+  discardEvents = false;
+  /** Bytes of event batches accepted while discarding. */
+  discardedBytes = 0;
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -67,6 +75,10 @@ export class FakeControlPlane {
     const url = new URL(req.url ?? "/", "http://x");
     if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot") return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0));
     const chunks: Buffer[] = [];
+    if (this.discardEvents && req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
+      for await (const chunk of req) this.discardedBytes += (chunk as Buffer).length;
+      return void res.writeHead(202, { "content-type": "application/json" }).end("{}");
+    }
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
     if (req.method === "POST" && url.pathname === "/api/gateway/v1/heartbeat") {
