@@ -1,5 +1,6 @@
 import fs from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import fsPromises from "node:fs/promises";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { AnalyticsBatch, AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import { gatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
@@ -32,6 +33,49 @@ describe("EventShipper", () => {
     await waitFor(() => received.flatMap((b) => b.events).length === 5, 10_000);
     expect(received.flatMap((b) => b.events.map((e) => e.path))).toEqual(["/1", "/2", "/3", "/4", "/5"]);
     await s.stop();
+  });
+
+  it("sends straight from memory while the control plane keeps up, and spools only once it fails", async () => {
+    const received: string[] = [];
+    let up = true;
+    const dir = tempDir();
+    const s = shipper(async (b) => {
+      if (!up) return 503;
+      received.push(...(JSON.parse(b.toString()) as AnalyticsBatch).events.map((e) => e.path));
+      return 202;
+    }, dir);
+    await s.start();
+    const onDisk = () => fs.readdirSync(dir).filter((f) => f.endsWith(".json") || f.endsWith(".tmp"));
+    const writes = vi.spyOn(fsPromises, "writeFile");
+    ["/1", "/2", "/3", "/4"].forEach((p) => s.record(event(p)));
+    await waitFor(() => received.length === 4);
+    expect(writes).not.toHaveBeenCalled();
+    up = false;
+    ["/5", "/6"].forEach((p) => s.record(event(p)));
+    await waitFor(() => onDisk().length === 1);
+    up = true;
+    await waitFor(() => received.length === 6, 10_000);
+    expect(received).toEqual(["/1", "/2", "/3", "/4", "/5", "/6"]);
+    expect(writes).toHaveBeenCalled();
+    writes.mockRestore();
+    await waitFor(() => onDisk().length === 0);
+    await s.stop();
+  });
+
+  it("leaves batches it could not deliver on disk when stopped", async () => {
+    let release!: () => void;
+    const held = new Promise<number>((resolve) => (release = () => resolve(503)));
+    const dir = tempDir();
+    const s = shipper(() => held, dir);
+    await s.start();
+    ["/1", "/2"].forEach((p) => s.record(event(p)));
+    await new Promise((r) => setTimeout(r, 20));
+    const stopped = s.stop();
+    release();
+    await stopped;
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+    expect(files).toHaveLength(1);
+    expect((JSON.parse(fs.readFileSync(`${dir}/${files[0]}`, "utf8")) as AnalyticsBatch).events.map((e) => e.path)).toEqual(["/1", "/2"]);
   });
 
   it("sets aside a batch the control plane refuses for good", async () => {
