@@ -9,11 +9,13 @@ import { Backoff } from "../sync/backoff";
 
 /**
  * Analytics delivery, at least once from here and exactly once with the control plane's
- * batch-id check. Events gather in memory for up to `flushMs` or `batchSize`; every batch is
- * then written to a spool directory (temp file + rename) before it is sent, and sent oldest
- * first; a file is deleted only after a 2xx. So an unreachable control plane, a lost answer or
- * a restart only delays batches, and a resent batch carries the same id. Only the events of the
- * last second before a crash (not a SIGTERM, which flushes) can be lost.
+ * batch-id check. Events gather in memory for up to `flushMs` or `batchSize`; each batch is
+ * sent oldest first, from memory while the control plane keeps up, else from a spool directory
+ * (temp file + rename) that it is written to when a delivery fails, when more than 8 MiB wait,
+ * and on shutdown; a spooled file is deleted only after a 2xx. So an unreachable control plane,
+ * a lost answer or a restart only delays batches, and a resent batch carries the same id. Only
+ * a crash (not a SIGTERM, which flushes and spools) can lose events: those of its last second
+ * and the batches in flight.
  */
 
 export interface ShipperOptions {
