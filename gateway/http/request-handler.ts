@@ -176,20 +176,38 @@ export function createRequestHandler(deps: HandlerDeps) {
     const trailing = path.length > 1 && path.endsWith("/") ? "/" : "";
     const rest = route.rest.length ? `/${route.rest.join("/")}${trailing}` : trailing;
     const upstream = ex.keyType === "sandbox" ? api.sandbox! : api.production;
-    const result = await deps.proxy.forward(req, res, {
-      upstream,
-      path: (rest || (upstream.basePath ? "" : "/")) + (q < 0 ? "" : url.slice(q)),
-      stripBearer: api.stripBearer,
-      stripApiKey: api.stripApiKey,
-      headersTimeoutMs: api.api.upstream.timeoutMs,
-      extraHeaders,
-    }, ex);
-    if (result.ok) return;
-    // The response has not started: the gateway answers (or notes that the client left).
-    ex.upstreamLatencyMs = result.upstreamLatencyMs;
-    if (result.status === 499) ex.errorCode = result.code;
-    else refuse(res, ex, result.status, result.code, result.message, extraHeaders);
+    deps.proxy.forward(
+      req,
+      res,
+      {
+        upstream,
+        path: (rest || (upstream.basePath ? "" : "/")) + (q < 0 ? "" : url.slice(q)),
+        stripBearer: api.stripBearer,
+        stripApiKey: api.stripApiKey,
+        headersTimeoutMs: api.api.upstream.timeoutMs,
+        extraHeaders,
+      },
+      ex,
+      (result) => {
+        if (result.ok) return;
+        // The response has not started: the gateway answers (or notes that the client left).
+        ex.upstreamLatencyMs = result.upstreamLatencyMs;
+        if (result.status === 499) ex.errorCode = result.code;
+        else answerFailure(res, ex, result.status, result.code, result.message, extraHeaders);
+      },
+    );
   }
+
+  /** An upstream failure answered after the request's own handling returned: errors are caught here. */
+  function answerFailure(res: Http1Response, ex: Exchange, status: number, code: string, message: string, headers?: Record<string, string>): void {
+    try {
+      refuse(res, ex, status, code, message, headers);
+    } catch (error) {
+      deps.log.error({ err: error, path: ex.path }, "Request failed inside the gateway");
+      res.destroy();
+    }
+  }
+
 
   // Module-level listener and try/catch rather than closures per request: the loader that runs
   // the gateway's TypeScript wraps each closure in a naming helper, which showed in the profile.

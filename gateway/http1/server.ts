@@ -120,6 +120,18 @@ const REASONS: Record<number, string> = {
 const UNSAFE_VALUE = /[\r\n\0]/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** Header names checked once and remembered in lower case (the gateway's own few names repeat on every response). */
+const checkedNames = new Map<string, string>();
+function checkedName(name: string): string {
+  let lower = checkedNames.get(name);
+  if (lower === undefined) {
+    if (!TOKEN.test(name)) throw new Error(`Refusing header name ${JSON.stringify(name)}`);
+    lower = name.toLowerCase();
+    if (checkedNames.size < 1_000) checkedNames.set(name, lower);
+  }
+  return lower;
+}
+
 function headerLine(name: string, value: string): string {
   if (UNSAFE_VALUE.test(value)) throw new Error(`Refusing header ${name}: its value holds a line break.`);
   return `${name}: ${value}\r\n`;
@@ -180,8 +192,7 @@ export class Http1Response {
       for (const name in headers) {
         const value = headers[name];
         if (value === undefined) continue;
-        if (!TOKEN.test(name)) throw new Error(`Refusing header name ${JSON.stringify(name)}`);
-        const lower = name.toLowerCase();
+        const lower = checkedName(name);
         if (lower === "content-length") {
           length = String(value);
           continue;

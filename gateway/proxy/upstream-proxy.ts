@@ -104,16 +104,15 @@ export class UpstreamProxy {
     this.client = new UpstreamClient({ ...timeouts, keepAliveTimeoutMs: 30_000 });
   }
 
-  forward(req: Http1Request, res: Http1Response, target: ProxyRequest, timing: ProxyTiming): Promise<ProxyOutcome> {
+  /** Relays the exchange; `done` is called once with how it ended (a callback, not a promise: one fewer per request). */
+  forward(req: Http1Request, res: Http1Response, target: ProxyRequest, timing: ProxyTiming, done: (outcome: ProxyOutcome) => void): void {
     const { upstream } = target;
     const { head, hasLength } = upstreamRequestHead(req, upstream.basePath + target.path, upstream.target.hostHeader, target);
-    return new Promise((resolve) => {
-      const relay = new Relay(res, target.extraHeaders, timing, resolve);
-      relay.exchange = this.client.request(
-        { origin: upstream.target, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength, headersTimeoutMs: target.headersTimeoutMs },
-        relay,
-      );
-    });
+    const relay = new Relay(res, target.extraHeaders, timing, done);
+    relay.exchange = this.client.request(
+      { origin: upstream.target, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength, headersTimeoutMs: target.headersTimeoutMs },
+      relay,
+    );
   }
 
   async close(): Promise<void> {
