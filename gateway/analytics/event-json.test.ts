@@ -29,9 +29,23 @@ describe("eventJson", () => {
     ["a path with quotes, backslashes, control and non-ASCII characters", { path: '/a"b\\c\u0001/é/€/😀/%20' }],
     ["a region and names with spaces", { region: "eu west", environment: "prod eu" }],
     ["whole and tiny numbers", { latencyMs: 12, upstreamLatencyMs: 1e-7, responseBytes: 1_234_567_890 }],
-  ])("writes exactly what JSON.stringify writes: %s", (_, change) => {
+  ])("writes the event as JSON.stringify would, latencies to the microsecond: %s", (_, change) => {
     const event = { ...base, ...change };
-    expect(eventJson(event)).toBe(JSON.stringify(event));
-    expect(JSON.parse(eventJson(event))).toEqual(event);
+    const toMicros = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+    expect(JSON.parse(eventJson(event))).toEqual({ ...event, latencyMs: toMicros(event.latencyMs), upstreamLatencyMs: toMicros(event.upstreamLatencyMs) });
+    const exact = { ...event, latencyMs: 12, upstreamLatencyMs: event.upstreamLatencyMs === null ? null : 3 };
+    expect(eventJson(exact)).toBe(JSON.stringify(exact));
+  });
+
+  it.each<[number, string]>([
+    [0, "0"],
+    [0.0004, "0"],
+    [0.0005, "0.001"],
+    [0.8123412, "0.812"],
+    [12.5, "12.500"],
+    [12.05, "12.050"],
+    [1234.0071, "1234.007"],
+  ])("writes a latency of %s ms as %s", (value, text) => {
+    expect(eventJson({ ...base, latencyMs: value })).toContain(`"latencyMs":${text},`);
   });
 });
