@@ -406,7 +406,10 @@ describe("Http1Server: responses", () => {
     expect(finishedAtClose).toBe(true);
   });
 
-  it("fires onClose once when the client disconnects before the answer", async () => {
+  it.each<[string, (socket: net.Socket) => void]>([
+    ["closes", (socket) => socket.destroy()],
+    ["resets", (socket) => socket.resetAndDestroy()],
+  ])("fires onClose once when the client %s the connection before the answer", async (_, leave) => {
     let closes = 0;
     let seen: Http1Response | null = null;
     const { port } = await start((_req, res) => {
@@ -416,27 +419,11 @@ describe("Http1Server: responses", () => {
     const client = await connect(port);
     client.send("GET /never HTTP/1.1\r\nHost: a\r\n\r\n");
     await waitFor(() => seen !== null);
-    client.socket.destroy();
+    leave(client.socket);
     await waitFor(() => closes > 0, 1000);
     await sleep(150);
     expect(closes).toBe(1);
     expect(seen!.finished).toBe(false);
-  });
-
-  it("fires onClose once when the client resets the connection before the answer", async () => {
-    let closes = 0;
-    let seen: Http1Response | null = null;
-    const { port } = await start((_req, res) => {
-      seen = res;
-      res.onClose(() => closes++);
-    });
-    const client = await connect(port);
-    client.send("GET /never HTTP/1.1\r\nHost: a\r\n\r\n");
-    await waitFor(() => seen !== null);
-    client.socket.resetAndDestroy();
-    await waitFor(() => closes > 0, 1000);
-    await sleep(50);
-    expect(closes).toBe(1);
   });
 
   it("fires onClose once when the client disconnects in the middle of a streamed response", async () => {
