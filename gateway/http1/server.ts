@@ -263,10 +263,6 @@ export class Http1Response {
     this.conn.destroy();
   }
 
-  getHeader(name: "content-length"): number | undefined {
-    return name === "content-length" ? this.contentLength : undefined;
-  }
-
   /** @internal */
   notifyClosed(): void {
     if (this.closed) return;
@@ -389,7 +385,7 @@ export class Connection implements Watched {
     this.bodyDeadline = ticker.now + this.server.options.requestTimeoutMs;
     if (upgrade) {
       // No protocol switches (WebSocket, CONNECT): answered, then the connection closes.
-      res.preset = () => res.writeHead(501, { "content-type": "application/problem+json" }).end(problem(501, "upgrade_not_supported", "The gateway does not switch protocols."));
+      res.preset = () => res.writeHead(501, { "content-type": "application/problem+json" }).end(problemJson(501, "upgrade_not_supported", "The gateway does not switch protocols."));
     }
     this.queue(res);
     return 0;
@@ -427,7 +423,7 @@ export class Connection implements Watched {
       if (answer) answer();
       else this.server.listener(req, res);
     } catch (error) {
-      this.server.emitError(error);
+      this.server.onError(error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" }).end("Internal Server Error");
       else this.destroy();
     }
@@ -483,7 +479,7 @@ export class Connection implements Watched {
   }
 
   private answerAndClose(status: number, code: string, detail: string): void {
-    const body = problem(status, code, detail);
+    const body = problemJson(status, code, detail);
     this.socket.write(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ndate: ${ticker.date}\r\nconnection: close\r\n\r\n${body}`, "latin1");
     this.closeAfterWrite();
   }
@@ -528,7 +524,8 @@ export class Connection implements Watched {
   }
 }
 
-function problem(status: number, code: string, detail: string): string {
+/** An `application/problem+json` body with a stable `code`, titled by the status. */
+export function problemJson(status: number, code: string, detail: string): string {
   return JSON.stringify({ type: "about:blank", title: REASONS[status] ?? "Error", status, code, detail });
 }
 
@@ -583,10 +580,5 @@ export class Http1Server {
   /** @internal */
   forget(conn: Connection): void {
     this.connections.delete(conn);
-  }
-
-  /** @internal */
-  emitError(error: unknown): void {
-    this.onError(error);
   }
 }

@@ -44,7 +44,7 @@ class Relay implements ResponseHandler {
     private readonly res: Http1Response,
     private readonly extraHeaders: Record<string, string> | undefined,
     private readonly timing: ProxyTiming,
-    private readonly resolve: (outcome: ProxyOutcome) => void,
+    private readonly done: (outcome: ProxyOutcome) => void,
   ) {
     timing.abortUpstream = this;
   }
@@ -79,7 +79,7 @@ class Relay implements ResponseHandler {
   onEnd(): void {
     this.timing.abortUpstream = undefined;
     if (!this.res.finished) this.res.end();
-    this.resolve({ ok: true, status: this.status });
+    this.done({ ok: true, status: this.status });
   }
 
   onError(error: UpstreamError): void {
@@ -87,12 +87,12 @@ class Relay implements ResponseHandler {
     if (this.started) {
       // Half a response cannot be turned into an error: cut the connection instead.
       this.res.destroy();
-      return this.resolve({ ok: true, status: this.status });
+      return this.done({ ok: true, status: this.status });
     }
     const upstreamLatencyMs = performance.now() - this.sent;
-    if (this.gone || error.code === "aborted") return this.resolve({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null });
-    if (error.code === "connect_timeout" || error.code === "headers_timeout") return this.resolve({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs });
-    this.resolve({ ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs });
+    if (this.gone || error.code === "aborted") return this.done({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null });
+    if (error.code === "connect_timeout" || error.code === "headers_timeout") return this.done({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs });
+    this.done({ ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs });
   }
 }
 
