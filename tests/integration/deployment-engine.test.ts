@@ -220,10 +220,12 @@ describe("deployment engine", () => {
     const { key } = await createApiKey(app.id, { name: "ci", keyType: "production" }, ctx);
     await until(async () => fake.keys.get(key), (k) => k?.tier === "Gold");
     const db = await getDb();
-    expect(await db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deployment!.id))).toHaveLength(1);
+    // The job changes the gateway first and records it after: the record follows shortly.
+    const recorded = () => db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deployment!.id));
+    expect(await until(recorded, (rows) => rows.length === 1)).toHaveLength(1);
     await decideSubscription(sub.id, "block", ctx);
     await until(async () => fake.keys.has(key), (has) => !has);
-    expect(await db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deployment!.id))).toHaveLength(0);
+    expect(await until(recorded, (rows) => rows.length === 0)).toHaveLength(0);
   });
 
   it("purges finished jobs after the retention period, except the last job of each deployment", async () => {
