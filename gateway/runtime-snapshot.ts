@@ -29,15 +29,17 @@ export interface RuntimeOperation {
   security: Security;
   scopes: string[];
   /**
-   * Limits and quota per calling application ("" for anonymous calls), resolved on first use:
-   * they depend only on the snapshot, which this object lives and dies with.
+   * What the gateway works out once per calling application ("" for anonymous calls), on first
+   * use: it depends only on the snapshot, which this object lives and dies with.
    */
-  limits: Map<string, OperationLimits>;
+  callers: Map<string, OperationCaller>;
 }
 
-export interface OperationLimits {
+export interface OperationCaller {
   buckets: ResolvedLimit[];
   quota: ResolvedQuota | null;
+  /** The shared members of this caller's analytics events (`eventIdentityJson`), by key type ("none" for open operations). */
+  eventIdentity: { production?: string; sandbox?: string; none?: string };
 }
 
 export interface RuntimeApi {
@@ -89,7 +91,7 @@ function compileApi(api: SnapshotApi): RuntimeApi {
     key: `${operation.method} ${operation.path}`,
     security: operation.open ? [] : (operation.security ?? api.security),
     scopes: operation.scopes ?? [],
-    limits: new Map<string, OperationLimits>(),
+    callers: new Map<string, OperationCaller>(),
   }));
   const schemes = new Set([...api.security, ...api.operations.flatMap((o) => o.security ?? [])]);
   return {

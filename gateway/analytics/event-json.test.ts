@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
-import { eventJson } from "./event-json";
+import { z } from "zod";
+import { EventIds, eventIdentityJson, eventJson, eventJsonWith, IsoTimes } from "./event-json";
 
 const base: AnalyticsEvent = {
   id: "5b1c4f0e-8a5e-4a57-9f1e-2f3c1d0a9b7e",
@@ -47,5 +48,34 @@ describe("eventJson", () => {
     [1234.0071, "1234.007"],
   ])("writes a latency of %s ms as %s", (value, text) => {
     expect(eventJson({ ...base, latencyMs: value })).toContain(`"latencyMs":${text},`);
+  });
+});
+
+describe("eventJsonWith", () => {
+  it("writes the same event from its identity members and the request's fields", () => {
+    const e = { ...base, errorCode: "rate_limited", status: 429 };
+    expect(eventJsonWith(eventIdentityJson(e), e.id, e.time, e.path, e.status, e.latencyMs, e.upstreamLatencyMs, e.requestBytes, e.responseBytes, e.errorCode)).toBe(eventJson(e));
+  });
+});
+
+describe("EventIds", () => {
+  it("gives distinct UUIDs of the version 4 layout, in one process and across processes", () => {
+    const a = new EventIds();
+    const b = new EventIds();
+    const ids = [...Array.from({ length: 1000 }, () => a.next()), ...Array.from({ length: 1000 }, () => b.next())];
+    expect(new Set(ids).size).toBe(2000);
+    for (const id of ids) expect(z.uuid().safeParse(id).success, id).toBe(true);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-000000000000$/);
+    expect(ids[1].endsWith("-000000000001")).toBe(true);
+  });
+});
+
+describe("IsoTimes", () => {
+  it.each([0, 5, 42, 999, 1_000, 1_764_000_000_007, 1_764_000_000_070, 1_764_000_000_700, 1_764_000_001_000])("formats %s ms like Date.toISOString", (t) => {
+    const times = new IsoTimes();
+    expect(times.format(t)).toBe(new Date(t).toISOString());
+    // Again within the same second, and after it.
+    expect(times.format(t + 1)).toBe(new Date(t + 1).toISOString());
+    expect(times.format(t + 1_500)).toBe(new Date(t + 1_500).toISOString());
   });
 });

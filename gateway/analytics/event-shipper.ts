@@ -35,6 +35,8 @@ const RETRYABLE = new Set([401, 403, 408, 425, 429]);
 /** Where the request handler puts one event per request that matched an API. */
 export interface EventSink {
   record(event: AnalyticsEvent): void;
+  /** One event already serialized (`eventJson`, `eventJsonWith`). */
+  recordJson(json: string): void;
 }
 
 /** Room for one batch of typical events; a batch that outgrows it continues in another. */
@@ -97,7 +99,11 @@ export class EventBatcher implements EventSink {
   }
 
   record(event: AnalyticsEvent): void {
-    this.buffer.append(eventJson(event));
+    this.recordJson(eventJson(event));
+  }
+
+  recordJson(json: string): void {
+    this.buffer.append(json);
     if (this.buffer.count >= this.batchSize) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
@@ -157,6 +163,10 @@ export class EventShipper implements EventSink {
 
   record(event: AnalyticsEvent): void {
     if (!this.stopped) this.batcher.record(event);
+  }
+
+  recordJson(json: string): void {
+    if (!this.stopped) this.batcher.recordJson(json);
   }
 
   /** Hands the buffered events over as one batch. */

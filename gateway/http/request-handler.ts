@@ -1,17 +1,16 @@
-import { randomUUID } from "node:crypto";
 import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
 import { resolveQuota } from "@/lib/domain/gateway/quota";
 import { matchApi, matchOperation, splitPath } from "@/lib/domain/gateway/route-match";
-import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { EventIds, eventIdentityJson, eventJsonWith, IsoTimes, type EventIdentity } from "../analytics/event-json";
 import type { EventSink } from "../analytics/event-shipper";
-import { authorize, identify } from "../auth/authenticate";
+import { authorize, identify, type IdentifyResult } from "../auth/authenticate";
 import type { JwtVerifier } from "../auth/jwt-verifier";
-import type { RateLimiter } from "../limits/rate-limiter";
+import type { LimitDecision, RateLimiter } from "../limits/rate-limiter";
 import type { GatewayLog } from "../log";
 import type { GatewayMetrics } from "../observability/metrics";
 import type { Http1Request, Http1Response } from "../http1/server";
-import type { UpstreamProxy } from "../proxy/upstream-proxy";
-import type { OperationLimits, RuntimeApi, RuntimeOperation, RuntimeSnapshot } from "../runtime-snapshot";
+import type { ProxyOutcome, ProxyTiming, UpstreamProxy } from "../proxy/upstream-proxy";
+import type { OperationCaller, RuntimeApi, RuntimeOperation, RuntimeSnapshot } from "../runtime-snapshot";
 import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors";
 import { handleOps, OPS_ENDPOINTS, OPS_PREFIX, type OpsState } from "./ops-routes";
 import { sendProblem } from "./respond";
@@ -32,29 +31,35 @@ export interface HandlerDeps {
   onDone?: () => void;
 }
 
-/** What one request did, for metrics and its analytics event. */
+/** What one request did, for metrics and its analytics event; and what its handling found so far. */
 interface Exchange {
   req: Http1Request;
+  res: Http1Response;
   started: number;
   time: number;
   path: string;
+  runtime: RuntimeSnapshot | null;
   api: RuntimeApi | null;
   operation: RuntimeOperation | null;
+  /** Set once the caller is known (after authorization, or at once for an open operation). */
+  caller: OperationCaller | null;
   applicationId: string | null;
   keyType: "production" | "sandbox" | null;
+  /** CORS, then also rate-limit headers added to the response. */
+  extraHeaders: Record<string, string> | undefined;
   errorCode?: string;
   upstreamLatencyMs: number | null;
   responseBytes: number | null;
   abortUpstream?: { abort(): void };
 }
 
-/** The buckets and quota of one application's calls to one operation, resolved once per snapshot. */
-function operationLimits(runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, applicationId: string | null, tierName: string | null): OperationLimits {
+/** The buckets, quota and event identity of one application's calls to one operation, resolved once per snapshot. */
+function operationCaller(runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, applicationId: string | null, tierName: string | null): OperationCaller {
   const cacheKey = applicationId ?? "";
-  const cached = operation.limits.get(cacheKey);
+  const cached = operation.callers.get(cacheKey);
   if (cached) return cached;
   const tier = tierName === null ? null : runtime.tiers.get(tierName);
-  const resolved: OperationLimits = {
+  const resolved: OperationCaller = {
     buckets: resolveLimits({
       apiId: api.api.id,
       apiLimit: api.api.rateLimit,
@@ -65,46 +70,46 @@ function operationLimits(runtime: RuntimeSnapshot, api: RuntimeApi, operation: R
       applicationPolicy: applicationId === null ? undefined : runtime.applicationPolicies.get(applicationId),
     }),
     quota: resolveQuota(applicationId, api.api.id, tier),
+    eventIdentity: {},
   };
-  operation.limits.set(cacheKey, resolved);
+  operation.callers.set(cacheKey, resolved);
   return resolved;
 }
 
 /**
  * The request pipeline: route → CORS preflight → operation → credential → subscription →
- * limits → proxy. Each step answers with a problem document and stops, or passes on.
+ * limits → proxy. Each step answers with a problem document and stops, or passes on. It runs
+ * synchronously while the token is cached and the limits are local; a step that has to wait
+ * (a token seen for the first time, limits kept in Redis) continues the rest when it is done.
  */
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, events } = deps;
+  const eventIds = new EventIds();
+  const times = new IsoTimes();
+
+  function eventIdentity(ex: Exchange, api: RuntimeApi, method: string): EventIdentity {
+    return { environment: deps.environment, instanceId: deps.instanceId, region: deps.region, apiId: api.api.id, operation: ex.operation?.key ?? null, applicationId: ex.applicationId, keyType: ex.keyType, method };
+  }
 
   function finish(req: Http1Request, res: Http1Response, ex: Exchange): void {
     const status = res.finished ? res.statusCode : 499;
     if (status === 499) ex.abortUpstream?.abort();
     deps.onDone?.();
     const latencyMs = performance.now() - ex.started;
-    const apiLabel = ex.api ? ex.api.api.id : "none";
-    metrics.observeRequest(apiLabel, status, latencyMs / 1000, ex.upstreamLatencyMs === null ? null : ex.upstreamLatencyMs / 1000);
-    if (!ex.api) return;
-    const event: AnalyticsEvent = {
-      id: randomUUID(),
-      time: new Date(ex.time).toISOString(),
-      environment: deps.environment,
-      instanceId: deps.instanceId,
-      region: deps.region,
-      apiId: ex.api.api.id,
-      operation: ex.operation?.key ?? null,
-      applicationId: ex.applicationId,
-      keyType: ex.keyType,
-      method: req.method,
-      path: ex.path,
-      status,
-      latencyMs,
-      upstreamLatencyMs: ex.upstreamLatencyMs,
-      requestBytes: Number(req.headers["content-length"]) || 0,
-      responseBytes: ex.responseBytes ?? res.contentLength ?? 0,
-    };
-    if (ex.errorCode) event.errorCode = ex.errorCode;
-    events.record(event);
+    const api = ex.api;
+    metrics.observeRequest(api ? api.api.id : "none", status, latencyMs / 1000, ex.upstreamLatencyMs === null ? null : ex.upstreamLatencyMs / 1000);
+    if (!api) return;
+    let identity: string;
+    const caller = ex.caller;
+    if (caller && req.method === ex.operation?.method) {
+      const slot = ex.keyType ?? "none";
+      identity = caller.eventIdentity[slot] ??= eventIdentityJson(eventIdentity(ex, api, req.method));
+    } else {
+      identity = eventIdentityJson(eventIdentity(ex, api, req.method));
+    }
+    const requestBytes = Number(req.headers["content-length"]) || 0;
+    const responseBytes = ex.responseBytes ?? res.contentLength ?? 0;
+    events.recordJson(eventJsonWith(identity, eventIds.next(), times.format(ex.time), ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode));
   }
 
   function refuse(res: Http1Response, ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
@@ -112,7 +117,8 @@ export function createRequestHandler(deps: HandlerDeps) {
     sendProblem(res, status, code, detail, headers);
   }
 
-  async function handle(req: Http1Request, res: Http1Response, ex: Exchange): Promise<void> {
+  function handle(ex: Exchange): void | Promise<void> {
+    const { req, res } = ex;
     const url = req.url;
     const q = url.indexOf("?");
     const path = q < 0 ? url : url.slice(0, q);
@@ -120,7 +126,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (path.startsWith(OPS_PREFIX)) return handleOps(path.slice(OPS_PREFIX.length), res, deps.ops);
     const segments = path.startsWith("/") ? splitPath(path) : null;
     if (!segments) return refuse(res, ex, 400, "invalid_path", "The request path is not acceptable.");
-    const runtime = deps.runtime();
+    const runtime = (ex.runtime = deps.runtime());
     const route = runtime ? matchApi(runtime.router, segments) : null;
     if (!runtime || !route) {
       if (segments.length === 1 && OPS_ENDPOINTS.has(segments[0])) return handleOps(segments[0], res, deps.ops);
@@ -135,67 +141,83 @@ export function createRequestHandler(deps: HandlerDeps) {
       res.end();
       return;
     }
-    const corsHeaders = responseCorsHeaders(cors, req.headers.origin) ?? undefined;
+    const corsHeaders = (ex.extraHeaders = responseCorsHeaders(cors, req.headers.origin) ?? undefined);
     if (api.api.lifecycleState === "BLOCKED") return refuse(res, ex, 503, "api_blocked", "This API is blocked.", corsHeaders);
     const match = matchOperation(api.operations, method, route.rest);
     if (!match) return refuse(res, ex, 404, "operation_not_found", "This API has no operation at this path.", corsHeaders);
     if (!("operation" in match)) return refuse(res, ex, 405, "method_not_allowed", "This API has no operation for this method here.", { ...corsHeaders, allow: match.allowed.join(", ") });
     const operation = (ex.operation = match.operation);
+    if (operation.security.length === 0) return limit(ex, runtime, api, operation, route.rest, null);
+    const found = identify(req.headers, operation, runtime, deps.verifier);
+    if (found instanceof Promise) return found.then((identity) => authorized(ex, runtime, api, operation, route.rest, identity));
+    return authorized(ex, runtime, api, operation, route.rest, found);
+  }
 
-    let tierName: string | null = null;
-    if (operation.security.length > 0) {
-      const found = identify(req.headers, operation, runtime, deps.verifier);
-      const identity = found instanceof Promise ? await found : found;
-      if (!identity.ok) {
-        metrics.countAuthFailed(api.api.id, identity.code);
-        const challenge: Record<string, string> = identity.status === 401 ? { "www-authenticate": 'Bearer error="invalid_token"' } : {};
-        return refuse(res, ex, identity.status, identity.code, identity.message, { ...corsHeaders, ...challenge });
-      }
-      ex.applicationId = identity.identity.applicationId;
-      ex.keyType = identity.identity.keyType;
-      const allowed = authorize(identity.identity, api, operation, runtime);
-      if (!allowed.ok) {
-        metrics.countAuthFailed(api.api.id, allowed.code);
-        return refuse(res, ex, allowed.status, allowed.code, allowed.message, corsHeaders);
-      }
-      tierName = allowed.principal.tierName;
+  function authorized(ex: Exchange, runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, rest: string[], identity: IdentifyResult): void | Promise<void> {
+    const corsHeaders = ex.extraHeaders;
+    if (!identity.ok) {
+      metrics.countAuthFailed(api.api.id, identity.code);
+      const challenge: Record<string, string> = identity.status === 401 ? { "www-authenticate": 'Bearer error="invalid_token"' } : {};
+      return refuse(ex.res, ex, identity.status, identity.code, identity.message, { ...corsHeaders, ...challenge });
     }
-
-    let extraHeaders = corsHeaders;
-    const { buckets, quota } = operationLimits(runtime, api, operation, ex.applicationId, tierName);
-    if (buckets.length > 0 || quota) {
-      const decided = deps.limiter.consume(buckets, quota);
-      const decision = decided instanceof Promise ? await decided : decided;
-      extraHeaders = corsHeaders ? { ...corsHeaders, ...decision.headers } : decision.headers;
-      if (!decision.allowed) {
-        metrics.countRateLimited(api.api.id);
-        return refuse(res, ex, 429, "rate_limited", "Too many requests; retry after the time in Retry-After.", extraHeaders);
-      }
+    ex.applicationId = identity.identity.applicationId;
+    ex.keyType = identity.identity.keyType;
+    const allowed = authorize(identity.identity, api, operation, runtime);
+    if (!allowed.ok) {
+      metrics.countAuthFailed(api.api.id, allowed.code);
+      return refuse(ex.res, ex, allowed.status, allowed.code, allowed.message, corsHeaders);
     }
+    return limit(ex, runtime, api, operation, rest, allowed.principal.tierName);
+  }
 
+  function limit(ex: Exchange, runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, rest: string[], tierName: string | null): void | Promise<void> {
+    const { buckets, quota } = (ex.caller = operationCaller(runtime, api, operation, ex.applicationId, tierName));
+    if (buckets.length === 0 && !quota) return forward(ex, api, rest);
+    const decided = deps.limiter.consume(buckets, quota);
+    if (decided instanceof Promise) return decided.then((decision) => limited(ex, api, rest, decision));
+    return limited(ex, api, rest, decided);
+  }
+
+  function limited(ex: Exchange, api: RuntimeApi, rest: string[], decision: LimitDecision): void {
+    const corsHeaders = ex.extraHeaders;
+    ex.extraHeaders = corsHeaders ? { ...corsHeaders, ...decision.headers } : decision.headers;
+    if (!decision.allowed) {
+      metrics.countRateLimited(api.api.id);
+      return refuse(ex.res, ex, 429, "rate_limited", "Too many requests; retry after the time in Retry-After.", ex.extraHeaders);
+    }
+    forward(ex, api, rest);
+  }
+
+  function forward(ex: Exchange, api: RuntimeApi, rest: string[]): void {
+    const { req, path } = ex;
+    const url = req.url;
+    const q = url.indexOf("?");
     const trailing = path.length > 1 && path.endsWith("/") ? "/" : "";
-    const rest = route.rest.length ? `/${route.rest.join("/")}${trailing}` : trailing;
+    const restPath = rest.length ? `/${rest.join("/")}${trailing}` : trailing;
     const upstream = ex.keyType === "sandbox" ? api.sandbox! : api.production;
     deps.proxy.forward(
       req,
-      res,
+      ex.res,
       {
         upstream,
-        path: (rest || (upstream.basePath ? "" : "/")) + (q < 0 ? "" : url.slice(q)),
+        path: (restPath || (upstream.basePath ? "" : "/")) + (q < 0 ? "" : url.slice(q)),
         stripBearer: api.stripBearer,
         stripApiKey: api.stripApiKey,
         headersTimeoutMs: api.api.upstream.timeoutMs,
-        extraHeaders,
+        extraHeaders: ex.extraHeaders,
       },
       ex,
-      (result) => {
-        if (result.ok) return;
-        // The response has not started: the gateway answers (or notes that the client left).
-        ex.upstreamLatencyMs = result.upstreamLatencyMs;
-        if (result.status === 499) ex.errorCode = result.code;
-        else answerFailure(res, ex, result.status, result.code, result.message, extraHeaders);
-      },
+      proxied,
     );
+  }
+
+  /** How the upstream exchange ended; a failure before the response started is answered here. */
+  function proxied(result: ProxyOutcome, timing: ProxyTiming): void {
+    if (result.ok) return;
+    const ex = timing as Exchange;
+    ex.upstreamLatencyMs = result.upstreamLatencyMs;
+    if (result.status === 499) ex.errorCode = result.code;
+    else answerFailure(ex.res, ex, result.status, result.code, result.message, ex.extraHeaders);
   }
 
   /** An upstream failure answered after the request's own handling returned: errors are caught here. */
@@ -208,28 +230,33 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
   }
 
+  /** The pipeline threw, synchronously or in a step that waited. */
+  function failed(ex: Exchange, error: unknown): void {
+    deps.log.error({ err: error, path: ex.path }, "Request failed inside the gateway");
+    if (!ex.res.headersSent) answerFailure(ex.res, ex, 500, "gateway_error", "The gateway failed to handle this request.");
+    else ex.res.destroy();
+  }
 
-  // Module-level listener and try/catch rather than closures per request: the loader that runs
-  // the gateway's TypeScript wraps each closure in a naming helper, which showed in the profile.
+  // Module-level listeners rather than closures per request: the loader that runs the gateway's
+  // TypeScript wraps each closure in a naming helper, which showed in the profile.
   function onClose(res: Http1Response): void {
     const ex = res.context as Exchange | null;
     if (ex) finish(ex.req, res, ex);
   }
 
-  async function run(req: Http1Request, res: Http1Response, ex: Exchange): Promise<void> {
-    try {
-      await handle(req, res, ex);
-    } catch (error) {
-      deps.log.error({ err: error, path: ex.path }, "Request failed inside the gateway");
-      if (!res.headersSent) refuse(res, ex, 500, "gateway_error", "The gateway failed to handle this request.");
-      else res.destroy();
-    }
+  function onFailed(this: Exchange, error: unknown): void {
+    failed(this, error);
   }
 
   return function onRequest(req: Http1Request, res: Http1Response): void {
-    const ex: Exchange = { req, started: performance.now(), time: Date.now(), path: "", api: null, operation: null, applicationId: null, keyType: null, upstreamLatencyMs: null, responseBytes: null };
+    const ex: Exchange = { req, res, started: performance.now(), time: Date.now(), path: "", runtime: null, api: null, operation: null, caller: null, applicationId: null, keyType: null, extraHeaders: undefined, upstreamLatencyMs: null, responseBytes: null };
     res.context = ex;
     res.onClose(onClose);
-    void run(req, res, ex);
+    try {
+      const pending = handle(ex);
+      if (pending) pending.catch(onFailed.bind(ex));
+    } catch (error) {
+      failed(ex, error);
+    }
   };
 }

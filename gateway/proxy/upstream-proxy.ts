@@ -44,7 +44,7 @@ class Relay implements ResponseHandler {
     private readonly res: Http1Response,
     private readonly extraHeaders: Record<string, string> | undefined,
     private readonly timing: ProxyTiming,
-    private readonly done: (outcome: ProxyOutcome) => void,
+    private readonly done: (outcome: ProxyOutcome, timing: ProxyTiming) => void,
   ) {
     timing.abortUpstream = this;
   }
@@ -79,7 +79,7 @@ class Relay implements ResponseHandler {
   onEnd(): void {
     this.timing.abortUpstream = undefined;
     if (!this.res.finished) this.res.end();
-    this.done({ ok: true, status: this.status });
+    this.done({ ok: true, status: this.status }, this.timing);
   }
 
   onError(error: UpstreamError): void {
@@ -87,12 +87,12 @@ class Relay implements ResponseHandler {
     if (this.started) {
       // Half a response cannot be turned into an error: cut the connection instead.
       this.res.destroy();
-      return this.done({ ok: true, status: this.status });
+      return this.done({ ok: true, status: this.status }, this.timing);
     }
     const upstreamLatencyMs = performance.now() - this.sent;
-    if (this.gone || error.code === "aborted") return this.done({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null });
-    if (error.code === "connect_timeout" || error.code === "headers_timeout") return this.done({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs });
-    this.done({ ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs });
+    if (this.gone || error.code === "aborted") return this.done({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null }, this.timing);
+    if (error.code === "connect_timeout" || error.code === "headers_timeout") return this.done({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs }, this.timing);
+    this.done({ ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs }, this.timing);
   }
 }
 
@@ -104,11 +104,11 @@ export class UpstreamProxy {
     this.client = new UpstreamClient({ ...timeouts, keepAliveTimeoutMs: 30_000 });
   }
 
-  /** Relays the exchange; `done` is called once with how it ended (a callback, not a promise: one fewer per request). */
-  forward(req: Http1Request, res: Http1Response, target: ProxyRequest, timing: ProxyTiming, done: (outcome: ProxyOutcome) => void): void {
+  /** Relays the exchange; `done` is called once with how it ended and the `timing` given (a callback, not a promise: one fewer per request). */
+  forward<T extends ProxyTiming>(req: Http1Request, res: Http1Response, target: ProxyRequest, timing: T, done: (outcome: ProxyOutcome, timing: T) => void): void {
     const { upstream } = target;
     const { head, hasLength } = upstreamRequestHead(req, upstream.basePath + target.path, upstream.target.hostHeader, target);
-    const relay = new Relay(res, target.extraHeaders, timing, done);
+    const relay = new Relay(res, target.extraHeaders, timing, done as (outcome: ProxyOutcome, timing: ProxyTiming) => void);
     relay.exchange = this.client.request(
       { origin: upstream.target, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength, headersTimeoutMs: target.headersTimeoutMs },
       relay,
