@@ -69,7 +69,7 @@ export const DEFAULTS = {
   upstreamTimeoutMs: 30_000,
   bodyTimeoutMs: 60_000,
   drainTimeoutMs: 25_000,
-  eventBatchSize: 500,
+  eventBatchSize: 5_000,
   eventFlushMs: 1_000,
   tokenCacheSize: 10_000,
   workers: 1,

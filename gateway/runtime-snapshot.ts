@@ -38,8 +38,8 @@ export interface RuntimeOperation {
 export interface OperationCaller {
   buckets: ResolvedLimit[];
   quota: ResolvedQuota | null;
-  /** The shared members of this caller's analytics events (`eventIdentityJson`), by key type ("none" for open operations). */
-  eventIdentity: { production?: string; sandbox?: string; none?: string };
+  /** The group of this caller's analytics events (`eventGroupJson`), by key type ("none" for open operations). */
+  eventGroup: { production?: string; sandbox?: string; none?: string };
 }
 
 export interface RuntimeApi {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
-import { z } from "zod";
-import { EventIds, eventIdentityJson, eventJson, eventJsonWith, IsoTimes } from "./event-json";
+import { compactAnalyticsBatchSchema, parseAnalyticsBatch, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { eventFieldsJson, eventFieldsOf, eventGroupJson } from "./event-json";
+import { EventBatcher } from "./event-shipper";
 
 const base: AnalyticsEvent = {
   id: "5b1c4f0e-8a5e-4a57-9f1e-2f3c1d0a9b7e",
@@ -22,7 +22,22 @@ const base: AnalyticsEvent = {
   responseBytes: 34,
 };
 
-describe("eventJson", () => {
+/** The batch an EventBatcher hands over for these events, parsed as the control plane parses it. */
+async function roundTrip(events: AnalyticsEvent[]): Promise<{ raw: unknown; expanded: AnalyticsEvent[] }> {
+  let body: Uint8Array | null = null;
+  const batcher = new EventBatcher(1000, 60_000, async (_id, batch) => {
+    body = batch;
+  });
+  events.forEach((e) => batcher.record(e));
+  await batcher.flush();
+  const raw = JSON.parse(Buffer.from(body!).toString("utf8"));
+  return { raw, expanded: parseAnalyticsBatch(raw).events };
+}
+
+const toMicros = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+const withoutId = ({ id: _id, ...rest }: AnalyticsEvent) => rest;
+
+describe("compact event batches", () => {
   it.each<[string, Partial<AnalyticsEvent>]>([
     ["a typical event", {}],
     ["nulls everywhere they are allowed", { region: null, operation: null, applicationId: null, keyType: null, upstreamLatencyMs: null }],
@@ -30,12 +45,44 @@ describe("eventJson", () => {
     ["a path with quotes, backslashes, control and non-ASCII characters", { path: '/a"b\\c\u0001/é/€/😀/%20' }],
     ["a region and names with spaces", { region: "eu west", environment: "prod eu" }],
     ["whole and tiny numbers", { latencyMs: 12, upstreamLatencyMs: 1e-7, responseBytes: 1_234_567_890 }],
-  ])("writes the event as JSON.stringify would, latencies to the microsecond: %s", (_, change) => {
+  ])("carry every member of the event, latencies to the microsecond: %s", async (_, change) => {
     const event = { ...base, ...change };
-    const toMicros = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
-    expect(JSON.parse(eventJson(event))).toEqual({ ...event, latencyMs: toMicros(event.latencyMs), upstreamLatencyMs: toMicros(event.upstreamLatencyMs) });
-    const exact = { ...event, latencyMs: 12, upstreamLatencyMs: event.upstreamLatencyMs === null ? null : 3 };
-    expect(eventJson(exact)).toBe(JSON.stringify(exact));
+    const { raw, expanded } = await roundTrip([event]);
+    expect(compactAnalyticsBatchSchema.safeParse(raw).success).toBe(true);
+    expect(withoutId(expanded[0])).toEqual(withoutId({ ...event, latencyMs: toMicros(event.latencyMs)!, upstreamLatencyMs: toMicros(event.upstreamLatencyMs) }));
+  });
+
+  it("write shared members once per group and times as offsets from the first event", async () => {
+    const events: AnalyticsEvent[] = [
+      base,
+      { ...base, time: "2026-12-06T15:04:05.140Z", path: "/pets/v1/8" },
+      { ...base, time: "2026-12-06T15:04:05.100Z", applicationId: "app_2", status: 429, errorCode: "rate_limited" },
+      { ...base, time: "2026-12-06T15:04:06.003Z", path: "/pets/v1/9" },
+    ];
+    const { raw, expanded } = await roundTrip(events);
+    const batch = raw as { start: string; groups: unknown[]; events: unknown[][] };
+    expect(batch.start).toBe(base.time);
+    expect(batch.groups).toHaveLength(2);
+    expect(batch.events.map((e) => e.slice(0, 2))).toEqual([[0, 0], [0, 17], [1, -23], [0, 880]]);
+    expect(expanded.map((e) => [e.time, e.applicationId, e.path, e.errorCode])).toEqual(events.map((e) => [e.time, e.applicationId, e.path, e.errorCode]));
+    expect(new Set(expanded.map((e) => e.id)).size).toBe(4);
+  });
+
+  it("are a fraction of the full form's size", async () => {
+    const events = Array.from({ length: 1000 }, (_, i) => ({ ...base, path: `/pets/v1/${i}` }));
+    let body: Uint8Array | null = null;
+    const batcher = new EventBatcher(1000, 60_000, async (_id, batch) => {
+      body = batch;
+    });
+    events.forEach((e) => batcher.record(e));
+    await batcher.flush();
+    const full = JSON.stringify({ batchId: base.id, events });
+    expect(body!.length).toBeLessThan(full.length / 5);
+  });
+
+  it("group JSON and field JSON are what the batch carries", () => {
+    expect(JSON.parse(eventGroupJson(base))).toEqual({ environment: "default", instanceId: "gw-1", region: null, apiId: "api_1", operation: "GET /pets/{id}", applicationId: "app_1", keyType: "production", method: "GET" });
+    expect(JSON.parse(`[${eventFieldsOf(base)}]`)).toEqual(["/pets/v1/7", 200, 0.812, 0.512, 0, 34]);
   });
 
   it.each<[number, string]>([
@@ -47,35 +94,6 @@ describe("eventJson", () => {
     [12.05, "12.050"],
     [1234.0071, "1234.007"],
   ])("writes a latency of %s ms as %s", (value, text) => {
-    expect(eventJson({ ...base, latencyMs: value })).toContain(`"latencyMs":${text},`);
-  });
-});
-
-describe("eventJsonWith", () => {
-  it("writes the same event from its identity members and the request's fields", () => {
-    const e = { ...base, errorCode: "rate_limited", status: 429 };
-    expect(eventJsonWith(eventIdentityJson(e), e.id, e.time, e.path, e.status, e.latencyMs, e.upstreamLatencyMs, e.requestBytes, e.responseBytes, e.errorCode)).toBe(eventJson(e));
-  });
-});
-
-describe("EventIds", () => {
-  it("gives distinct UUIDs of the version 4 layout, in one process and across processes", () => {
-    const a = new EventIds();
-    const b = new EventIds();
-    const ids = [...Array.from({ length: 1000 }, () => a.next()), ...Array.from({ length: 1000 }, () => b.next())];
-    expect(new Set(ids).size).toBe(2000);
-    for (const id of ids) expect(z.uuid().safeParse(id).success, id).toBe(true);
-    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-000000000000$/);
-    expect(ids[1].endsWith("-000000000001")).toBe(true);
-  });
-});
-
-describe("IsoTimes", () => {
-  it.each([0, 5, 42, 999, 1_000, 1_764_000_000_007, 1_764_000_000_070, 1_764_000_000_700, 1_764_000_001_000])("formats %s ms like Date.toISOString", (t) => {
-    const times = new IsoTimes();
-    expect(times.format(t)).toBe(new Date(t).toISOString());
-    // Again within the same second, and after it.
-    expect(times.format(t + 1)).toBe(new Date(t + 1).toISOString());
-    expect(times.format(t + 1_500)).toBe(new Date(t + 1_500).toISOString());
+    expect(eventFieldsJson("/", 200, value, null, 0, 0, undefined)).toBe(`"/",200,${text},null,0,0`);
   });
 });

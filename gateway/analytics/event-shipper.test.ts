@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import fsPromises from "node:fs/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { AnalyticsBatch, AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { parseAnalyticsBatch, type AnalyticsBatch, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import { gatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
 import { tempDir, waitFor } from "../tests/support/harness";
@@ -14,6 +14,9 @@ function event(path: string): AnalyticsEvent {
   return { id: crypto.randomUUID(), time: new Date().toISOString(), environment: "e", instanceId: "i", region: null, apiId: "a", operation: null, applicationId: null, keyType: null, method: "GET", path, status: 200, latencyMs: 1, upstreamLatencyMs: null, requestBytes: 0, responseBytes: 0 };
 }
 
+/** A batch as the control plane reads it: validated, in its full form. */
+const parseBatch = (text: string | Uint8Array): AnalyticsBatch => parseAnalyticsBatch(JSON.parse(Buffer.from(text).toString("utf8")));
+
 function shipper(send: (b: Buffer) => Promise<number>, dir = tempDir()) {
   dirs.push(dir);
   return new EventShipper({ dir, send, batchSize: 2, flushMs: 50, maxPendingBatches: 3, log: gatewayLog, metrics: new GatewayMetrics() });
@@ -25,7 +28,7 @@ describe("EventShipper", () => {
     let failures = 2;
     const s = shipper(async (b) => {
       if (failures-- > 0) return 503;
-      received.push(JSON.parse(b.toString()));
+      received.push(parseBatch(b));
       return 202;
     });
     await s.start();
@@ -41,7 +44,7 @@ describe("EventShipper", () => {
     const dir = tempDir();
     const s = shipper(async (b) => {
       if (!up) return 503;
-      received.push(...(JSON.parse(b.toString()) as AnalyticsBatch).events.map((e) => e.path));
+      received.push(...parseBatch(b).events.map((e) => e.path));
       return 202;
     }, dir);
     await s.start();
@@ -75,7 +78,7 @@ describe("EventShipper", () => {
     await stopped;
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
     expect(files).toHaveLength(1);
-    expect((JSON.parse(fs.readFileSync(`${dir}/${files[0]}`, "utf8")) as AnalyticsBatch).events.map((e) => e.path)).toEqual(["/1", "/2"]);
+    expect(parseBatch(fs.readFileSync(`${dir}/${files[0]}`)).events.map((e) => e.path)).toEqual(["/1", "/2"]);
   });
 
   it("sets aside a batch the control plane refuses for good", async () => {
@@ -102,9 +105,9 @@ describe("EventShipper", () => {
   it("serializes a batch that outgrows one buffer into one valid document", async () => {
     const batches: { id: string; body: AnalyticsBatch }[] = [];
     const batcher = new EventBatcher(1000, 10_000, async (id, batch) => {
-      batches.push({ id, body: JSON.parse(Buffer.from(batch).toString()) });
+      batches.push({ id, body: parseBatch(batch) });
     });
-    // ~2 KB per event: 300 of them span three 256 KiB buffers; one holds non-ASCII text.
+    // ~2 KB per event: 300 of them span several 64 KiB buffers; one holds non-ASCII text.
     const paths = Array.from({ length: 300 }, (_, i) => `/${i}/${"é".repeat(i === 7 ? 2000 : 1)}${"x".repeat(2000)}`);
     paths.forEach((p) => batcher.record(event(p)));
     await batcher.flush();
@@ -113,5 +116,19 @@ describe("EventShipper", () => {
     expect(batches[0].body.events.map((e) => e.path)).toEqual(paths);
     await batcher.flush();
     expect(batches).toHaveLength(1);
+  });
+
+  it("hands a batch over once it holds 1 MiB, whatever its count", async () => {
+    const sizes: number[] = [];
+    const counts: number[] = [];
+    const batcher = new EventBatcher(10_000, 10_000, async (_id, batch) => {
+      sizes.push(batch.length);
+      counts.push(parseBatch(batch).events.length);
+    });
+    for (let i = 0; i < 1200; i++) batcher.record(event(`/${i}/${"x".repeat(1000)}`));
+    await batcher.flush();
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1200);
+    expect(counts.length).toBe(2);
+    expect(Math.max(...sizes)).toBeLessThan(1.1 * 1024 * 1024);
   });
 });

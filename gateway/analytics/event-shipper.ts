@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { MAX_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { MAX_COMPACT_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import type { GatewayLog } from "../log";
-import { eventJson } from "./event-json";
+import { eventFieldsOf, eventGroupJson } from "./event-json";
 import type { GatewayMetrics } from "../observability/metrics";
 import { Backoff } from "../sync/backoff";
 
@@ -35,25 +35,42 @@ const RETRYABLE = new Set([401, 403, 408, 425, 429]);
 /** Where the request handler puts one event per request that matched an API. */
 export interface EventSink {
   record(event: AnalyticsEvent): void;
-  /** One event already serialized (`eventJson`, `eventJsonWith`). */
-  recordJson(json: string): void;
+  /**
+   * One call: its group (`eventGroupJson`, the same string object for all calls of one
+   * operation and caller, so the batch finds it again cheaply), its arrival time (epoch ms) and
+   * its own members (`eventFieldsJson`).
+   */
+  recordCall(group: string, timeMs: number, fields: string): void;
 }
 
-/** Room for one batch of typical events; a batch that outgrows it continues in another. */
+/** Room for a few thousand typical events; a batch that outgrows it continues in another. */
 const CHUNK_BYTES = 256 * 1024;
+/** A batch is handed over once it holds this many bytes, whatever its count: the control plane takes at most 4 MB. */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 /**
- * Events serialized as they are recorded, into memory outside the JavaScript heap: a second of
- * buffered event objects outlived the young generation's collections, which then copied them
- * at every pass, and showed as latency spikes of several ms under load.
+ * Events serialized as they are recorded, in the compact batch form, into memory outside the
+ * JavaScript heap: a second of buffered event objects outlived the young generation's
+ * collections, which then copied them at every pass, and showed as latency spikes of several
+ * ms under load.
  */
 class SerializedEvents {
   private readonly full: Buffer[] = [];
   private chunk: Buffer | null = null;
   private used = 0;
+  private readonly groups = new Map<string, number>();
+  /** Arrival time of the batch's first event; the others are written as offsets from it. */
+  private start = 0;
   count = 0;
+  /** Bytes of the events so far. */
+  bytes = 0;
 
-  append(json: string): void {
+  append(group: string, timeMs: number, fields: string): void {
+    let index = this.groups.get(group);
+    if (index === undefined) this.groups.set(group, (index = this.groups.size));
+    timeMs = Math.round(timeMs);
+    if (this.count === 0) this.start = timeMs;
+    const json = `[${index},${timeMs - this.start},${fields}]`;
     // At most 3 bytes per UTF-16 unit, plus the comma.
     const room = json.length * 3 + 1;
     if (!this.chunk || this.used + room > this.chunk.length) {
@@ -61,26 +78,31 @@ class SerializedEvents {
       this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
       this.used = 0;
     }
+    const from = this.used;
     if (this.count > 0) this.chunk[this.used++] = 0x2c;
     this.used += this.chunk.write(json, this.used);
+    this.bytes += this.used - from;
     this.count++;
   }
 
-  /** The events as one JSON document `{"batchId":…,"events":[…]}`; empties the buffer. */
+  /** The events as one compact batch `{"batchId":…,"format":2,"start":…,"groups":[…],"events":[…]}`; empties the buffer. */
   take(batchId: string): Buffer {
-    const parts = [Buffer.from(`{"batchId":${JSON.stringify(batchId)},"events":[`), ...this.full];
+    const head = `{"batchId":${JSON.stringify(batchId)},"format":2,"start":"${new Date(this.start).toISOString()}","groups":[${[...this.groups.keys()].join(",")}],"events":[`;
+    const parts = [Buffer.from(head), ...this.full];
     if (this.chunk) parts.push(this.chunk.subarray(0, this.used));
     parts.push(Buffer.from("]}"));
     this.full.length = 0;
     this.chunk = null;
     this.used = 0;
     this.count = 0;
+    this.bytes = 0;
+    this.groups.clear();
     return Buffer.concat(parts);
   }
 }
 
 /**
- * Gathers events for up to `flushMs` or `batchSize` events, then hands them over as one batch,
+ * Gathers events for up to `flushMs`, `batchSize` events or 1 MiB, then hands them over as one batch,
  * serialized, under a new batch id (the control plane stores a batch id once, so whoever sends
  * the batch later, and however often, it counts once).
  */
@@ -95,16 +117,16 @@ export class EventBatcher implements EventSink {
     private readonly flushMs: number,
     private readonly handOver: (batchId: string, batch: Uint8Array) => Promise<void>,
   ) {
-    this.batchSize = Math.min(batchSize, MAX_EVENTS_PER_BATCH);
+    this.batchSize = Math.min(batchSize, MAX_COMPACT_EVENTS_PER_BATCH);
   }
 
   record(event: AnalyticsEvent): void {
-    this.recordJson(eventJson(event));
+    this.recordCall(eventGroupJson(event), Date.parse(event.time), eventFieldsOf(event));
   }
 
-  recordJson(json: string): void {
-    this.buffer.append(json);
-    if (this.buffer.count >= this.batchSize) void this.flush();
+  recordCall(group: string, timeMs: number, fields: string): void {
+    this.buffer.append(group, timeMs, fields);
+    if (this.buffer.count >= this.batchSize || this.buffer.bytes >= MAX_BATCH_BYTES) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
@@ -165,8 +187,8 @@ export class EventShipper implements EventSink {
     if (!this.stopped) this.batcher.record(event);
   }
 
-  recordJson(json: string): void {
-    if (!this.stopped) this.batcher.recordJson(json);
+  recordCall(group: string, timeMs: number, fields: string): void {
+    if (!this.stopped) this.batcher.recordCall(group, timeMs, fields);
   }
 
   /** Hands the buffered events over as one batch. */

@@ -1,7 +1,7 @@
 import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
 import { resolveQuota } from "@/lib/domain/gateway/quota";
 import { matchApi, matchOperation, splitPath } from "@/lib/domain/gateway/route-match";
-import { EventIds, eventIdentityJson, eventJsonWith, IsoTimes, type EventIdentity } from "../analytics/event-json";
+import { eventFieldsJson, eventGroupJson, type EventIdentity } from "../analytics/event-json";
 import type { EventSink } from "../analytics/event-shipper";
 import { authorize, identify, type IdentifyResult } from "../auth/authenticate";
 import type { JwtVerifier } from "../auth/jwt-verifier";
@@ -70,7 +70,7 @@ function operationCaller(runtime: RuntimeSnapshot, api: RuntimeApi, operation: R
       applicationPolicy: applicationId === null ? undefined : runtime.applicationPolicies.get(applicationId),
     }),
     quota: resolveQuota(applicationId, api.api.id, tier),
-    eventIdentity: {},
+    eventGroup: {},
   };
   operation.callers.set(cacheKey, resolved);
   return resolved;
@@ -84,8 +84,6 @@ function operationCaller(runtime: RuntimeSnapshot, api: RuntimeApi, operation: R
  */
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, events } = deps;
-  const eventIds = new EventIds();
-  const times = new IsoTimes();
 
   function eventIdentity(ex: Exchange, api: RuntimeApi, method: string): EventIdentity {
     return { environment: deps.environment, instanceId: deps.instanceId, region: deps.region, apiId: api.api.id, operation: ex.operation?.key ?? null, applicationId: ex.applicationId, keyType: ex.keyType, method };
@@ -99,17 +97,17 @@ export function createRequestHandler(deps: HandlerDeps) {
     const api = ex.api;
     metrics.observeRequest(api ? api.api.id : "none", status, latencyMs / 1000, ex.upstreamLatencyMs === null ? null : ex.upstreamLatencyMs / 1000);
     if (!api) return;
-    let identity: string;
+    let group: string;
     const caller = ex.caller;
     if (caller && req.method === ex.operation?.method) {
       const slot = ex.keyType ?? "none";
-      identity = caller.eventIdentity[slot] ??= eventIdentityJson(eventIdentity(ex, api, req.method));
+      group = caller.eventGroup[slot] ??= eventGroupJson(eventIdentity(ex, api, req.method));
     } else {
-      identity = eventIdentityJson(eventIdentity(ex, api, req.method));
+      group = eventGroupJson(eventIdentity(ex, api, req.method));
     }
     const requestBytes = Number(req.headers["content-length"]) || 0;
     const responseBytes = ex.responseBytes ?? res.contentLength ?? 0;
-    events.recordJson(eventJsonWith(identity, eventIds.next(), times.format(ex.time), ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode));
+    events.recordCall(group, ex.time, eventFieldsJson(ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode));
   }
 
   function refuse(res: Http1Response, ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {

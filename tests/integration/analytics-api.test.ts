@@ -1,7 +1,9 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postEvents } from "@/app/api/gateway/v1/events/route";
-import { closeDb } from "@/lib/db/client";
+import { closeDb, getDb } from "@/lib/db/client";
+import { rowsOf } from "@/lib/db/optional-tables";
 import { buildOpenApiDocument } from "@/lib/openapi/document";
 import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
 import { getAnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
@@ -126,5 +128,43 @@ describe("the events endpoint", () => {
     expect((await post(good)).status).toBe(202);
     expect(await (await post(good)).json()).toEqual({ stored: 0, duplicate: true });
     expect(await storedCounts(name, good.batchId)).toEqual({ events: 2, batches: 1 });
+  });
+
+  it("stores a compact batch (what the built-in gateway sends) as the events it stands for, once", async () => {
+    const name = `an-gw-${randomBytes(3).toString("hex")}`;
+    await createEnvironment({ name, type: "builtin" }, adminCtx);
+    const { token } = await rotateGatewayToken(name, adminCtx);
+    const post = (body: unknown) => postEvents(new Request("http://localhost/api/gateway/v1/events", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
+    const group = { environment: name, instanceId: "gw-c", region: "eu", apiId: "api_c", operation: "GET /pets/{id}", applicationId: "app_c", keyType: "sandbox", method: "GET" };
+    const compact = {
+      batchId: randomUUID(),
+      format: 2,
+      start: "2026-12-06T10:00:00.500Z",
+      groups: [group, { ...group, applicationId: null, keyType: null }],
+      events: [
+        [0, 0, "/c/v1/pets/1", 200, 1.25, 0.75, 0, 34],
+        [1, -20, "/c/v1/pets/2", 401, 0.1, null, 12, 90, "missing_credentials"],
+      ],
+    };
+    const outOfRange = { ...compact, batchId: randomUUID(), events: [[2, 0, "/x", 200, 1, null, 0, 0]] };
+    const refused = await post(outOfRange);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ code: "validation_failed", detail: expect.stringContaining("group 2") });
+    expect(await storedCounts(name, outOfRange.batchId)).toEqual({ events: 0, batches: 0 });
+    const foreign = { ...compact, batchId: randomUUID(), groups: [{ ...group, environment: "someone-else" }], events: [compact.events[0]] };
+    expect((await post(foreign)).status).toBe(403);
+
+    expect((await post(compact)).status).toBe(202);
+    expect(await (await post(compact)).json()).toEqual({ stored: 0, duplicate: true });
+    const db = await getDb();
+    const rows = rowsOf<Record<string, unknown>>(
+      await db.execute(sql`select id::text as id, time, application_id, key_type, path, status, latency_ms, upstream_latency_ms, request_bytes, response_bytes, error_code from analytics_events where batch_id = ${compact.batchId}::uuid order by time`),
+    );
+    expect(rows.map((r) => ({ ...r, time: new Date(r.time as string).toISOString(), id: undefined, request_bytes: Number(r.request_bytes), response_bytes: Number(r.response_bytes) }))).toEqual([
+      { id: undefined, time: "2026-12-06T10:00:00.480Z", application_id: null, key_type: null, path: "/c/v1/pets/2", status: 401, latency_ms: 0.1, upstream_latency_ms: null, request_bytes: 12, response_bytes: 90, error_code: "missing_credentials" },
+      { id: undefined, time: "2026-12-06T10:00:00.500Z", application_id: "app_c", key_type: "sandbox", path: "/c/v1/pets/1", status: 200, latency_ms: 1.25, upstream_latency_ms: 0.75, request_bytes: 0, response_bytes: 34, error_code: null },
+    ]);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(2);
+    expect(rows.every((r) => (r.id as string).startsWith(compact.batchId.slice(0, 24)))).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyticsBatchSchema, heartbeatSchema, snapshotSchema, type Snapshot } from "./snapshot";
+import { analyticsBatchSchema, analyticsBatchSchemaOf, compactAnalyticsBatchSchema, heartbeatSchema, parseAnalyticsBatch, snapshotSchema, type Snapshot } from "./snapshot";
 import { exampleSnapshot } from "./snapshot-example";
 
 const api = () => exampleSnapshot().apis[0];
@@ -89,5 +89,42 @@ describe("heartbeat and events", () => {
     expect(analyticsBatchSchema.safeParse({ batchId, events: [] }).success).toBe(false);
     expect(analyticsBatchSchema.safeParse({ batchId: "1", events: [event] }).success).toBe(false);
     expect(analyticsBatchSchema.safeParse({ batchId, events: [{ ...event, status: 700 }] }).success).toBe(false);
+  });
+
+  describe("compact batches", () => {
+    const batchId = "0a1b2c3d-4e5f-4a6b-8c7d-fffffffffffe";
+    const { id: _id, time: _time, path: _path, status: _status, latencyMs: _l, upstreamLatencyMs: _u, requestBytes: _q, responseBytes: _r, ...group } = event;
+    const compact = { batchId, format: 2, start: "2026-12-06T10:00:00.000Z", groups: [group], events: [[0, 5, "/p", 200, 1.5, null, 0, 10], [0, -5, "/q", 429, 0.2, null, 0, 0, "rate_limited"], [0, 7, "/r", 200, 1, 1, 0, 0]] };
+
+    it("expands to the full form, with ids derived from the batch id", () => {
+      const full = parseAnalyticsBatch(compact);
+      expect(full.events.map((e) => [e.id, e.time, e.path, e.errorCode])).toEqual([
+        ["0a1b2c3d-4e5f-4a6b-8c7d-fffffffffffe", "2026-12-06T10:00:00.005Z", "/p", undefined],
+        ["0a1b2c3d-4e5f-4a6b-8c7d-ffffffffffff", "2026-12-06T09:59:59.995Z", "/q", "rate_limited"],
+        // The last 48 bits wrap around.
+        ["0a1b2c3d-4e5f-4a6b-8c7d-000000000000", "2026-12-06T10:00:00.007Z", "/r", undefined],
+      ]);
+      expect(full.events[0]).toMatchObject({ ...group, status: 200, latencyMs: 1.5, upstreamLatencyMs: null, requestBytes: 0, responseBytes: 10 });
+      expect("errorCode" in full.events[0]).toBe(false);
+      expect(analyticsBatchSchema.parse(full)).toEqual(full);
+    });
+
+    it.each<[string, unknown]>([
+      ["a group index past the groups", { ...compact, events: [[1, 0, "/p", 200, 1, null, 0, 0]] }],
+      ["a tenth member", { ...compact, events: [[0, 0, "/p", 200, 1, null, 0, 0, "x", "y"]] }],
+      ["too few members", { ...compact, events: [[0, 0, "/p", 200, 1, null, 0]] }],
+      ["an offset of more than a day", { ...compact, events: [[0, 86_400_001, "/p", 200, 1, null, 0, 0]] }],
+      ["a negative latency", { ...compact, events: [[0, 0, "/p", 200, -1, null, 0, 0]] }],
+      ["no groups", { ...compact, groups: [] }],
+      ["another format", { ...compact, format: 3 }],
+    ])("refuses %s", (_, batch) => {
+      expect(() => parseAnalyticsBatch(batch)).toThrow();
+    });
+
+    it("tells the forms apart by format", () => {
+      expect(analyticsBatchSchemaOf(compact)).toBe(compactAnalyticsBatchSchema);
+      expect(analyticsBatchSchemaOf({ batchId, events: [event] })).toBe(analyticsBatchSchema);
+      expect(parseAnalyticsBatch({ batchId, events: [event] }).events).toEqual([event]);
+    });
   });
 });

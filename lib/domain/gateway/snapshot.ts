@@ -266,6 +266,8 @@ export const analyticsEventSchema = z.object({
 export type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
 
 export const MAX_EVENTS_PER_BATCH = 1000;
+/** The compact form carries more: its events are about a tenth of the size. */
+export const MAX_COMPACT_EVENTS_PER_BATCH = 10_000;
 
 /**
  * `POST /api/gateway/v1/events`. The control plane stores a batch id once: a batch sent again
@@ -278,3 +280,90 @@ export const analyticsBatchSchema = z.object({
   events: z.array(analyticsEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 });
 export type AnalyticsBatch = z.infer<typeof analyticsBatchSchema>;
+
+/** The members that all events of one operation, caller and method share: sent once per batch in the compact form. */
+export const analyticsEventGroupSchema = analyticsEventSchema.pick({ environment: true, instanceId: true, region: true, apiId: true, operation: true, applicationId: true, keyType: true, method: true });
+export type AnalyticsEventGroup = z.infer<typeof analyticsEventGroupSchema>;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * One event of a compact batch: `[group, offsetMs, path, status, latencyMs, upstreamLatencyMs,
+ * requestBytes, responseBytes]`, then `errorCode` when there is one. `group` indexes the
+ * batch's `groups`; `offsetMs` is the arrival time in ms from the batch's `start` (negative for
+ * a request that arrived before it; at most a day either way).
+ */
+export const compactAnalyticsEventSchema = z
+  .tuple(
+    [
+      z.int().min(0),
+      z.int().min(-DAY_MS).max(DAY_MS),
+      analyticsEventSchema.shape.path,
+      analyticsEventSchema.shape.status,
+      analyticsEventSchema.shape.latencyMs,
+      analyticsEventSchema.shape.upstreamLatencyMs,
+      analyticsEventSchema.shape.requestBytes,
+      analyticsEventSchema.shape.responseBytes,
+    ],
+    z.string(),
+  )
+  .refine((e) => e.length <= 9, "An event has at most 9 members (the last one the error code).");
+
+/**
+ * The compact form of a batch (`format: 2`), what the built-in gateway sends: the members that
+ * events share are written once per batch in `groups`, each event is a short array, and event
+ * ids are derived from the batch id. About a tenth of the bytes of the full form for typical
+ * traffic, which the gateway writes and the control plane reads per request. The full form
+ * (`analyticsBatchSchema`) stays accepted.
+ */
+export const compactAnalyticsBatchSchema = z
+  .object({
+    batchId: z.uuid(),
+    format: z.literal(2),
+    start: isoTime,
+    groups: z.array(analyticsEventGroupSchema).min(1).max(MAX_COMPACT_EVENTS_PER_BATCH),
+    events: z.array(compactAnalyticsEventSchema).min(1).max(MAX_COMPACT_EVENTS_PER_BATCH),
+  })
+  .superRefine((batch, ctx) => {
+    const i = batch.events.findIndex((e) => e[0] >= batch.groups.length);
+    if (i >= 0) ctx.addIssue({ code: "custom", path: ["events", i, 0], message: `Event ${i} names group ${batch.events[i][0]}, but the batch has ${batch.groups.length}.` });
+  });
+export type CompactAnalyticsBatch = z.infer<typeof compactAnalyticsBatchSchema>;
+
+/** What `POST /api/gateway/v1/events` accepts: either form, told apart by `format` (so that errors name the form meant). */
+export function analyticsBatchSchemaOf(input: unknown): typeof compactAnalyticsBatchSchema | typeof analyticsBatchSchema {
+  return typeof input === "object" && input !== null && "format" in input ? compactAnalyticsBatchSchema : analyticsBatchSchema;
+}
+
+/** Validates a batch of either form and returns it in the full form; throws the schema's error. */
+export function parseAnalyticsBatch(input: unknown): AnalyticsBatch {
+  return expandAnalyticsBatch(analyticsBatchSchemaOf(input).parse(input));
+}
+
+/**
+ * A batch in its full form. The events of a compact batch get ids made of the batch id's first
+ * 80 bits and its last 48 plus the event's position, so a batch delivered again yields the same
+ * ids, and ids of different batches differ as their batch ids do.
+ */
+export function expandAnalyticsBatch(batch: AnalyticsBatch | CompactAnalyticsBatch): AnalyticsBatch {
+  if (!("format" in batch)) return batch;
+  const start = Date.parse(batch.start);
+  const head = batch.batchId.slice(0, 24);
+  const tail = parseInt(batch.batchId.slice(24), 16);
+  const events = batch.events.map(([group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode], i): AnalyticsEvent => {
+    const event: AnalyticsEvent = {
+      id: head + ((tail + i) % 2 ** 48).toString(16).padStart(12, "0"),
+      time: new Date(start + offsetMs).toISOString(),
+      ...batch.groups[group],
+      path,
+      status,
+      latencyMs,
+      upstreamLatencyMs,
+      requestBytes,
+      responseBytes,
+    };
+    if (errorCode !== undefined) event.errorCode = errorCode;
+    return event;
+  });
+  return { batchId: batch.batchId, events };
+}

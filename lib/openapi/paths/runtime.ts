@@ -141,8 +141,25 @@ export const runtimePaths: Record<string, Json> = {
     post: {
       tags: ["gateway sync"],
       summary: "Analytics batch (idempotent by batchId)",
+      description:
+        "Either form. Full: `{batchId, events: [event, …]}` with every member in every event. Compact (`format: 2`, what the built-in gateway sends): `{batchId, format: 2, start, groups: [{environment, instanceId, region, apiId, operation, applicationId, keyType, method}, …], events: [[group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode?], …]}`, where `group` indexes `groups` and `offsetMs` counts from `start`; event ids are derived from the batch id. At most 1,000 events and 4 MB per batch.",
       security: gatewayAuth,
-      requestBody: body({ type: "object", required: ["batchId", "events"] }),
+      requestBody: body({
+        oneOf: [
+          { type: "object", required: ["batchId", "events"], properties: { batchId: { type: "string", format: "uuid" }, events: { type: "array", minItems: 1, maxItems: 1000, items: { type: "object" } } } },
+          {
+            type: "object",
+            required: ["batchId", "format", "start", "groups", "events"],
+            properties: {
+              batchId: { type: "string", format: "uuid" },
+              format: { type: "integer", enum: [2] },
+              start: { type: "string", format: "date-time" },
+              groups: { type: "array", minItems: 1, maxItems: 1000, items: { type: "object" } },
+              events: { type: "array", minItems: 1, maxItems: 1000, items: { type: "array", minItems: 8, maxItems: 9 } },
+            },
+          },
+        ],
+      }),
       responses: { "202": { description: "Stored" }, "200": { description: "Already stored (duplicate batch)" }, "400": problem("Malformed batch: nothing stored"), "401": problem("Bad gateway token"), "413": problem("Batch too large") },
     },
   },

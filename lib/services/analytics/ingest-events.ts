@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
-import { analyticsBatchSchema } from "@/lib/domain/gateway/snapshot";
+import { analyticsBatchSchemaOf, expandAnalyticsBatch } from "@/lib/domain/gateway/snapshot";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/services/validate";
 import { pgArray } from "./pg-array";
@@ -9,7 +9,7 @@ import { pgArray } from "./pg-array";
 const MAX_PATH = 2000;
 
 /**
- * Stores one gateway batch. The whole batch is validated before anything is written, and the
+ * Stores one gateway batch, in its full or its compact form (see `compactAnalyticsBatchSchema`). The whole batch is validated before anything is written, and the
  * batch id and its events commit together: a malformed batch is refused whole, and a batch
  * delivered again (the gateway did not see our answer) is acknowledged without being stored
  * twice. The batch row and the events go in as one statement (the events as INSERT … SELECT
@@ -18,7 +18,7 @@ const MAX_PATH = 2000;
  * other client waiting for its turn.
  */
 export async function ingestEvents(environment: { id: string; name: string }, input: unknown): Promise<{ stored: number; duplicate: boolean }> {
-  const batch = parseInput(analyticsBatchSchema, input);
+  const batch = expandAnalyticsBatch(parseInput(analyticsBatchSchemaOf(input), input));
   const foreign = batch.events.find((e) => e.environment !== environment.name);
   if (foreign) throw new AppError("forbidden", `Event ${foreign.id} names environment ${foreign.environment}, but the token is for ${environment.name}.`);
   const ev = batch.events;
