@@ -7,7 +7,8 @@
  *    PostgreSQL (BENCH_DATABASE_URL, default database meridian_bench_ingest on BENCH_PG_URL,
  *    created when missing). The script starts Meridian for each (`npm start` on BENCH_PORT=3304,
  *    no gateway), or uses BENCH_URL when one already runs (then only on that one's database).
- *    BENCH_SENDERS concurrent senders post 1,000-event batches for BENCH_SECONDS, as gateways do.
+ *    BENCH_SENDERS concurrent senders post batches for BENCH_SECONDS, as gateways do (BENCH_FORM:
+ *    compact 5,000-event batches by default, or full 1,000-event ones).
  *    BENCH_INGEST=embedded or =postgresql measures one of the two.
  * 2. Dashboard query: on PostgreSQL (database meridian_bench_analytics, created when missing),
  *    30 days × 2,000 groups an hour (about 10 million events) of roll-ups seeded with
@@ -27,6 +28,7 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
 import { presetRange } from "@/lib/domain/analytics/time-range";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { EventBatcher } from "@/gateway/analytics/event-shipper";
 import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
 import { getAnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
 import type { ServiceContext } from "@/lib/services/context";
@@ -46,7 +48,13 @@ const INGEST_DB = "meridian_bench_ingest";
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 15);
 const GROUPS_PER_HOUR = Number(process.env.BENCH_GROUPS_PER_HOUR ?? 2000);
 const ENVIRONMENT = "bench-ingest";
-const BATCH = 1000;
+/**
+ * BENCH_FORM=compact (the default) posts batches as the built-in gateway writes them: the
+ * compact form, 5,000 events each (its default batch size). BENCH_FORM=full posts 1,000-event
+ * batches of the full form, as gateways did before it and as other senders may.
+ */
+const FORM: "compact" | "full" = process.env.BENCH_FORM === "full" ? "full" : "compact";
+const BATCH = FORM === "compact" ? 5000 : 1000;
 
 const admin: ServiceContext = { actor: { id: "usr_bench", email: "bench@bench.local", roles: ["admin"] }, requestId: "bench" };
 
@@ -71,8 +79,21 @@ function startMeridian(databaseUrl: string | undefined): ChildProcess {
   return spawn("node_modules/.bin/tsx", ["scripts/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-/** Gateway events of one batch, pre-serialised: a sender only adds a fresh batch id. */
-function eventsJson(seed: number): string {
+/** One batch, pre-serialised, up to its batch id: a sender only adds a fresh one in front. */
+async function batchTail(seed: number): Promise<string> {
+  const events = batchEvents(seed);
+  if (FORM === "full") return `,"events":${JSON.stringify(events)}}`;
+  let body = "";
+  const batcher = new EventBatcher(BATCH, 60_000, async (_id, batch) => {
+    body = Buffer.from(batch).toString("utf8");
+  });
+  events.forEach((e) => batcher.record(e));
+  await batcher.flush();
+  return body.slice(body.indexOf(","));
+}
+
+/** Gateway events of one batch. */
+function batchEvents(seed: number): AnalyticsEvent[] {
   const now = Date.now();
   const events: AnalyticsEvent[] = [];
   for (let i = 0; i < BATCH; i++) {
@@ -98,7 +119,7 @@ function eventsJson(seed: number): string {
       ...(status === 200 ? {} : { errorCode: status === 429 ? "rate_limited" : "invalid_token" }),
     });
   }
-  return JSON.stringify(events);
+  return events;
 }
 
 async function gatewayToken(): Promise<string> {
@@ -141,7 +162,7 @@ async function benchIngest(databaseUrl: string | undefined): Promise<IngestResul
       process.env.MERIDIAN_DATA_DIR = DATA_DIR;
     }
     const token = await gatewayToken();
-    const bodies = Array.from({ length: 8 }, (_, i) => eventsJson(i));
+    const bodies = await Promise.all(Array.from({ length: 8 }, (_, i) => batchTail(i)));
     let stopAt = 0;
     let counting = false;
     let stored = 0;
@@ -153,7 +174,7 @@ async function benchIngest(databaseUrl: string | undefined): Promise<IngestResul
         const res = await fetch(`${BASE_URL}/api/gateway/v1/events`, {
           method: "POST",
           headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-          body: `{"batchId":"${randomUUID()}","events":${bodies[i % bodies.length]}}`,
+          body: `{"batchId":"${randomUUID()}"${bodies[i % bodies.length]}`,
         });
         await res.arrayBuffer();
         if (!counting) continue;
@@ -174,7 +195,7 @@ async function benchIngest(databaseUrl: string | undefined): Promise<IngestResul
     const drainStart = Date.now();
     while ((await pendingBatches()) > 0 && Date.now() - drainStart < 300_000) await sleep(500);
     return {
-      database: databaseUrl ? "PostgreSQL" : "embedded (PGlite)",
+      database: `${databaseUrl ? "PostgreSQL" : "embedded (PGlite)"}, ${FORM} batches of ${BATCH.toLocaleString("en")}`,
       eventsPerSecond: Math.round(stored / elapsed),
       eventsStored: stored,
       seconds: Number(elapsed.toFixed(1)),
