@@ -33,7 +33,7 @@ export async function waitForPort(port: number, timeoutMs = 20_000): Promise<voi
 }
 
 export function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", process.env.CHILD_OUT ? "inherit" : "ignore", "inherit"] });
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   child.on("error", (error) => console.error(`${command}: ${error.message}`));
   return child;
 }

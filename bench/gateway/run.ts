@@ -7,7 +7,9 @@
  * layer with no gateway work (the gateway's floor), and node:http + undici (Node's stock HTTP
  * stack, which the gateway used before); then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
  * BENCH_SECONDS change the load; BENCH_RUNS repeats the measurements (best and median are then
- * printed, each run with its load average); BENCH_PROFILE=0 skips the profile.
+ * printed, each run with its load average); BENCH_PROFILE=0 skips the profile. Each gateway ÷
+ * nginx ratio is also measured in alternating slices (BENCH_SLICES of BENCH_SLICE_SECONDS on each
+ * side), which a machine whose speed drifts between measurements skews far less.
  */
 import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -24,6 +26,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const PROFILE = process.env.BENCH_PROFILE !== "0";
+/** Slices of the alternating gateway ÷ nginx measurement (BENCH_SLICES × BENCH_SLICE_SECONDS on each side). */
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 4);
 const GATEWAY_WORKERS = [1, 2];
 const NGINX_WORKERS: (number | "auto")[] = [1, "auto"];
 const children: ChildProcess[] = [];
@@ -205,6 +210,22 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
     const label = `gateway ${g}w ÷ nginx ${n}`;
     ratios[label] = gw.result.rps / ng.result.rps;
     console.log(`${label}: ${ratios[label].toFixed(2)} (target ≥ 0.6)`);
+  }
+
+  // The same pairs again, measured in alternating slices: on a shared machine whose speed drifts
+  // from one 10 s measurement to the next, the drift then falls on both sides alike.
+  for (const [g, n] of pairs) {
+    const gwUrl = urls.gateway.get(g);
+    const ngUrl = urls.nginx.get(n);
+    if (!gwUrl || !ngUrl) continue;
+    const sums = { gateway: 0, nginx: 0 };
+    for (let i = 0; i < SLICES; i++) {
+      sums.nginx += (await load(ngUrl, { connections: CONNECTIONS, seconds: SLICE_SECONDS })).rps;
+      sums.gateway += (await load(gwUrl, { connections: CONNECTIONS, seconds: SLICE_SECONDS, headers: auth })).rps;
+    }
+    const label = `gateway ${g}w ÷ nginx ${n}, alternating`;
+    ratios[label] = sums.gateway / sums.nginx;
+    console.log(`${label} ${SLICES} × ${SLICE_SECONDS} s: ${ratios[label].toFixed(2)} (${(sums.gateway / SLICES).toFixed(0)} against ${(sums.nginx / SLICES).toFixed(0)} req/s)`);
   }
 
   const addedP99: Record<string, number> = {};
