@@ -38,7 +38,6 @@ interface Exchange {
   started: number;
   time: number;
   path: string;
-  runtime: RuntimeSnapshot | null;
   api: RuntimeApi | null;
   operation: RuntimeOperation | null;
   /** Set once the caller is known (after authorization, or at once for an open operation). */
@@ -124,7 +123,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (path.startsWith(OPS_PREFIX)) return handleOps(path.slice(OPS_PREFIX.length), res, deps.ops);
     const segments = path.startsWith("/") ? splitPath(path) : null;
     if (!segments) return refuse(res, ex, 400, "invalid_path", "The request path is not acceptable.");
-    const runtime = (ex.runtime = deps.runtime());
+    const runtime = deps.runtime();
     const route = runtime ? matchApi(runtime.router, segments) : null;
     if (!runtime || !route) {
       if (segments.length === 1 && OPS_ENDPOINTS.has(segments[0])) return handleOps(segments[0], res, deps.ops);
@@ -247,7 +246,7 @@ export function createRequestHandler(deps: HandlerDeps) {
   }
 
   return function onRequest(req: Http1Request, res: Http1Response): void {
-    const ex: Exchange = { req, res, started: performance.now(), time: Date.now(), path: "", runtime: null, api: null, operation: null, caller: null, applicationId: null, keyType: null, extraHeaders: undefined, upstreamLatencyMs: null, responseBytes: null };
+    const ex: Exchange = { req, res, started: performance.now(), time: Date.now(), path: "", api: null, operation: null, caller: null, applicationId: null, keyType: null, extraHeaders: undefined, upstreamLatencyMs: null, responseBytes: null };
     res.context = ex;
     res.onClose(onClose);
     try {
