@@ -158,6 +158,12 @@ class UpstreamExchange implements Exchange, BodySink {
   }
 }
 
+/**
+ * Where every plain-TCP upstream connection reads into. One is enough: reads happen one at a
+ * time on this thread, and each is parsed before the callback returns.
+ */
+const SHARED_READ_BUFFER = Buffer.alloc(64 * 1024);
+
 class UpstreamConnection implements Watched {
   readonly parser: NativeParser;
   private readonly partial = new PartialHead();
@@ -171,9 +177,11 @@ class UpstreamConnection implements Watched {
   constructor(
     readonly socket: net.Socket,
     readonly pool: OriginPool,
+    /** The socket reads into `SHARED_READ_BUFFER` (`onRead`) instead of emitting owned chunks. */
+    private readonly sharedReads: boolean,
   ) {
     this.parser = createParser(RESPONSE, this, this.partial);
-    socket.on("data", (data: Buffer) => this.onData(data));
+    if (!sharedReads) socket.on("data", (data: Buffer) => this.onData(data));
     socket.on("end", () => this.onEnd());
     socket.on("error", (error: NodeJS.ErrnoException) => this.onSocketError(error));
     socket.on("close", () => this.onClose());
@@ -189,6 +197,13 @@ class UpstreamConnection implements Watched {
     if (exchange.phase === Phase.Connecting) exchange.phase = Phase.AwaitingHead;
     this.socket.write(`${request.head}\r\n`, "latin1");
     if (request.body) request.body.pipe(exchange);
+  }
+
+  /** `nread` bytes arrived in `SHARED_READ_BUFFER`: parsed before the next read can overwrite them. */
+  onRead(nread: number): boolean {
+    this.onData(SHARED_READ_BUFFER.subarray(0, nread));
+    // Pausing (back-pressure) is done by socket.pause(); returning false would pause as well.
+    return true;
   }
 
   private onData(data: Buffer): void {
@@ -234,7 +249,9 @@ class UpstreamConnection implements Watched {
     const exchange = this.exchange;
     if (!exchange || exchange.phase !== Phase.ReadingBody) return;
     exchange.deadline = ticker.now + this.pool.client.options.bodyTimeoutMs;
-    if (!exchange.handler.onData(chunk)) this.socket.pause();
+    // A chunk of the shared read buffer is copied: whoever takes it (a socket write that does
+    // not complete at once) may keep it past the next read.
+    if (!exchange.handler.onData(this.sharedReads ? Buffer.from(chunk) : chunk)) this.socket.pause();
   }
 
   onMessageComplete(): void {
@@ -324,11 +341,14 @@ class OriginPool {
     const conn = fresh ? undefined : this.idle.pop();
     if (conn) return conn.start(exchange);
     const { origin } = this;
+    // Plain TCP reads go through `onread`: into one buffer, straight to the parser, without a
+    // stream 'data' event, a fresh buffer and a next-tick per read. (TLS sockets do not offer it.)
+    let created: UpstreamConnection | null = null;
     const socket = origin.tls
       ? tls.connect({ host: origin.host, port: origin.port, servername: net.isIP(origin.host) ? undefined : origin.host, ALPNProtocols: ["http/1.1"], ca: this.client.options.ca })
-      : net.connect({ host: origin.host, port: origin.port });
+      : net.connect({ host: origin.host, port: origin.port, onread: { buffer: SHARED_READ_BUFFER, callback: (nread: number) => created?.onRead(nread) ?? true } });
     socket.setNoDelay(true);
-    const created = new UpstreamConnection(socket, this);
+    created = new UpstreamConnection(socket, this, !origin.tls);
     this.all.add(created);
     exchange.phase = Phase.Connecting;
     exchange.conn = created;
