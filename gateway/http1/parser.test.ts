@@ -31,8 +31,7 @@ function recorder(partial: PartialHead, skipBody = 0) {
       return skipBody;
     },
     onBody(chunk) {
-      // The parser hands out views of its input: copied, as the server's sinks may keep them.
-      bodies[bodies.length - 1].push(Buffer.from(chunk));
+      bodies[bodies.length - 1].push(chunk);
     },
     onMessageComplete() {
       completed++;
@@ -57,6 +56,15 @@ describe("parser contract", () => {
     expect(typeof REQUEST).toBe("number");
     expect(typeof RESPONSE).toBe("number");
     expect(REQUEST).not.toBe(RESPONSE);
+  });
+
+  it("hands body bytes over as a copy, not as a view of the input (the upstream client reuses one read buffer)", () => {
+    const chunks: Buffer[] = [];
+    const hooks: ParserHooks = { onHeadersComplete: () => 0, onBody: (chunk) => void chunks.push(chunk), onMessageComplete() {} };
+    const input = Buffer.from("HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n0123456789");
+    createParser(RESPONSE, hooks, new PartialHead()).execute(input);
+    input.fill(0x58);
+    expect(chunks.map((c) => c.toString())).toEqual(["0123456789"]);
   });
 });
 
