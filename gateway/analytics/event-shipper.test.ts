@@ -118,6 +118,24 @@ describe("EventShipper", () => {
     expect(batches).toHaveLength(1);
   });
 
+  it("starts a new batch for an event too far in time from the batch's first", async () => {
+    const batches: AnalyticsBatch[] = [];
+    const batcher = new EventBatcher(1000, 10_000, async (_id, batch) => void batches.push(parseBatch(batch)));
+    const at = (time: string, path: string) => ({ ...event(path), time });
+    batcher.record(at("2026-12-06T10:00:00.000Z", "/now"));
+    // A stream that began two days ago ends now.
+    batcher.record(at("2026-12-04T09:00:00.000Z", "/long-stream"));
+    batcher.record(at("2026-12-04T09:00:00.500Z", "/next"));
+    await batcher.flush();
+    expect(batches.map((b) => b.events.map((e) => [e.path, e.time]))).toEqual([
+      [["/now", "2026-12-06T10:00:00.000Z"]],
+      [
+        ["/long-stream", "2026-12-04T09:00:00.000Z"],
+        ["/next", "2026-12-04T09:00:00.500Z"],
+      ],
+    ]);
+  });
+
   it("hands a batch over once it holds 1 MiB, whatever its count", async () => {
     const sizes: number[] = [];
     const counts: number[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { MAX_COMPACT_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
+import { COMPACT_MAX_OFFSET_MS, MAX_COMPACT_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import type { GatewayLog } from "../log";
 import { eventFieldsOf, eventGroupJson } from "./event-json";
 import type { GatewayMetrics } from "../observability/metrics";
@@ -65,6 +65,11 @@ class SerializedEvents {
   /** Bytes of the events so far. */
   bytes = 0;
 
+  /** An event arriving at `timeMs` can be written as an offset from this batch's start. */
+  fits(timeMs: number): boolean {
+    return this.count === 0 || Math.abs(Math.round(timeMs) - this.start) <= COMPACT_MAX_OFFSET_MS;
+  }
+
   append(group: string, timeMs: number, fields: string): void {
     let index = this.groups.get(group);
     if (index === undefined) this.groups.set(group, (index = this.groups.size));
@@ -125,6 +130,8 @@ export class EventBatcher implements EventSink {
   }
 
   recordCall(group: string, timeMs: number, fields: string): void {
+    // A request that arrived more than a day before the batch's first (a long stream) starts a batch of its own.
+    if (!this.buffer.fits(timeMs)) void this.flush();
     this.buffer.append(group, timeMs, fields);
     if (this.buffer.count >= this.batchSize || this.buffer.bytes >= MAX_BATCH_BYTES) void this.flush();
     else if (!this.timer) {

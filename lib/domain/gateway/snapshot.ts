@@ -285,7 +285,8 @@ export type AnalyticsBatch = z.infer<typeof analyticsBatchSchema>;
 export const analyticsEventGroupSchema = analyticsEventSchema.pick({ environment: true, instanceId: true, region: true, apiId: true, operation: true, applicationId: true, keyType: true, method: true });
 export type AnalyticsEventGroup = z.infer<typeof analyticsEventGroupSchema>;
 
-const DAY_MS = 86_400_000;
+/** How far an event of a compact batch may lie from the batch's `start`, either way (a day). */
+export const COMPACT_MAX_OFFSET_MS = 86_400_000;
 
 /**
  * One event of a compact batch: `[group, offsetMs, path, status, latencyMs, upstreamLatencyMs,
@@ -297,7 +298,7 @@ export const compactAnalyticsEventSchema = z
   .tuple(
     [
       z.int().min(0),
-      z.int().min(-DAY_MS).max(DAY_MS),
+      z.int().min(-COMPACT_MAX_OFFSET_MS).max(COMPACT_MAX_OFFSET_MS),
       analyticsEventSchema.shape.path,
       analyticsEventSchema.shape.status,
       analyticsEventSchema.shape.latencyMs,
