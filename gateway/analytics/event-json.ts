@@ -32,11 +32,8 @@ function ms(value: number | null): string {
   return `${whole}.${fraction < 10 ? "00" : fraction < 100 ? "0" : ""}${fraction}`;
 }
 
-/** The members every call of one operation by one caller with one method shares. */
-export type EventIdentity = AnalyticsEventGroup;
-
-/** A group of the compact batch form: `{"environment":…,…,"method":…}`. */
-export function eventGroupJson(e: EventIdentity): string {
+/** A group of the compact batch form (the members every call of one operation by one caller with one method shares): `{"environment":…,…,"method":…}`. */
+export function eventGroupJson(e: AnalyticsEventGroup): string {
   return `{"environment":${str(e.environment)},"instanceId":${str(e.instanceId)},"region":${str(e.region)},"apiId":${str(e.apiId)},"operation":${str(e.operation)},"applicationId":${str(e.applicationId)},"keyType":${str(e.keyType)},"method":${str(e.method)}}`;
 }
 

@@ -1,7 +1,8 @@
 import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
 import { resolveQuota } from "@/lib/domain/gateway/quota";
 import { matchApi, matchOperation, splitPath } from "@/lib/domain/gateway/route-match";
-import { eventFieldsJson, eventGroupJson, type EventIdentity } from "../analytics/event-json";
+import type { AnalyticsEventGroup } from "@/lib/domain/gateway/snapshot";
+import { eventFieldsJson, eventGroupJson } from "../analytics/event-json";
 import type { EventSink } from "../analytics/event-shipper";
 import { authorize, identify, type IdentifyResult } from "../auth/authenticate";
 import type { JwtVerifier } from "../auth/jwt-verifier";
@@ -84,7 +85,7 @@ function operationCaller(runtime: RuntimeSnapshot, api: RuntimeApi, operation: R
 export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, events } = deps;
 
-  function eventIdentity(ex: Exchange, api: RuntimeApi, method: string): EventIdentity {
+  function eventGroup(ex: Exchange, api: RuntimeApi, method: string): AnalyticsEventGroup {
     return { environment: deps.environment, instanceId: deps.instanceId, region: deps.region, apiId: api.api.id, operation: ex.operation?.key ?? null, applicationId: ex.applicationId, keyType: ex.keyType, method };
   }
 
@@ -100,9 +101,9 @@ export function createRequestHandler(deps: HandlerDeps) {
     const caller = ex.caller;
     if (caller && req.method === ex.operation?.method) {
       const slot = ex.keyType ?? "none";
-      group = caller.eventGroup[slot] ??= eventGroupJson(eventIdentity(ex, api, req.method));
+      group = caller.eventGroup[slot] ??= eventGroupJson(eventGroup(ex, api, req.method));
     } else {
-      group = eventGroupJson(eventIdentity(ex, api, req.method));
+      group = eventGroupJson(eventGroup(ex, api, req.method));
     }
     const requestBytes = Number(req.headers["content-length"]) || 0;
     const responseBytes = ex.responseBytes ?? res.contentLength ?? 0;
