@@ -178,7 +178,7 @@ class UpstreamConnection implements Watched {
     readonly socket: net.Socket,
     readonly pool: OriginPool,
     /** The socket reads into `SHARED_READ_BUFFER` (`onRead`) instead of emitting owned chunks. */
-    private readonly sharedReads: boolean,
+    sharedReads: boolean,
   ) {
     this.parser = createParser(RESPONSE, this, this.partial);
     if (!sharedReads) socket.on("data", (data: Buffer) => this.onData(data));
