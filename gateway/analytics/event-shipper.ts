@@ -215,9 +215,8 @@ export class EventShipper implements EventSink {
     // File names sort in creation order: time, then a counter for batches of the same ms.
     const name = `${String(Date.now()).padStart(15, "0")}-${String(this.sequence++ % 1e6).padStart(6, "0")}-${batchId}.json`;
     const healthy = !this.stopped && !this.retryTimer && this.writing === 0;
-    let inMemory = 0;
-    for (const p of this.pending) inMemory = p.batch === null || inMemory < 0 ? -1 : inMemory + p.batch.byteLength;
-    if (healthy && inMemory >= 0 && inMemory + batch.byteLength <= MEMORY_BYTES) {
+    const inMemory = healthy ? this.memoryBytes() : null;
+    if (inMemory !== null && inMemory + batch.byteLength <= MEMORY_BYTES) {
       this.pending.push({ name, batchId, batch });
       this.options.metrics.eventBatchesPending.set(this.pending.length);
       this.kick();
@@ -226,6 +225,16 @@ export class EventShipper implements EventSink {
     this.writing++;
     this.writes = this.writes.then(() => this.write({ name, batchId, batch: null }, batch)).finally(() => this.writing--);
     return this.writes;
+  }
+
+  /** Bytes of the pending batches while all are in memory; null once any is on disk. */
+  private memoryBytes(): number | null {
+    let total = 0;
+    for (const p of this.pending) {
+      if (p.batch === null) return null;
+      total += p.batch.byteLength;
+    }
+    return total;
   }
 
   private async toDisk(name: string, batchId: string, batch: Uint8Array): Promise<boolean> {
