@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { analyticsBatchSchemaOf, expandAnalyticsBatch, type AnalyticsBatch, type Heartbeat, type Snapshot } from "@/lib/domain/gateway/snapshot";
@@ -29,8 +30,6 @@ export class FakeControlPlane {
    * from the servers being measured).
    */
   discardEvents = false;
-  /** Bytes of event batches accepted while discarding. */
-  discardedBytes = 0;
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -76,7 +75,8 @@ export class FakeControlPlane {
     if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot") return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0));
     const chunks: Buffer[] = [];
     if (this.discardEvents && req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
-      for await (const chunk of req) this.discardedBytes += (chunk as Buffer).length;
+      req.resume();
+      await once(req, "end");
       return void res.writeHead(202, { "content-type": "application/json" }).end("{}");
     }
     for await (const chunk of req) chunks.push(chunk as Buffer);
