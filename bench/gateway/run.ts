@@ -2,14 +2,16 @@
  * `npx tsx bench/gateway/run.ts`: on loopback, with the same connections and duration for all,
  * the backend direct, nginx as a plain reverse proxy with 1 worker and with `auto` workers (one
  * per CPU), and Meridian's gateway (JWT check + a rate limit that never triggers) with 1 worker
- * and with `--workers 2`; then, for each gateway, the p99 it adds over the backend at half its
- * maximum rate. Two plain Node.js proxies are measured beside them: the gateway's own HTTP/1.1
- * layer with no gateway work (the gateway's floor), and node:http + undici (Node's stock HTTP
- * stack, which the gateway used before); then a CPU profile of the 1-worker gateway under load. BENCH_CONNECTIONS and
+ * and with `--workers 2`. Two plain Node.js proxies are measured beside them: the gateway's own
+ * HTTP/1.1 layer with no gateway work (the gateway's floor), and node:http + undici (Node's stock
+ * HTTP stack, which the gateway used before). Each gateway ÷ nginx ratio is measured again in
+ * alternating slices (BENCH_SLICES of BENCH_SLICE_SECONDS on each side), which a machine whose
+ * speed drifts between measurements skews far less; the p99 each gateway adds over the backend at
+ * half its maximum rate is measured in such slices only. Then a CPU profile of the 1-worker
+ * gateway under load (BENCH_PROFILE=0 skips it), and the event-loop turns over 2 ms at half rate
+ * in probed processes (BENCH_STALLS=0 skips them; see loop-stalls.ts). BENCH_CONNECTIONS and
  * BENCH_SECONDS change the load; BENCH_RUNS repeats the measurements (best and median are then
- * printed, each run with its load average); BENCH_PROFILE=0 skips the profile. Each gateway ÷
- * nginx ratio is also measured in alternating slices (BENCH_SLICES of BENCH_SLICE_SECONDS on each
- * side), which a machine whose speed drifts between measurements skews far less.
+ * printed, each run with its load average).
  */
 import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -26,6 +28,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const PROFILE = process.env.BENCH_PROFILE !== "0";
+const STALLS = process.env.BENCH_STALLS !== "0";
+const STALL_PROBE = ["--import", "./bench/gateway/loop-stalls.ts"];
 /** Slices of the alternating gateway ÷ nginx measurement (BENCH_SLICES × BENCH_SLICE_SECONDS on each side). */
 const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 4);
@@ -64,10 +68,10 @@ function snapshot(backendPort: number, keys: TestKeys): Snapshot {
   };
 }
 
-async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: number, profileDir?: string): Promise<{ child: ChildProcess; port: number }> {
+/** `nodeFlags` go after tsx's loader, so that they may preload TypeScript. */
+async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: number, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
-  const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const child = start(process.execPath, [...flags, "--import", "tsx", "gateway/main.ts", "--workers", String(workers)], {
+  const child = start(process.execPath, ["--import", "tsx", ...nodeFlags, "gateway/main.ts", "--workers", String(workers)], {
     NODE_ENV: "production",
     LOG_LEVEL: "error",
     MERIDIAN_GATEWAY_ENVIRONMENT: "bench",
@@ -78,6 +82,7 @@ async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: num
     MERIDIAN_GATEWAY_CACHE_DIR: cacheDir,
     MERIDIAN_GATEWAY_INSTANCE_ID: `bench-${workers}`,
     REDIS_URL: "",
+    ...env,
   });
   children.push(child);
   if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
@@ -131,20 +136,61 @@ function format(r: Row): string {
 
 const HEADER = `${"".padEnd(28)} ${"req/s".padStart(8)}   ${"p50".padStart(6)}   ${"p99".padStart(6)}   ${"cpu/req".padStart(7)}   ${"kernel".padStart(6)}   ${"load".padStart(5)}   (ms; cpu/req: µs of CPU the server spent per request, steadier than req/s on a shared machine; kernel: the part of it in system calls; load: 1-min load average at start)`;
 
-async function measure(name: string, url: string, headers?: Record<string, string>, rate?: number): Promise<Row> {
-  await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate });
-  const at = loadavg();
+interface Sample {
+  result: LoadResult;
+  requests: number;
+  cpu: { user: number; sys: number } | null;
+}
+
+async function sample(url: string, seconds: number, headers?: Record<string, string>, rate?: number): Promise<Sample> {
   const pid = servedBy.get(new URL(url).origin);
   const before = pid ? treeCpuSeconds(pid) : null;
-  const result = await load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate });
-  const requests = result.rps * SECONDS;
+  const result = await load(url, { connections: CONNECTIONS, seconds, headers, rate });
   const after = pid ? treeCpuSeconds(pid) : null;
-  const known = before && after && requests > 0;
-  const cpuUs = known ? ((after.user + after.sys - before.user - before.sys) * 1e6) / requests : null;
-  const sysUs = known ? ((after.sys - before.sys) * 1e6) / requests : null;
-  const row = { name, result, load: at, cpuUs, sysUs };
+  const cpu = before && after ? { user: after.user - before.user, sys: after.sys - before.sys } : null;
+  return { result, requests: result.rps * seconds, cpu };
+}
+
+/** One row from several samples of the same server: mean req/s, median p50 and p99, CPU per request over all. */
+function rowOf(name: string, samples: Sample[], load: number): Row {
+  const requests = samples.reduce((sum, s) => sum + s.requests, 0);
+  const known = requests > 0 && samples.every((s) => s.cpu);
+  const cpu = (pick: (c: { user: number; sys: number }) => number) => (known ? (samples.reduce((sum, s) => sum + pick(s.cpu!), 0) * 1e6) / requests : null);
+  const result: LoadResult = {
+    rps: samples.reduce((sum, s) => sum + s.result.rps, 0) / samples.length,
+    p50: median(samples.map((s) => s.result.p50)),
+    p99: median(samples.map((s) => s.result.p99)),
+    errors: samples.reduce((sum, s) => sum + s.result.errors, 0),
+    non2xx: samples.reduce((sum, s) => sum + s.result.non2xx, 0),
+  };
+  return { name, result, load, cpuUs: cpu((c) => c.user + c.sys), sysUs: cpu((c) => c.sys) };
+}
+
+async function measure(name: string, url: string, headers?: Record<string, string>, rate?: number): Promise<Row> {
+  await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate });
+  const row = rowOf(name, [await sample(url, SECONDS, headers, rate)], loadavg());
   console.log(format(row));
   return row;
+}
+
+interface Target {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Each target in turn for BENCH_SLICE_SECONDS, BENCH_SLICES times over, at `rate`: a burst of
+ * load from elsewhere on the machine then spoils one slice of each, which the medians drop.
+ */
+async function measureAlternating(targets: Target[], rate: number): Promise<Row[]> {
+  for (const t of targets) await load(t.url, { connections: CONNECTIONS, seconds: 2, headers: t.headers, rate });
+  const at = loadavg();
+  const samples = targets.map((): Sample[] => []);
+  for (let i = 0; i < SLICES; i++) for (const [k, t] of targets.entries()) samples[k].push(await sample(t.url, SLICE_SECONDS, t.headers, rate));
+  const rows = targets.map((t, k) => rowOf(t.name, samples[k], at));
+  for (const row of rows) console.log(format(row));
+  return rows;
 }
 
 function hasNginx(): boolean {
@@ -231,22 +277,43 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
   const addedP99: Record<string, number> = {};
   for (const [workers, url] of urls.gateway) {
     const half = Math.round(gateway.get(workers)!.result.rps / 2);
-    console.log(`\nat ${half} req/s (half the ${workers}-worker gateway's maximum):`);
-    console.log(HEADER);
-    const d = await measure("backend direct", urls.direct, undefined, half);
     const n = workers === 1 ? "1" : "auto";
     const nurl = urls.nginx.get(n);
-    const ng = nurl ? await measure(`nginx (${n} worker${n === "1" ? "" : "s"})`, nurl, undefined, half) : null;
-    const b = await measure(BARE, urls.bare, undefined, half);
-    const gw = await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth, half);
-    addedP99[`${workers}w`] = gw.result.p99 - d.result.p99;
-    addedP99[`floor at ${workers}w half rate`] = b.result.p99 - d.result.p99;
-    if (ng) addedP99[`nginx ${n} at ${workers}w half rate`] = ng.result.p99 - d.result.p99;
-    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by its HTTP layer alone: ${addedP99[`floor at ${workers}w half rate`].toFixed(2)} ms${ng ? `; by nginx: ${(ng.result.p99 - d.result.p99).toFixed(2)} ms` : ""}`);
+    const targets: Target[] = [{ name: "backend direct", url: urls.direct }];
+    if (nurl) targets.push({ name: `nginx (${n} worker${n === "1" ? "" : "s"})`, url: nurl });
+    targets.push({ name: BARE, url: urls.bare }, { name: `meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, headers: auth });
+    console.log(`\nat ${half} req/s (half the ${workers}-worker gateway's maximum), ${SLICES} alternating slices of ${SLICE_SECONDS} s each; p50 and p99 are the medians of the slices':`);
+    console.log(HEADER);
+    const rows = await measureAlternating(targets, half);
+    const p99 = (name: string) => rows.find((r) => r.name === name)?.result.p99;
+    const added = (name: string) => p99(name)! - p99("backend direct")!;
+    addedP99[`${workers}w`] = added(targets[targets.length - 1].name);
+    addedP99[`floor at ${workers}w half rate`] = added(BARE);
+    if (nurl) addedP99[`nginx ${n} at ${workers}w half rate`] = added(targets[1].name);
+    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by its HTTP layer alone: ${addedP99[`floor at ${workers}w half rate`].toFixed(2)} ms${nurl ? `; by nginx: ${addedP99[`nginx ${n} at ${workers}w half rate`].toFixed(2)} ms` : ""}`);
   }
   const rows: [string, Row][] = [["direct", direct], ...[...nginx].map(([w, r]): [string, Row] => [`nginx ${w}`, r]), ["node:http + undici", stock], ["gateway HTTP layer", bare], ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r])];
   const cpu = Object.fromEntries(rows.filter(([, r]) => r.cpuUs !== null).map(([k, r]) => [k, r.cpuUs!]));
   return { load: startLoad, rps: Object.fromEntries(rows.map(([k, r]) => [k, r.result.rps])), cpu, ratios, addedP99 };
+}
+
+/**
+ * The event-loop turns over BENCH_STALL_MS that a probed process noted between `from` and `to`
+ * (epoch ms): how often, how long, and the share of their time the process was on a CPU.
+ */
+function stallSummary(file: string, from: number, to: number): string {
+  const stalls = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(" ").map(Number))
+    .filter(([at]) => at >= from && at <= to);
+  const seconds = (to - from) / 1000;
+  const time = stalls.reduce((sum, [, gap]) => sum + gap, 0);
+  const cpu = stalls.reduce((sum, [, gap, used]) => sum + Math.min(used, gap), 0);
+  const longest = stalls.reduce((max, [, gap]) => Math.max(max, gap), 0);
+  if (!stalls.length) return "none";
+  return `${(stalls.length / seconds).toFixed(1)}/s (longest ${longest.toFixed(1)} ms), ${((time / 10) / seconds).toFixed(2)}% of the time; on a CPU for ${((100 * cpu) / time).toFixed(0)}% of it`;
 }
 
 function median(values: number[]): number {
@@ -328,13 +395,40 @@ async function main(): Promise<void> {
   if (PROFILE) {
     const profileDir = path.join(work, "profile");
     const profiledAt = Date.now();
-    const profiled = await startGateway(cp, path.join(work, "cache-profile"), 1, profileDir);
+    const profiled = await startGateway(cp, path.join(work, "cache-profile"), 1, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`]);
     const loadFrom = Date.now() - profiledAt;
     await load(`http://127.0.0.1:${profiled.port}/bench/v1/pets/7`, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
     await stop(profiled.child);
     // The main thread's profile (a loader thread writes its own); start-up is left out.
     const profile = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];
     if (profile) console.log(`\nGateway (1 worker) CPU profile under full load:\n${summarizeProfile(path.join(profileDir, profile), loadFrom, Number(process.env.BENCH_PROFILE_TOP ?? 15))}`);
+  }
+
+  if (STALLS && runs.length) {
+    // Why the p99 grows: whether the slow turns were the process's own work or waits for a CPU.
+    const half = Math.round(runs[runs.length - 1].rps["gateway 1w"] / 2);
+    const threshold = process.env.BENCH_STALL_MS ?? "2";
+    console.log(`\nEvent-loop turns over ${threshold} ms at ${half} req/s, in processes started with a probe (its 1 ms timer costs CPU, so these rows are not comparable with the ones above):`);
+    const probed: [string, string, Record<string, string>, () => Promise<string>][] = [
+      [BARE, "bare", {}, async () => {
+        const port = await freePort();
+        const child = start(process.execPath, ["--import", "tsx", ...STALL_PROBE, "bench/gateway/bare-proxy.ts"], { PORT: String(port), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production", BENCH_STALL_FILE: path.join(work, "stalls-bare.txt") });
+        children.push(child);
+        await waitForPort(port);
+        return `http://127.0.0.1:${port}/pets/7`;
+      }],
+      ["meridian gateway (1 worker)", "gateway", auth, async () => {
+        const g = await startGateway(cp, path.join(work, "cache-stalls"), 1, STALL_PROBE, { BENCH_STALL_FILE: path.join(work, "stalls-gateway.txt") });
+        return `http://127.0.0.1:${g.port}/bench/v1/pets/7`;
+      }],
+    ];
+    for (const [name, kind, headers, launch] of probed) {
+      const url = await launch();
+      await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate: half });
+      const from = Date.now();
+      const result = await load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate: half });
+      console.log(`${name.padEnd(28)} p99 ${result.p99.toFixed(2)} ms; stalls ${stallSummary(path.join(work, `stalls-${kind}.txt`), from, Date.now())}`);
+    }
   }
 
   await cp.stop();
