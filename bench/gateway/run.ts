@@ -91,6 +91,16 @@ async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: num
   return { child, port };
 }
 
+/** One of the plain Node.js proxies in front of the backend; its URL for the benchmark's path. */
+async function startProxy(script: string, backendPort: number, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<string> {
+  const port = await freePort();
+  const child = start(process.execPath, ["--import", "tsx", ...nodeFlags, script], { PORT: String(port), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production", ...env });
+  children.push(child);
+  if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
+  await waitForPort(port);
+  return `http://127.0.0.1:${port}/pets/7`;
+}
+
 const loadavg = () => os.loadavg()[0];
 
 /** The process serving each measured origin (nginx's master, the gateway's primary), for its CPU time. */
@@ -369,14 +379,8 @@ async function main(): Promise<void> {
   for (const [kind, script] of [
     ["bare", "bench/gateway/bare-proxy.ts"],
     ["stock", "bench/gateway/node-http-proxy.ts"],
-  ] as const) {
-    const port = await freePort();
-    const child = start(process.execPath, ["--import", "tsx", script], { PORT: String(port), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production" });
-    children.push(child);
-    if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
-    await waitForPort(port);
-    proxies[kind] = `http://127.0.0.1:${port}/pets/7`;
-  }
+  ] as const)
+    proxies[kind] = await startProxy(script, backendPort);
   const gateway = new Map<number, string>();
   for (const workers of GATEWAY_WORKERS) {
     const g = await startGateway(cp, path.join(work, `cache-${workers}`), workers);
@@ -410,13 +414,7 @@ async function main(): Promise<void> {
     const threshold = process.env.BENCH_STALL_MS ?? "2";
     console.log(`\nEvent-loop turns over ${threshold} ms at ${half} req/s, in processes started with a probe (its 1 ms timer costs CPU, so these rows are not comparable with the ones above):`);
     const probed: [string, string, Record<string, string>, () => Promise<string>][] = [
-      [BARE, "bare", {}, async () => {
-        const port = await freePort();
-        const child = start(process.execPath, ["--import", "tsx", ...STALL_PROBE, "bench/gateway/bare-proxy.ts"], { PORT: String(port), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production", BENCH_STALL_FILE: path.join(work, "stalls-bare.txt") });
-        children.push(child);
-        await waitForPort(port);
-        return `http://127.0.0.1:${port}/pets/7`;
-      }],
+      [BARE, "bare", {}, () => startProxy("bench/gateway/bare-proxy.ts", backendPort, STALL_PROBE, { BENCH_STALL_FILE: path.join(work, "stalls-bare.txt") })],
       ["meridian gateway (1 worker)", "gateway", auth, async () => {
         const g = await startGateway(cp, path.join(work, "cache-stalls"), 1, STALL_PROBE, { BENCH_STALL_FILE: path.join(work, "stalls-gateway.txt") });
         return `http://127.0.0.1:${g.port}/bench/v1/pets/7`;
