@@ -34,7 +34,6 @@ const RETRYABLE = new Set([401, 403, 408, 425, 429]);
 
 /** Where the request handler puts one event per request that matched an API. */
 export interface EventSink {
-  record(event: AnalyticsEvent): void;
   /**
    * One call: its group (`eventGroupJson`, the same string object for all calls of one
    * operation and caller, so the batch finds it again cheaply), its arrival time (epoch ms) and

@@ -89,7 +89,8 @@ export function createRequestHandler(deps: HandlerDeps) {
     return { environment: deps.environment, instanceId: deps.instanceId, region: deps.region, apiId: api.api.id, operation: ex.operation?.key ?? null, applicationId: ex.applicationId, keyType: ex.keyType, method };
   }
 
-  function finish(req: Http1Request, res: Http1Response, ex: Exchange): void {
+  function finish(ex: Exchange): void {
+    const { req, res } = ex;
     const status = res.finished ? res.statusCode : 499;
     if (status === 499) ex.abortUpstream?.abort();
     deps.onDone?.();
@@ -110,9 +111,9 @@ export function createRequestHandler(deps: HandlerDeps) {
     events.recordCall(group, ex.time, eventFieldsJson(ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode));
   }
 
-  function refuse(res: Http1Response, ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
+  function refuse(ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
     ex.errorCode = code;
-    sendProblem(res, status, code, detail, headers);
+    sendProblem(ex.res, status, code, detail, headers);
   }
 
   function handle(ex: Exchange): void | Promise<void> {
@@ -123,13 +124,13 @@ export function createRequestHandler(deps: HandlerDeps) {
     ex.path = path;
     if (path.startsWith(OPS_PREFIX)) return handleOps(path.slice(OPS_PREFIX.length), res, deps.ops);
     const segments = path.startsWith("/") ? splitPath(path) : null;
-    if (!segments) return refuse(res, ex, 400, "invalid_path", "The request path is not acceptable.");
+    if (!segments) return refuse(ex, 400, "invalid_path", "The request path is not acceptable.");
     const runtime = deps.runtime();
     const route = runtime ? matchApi(runtime.router, segments) : null;
     if (!runtime || !route) {
       if (segments.length === 1 && OPS_ENDPOINTS.has(segments[0])) return handleOps(segments[0], res, deps.ops);
-      if (!runtime) return refuse(res, ex, 503, "not_ready", "The gateway has no configuration yet.");
-      return refuse(res, ex, 404, "route_not_found", "No API is deployed at this path.");
+      if (!runtime) return refuse(ex, 503, "not_ready", "The gateway has no configuration yet.");
+      return refuse(ex, 404, "route_not_found", "No API is deployed at this path.");
     }
     const api = (ex.api = route.api);
     const cors = api.api.cors;
@@ -140,10 +141,10 @@ export function createRequestHandler(deps: HandlerDeps) {
       return;
     }
     const corsHeaders = (ex.extraHeaders = responseCorsHeaders(cors, req.headers.origin) ?? undefined);
-    if (api.api.lifecycleState === "BLOCKED") return refuse(res, ex, 503, "api_blocked", "This API is blocked.", corsHeaders);
+    if (api.api.lifecycleState === "BLOCKED") return refuse(ex, 503, "api_blocked", "This API is blocked.", corsHeaders);
     const match = matchOperation(api.operations, method, route.rest);
-    if (!match) return refuse(res, ex, 404, "operation_not_found", "This API has no operation at this path.", corsHeaders);
-    if (!("operation" in match)) return refuse(res, ex, 405, "method_not_allowed", "This API has no operation for this method here.", { ...corsHeaders, allow: match.allowed.join(", ") });
+    if (!match) return refuse(ex, 404, "operation_not_found", "This API has no operation at this path.", corsHeaders);
+    if (!("operation" in match)) return refuse(ex, 405, "method_not_allowed", "This API has no operation for this method here.", { ...corsHeaders, allow: match.allowed.join(", ") });
     const operation = (ex.operation = match.operation);
     if (operation.security.length === 0) return limit(ex, runtime, api, operation, route.rest, null);
     const found = identify(req.headers, operation, runtime, deps.verifier);
@@ -156,14 +157,14 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (!identity.ok) {
       metrics.countAuthFailed(api.api.id, identity.code);
       const challenge: Record<string, string> = identity.status === 401 ? { "www-authenticate": 'Bearer error="invalid_token"' } : {};
-      return refuse(ex.res, ex, identity.status, identity.code, identity.message, { ...corsHeaders, ...challenge });
+      return refuse(ex, identity.status, identity.code, identity.message, { ...corsHeaders, ...challenge });
     }
     ex.applicationId = identity.identity.applicationId;
     ex.keyType = identity.identity.keyType;
     const allowed = authorize(identity.identity, api, operation, runtime);
     if (!allowed.ok) {
       metrics.countAuthFailed(api.api.id, allowed.code);
-      return refuse(ex.res, ex, allowed.status, allowed.code, allowed.message, corsHeaders);
+      return refuse(ex, allowed.status, allowed.code, allowed.message, corsHeaders);
     }
     return limit(ex, runtime, api, operation, rest, allowed.principal.tierName);
   }
@@ -181,15 +182,13 @@ export function createRequestHandler(deps: HandlerDeps) {
     ex.extraHeaders = corsHeaders ? { ...corsHeaders, ...decision.headers } : decision.headers;
     if (!decision.allowed) {
       metrics.countRateLimited(api.api.id);
-      return refuse(ex.res, ex, 429, "rate_limited", "Too many requests; retry after the time in Retry-After.", ex.extraHeaders);
+      return refuse(ex, 429, "rate_limited", "Too many requests; retry after the time in Retry-After.", ex.extraHeaders);
     }
     forward(ex, api, rest);
   }
 
   function forward(ex: Exchange, api: RuntimeApi, rest: string[]): void {
     const { req, path } = ex;
-    const url = req.url;
-    const q = url.indexOf("?");
     const trailing = path.length > 1 && path.endsWith("/") ? "/" : "";
     const restPath = rest.length ? `/${rest.join("/")}${trailing}` : trailing;
     const upstream = ex.keyType === "sandbox" ? api.sandbox! : api.production;
@@ -198,7 +197,7 @@ export function createRequestHandler(deps: HandlerDeps) {
       ex.res,
       {
         upstream,
-        path: (restPath || (upstream.basePath ? "" : "/")) + (q < 0 ? "" : url.slice(q)),
+        path: (restPath || (upstream.basePath ? "" : "/")) + req.url.slice(path.length),
         stripBearer: api.stripBearer,
         stripApiKey: api.stripApiKey,
         headersTimeoutMs: api.api.upstream.timeoutMs,
@@ -215,23 +214,23 @@ export function createRequestHandler(deps: HandlerDeps) {
     const ex = timing as Exchange;
     ex.upstreamLatencyMs = result.upstreamLatencyMs;
     if (result.status === 499) ex.errorCode = result.code;
-    else answerFailure(ex.res, ex, result.status, result.code, result.message, ex.extraHeaders);
+    else answerFailure(ex, result.status, result.code, result.message, ex.extraHeaders);
   }
 
   /** An upstream failure answered after the request's own handling returned: errors are caught here. */
-  function answerFailure(res: Http1Response, ex: Exchange, status: number, code: string, message: string, headers?: Record<string, string>): void {
+  function answerFailure(ex: Exchange, status: number, code: string, message: string, headers?: Record<string, string>): void {
     try {
-      refuse(res, ex, status, code, message, headers);
+      refuse(ex, status, code, message, headers);
     } catch (error) {
       deps.log.error({ err: error, path: ex.path }, "Request failed inside the gateway");
-      res.destroy();
+      ex.res.destroy();
     }
   }
 
   /** The pipeline threw, synchronously or in a step that waited. */
   function failed(ex: Exchange, error: unknown): void {
     deps.log.error({ err: error, path: ex.path }, "Request failed inside the gateway");
-    if (!ex.res.headersSent) answerFailure(ex.res, ex, 500, "gateway_error", "The gateway failed to handle this request.");
+    if (!ex.res.headersSent) answerFailure(ex, 500, "gateway_error", "The gateway failed to handle this request.");
     else ex.res.destroy();
   }
 
@@ -239,7 +238,7 @@ export function createRequestHandler(deps: HandlerDeps) {
   // TypeScript wraps each closure in a naming helper, which showed in the profile.
   function onClose(res: Http1Response): void {
     const ex = res.context as Exchange | null;
-    if (ex) finish(ex.req, res, ex);
+    if (ex) finish(ex);
   }
 
   function onFailed(this: Exchange, error: unknown): void {
