@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_COMPACT_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH } from "@/lib/domain/gateway/snapshot";
 import { buildOpenApiDocument } from "./document";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -43,6 +44,16 @@ describe("management API description", () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+
+  it("gives the event batch limits the control plane applies to each form", () => {
+    type Form = { required: string[]; properties: Record<string, { maxItems?: number }> };
+    const post = doc.paths["/api/gateway/v1/events"].post as { requestBody: { content: { "application/json": { schema: { oneOf: Form[] } } } } };
+    const [full, compact] = post.requestBody.content["application/json"].schema.oneOf;
+    expect(full.properties.events.maxItems).toBe(MAX_EVENTS_PER_BATCH);
+    expect(compact.required).toContain("format");
+    expect(compact.properties.events.maxItems).toBe(MAX_COMPACT_EVENTS_PER_BATCH);
+    expect(compact.properties.groups.maxItems).toBe(MAX_COMPACT_EVENTS_PER_BATCH);
   });
 
   it("refers only to schemas it defines", () => {

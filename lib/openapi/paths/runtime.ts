@@ -1,3 +1,4 @@
+import { MAX_COMPACT_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH } from "@/lib/domain/gateway/snapshot";
 import { authErrors, body, json, pathParam, problem, type Json } from "../helpers";
 
 /** Deployments, the key manager and the gateway sync API. */
@@ -142,11 +143,12 @@ export const runtimePaths: Record<string, Json> = {
       tags: ["gateway sync"],
       summary: "Analytics batch (idempotent by batchId)",
       description:
-        "Either form. Full: `{batchId, events: [event, …]}` with every member in every event. Compact (`format: 2`, what the built-in gateway sends): `{batchId, format: 2, start, groups: [{environment, instanceId, region, apiId, operation, applicationId, keyType, method}, …], events: [[group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode?], …]}`, where `group` indexes `groups` and `offsetMs` counts from `start`; event ids are derived from the batch id. At most 1,000 events and 4 MB per batch.",
+        "Either form. Full: `{batchId, events: [event, …]}` with every member in every event. Compact (`format: 2`, what the built-in gateway sends): `{batchId, format: 2, start, groups: [{environment, instanceId, region, apiId, operation, applicationId, keyType, method}, …], events: [[group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode?], …]}`, where `group` indexes `groups` and `offsetMs` counts from `start`; event ids are derived from the batch id. " +
+        `At most ${MAX_EVENTS_PER_BATCH.toLocaleString("en")} events in the full form, ${MAX_COMPACT_EVENTS_PER_BATCH.toLocaleString("en")} in the compact one, and 4 MB per batch.`,
       security: gatewayAuth,
       requestBody: body({
         oneOf: [
-          { type: "object", required: ["batchId", "events"], properties: { batchId: { type: "string", format: "uuid" }, events: { type: "array", minItems: 1, maxItems: 1000, items: { type: "object" } } } },
+          { type: "object", required: ["batchId", "events"], properties: { batchId: { type: "string", format: "uuid" }, events: { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_BATCH, items: { type: "object" } } } },
           {
             type: "object",
             required: ["batchId", "format", "start", "groups", "events"],
@@ -154,8 +156,8 @@ export const runtimePaths: Record<string, Json> = {
               batchId: { type: "string", format: "uuid" },
               format: { type: "integer", enum: [2] },
               start: { type: "string", format: "date-time" },
-              groups: { type: "array", minItems: 1, maxItems: 1000, items: { type: "object" } },
-              events: { type: "array", minItems: 1, maxItems: 1000, items: { type: "array", minItems: 8, maxItems: 9 } },
+              groups: { type: "array", minItems: 1, maxItems: MAX_COMPACT_EVENTS_PER_BATCH, items: { type: "object" } },
+              events: { type: "array", minItems: 1, maxItems: MAX_COMPACT_EVENTS_PER_BATCH, items: { type: "array", minItems: 8, maxItems: 9 } },
             },
           },
         ],
