@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { analyticsBatchSchemaOf, expandAnalyticsBatch, type AnalyticsBatch, type Heartbeat, type Snapshot } from "@/lib/domain/gateway/snapshot";
+import { parseAnalyticsBatch, type AnalyticsBatch, type Heartbeat, type Snapshot } from "@/lib/domain/gateway/snapshot";
 
 /**
  * A stand-in for the control plane's sync API: snapshots with ETag and long poll, heartbeats,
@@ -86,9 +86,12 @@ export class FakeControlPlane {
       res.writeHead(204).end();
     } else if (req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
       if (this.failEvents) return void res.writeHead(503).end();
-      const parsed = analyticsBatchSchemaOf(body).safeParse(body);
-      if (!parsed.success) return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: parsed.error.message }));
-      const batch = expandAnalyticsBatch(parsed.data);
+      let batch: AnalyticsBatch;
+      try {
+        batch = parseAnalyticsBatch(body);
+      } catch (error) {
+        return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: (error as Error).message }));
+      }
       this.deliveries.push(batch.batchId);
       if (!this.batches.has(batch.batchId)) this.batches.set(batch.batchId, batch.events);
       if (this.loseAnswers > 0) {

@@ -9,13 +9,14 @@ import { pgArray } from "./pg-array";
 const MAX_PATH = 2000;
 
 /**
- * Stores one gateway batch, in its full or its compact form (see `compactAnalyticsBatchSchema`). The whole batch is validated before anything is written, and the
- * batch id and its events commit together: a malformed batch is refused whole, and a batch
- * delivered again (the gateway did not see our answer) is acknowledged without being stored
- * twice. The batch row and the events go in as one statement (the events as INSERT … SELECT
- * FROM unnest(arrays), one parameter per column whatever the batch size), atomic on its own:
- * no transaction held open across round trips, which on the embedded database would keep every
- * other client waiting for its turn.
+ * Stores one gateway batch, in its full or its compact form (see `compactAnalyticsBatchSchema`).
+ * The whole batch is validated before anything is written, and the batch id and its events
+ * commit together: a malformed batch is refused whole, and a batch delivered again (the gateway
+ * did not see our answer) is acknowledged without being stored twice. The batch row and the
+ * events go in as one statement (the events as INSERT … SELECT FROM unnest(arrays), one
+ * parameter per column whatever the batch size), atomic on its own: no transaction held open
+ * across round trips, which on the embedded database would keep every other client waiting for
+ * its turn.
  */
 export async function ingestEvents(environment: { id: string; name: string }, input: unknown): Promise<{ stored: number; duplicate: boolean }> {
   const batch = expandAnalyticsBatch(parseInput(analyticsBatchSchemaOf(input), input));
