@@ -1,6 +1,6 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config";
+import { loadConfig, trustedProxyList } from "./config";
 
 describe("loadConfig", () => {
   const env = { MERIDIAN_GATEWAY_ENVIRONMENT: "default", MERIDIAN_CONTROL_PLANE_URL: "http://localhost:3000/", MERIDIAN_GATEWAY_TOKEN: "t" };
@@ -28,5 +28,18 @@ describe("loadConfig", () => {
   it("explains what is missing", () => {
     expect(() => loadConfig([], {})).toThrow(/environment/);
     expect(() => loadConfig(["--bogus"], env)).toThrow();
+  });
+
+  it("reads the client timeouts and the trusted front proxies", () => {
+    const c = loadConfig(["--trusted-proxies", "10.0.0.0/8, 192.0.2.7,2001:db8::/32"], { ...env, MERIDIAN_GATEWAY_HEAD_TIMEOUT_MS: "5000", MERIDIAN_GATEWAY_REQUEST_TIMEOUT_MS: "9000" });
+    expect(c).toMatchObject({ headTimeoutMs: 5000, requestTimeoutMs: 9000, trustedProxies: ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"] });
+    expect(loadConfig([], env)).toMatchObject({ headTimeoutMs: 60_000, requestTimeoutMs: 300_000, trustedProxies: [] });
+    const list = trustedProxyList(c.trustedProxies)!;
+    expect(list.check("10.20.30.40", "ipv4")).toBe(true);
+    expect(list.check("192.0.2.7", "ipv4")).toBe(true);
+    expect(list.check("192.0.2.8", "ipv4")).toBe(false);
+    expect(list.check("2001:db8::1", "ipv6")).toBe(true);
+    expect(trustedProxyList([])).toBeNull();
+    for (const bad of ["10.0.0.0/33", "example.com", "10.0.0.1/8/1", "::1/129"]) expect(() => loadConfig(["--trusted-proxies", bad], env)).toThrow(/trusted-proxies/);
   });
 });

@@ -1,6 +1,23 @@
+import net from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+
+export const DEFAULTS = {
+  longPollSeconds: 30,
+  heartbeatIntervalMs: 10_000,
+  connectTimeoutMs: 5_000,
+  upstreamTimeoutMs: 30_000,
+  bodyTimeoutMs: 60_000,
+  drainTimeoutMs: 25_000,
+  eventBatchSize: 5_000,
+  eventFlushMs: 1_000,
+  tokenCacheSize: 10_000,
+  workers: 1,
+  headTimeoutMs: 60_000,
+  requestTimeoutMs: 300_000,
+  trustedProxies: [] as string[],
+} as const;
 
 /**
  * Settings from flags, else from environment variables. The gateway token is better passed in
@@ -16,6 +33,23 @@ const configSchema = z.object({
   redisUrl: z.string().optional(),
   region: z.string().nullable().default(null),
   instanceId: z.string().min(1).optional(),
+  headTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(DEFAULTS.headTimeoutMs),
+  requestTimeoutMs: z.coerce.number().int().min(100).max(3_600_000).default(DEFAULTS.requestTimeoutMs),
+  trustedProxies: z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      const entries = list
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean);
+      for (const entry of entries) {
+        if (parseProxyEntry(entry)) continue;
+        ctx.addIssue({ code: "custom", message: `--trusted-proxies (MERIDIAN_GATEWAY_TRUSTED_PROXIES) takes IP addresses and CIDR ranges; ${JSON.stringify(entry)} is neither.` });
+        return z.NEVER;
+      }
+      return entries;
+    }),
   workers: z
     .string()
     .default("1")
@@ -53,6 +87,15 @@ export interface GatewayConfig {
   eventFlushMs: number;
   /** Verified tokens kept in memory. */
   tokenCacheSize: number;
+  /** A client's request head must arrive within this long of its first byte (slow-head attacks). */
+  headTimeoutMs: number;
+  /** A client's request must have arrived and been answered within this long of its head. */
+  requestTimeoutMs: number;
+  /**
+   * Addresses and CIDR ranges of front proxies (load balancers) whose X-Forwarded-*, Forwarded,
+   * X-Real-IP and Via fields the gateway keeps and extends; from anyone else they are replaced.
+   */
+  trustedProxies: string[];
   /**
    * Processes serving the port: 1 serves in this process; more fork that many workers behind
    * one primary (`auto`: one per CPU). Without Redis, rate limits are kept per worker, so a
@@ -62,18 +105,6 @@ export interface GatewayConfig {
   workers: number;
 }
 
-export const DEFAULTS = {
-  longPollSeconds: 30,
-  heartbeatIntervalMs: 10_000,
-  connectTimeoutMs: 5_000,
-  upstreamTimeoutMs: 30_000,
-  bodyTimeoutMs: 60_000,
-  drainTimeoutMs: 25_000,
-  eventBatchSize: 5_000,
-  eventFlushMs: 1_000,
-  tokenCacheSize: 10_000,
-  workers: 1,
-} as const;
 
 export function loadConfig(argv: string[], env: Record<string, string | undefined>): GatewayConfig {
   const { values } = parseArgs({
@@ -90,6 +121,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       region: { type: "string" },
       "instance-id": { type: "string" },
       workers: { type: "string" },
+      "head-timeout": { type: "string" },
+      "request-timeout": { type: "string" },
+      "trusted-proxies": { type: "string" },
     },
   });
   const parsed = configSchema.safeParse({
@@ -103,6 +137,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     region: values.region ?? env.MERIDIAN_GATEWAY_REGION ?? null,
     instanceId: values["instance-id"] ?? env.MERIDIAN_GATEWAY_INSTANCE_ID,
     workers: values.workers ?? (env.MERIDIAN_GATEWAY_WORKERS || undefined),
+    headTimeoutMs: values["head-timeout"] ?? (env.MERIDIAN_GATEWAY_HEAD_TIMEOUT_MS || undefined),
+    requestTimeoutMs: values["request-timeout"] ?? (env.MERIDIAN_GATEWAY_REQUEST_TIMEOUT_MS || undefined),
+    trustedProxies: values["trusted-proxies"] ?? env.MERIDIAN_GATEWAY_TRUSTED_PROXIES,
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join(" "));
   const c = parsed.data;
@@ -113,4 +150,26 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     // The host name and port stay the same when a replica restarts, unlike a pid.
     instanceId: c.instanceId ?? `${os.hostname()}-${c.port}`,
   };
+}
+
+/** An address or CIDR range of `--trusted-proxies`: [address, prefix length, family], or null. */
+export function parseProxyEntry(entry: string): [string, number, "ipv4" | "ipv6"] | null {
+  const [address, prefix, extra] = entry.split("/");
+  const version = net.isIP(address);
+  if (version === 0 || extra !== undefined) return null;
+  const max = version === 4 ? 32 : 128;
+  const bits = prefix === undefined ? max : /^\d+$/.test(prefix) ? Number(prefix) : -1;
+  if (bits < 0 || bits > max) return null;
+  return [address, bits, version === 4 ? "ipv4" : "ipv6"];
+}
+
+/** The trusted proxies as a block list the server checks each connection's peer against (null: none). */
+export function trustedProxyList(entries: string[]): net.BlockList | null {
+  if (entries.length === 0) return null;
+  const list = new net.BlockList();
+  for (const entry of entries) {
+    const [address, bits, family] = parseProxyEntry(entry)!;
+    list.addSubnet(address, bits, family);
+  }
+  return list;
 }

@@ -3,7 +3,7 @@ import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import { EventShipper, type EventSink } from "./analytics/event-shipper";
 import { JwtVerifier } from "./auth/jwt-verifier";
 import { eventForwarder, type WorkerLink } from "./cluster/worker-link";
-import type { GatewayConfig } from "./config";
+import { trustedProxyList, type GatewayConfig } from "./config";
 import { Http1Server } from "./http1/server";
 import { createRequestHandler } from "./http/request-handler";
 import { LocalQuotaStore, SyncedQuotaCounter, type QuotaCounter } from "./limits/quota-counter";
@@ -187,7 +187,12 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
   });
 
   // While draining, every response closes its connection so clients reconnect elsewhere.
-  const server = new Http1Server(handler, { keepAliveTimeoutMs: 65_000 });
+  const server = new Http1Server(handler, {
+    keepAliveTimeoutMs: 65_000,
+    headersTimeoutMs: config.headTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    trustedProxies: trustedProxyList(config.trustedProxies),
+  });
   server.onError = (error) => log.error({ err: error }, "Request listener failed");
   await server.listen(config.port, config.host);
   const port = server.address().port;

@@ -92,7 +92,10 @@ export function createRequestHandler(deps: HandlerDeps) {
   function finish(ex: Exchange): void {
     const { req, res } = ex;
     const status = res.finished ? res.statusCode : 499;
-    if (status === 499) ex.abortUpstream?.abort();
+    // The client went away, or the server answered in the handler's place (the request's body
+    // turned out invalid): an upstream exchange still running is cancelled.
+    if (status === 499 || res.failure !== null) ex.abortUpstream?.abort();
+    if (res.failure !== null) ex.errorCode = res.failure;
     deps.onDone?.();
     const latencyMs = performance.now() - ex.started;
     const api = ex.api;
@@ -112,6 +115,8 @@ export function createRequestHandler(deps: HandlerDeps) {
   }
 
   function refuse(ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
+    // Already answered or abandoned while a step waited (the client left, the body was invalid).
+    if (ex.res.done) return;
     ex.errorCode = code;
     sendProblem(ex.res, status, code, detail, headers);
   }
@@ -189,6 +194,7 @@ export function createRequestHandler(deps: HandlerDeps) {
 
   function forward(ex: Exchange, api: RuntimeApi, rest: string[]): void {
     const { req, path } = ex;
+    if (ex.res.done) return;
     const trailing = path.length > 1 && path.endsWith("/") ? "/" : "";
     const restPath = rest.length ? `/${rest.join("/")}${trailing}` : trailing;
     const upstream = ex.keyType === "sandbox" ? api.sandbox! : api.production;

@@ -131,7 +131,9 @@ function call(client: UpstreamClient, url: string, options: CallOptions = {}): {
       onEnd() {
         outcome.ends++;
         outcome.body = Buffer.concat(chunks);
-        settle(outcome);
+        // The caller comes back on a later turn of the event loop, as the gateway's next request
+        // does (a connection released in one turn is handed out from the next).
+        setImmediate(() => settle(outcome));
       },
       onError(error) {
         outcome.errors++;
@@ -607,5 +609,109 @@ describe("parseOrigin", () => {
     expect(parseOrigin("https://api.example")).toEqual({ key: "https://api.example", tls: true, host: "api.example", port: 443, hostHeader: "api.example" });
     expect(parseOrigin("http://[::1]:81")).toMatchObject({ host: "::1", port: 81, hostHeader: "[::1]:81" });
     expect(() => parseOrigin("ftp://x")).toThrow(/Unsupported/);
+  });
+});
+
+/** A request, and a second one made from the first one's end, in the same turn of the event loop. */
+function thenAtOnce(client: UpstreamClient, url: string, method: string, nextUrl: string): Promise<{ first: Outcome; next: Promise<Outcome> }> {
+  const target = new URL(url);
+  const first: Outcome = { status: 0, headers: {}, rawHeaders: [], body: Buffer.alloc(0), error: null, heads: 0, ends: 0, errors: 0 };
+  return new Promise((resolve) => {
+    client.request(
+      { origin: parseOrigin(target.origin), method, head: `${method} ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\n`, body: null, bodyHasLength: true },
+      {
+        onHead(status, headers) {
+          first.status = status;
+          first.rawHeaders = headers;
+          for (let i = 0; i < headers.length; i += 2) first.headers[headers[i].toLowerCase()] = headers[i + 1];
+        },
+        onData: () => true,
+        onEnd() {
+          resolve({ first, next: get(client, nextUrl) });
+        },
+        onError(error) {
+          first.error = error;
+          resolve({ first, next: get(client, nextUrl) });
+        },
+      },
+    );
+  });
+}
+
+describe("UpstreamClient: a connection is used again only when nothing is left on it", () => {
+  const INJECTED = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nX-Injected: 1\r\n\r\nINJECTED";
+
+  /** Answers `/first` with `first`, every other request with its path. */
+  async function upstreamAnswering(first: string): Promise<Upstream> {
+    return rawUpstream((socket) =>
+      eachHead(socket, (head) => {
+        const path = head.split(" ")[1];
+        socket.write(path === "/first" ? first : `HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`);
+      }),
+    );
+  }
+
+  const cases: [string, string, string][] = [
+    ["HEAD answered with a length and a response behind it", "HEAD", `HTTP/1.1 200 OK\r\nContent-Length: ${INJECTED.length}\r\n\r\n${INJECTED}`],
+    ["204 with bytes behind it", "GET", `HTTP/1.1 204 No Content\r\n\r\n${INJECTED}`],
+    ["Content-Length: 0 with bytes behind it", "GET", `HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n${INJECTED}`],
+    ["a chunked response with a response behind it", "GET", `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${INJECTED}`],
+  ];
+  for (const [what, method, answer] of cases) {
+    it(`${what}: the response ends where it should, the connection is retired, the next request gets its own answer`, async () => {
+      const upstream = await upstreamAnswering(answer);
+      const client = newClient();
+      // The next request is made from the first one's end, in the same turn, as a pipelined client's would be.
+      const { first, next } = await thenAtOnce(client, `${upstream.url}/first`, method, `${upstream.url}/second`);
+      expect(first.error).toBeNull();
+      expect(first.headers["x-injected"]).toBeUndefined();
+      const second = await next;
+      expect(second.body.toString()).toBe("/second");
+      const later = await get(client, `${upstream.url}/third`);
+      expect(later.body.toString()).toBe("/third");
+      // The first connection was retired; the second (clean) one served the third request.
+      expect(upstream.connections()).toBe(2);
+    });
+  }
+
+  it("hands a released connection to no request of the same turn, and to the next turn's", async () => {
+    const upstream = await httpUpstream((req, res) => res.end(req.url));
+    const client = newClient();
+    const { next } = await thenAtOnce(client, `${upstream.url}/a`, "GET", `${upstream.url}/b`);
+    expect((await next).body.toString()).toBe("/b");
+    expect(upstream.connections()).toBe(2);
+    await get(client, `${upstream.url}/c`);
+    expect(upstream.connections()).toBe(2);
+  });
+
+  it("retires a connection that receives bytes while idle", async () => {
+    const upstream = await rawUpstream((socket) =>
+      eachHead(socket, (head) => {
+        const path = head.split(" ")[1];
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${path.length}\r\n\r\n${path}`);
+        if (path === "/first") setTimeout(() => socket.write(INJECTED), 30);
+      }),
+    );
+    const client = newClient();
+    expect((await get(client, `${upstream.url}/first`)).body.toString()).toBe("/first");
+    await sleep(100);
+    expect((await get(client, `${upstream.url}/second`)).body.toString()).toBe("/second");
+    expect(upstream.connections()).toBe(2);
+  });
+
+  it("drops response trailers, and the next response on the connection has only its own fields", async () => {
+    const many = Array.from({ length: 40 }, (_, i) => `X-R${i}: ${i}\r\n`).join("");
+    const upstream = await rawUpstream((socket) =>
+      eachHead(socket, (_head, n) =>
+        socket.write(
+          n === 0 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Secret: a\r\n\r\n" : `HTTP/1.1 200 OK\r\n${n === 1 ? "" : many}Content-Length: 2\r\n\r\nok`,
+        ),
+      ),
+    );
+    const client = newClient();
+    const outcomes = [await get(client, upstream.url), await get(client, upstream.url), await get(client, upstream.url)];
+    for (const o of outcomes) expect(o.rawHeaders.map((h) => h.toLowerCase())).not.toContain("x-secret");
+    expect(outcomes[2].rawHeaders.filter((h) => /^X-R\d+$/.test(h))).toHaveLength(40);
+    expect(upstream.connections()).toBe(1);
   });
 });

@@ -7,8 +7,16 @@ import { ticker, type Watched } from "./ticker";
 /**
  * The gateway's upstream client: keep-alive connections per origin over node:net (or node:tls),
  * Node's own parser for responses, one request per connection at a time (no pipelining, so a
- * slow response never holds up another). A connection goes back to its pool only when its
- * response has been read in full, the request body sent in full, and the upstream allows it.
+ * slow response never holds up another).
+ *
+ * A connection is used again only when nothing can be left on it from the exchange before
+ * (gateway/README.md, "Which connection is used again"): its response was read in full and
+ * ended exactly at the end of what the connection had read (no byte after it but the blank
+ * lines the parser skips), the request body was sent in full, the upstream allows keep-alive,
+ * and no byte arrives while it is idle. It goes back to the pool after the read that ended the
+ * response has been parsed to its end, and becomes available on the next turn of the event
+ * loop, so bytes that were already on their way are read, and retire it, before any other
+ * request can be written on it. Trailers are read and dropped.
  */
 
 export interface ClientOptions {
@@ -172,7 +180,11 @@ class UpstreamConnection implements Watched {
   reused = false;
   private keepAlive = false;
   private idleSince = 0;
-  private closed = false;
+  closed = false;
+  /** The exchange whose response ended in the read being parsed: settled once the read is parsed to its end. */
+  private ended: UpstreamExchange | null = null;
+  /** A message began after the last response ended: the upstream sent more than it was asked for. */
+  private overrun = false;
 
   constructor(
     readonly socket: net.Socket,
@@ -215,20 +227,34 @@ class UpstreamConnection implements Watched {
     }
     exchange.received = true;
     const result = this.parser.execute(data);
+    if (this.ended !== null) return this.settle(typeof result === "number");
     if (typeof result === "number") return;
-    // The bytes may have broken off after a complete response (stray body bytes after a HEAD
-    // answer): the parser stays failed, so the connection goes either way.
-    if (this.exchange) this.exchange.fail(new UpstreamError("protocol", `The upstream's response is not valid HTTP/1.1 (${result.code}).`));
+    this.exchange?.fail(new UpstreamError("protocol", `The upstream's response is not valid HTTP/1.1 (${result.code}).`));
+  }
+
+  /**
+   * The read that ended a response has been parsed to its end: the connection goes back to the
+   * pool only if nothing followed the response in it, then the response is handed on.
+   */
+  private settle(parsedCleanly: boolean): void {
+    const ended = this.ended!;
+    this.ended = null;
+    if (parsedCleanly && !this.overrun && this.keepAlive && ended.bodySent && !this.closed) this.pool.release(this);
     else this.discard();
+    ended.handler.onEnd();
   }
 
   onMessageBegin(): void {
-    // A response nobody asked for: the connection is out of step and is not used again.
-    if (!this.exchange) this.discard();
+    // A new message starts: nothing of the one before may leak into it (partial fields, trailers).
+    this.partial.reset();
+    // A response nobody asked for (after the last one ended, or on an idle connection): the
+    // connection is out of step and is not used again; the bytes are never handed to anyone.
+    if (this.ended !== null || !this.exchange) this.overrun = true;
   }
 
   onHeadersComplete(_major: number, _minor: number, headers: RawHeaders | undefined, _method: number | undefined, _url: string | undefined, status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
     if (headers === undefined) headers = this.partial.take().headers;
+    if (this.overrun) return 1;
     const exchange = this.exchange;
     if (!exchange) return 0;
     const code = status ?? 0;
@@ -247,7 +273,7 @@ class UpstreamConnection implements Watched {
 
   onBody(chunk: Buffer): void {
     const exchange = this.exchange;
-    if (!exchange || exchange.phase !== Phase.ReadingBody) return;
+    if (!exchange || exchange.phase !== Phase.ReadingBody || this.overrun) return;
     exchange.deadline = ticker.now + this.pool.client.options.bodyTimeoutMs;
     // The parser hands over body bytes as a copy, never as a view of the read buffer, so the
     // chunk stays intact after later reads into the shared buffer (client.test.ts checks it).
@@ -255,21 +281,24 @@ class UpstreamConnection implements Watched {
   }
 
   onMessageComplete(): void {
+    // Trailers arrive as fields just before this: read and dropped, never kept for the next message.
+    this.partial.reset();
     const exchange = this.exchange;
-    if (!exchange || exchange.phase !== Phase.ReadingBody) return;
+    if (!exchange || exchange.phase !== Phase.ReadingBody || this.overrun) return;
     exchange.phase = Phase.Done;
     exchange.conn = null;
     this.exchange = null;
-    if (this.keepAlive && exchange.bodySent && !this.closed) this.pool.release(this);
-    else this.discard();
-    exchange.handler.onEnd();
+    // Settled (pooled or not, then handed on) once the parser has read the rest of this read.
+    this.ended = exchange;
   }
 
   private onEnd(): void {
     // A body delimited by the end of the connection ends here.
     if (this.exchange?.phase === Phase.ReadingBody) {
+      this.closed = true;
       const result = this.parser.finish();
-      if (result instanceof Error) this.exchange?.fail(new UpstreamError("protocol", "The upstream closed the connection in the middle of the response."));
+      if (this.ended !== null) this.settle(false);
+      else if (result instanceof Error) this.exchange?.fail(new UpstreamError("protocol", "The upstream closed the connection in the middle of the response."));
     }
     this.onClose();
   }
@@ -359,9 +388,15 @@ class OriginPool {
     });
   }
 
+  /** Back to the pool, usable from the next turn of the event loop (see the module comment). */
   release(conn: UpstreamConnection): void {
     conn.markIdle();
-    this.idle.push(conn);
+    this.client.later(this, conn);
+  }
+
+  /** @internal The connection's turn has passed: another request may use it. */
+  admit(conn: UpstreamConnection): void {
+    if (!conn.closed && conn.exchange === null) this.idle.push(conn);
   }
 
   forget(conn: UpstreamConnection): void {
@@ -380,8 +415,21 @@ class OriginPool {
 
 export class UpstreamClient {
   private readonly pools = new Map<string, OriginPool>();
+  /** Connections released in this turn of the event loop, admitted to their pools on the next. */
+  private releasing: [OriginPool, UpstreamConnection][] = [];
+  private readonly admitAll = () => {
+    const released = this.releasing;
+    this.releasing = [];
+    for (const [pool, conn] of released) pool.admit(conn);
+  };
 
   constructor(readonly options: ClientOptions) {}
+
+  /** @internal One immediate per turn, however many connections were released in it. */
+  later(pool: OriginPool, conn: UpstreamConnection): void {
+    if (this.releasing.length === 0) setImmediate(this.admitAll);
+    this.releasing.push([pool, conn]);
+  }
 
   request(request: UpstreamRequest, handler: ResponseHandler): Exchange {
     let pool = this.pools.get(request.origin.key);

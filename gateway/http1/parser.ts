@@ -74,13 +74,23 @@ export interface ParserHooks {
   onMessageComplete(): void;
 }
 
-/** A head split over several reads arrives in pieces before headers-complete. */
+/**
+ * Fields the parser hands over before headers-complete: those of a head with more than 32
+ * fields or split over several reads, and a chunked message's trailers (just before
+ * message-complete). Reset at the start of every message, so nothing of one message ever
+ * becomes part of the next.
+ */
 export class PartialHead {
   headers: RawHeaders = [];
   url = "";
   add(headers: RawHeaders, url: string): void {
     for (const h of headers) this.headers.push(h);
     this.url += url;
+  }
+  /** Drops whatever is held (a new message begins, or trailers were read). */
+  reset(): void {
+    if (this.headers.length !== 0) this.headers = [];
+    this.url = "";
   }
   take(): { headers: RawHeaders; url: string } {
     const taken = { headers: this.headers, url: this.url };

@@ -662,3 +662,130 @@ describe("Http1Server: refused requests", () => {
     expect(noDate(text)).toBe("HTTP/1.1 200 OK\r\ncontent-length: 5\r\nconnection: close\r\n\r\nfirst");
   });
 });
+
+describe("Http1Server: nothing of one message carries into the next", () => {
+  it("drops a chunked request's trailers: they never become fields (or the path) of the next request", async () => {
+    const seen: { url: string; headers: Http1Request["headers"] }[] = [];
+    const { port } = await start((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      const sink: BodySink = { write: () => true, end: () => res.end(`path=${req.url}`) };
+      req.pipe(sink);
+    });
+    const client = await connect(port);
+    // The fourth head has 40 fields: the parser hands them over in pieces, as it does trailers.
+    const many = Array.from({ length: 40 }, (_, i) => `X-M${i}: ${i}\r\n`).join("");
+    client.send(
+      "POST /one HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-Trailer: t1\r\n\r\n" +
+        "GET /two HTTP/1.1\r\nHost: a\r\n\r\n" +
+        "POST /three HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-Trailer: t3\r\n\r\n" +
+        `GET /four HTTP/1.1\r\nHost: a\r\n${many}\r\n`,
+    );
+    await client.until((text) => text.includes("path=/four"));
+    expect(seen.map((s) => s.url)).toEqual(["/one", "/two", "/three", "/four"]);
+    for (const s of seen) expect(s.headers["x-trailer"]).toBeUndefined();
+    expect(Object.keys(seen[3].headers).filter((n) => n.startsWith("x-m"))).toHaveLength(40);
+  });
+});
+
+describe("Http1Server: an invalid request body after the listener has the request", () => {
+  const badBodies: [string, string][] = [
+    ["a negative chunk size", "-5\r\nhello\r\n0\r\n\r\n"],
+    ["an overflowing chunk size", "FFFFFFFFFFFFFFFFFF\r\nhello\r\n0\r\n\r\n"],
+    ["a bad chunk extension", "5;\x01\r\nhello\r\n0\r\n\r\n"],
+  ];
+  for (const [what, body] of badBodies) {
+    it(`answers 400 at once for ${what}, in the listener's place, and reports it on the response`, async () => {
+      let response: Http1Response | null = null;
+      let closedWith: string | null = null;
+      const { port } = await start((req, res) => {
+        response = res;
+        res.onClose((r) => (closedWith = r.failure));
+        // An upstream that waits for the whole body before answering.
+        req.pipe({ write: () => true, end: () => res.end("complete") });
+      });
+      const client = await connect(port);
+      client.send("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+      await waitFor(() => response !== null);
+      client.send(body);
+      const text = await client.whenClosed(1000);
+      expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(bodyOf(text)).code).toBe("bad_request");
+      expect(text).not.toContain("complete");
+      expect(closedWith).toBe("bad_request");
+    });
+  }
+
+  it("cuts the connection when the invalid body comes after the response began", async () => {
+    const { port } = await start((_req, res) => {
+      res.writeHead(200);
+      res.write("started");
+    });
+    const client = await connect(port);
+    client.send("POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+    await client.until((text) => text.includes("started"));
+    client.send("zz\r\n");
+    const text = await client.whenClosed(1000);
+    expect(text).not.toContain("400");
+  });
+});
+
+describe("Http1Server: Host and Transfer-Encoding rules", () => {
+  async function answer(data: string): Promise<{ text: string; called: number }> {
+    let called = 0;
+    const { port } = await start((_req, res) => {
+      called++;
+      res.end("listener");
+    });
+    const client = await connect(port);
+    client.send(data);
+    return { text: await client.whenClosed(), called };
+  }
+
+  const refusedCases: [string, string, string][] = [
+    ["an HTTP/1.1 request without Host", "GET / HTTP/1.1\r\n\r\n", "invalid_host"],
+    ["two Host fields", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "invalid_host"],
+    ["a Host that is not a host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "invalid_host"],
+    ["Transfer-Encoding: identity", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\nabc", "bad_request"],
+    ["a Transfer-Encoding on HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "bad_request"],
+  ];
+  for (const [what, data, code] of refusedCases) {
+    it(`answers 400 ${code} to ${what}, without calling the listener, and closes`, async () => {
+      const { text, called } = await answer(data);
+      expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(bodyOf(text)).code).toBe(code);
+      expect(text.match(/HTTP\/1\.1 \d{3} /g)).toHaveLength(1);
+      expect(called).toBe(0);
+    });
+  }
+
+  it("serves HTTP/1.0 without Host, a host with a port and an IPv6 literal", async () => {
+    const { port } = await start(echoUrl);
+    for (const head of ["GET /a HTTP/1.0\r\n\r\n", "GET /a HTTP/1.1\r\nHost: gw.example:8443\r\nConnection: close\r\n\r\n", "GET /a HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n"]) {
+      const client = await connect(port);
+      client.send(head);
+      expect(await client.whenClosed()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*path=\/a$/);
+    }
+  });
+});
+
+describe("Http1Server: trusted proxies", () => {
+  it("marks requests from a trusted peer, and only those", async () => {
+    const trusted = new net.BlockList();
+    trusted.addAddress("127.0.0.2");
+    const marks: boolean[] = [];
+    const { port } = await start(
+      (req, res) => {
+        marks.push(req.fromTrustedProxy);
+        res.end();
+      },
+      { trustedProxies: trusted },
+    );
+    for (const localAddress of ["127.0.0.1", "127.0.0.2"]) {
+      const socket = net.connect({ port, host: "127.0.0.1", localAddress });
+      socket.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      socket.resume();
+      await new Promise((resolve) => socket.on("close", resolve));
+    }
+    expect(marks).toEqual([false, true]);
+  });
+});

@@ -18,6 +18,11 @@ export interface ServerOptions {
   /** A request must be answered in full within this long of its head (ms). */
   requestTimeoutMs: number;
   maxHeaderSize?: number;
+  /**
+   * Peers whose forwarding fields (X-Forwarded-*, Forwarded, X-Real-IP, Via) are kept and
+   * extended: the front proxies in front of the gateway. Everyone else's are replaced.
+   */
+  trustedProxies?: net.BlockList | null;
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = { keepAliveTimeoutMs: 65_000, headersTimeoutMs: 60_000, requestTimeoutMs: 300_000 };
@@ -60,6 +65,11 @@ export class Http1Request {
 
   get remoteAddress(): string {
     return this.conn.remoteAddress;
+  }
+
+  /** The peer is a trusted front proxy (`ServerOptions.trustedProxies`). */
+  get fromTrustedProxy(): boolean {
+    return this.conn.trusted;
   }
 
   /** Sends the body to `sink` as it arrives (what came before is replayed first). */
@@ -153,6 +163,8 @@ export class Http1Response {
   private closed = false;
   /** @internal An answer the connection gives itself instead of calling the listener. */
   preset: (() => void) | null = null;
+  /** The stable code of the error the server answered with itself (an invalid request body), if it did. */
+  failure: string | null = null;
 
   constructor(
     private readonly conn: Connection,
@@ -160,6 +172,27 @@ export class Http1Response {
     /** Keep the connection open after this response (the client allows it). */
     public keepAlive: boolean,
   ) {}
+
+  /** Sent in full, or abandoned: nothing more can be written. */
+  get done(): boolean {
+    return this.finished || this.closed;
+  }
+
+  /**
+   * The server answers in the listener's place with a problem document and closes the
+   * connection (the request turned out invalid after the listener had it): whatever the
+   * listener wrote but did not send is dropped; once bytes have gone out, the connection is cut.
+   */
+  fail(status: number, code: string, detail: string): void {
+    if (this.done) return;
+    this.failure = code;
+    if (this.headersSent) return this.conn.destroy();
+    this.head = null;
+    this.keepAlive = false;
+    const body = problemJson(status, code, detail);
+    this.writeHead(status, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+    this.end(body);
+  }
 
   /** Called once, when the response has been sent in full or the connection went away first. */
   onClose(listener: (res: Http1Response) => void): void {
@@ -332,13 +365,19 @@ export class Connection implements Watched {
   /** The input is not valid HTTP: nothing more is read. */
   private broken = false;
   private lastActive = ticker.now;
+  /** After a response that closes the connection: nothing more is answered. */
+  private closing = false;
   readonly remoteAddress: string;
+  /** The peer is a trusted front proxy. */
+  readonly trusted: boolean;
 
   constructor(
     readonly socket: net.Socket,
     readonly server: Http1Server,
   ) {
-    this.remoteAddress = socket.remoteAddress ?? "";
+    this.remoteAddress = peerAddress(socket);
+    const trustedProxies = server.options.trustedProxies;
+    this.trusted = !!trustedProxies && this.remoteAddress !== "" && trustedProxies.check(this.remoteAddress, net.isIPv6(this.remoteAddress) ? "ipv6" : "ipv4");
     socket.setNoDelay(true);
     this.parser = createParser(REQUEST, this, this.partial, server.options.maxHeaderSize);
     socket.on("data", (data: Buffer) => this.onData(data));
@@ -370,6 +409,8 @@ export class Connection implements Watched {
   // Parser callbacks (`this` is the connection).
   onMessageBegin(): void {
     this.headStartedAt = ticker.now;
+    // Nothing of the message before (fields of a long head, trailers) carries into this one.
+    this.partial.reset();
   }
 
   onHeadersComplete(_major: number, minor: number, headers: RawHeaders | undefined, method: number | undefined, url: string | undefined, _status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
@@ -383,7 +424,11 @@ export class Connection implements Watched {
     const res = new Http1Response(this, req, shouldKeepAlive && !upgrade);
     this.reading = req;
     this.bodyDeadline = ticker.now + this.server.options.requestTimeoutMs;
-    if (upgrade) {
+    const refusal = refuseRequest(req);
+    if (refusal) {
+      // Answered without the listener, and the connection closes: the request never goes on.
+      res.preset = () => res.fail(400, refusal[0], refusal[1]);
+    } else if (upgrade) {
       // No protocol switches (WebSocket, CONNECT): answered, then the connection closes.
       res.preset = () => res.writeHead(501, { "content-type": "application/problem+json" }).end(problemJson(501, "upgrade_not_supported", "The gateway does not switch protocols."));
     }
@@ -396,6 +441,8 @@ export class Connection implements Watched {
   }
 
   onMessageComplete(): void {
+    // A chunked request's trailers were handed over as fields just before: they are dropped.
+    this.partial.reset();
     const req = this.reading;
     this.reading = null;
     req?.finish();
@@ -463,10 +510,16 @@ export class Connection implements Watched {
 
   private parseFailed(error: ParseError): void {
     const [status, code] = PARSE_ERRORS[error.code] ?? [400, "bad_request"];
+    const active = this.active;
+    // The body of the request being answered is invalid (a bad chunk, an unusable framing):
+    // its upstream exchange must not wait for the rest, which will never come.
+    const inActiveBody = active !== null && this.reading === active.req;
     this.stopReading();
-    // A response in progress is finished first; the connection closes after it.
-    if (this.active) this.active.keepAlive = false;
-    else this.answerAndClose(status, code, "The request is not valid HTTP/1.1.");
+    if (this.closing) return;
+    if (active === null) this.answerAndClose(status, code, "The request is not valid HTTP/1.1.");
+    else if (inActiveBody) active.fail(status, code, "The request body is not valid HTTP/1.1.");
+    // A response in progress for an earlier request is finished first; the connection closes after it.
+    else active.keepAlive = false;
   }
 
   /** Nothing more is read from this connection; requests read behind the active one are dropped. */
@@ -485,6 +538,7 @@ export class Connection implements Watched {
   }
 
   private closeAfterWrite(): void {
+    this.closing = true;
     this.socket.end();
     this.socket.destroySoon();
   }
@@ -522,6 +576,37 @@ export class Connection implements Watched {
       }
     } else if (this.idle && now - this.lastActive > o.keepAliveTimeoutMs) this.destroy();
   }
+}
+
+/** The peer's address, IPv4-mapped IPv6 addresses written as IPv4. */
+function peerAddress(socket: net.Socket): string {
+  const address = socket.remoteAddress ?? "";
+  return address.startsWith("::ffff:") && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
+}
+
+/** A Host value: a registered name or an IP literal, with an optional port (RFC 9110 §7.2, RFC 3986 §3.2.2). */
+const HOST_VALUE = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]*)(?::\d*)?$/;
+
+/**
+ * Requests refused before they go anywhere, with the code and reason: Host missing from an
+ * HTTP/1.1 request, repeated, or not a host (RFC 9112 §3.2: 400), and a Transfer-Encoding
+ * whose last coding is not chunked, or any on HTTP/1.0 (RFC 9112 §6.1, §6.3: 400 and close).
+ */
+function refuseRequest(req: Http1Request): [string, string] | null {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && lowerName(raw[i]) === "host") hosts++;
+  if (hosts > 1) return ["invalid_host", "The request has more than one Host field."];
+  if (hosts === 0 && req.httpVersionMinor >= 1) return ["invalid_host", "An HTTP/1.1 request must have a Host field."];
+  const host = req.headers.host;
+  if (host !== undefined && !HOST_VALUE.test(host)) return ["invalid_host", "The Host field is not a host name."];
+  const te = req.headers["transfer-encoding"];
+  if (te !== undefined) {
+    if (req.httpVersionMinor === 0) return ["bad_request", "An HTTP/1.0 request cannot have a Transfer-Encoding."];
+    const codings = te.split(",");
+    if (codings[codings.length - 1].trim().toLowerCase() !== "chunked") return ["bad_request", "The request's Transfer-Encoding does not end in chunked."];
+  }
+  return null;
 }
 
 /** An `application/problem+json` body with a stable `code`, titled by the status. */
