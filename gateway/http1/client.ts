@@ -11,9 +11,8 @@ import { ticker, type Watched } from "./ticker";
  *
  * A connection is used again only when nothing can be left on it from the exchange before
  * (gateway/README.md, "Which connection is used again"): its response was read in full and
- * ended exactly at the end of what the connection had read (no byte after it but the blank
- * lines the parser skips), the request body was sent in full, the upstream allows keep-alive,
- * and no byte arrives while it is idle. It goes back to the pool after the read that ended the
+ * ended exactly at the end of what the connection had read, the request body was sent in
+ * full, the upstream allows keep-alive, and no byte arrives while it is idle. It goes back to the pool after the read that ended the
  * response has been parsed to its end, and becomes available on the next turn of the event
  * loop, so bytes that were already on their way are read, and retire it, before any other
  * request can be written on it. Trailers are read and dropped.
@@ -166,6 +165,11 @@ class UpstreamExchange implements Exchange, BodySink {
   }
 }
 
+const LF = 0x0a;
+const BLANK_LINE = Buffer.from("\r\n\r\n", "latin1");
+/** What follows the last data chunk of a chunked body without extensions or trailers. */
+const LAST_CHUNK = Buffer.from("\r\n0\r\n\r\n", "latin1");
+
 /**
  * Where every plain-TCP upstream connection reads into. One is enough: reads happen one at a
  * time on this thread, and each is parsed before the callback returns.
@@ -185,6 +189,8 @@ class UpstreamConnection implements Watched {
   private ended: UpstreamExchange | null = null;
   /** A message began after the last response ended: the upstream sent more than it was asked for. */
   private overrun = false;
+  /** The last body chunk parsed from the read being parsed (null before any). */
+  private lastChunk: Buffer | null = null;
 
   constructor(
     readonly socket: net.Socket,
@@ -226,10 +232,31 @@ class UpstreamConnection implements Watched {
       return;
     }
     exchange.received = true;
+    this.lastChunk = null;
     const result = this.parser.execute(data);
-    if (this.ended !== null) return this.settle(typeof result === "number");
+    if (this.ended !== null) return this.settle(typeof result === "number" && this.endsExactly(data));
     if (typeof result === "number") return;
     this.exchange?.fail(new UpstreamError("protocol", `The upstream's response is not valid HTTP/1.1 (${result.code}).`));
+  }
+
+  /**
+   * Whether the response that ended in `data` ended at its last byte. The parser reports no
+   * position, and silently skips CR and LF between messages, so the end is checked from what
+   * the read must end with: the last body chunk it carried (sized), that chunk and the last
+   * chunk's line (chunked), or else the blank line closing a head or a chunked body, after a
+   * byte that is not LF. Anything else, including bodies whose last chunk had extensions or
+   * trailers, counts as not exact: the connection is retired, never wrongly reused.
+   */
+  private endsExactly(data: Buffer): boolean {
+    const n = data.length;
+    const chunk = this.lastChunk;
+    this.lastChunk = null;
+    if (chunk !== null) {
+      if (n >= chunk.length && data.subarray(n - chunk.length).equals(chunk)) return true;
+      const end = n - LAST_CHUNK.length;
+      return end >= chunk.length && data.subarray(end).equals(LAST_CHUNK) && data.subarray(end - chunk.length, end).equals(chunk);
+    }
+    return n >= 5 && data[n - 5] !== LF && data.subarray(n - 4).equals(BLANK_LINE);
   }
 
   /**
@@ -277,6 +304,7 @@ class UpstreamConnection implements Watched {
     exchange.deadline = ticker.now + this.pool.client.options.bodyTimeoutMs;
     // The parser hands over body bytes as a copy, never as a view of the read buffer, so the
     // chunk stays intact after later reads into the shared buffer (client.test.ts checks it).
+    this.lastChunk = chunk;
     if (!exchange.handler.onData(chunk)) this.socket.pause();
   }
 
