@@ -14,9 +14,11 @@ import { exchange, header, send, type Received } from "./conformance/raw-client"
  * driven with raw sockets, in front of a raw-socket backend that records the exact bytes it
  * receives and answers with scripted bytes, however wrong.
  *
- * Each case names its reference, the behaviour of nginx and of `node:http` on the same bytes:
+ * Each case names its reference, the behaviour of nginx (1.22, proxying with keep-alive
+ * upstreams) and of `node:http` on the same bytes, checked by running them against both:
  * - [both]: nginx and node:http agree, and so does the gateway;
- * - [nginx] / [node:http]: they differ, and the gateway does what the named one does, the safer.
+ * - [nginx] / [node:http]: they differ, and the gateway does what the named one does, the safer;
+ * - [safer than both]: the gateway goes further (it retires a connection both would keep).
  * The rule above all of them: one client's bytes never reach another client, and no request
  * reaches the backend in a form the client did not send as one request.
  */
@@ -133,6 +135,7 @@ describe("request framing conflicts (smuggling)", () => {
     ["te-space-before-colon", post("te-space-before-colon", "Transfer-Encoding : chunked\r\n", "3\r\nabc\r\n0\r\n\r\n"), "both"],
     ["te-chunked-not-last", post("te-chunked-not-last", "Transfer-Encoding: chunked, identity\r\n", "3\r\nabc\r\n0\r\n\r\n"), "both"],
     ["te-identity", post("te-identity", "Transfer-Encoding: identity\r\n", "abc"), "node:http (nginx answers 501)"],
+    ["te-http10", "POST /c/v1/te-http10 HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "nginx (node:http accepts it)"],
     ["te-folded", post("te-folded", "Transfer-Encoding:\r\n chunked\r\n", "3\r\nabc\r\n0\r\n\r\n"), "both"],
     ["obs-fold", get("obs-fold", "X-A: 1\r\n  folded\r\n"), "both"],
     ["bare-lf-head", "GET /c/v1/bare-lf-head HTTP/1.1\nHost: gw.example\n\n", "node:http (nginx accepts bare LF)"],
@@ -154,17 +157,17 @@ describe("request framing conflicts (smuggling)", () => {
 
 describe("invalid chunked request bodies", () => {
   // The head has gone upstream before the body turns out invalid: the client gets 400 at once
-  // (not after the upstream timeout) and the upstream request is cancelled. [node:http]
-  const cases: [string, string][] = [
-    ["chunk-negative", "-5\r\nhello\r\n0\r\n\r\n"],
-    ["chunk-overflow", "FFFFFFFFFFFFFFFFFF\r\nhello\r\n0\r\n\r\n"],
-    ["chunk-bad-extension", "5;\x01\r\nhello\r\n0\r\n\r\n"],
-    ["chunk-space-in-size", "5 x\r\nhello\r\n0\r\n\r\n"],
-    ["chunk-longer-than-size", "3\r\nhello\r\n0\r\n\r\n"],
-    ["chunk-bare-lf", "5\nhello\n0\n\n"],
+  // (not after the upstream timeout) and the upstream request is cancelled.
+  const cases: [string, string, string][] = [
+    ["chunk-negative", "-5\r\nhello\r\n0\r\n\r\n", "both"],
+    ["chunk-overflow", "FFFFFFFFFFFFFFFFFF\r\nhello\r\n0\r\n\r\n", "both"],
+    ["chunk-bad-extension", "5;\x01\r\nhello\r\n0\r\n\r\n", "node:http (nginx accepts it)"],
+    ["chunk-space-in-size", "5 x\r\nhello\r\n0\r\n\r\n", "node:http"],
+    ["chunk-longer-than-size", "3\r\nhello\r\n0\r\n\r\n", "both"],
+    ["chunk-bare-lf", "5\nhello\n0\n\n", "node:http"],
   ];
-  for (const [name, body] of cases) {
-    it(`${name}: 400 at once, the upstream request cancelled [node:http]`, async () => {
+  for (const [name, body, reference] of cases) {
+    it(`${name}: 400 at once, the upstream request cancelled [${reference}]`, async () => {
       const started = Date.now();
       const got = await send(port, [post(name, "Transfer-Encoding: chunked\r\n", ""), body], { pauseMs: 50 });
       expectRefused(got, 400, "bad_request");
@@ -299,7 +302,7 @@ describe("misbehaving upstream responses", () => {
     return got;
   }
 
-  it("HEAD answered with a length and a whole extra response behind it [safer than both: the connection is retired]", async () => {
+  it("HEAD answered with a length and a whole extra response behind it [nginx: it retires the connection too]", async () => {
     const got = await afterBadAnswer("head-extra", `HTTP/1.1 200 OK\r\nContent-Length: ${RESPONSE_INJECTED.length}\r\n\r\n${RESPONSE_INJECTED}`, "HEAD");
     expect(got.responses[0].status).toBe(200);
     expect(header(got.responses[0], "content-length")).toBe(String(RESPONSE_INJECTED.length));
@@ -358,7 +361,7 @@ describe("misbehaving upstream responses", () => {
     expect(got.raw).toContain("content-length: 10");
   });
 
-  it("100 Continue and 103 Early Hints before the answer: only the final answer is relayed [nginx]", async () => {
+  it("100 Continue and 103 Early Hints before the answer: only the final answer is relayed [node:http's client reports only it]", async () => {
     backend.script("informational", (req) =>
       req.connection.socket.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal", "latin1"),
     );
@@ -468,7 +471,7 @@ describe("hop-by-hop fields", () => {
     expect(header(got.responses[0], "x-end-to-end")).toBe("kept");
   });
 
-  it("Upgrade from a client: 501, nothing forwarded [node:http answers without the listener; nginx proxies it only when configured]", async () => {
+  it("Upgrade from a client: 501, nothing forwarded [safer than both: nginx forwards it as a plain request, node:http calls the listener]", async () => {
     expectRefused(await send(port, get("upgrade", "Connection: Upgrade\r\nUpgrade: websocket\r\n")), 501);
     expectNothingForwarded("upgrade");
   });
