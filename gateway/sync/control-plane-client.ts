@@ -1,5 +1,9 @@
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { Agent, request } from "undici";
 import type { Heartbeat } from "@/lib/domain/gateway/snapshot";
+
+const gunzipAsync = promisify(gunzip);
 
 /** The three calls of the gateway sync protocol, authenticated by the gateway token. */
 
@@ -17,16 +21,21 @@ export class ControlPlaneClient {
     return { authorization: `Bearer ${this.token}`, ...extra };
   }
 
-  /** Long poll: the control plane holds the request up to `waitSeconds` while nothing changes. */
-  async getSnapshot(etag: string | null, waitSeconds: number, signal: AbortSignal): Promise<SnapshotResponse> {
-    const res = await request(`${this.baseUrl}/api/gateway/v1/snapshot?wait=${waitSeconds}`, {
+  /**
+   * Long poll: the control plane holds the request up to `waitSeconds` while nothing changes.
+   * With `delta`, it may answer with only what changed since `etag` (`"delta": true`). The
+   * body comes gzipped when the control plane compresses it.
+   */
+  async getSnapshot(etag: string | null, waitSeconds: number, signal: AbortSignal, delta = false): Promise<SnapshotResponse> {
+    const res = await request(`${this.baseUrl}/api/gateway/v1/snapshot?wait=${waitSeconds}${delta && etag ? "&delta=1" : ""}`, {
       dispatcher: this.agent,
-      headers: this.headers(etag ? { "if-none-match": `"${etag}"` } : {}),
+      headers: this.headers({ "accept-encoding": "gzip", ...(etag ? { "if-none-match": `"${etag}"` } : {}) }),
       headersTimeout: (waitSeconds + 15) * 1000,
       bodyTimeout: 60_000,
       signal,
     });
-    const body = await res.body.text();
+    const received = Buffer.from(await res.body.arrayBuffer());
+    const body = (res.headers["content-encoding"] === "gzip" ? await gunzipAsync(received) : received).toString("utf8");
     if (res.statusCode === 304) return { status: 304 };
     if (res.statusCode !== 200) return { status: res.statusCode, body: body.slice(0, 500) };
     const header = res.headers.etag;

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { snapshotSchema, type Snapshot } from "@/lib/domain/gateway/snapshot";
+import { applySnapshotDelta, isSnapshotDelta, snapshotDeltaSchema } from "@/lib/domain/gateway/snapshot-delta";
 import type { GatewayLog } from "../log";
 import type { GatewayMetrics } from "../observability/metrics";
 import { Backoff, sleep } from "./backoff";
@@ -26,6 +27,10 @@ export interface SnapshotSyncOptions {
 
 export class SnapshotSync {
   private applied: string | null = null;
+  /** The applied snapshot, which a delta from the control plane is applied to. */
+  private current: Snapshot | null = null;
+  /** Ask for deltas (off after one could not be applied, until a whole snapshot has been taken). */
+  private deltas = true;
   /** The version of a refused snapshot: asking with it waits for the next change instead of re-fetching the same bad one. */
   private refused: string | null = null;
   private readonly abort = new AbortController();
@@ -64,7 +69,7 @@ export class SnapshotSync {
     const { client, longPollSeconds, log } = this.options;
     while (!this.abort.signal.aborted) {
       try {
-        const res = await client.getSnapshot(this.refused ?? this.applied, longPollSeconds, this.abort.signal);
+        const res = await client.getSnapshot(this.refused ?? this.applied, longPollSeconds, this.abort.signal, this.deltas && this.refused === null);
         if (res.status === 304) {
           this.backoff.reset();
           continue;
@@ -90,7 +95,19 @@ export class SnapshotSync {
     const { log, metrics } = this.options;
     let parsed;
     try {
-      parsed = snapshotSchema.safeParse(JSON.parse(text));
+      let value: unknown = JSON.parse(text);
+      if (isSnapshotDelta(value)) {
+        // What changed since the applied version: the whole snapshot it leads to is checked like any other.
+        const delta = snapshotDeltaSchema.safeParse(value);
+        if (!delta.success || !this.current || delta.data.base !== this.current.version) {
+          log.warn({ source, base: delta.success ? delta.data.base : null, applied: this.applied }, "A snapshot delta did not fit the applied version; asking for the whole snapshot");
+          this.deltas = false;
+          return true;
+        }
+        value = applySnapshotDelta(this.current, delta.data);
+        text = JSON.stringify(value);
+      }
+      parsed = snapshotSchema.safeParse(value);
     } catch {
       parsed = null;
     }
@@ -106,6 +123,7 @@ export class SnapshotSync {
       return false;
     }
     if (snapshot.version === this.applied) return true;
+    this.deltas = true;
     try {
       await this.options.apply(snapshot);
     } catch (error) {
@@ -114,6 +132,7 @@ export class SnapshotSync {
       return false;
     }
     this.applied = snapshot.version;
+    this.current = snapshot;
     this.refused = null;
     metrics.snapshotApplied(snapshot.version);
     log.info({ version: snapshot.version, apis: snapshot.apis.length, source }, "Snapshot applied");

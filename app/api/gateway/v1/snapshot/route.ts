@@ -1,5 +1,5 @@
 import { withGatewayToken } from "@/lib/api/gateway-handler";
-import { buildSnapshot } from "@/lib/services/snapshots/build-snapshot";
+import { snapshotCache } from "@/lib/services/snapshots/snapshot-cache";
 import { waitForSnapshotChange } from "@/lib/services/snapshots/wait-for-change";
 
 export const dynamic = "force-dynamic";
@@ -9,13 +9,23 @@ function etagValue(header: string | null): string | null {
   return m ? m[1] : null;
 }
 
-/** The environment's snapshot: 304 while unchanged, long-polled with ?wait=<seconds> (≤ 30). */
+/**
+ * The environment's snapshot: 304 while unchanged, long-polled with ?wait=<seconds> (≤ 30).
+ * With ?delta=1 and the version it holds in If-None-Match, a gateway gets only what changed
+ * since (`"delta": true`), or the whole snapshot when that version is no longer held here.
+ * Gzip when the gateway accepts it. Built once per version for all gateways (snapshot-cache.ts).
+ */
 export const GET = withGatewayToken(async ({ req, environment }) => {
   const known = etagValue(req.headers.get("if-none-match"));
-  const wait = Number(new URL(req.url).searchParams.get("wait") ?? 0) || 0;
+  const params = new URL(req.url).searchParams;
+  const wait = Number(params.get("wait") ?? 0) || 0;
   let version = String(environment.snapshotVersion);
-  if (known !== null && known === version && wait > 0) version = await waitForSnapshotChange(environment.id, known, wait, req.signal);
+  if (known !== null && known === version && wait > 0) version = await waitForSnapshotChange(environment.id, known, wait, req.signal, version);
   if (known !== null && known === version) return new Response(null, { status: 304, headers: { etag: `"${version}"`, "cache-control": "no-store" } });
-  const snapshot = await buildSnapshot(environment.id);
-  return Response.json(snapshot, { headers: { etag: `"${snapshot.version}"`, "cache-control": "no-store" } });
+  const built = await snapshotCache.current(environment.id, version);
+  const body = (known !== null && params.get("delta") === "1" ? snapshotCache.delta(environment.id, known, built) : null) ?? built.full;
+  const gzip = /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
+  const headers: Record<string, string> = { etag: `"${built.version}"`, "content-type": "application/json", "cache-control": "no-store", vary: "accept-encoding" };
+  if (gzip) headers["content-encoding"] = "gzip";
+  return new Response(gzip ? new Uint8Array(body.gzip()) : body.json, { headers });
 });

@@ -1,0 +1,134 @@
+import { gunzipSync } from "node:zlib";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET } from "@/app/api/gateway/v1/snapshot/route";
+import { closeDb, getDb } from "@/lib/db/client";
+import { environments } from "@/lib/db/schema";
+import { snapshotSchema } from "@/lib/domain/gateway/snapshot";
+import { applySnapshotDelta, snapshotDeltaSchema } from "@/lib/domain/gateway/snapshot-delta";
+import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
+import { rotateGatewayToken } from "@/lib/services/gateways/rotate-gateway-token";
+import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
+import { snapshotCache } from "@/lib/services/snapshots/snapshot-cache";
+import { SnapshotWatcher, snapshotWatcher } from "@/lib/services/snapshots/snapshot-watcher";
+import { adminCtx } from "../helpers";
+
+/**
+ * Many simulated gateways long-polling one environment's snapshot through the real route
+ * handler: one watcher per process and one build per version, whatever their number.
+ */
+
+let token: string;
+let envId: string;
+
+beforeAll(async () => {
+  await ensureDefaults();
+  token = (await rotateGatewayToken("default", adminCtx)).token;
+  const db = await getDb();
+  envId = (await db.select().from(environments).where(eq(environments.name, "default")))[0].id;
+}, 60_000);
+
+afterAll(async () => {
+  await snapshotWatcher.close();
+  await closeDb();
+});
+
+async function currentVersion(): Promise<string> {
+  const db = await getDb();
+  return String((await db.select({ v: environments.snapshotVersion }).from(environments).where(eq(environments.id, envId)))[0].v);
+}
+
+async function bump(): Promise<void> {
+  const db = await getDb();
+  await db.transaction((tx) => bumpSnapshotVersions(tx, [envId]));
+}
+
+function poll(known: string | null, options: { wait?: number; delta?: boolean; gzip?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
+  const params = new URLSearchParams({ wait: String(options.wait ?? 0) });
+  if (options.delta) params.set("delta", "1");
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (known !== null) headers["if-none-match"] = `"${known}"`;
+  if (options.gzip) headers["accept-encoding"] = "gzip";
+  return GET(new Request(`http://cp.test/api/gateway/v1/snapshot?${params}`, { headers, signal: options.signal }));
+}
+
+describe("snapshot sync for a fleet", () => {
+  it("wakes every waiting gateway once per change, with one build, and waiting costs no query per gateway", async () => {
+    const before = await currentVersion();
+    // Warm the cache at the current version, as the fleet's first requests would.
+    expect((await poll(null)).status).toBe(200);
+    const fleet = 300;
+    const received: string[][] = Array.from({ length: fleet }, () => []);
+    const buildsBefore = snapshotCache.builds;
+    const queriesBefore = snapshotWatcher.queries;
+    // Each simulated gateway: long-poll, take what comes, poll again with it, until told to stop.
+    const stop = new AbortController();
+    const gateways = received.map(async (got) => {
+      let known = before;
+      while (!stop.signal.aborted) {
+        const res = await poll(known, { wait: 10, signal: stop.signal });
+        if (res.status === 200) {
+          const version = res.headers.get("etag")!.replaceAll('"', "");
+          got.push(version);
+          known = version;
+        } else await res.body?.cancel();
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const idleQueries = snapshotWatcher.queries - queriesBefore;
+    // One shared poll (or LISTEN and a slow safety poll): about 5 a second at most, not 300.
+    expect(idleQueries).toBeLessThanOrEqual(8);
+    const started = Date.now();
+    await bump();
+    const after = String(Number(before) + 1);
+    const deadline = Date.now() + 5_000;
+    while (received.some((g) => g.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const reachedAllMs = Date.now() - started;
+    await new Promise((r) => setTimeout(r, 500));
+    stop.abort();
+    await Promise.all(gateways);
+    expect(received.every((g) => g.length === 1 && g[0] === after)).toBe(true);
+    expect(snapshotCache.builds - buildsBefore).toBe(1);
+    expect(reachedAllMs).toBeLessThan(3_000);
+  }, 30_000);
+
+  it("sends a gateway behind by several versions only what changed, and a gateway with a forgotten version the whole snapshot", async () => {
+    const old = await currentVersion();
+    const oldSnapshot = snapshotSchema.parse(await (await poll(null)).json());
+    for (let i = 0; i < 3; i++) await bump();
+    const res = await poll(old, { delta: true });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    const delta = snapshotDeltaSchema.parse(body);
+    expect(delta.base).toBe(old);
+    const converged = snapshotSchema.parse(applySnapshotDelta(oldSnapshot, delta));
+    const whole = snapshotSchema.parse(await (await poll(null)).json());
+    expect({ ...converged, generatedAt: "" }).toEqual({ ...whole, generatedAt: "" });
+    // A version this process never built (skipped over): the whole snapshot.
+    const forgotten = await (await poll(String(Number(old) + 1), { delta: true })).json();
+    expect(forgotten.delta).toBeUndefined();
+    expect(snapshotSchema.safeParse(forgotten).success).toBe(true);
+  });
+
+  it("compresses the snapshot for a gateway that accepts gzip", async () => {
+    const res = await poll(null, { gzip: true });
+    expect(res.headers.get("content-encoding")).toBe("gzip");
+    const text = gunzipSync(Buffer.from(await res.arrayBuffer())).toString("utf8");
+    expect(snapshotSchema.safeParse(JSON.parse(text)).success).toBe(true);
+  });
+
+  it("lets the watchers of two processes on one database both see a change", async () => {
+    // A second process's watcher: on PostgreSQL it has its own LISTEN connection.
+    const other = new SnapshotWatcher();
+    try {
+      const known = await currentVersion();
+      const waits = [snapshotWatcher.wait(envId, known, 5_000), other.wait(envId, known, 5_000)];
+      await new Promise((r) => setTimeout(r, 300));
+      await bump();
+      const [a, b] = await Promise.all(waits);
+      expect([a, b]).toEqual([String(Number(known) + 1), String(Number(known) + 1)]);
+    } finally {
+      await other.close();
+    }
+  });
+});
