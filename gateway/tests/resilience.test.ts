@@ -32,6 +32,21 @@ describe("resilience", () => {
     await waitFor(() => spooled() === 0);
   });
 
+  it("takes a change as a delta from the version it holds, and serves it", async () => {
+    const served = stack.cp.deltasServed;
+    const next = testSnapshot(stack.backendUrl, stack.keys, "delta-2");
+    next.apis = next.apis.map((a) => (a.id === "api_down" ? { ...a, context: "/moved" } : a));
+    stack.cp.publish(next);
+    await waitFor(() => stack.gateway.appliedVersion() === "delta-2");
+    expect(stack.cp.deltasServed).toBe(served + 1);
+    // The moved API answers at its new context (its upstream is down: 502), the old one is gone (404).
+    expect((await fetch(`${stack.gateway.url}/moved/v1/x`)).status).toBe(502);
+    expect((await fetch(`${stack.gateway.url}/down/v1/x`)).status).toBe(404);
+    // Back to version 1, which the later cases expect.
+    stack.cp.publish(testSnapshot(stack.backendUrl, stack.keys, "1"));
+    await waitFor(() => stack.gateway.appliedVersion() === "1");
+  });
+
   it("ignores a malformed snapshot and keeps serving the good one", async () => {
     const before = stack.cp.snapshotRequests;
     stack.cp.publishRaw("bad-1", "{ not json");

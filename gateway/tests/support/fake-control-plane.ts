@@ -2,6 +2,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseAnalyticsBatch, type AnalyticsBatch, type Heartbeat, type Snapshot } from "@/lib/domain/gateway/snapshot";
+import { diffSnapshots } from "@/lib/domain/gateway/snapshot-delta";
 
 /**
  * A stand-in for the control plane's sync API: snapshots with ETag and long poll, heartbeats,
@@ -35,7 +36,13 @@ export class FakeControlPlane {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Snapshots published, by version: a gateway asking for a delta from one of them gets one. */
+  private readonly published = new Map<string, Snapshot>();
+  /** Deltas served. */
+  deltasServed = 0;
+
   publish(snapshot: Snapshot): void {
+    this.published.set(snapshot.version, snapshot);
     this.publishRaw(snapshot.version, JSON.stringify(snapshot));
   }
 
@@ -72,7 +79,7 @@ export class FakeControlPlane {
       return;
     }
     const url = new URL(req.url ?? "/", "http://x");
-    if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot") return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0));
+    if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot") return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0), url.searchParams.get("delta") === "1");
     const chunks: Buffer[] = [];
     if (this.discardEvents && req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
       req.resume();
@@ -104,12 +111,18 @@ export class FakeControlPlane {
     }
   }
 
-  private snapshot(req: http.IncomingMessage, res: http.ServerResponse, wait: number): void {
+  private snapshot(req: http.IncomingMessage, res: http.ServerResponse, wait: number, delta: boolean): void {
     this.snapshotRequests++;
     const send = () => {
       if (res.writableEnded) return;
-      if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) res.writeHead(304).end();
-      else res.writeHead(200, { etag: `"${this.version}"`, "content-type": "application/json" }).end(this.body);
+      if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) return void res.writeHead(304).end();
+      const base = delta ? this.published.get(String(req.headers["if-none-match"]).replaceAll('"', "")) : undefined;
+      const current = this.published.get(this.version);
+      if (base && current && JSON.stringify(current) === this.body) {
+        this.deltasServed++;
+        return void res.writeHead(200, { etag: `"${this.version}"`, "content-type": "application/json" }).end(JSON.stringify(diffSnapshots(base, current)));
+      }
+      res.writeHead(200, { etag: `"${this.version}"`, "content-type": "application/json" }).end(this.body);
     };
     if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) {
       const wake = () => {
