@@ -66,7 +66,7 @@ export async function startReplicaDuties(config: GatewayConfig, client: ControlP
   const stopHeartbeat = startHeartbeat(
     client,
     config.heartbeatIntervalMs,
-    () => ({ instanceId: config.instanceId, region: config.region, appliedVersion: sync.appliedVersion, startedAt }),
+    () => ({ instanceId: config.instanceId, region: config.region, appliedVersion: sync.appliedVersion, appliedAt: sync.appliedAt, startedAt }),
     log,
   );
   return {

@@ -43,6 +43,9 @@ export class SnapshotSync {
     return this.applied;
   }
 
+  /** When the applied version was applied (null before any). */
+  appliedAt: string | null = null;
+
   /** Applies the cached snapshot, if any and valid. */
   async loadCache(): Promise<boolean> {
     let text: string;
@@ -132,6 +135,7 @@ export class SnapshotSync {
       return false;
     }
     this.applied = snapshot.version;
+    this.appliedAt = new Date().toISOString();
     this.current = snapshot;
     this.refused = null;
     metrics.snapshotApplied(snapshot.version);

@@ -24,6 +24,8 @@ export const environments = pgTable(
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
     // Bumped by every change to what this environment's gateways must serve.
     snapshotVersion: integer("snapshot_version").notNull().default(0),
+    // When the snapshot version last changed: the start of the propagation the admin portal shows.
+    snapshotChangedAt: tstz("snapshot_changed_at"),
     gatewayTokenHash: text("gateway_token_hash"),
     gatewayTokenPrefix: text("gateway_token_prefix"),
     gatewayTokenCreatedAt: tstz("gateway_token_created_at"),
@@ -50,6 +52,8 @@ export const gatewayInstances = pgTable(
     instanceId: text("instance_id").notNull(),
     region: text("region").notNull().default(""),
     appliedVersion: integer("applied_version").notNull().default(0),
+    // When the instance applied that version (its own clock, from its heartbeat; else when it was first reported).
+    appliedAt: tstz("applied_at"),
     firstSeenAt: tstz("first_seen_at").notNull().defaultNow(),
     lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
   },

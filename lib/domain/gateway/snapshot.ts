@@ -230,6 +230,8 @@ export const heartbeatSchema = z.object({
   region: z.string().nullable(),
   /** The snapshot version it serves; null before it has one. */
   appliedVersion: z.string().nullable(),
+  /** When it applied that version (older gateways do not say). */
+  appliedAt: isoTime.nullable().optional(),
   startedAt: isoTime,
 });
 export type Heartbeat = z.infer<typeof heartbeatSchema>;

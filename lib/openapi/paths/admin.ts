@@ -102,6 +102,25 @@ export const adminSchemas: Record<string, Json> = {
     },
   },
   GatewayToken: { type: "object", properties: { token: { type: "string", description: "Shown once." }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" } } },
+  SnapshotPropagation: {
+    type: "object",
+    required: ["environment", "snapshotVersion", "changedAt", "versions", "healthy", "current", "reachedAllMs", "snapshotBytes", "gzipBytes"],
+    properties: {
+      environment: { type: "string" },
+      snapshotVersion: { type: "integer" },
+      changedAt: { type: ["string", "null"], format: "date-time", description: "When the snapshot version last changed." },
+      versions: {
+        type: "array",
+        description: "Healthy instances per snapshot version they serve, newest first.",
+        items: { type: "object", required: ["version", "instances"], properties: { version: { type: "integer" }, instances: { type: "integer" } } },
+      },
+      healthy: { type: "integer", description: "Instances with a heartbeat in the last 60 s." },
+      current: { type: "integer", description: "Healthy instances serving the current version." },
+      reachedAllMs: { type: ["integer", "null"], description: "From the last change to the last healthy instance applying it; null while some are behind." },
+      snapshotBytes: { type: "integer", description: "The current snapshot's size on the wire." },
+      gzipBytes: { type: "integer", description: "The same, gzipped (what gateways download)." },
+    },
+  },
   GatewayInstances: {
     type: "object",
     properties: {
@@ -193,6 +212,14 @@ export const adminPaths: Record<string, Json> = {
       summary: "Gateway instances that sent heartbeats in the last 24 hours",
       parameters: [nameParam],
       responses: { "200": json("Instances", ref("GatewayInstances")), "404": notFound, ...authErrors },
+    },
+  },
+  "/api/v1/environments/{name}/propagation": {
+    get: {
+      tags: ["environments"],
+      summary: "Which snapshot version the environment's healthy gateway instances serve, and how fast the last change reached them all",
+      parameters: [nameParam],
+      responses: { "200": json("Propagation", ref("SnapshotPropagation")), "404": notFound, ...authErrors },
     },
   },
   "/api/v1/tiers": {

@@ -17,6 +17,7 @@ export const heartbeatSchema = z.object({
     .regex(/^[\w.:@-]+$/, "Use letters, digits and . _ : @ - only."),
   region: z.string().trim().max(64, "Use at most 64 characters.").default(""),
   appliedVersion: z.coerce.number().int().min(0).max(2_147_483_647),
+  appliedAt: z.coerce.date().nullable().optional(),
 });
 export type HeartbeatInput = z.input<typeof heartbeatSchema>;
 
@@ -30,13 +31,21 @@ export async function recordHeartbeat(environmentId: string, input: HeartbeatInp
   const db = await getDb();
   const now = new Date();
   let inserted: boolean;
+  // A gateway's clock may run ahead of the control plane's: never later than now.
+  const appliedAt = values.appliedAt && values.appliedAt < now ? values.appliedAt : now;
   try {
     const [row] = await db
       .insert(gatewayInstances)
-      .values({ id: newId("gwi"), environmentId, instanceId: values.instanceId, region: values.region, appliedVersion: values.appliedVersion, firstSeenAt: now, lastSeenAt: now })
+      .values({ id: newId("gwi"), environmentId, instanceId: values.instanceId, region: values.region, appliedVersion: values.appliedVersion, appliedAt, firstSeenAt: now, lastSeenAt: now })
       .onConflictDoUpdate({
         target: [gatewayInstances.environmentId, gatewayInstances.instanceId],
-        set: { region: values.region, appliedVersion: values.appliedVersion, lastSeenAt: now },
+        set: {
+          region: values.region,
+          appliedVersion: values.appliedVersion,
+          // Kept while the version stays; a new version takes the time reported with it.
+          appliedAt: sql`case when ${gatewayInstances.appliedVersion} = excluded.applied_version then coalesce(${gatewayInstances.appliedAt}, excluded.applied_at) else excluded.applied_at end`,
+          lastSeenAt: now,
+        },
       })
       // xmax is 0 only for a freshly inserted row.
       .returning({ inserted: sql<boolean>`(xmax = 0)` });

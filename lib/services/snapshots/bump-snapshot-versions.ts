@@ -14,7 +14,7 @@ export async function bumpSnapshotVersions(tx: DbOrTx, environmentIds?: string[]
   if (environmentIds && environmentIds.length === 0) return;
   const bumped = await tx
     .update(environments)
-    .set({ snapshotVersion: sql`${environments.snapshotVersion} + 1` })
+    .set({ snapshotVersion: sql`${environments.snapshotVersion} + 1`, snapshotChangedAt: sql`now()` })
     .where(environmentIds ? inArray(environments.id, environmentIds) : undefined)
     .returning({ id: environments.id, v: environments.snapshotVersion });
   if (bumped.length) await tx.execute(sql`select pg_notify(${NOTIFY_CHANNEL}, ${notificationPayload(bumped)})`);

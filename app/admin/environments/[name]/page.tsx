@@ -6,12 +6,14 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { DeleteEnvironmentButton } from "@/components/admin/delete-environment-button";
 import { GatewayInstancesTable } from "@/components/admin/gateway-instances-table";
+import { SnapshotPropagationCard } from "@/components/admin/snapshot-propagation-card";
 import { GatewayTokenCard } from "@/components/admin/gateway-token-card";
 import { requirePageActor } from "@/lib/auth/guards";
 import { connectorCatalog } from "@/lib/connectors/catalog";
 import { isAppError } from "@/lib/errors";
 import { getEnvironment, getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
 import { listGatewayInstances } from "@/lib/services/gateways/list-instances";
+import { getSnapshotPropagation } from "@/lib/services/gateways/snapshot-propagation";
 import { listDiscovered } from "@/lib/services/discovery/list-discovered";
 import { discoveryRefusal } from "@/lib/services/discovery/discover-environment";
 import { DiscoveryPanel } from "@/components/admin/discovery-panel";
@@ -35,6 +37,7 @@ export default async function EnvironmentPage({ params }: Props) {
   const type = types.find((t) => t.type === environment.type)!;
   const pull = type.capabilities.delivery === "pull";
   const instances = pull ? await listGatewayInstances(name, ctx) : null;
+  const propagation = pull ? await getSnapshotPropagation(name, ctx) : null;
   const discoverable = type.capabilities.discover;
   const discovered = discoverable ? await listDiscovered(name, ctx) : null;
   const row = discoverable ? await getEnvironmentRowOrThrow(name) : null;
@@ -62,6 +65,7 @@ export default async function EnvironmentPage({ params }: Props) {
       <div className="space-y-6">
         <EnvironmentClient environment={environment} types={types}>
           {pull && <GatewayTokenCard name={environment.name} token={environment.gatewayToken} />}
+          {propagation && <SnapshotPropagationCard name={environment.name} initial={propagation} />}
           {instances && <GatewayInstancesTable name={environment.name} initial={instances} />}
         </EnvironmentClient>
         {discovered && row && <DiscoveryPanel name={environment.name} initial={discovered} disabledReason={discoveryRefusal(row)} />}

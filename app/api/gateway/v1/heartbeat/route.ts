@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 export const POST = withGatewayToken(async ({ req, environment }) => {
   const beat = await readJson(req, heartbeatSchema);
   const applied = beat.appliedVersion && /^\d+$/.test(beat.appliedVersion) ? Number(beat.appliedVersion) : 0;
-  const result = await recordHeartbeat(environment.id, { instanceId: beat.instanceId, region: beat.region ?? "", appliedVersion: applied });
+  const result = await recordHeartbeat(environment.id, { instanceId: beat.instanceId, region: beat.region ?? "", appliedVersion: applied, appliedAt: beat.appliedAt ?? null });
   return Response.json({ snapshotVersion: String(result.snapshotVersion) });
 });
