@@ -38,8 +38,8 @@ export async function definitionText(input: { definition?: string | Record<strin
   }
   if (input.definition) {
     // Written out as text below: a document too deep to stringify is refused first.
-    const limit = checkDocumentBounds(input.definition, definitionBounds());
-    if (limit) throw tooComplexError(limit);
+    const shape = checkDocumentBounds(input.definition, definitionBounds());
+    if (shape) throw tooComplexError(shape);
     const text = JSON.stringify(input.definition, null, 2);
     if (Buffer.byteLength(text) > limit) throw tooLargeError(limit);
     return text;
