@@ -1,7 +1,7 @@
-import { CreateDeploymentCommand, DeleteRestApiCommand, GetRestApisCommand, ImportRestApiCommand, PutRestApiCommand, TagResourceCommand } from "@aws-sdk/client-api-gateway";
+import { CreateDeploymentCommand, CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, PutRestApiCommand, type RestApi } from "@aws-sdk/client-api-gateway";
 import { ConnectorError, type DeploymentInput, type DeploymentRef } from "../types";
 import { exportStage } from "./export";
-import { invokeUrl, resourceArn } from "./invoke-url";
+import { invokeUrl } from "./invoke-url";
 import { listAll } from "./paginate";
 import { awsDeploymentSpec } from "./plan";
 import { withAwsSession, type AwsSession } from "./session";
@@ -12,10 +12,36 @@ export const TAG_IDEMPOTENCY = "meridian:idempotency-key";
 export const TAG_API = "meridian:api-id";
 export const TAG_ENVIRONMENT = "meridian:environment";
 
-/** A REST API that an earlier attempt of this same deployment imported, found by its tag. */
-async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: number): Promise<string | undefined> {
+/** The REST APIs that earlier attempts of this same deployment created, oldest first, found by their tag. */
+async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: number): Promise<RestApi[]> {
   const apis = await listAll((position) => session.send(new GetRestApisCommand({ limit: pageSize, position })));
-  return apis.find((api) => api.tags?.[TAG_IDEMPOTENCY] === key)?.id;
+  return apis.filter((api) => api.id && api.tags?.[TAG_IDEMPOTENCY] === key).sort((a, b) => (a.createdDate?.getTime() ?? 0) - (b.createdDate?.getTime() ?? 0));
+}
+
+/**
+ * The REST API of a first deployment: one an earlier attempt created (a worker that died
+ * mid-deploy leaves it for the retry), else a new one. CreateRestApi writes the tags in the
+ * same call that makes the API, so there is no moment at which an API of Meridian's exists
+ * untagged: whatever call a dying worker made last, the retry finds what it left.
+ */
+async function restApiOfFirstDeploy(session: AwsSession, input: DeploymentInput, pageSize: number, step: (name: string, detail?: string) => Promise<void>): Promise<{ restApiId: string; adopted: boolean }> {
+  const [kept, ...extra] = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
+  // Two attempts that ran at once (a lease lost while its worker still ran) can each have made one.
+  for (const api of extra) {
+    await session.sendOrMissing(new DeleteRestApiCommand({ restApiId: api.id! }));
+    await step("Removed a second REST API of this deployment", api.id);
+  }
+  if (kept) return { restApiId: kept.id!, adopted: true };
+  const created = await session.send(
+    new CreateRestApiCommand({
+      name: input.api.name,
+      ...(input.api.description ? { description: input.api.description } : {}),
+      endpointConfiguration: { types: ["REGIONAL"] },
+      apiKeySource: "HEADER",
+      tags: { [TAG_IDEMPOTENCY]: input.idempotencyKey, [TAG_API]: input.api.id, [TAG_ENVIRONMENT]: input.environment.name },
+    }),
+  );
+  return { restApiId: created.id!, adopted: false };
 }
 
 /**
@@ -50,21 +76,12 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
       }
       if (!restApiId) {
         owned = true;
-        restApiId = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
-        if (restApiId) {
-          await session.send(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
-          await step("Updated the REST API", `${restApiId}, imported by an earlier attempt of this deployment`);
-        } else {
-          const imported = await session.send(new ImportRestApiCommand({ body, failOnWarnings: false, parameters: { endpointConfigurationTypes: "REGIONAL" } }));
-          restApiId = imported.id!;
-          await session.send(
-            new TagResourceCommand({
-              resourceArn: resourceArn(config.region, `/restapis/${restApiId}`),
-              tags: { [TAG_IDEMPOTENCY]: input.idempotencyKey, [TAG_API]: input.api.id, [TAG_ENVIRONMENT]: input.environment.name },
-            }),
-          );
-          await step("Imported the REST API", `${restApiId} (${input.api.name} ${input.api.version})`);
-        }
+        const first = await restApiOfFirstDeploy(session, input, pageSize, step);
+        restApiId = first.restApiId;
+        // The definition goes into the tagged API: an import into an existing API.
+        await session.send(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
+        if (first.adopted) await step("Updated the REST API", `${restApiId}, created by an earlier attempt of this deployment`);
+        else await step("Imported the REST API", `${restApiId} (${input.api.name} ${input.api.version})`);
       }
 
       const deployment = await session.send(
