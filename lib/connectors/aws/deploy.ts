@@ -1,4 +1,4 @@
-import { CreateDeploymentCommand, CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, PutRestApiCommand, type RestApi } from "@aws-sdk/client-api-gateway";
+import { CreateDeploymentCommand, CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, GetUsagePlansCommand, PutRestApiCommand, type RestApi } from "@aws-sdk/client-api-gateway";
 import { ConnectorError, type DeploymentInput, type DeploymentRef } from "../types";
 import { exportStage } from "./export";
 import { invokeUrl } from "./invoke-url";
@@ -6,7 +6,7 @@ import { listAll } from "./paginate";
 import { awsDeploymentSpec } from "./plan";
 import { withAwsSession, type AwsSession } from "./session";
 import { configureStage } from "./stage";
-import { deleteUsagePlan, syncUsagePlans } from "./usage-plans";
+import { deleteUsagePlan, syncUsagePlans, TAG_REST_API } from "./usage-plans";
 
 export const TAG_IDEMPOTENCY = "meridian:idempotency-key";
 export const TAG_API = "meridian:api-id";
@@ -24,11 +24,11 @@ async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: 
  * same call that makes the API, so there is no moment at which an API of Meridian's exists
  * untagged: whatever call a dying worker made last, the retry finds what it left.
  */
-async function restApiOfFirstDeploy(session: AwsSession, input: DeploymentInput, pageSize: number, step: (name: string, detail?: string) => Promise<void>): Promise<{ restApiId: string; adopted: boolean }> {
+async function restApiOfFirstDeploy(session: AwsSession, input: DeploymentInput, stageName: string, pageSize: number, step: (name: string, detail?: string) => Promise<void>): Promise<{ restApiId: string; adopted: boolean }> {
   const [kept, ...extra] = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
   // Two attempts that ran at once (a lease lost while its worker still ran) can each have made one.
   for (const api of extra) {
-    await session.sendOrMissing(new DeleteRestApiCommand({ restApiId: api.id! }));
+    await removeRestApi(session, api.id!, stageName, [], pageSize);
     await step("Removed a second REST API of this deployment", api.id);
   }
   if (kept) return { restApiId: kept.id!, adopted: true };
@@ -76,7 +76,7 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
       }
       if (!restApiId) {
         owned = true;
-        const first = await restApiOfFirstDeploy(session, input, pageSize, step);
+        const first = await restApiOfFirstDeploy(session, input, stageName, pageSize, step);
         restApiId = first.restApiId;
         // The definition goes into the tagged API: an import into an existing API.
         await session.send(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
@@ -112,17 +112,27 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
         revisionNumber: input.revision.number,
       };
     } catch (error) {
-      if (owned && restApiId) await removeFailedFirstDeploy(session, restApiId, stageName, createdPlans, step);
+      if (owned && restApiId) await removeFailedFirstDeploy(session, restApiId, stageName, createdPlans, pageSize, step);
       throw error;
     }
   });
 }
 
-/** Best effort: the original failure is what the caller must see, not a cleanup's. */
-async function removeFailedFirstDeploy(session: AwsSession, restApiId: string, stageName: string, plans: string[], step: (name: string, detail?: string) => Promise<void>) {
+/** A REST API of Meridian's with its usage plans: those named, and those tagged with it. */
+async function removeRestApi(session: AwsSession, restApiId: string, stageName: string, plans: string[], pageSize: number): Promise<void> {
+  const tagged = await listAll((position) => session.send(new GetUsagePlansCommand({ limit: pageSize, position })));
+  const ids = new Set([...plans, ...tagged.filter((p) => p.id && p.tags?.[TAG_REST_API] === restApiId).map((p) => p.id!)]);
+  for (const id of ids) await deleteUsagePlan(session, id, [`${restApiId}:${stageName}`]);
+  await session.sendOrMissing(new DeleteRestApiCommand({ restApiId }));
+}
+
+/**
+ * Best effort: the original failure is what the caller must see, not a cleanup's. The usage
+ * plans an earlier attempt made before its worker died go too: they carry the API's tag.
+ */
+async function removeFailedFirstDeploy(session: AwsSession, restApiId: string, stageName: string, plans: string[], pageSize: number, step: (name: string, detail?: string) => Promise<void>) {
   try {
-    for (const id of plans) await deleteUsagePlan(session, id, [`${restApiId}:${stageName}`]);
-    await session.sendOrMissing(new DeleteRestApiCommand({ restApiId }));
+    await removeRestApi(session, restApiId, stageName, plans, pageSize);
     await step("Removed the REST API of the failed attempt", restApiId);
   } catch (cleanupError) {
     await step("Could not remove the REST API of the failed attempt", `${restApiId}: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`).catch(() => undefined);
