@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PUT as putDefinition } from "@/app/api/v1/apis/[id]/definition/route";
+import { POST as postRevision } from "@/app/api/v1/apis/[id]/revisions/route";
 import { POST as postApi } from "@/app/api/v1/apis/route";
 import { closeDb } from "@/lib/db/client";
 import { createToken } from "@/lib/services/tokens/create-token";
@@ -98,6 +99,14 @@ describe("documents nested 20,000 levels deep", () => {
     expectTooDeep(await replace(id, deepJson, "application/json"));
     const kept = await replace(id, plainYaml, "application/yaml");
     expect(kept).toMatchObject({ status: 200, body: { operationCount: 1 } });
+  });
+
+  it("are refused as the body of any other management call, before validation walks them", async () => {
+    const made = await create(JSON.stringify({ context: context(), definition: plainYaml }), "application/json");
+    const id = String(made.body.id);
+    const res = await postRevision(new Request(`http://localhost/api/v1/apis/${id}/revisions`, { method: "POST", headers: headers("application/json"), body: `{"description":"x","extra":${deepJsonValue}}` }), { params: Promise.resolve({ id }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "bad_request", detail: "The request body is nested more than 64 levels deep." });
   });
 });
 
