@@ -12,10 +12,11 @@ export const TAG_IDEMPOTENCY = "meridian:idempotency-key";
 export const TAG_API = "meridian:api-id";
 export const TAG_ENVIRONMENT = "meridian:environment";
 
-/** The REST APIs that earlier attempts of this same deployment created, oldest first, found by their tag. */
+/** The REST APIs that attempts of this same deployment created, found by their tag: oldest first, then by id. */
 async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: number): Promise<RestApi[]> {
   const apis = await listAll((position) => session.send(new GetRestApisCommand({ limit: pageSize, position })));
-  return apis.filter((api) => api.id && api.tags?.[TAG_IDEMPOTENCY] === key).sort((a, b) => (a.createdDate?.getTime() ?? 0) - (b.createdDate?.getTime() ?? 0));
+  const at = (api: RestApi) => api.createdDate?.getTime() ?? 0;
+  return apis.filter((api) => api.id && api.tags?.[TAG_IDEMPOTENCY] === key).sort((a, b) => at(a) - at(b) || (a.id! < b.id! ? -1 : 1));
 }
 
 /**
