@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   validation_failed: 400,
   invalid_definition: 400,
+  definition_too_complex: 400,
   unauthenticated: 401,
   invalid_token: 401,
   invalid_credentials: 401,

@@ -36,9 +36,11 @@ export async function apiRequest<T>(url: string, init: RequestInit = {}): Promis
   }
   if (!response.ok) {
     const problem = (body ?? {}) as { detail?: string; code?: string; errors?: Array<{ path: string; message: string; line?: number }> };
-    const errors = problem.code === "invalid_definition" ? (problem.errors ?? []) : [];
+    // Both codes list places in the document, not form fields.
+    const aboutDocument = problem.code === "invalid_definition" || problem.code === "definition_too_complex";
+    const errors = aboutDocument ? (problem.errors ?? []) : [];
     const fieldErrors: FieldErrors = {};
-    if (problem.code !== "invalid_definition") for (const e of problem.errors ?? []) fieldErrors[e.path] = e.message;
+    if (!aboutDocument) for (const e of problem.errors ?? []) fieldErrors[e.path] = e.message;
     throw new ApiProblem(problem.detail ?? `The request failed (${response.status}).`, problem.code ?? "error", response.status, errors, fieldErrors);
   }
   return body as T;

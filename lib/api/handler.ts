@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { can, type Permission } from "@/lib/auth/permissions";
+import { checkDocumentBounds } from "@/lib/domain/openapi/bounds";
 import { getSessionActor } from "@/lib/auth/session";
 import { clientIp } from "@/lib/auth/client-ip";
 import { AppError } from "@/lib/errors";
@@ -11,6 +12,8 @@ import { verifyToken } from "@/lib/services/tokens/verify-token";
 import { problemResponse } from "./problem";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** Management bodies are a few levels deep; a deeper one would only feed recursive walks (validation, storage). */
+export const MAX_JSON_BODY_DEPTH = 64;
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -98,6 +101,9 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     body = text ? JSON.parse(text) : {};
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON.");
+  }
+  if (checkDocumentBounds(body, { maxDepth: MAX_JSON_BODY_DEPTH, maxNodes: Number.MAX_SAFE_INTEGER })) {
+    throw new AppError("bad_request", `The request body is nested more than ${MAX_JSON_BODY_DEPTH} levels deep.`);
   }
   return parseInput(schema, body);
 }

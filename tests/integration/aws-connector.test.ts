@@ -187,6 +187,28 @@ describe("AWS connector against the API Gateway emulator", () => {
     expect(emulator.state.usagePlans.size).toBe(3);
   });
 
+  it("keeps the oldest REST API of a deployment and removes the others that attempts left", async () => {
+    // Two attempts that ran at once (a lease lost while its worker still ran) each made one.
+    const { APIGatewayClient, CreateRestApiCommand } = await import("@aws-sdk/client-api-gateway");
+    const client = new APIGatewayClient({ region: "eu-west-1", endpoint: emulator.url, credentials: { accessKeyId: String(config.accessKeyId), secretAccessKey: String(config.secretAccessKey) } });
+    const tags = { "meridian:idempotency-key": input().idempotencyKey };
+    const made = [];
+    for (const name of ["first", "second"]) made.push((await client.send(new CreateRestApiCommand({ name, tags }))).id!);
+    client.destroy();
+    const oldest = [...made].sort()[0];
+    const ref = await aws.deploy(input());
+    expect(ref.ids.restApiId).toBe(oldest);
+    expect([...emulator.state.restApis.keys()]).toEqual([oldest]);
+    expect(emulator.state.usagePlans.size).toBe(3);
+  });
+
+  it("creates the REST API with its tags in one call, before writing its definition into it", async () => {
+    await aws.deploy(input());
+    const writes = emulator.state.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(/\/restapis\/[^/]+/, "/restapis/{id}")}`);
+    expect(writes.slice(0, 2)).toEqual(["POST /restapis", "PUT /restapis/{id}"]);
+    expect(emulator.state.requests.some((r) => r.path.startsWith("/tags/"))).toBe(false);
+  });
+
   it("refuses to deploy what API Gateway cannot enforce, before any call", async () => {
     const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
     const error = await aws.deploy(input({}, settings)).catch((e) => e);

@@ -4,7 +4,7 @@
  * connection without an answer.
  */
 export interface Fault {
-  match?: { method?: string; pathPrefix?: string };
+  match?: { method?: string; pathPrefix?: string; pathContains?: string };
   status: number;
   times?: number;
   delayMs?: number;
@@ -14,7 +14,7 @@ export interface Fault {
 }
 
 export function takeFault(faults: Fault[], method: string, path: string): Fault | undefined {
-  const i = faults.findIndex((f) => (!f.match?.method || f.match.method.toUpperCase() === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)));
+  const i = faults.findIndex((f) => (!f.match?.method || f.match.method.toUpperCase() === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)) && (!f.match?.pathContains || path.includes(f.match.pathContains)));
   if (i < 0) return undefined;
   const fault = faults[i];
   const left = (fault.times ?? 1) - 1;

@@ -54,6 +54,15 @@ export const stageView = (s: EmuStage) => ({
 
 const deploymentView = (d: EmuDeployment) => ({ id: d.id, ...(d.description ? { description: d.description } : {}), createdDate: d.createdDate });
 
+/** CreateRestApi's endpointConfiguration: exactly one of EDGE, REGIONAL or PRIVATE. */
+function endpointConfigurationOf(value: unknown): { types: string[] } {
+  const types = (value as { types?: unknown } | null)?.types;
+  if (!Array.isArray(types) || types.length !== 1 || !["EDGE", "REGIONAL", "PRIVATE"].includes(String(types[0]))) {
+    throw badRequest("Invalid endpoint configuration: types must hold exactly one of EDGE, REGIONAL or PRIVATE.");
+  }
+  return { types: [String(types[0])] };
+}
+
 export function restApiOrThrow(req: ApiRequest, id: string): EmuRestApi {
   const api = req.state.restApis.get(id);
   if (!api) throw notFound(`Invalid API identifier specified ${req.state.accountId}:${id}`);
@@ -191,8 +200,18 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
       } else {
         const body = jsonBody(req);
         if (typeof body.name !== "string" || !body.name) throw badRequest("Invalid REST API name specified");
+        for (const field of ["description", "version"] as const) if (body[field] !== undefined && typeof body[field] !== "string") throw badRequest(`Invalid ${field}: expected a string.`);
+        if (body.apiKeySource !== undefined && body.apiKeySource !== "HEADER" && body.apiKeySource !== "AUTHORIZER") throw badRequest(`Invalid API Key Source specified: ${String(body.apiKeySource)}`);
         const rootId = newId(10);
-        Object.assign(api, { name: body.name, description: body.description, version: body.version, tags: validTags(body.tags), rootResourceId: rootId });
+        Object.assign(api, {
+          name: body.name,
+          description: body.description,
+          version: body.version,
+          tags: validTags(body.tags),
+          rootResourceId: rootId,
+          ...(body.apiKeySource ? { apiKeySource: body.apiKeySource } : {}),
+          ...(body.endpointConfiguration !== undefined ? { endpointConfiguration: endpointConfigurationOf(body.endpointConfiguration) } : {}),
+        });
         api.resources.set(rootId, { id: rootId, path: "/", resourceMethods: {} });
       }
       state.restApis.set(api.id, api);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Crash } from "../crash";
 import { createDataPlane } from "./data-plane";
 import { AwsError, errorFor, sendError, sendJson } from "./errors";
 import { parseFaults, takeFault, type Fault } from "./faults";
@@ -33,6 +34,8 @@ export interface AwsEmulator {
   dataUrl: string;
   /** Push faults here; each is consumed by the calls it matches. */
   faults: Fault[];
+  /** A simulated crash of the caller: see /_emulator/crash. */
+  crash: Crash;
   state: EmulatorState;
   /** The invoke URL template an environment uses with this emulator. */
   invokeUrlTemplate: string;
@@ -41,6 +44,7 @@ export interface AwsEmulator {
 }
 
 const MAX_BODY = 10 * 1024 * 1024;
+
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -83,6 +87,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const credentials = options.credentials?.length ? options.credentials : [DEFAULT_CREDENTIALS];
   const state = createState(options.region ?? "eu-west-1");
   const faults: Fault[] = [];
+  const crash = new Crash();
   const dataPlane = createDataPlane(state);
 
   /** Test controls: not signed, never on AWS. */
@@ -101,6 +106,19 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       return sendJson(res, 200, { faults }, requestId);
     }
     if (path === "/_emulator/faults" && req.method === "GET") return sendJson(res, 200, { faults }, requestId);
+    if (path === "/_emulator/crash" && req.method === "POST") {
+      try {
+        crash.arm((JSON.parse((await readBody(req)).toString("utf8") || "{}") as { afterCalls?: number }).afterCalls ?? 0);
+        return sendJson(res, 201, crash.view(), requestId);
+      } catch (error) {
+        return sendJson(res, 400, { message: error instanceof Error ? error.message : "Invalid crash" }, requestId);
+      }
+    }
+    if (path === "/_emulator/crash" && req.method === "GET") return sendJson(res, 200, crash.view(), requestId);
+    if (path === "/_emulator/crash" && req.method === "DELETE") {
+      crash.clear();
+      return sendJson(res, 200, crash.view(), requestId);
+    }
     if (path === "/_emulator/state" && req.method === "GET") return sendJson(res, 200, stateView(state), requestId);
     if (path === "/_emulator/reset" && req.method === "POST") {
       reset();
@@ -120,6 +138,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     try {
       const body = await readBody(req);
       verifySignature(req, body, credentials);
+      if (crash.hold(res)) {
+        status = 0;
+        return;
+      }
       const fault = takeFault(faults, method, rawPath);
       if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault && fault.status === 0) {
@@ -160,6 +182,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   function reset(): void {
     resetState(state);
     faults.length = 0;
+    crash.clear();
     dataPlane.reset();
   }
 
@@ -173,10 +196,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     url: `http://${host}:${port}`,
     dataUrl,
     faults,
+    crash,
     state,
     invokeUrlTemplate: `${dataUrl}/restapis/{restApiId}/{stage}/_user_request_`,
     reset,
     close: async () => {
+      crash.clear();
       await Promise.all([close(management), close(data)]);
     },
   };

@@ -74,6 +74,7 @@ function apiContract(ctx: ArmContext, api: ApiEntity) {
     properties: {
       displayName: api.displayName,
       apiRevision: api.apiRevision,
+      ...(api.apiRevisionDescription !== undefined ? { apiRevisionDescription: api.apiRevisionDescription } : {}),
       description: api.description,
       subscriptionRequired: api.subscriptionRequired,
       serviceUrl: api.serviceUrl,
@@ -134,6 +135,7 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
   const protocols = (p.protocols as string[] | undefined) ?? existing?.protocols ?? ["https"];
   if (!Array.isArray(protocols) || protocols.some((x) => x !== "http" && x !== "https" && x !== "ws" && x !== "wss")) invalid("protocols", "Protocols must be http, https, ws or wss.");
   if (p.serviceUrl !== undefined && (typeof p.serviceUrl !== "string" || !/^(https?|wss?):\/\/./.test(p.serviceUrl))) invalid("serviceUrl", "The service URL must be an absolute http(s) URL.");
+  if (p.apiRevisionDescription !== undefined && (typeof p.apiRevisionDescription !== "string" || p.apiRevisionDescription.length > 256)) invalid("apiRevisionDescription", "The API revision description must be a string of at most 256 characters.");
   const keyNames = (p.subscriptionKeyParameterNames as { header?: string; query?: string } | undefined) ?? existing?.subscriptionKeyParameterNames;
   for (const other of ctx.store.apis.values()) {
     if (other.id === id || !other.isCurrent || other.path.toLowerCase() !== path.toLowerCase()) continue;
@@ -152,6 +154,7 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
     apiVersion: p.apiVersion as string | undefined,
     apiVersionSetId: versionSetId,
     apiRevision: rev ?? existing?.apiRevision ?? "1",
+    apiRevisionDescription: (p.apiRevisionDescription as string | undefined) ?? existing?.apiRevisionDescription,
     isCurrent: rev === undefined,
     subscriptionRequired: (p.subscriptionRequired as boolean | undefined) ?? existing?.subscriptionRequired ?? true,
     subscriptionKeyParameterNames: { header: keyNames?.header ?? "Ocp-Apim-Subscription-Key", query: keyNames?.query ?? "subscription-key" },

@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import { Crash } from "../crash";
 import { handleArm, SUPPORTED_API_VERSIONS, type ArmContext } from "./arm";
 import { createDataPlane } from "./data-plane";
 import { handleEntra, type EmulatorClient } from "./entra";
@@ -43,6 +44,8 @@ export interface AzureEmulator {
   /** The connector config that signs in with the first accepted client. */
   config: Record<string, string>;
   faults: FaultList;
+  /** A simulated crash of the caller, counted in Resource Manager calls: see /_emulator/crash. */
+  crash: Crash;
   /** The live content of the service, and the requests it received. */
   state: EmulatorStore;
   reset(): void;
@@ -77,6 +80,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const clients = options.clients ?? [{ tenantId: EMULATOR_DEFAULTS.tenantId, clientId: EMULATOR_DEFAULTS.clientId, clientSecret: EMULATOR_DEFAULTS.clientSecret }];
   const store = emptyStore();
   const faults = new FaultList();
+  const crash = new Crash();
   const dataPlane = createDataPlane(store);
   const { cert, key } = makeCertificate();
 
@@ -132,6 +136,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     if (!auth) return reply(401, armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."));
     const expires = /^Bearer (.+)$/.exec(auth) ? store.tokens.get(auth.slice(7)) : undefined;
     if (!expires || expires < Date.now()) return reply(401, armError("AuthenticationFailed", "Authentication failed. The access token is invalid or has expired."));
+    if (crash.hold(res)) return;
     const apiVersion = url.searchParams.get("api-version");
     if (!apiVersion) return reply(400, armError("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
     if (!SUPPORTED_API_VERSIONS.has(apiVersion)) {
@@ -170,6 +175,19 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       faults.clear();
       return reply(204);
     }
+    if (path === "/_emulator/crash" && method === "POST") {
+      try {
+        crash.arm((JSON.parse(text || "{}") as { afterCalls?: number }).afterCalls ?? 0);
+        return reply(201, crash.view());
+      } catch (error) {
+        return reply(400, { error: (error as Error).message });
+      }
+    }
+    if (path === "/_emulator/crash" && method === "GET") return reply(200, crash.view());
+    if (path === "/_emulator/crash" && method === "DELETE") {
+      crash.clear();
+      return reply(200, crash.view());
+    }
     if (path === "/_emulator/state" && method === "GET") return reply(200, snapshot(store, faults));
     if (path === "/_emulator/reset" && method === "POST") {
       reset();
@@ -181,6 +199,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   function reset(): void {
     clearStore(store);
     faults.clear();
+    crash.clear();
     dataPlane.reset();
   }
 
@@ -209,9 +228,11 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       caCertificate: cert,
     },
     faults,
+    crash,
     state: store,
     reset,
     close: async () => {
+      crash.clear();
       server.closeAllConnections();
       dataServer.closeAllConnections();
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => dataServer.close(r))]);

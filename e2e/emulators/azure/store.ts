@@ -12,6 +12,7 @@ export interface ApiEntity {
   apiVersion?: string;
   apiVersionSetId?: string;
   apiRevision: string;
+  apiRevisionDescription?: string;
   isCurrent: boolean;
   subscriptionRequired: boolean;
   subscriptionKeyParameterNames: { header: string; query: string };

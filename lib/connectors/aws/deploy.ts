@@ -1,21 +1,48 @@
-import { CreateDeploymentCommand, DeleteRestApiCommand, GetRestApisCommand, ImportRestApiCommand, PutRestApiCommand, TagResourceCommand } from "@aws-sdk/client-api-gateway";
+import { CreateDeploymentCommand, CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, GetUsagePlansCommand, PutRestApiCommand, type RestApi } from "@aws-sdk/client-api-gateway";
 import { ConnectorError, type DeploymentInput, type DeploymentRef } from "../types";
 import { exportStage } from "./export";
-import { invokeUrl, resourceArn } from "./invoke-url";
+import { invokeUrl } from "./invoke-url";
 import { listAll } from "./paginate";
 import { awsDeploymentSpec } from "./plan";
 import { withAwsSession, type AwsSession } from "./session";
 import { configureStage } from "./stage";
-import { deleteUsagePlan, syncUsagePlans } from "./usage-plans";
+import { deleteUsagePlan, syncUsagePlans, TAG_REST_API } from "./usage-plans";
 
 export const TAG_IDEMPOTENCY = "meridian:idempotency-key";
 export const TAG_API = "meridian:api-id";
 export const TAG_ENVIRONMENT = "meridian:environment";
 
-/** A REST API that an earlier attempt of this same deployment imported, found by its tag. */
-async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: number): Promise<string | undefined> {
+/** The REST APIs that attempts of this same deployment created, found by their tag: oldest first, then by id. */
+async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: number): Promise<RestApi[]> {
   const apis = await listAll((position) => session.send(new GetRestApisCommand({ limit: pageSize, position })));
-  return apis.find((api) => api.tags?.[TAG_IDEMPOTENCY] === key)?.id;
+  const at = (api: RestApi) => api.createdDate?.getTime() ?? 0;
+  return apis.filter((api) => api.id && api.tags?.[TAG_IDEMPOTENCY] === key).sort((a, b) => at(a) - at(b) || (a.id! < b.id! ? -1 : 1));
+}
+
+/**
+ * The REST API of a first deployment: one an earlier attempt created (a worker that died
+ * mid-deploy leaves it for the retry), else a new one. CreateRestApi writes the tags in the
+ * same call that makes the API, so there is no moment at which an API of Meridian's exists
+ * untagged: whatever call a dying worker made last, the retry finds what it left.
+ */
+async function restApiOfFirstDeploy(session: AwsSession, input: DeploymentInput, stageName: string, pageSize: number, step: (name: string, detail?: string) => Promise<void>): Promise<{ restApiId: string; adopted: boolean }> {
+  const [kept, ...extra] = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
+  // Two attempts that ran at once (a lease lost while its worker still ran) can each have made one.
+  for (const api of extra) {
+    await removeRestApi(session, api.id!, stageName, [], pageSize);
+    await step("Removed a second REST API of this deployment", api.id);
+  }
+  if (kept) return { restApiId: kept.id!, adopted: true };
+  const created = await session.send(
+    new CreateRestApiCommand({
+      name: input.api.name,
+      ...(input.api.description ? { description: input.api.description } : {}),
+      endpointConfiguration: { types: ["REGIONAL"] },
+      apiKeySource: "HEADER",
+      tags: { [TAG_IDEMPOTENCY]: input.idempotencyKey, [TAG_API]: input.api.id, [TAG_ENVIRONMENT]: input.environment.name },
+    }),
+  );
+  return { restApiId: created.id!, adopted: false };
 }
 
 /**
@@ -50,21 +77,12 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
       }
       if (!restApiId) {
         owned = true;
-        restApiId = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
-        if (restApiId) {
-          await session.send(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
-          await step("Updated the REST API", `${restApiId}, imported by an earlier attempt of this deployment`);
-        } else {
-          const imported = await session.send(new ImportRestApiCommand({ body, failOnWarnings: false, parameters: { endpointConfigurationTypes: "REGIONAL" } }));
-          restApiId = imported.id!;
-          await session.send(
-            new TagResourceCommand({
-              resourceArn: resourceArn(config.region, `/restapis/${restApiId}`),
-              tags: { [TAG_IDEMPOTENCY]: input.idempotencyKey, [TAG_API]: input.api.id, [TAG_ENVIRONMENT]: input.environment.name },
-            }),
-          );
-          await step("Imported the REST API", `${restApiId} (${input.api.name} ${input.api.version})`);
-        }
+        const first = await restApiOfFirstDeploy(session, input, stageName, pageSize, step);
+        restApiId = first.restApiId;
+        // The definition goes into the tagged API: an import into an existing API.
+        await session.send(new PutRestApiCommand({ restApiId, mode: "overwrite", body, failOnWarnings: false }));
+        if (first.adopted) await step("Updated the REST API", `${restApiId}, created by an earlier attempt of this deployment`);
+        else await step("Imported the REST API", `${restApiId} (${input.api.name} ${input.api.version})`);
       }
 
       const deployment = await session.send(
@@ -95,17 +113,27 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
         revisionNumber: input.revision.number,
       };
     } catch (error) {
-      if (owned && restApiId) await removeFailedFirstDeploy(session, restApiId, stageName, createdPlans, step);
+      if (owned && restApiId) await removeFailedFirstDeploy(session, restApiId, stageName, createdPlans, pageSize, step);
       throw error;
     }
   });
 }
 
-/** Best effort: the original failure is what the caller must see, not a cleanup's. */
-async function removeFailedFirstDeploy(session: AwsSession, restApiId: string, stageName: string, plans: string[], step: (name: string, detail?: string) => Promise<void>) {
+/** A REST API of Meridian's with its usage plans: those named, and those tagged with it. */
+async function removeRestApi(session: AwsSession, restApiId: string, stageName: string, plans: string[], pageSize: number): Promise<void> {
+  const tagged = await listAll((position) => session.send(new GetUsagePlansCommand({ limit: pageSize, position })));
+  const ids = new Set([...plans, ...tagged.filter((p) => p.id && p.tags?.[TAG_REST_API] === restApiId).map((p) => p.id!)]);
+  for (const id of ids) await deleteUsagePlan(session, id, [`${restApiId}:${stageName}`]);
+  await session.sendOrMissing(new DeleteRestApiCommand({ restApiId }));
+}
+
+/**
+ * Best effort: the original failure is what the caller must see, not a cleanup's. The usage
+ * plans an earlier attempt made before its worker died go too: they carry the API's tag.
+ */
+async function removeFailedFirstDeploy(session: AwsSession, restApiId: string, stageName: string, plans: string[], pageSize: number, step: (name: string, detail?: string) => Promise<void>) {
   try {
-    for (const id of plans) await deleteUsagePlan(session, id, [`${restApiId}:${stageName}`]);
-    await session.sendOrMissing(new DeleteRestApiCommand({ restApiId }));
+    await removeRestApi(session, restApiId, stageName, plans, pageSize);
     await step("Removed the REST API of the failed attempt", restApiId);
   } catch (cleanupError) {
     await step("Could not remove the REST API of the failed attempt", `${restApiId}: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`).catch(() => undefined);

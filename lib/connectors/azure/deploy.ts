@@ -4,6 +4,7 @@ import { exportApi } from "./api-export";
 import { azureSession, type AzureSession } from "./client";
 import { azureConfigSchema } from "./descriptor";
 import { isNotFound, toConnectorError } from "./errors";
+import { versionSetInUse } from "./remove";
 import { translate } from "./translate";
 
 // Azure sends Retry-After with long-running operations, which wins over this interval.
@@ -18,6 +19,22 @@ async function exists(read: () => Promise<unknown>): Promise<boolean> {
     throw error;
   }
 }
+
+async function readOrMissing<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Written on the API as its revision's description: the deployment attempt that wrote it last.
+ * A first deployment whose worker died after writing the API finds it there on its retry and
+ * knows the API as its own (a failure then removes it), not as one that was there before.
+ */
+export const deploymentMarker = (idempotencyKey: string) => `Meridian deployment ${idempotencyKey}`.slice(0, 256);
 
 async function ignoreNotFound(run: () => Promise<unknown>): Promise<void> {
   try {
@@ -43,8 +60,10 @@ async function operationNames(client: ApiManagementClient, s: AzureSession, apiI
 /**
  * Writes the version set, the API (an OpenAPI import, a long-running operation), its policies
  * and, for API-key APIs, one product per tier. Every id is derived from the API, so a retry
- * rewrites the same resources. When a first deploy fails, what it created is deleted; when a
- * redeploy fails, the API stays in place and the engine's retry converges it.
+ * rewrites the same resources. When a first deploy fails, what it created is deleted, also
+ * what an earlier attempt of it created before its worker died (the API carries the attempt's
+ * marker; a version set no API uses is nobody's); when a redeploy fails, the API stays in
+ * place and the engine's retry converges it.
  */
 export async function deployToAzure(input: DeploymentInput, previousRef?: DeploymentRef): Promise<DeploymentRef> {
   const t = translate(input);
@@ -63,23 +82,37 @@ export async function deployToAzure(input: DeploymentInput, previousRef?: Deploy
     const svc = await client.apiManagementService.get(rg, service, { abortSignal: signal });
     const gatewayUrl = (svc.gatewayUrl ?? `https://${service}.azure-api.net`).replace(/\/+$/, "");
 
+    const marker = deploymentMarker(input.idempotencyKey);
+    doing = `reading API ${names.apiId}`;
+    const current = await readOrMissing(() => client.api.get(rg, service, names.apiId, { abortSignal: signal }));
+    const apiExisted = !!current;
+    // Written by an earlier attempt of this first deployment: this deployment's own.
+    const ownApi = !current || (!previousRef && current.apiRevisionDescription === marker);
+
     doing = `writing version set ${names.versionSetId}`;
     const versionSetExisted = await exists(() => client.apiVersionSet.get(rg, service, names.versionSetId, { abortSignal: signal }));
     await client.apiVersionSet.createOrUpdate(rg, service, names.versionSetId, t.versionSet, { abortSignal: signal });
-    if (!versionSetExisted) created.push({ what: "version set", undo: () => client.apiVersionSet.delete(rg, service, names.versionSetId, "*") });
+    // A first deploy cannot tell its own version set from one an earlier attempt made: it removes it when no API uses it.
+    if (!versionSetExisted || !previousRef) {
+      created.push({
+        what: "version set",
+        undo: async () => {
+          if (!(await versionSetInUse(s, names.versionSetId))) await client.apiVersionSet.delete(rg, service, names.versionSetId, "*");
+        },
+      });
+    }
     await step("Version set", names.versionSetId);
 
     doing = `importing API ${names.apiId}`;
-    const apiExisted = await exists(() => client.api.get(rg, service, names.apiId, { abortSignal: signal }));
     await client.api.beginCreateOrUpdateAndWait(
       rg,
       service,
       names.apiId,
-      { ...t.api, apiVersionSetId: `${serviceResourceId(s)}/apiVersionSets/${names.versionSetId}` },
+      { ...t.api, apiRevisionDescription: marker, apiVersionSetId: `${serviceResourceId(s)}/apiVersionSets/${names.versionSetId}` },
       { abortSignal: signal, updateIntervalInMs: LRO_POLL_MS },
     );
     // Deleting the API takes its policies and product links with it.
-    if (!apiExisted) created.push({ what: "API", undo: () => client.api.beginDeleteAndWait(rg, service, names.apiId, "*", { deleteRevisions: true, updateIntervalInMs: LRO_POLL_MS }) });
+    if (ownApi) created.push({ what: "API", undo: () => client.api.beginDeleteAndWait(rg, service, names.apiId, "*", { deleteRevisions: true, updateIntervalInMs: LRO_POLL_MS }) });
     await step("API", `${names.apiId} at /${names.path}/${names.apiVersion}`);
 
     doing = `writing the policy of API ${names.apiId}`;
@@ -109,7 +142,8 @@ export async function deployToAzure(input: DeploymentInput, previousRef?: Deploy
       doing = `writing product ${p.productId}`;
       const existed = await exists(() => client.product.get(rg, service, p.productId, { abortSignal: signal }));
       await client.product.createOrUpdate(rg, service, p.productId, p.product, { abortSignal: signal });
-      if (!existed) created.push({ what: `product ${p.productId}`, undo: () => client.product.delete(rg, service, p.productId, "*", { deleteSubscriptions: true }) });
+      // Products are named after the API: those of an API this deployment made are its own too.
+      if (!existed || (ownApi && apiExisted)) created.push({ what: `product ${p.productId}`, undo: () => client.product.delete(rg, service, p.productId, "*", { deleteSubscriptions: true }) });
       await client.productApi.createOrUpdate(rg, service, p.productId, names.apiId, { abortSignal: signal });
       ids[`product:${p.tier}`] = p.productId;
     }

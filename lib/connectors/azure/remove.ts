@@ -1,9 +1,17 @@
 import type { DeploymentRef, UndeployOptions } from "../types";
-import { azureSession } from "./client";
+import { azureSession, type AzureSession } from "./client";
 import { azureConfigSchema } from "./descriptor";
 import { isNotFound, toConnectorError } from "./errors";
 
 const LRO_POLL_MS = 250;
+
+/** Whether any API (any version of it) still belongs to the version set. */
+export async function versionSetInUse(s: AzureSession, versionSetId: string, signal?: AbortSignal): Promise<boolean> {
+  for await (const api of s.client.api.listByService(s.rg, s.service, { abortSignal: signal })) {
+    if (api.apiVersionSetId?.toLowerCase().endsWith(`/apiversionsets/${versionSetId.toLowerCase()}`)) return true;
+  }
+  return false;
+}
 
 /**
  * Deletes the API (its policies, operations and product links go with it, and its revisions
@@ -37,12 +45,7 @@ export async function undeployFromAzure(raw: Record<string, unknown>, ref: Deplo
   if (versionSetId) {
     let inUse = false;
     await attempt("listing APIs", async () => {
-      for await (const api of client.api.listByService(rg, service, { abortSignal: signal })) {
-        if (api.apiVersionSetId?.toLowerCase().endsWith(`/apiversionsets/${versionSetId.toLowerCase()}`)) {
-          inUse = true;
-          break;
-        }
-      }
+      inUse = await versionSetInUse(s, versionSetId, signal);
     });
     // Other versions of the API still use it: it stays for them.
     if (!inUse) {

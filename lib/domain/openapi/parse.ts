@@ -1,7 +1,15 @@
 import { parse as parseYaml, parseDocument, YAMLParseError } from "yaml";
+import { checkDocumentBounds, DEFAULT_DOCUMENT_BOUNDS, type BoundsViolation, type DocumentBounds } from "./bounds";
 import { isObject, type DefinitionError, type JsonObject, type SourceFormat } from "./types";
 
-export type ParseResult = { ok: true; document: JsonObject; format: SourceFormat } | { ok: false; errors: DefinitionError[] };
+/** `limit` is set when the document was refused for its shape (too deep, too many values), not for its content. */
+export type ParseResult = { ok: true; document: JsonObject; format: SourceFormat } | { ok: false; errors: DefinitionError[]; limit?: BoundsViolation };
+
+const STACK_OVERFLOW = /Maximum call stack size exceeded/;
+
+function refusedFor(limit: BoundsViolation): ParseResult {
+  return { ok: false, errors: [{ path: limit.path, message: limit.message }], limit };
+}
 
 /** JSON text starts with `{` (after white space and an optional byte-order mark). */
 export function detectFormat(text: string): SourceFormat {
@@ -21,10 +29,12 @@ function jsonErrorLine(text: string, error: unknown): number | undefined {
 
 /**
  * Parses a document written as JSON or YAML. JSON goes through JSON.parse, which is many
- * times faster than a YAML parser on large documents; YAML aliases are capped by the parser
- * (no "billion laughs").
+ * times faster than a YAML parser on large documents, and keeps no stack of its own; YAML
+ * aliases are capped by the parser (no "billion laughs"). The YAML parser recurses once per
+ * level: a document nested deeper than it can follow is refused like any document past the
+ * depth bound, which every parsed document is then checked against.
  */
-export function parseDefinitionText(text: string): ParseResult {
+export function parseDefinitionText(text: string, bounds: DocumentBounds = DEFAULT_DOCUMENT_BOUNDS): ParseResult {
   const source = text.replace(/^\uFEFF/, "");
   if (!source.trim()) return { ok: false, errors: [{ path: "", message: "The document is empty." }] };
   const format = detectFormat(source);
@@ -32,11 +42,16 @@ export function parseDefinitionText(text: string): ParseResult {
   try {
     document = format === "json" ? JSON.parse(source) : parseYaml(source, { prettyErrors: true, maxAliasCount: 1000 });
   } catch (error) {
+    if ((error instanceof YAMLParseError || error instanceof RangeError) && STACK_OVERFLOW.test(error.message)) {
+      return refusedFor({ limit: "depth", max: bounds.maxDepth, path: "", message: `The document is nested more than ${bounds.maxDepth} levels deep, the most Meridian accepts.` });
+    }
     if (error instanceof YAMLParseError) {
       return { ok: false, errors: [{ path: "", message: `YAML syntax error: ${error.message.split("\n")[0]}`, line: error.linePos?.[0]?.line }] };
     }
     return { ok: false, errors: [{ path: "", message: `JSON syntax error: ${error instanceof Error ? error.message : String(error)}`, line: jsonErrorLine(source, error) }] };
   }
   if (!isObject(document)) return { ok: false, errors: [{ path: "", message: "The document must be an object with an `openapi` or `swagger` field." }] };
+  const limit = checkDocumentBounds(document, bounds);
+  if (limit) return refusedFor(limit);
   return { ok: true, document, format };
 }

@@ -25,33 +25,43 @@ export function getAtPointer(document: unknown, pointer: string): unknown {
 }
 
 /**
- * Visits every `$ref` string with the path of the object that holds it. One shared path array
- * (pushed and popped) keeps a walk of a document of thousands of operations cheap.
+ * Visits every `$ref` string with the path of the object that holds it. The walk keeps its own
+ * stack (one frame per open object or array, with one shared path array), so that neither a
+ * deep document nor one of thousands of operations costs more than its size.
  */
 export function forEachRef(document: unknown, visit: (ref: string, at: string[]) => void): void {
+  if (document === null || typeof document !== "object") return;
   const path: string[] = [];
-  const walk = (value: unknown): void => {
+  const frames: Array<{ container: JsonObject | unknown[]; keys: string[] | null; next: number }> = [];
+  const open = (value: object) => {
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const item = value[i];
-        if (item !== null && typeof item === "object") {
-          path.push(String(i));
-          walk(item);
-          path.pop();
-        }
-      }
-    } else if (isObject(value)) {
-      const obj = value as JsonObject;
-      if (typeof obj.$ref === "string") visit(obj.$ref, [...path]);
-      for (const key in obj) {
-        const child = obj[key];
-        if (key !== "$ref" && child !== null && typeof child === "object") {
-          path.push(key);
-          walk(child);
-          path.pop();
-        }
-      }
+      frames.push({ container: value, keys: null, next: 0 });
+      return;
     }
+    const obj = value as JsonObject;
+    if (typeof obj.$ref === "string") visit(obj.$ref, [...path]);
+    frames.push({ container: obj, keys: Object.keys(obj).filter((k) => k !== "$ref"), next: 0 });
   };
-  walk(document);
+  open(document);
+  while (frames.length) {
+    const frame = frames[frames.length - 1];
+    // Leaving a frame other than the document's: its key goes off the path.
+    if (frame.next > 0) path.pop();
+    const size = frame.keys ? frame.keys.length : (frame.container as unknown[]).length;
+    let child: unknown;
+    let key = "";
+    while (frame.next < size) {
+      key = frame.keys ? frame.keys[frame.next] : String(frame.next);
+      child = frame.keys ? (frame.container as JsonObject)[key] : (frame.container as unknown[])[frame.next];
+      frame.next++;
+      if (child !== null && typeof child === "object") break;
+      child = undefined;
+    }
+    if (child === undefined) {
+      frames.pop();
+      continue;
+    }
+    path.push(key);
+    open(child as object);
+  }
 }

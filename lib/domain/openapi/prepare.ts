@@ -1,3 +1,4 @@
+import type { BoundsViolation, DocumentBounds } from "./bounds";
 import { locateErrors } from "./locate";
 import { normalizeToOpenApi3 } from "./normalize";
 import { extractOperations, type ApiOperation } from "./operations";
@@ -19,7 +20,7 @@ export interface PreparedDefinition {
   info: { title: string | null; version: string | null; description: string | null; serverUrl: string | null };
 }
 
-export type PrepareResult = PreparedDefinition | { ok: false; errors: DefinitionError[] };
+export type PrepareResult = PreparedDefinition | { ok: false; errors: DefinitionError[]; limit?: BoundsViolation };
 
 function infoOf(document: JsonObject): PreparedDefinition["info"] {
   const info = isObject(document.info) ? document.info : {};
@@ -31,10 +32,11 @@ function infoOf(document: JsonObject): PreparedDefinition["info"] {
 /**
  * The import pipeline, from text to what is stored: parse (JSON or YAML), refuse external
  * references, validate against the document's own specification, normalize to 3.x, list the
- * operations. Errors carry a pointer and the line in the text.
+ * operations. Errors carry a pointer and the line in the text. A document past the bounds of
+ * depth and size is refused right after parsing, before any walk that recurses into it.
  */
-export async function prepareDefinition(text: string, previousOperations: ReadonlyArray<ApiOperation> = []): Promise<PrepareResult> {
-  const parsed = parseDefinitionText(text);
+export async function prepareDefinition(text: string, previousOperations: ReadonlyArray<ApiOperation> = [], bounds?: DocumentBounds): Promise<PrepareResult> {
+  const parsed = parseDefinitionText(text, bounds);
   if (!parsed.ok) return parsed;
   const external = findExternalRefs(parsed.document);
   if (external.length) return { ok: false, errors: locateErrors(text, external) };

@@ -1,9 +1,10 @@
 import { AppError } from "@/lib/errors";
 import type { ApiOperation } from "@/lib/domain/openapi/operations";
+import { checkDocumentBounds, type BoundsViolation } from "@/lib/domain/openapi/bounds";
 import { prepareDefinition, type PreparedDefinition } from "@/lib/domain/openapi/prepare";
 import type { DefinitionError } from "@/lib/domain/openapi/types";
 import { safeFetch } from "@/lib/services/net/safe-fetch";
-import { DEFINITION_FETCH_TIMEOUT_MS, maxDefinitionBytes } from "./limits";
+import { DEFINITION_FETCH_TIMEOUT_MS, definitionBounds, maxDefinitionBytes } from "./limits";
 
 export function tooLargeError(limit = maxDefinitionBytes()): AppError {
   return new AppError("payload_too_large", `The document is larger than the limit of ${formatBytes(limit)}.`, { extra: { limitBytes: limit } });
@@ -11,6 +12,14 @@ export function tooLargeError(limit = maxDefinitionBytes()): AppError {
 
 export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) ? 1 : 0)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** A document refused for its shape: 400 definition_too_complex, naming the bound and where it was crossed. */
+export function tooComplexError(limit: BoundsViolation): AppError {
+  const variable = limit.limit === "depth" ? "MERIDIAN_MAX_DEFINITION_DEPTH" : "MERIDIAN_MAX_DEFINITION_NODES";
+  return new AppError("definition_too_complex", `${limit.message.replace(/\.$/, "")}${limit.path ? ` (at ${limit.path.slice(0, 200)}${limit.path.length > 200 ? "…" : ""})` : ""}.`, {
+    extra: { limit: limit.limit, max: limit.max, setting: variable, errors: [{ path: limit.path, message: limit.message }] },
+  });
 }
 
 export function invalidDefinitionError(errors: DefinitionError[]): AppError {
@@ -28,6 +37,9 @@ export async function definitionText(input: { definition?: string | Record<strin
     return input.definition;
   }
   if (input.definition) {
+    // Written out as text below: a document too deep to stringify is refused first.
+    const shape = checkDocumentBounds(input.definition, definitionBounds());
+    if (shape) throw tooComplexError(shape);
     const text = JSON.stringify(input.definition, null, 2);
     if (Buffer.byteLength(text) > limit) throw tooLargeError(limit);
     return text;
@@ -46,7 +58,7 @@ export async function definitionText(input: { definition?: string | Record<strin
 /** Runs the import pipeline; an invalid document becomes a 400 invalid_definition with its errors. */
 export async function prepareOrThrow(text: string, previousOperations: ReadonlyArray<ApiOperation> = []): Promise<PreparedDefinition> {
   if (Buffer.byteLength(text) > maxDefinitionBytes()) throw tooLargeError();
-  const result = await prepareDefinition(text, previousOperations);
-  if (!result.ok) throw invalidDefinitionError(result.errors);
+  const result = await prepareDefinition(text, previousOperations, definitionBounds());
+  if (!result.ok) throw result.limit ? tooComplexError(result.limit) : invalidDefinitionError(result.errors);
   return result;
 }
