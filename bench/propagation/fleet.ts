@@ -89,12 +89,12 @@ class SimulatedGateway {
   async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, "accept-encoding": "gzip" };
+        const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: "application/gzip, application/json;q=0.5" };
         if (this.version) headers["if-none-match"] = `"${this.version}"`;
         const res = await request(`${base}/api/gateway/v1/snapshot?wait=30${this.version ? "&delta=1" : ""}`, { dispatcher: this.agent, headers, headersTimeout: 60_000 });
         const raw = Buffer.from(await res.body.arrayBuffer());
         if (res.statusCode !== 200) continue;
-        const text = (res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString("utf8");
+        const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString("utf8");
         const value = JSON.parse(text);
         if (isSnapshotDelta(value)) {
           this.snapshot = applySnapshotDelta(this.snapshot!, value as SnapshotDelta);

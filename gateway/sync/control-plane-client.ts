@@ -5,6 +5,14 @@ import type { Heartbeat } from "@/lib/domain/gateway/snapshot";
 
 const gunzipAsync = promisify(gunzip);
 
+/**
+ * The body as sent, gunzipped when it is gzip. Told by its magic bytes rather than by
+ * Content-Encoding, which a proxy on the way may drop or add; JSON never starts with them.
+ */
+async function decoded(body: Buffer): Promise<Buffer> {
+  return body.length > 2 && body[0] === 0x1f && body[1] === 0x8b ? gunzipAsync(body) : body;
+}
+
 /** The three calls of the gateway sync protocol, authenticated by the gateway token. */
 
 export type SnapshotResponse = { status: 304 } | { status: 200; etag: string | null; body: string } | { status: number; body: string };
@@ -24,18 +32,17 @@ export class ControlPlaneClient {
   /**
    * Long poll: the control plane holds the request up to `waitSeconds` while nothing changes.
    * With `delta`, it may answer with only what changed since `etag` (`"delta": true`). The
-   * body comes gzipped when the control plane compresses it.
+   * body comes gzipped (`application/gzip`, or JSON with a gzip Content-Encoding).
    */
   async getSnapshot(etag: string | null, waitSeconds: number, signal: AbortSignal, delta = false): Promise<SnapshotResponse> {
     const res = await request(`${this.baseUrl}/api/gateway/v1/snapshot?wait=${waitSeconds}${delta && etag ? "&delta=1" : ""}`, {
       dispatcher: this.agent,
-      headers: this.headers({ "accept-encoding": "gzip", ...(etag ? { "if-none-match": `"${etag}"` } : {}) }),
+      headers: this.headers({ accept: "application/gzip, application/json;q=0.5", "accept-encoding": "gzip", ...(etag ? { "if-none-match": `"${etag}"` } : {}) }),
       headersTimeout: (waitSeconds + 15) * 1000,
       bodyTimeout: 60_000,
       signal,
     });
-    const received = Buffer.from(await res.body.arrayBuffer());
-    const body = (res.headers["content-encoding"] === "gzip" ? await gunzipAsync(received) : received).toString("utf8");
+    const body = (await decoded(Buffer.from(await res.body.arrayBuffer()))).toString("utf8");
     if (res.statusCode === 304) return { status: 304 };
     if (res.statusCode !== 200) return { status: res.statusCode, body: body.slice(0, 500) };
     const header = res.headers.etag;

@@ -111,12 +111,12 @@ export class SnapshotSync {
         text = JSON.stringify(value);
       }
       parsed = snapshotSchema.safeParse(value);
-    } catch {
-      parsed = null;
+    } catch (error) {
+      parsed = { success: false as const, error: null, reason: (error as Error).message };
     }
-    if (!parsed?.success) {
+    if (!parsed.success) {
       metrics.snapshotsRejected.inc();
-      log.error({ source, issues: parsed?.error.issues.slice(0, 5) }, "Refused a malformed snapshot; keeping the current one");
+      log.error({ source, issues: parsed.error?.issues.slice(0, 5), reason: "reason" in parsed ? parsed.reason : undefined }, "Refused a malformed snapshot; keeping the current one");
       return false;
     }
     const snapshot = parsed.data;

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { parseAnalyticsBatch, type AnalyticsBatch, type Heartbeat, type Snapshot } from "@/lib/domain/gateway/snapshot";
 import { diffSnapshots } from "@/lib/domain/gateway/snapshot-delta";
 
@@ -118,11 +119,14 @@ export class FakeControlPlane {
       if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) return void res.writeHead(304).end();
       const base = delta ? this.published.get(String(req.headers["if-none-match"]).replaceAll('"', "")) : undefined;
       const current = this.published.get(this.version);
+      // Compressed as the control plane sends it to a gateway that accepts it.
+      const gzip = /application\/gzip/.test(req.headers.accept ?? "");
+      const answer = (json: string) => res.writeHead(200, { etag: `"${this.version}"`, "content-type": gzip ? "application/gzip" : "application/json" }).end(gzip ? gzipSync(json) : json);
       if (base && current && JSON.stringify(current) === this.body) {
         this.deltasServed++;
-        return void res.writeHead(200, { etag: `"${this.version}"`, "content-type": "application/json" }).end(JSON.stringify(diffSnapshots(base, current)));
+        return void answer(JSON.stringify(diffSnapshots(base, current)));
       }
-      res.writeHead(200, { etag: `"${this.version}"`, "content-type": "application/json" }).end(this.body);
+      answer(this.body);
     };
     if (!this.body || req.headers["if-none-match"] === `"${this.version}"`) {
       const wake = () => {

@@ -13,7 +13,10 @@ function etagValue(header: string | null): string | null {
  * The environment's snapshot: 304 while unchanged, long-polled with ?wait=<seconds> (≤ 30).
  * With ?delta=1 and the version it holds in If-None-Match, a gateway gets only what changed
  * since (`"delta": true`), or the whole snapshot when that version is no longer held here.
- * Gzip when the gateway accepts it. Built once per version for all gateways (snapshot-cache.ts).
+ * Built, serialized and compressed once per version for all gateways (snapshot-cache.ts). The
+ * compressed form is sent as `application/gzip` to a gateway that accepts it: Next.js drops a
+ * route's own Content-Encoding (and would then compress the body again), so the gzip travels as
+ * the representation itself, marked no-transform.
  */
 export const GET = withGatewayToken(async ({ req, environment }) => {
   const known = etagValue(req.headers.get("if-none-match"));
@@ -24,8 +27,7 @@ export const GET = withGatewayToken(async ({ req, environment }) => {
   if (known !== null && known === version) return new Response(null, { status: 304, headers: { etag: `"${version}"`, "cache-control": "no-store" } });
   const built = await snapshotCache.current(environment.id, version);
   const body = (known !== null && params.get("delta") === "1" ? snapshotCache.delta(environment.id, known, built) : null) ?? built.full;
-  const gzip = /\bgzip\b/i.test(req.headers.get("accept-encoding") ?? "");
-  const headers: Record<string, string> = { etag: `"${built.version}"`, "content-type": "application/json", "cache-control": "no-store", vary: "accept-encoding" };
-  if (gzip) headers["content-encoding"] = "gzip";
+  const gzip = /\bapplication\/gzip\b/i.test(req.headers.get("accept") ?? "");
+  const headers = { etag: `"${built.version}"`, "content-type": gzip ? "application/gzip" : "application/json", "cache-control": "no-store, no-transform", vary: "accept" };
   return new Response(gzip ? new Uint8Array(body.gzip()) : body.json, { headers });
 });
