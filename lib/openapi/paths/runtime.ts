@@ -38,6 +38,7 @@ export const runtimeSchemas: Record<string, Json> = {
       type: { type: "string" },
       artifacts: { type: "array", items: { type: "object", properties: { kind: { type: "string" }, name: { type: "string" }, format: { type: "string", enum: ["json", "xml", "text"] }, content: {} } } },
       refusals: { type: "array", items: { type: "object", properties: { feature: { type: "string" }, reason: { type: "string" } } } },
+      notes: { type: "array", description: "What the environment does differently from Meridian but accepts (renamed schemas, limits counted otherwise)", items: { type: "object", properties: { feature: { type: "string" }, note: { type: "string" } } } },
     },
   },
   OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
