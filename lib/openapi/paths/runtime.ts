@@ -62,6 +62,8 @@ const compactEvent: Json = {
   items: { type: "string", description: "errorCode, when the gateway answered itself" },
 };
 
+const ingestResult: Json = { type: "object", required: ["stored", "duplicate"], properties: { stored: { type: "integer", minimum: 0, description: "Events stored by this request" }, duplicate: { type: "boolean" } } };
+
 const oauthError = (d: string): Json => json(d, { $ref: "#/components/schemas/OAuthError" });
 const form = (properties: Record<string, Json>, required: string[]): Json => ({ required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", required, properties } } } });
 const gatewayAuth = [{ gatewayToken: [] }];
@@ -116,7 +118,7 @@ export const runtimePaths: Record<string, Json> = {
       tags: ["environments"],
       summary: "Import a discovered API (origin discovered:<environment>), or update the API imported from it",
       parameters: [pathParam("name"), pathParam("discoveredId")],
-      responses: { "201": json("Imported", { type: "object", properties: { apiId: { type: "string" }, created: { type: "boolean" } } }), "200": json("The imported API was updated", { type: "object" }), "409": problem("Gone, or no document"), ...authErrors },
+      responses: { "201": json("Imported", { type: "object", properties: { apiId: { type: "string" }, created: { type: "boolean" } } }), "200": json("The imported API was updated", { type: "object" }), "404": problem("No such environment or discovered API"), "409": problem("Gone, or no document"), ...authErrors },
     },
   },
   "/api/v1/deployments/{id}": {
@@ -162,7 +164,27 @@ export const runtimePaths: Record<string, Json> = {
     },
   },
   "/api/gateway/v1/heartbeat": {
-    post: { operationId: "sendGatewayHeartbeat", tags: ["gateway sync"], summary: "Instance heartbeat", security: gatewayAuth, requestBody: body({ type: "object" }), responses: { "200": json("The environment's current version", { type: "object" }), "401": problem("Bad gateway token") } },
+    post: {
+      operationId: "sendGatewayHeartbeat",
+      tags: ["gateway sync"],
+      summary: "Instance heartbeat",
+      security: gatewayAuth,
+      requestBody: body({
+        type: "object",
+        required: ["instanceId", "region", "appliedVersion", "startedAt"],
+        properties: {
+          instanceId: { type: "string", description: "Unique per replica; stable across its restarts" },
+          region: { type: ["string", "null"] },
+          appliedVersion: { type: ["string", "null"], description: "The snapshot version it serves; null before it has one" },
+          startedAt: { type: "string", format: "date-time" },
+        },
+      }),
+      responses: {
+        "200": json("The environment's current version", { type: "object", required: ["snapshotVersion"], properties: { snapshotVersion: { type: "string" } } }),
+        "400": problem("Malformed heartbeat"),
+        "401": problem("Bad gateway token"),
+      },
+    },
   },
   "/api/gateway/v1/events": {
     post: {
@@ -191,7 +213,14 @@ export const runtimePaths: Record<string, Json> = {
           },
         ],
       }),
-      responses: { "202": { description: "Stored" }, "200": { description: "Already stored (duplicate batch)" }, "400": problem("Malformed batch: nothing stored"), "401": problem("Bad gateway token"), "413": problem("Batch too large") },
+      responses: {
+        "202": json("Stored", ingestResult),
+        "200": json("Already stored (duplicate batch): nothing stored again", ingestResult),
+        "400": problem("Malformed batch: nothing stored"),
+        "401": problem("Bad gateway token"),
+        "403": problem("An event names another environment than the token's"),
+        "413": problem("Batch too large"),
+      },
     },
   },
 };
