@@ -142,6 +142,15 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                     ))}
                   </ul>
                 )}
+                {p.notes.length > 0 && (
+                  <ul className="space-y-1 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200" aria-label="Notes">
+                    {p.notes.map((n, i) => (
+                      <li key={i}>
+                        <span className="font-medium">{n.feature}:</span> {n.note}
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 {p.artifacts.map((a, i) => (
                   <details key={i} className="rounded-md border border-slate-200 dark:border-slate-800">
                     <summary className="cursor-pointer px-3 py-2 text-sm">

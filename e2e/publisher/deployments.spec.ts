@@ -25,8 +25,16 @@ const ORDERS = JSON.stringify({
   info: { title: "Orders", version: "v1" },
   paths: {
     "/orders": { get: { operationId: "listOrders", responses: { "200": { description: "ok" } } } },
-    "/orders/{orderId}": { get: { operationId: "getOrder", parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } },
+    "/orders/{orderId}": {
+      get: {
+        operationId: "getOrder",
+        parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/order.v1.order" } } } } },
+      },
+    },
   },
+  // Names API Gateway refuses as model names: its plan renames them, and the import succeeds.
+  components: { schemas: { "order.v1.order": { type: "object", properties: { lines: { type: "array", items: { $ref: "#/components/schemas/order_line" } } } }, order_line: { type: "object" } } },
 });
 
 const AWS_URL = process.env.E2E_AWS_URL!;
@@ -115,7 +123,7 @@ async function seedAzureEnvironment() {
 }
 
 /** Previews the plan (each environment shows what it would receive, `expectKinds` by artifact kind), then deploys. */
-async function deployFromPortal(page: Page, apiId: string, environments: string[], expectKinds: Record<string, string> = {}) {
+async function deployFromPortal(page: Page, apiId: string, environments: string[], expectKinds: Record<string, string> = {}, expectNotes: Record<string, RegExp> = {}) {
   await page.goto(`/publisher/apis/${apiId}/deployments`);
   const form = page.getByRole("form", { name: "Deploy a revision" });
   for (const env of environments) await form.getByRole("checkbox", { name: new RegExp(env) }).check();
@@ -123,6 +131,7 @@ async function deployFromPortal(page: Page, apiId: string, environments: string[
   for (const env of environments) await expect(page.getByRole("region", { name: `Plan for ${env}` })).toBeVisible();
   for (const [env, kind] of Object.entries(expectKinds)) await expect(page.getByRole("region", { name: `Plan for ${env}` }).getByText(kind, { exact: true }).first()).toBeVisible();
   await expect(page.getByRole("list", { name: "Refusals" })).toHaveCount(0);
+  for (const [env, note] of Object.entries(expectNotes)) await expect(page.getByRole("region", { name: `Plan for ${env}` }).getByRole("list", { name: "Notes" })).toContainText(note);
   await form.getByRole("button", { name: "Deploy" }).click();
   const table = page.getByRole("table", { name: "Deployments" });
   for (const env of environments) {
@@ -140,7 +149,7 @@ test("a revision deployed to the built-in and AWS environments serves through AW
   const aws = await seedAwsEnvironment(false);
   await signInRequest(page.request, publisher.email, publisher.password);
 
-  await deployFromPortal(page, api.id, ["Default", aws], { [aws]: "usage-plan", Default: "snapshot-api" });
+  await deployFromPortal(page, api.id, ["Default", aws], { [aws]: "usage-plan", Default: "snapshot-api" }, { [aws]: /order\.v1\.order → OrderV1Order, order_line → OrderLine/ });
   const invokeUrl = (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentType === "aws")!.invokeUrl!;
   await expect(page.getByRole("table", { name: "Deployments" }).getByText(invokeUrl, { exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("deployments.png"), fullPage: true });

@@ -9,6 +9,14 @@ import { LeanCounter, LeanHistogram } from "./lean-metrics";
  * counters and histograms add up, the snapshot gauges take the highest value.
  */
 
+/**
+ * prom-client's default metrics include three gauges named like counters (`…_total`), which
+ * `promtool check metrics` refuses. Each is the sum of a gauge it also exports by `type`
+ * (`sum without (type) (meridian_gateway_nodejs_active_handles)`), so they are left out.
+ */
+const METRIC_PREFIX = "meridian_gateway_";
+const GAUGES_NAMED_AS_COUNTERS = ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"];
+
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class GatewayMetrics {
@@ -25,7 +33,8 @@ export class GatewayMetrics {
   readonly eventBatchesPending = new Gauge({ name: "meridian_gateway_event_batches_pending", help: "Analytics batches on disk awaiting delivery.", registers: [this.registry] });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: "meridian_gateway_" });
+    collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });
+    for (const name of GAUGES_NAMED_AS_COUNTERS) this.registry.removeSingleMetric(`${METRIC_PREFIX}${name}`);
   }
 
   observeRequest(api: string, status: number, seconds: number, upstreamSeconds: number | null): void {

@@ -6,6 +6,7 @@ import { startBackend } from "./support/backend";
 import { FakeControlPlane } from "./support/fake-control-plane";
 import { API_KEY, tempDir, testSnapshot, waitFor } from "./support/harness";
 import { TestKeys } from "./support/keys";
+import { promtoolProblems } from "./support/promtool";
 import { spawnGateway, stopGateway } from "./support/spawn";
 
 /**
@@ -52,6 +53,8 @@ describe("multi-process gateway", () => {
     expect(text).toContain('meridian_gateway_snapshot_info{version="1"} 1');
     // Both workers served: each reports its own process metrics, summed here per worker count.
     expect(text).toMatch(/meridian_gateway_request_duration_seconds_count\{api="api_pets"\} 20\n/);
+    // The primary's aggregate is what Prometheus scrapes: it must pass promtool like one process's.
+    expect(promtoolProblems(text)).toEqual([]);
   });
 
   it("shares one monthly quota between the workers", async () => {

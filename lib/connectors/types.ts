@@ -137,9 +137,19 @@ export interface PlanRefusal {
   reason: string;
 }
 
+/**
+ * Something the environment does differently from Meridian, which the deployment accepts: the
+ * publisher reads it in the plan before deploying (a renamed schema, a limit counted otherwise).
+ */
+export interface PlanNote {
+  feature: string;
+  note: string;
+}
+
 export interface DeploymentPlan {
   artifacts: PlanArtifact[];
   refusals: PlanRefusal[];
+  notes?: PlanNote[];
 }
 
 export interface UndeployOptions {

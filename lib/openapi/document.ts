@@ -9,6 +9,27 @@ import type { Json } from "./helpers";
 /** Each feature contributes its paths and schemas; the document is their union. */
 const PARTS: Array<{ paths: Record<string, Json>; schemas: Record<string, Json> }> = [{ paths: foundationPaths, schemas: foundationSchemas }, { paths: apiPaths, schemas: apiSchemas }, { paths: adminPaths, schemas: adminSchemas }, { paths: analyticsPaths, schemas: analyticsSchemas }, { paths: runtimePaths, schemas: runtimeSchemas }, { paths: developerPaths, schemas: developerSchemas }];
 
+/** Every tag an operation uses, in the order readers meet them. */
+const TAGS: Array<{ name: string; description: string }> = [
+  { name: "system", description: "Health of the control plane" },
+  { name: "account", description: "The caller and their personal access tokens" },
+  { name: "users", description: "Users and roles (admin)" },
+  { name: "audit", description: "The audit log (admin)" },
+  { name: "settings", description: "Platform settings (admin)" },
+  { name: "apis", description: "APIs, their definitions, operations, lifecycle, revisions and documents" },
+  { name: "deployments", description: "Deploying revisions to gateway environments" },
+  { name: "jobs", description: "Durable jobs (deployments, discovery)" },
+  { name: "environments", description: "Gateway environments, their connections, tokens, instances and discovery" },
+  { name: "tiers", description: "Rate-limit tiers and policies" },
+  { name: "analytics", description: "Gateway traffic" },
+  { name: "catalog", description: "The developer portal's API catalog" },
+  { name: "applications", description: "Consumers' applications, OAuth2 clients and API keys" },
+  { name: "subscriptions", description: "Subscriptions of applications to APIs, and their approval" },
+  { name: "keys", description: "The key manager's signing keys" },
+  { name: "oauth2", description: "The key manager: tokens, revocation, JWKS and discovery" },
+  { name: "gateway sync", description: "What gateways pull and report (gateway token)" },
+];
+
 export function buildOpenApiDocument(version: string): Json {
   const paths: Record<string, Json> = {};
   const schemas: Record<string, Json> = {};
@@ -24,6 +45,7 @@ export function buildOpenApiDocument(version: string): Json {
       description: "Everything the Meridian portals do. Authenticate with a personal access token: `Authorization: Bearer mpat_…`. Errors are application/problem+json with a stable `code`.",
     },
     servers: [{ url: "/" }],
+    tags: TAGS,
     security: [{ bearerToken: [] }],
     components: {
       securitySchemes: {

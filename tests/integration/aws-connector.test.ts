@@ -209,6 +209,30 @@ describe("AWS connector against the API Gateway emulator", () => {
     expect(emulator.state.requests.some((r) => r.path.startsWith("/tags/"))).toBe(false);
   });
 
+  it("deploys a document whose schema names API Gateway refuses, under alphanumeric names", async () => {
+    const definition = {
+      ...SAMPLE_DEFINITION,
+      paths: {
+        ...(SAMPLE_DEFINITION.paths as object),
+        "/calls": { post: { operationId: "createCall", requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/api.v2010.account.call" } } } }, responses: { "201": { description: "Created" } } } },
+      },
+      components: { schemas: { call_enum_event: { type: "string", enum: ["initiated"] }, "api.v2010.account.call": { type: "object", properties: { event: { $ref: "#/components/schemas/call_enum_event" } } } } },
+    };
+    const base = input();
+    const ref = await aws.deploy({ ...base, revision: { ...base.revision, definition } });
+    expect(ref.invokeUrl).toBeTruthy();
+    expect((await invoke(ref.invokeUrl!, "/calls", { method: "POST", apiKey: KEY })).status).toBe(403);
+    expect((await invoke(ref.invokeUrl!, "/health")).status).toBe(200);
+  });
+
+  it("refuses to deploy an API without operations, before any call", async () => {
+    const base = input();
+    const error = await aws.deploy({ ...base, revision: { ...base.revision, definition: { openapi: "3.1.0", info: { title: "Hooks", version: "1" }, webhooks: { ping: { post: { responses: { "200": { description: "ok" } } } } } } } }).catch((e) => e);
+    expect(error).toMatchObject({ code: "unsupported", retryable: false });
+    expect(error.message).toMatch(/without methods/);
+    expect(emulator.state.requests).toHaveLength(0);
+  });
+
   it("refuses to deploy what API Gateway cannot enforce, before any call", async () => {
     const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
     const error = await aws.deploy(input({}, settings)).catch((e) => e);

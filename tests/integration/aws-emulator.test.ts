@@ -46,11 +46,21 @@ describe("API Gateway emulator: what the real service accepts", () => {
       { ...MINIMAL, paths: { "/pets/{id}": { get: { parameters: [{ name: "id", in: "path", required: true }], "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "http://h/pets/{id}" } } } } },
       /uses \{id\}, which no integration\.request\.path\.id mapping provides/,
     ],
+    ["a model name with an underscore", { ...MINIMAL, components: { schemas: { call_enum_event: { type: "string" } } } }, /Unable to create model for 'call_enum_event': Model name must be alphanumeric: call_enum_event/],
+    ["a model name with dots", { ...MINIMAL, components: { schemas: { Flow: { type: "object" }, "studio.v2.flow": { type: "object" } } } }, /Model name must be alphanumeric: studio\.v2\.flow/],
+    ["a Swagger 2.0 definition name with a hyphen", { swagger: "2.0", info: { title: "Pets", version: "1" }, paths: {}, definitions: { "pet-list": { type: "array" } } }, /Model name must be alphanumeric: pet-list/],
     ["an undefined security scheme", { ...MINIMAL, paths: { "/pets": { get: { security: [{ nope: [] }], "x-amazon-apigateway-integration": MINIMAL.paths["/pets"].get["x-amazon-apigateway-integration"] } } } }, /security scheme 'nope' is not defined/],
   ])("refuses an import with %s", async (_what, body, message) => {
     const error = await failure(client.send(new ImportRestApiCommand({ body: bytes(body), failOnWarnings: false })));
     expect(error).toMatchObject({ name: "BadRequestException", status: 400, message: expect.stringMatching(message) });
     expect(emulator.state.restApis.size).toBe(0);
+  });
+
+  it("takes alphanumeric model names, and refuses to deploy an API without methods", async () => {
+    const api = await client.send(new ImportRestApiCommand({ body: bytes({ ...MINIMAL, components: { schemas: { CallEnumEvent: { type: "string" }, StudioV2Flow2: { type: "object" } } } }) }));
+    expect(api.id).toBeTruthy();
+    const empty = await client.send(new ImportRestApiCommand({ body: bytes({ ...MINIMAL, info: { title: "Hooks", version: "1" }, paths: {} }) }));
+    expect(await failure(client.send(new CreateDeploymentCommand({ restApiId: empty.id, stageName: "live" })))).toMatchObject({ name: "BadRequestException", message: "The REST API doesn't contain any methods" });
   });
 
   it("answers unknown ids, duplicate plan keys and busy deployments like API Gateway", async () => {

@@ -9,6 +9,7 @@ import { createApi } from "@/lib/services/apis/create-api";
 import { createRevision } from "@/lib/services/apis/create-revision";
 import { updateDefinition } from "@/lib/services/apis/update-definition";
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
+import { planDeployment } from "@/lib/services/deployments/plan-deployment";
 import { getDeployment } from "@/lib/services/deployments/get-deployment";
 import { undeployApi } from "@/lib/services/deployments/undeploy-api";
 import { discoverEnvironment } from "@/lib/services/discovery/discover-environment";
@@ -156,5 +157,21 @@ describe("deployment engine on AWS (emulated)", () => {
     const { items } = await listDiscovered(env, ctx);
     expect(items.length).toBe(emulator.state.restApis.size);
     expect(items.find((i) => i.name === api.name)).toMatchObject({ state: "new", upstreams: [expect.stringContaining("http://127.0.0.1:9/stock")] });
+  });
+
+  it("plans an API without operations: refused on AWS, noted on the built-in gateway", async () => {
+    const env = unique("aws");
+    await createEnvironment({ name: env, type: "aws", mode: "read-write", displayName: env, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: emulator.url } }, ctx);
+    const hooks = JSON.stringify({ openapi: "3.1.0", info: { title: "Hooks", version: "v1" }, webhooks: { stockChanged: { post: { responses: { "200": { description: "Received" } } } } } });
+    const api = await createApi({ definition: hooks, name: unique("Hooks"), version: "v1", context: `/${unique("hooks")}`, endpoints: { production: "http://127.0.0.1:9/hooks", sandbox: null, overrides: {} }, security: { scheme: "none", apiKeyHeader: "x-api-key" } }, ctx);
+    const revision = await createRevision(api.id, {}, ctx);
+    const requestsBefore = emulator.state.requests.length;
+    const [builtin, aws] = await planDeployment(api.id, { revisionId: revision.id, environments: ["default", env] }, ctx);
+    expect(builtin.refusals).toEqual([]);
+    expect(builtin.notes).toEqual([{ feature: "Operations", note: expect.stringMatching(/no operations: the gateway serves .* but answers 404 to every request/) }]);
+    expect(aws.refusals).toEqual([{ feature: "Operations", reason: expect.stringMatching(/API Gateway refuses to deploy a REST API without methods/) }]);
+    await expect(deployRevision(api.id, { revisionId: revision.id, environments: [env] }, ctx)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/without methods/) });
+    // Refused before any call to AWS.
+    expect(emulator.state.requests.length).toBe(requestsBefore);
   });
 });

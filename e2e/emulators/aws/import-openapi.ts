@@ -50,6 +50,11 @@ export function importDefinition(doc: Json): ImportResult {
   const info = isObject(doc.info) ? doc.info : {};
   if (typeof info.title !== "string" || !info.title.trim()) errors.push("Unable to create the REST API: info.title is required.");
   if (!isObject(doc.paths)) errors.push("Unable to create the REST API: the document has no paths object.");
+  // Every schema becomes a model, whose name API Gateway takes only when it is alphanumeric.
+  const models = isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : isObject(doc.definitions) ? doc.definitions : {};
+  for (const name of Object.keys(models)) {
+    if (!/^[A-Za-z0-9]+$/.test(name)) errors.push(`Unable to create model for '${name}': Model name must be alphanumeric: ${name}`);
+  }
   const schemes = (isObject(doc.components) && isObject(doc.components.securitySchemes) ? doc.components.securitySchemes : isObject(doc.securityDefinitions) ? doc.securityDefinitions : {}) as Json;
   const apiKeySource = doc["x-amazon-apigateway-api-key-source"] ?? "HEADER";
   if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") errors.push(`Invalid value for x-amazon-apigateway-api-key-source: ${String(apiKeySource)}.`);

@@ -41,6 +41,6 @@ export function awsDeploymentSpec(input: DeploymentInput, config: AwsConfig): Aw
     document: doc.document,
     usagePlans: tiers.plans,
     stage,
-    plan: { artifacts, refusals: [...doc.refusals, ...tiers.refusals, ...throttles.refusals] },
+    plan: { artifacts, refusals: [...doc.refusals, ...tiers.refusals, ...throttles.refusals], notes: doc.notes },
   };
 }

@@ -3,6 +3,7 @@ import { sampleDeploymentInput, sampleSettings, SAMPLE_DEFINITION, SAMPLE_TIERS 
 import type { DeploymentInput } from "../types";
 import { awsConfigSchema } from "./descriptor";
 import { methodSettingPatchPath, toThrottle } from "./limits";
+import { awsModelNames } from "./model-names";
 import { awsDeploymentSpec } from "./plan";
 import { cleanSchema } from "./schema-cleanup";
 
@@ -204,5 +205,107 @@ describe("AWS schema clean-up", () => {
     const { document } = withSettings(sampleSettings(), config, definition);
     expect(Object.keys(document).sort()).toEqual(["components", "info", "openapi", "paths", "x-amazon-apigateway-api-key-source"]);
     expect(document.components).toEqual({ schemas: { Order: { type: "object" } }, securitySchemes: { api_key: { type: "apiKey", name: "x-api-key", in: "header" } } });
+  });
+});
+
+describe("AWS model names", () => {
+  it.each<[string, string[], Record<string, string>]>([
+    ["alphanumeric names are kept", ["Order", "order2", "V1"], {}],
+    ["snake case", ["call_enum_event"], { call_enum_event: "CallEnumEvent" }],
+    ["dotted names", ["studio.v2.flow", "api.v2010.account"], { "studio.v2.flow": "StudioV2Flow", "api.v2010.account": "ApiV2010Account" }],
+    ["hyphens, spaces and colons", ["pet-list", "Order line", "Register:read"], { "pet-list": "PetList", "Order line": "OrderLine", "Register:read": "RegisterRead" }],
+    ["a name with no letter or digit", ["_", "__"], { _: "Model", __: "Model2" }],
+    ["a kept name is never taken", ["CallEnumEvent", "call_enum_event"], { call_enum_event: "CallEnumEvent2" }],
+    ["renamed names never collide", ["call-enum-event", "call.enum.event", "call_enum_event", "CallEnumEvent2"], { "call-enum-event": "CallEnumEvent", "call.enum.event": "CallEnumEvent3", call_enum_event: "CallEnumEvent4" }],
+  ])("%s", (_what, names, expected) => {
+    const renamed = awsModelNames(names);
+    expect(Object.fromEntries(renamed)).toEqual(expected);
+    // Whatever the document's order, the same names.
+    expect(Object.fromEntries(awsModelNames([...names].reverse()))).toEqual(expected);
+    const all = names.map((n) => renamed.get(n) ?? n);
+    expect(new Set(all).size).toBe(names.length);
+    for (const name of all) expect(name).toMatch(/^[A-Za-z0-9]+$/);
+  });
+
+  it("renames the schemas of the document API Gateway imports and rewrites every reference", () => {
+    const definition = {
+      ...SAMPLE_DEFINITION,
+      paths: {
+        "/calls": {
+          post: {
+            operationId: "createCall",
+            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/call_enum_event" } } } },
+            responses: { "201": { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/api.v2010.account.call" } } } } },
+          },
+        },
+      },
+      components: {
+        schemas: {
+          call_enum_event: { type: "string", enum: ["initiated", "ringing"] },
+          "api.v2010.account.call": {
+            type: "object",
+            properties: { events: { type: "array", items: { $ref: "#/components/schemas/call_enum_event" } }, flow: { $ref: "#/components/schemas/studio.v2.flow/properties/sid" } },
+          },
+          "studio.v2.flow": { type: "object", properties: { sid: { type: "string" } } },
+          Account: { allOf: [{ $ref: "#/components/schemas/api.v2010.account.call" }] },
+        },
+        responses: { Call: { description: "A call", content: { "application/json": { schema: { $ref: "#/components/schemas/api.v2010.account.call" } } } } },
+      },
+    };
+    const { document, plan } = withSettings(sampleSettings({ operationPolicies: {} }), config, definition);
+    const components = document.components as Record<string, Record<string, unknown>>;
+    expect(Object.keys(components.schemas).sort()).toEqual(["Account", "ApiV2010AccountCall", "CallEnumEvent", "StudioV2Flow"]);
+    expect(components.schemas.ApiV2010AccountCall).toEqual({
+      type: "object",
+      properties: { events: { type: "array", items: { $ref: "#/components/schemas/CallEnumEvent" } }, flow: { $ref: "#/components/schemas/StudioV2Flow/properties/sid" } },
+    });
+    expect(components.schemas.Account).toEqual({ allOf: [{ $ref: "#/components/schemas/ApiV2010AccountCall" }] });
+    expect(components.responses).toEqual({ Call: { description: "A call", content: { "application/json": { schema: { $ref: "#/components/schemas/ApiV2010AccountCall" } } } } });
+    const refs = JSON.stringify(document).match(/"\$ref":"[^"]*"/g) ?? [];
+    expect(refs.length).toBe(6);
+    for (const ref of refs) expect(ref).toMatch(/^"\$ref":"#\/components\/(schemas|responses)\/[A-Za-z0-9]+(\/|")/);
+    const post = (document.paths as Record<string, Record<string, Record<string, unknown>>>)["/calls"].post;
+    expect(JSON.stringify(post)).toContain('"#/components/schemas/CallEnumEvent"');
+    expect(plan.refusals).toEqual([]);
+    expect(plan.notes).toEqual([{ feature: "Schema names", note: expect.stringMatching(/model names must be alphanumeric: 3 schemas are renamed .*call_enum_event → CallEnumEvent/) }]);
+  });
+
+  it("reads references written with JSON pointer and URI escapes", () => {
+    const definition = {
+      ...SAMPLE_DEFINITION,
+      components: { schemas: { "a/b": { type: "string" }, "c d": { type: "string" }, E: { properties: { x: { $ref: "#/components/schemas/a~1b" }, y: { $ref: "#/components/schemas/c%20d" } } } } },
+    };
+    const { document } = withSettings(sampleSettings(), config, definition);
+    expect((document.components as Record<string, Record<string, unknown>>).schemas).toEqual({
+      AB: { type: "string" },
+      CD: { type: "string" },
+      E: { properties: { x: { $ref: "#/components/schemas/AB" }, y: { $ref: "#/components/schemas/CD" } } },
+    });
+  });
+
+  it("notes nothing when every name is already alphanumeric", () => {
+    expect(spec().plan.notes).toEqual([]);
+  });
+});
+
+describe("AWS plan of an API without operations", () => {
+  const WEBHOOKS_ONLY = {
+    openapi: "3.1.0",
+    info: { title: "Hooks", version: "1" },
+    webhooks: { newPet: { post: { requestBody: { content: { "application/json": { schema: { type: "object" } } } }, responses: { "200": { description: "Received" } } } } },
+  };
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a webhooks-only OpenAPI 3.1 document", WEBHOOKS_ONLY],
+    ["empty paths", { ...WEBHOOKS_ONLY, webhooks: undefined, paths: {} }],
+    ["path items without methods", { ...WEBHOOKS_ONLY, paths: { "/pets": { parameters: [] } } }],
+  ])("refuses %s: API Gateway deploys no REST API without methods", (_what, definition) => {
+    const { plan } = withSettings(sampleSettings({ operationPolicies: {} }), config, definition);
+    expect(plan.refusals).toEqual([{ feature: "Operations", reason: expect.stringMatching(/refuses to deploy a REST API without methods/) }]);
+  });
+
+  it("does not add it when the operations are refused for another reason", () => {
+    const { plan } = withSettings(sampleSettings({ operationPolicies: {} }), config, { ...WEBHOOKS_ONLY, paths: { "/a{b}": { get: { responses: {} } } } });
+    expect(plan.refusals.map((r) => r.feature)).toEqual(["Path /a{b}"]);
   });
 });

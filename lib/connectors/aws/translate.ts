@@ -1,6 +1,7 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
 import { HTTP_METHODS, isObject, type JsonObject } from "@/lib/domain/openapi/types";
-import type { DeploymentInput, PlanRefusal, SecurityScheme } from "../types";
+import type { DeploymentInput, PlanNote, PlanRefusal, SecurityScheme } from "../types";
+import { withAwsModelNames } from "./model-names";
 import { cleanComponents, cleanParameter, cleanRequestBody, cleanResponse, mapValues } from "./schema-cleanup";
 
 /**
@@ -24,6 +25,7 @@ export interface AwsTarget {
 export interface AwsDocument {
   document: JsonObject;
   refusals: PlanRefusal[];
+  notes: PlanNote[];
   /** Whether any method needs an API key: only then do usage plans mean anything. */
   usesApiKeys: boolean;
   usesAuthorizer: boolean;
@@ -120,9 +122,11 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
   let usesAuthorizer = false;
   const oauthWithoutAuthorizer: string[] = [];
   const paths: JsonObject = {};
+  let operations = 0;
 
   for (const [path, rawItem] of Object.entries(isObject(definition.paths) ? definition.paths : {})) {
     if (!isObject(rawItem)) continue;
+    operations += HTTP_METHODS.filter((method) => isObject(rawItem[method])).length;
     const pathParams = pathParameters(path);
     if (!pathParams) {
       refusals.push({ feature: `Path ${path}`, reason: "API Gateway path parameters must span a whole path segment, such as /orders/{orderId}." });
@@ -162,6 +166,13 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
     if (Object.keys(item).length) paths[path] = item;
   }
 
+  // ImportRestApi takes a document without methods, but no stage can then be deployed.
+  if (operations === 0) {
+    refusals.push({
+      feature: "Operations",
+      reason: "API Gateway refuses to deploy a REST API without methods, and this revision has no operations (a document with webhooks only describes calls the API makes, not requests it serves).",
+    });
+  }
   if (oauthWithoutAuthorizer.length) {
     refusals.push({
       feature: "OAuth2 security",
@@ -195,7 +206,7 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
   const components = cleanComponents(definition.components);
   if (Object.keys(securitySchemes).length) components.securitySchemes = securitySchemes;
 
-  const document: JsonObject = {
+  const built: JsonObject = {
     openapi: "3.0.1",
     info: { title: input.api.name, version: input.api.version, ...(input.api.description ? { description: input.api.description } : {}) },
     ...(Array.isArray(definition.tags) ? { tags: definition.tags } : {}),
@@ -203,5 +214,16 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
     ...(Object.keys(components).length ? { components } : {}),
     ...(usesApiKeys ? { "x-amazon-apigateway-api-key-source": "HEADER" } : {}),
   };
-  return { document, refusals, usesApiKeys, usesAuthorizer };
+  const { document, renamed } = withAwsModelNames(built);
+  const notes: PlanNote[] = [];
+  if (renamed.size) notes.push({ feature: "Schema names", note: modelRenameNote(renamed) });
+  return { document, refusals, notes, usesApiKeys, usesAuthorizer };
+}
+
+const LISTED_RENAMES = 10;
+
+function modelRenameNote(renamed: Map<string, string>): string {
+  const pairs = [...renamed].map(([from, to]) => `${from} → ${to}`);
+  const listed = pairs.length > LISTED_RENAMES ? `${pairs.slice(0, LISTED_RENAMES).join(", ")} and ${pairs.length - LISTED_RENAMES} more` : pairs.join(", ");
+  return `API Gateway model names must be alphanumeric: ${renamed.size} schema${renamed.size === 1 ? " is" : "s are"} renamed on API Gateway, with every reference to them (${listed}). Requests and responses are unchanged; the exported document and generated SDKs use the new names.`;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseXml, type XmlElement } from "@/e2e/emulators/azure/xml";
 import { sampleDeploymentInput, sampleSettings, SAMPLE_TIERS } from "../sample-input";
 import type { DeploymentTier } from "../types";
-import { apiPolicyXml, CLIENT_ID_KEY, operationPoliciesXml, policyRefusals, strictestTier } from "./policy";
+import { apiPolicyXml, CLIENT_ID_KEY, operationPoliciesXml, policyNotes, policyRefusals, strictestTier } from "./policy";
 import { operationKeys, planOf, translate } from "./translate";
 
 const KEY_MANAGER = sampleDeploymentInput({}).keyManager;
@@ -113,5 +113,31 @@ describe("Azure plan", () => {
     expect(api).toMatchObject({ format: "openapi+json", path: "orders-api", apiVersion: "v1", protocols: ["https"], subscriptionRequired: false, subscriptionKeyParameterNames: { header: "x-api-key" } });
     expect(plan.artifacts.filter((a) => a.kind === "policy").every((a) => a.format === "xml")).toBe(true);
     expect(plan.refusals).toEqual([]);
+  });
+
+  const tier = (name: string, t: Partial<DeploymentTier>): DeploymentTier => ({ name, displayName: name, requests: 10, unit: "second", burst: null, monthlyQuota: null, unlimited: false, ...t });
+  const apiKey = sampleSettings();
+  const oauth2 = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
+  const open = sampleSettings({ security: { scheme: "none", apiKeyHeader: "x-api-key" } });
+
+  it.each<[string, ReturnType<typeof sampleSettings>, DeploymentTier[], number, Array<[string, RegExp]>]>([
+    ["no burst and no quota", apiKey, [tier("Flat", {})], 3, []],
+    ["a tier's burst", apiKey, [tier("Bronze", { burst: 20 })], 3, [["Tier bursts", /no burst: Bronze \(burst 20\) keeps its rate/]]],
+    ["bursts of several tiers, OAuth2 held to the strictest", oauth2, [tier("Gold", { burst: 500 }), tier("Bronze", { burst: 20 })], 3, [["Tier bursts", /Gold \(burst 500\) and Bronze \(burst 20\) keep their rate/]]],
+    ["a monthly quota", apiKey, [tier("Metered", { requests: null, unit: null, monthlyQuota: 1000 })], 3, [["Monthly quotas", /fixed periods of 30 days .* calendar months \(UTC\): on Azure the monthly quota of Metered resets every 30 days/]]],
+    ["unlimited tiers", apiKey, [tier("Unlimited", { unlimited: true, burst: 5, monthlyQuota: 5 })], 3, []],
+    ["an open API, whose tiers apply nowhere", open, [tier("Gold", { burst: 5, monthlyQuota: 10 })], 3, []],
+    ["no operations", open, [], 0, [["Operations", /no operations: .* answers 404 to every request/]]],
+  ])("notes %s", (_what, settings, tiers, operations, expected) => {
+    const notes = policyNotes(settings, tiers, operations);
+    expect(notes.map((n) => n.feature)).toEqual(expected.map(([feature]) => feature));
+    notes.forEach((n, i) => expect(n.note).toMatch(expected[i][1]));
+  });
+
+  it("shows the notes of the sample API's tiers in the plan", () => {
+    const plan = planOf(translate(sampleDeploymentInput({})));
+    expect(plan.notes?.map((n) => n.feature)).toEqual(["Tier bursts", "Monthly quotas"]);
+    expect(plan.notes?.[0].note).toMatch(/Gold \(burst 500\) and Bronze \(burst 20\)/);
+    expect(plan.notes?.[1].note).toMatch(/monthly quota of Gold resets every 30 days/);
   });
 });

@@ -1,6 +1,6 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
 import type { RateLimit } from "@/lib/domain/openapi/operations";
-import type { DeploymentTier, KeyManagerInfo, PlanRefusal } from "../types";
+import type { DeploymentTier, KeyManagerInfo, PlanNote, PlanRefusal } from "../types";
 import { renderXml, type XmlNode } from "./xml";
 
 /**
@@ -8,8 +8,9 @@ import { renderXml, type XmlNode } from "./xml";
  *
  * Limits: second and minute rates become rate-limit-by-key (a sliding window; its renewal
  * period cannot exceed 300 seconds), hour and day rates and monthly quotas become quota-by-key
- * (a fixed window from the first call; a month is 30 days). A tier's burst has no Azure
- * equivalent beyond the window itself and is not written.
+ * (fixed windows counted from first-period-start; a month is 30 days). A tier's burst has no
+ * Azure equivalent beyond the window itself and is not written. The plan says both
+ * (`policyNotes`).
  *
  * Counter keys always start with the API id: API Management shares one counter per key value
  * across every scope where the policy is configured, so a bare client id would make one
@@ -224,4 +225,34 @@ export function policyRefusals(settings: ApiSettingsSnapshot, operationKeys: str
     refusals.push({ feature: "CORS with credentials", reason: "Azure API Management refuses allow-credentials with a wildcard origin: list the allowed origins." });
   }
   return refusals;
+}
+
+const list = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0]);
+
+/**
+ * What these policies enforce differently from the built-in gateway, which deploying accepts:
+ * the plan says it. Tiers apply only to APIs that identify callers (API key or OAuth2).
+ */
+export function policyNotes(settings: ApiSettingsSnapshot, tiers: DeploymentTier[], operationCount: number): PlanNote[] {
+  const notes: PlanNote[] = [];
+  if (operationCount === 0) {
+    notes.push({ feature: "Operations", note: "This revision has no operations: Azure API Management creates the API without any, and answers 404 to every request to it." });
+  }
+  if (settings.security.scheme === "none") return notes;
+  const limited = tiers.filter((t) => !t.unlimited);
+  const bursts = limited.filter((t) => t.requests !== null && t.unit !== null && t.burst !== null);
+  if (bursts.length) {
+    notes.push({
+      feature: "Tier bursts",
+      note: `Azure API Management limits have no burst: ${list(bursts.map((t) => `${t.displayName} (burst ${t.burst})`))} ${bursts.length === 1 ? "keeps its" : "keep their"} rate on Azure, counted per window by rate-limit-by-key or quota-by-key, but not the burst.`,
+    });
+  }
+  const quotas = limited.filter((t) => t.monthlyQuota !== null);
+  if (quotas.length) {
+    notes.push({
+      feature: "Monthly quotas",
+      note: `Azure's quota-by-key counts fixed periods of 30 days (counted from its first-period-start, not from the first of a month), while the built-in gateway counts calendar months (UTC): on Azure the monthly quota of ${list(quotas.map((t) => t.displayName))} resets every 30 days, on a day that moves through the calendar, so a caller may use it twice within one calendar month.`,
+    });
+  }
+  return notes;
 }

@@ -1,7 +1,7 @@
 import type { ApiCreateOrUpdateParameter, ApiVersionSetContract, ProductContract } from "@azure/arm-apimanagement";
-import type { DeploymentInput, DeploymentPlan, PlanRefusal } from "../types";
+import type { DeploymentInput, DeploymentPlan, PlanNote, PlanRefusal } from "../types";
 import { azureNames, type AzureNames } from "./names";
-import { apiPolicyXml, hasOpenOperations, operationPoliciesXml, policyRefusals } from "./policy";
+import { apiPolicyXml, hasOpenOperations, operationPoliciesXml, policyNotes, policyRefusals } from "./policy";
 
 /** Everything a deployment writes to Azure, computed without any remote call. */
 export interface AzureTranslation {
@@ -14,6 +14,7 @@ export interface AzureTranslation {
   operationPolicies: Record<string, string>;
   products: Array<{ tier: string; productId: string; product: ProductContract }>;
   refusals: PlanRefusal[];
+  notes: PlanNote[];
 }
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -62,6 +63,7 @@ export function translate(input: DeploymentInput): AzureTranslation {
     operationPolicies: operationPoliciesXml(policyInput, keys.map((key) => ({ key }))),
     products,
     refusals: policyRefusals(settings, keys),
+    notes: policyNotes(settings, input.tiers, keys.length),
   };
 }
 
@@ -75,5 +77,6 @@ export function planOf(t: AzureTranslation): DeploymentPlan {
       ...t.products.map((p) => ({ kind: "product", name: p.productId, format: "json" as const, content: { ...p.product, apis: [t.names.apiId] } })),
     ],
     refusals: t.refusals,
+    notes: t.notes,
   };
 }

@@ -46,6 +46,13 @@ const environmentSummaryProperties: Json = {
   updatedAt: { type: "string", format: "date-time" },
 };
 
+/**
+ * Admins read Environment, everyone else EnvironmentSummary. An Environment is a summary with
+ * more members, so it matches both: `anyOf`, never `oneOf`, which a response matching two
+ * members fails.
+ */
+const environmentOfRole: Json = { anyOf: [ref("Environment"), ref("EnvironmentSummary")] };
+
 const environmentInputProperties: Json = {
   displayName: { type: "string", maxLength: 100 },
   description: { type: "string", maxLength: 2000 },
@@ -76,10 +83,11 @@ const tierProperties: Json = {
 export const adminSchemas: Record<string, Json> = {
   EnvironmentType: { type: "string", enum: [...CONNECTOR_TYPES] },
   EnvironmentMode: { type: "string", enum: [...ENVIRONMENT_MODES], description: "Limited to the modes the type's connector supports." },
-  EnvironmentSummary: { type: "object", description: "What publishers see.", properties: environmentSummaryProperties },
+  EnvironmentSummary: { type: "object", description: "What publishers see.", required: Object.keys(environmentSummaryProperties), properties: environmentSummaryProperties },
   Environment: {
     type: "object",
     description: "What admins see: the connection config with every secret masked.",
+    required: [...Object.keys(environmentSummaryProperties), "config", "secrets", "gatewayToken", "lastTest"],
     properties: {
       ...environmentSummaryProperties,
       config: { type: "object", description: 'Secret fields read as "••••••".' },
@@ -89,7 +97,16 @@ export const adminSchemas: Record<string, Json> = {
       health: { type: "object", properties: { status: { type: "string", enum: ["healthy", "degraded", "down", "unknown"] }, detail: { type: "string" } } },
     },
   },
-  EnvironmentCreate: { type: "object", required: ["name", "type"], properties: { name: environmentSummaryProperties.name, type: ref("EnvironmentType"), ...environmentInputProperties } },
+  EnvironmentCreate: {
+    type: "object",
+    required: ["name", "type"],
+    properties: {
+      name: environmentSummaryProperties.name,
+      type: ref("EnvironmentType"),
+      ...environmentInputProperties,
+      config: { ...(environmentInputProperties.config as Json), anyOf: Object.keys(configSchemas).map(ref) },
+    },
+  },
   EnvironmentPatch: { type: "object", description: "name and type are accepted only unchanged.", properties: environmentInputProperties },
   ConnectionTest: {
     type: "object",
@@ -157,11 +174,13 @@ const notFound = problem("No such environment");
 export const adminPaths: Record<string, Json> = {
   "/api/v1/environments": {
     get: {
+      operationId: "listEnvironments",
       tags: ["environments"],
       summary: "List gateway environments (admins get masked config and health; publishers a summary)",
-      responses: { "200": json("Environments", { type: "object", properties: { items: { type: "array", items: { oneOf: [ref("Environment"), ref("EnvironmentSummary")] } } } }), ...authErrors },
+      responses: { "200": json("Environments", { type: "object", properties: { items: { type: "array", items: environmentOfRole } } }), ...authErrors },
     },
     post: {
+      operationId: "createEnvironment",
       tags: ["environments"],
       summary: "Register a gateway environment (admin)",
       requestBody: body(ref("EnvironmentCreate")),
@@ -169,8 +188,9 @@ export const adminPaths: Record<string, Json> = {
     },
   },
   "/api/v1/environments/{name}": {
-    get: { tags: ["environments"], summary: "One environment", parameters: [nameParam], responses: { "200": json("The environment", { oneOf: [ref("Environment"), ref("EnvironmentSummary")] }), "404": notFound, ...authErrors } },
+    get: { operationId: "getEnvironment", tags: ["environments"], summary: "One environment", parameters: [nameParam], responses: { "200": json("The environment", environmentOfRole), "404": notFound, ...authErrors } },
     patch: {
+      operationId: "updateEnvironment",
       tags: ["environments"],
       summary: "Change an environment's settings or connection config (admin); secrets left blank keep their value",
       parameters: [nameParam],
@@ -178,6 +198,7 @@ export const adminPaths: Record<string, Json> = {
       responses: { "200": json("Updated", ref("Environment")), "404": notFound, ...authErrors },
     },
     delete: {
+      operationId: "deleteEnvironment",
       tags: ["environments"],
       summary: "Delete an environment (admin)",
       parameters: [nameParam],
@@ -186,6 +207,7 @@ export const adminPaths: Record<string, Json> = {
   },
   "/api/v1/environments/{name}/test": {
     post: {
+      operationId: "testEnvironmentConnection",
       tags: ["environments"],
       summary: "Test the saved connection (admin, at most 10 s); a failed test answers 200 with ok false and field errors",
       parameters: [nameParam],
@@ -194,12 +216,14 @@ export const adminPaths: Record<string, Json> = {
   },
   "/api/v1/environments/{name}/token": {
     post: {
+      operationId: "issueGatewayToken",
       tags: ["environments"],
       summary: "Issue or rotate the gateway token of a builtin or agent environment (admin); the token is returned once",
       parameters: [nameParam],
       responses: { "201": json("The new token", ref("GatewayToken")), "404": notFound, "409": problem("Not a pull gateway"), ...authErrors },
     },
     delete: {
+      operationId: "revokeGatewayToken",
       tags: ["environments"],
       summary: "Revoke the gateway token (admin)",
       parameters: [nameParam],
@@ -208,6 +232,7 @@ export const adminPaths: Record<string, Json> = {
   },
   "/api/v1/environments/{name}/instances": {
     get: {
+      operationId: "listGatewayInstances",
       tags: ["environments"],
       summary: "Gateway instances that sent heartbeats in the last 24 hours",
       parameters: [nameParam],
@@ -223,8 +248,9 @@ export const adminPaths: Record<string, Json> = {
     },
   },
   "/api/v1/tiers": {
-    get: { tags: ["tiers"], summary: "Rate-limit tiers or policies of a kind", parameters: [kindParam], responses: { "200": json("Tiers", { type: "object", properties: { items: { type: "array", items: ref("Tier") } } }), ...authErrors } },
+    get: { operationId: "listTiers", tags: ["tiers"], summary: "Rate-limit tiers or policies of a kind", parameters: [kindParam], responses: { "200": json("Tiers", { type: "object", properties: { items: { type: "array", items: ref("Tier") } } }), ...authErrors } },
     post: {
+      operationId: "createTier",
       tags: ["tiers"],
       summary: "Create a tier or policy (admin)",
       requestBody: body(ref("TierCreate")),
@@ -232,8 +258,9 @@ export const adminPaths: Record<string, Json> = {
     },
   },
   "/api/v1/tiers/{name}": {
-    get: { tags: ["tiers"], summary: "One tier or policy", parameters: [pathParam("name"), kindParam], responses: { "200": json("The tier", ref("Tier")), "404": problem("No such tier"), ...authErrors } },
+    get: { operationId: "getTier", tags: ["tiers"], summary: "One tier or policy", parameters: [pathParam("name"), kindParam], responses: { "200": json("The tier", ref("Tier")), "404": problem("No such tier"), ...authErrors } },
     patch: {
+      operationId: "updateTier",
       tags: ["tiers"],
       summary: "Change a tier's limits or labels (admin)",
       parameters: [pathParam("name"), kindParam],
@@ -241,6 +268,7 @@ export const adminPaths: Record<string, Json> = {
       responses: { "200": json("Updated", ref("Tier")), "404": problem("No such tier"), ...authErrors },
     },
     delete: {
+      operationId: "deleteTier",
       tags: ["tiers"],
       summary: "Delete a tier or policy (admin)",
       parameters: [pathParam("name"), kindParam],

@@ -62,6 +62,7 @@ export const analyticsSchemas: Record<string, Json> = {
 export const analyticsPaths: Record<string, Json> = {
   "/api/v1/analytics/summary": {
     get: {
+      operationId: "getAnalyticsSummary",
       tags: ["analytics"],
       summary: "Totals and breakdowns of gateway traffic over a time range, limited to what the caller may see",
       description:
@@ -76,6 +77,7 @@ export const analyticsPaths: Record<string, Json> = {
   },
   "/api/v1/analytics/timeseries": {
     get: {
+      operationId: "getAnalyticsTimeseries",
       tags: ["analytics"],
       summary: "Traffic per time bucket, optionally per group, limited to what the caller may see",
       parameters: [

@@ -157,12 +157,14 @@ const openapiBody: Json = {
 export const apiPaths: Record<string, Json> = {
   "/api/v1/apis": {
     get: {
+      operationId: "listApis",
       tags: ["apis"],
       summary: "APIs the caller owns or co-owns (all for admins), searched by name, context or tag",
       parameters: [...pageParams, queryParam("q", { type: "string" }), queryParam("state", ref("LifecycleState"))],
       responses: { "200": json("A page of APIs", pageOf(ref("ApiSummary"))), ...authErrors },
     },
     post: {
+      operationId: "createApi",
       tags: ["apis"],
       summary: "Create an API: import a document (text, object, URL or upload) or start from scratch",
       requestBody: {
@@ -178,8 +180,9 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}": {
-    get: { tags: ["apis"], summary: "One API", parameters: [idParam], responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors } },
+    get: { operationId: "getApi", tags: ["apis"], summary: "One API", parameters: [idParam], responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors } },
     patch: {
+      operationId: "updateApi",
       tags: ["apis"],
       summary: "Change settings (owners and admins)",
       parameters: [idParam],
@@ -187,6 +190,7 @@ export const apiPaths: Record<string, Json> = {
       responses: { "200": json("Updated", ref("Api")), "404": notFound, "409": problem("Context taken in this version"), ...authErrors },
     },
     delete: {
+      operationId: "deleteApi",
       tags: ["apis"],
       summary: "Delete an API deployed nowhere and without active subscriptions",
       parameters: [idParam],
@@ -195,12 +199,14 @@ export const apiPaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/definition": {
     get: {
+      operationId: "getApiDefinition",
       tags: ["apis"],
       summary: "The stored OpenAPI 3.x document (normalized); ?format=source for the text as uploaded",
       parameters: [idParam, queryParam("format", { type: "string", enum: ["source"] })],
       responses: { "200": json("The document", { type: "object" }), "404": notFound, ...authErrors },
     },
     put: {
+      operationId: "replaceApiDefinition",
       tags: ["apis"],
       summary: "Replace the document (JSON or YAML); an invalid one is refused and nothing changes",
       parameters: [idParam, queryParam("dryRun", { type: "boolean" }, "Only validate")],
@@ -210,12 +216,14 @@ export const apiPaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/operations": {
     get: {
+      operationId: "listApiOperations",
       tags: ["apis"],
       summary: "The API's operations, a page at a time",
       parameters: [idParam, ...pageParams, queryParam("q", { type: "string" })],
       responses: { "200": json("A page of operations", pageOf(ref("ApiOperation"))), "404": notFound, ...authErrors },
     },
     patch: {
+      operationId: "updateApiOperation",
       tags: ["apis"],
       summary: "Set one operation's security and rate limit (null follows the API)",
       parameters: [idParam],
@@ -225,6 +233,7 @@ export const apiPaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/versions": {
     post: {
+      operationId: "createApiVersion",
       tags: ["apis"],
       summary: "Create a new version (a copy; the original is untouched)",
       parameters: [idParam],
@@ -233,8 +242,9 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}/lifecycle": {
-    get: { tags: ["apis"], summary: "Lifecycle history, newest first", parameters: [idParam], responses: { "200": json("History", { type: "object", properties: { items: { type: "array", items: ref("LifecycleEvent") } } }), ...authErrors } },
+    get: { operationId: "listLifecycleHistory", tags: ["apis"], summary: "Lifecycle history, newest first", parameters: [idParam], responses: { "200": json("History", { type: "object", properties: { items: { type: "array", items: ref("LifecycleEvent") } } }), ...authErrors } },
     post: {
+      operationId: "changeLifecycleState",
       tags: ["apis"],
       summary: "Change the lifecycle state. Publishing does not require a deployed revision (yet).",
       parameters: [idParam],
@@ -244,12 +254,14 @@ export const apiPaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/revisions": {
     get: {
+      operationId: "listRevisions",
       tags: ["apis"],
       summary: "Revisions, newest first",
       parameters: [idParam],
       responses: { "200": json("Revisions", { type: "object", properties: { items: { type: "array", items: ref("Revision") }, maxRevisions: { type: "integer" } } }), ...authErrors },
     },
     post: {
+      operationId: "createRevision",
       tags: ["apis"],
       summary: "Snapshot the working copy as the next revision",
       parameters: [idParam],
@@ -259,6 +271,7 @@ export const apiPaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/revisions/compare": {
     get: {
+      operationId: "compareRevisions",
       tags: ["apis"],
       summary: "Compare two revisions, or a revision and the working copy (to=current)",
       parameters: [idParam, queryParam("from", { type: "string" }), queryParam("to", { type: "string", default: "current" })],
@@ -266,8 +279,9 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}/revisions/{revisionId}": {
-    get: { tags: ["apis"], summary: "One revision with its document and settings", parameters: [idParam, pathParam("revisionId")], responses: { "200": json("The revision", ref("Revision")), "404": notFound, ...authErrors } },
+    get: { operationId: "getRevision", tags: ["apis"], summary: "One revision with its document and settings", parameters: [idParam, pathParam("revisionId")], responses: { "200": json("The revision", ref("Revision")), "404": notFound, ...authErrors } },
     delete: {
+      operationId: "deleteRevision",
       tags: ["apis"],
       summary: "Delete a revision that is not deployed",
       parameters: [idParam, pathParam("revisionId")],
@@ -275,11 +289,12 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}/revisions/{revisionId}/restore": {
-    post: { tags: ["apis"], summary: "Copy a revision back into the working copy", parameters: [idParam, pathParam("revisionId")], responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors } },
+    post: { operationId: "restoreRevision", tags: ["apis"], summary: "Copy a revision back into the working copy", parameters: [idParam, pathParam("revisionId")], responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors } },
   },
   "/api/v1/apis/{id}/documents": {
-    get: { tags: ["apis"], summary: "Documents of the API", parameters: [idParam], responses: { "200": json("Documents", { type: "object", properties: { items: { type: "array", items: ref("ApiDocument") } } }), ...authErrors } },
+    get: { operationId: "listApiDocuments", tags: ["apis"], summary: "Documents of the API", parameters: [idParam], responses: { "200": json("Documents", { type: "object", properties: { items: { type: "array", items: ref("ApiDocument") } } }), ...authErrors } },
     post: {
+      operationId: "createApiDocument",
       tags: ["apis"],
       summary: "Add a markdown document or an external link (http/https)",
       parameters: [idParam],
@@ -288,14 +303,15 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}/documents/{documentId}": {
-    get: { tags: ["apis"], summary: "One document, markdown rendered sanitized", parameters: [idParam, pathParam("documentId")], responses: { "200": json("The document", ref("ApiDocument")), "404": notFound, ...authErrors } },
+    get: { operationId: "getApiDocument", tags: ["apis"], summary: "One document, markdown rendered sanitized", parameters: [idParam, pathParam("documentId")], responses: { "200": json("The document", ref("ApiDocument")), "404": notFound, ...authErrors } },
     patch: {
+      operationId: "updateApiDocument",
       tags: ["apis"],
       summary: "Change a document",
       parameters: [idParam, pathParam("documentId")],
       requestBody: body({ type: "object", properties: { title: { type: "string" }, kind: { type: "string" }, content: { type: "string" }, url: { type: "string" } } }),
       responses: { "200": json("Updated", ref("ApiDocument")), "404": notFound, ...authErrors },
     },
-    delete: { tags: ["apis"], summary: "Delete a document", parameters: [idParam, pathParam("documentId")], responses: { "204": { description: "Deleted" }, "404": notFound, ...authErrors } },
+    delete: { operationId: "deleteApiDocument", tags: ["apis"], summary: "Delete a document", parameters: [idParam, pathParam("documentId")], responses: { "204": { description: "Deleted" }, "404": notFound, ...authErrors } },
   },
 };

@@ -103,6 +103,7 @@ export const developerSchemas: Record<string, Json> = {
 export const developerPaths: Record<string, Json> = {
   "/api/v1/catalog": {
     get: {
+      operationId: "listCatalogApis",
       tags: ["catalog"],
       summary: "The API catalog: published and deprecated APIs the caller may see (anonymous callers see public ones)",
       description: "`q` matches word prefixes of the name, description and tags (all words required).",
@@ -118,6 +119,7 @@ export const developerPaths: Record<string, Json> = {
   },
   "/api/v1/catalog/{apiId}": {
     get: {
+      operationId: "getCatalogApi",
       tags: ["catalog"],
       summary: "One API of the catalog: operations, gateway URLs per environment, tiers on offer",
       security: anonymousOk,
@@ -127,6 +129,7 @@ export const developerPaths: Record<string, Json> = {
   },
   "/api/v1/catalog/{apiId}/definition": {
     get: {
+      operationId: "getCatalogApiDefinition",
       tags: ["catalog"],
       summary: "Download the OpenAPI document, with the gateway URLs as servers",
       security: anonymousOk,
@@ -136,6 +139,7 @@ export const developerPaths: Record<string, Json> = {
   },
   "/api/v1/catalog/{apiId}/documents": {
     get: {
+      operationId: "listCatalogApiDocuments",
       tags: ["catalog"],
       summary: "The API's documents; markdown rendered to sanitized HTML",
       security: anonymousOk,
@@ -144,8 +148,9 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/applications": {
-    get: { tags: ["applications"], summary: "The caller's applications", parameters: pageParams, responses: { "200": json("A page of applications", pageOf(ref("ApplicationSummary"))), ...authErrors } },
+    get: { operationId: "listApplications", tags: ["applications"], summary: "The caller's applications", parameters: pageParams, responses: { "200": json("A page of applications", pageOf(ref("ApplicationSummary"))), ...authErrors } },
     post: {
+      operationId: "createApplication",
       tags: ["applications"],
       summary: "Create an application",
       requestBody: body({ type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 100 }, description: { type: "string", maxLength: 1000 }, policy: nullableString } }),
@@ -153,18 +158,20 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/applications/{id}": {
-    get: { tags: ["applications"], summary: "One application with its credentials (no secrets), API keys and subscriptions", parameters: [appId], responses: { "200": json("The application", ref("ApplicationDetail")), "404": appNotFound, ...authErrors } },
+    get: { operationId: "getApplication", tags: ["applications"], summary: "One application with its credentials (no secrets), API keys and subscriptions", parameters: [appId], responses: { "200": json("The application", ref("ApplicationDetail")), "404": appNotFound, ...authErrors } },
     patch: {
+      operationId: "updateApplication",
       tags: ["applications"],
       summary: "Change name, description or application policy",
       parameters: [appId],
       requestBody: body({ type: "object", properties: { name: { type: "string" }, description: { type: "string" }, policy: nullableString } }),
       responses: { "200": json("Updated", ref("Application")), "404": appNotFound, "409": problem("Name taken"), ...authErrors },
     },
-    delete: { tags: ["applications"], summary: "Delete the application with its credentials, keys and subscriptions", parameters: [appId], responses: { "204": { description: "Deleted" }, "404": appNotFound, ...authErrors } },
+    delete: { operationId: "deleteApplication", tags: ["applications"], summary: "Delete the application with its credentials, keys and subscriptions", parameters: [appId], responses: { "204": { description: "Deleted" }, "404": appNotFound, ...authErrors } },
   },
   "/api/v1/applications/{id}/keys": {
     post: {
+      operationId: "generateApplicationKeys",
       tags: ["applications"],
       summary: "Create the OAuth2 client of a key type, or regenerate its secret (the old one stops working)",
       parameters: [appId],
@@ -174,6 +181,7 @@ export const developerPaths: Record<string, Json> = {
   },
   "/api/v1/applications/{id}/token": {
     post: {
+      operationId: "generateApplicationToken",
       tags: ["applications"],
       summary: "Generate an access token for the application (as the client credentials grant at /oauth2/token would)",
       parameters: [appId],
@@ -187,8 +195,9 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/applications/{id}/api-keys": {
-    get: { tags: ["applications"], summary: "The application's API keys (never the keys themselves)", parameters: [appId], responses: { "200": json("Keys", { type: "object", properties: { items: { type: "array", items: ref("ApplicationApiKey") } } }), "404": appNotFound, ...authErrors } },
+    get: { operationId: "listApiKeys", tags: ["applications"], summary: "The application's API keys (never the keys themselves)", parameters: [appId], responses: { "200": json("Keys", { type: "object", properties: { items: { type: "array", items: ref("ApplicationApiKey") } } }), "404": appNotFound, ...authErrors } },
     post: {
+      operationId: "createApiKey",
       tags: ["applications"],
       summary: "Create an API key; the key is in this answer only",
       parameters: [appId],
@@ -197,10 +206,11 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/applications/{id}/api-keys/{keyId}": {
-    delete: { tags: ["applications"], summary: "Revoke an API key; gateways refuse it within seconds", parameters: [appId, pathParam("keyId")], responses: { "204": { description: "Revoked" }, "404": problem("No such key"), ...authErrors } },
+    delete: { operationId: "revokeApiKey", tags: ["applications"], summary: "Revoke an API key; gateways refuse it within seconds", parameters: [appId, pathParam("keyId")], responses: { "204": { description: "Revoked" }, "404": problem("No such key"), ...authErrors } },
   },
   "/api/v1/subscriptions": {
     get: {
+      operationId: "listSubscriptions",
       tags: ["subscriptions"],
       summary: "The caller's subscriptions; with view=approvals, those of the APIs the caller decides on (publishers: own APIs; admins: all)",
       parameters: [
@@ -210,9 +220,10 @@ export const developerPaths: Record<string, Json> = {
         queryParam("apiId", { type: "string" }),
         queryParam("status", subscriptionStatus, "With view=approvals the default is pending"),
       ],
-      responses: { "200": json("A page of subscriptions (SubscriptionApproval items with view=approvals)", pageOf(ref("Subscription"))), ...authErrors },
+      responses: { "200": json("A page of subscriptions (SubscriptionApproval items with view=approvals)", pageOf({ anyOf: [ref("Subscription"), ref("SubscriptionApproval")] })), ...authErrors },
     },
     post: {
+      operationId: "createSubscription",
       tags: ["subscriptions"],
       summary: "Subscribe one of the caller's applications to a published API on one of its tiers",
       description: "Waits for approval (status pending) when the platform requires it. Repeating the same request answers the existing subscription (200).",
@@ -228,13 +239,14 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/subscriptions/{id}": {
-    delete: { tags: ["subscriptions"], summary: "Unsubscribe", parameters: [pathParam("id")], responses: { "204": { description: "Deleted" }, "404": problem("No such subscription of the caller's"), ...authErrors } },
+    delete: { operationId: "deleteSubscription", tags: ["subscriptions"], summary: "Unsubscribe", parameters: [pathParam("id")], responses: { "204": { description: "Deleted" }, "404": problem("No such subscription of the caller's"), ...authErrors } },
   },
   ...Object.fromEntries(
     (["approve", "reject", "block", "unblock"] as const).map((d) => [
       `/api/v1/subscriptions/{id}/${d}`,
       {
         post: {
+          operationId: `${d}Subscription`,
           tags: ["subscriptions"],
           summary: `${d[0].toUpperCase()}${d.slice(1)} a subscription (admins, or a publisher of the API)`,
           parameters: [pathParam("id")],

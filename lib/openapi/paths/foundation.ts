@@ -69,6 +69,7 @@ export const foundationSchemas: Record<string, Json> = {
 export const foundationPaths: Record<string, Json> = {
   "/api/health": {
     get: {
+      operationId: "getHealth",
       tags: ["system"],
       summary: "Health of the control plane",
       security: [],
@@ -76,11 +77,12 @@ export const foundationPaths: Record<string, Json> = {
     },
   },
   "/api/v1/me": {
-    get: { tags: ["account"], summary: "The caller, with roles and permissions", responses: { "200": json("The caller", ref("User")), ...authErrors } },
+    get: { operationId: "getMe", tags: ["account"], summary: "The caller, with roles and permissions", responses: { "200": json("The caller", ref("User")), ...authErrors } },
   },
   "/api/v1/tokens": {
-    get: { tags: ["account"], summary: "The caller's personal access tokens", responses: { "200": json("Tokens", { type: "object", properties: { items: { type: "array", items: ref("Token") } } }), ...authErrors } },
+    get: { operationId: "listTokens", tags: ["account"], summary: "The caller's personal access tokens", responses: { "200": json("Tokens", { type: "object", properties: { items: { type: "array", items: ref("Token") } } }), ...authErrors } },
     post: {
+      operationId: "createToken",
       tags: ["account"],
       summary: "Create a personal access token (the secret is returned once)",
       requestBody: body({ type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 100 }, expiresInDays: { type: "integer", minimum: 1, maximum: 3650 } } }),
@@ -88,16 +90,18 @@ export const foundationPaths: Record<string, Json> = {
     },
   },
   "/api/v1/tokens/{id}": {
-    delete: { tags: ["account"], summary: "Revoke a token", parameters: [pathParam("id")], responses: { "204": { description: "Revoked" }, "404": problem("No such token"), ...authErrors } },
+    delete: { operationId: "revokeToken", tags: ["account"], summary: "Revoke a token", parameters: [pathParam("id")], responses: { "204": { description: "Revoked" }, "404": problem("No such token"), ...authErrors } },
   },
   "/api/v1/users": {
     get: {
+      operationId: "listUsers",
       tags: ["users"],
       summary: "List users (admin)",
       parameters: [...pageParams, queryParam("q", { type: "string" }, "Search email and name"), queryParam("role", ref("Role"))],
       responses: { "200": json("A page of users", pageOf(ref("User"))), ...authErrors },
     },
     post: {
+      operationId: "createUser",
       tags: ["users"],
       summary: "Create a user, or invite one when no password is given (admin)",
       requestBody: body({ type: "object", required: ["email", "roles"], properties: { email: { type: "string" }, name: { type: "string" }, roles: { type: "array", items: ref("Role") }, password: { type: "string" } } }),
@@ -105,8 +109,9 @@ export const foundationPaths: Record<string, Json> = {
     },
   },
   "/api/v1/users/{id}": {
-    get: { tags: ["users"], summary: "One user (admin)", parameters: [pathParam("id")], responses: { "200": json("The user", ref("User")), "404": problem("No such user"), ...authErrors } },
+    get: { operationId: "getUser", tags: ["users"], summary: "One user (admin)", parameters: [pathParam("id")], responses: { "200": json("The user", ref("User")), "404": problem("No such user"), ...authErrors } },
     patch: {
+      operationId: "updateUser",
       tags: ["users"],
       summary: "Change roles, name or the disabled flag (admin)",
       parameters: [pathParam("id")],
@@ -116,6 +121,7 @@ export const foundationPaths: Record<string, Json> = {
   },
   "/api/v1/audit": {
     get: {
+      operationId: "listAuditEntries",
       tags: ["audit"],
       summary: "Audit entries, newest first (admin)",
       parameters: [...pageParams, ...["actor", "action", "objectType", "objectId"].map((n) => queryParam(n, { type: "string" })), queryParam("from", { type: "string", format: "date-time" }), queryParam("to", { type: "string", format: "date-time" })],
@@ -123,7 +129,7 @@ export const foundationPaths: Record<string, Json> = {
     },
   },
   "/api/v1/settings": {
-    get: { tags: ["settings"], summary: "Platform settings (admin)", responses: { "200": json("Settings", ref("Settings")), ...authErrors } },
-    patch: { tags: ["settings"], summary: "Change platform settings (admin)", requestBody: body(ref("Settings")), responses: { "200": json("Settings", ref("Settings")), ...authErrors } },
+    get: { operationId: "getSettings", tags: ["settings"], summary: "Platform settings (admin)", responses: { "200": json("Settings", ref("Settings")), ...authErrors } },
+    patch: { operationId: "updateSettings", tags: ["settings"], summary: "Change platform settings (admin)", requestBody: body(ref("Settings")), responses: { "200": json("Settings", ref("Settings")), ...authErrors } },
   },
 };

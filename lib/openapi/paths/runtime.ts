@@ -1,4 +1,4 @@
-import { MAX_COMPACT_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH } from "@/lib/domain/gateway/snapshot";
+import { COMPACT_MAX_OFFSET_MS, MAX_COMPACT_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH } from "@/lib/domain/gateway/snapshot";
 import { authErrors, body, json, pathParam, problem, type Json } from "../helpers";
 
 /** Deployments, the key manager and the gateway sync API. */
@@ -38,10 +38,31 @@ export const runtimeSchemas: Record<string, Json> = {
       type: { type: "string" },
       artifacts: { type: "array", items: { type: "object", properties: { kind: { type: "string" }, name: { type: "string" }, format: { type: "string", enum: ["json", "xml", "text"] }, content: {} } } },
       refusals: { type: "array", items: { type: "object", properties: { feature: { type: "string" }, reason: { type: "string" } } } },
+      notes: { type: "array", description: "What the environment does differently from Meridian but accepts (renamed schemas, limits counted otherwise)", items: { type: "object", properties: { feature: { type: "string" }, note: { type: "string" } } } },
     },
   },
   OAuthError: { type: "object", required: ["error"], properties: { error: { type: "string" }, error_description: { type: "string" } } },
 };
+
+/** `[group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode?]` */
+const compactEvent: Json = {
+  type: "array",
+  minItems: 8,
+  maxItems: 9,
+  prefixItems: [
+    { type: "integer", minimum: 0, description: "Index into groups" },
+    { type: "integer", minimum: -COMPACT_MAX_OFFSET_MS, maximum: COMPACT_MAX_OFFSET_MS, description: "Arrival in ms from start" },
+    { type: "string", description: "Request path without the query" },
+    { type: "integer", minimum: 100, maximum: 599 },
+    { type: "number", minimum: 0, description: "latencyMs" },
+    { type: ["number", "null"], minimum: 0, description: "upstreamLatencyMs" },
+    { type: "integer", minimum: 0, description: "requestBytes" },
+    { type: "integer", minimum: 0, description: "responseBytes" },
+  ],
+  items: { type: "string", description: "errorCode, when the gateway answered itself" },
+};
+
+const ingestResult: Json = { type: "object", required: ["stored", "duplicate"], properties: { stored: { type: "integer", minimum: 0, description: "Events stored by this request" }, duplicate: { type: "boolean" } } };
 
 const oauthError = (d: string): Json => json(d, { $ref: "#/components/schemas/OAuthError" });
 const form = (properties: Record<string, Json>, required: string[]): Json => ({ required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", required, properties } } } });
@@ -49,8 +70,9 @@ const gatewayAuth = [{ gatewayToken: [] }];
 
 export const runtimePaths: Record<string, Json> = {
   "/api/v1/apis/{id}/deployments": {
-    get: { tags: ["deployments"], summary: "Where the API is deployed", parameters: [pathParam("id")], responses: { "200": json("Deployments", { type: "object", properties: { items: { type: "array", items: { type: "object" } } } }), ...authErrors } },
+    get: { operationId: "listDeployments", tags: ["deployments"], summary: "Where the API is deployed", parameters: [pathParam("id")], responses: { "200": json("Deployments", { type: "object", properties: { items: { type: "array", items: { type: "object" } } } }), ...authErrors } },
     post: {
+      operationId: "deployRevision",
       tags: ["deployments"],
       summary: "Deploy a revision to environments (one deployment per environment)",
       parameters: [pathParam("id")],
@@ -64,6 +86,7 @@ export const runtimePaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/deployments/plan": {
     post: {
+      operationId: "planDeployment",
       tags: ["deployments"],
       summary: "What each environment would receive (native artifacts) and refuse; no side effect",
       parameters: [pathParam("id")],
@@ -73,6 +96,7 @@ export const runtimePaths: Record<string, Json> = {
   },
   "/api/v1/apis/{id}/deployments/{environment}": {
     delete: {
+      operationId: "undeployApi",
       tags: ["deployments"],
       summary: "Undeploy the API from an environment",
       parameters: [pathParam("id"), pathParam("environment"), { name: "deleteApi", in: "query", description: "Push gateways: delete the remote API too (AWS: the REST API)", schema: { type: "string", enum: ["true", "false"] } }],
@@ -80,30 +104,32 @@ export const runtimePaths: Record<string, Json> = {
     },
   },
   "/api/v1/jobs/{id}": {
-    get: { tags: ["jobs"], summary: "A durable job: status, attempts, steps, result or error", parameters: [pathParam("id")], responses: { "200": json("The job", { $ref: "#/components/schemas/Job" }), "404": problem("No such job"), ...authErrors } },
+    get: { operationId: "getJob", tags: ["jobs"], summary: "A durable job: status, attempts, steps, result or error", parameters: [pathParam("id")], responses: { "200": json("The job", { $ref: "#/components/schemas/Job" }), "404": problem("No such job"), ...authErrors } },
   },
   "/api/v1/environments/{name}/discover": {
-    post: { tags: ["environments"], summary: "Discover the APIs that run on the environment (queues a job)", parameters: [pathParam("name")], responses: { "202": json("The discovery job", { type: "object", properties: { jobId: { type: "string" }, status: { type: "string" } } }), "409": problem("Write-only environment or a type that cannot be discovered"), ...authErrors } },
+    post: { operationId: "discoverApis", tags: ["environments"], summary: "Discover the APIs that run on the environment (queues a job)", parameters: [pathParam("name")], responses: { "202": json("The discovery job", { type: "object", properties: { jobId: { type: "string" }, status: { type: "string" } } }), "409": problem("Write-only environment or a type that cannot be discovered"), ...authErrors } },
   },
   "/api/v1/environments/{name}/discovered": {
-    get: { tags: ["environments"], summary: "Discovered APIs: New, Updated (with a diff), Unchanged or Gone", parameters: [pathParam("name")], responses: { "200": json("Discovered APIs and the last discovery job", { type: "object", properties: { items: { type: "array", items: { type: "object" } }, lastJob: { oneOf: [{ $ref: "#/components/schemas/Job" }, { type: "null" }] } } }), ...authErrors } },
+    get: { operationId: "listDiscoveredApis", tags: ["environments"], summary: "Discovered APIs: New, Updated (with a diff), Unchanged or Gone", parameters: [pathParam("name")], responses: { "200": json("Discovered APIs and the last discovery job", { type: "object", properties: { items: { type: "array", items: { type: "object" } }, lastJob: { oneOf: [{ $ref: "#/components/schemas/Job" }, { type: "null" }] } } }), ...authErrors } },
   },
   "/api/v1/environments/{name}/discovered/{discoveredId}/import": {
     post: {
+      operationId: "importDiscoveredApi",
       tags: ["environments"],
       summary: "Import a discovered API (origin discovered:<environment>), or update the API imported from it",
       parameters: [pathParam("name"), pathParam("discoveredId")],
-      responses: { "201": json("Imported", { type: "object", properties: { apiId: { type: "string" }, created: { type: "boolean" } } }), "200": json("The imported API was updated", { type: "object" }), "409": problem("Gone, or no document"), ...authErrors },
+      responses: { "201": json("Imported", { type: "object", properties: { apiId: { type: "string" }, created: { type: "boolean" } } }), "200": json("The imported API was updated", { type: "object" }), "404": problem("No such environment or discovered API"), "409": problem("Gone, or no document"), ...authErrors },
     },
   },
   "/api/v1/deployments/{id}": {
-    get: { tags: ["deployments"], summary: "A deployment: status, steps, error, reference", parameters: [pathParam("id")], responses: { "200": json("The deployment", { $ref: "#/components/schemas/Deployment" }), "404": problem("No such deployment"), ...authErrors } },
+    get: { operationId: "getDeployment", tags: ["deployments"], summary: "A deployment: status, steps, error, reference", parameters: [pathParam("id")], responses: { "200": json("The deployment", { $ref: "#/components/schemas/Deployment" }), "404": problem("No such deployment"), ...authErrors } },
   },
   "/api/v1/keys/rotate": {
-    post: { tags: ["keys"], summary: "Rotate the key manager's signing key (admin)", responses: { "200": json("The new key id", { type: "object", properties: { kid: { type: "string" } } }), ...authErrors } },
+    post: { operationId: "rotateSigningKey", tags: ["keys"], summary: "Rotate the key manager's signing key (admin)", responses: { "200": json("The new key id", { type: "object", properties: { kid: { type: "string" } } }), ...authErrors } },
   },
   "/oauth2/token": {
     post: {
+      operationId: "issueAccessToken",
       tags: ["oauth2"],
       summary: "OAuth2 client credentials grant (client_secret_basic or client_secret_post)",
       security: [{ clientBasic: [] }, {}],
@@ -117,6 +143,7 @@ export const runtimePaths: Record<string, Json> = {
   },
   "/oauth2/revoke": {
     post: {
+      operationId: "revokeAccessToken",
       tags: ["oauth2"],
       summary: "RFC 7009 token revocation",
       security: [{ clientBasic: [] }, {}],
@@ -124,10 +151,11 @@ export const runtimePaths: Record<string, Json> = {
       responses: { "200": { description: "Revoked, or not a token of ours" }, "400": oauthError("invalid_request, unauthorized_client"), "401": oauthError("invalid_client") },
     },
   },
-  "/oauth2/jwks": { get: { tags: ["oauth2"], summary: "Public signing keys", security: [], responses: { "200": json("JWKS", { type: "object" }) } } },
-  "/.well-known/openid-configuration": { get: { tags: ["oauth2"], summary: "Key manager discovery", security: [], responses: { "200": json("Metadata", { type: "object" }) } } },
+  "/oauth2/jwks": { get: { operationId: "getJwks", tags: ["oauth2"], summary: "Public signing keys", security: [], responses: { "200": json("JWKS", { type: "object" }) } } },
+  "/.well-known/openid-configuration": { get: { operationId: "getOpenIdConfiguration", tags: ["oauth2"], summary: "Key manager discovery", security: [], responses: { "200": json("Metadata", { type: "object" }) } } },
   "/api/gateway/v1/snapshot": {
     get: {
+      operationId: "getGatewaySnapshot",
       tags: ["gateway sync"],
       summary: "What a pull gateway serves; long poll with If-None-Match and wait",
       security: gatewayAuth,
@@ -136,19 +164,42 @@ export const runtimePaths: Record<string, Json> = {
     },
   },
   "/api/gateway/v1/heartbeat": {
-    post: { tags: ["gateway sync"], summary: "Instance heartbeat", security: gatewayAuth, requestBody: body({ type: "object" }), responses: { "200": json("The environment's current version", { type: "object" }), "401": problem("Bad gateway token") } },
+    post: {
+      operationId: "sendGatewayHeartbeat",
+      tags: ["gateway sync"],
+      summary: "Instance heartbeat",
+      security: gatewayAuth,
+      requestBody: body({
+        type: "object",
+        required: ["instanceId", "region", "appliedVersion", "startedAt"],
+        properties: {
+          instanceId: { type: "string", description: "Unique per replica; stable across its restarts" },
+          region: { type: ["string", "null"] },
+          appliedVersion: { type: ["string", "null"], description: "The snapshot version it serves; null before it has one" },
+          startedAt: { type: "string", format: "date-time" },
+        },
+      }),
+      responses: {
+        "200": json("The environment's current version", { type: "object", required: ["snapshotVersion"], properties: { snapshotVersion: { type: "string" } } }),
+        "400": problem("Malformed heartbeat"),
+        "401": problem("Bad gateway token"),
+      },
+    },
   },
   "/api/gateway/v1/events": {
     post: {
+      operationId: "sendAnalyticsEvents",
       tags: ["gateway sync"],
       summary: "Analytics batch (idempotent by batchId)",
       description:
         "Either form. Full: `{batchId, events: [event, …]}` with every member in every event. Compact (`format: 2`, what the built-in gateway sends): `{batchId, format: 2, start, groups: [{environment, instanceId, region, apiId, operation, applicationId, keyType, method}, …], events: [[group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode?], …]}`, where `group` indexes `groups` and `offsetMs` counts from `start`; event ids are derived from the batch id. " +
         `At most ${MAX_EVENTS_PER_BATCH.toLocaleString("en")} events in the full form, ${MAX_COMPACT_EVENTS_PER_BATCH.toLocaleString("en")} in the compact one, and 4 MB per batch.`,
       security: gatewayAuth,
+      // Exclusive by `format`, which the linters' overlap check cannot see: anyOf keeps them quiet and means the same.
       requestBody: body({
-        oneOf: [
-          { type: "object", required: ["batchId", "events"], properties: { batchId: { type: "string", format: "uuid" }, events: { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_BATCH, items: { type: "object" } } } },
+        anyOf: [
+          // The control plane reads a body with `format` as the compact form, any other as the full one.
+          { type: "object", required: ["batchId", "events"], properties: { batchId: { type: "string", format: "uuid" }, format: { not: {}, description: "Absent in the full form" }, events: { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_BATCH, items: { type: "object" } } } },
           {
             type: "object",
             required: ["batchId", "format", "start", "groups", "events"],
@@ -157,12 +208,19 @@ export const runtimePaths: Record<string, Json> = {
               format: { type: "integer", enum: [2] },
               start: { type: "string", format: "date-time" },
               groups: { type: "array", minItems: 1, maxItems: MAX_COMPACT_EVENTS_PER_BATCH, items: { type: "object" } },
-              events: { type: "array", minItems: 1, maxItems: MAX_COMPACT_EVENTS_PER_BATCH, items: { type: "array", minItems: 8, maxItems: 9 } },
+              events: { type: "array", minItems: 1, maxItems: MAX_COMPACT_EVENTS_PER_BATCH, items: compactEvent },
             },
           },
         ],
       }),
-      responses: { "202": { description: "Stored" }, "200": { description: "Already stored (duplicate batch)" }, "400": problem("Malformed batch: nothing stored"), "401": problem("Bad gateway token"), "413": problem("Batch too large") },
+      responses: {
+        "202": json("Stored", ingestResult),
+        "200": json("Already stored (duplicate batch): nothing stored again", ingestResult),
+        "400": problem("Malformed batch: nothing stored"),
+        "401": problem("Bad gateway token"),
+        "403": problem("An event names another environment than the token's"),
+        "413": problem("Batch too large"),
+      },
     },
   },
 };

@@ -1,7 +1,8 @@
 import { getConnector } from "@/lib/connectors/registry";
-import type { PlanArtifact, PlanRefusal } from "@/lib/connectors/types";
+import type { PlanArtifact, PlanNote, PlanRefusal } from "@/lib/connectors/types";
 import { getDb, type DbOrTx } from "@/lib/db/client";
 import type { ApiRevisionRow, Environment } from "@/lib/db/schema";
+import { extractOperations } from "@/lib/domain/openapi/operations";
 import type { ApiMetaRow } from "@/lib/services/apis/access";
 import type { ServiceContext } from "@/lib/services/context";
 import { parseInput } from "@/lib/services/validate";
@@ -14,18 +15,25 @@ export interface EnvironmentPlan {
   type: string;
   artifacts: PlanArtifact[];
   refusals: PlanRefusal[];
+  /** What the environment does differently from Meridian but accepts: said before deploying. */
+  notes: PlanNote[];
 }
 
 /** What one environment would receive; no side effect. Pull gateways receive a snapshot entry. */
 export async function planFor(db: DbOrTx, api: ApiMetaRow, env: Environment, revision: ApiRevisionRow): Promise<EnvironmentPlan> {
   const base = { environment: env.displayName, environmentName: env.name, type: env.type };
   const refusal = deployRefusal(api, env, revision);
-  if (refusal) return { ...base, artifacts: [], refusals: [{ feature: "deployment", reason: refusal }] };
+  if (refusal) return { ...base, artifacts: [], refusals: [{ feature: "deployment", reason: refusal }], notes: [] };
   if (isPullType(env.type)) {
     const s = revision.settings;
+    // A gateway Meridian feeds serves an API without operations: it answers 404 to every request.
+    const notes: PlanNote[] = extractOperations(revision.definition).length
+      ? []
+      : [{ feature: "Operations", note: `This revision has no operations: the gateway serves ${s.context}/${s.version} but answers 404 to every request to it.` }];
     return {
       ...base,
       refusals: [],
+      notes,
       artifacts: [
         {
           kind: "snapshot-api",
@@ -38,7 +46,7 @@ export async function planFor(db: DbOrTx, api: ApiMetaRow, env: Environment, rev
   }
   const input = await buildDeploymentInput(db, env, revision, `plan:${revision.id}`);
   const plan = await getConnector(env.type).plan(input);
-  return { ...base, artifacts: plan.artifacts, refusals: plan.refusals };
+  return { ...base, artifacts: plan.artifacts, refusals: plan.refusals, notes: plan.notes ?? [] };
 }
 
 /** The native artifacts each environment's connector would write for a revision, and what it refuses. */
