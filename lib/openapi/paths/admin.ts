@@ -242,6 +242,7 @@ export const adminPaths: Record<string, Json> = {
   "/api/v1/environments/{name}/propagation": {
     get: {
       tags: ["environments"],
+      operationId: "getEnvironmentPropagation",
       summary: "Which snapshot version the environment's healthy gateway instances serve, and how fast the last change reached them all",
       parameters: [nameParam],
       responses: { "200": json("Propagation", ref("SnapshotPropagation")), "404": notFound, ...authErrors },
