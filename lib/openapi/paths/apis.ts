@@ -24,7 +24,7 @@ const settingsProperties: Record<string, Json> = {
   security: ref("ApiSecurity"),
   rateLimit: ref("RateLimit"),
   cors: ref("ApiCors"),
-  allowedTiers: { type: "array", items: { type: "string" }, description: "Names of the subscription tiers consumers may choose" },
+  allowedTiers: { type: "array", items: { type: "string" }, description: "Names of the subscription tiers consumers may choose; an empty list offers every tier, including tiers created later" },
 };
 
 export const apiSchemas: Record<string, Json> = {
