@@ -58,7 +58,7 @@ test.describe("publisher: readable import errors", () => {
   test("an import error names its place as a person reads it, with its line, in the UI and the problem document", async ({ asPublisher: { page } }) => {
     await page.goto("/publisher/apis/new");
     await page.getByRole("radio", { name: /Paste the document/ }).check();
-    await page.getByLabel("OpenAPI document").fill(broken);
+    await page.getByRole("textbox", { name: "OpenAPI document" }).fill(broken);
     await page.getByLabel("Context").fill(`/${unique("broken").toLowerCase()}`);
     await page.getByRole("button", { name: "Import API" }).click();
 
@@ -82,14 +82,14 @@ test.describe("publisher: readable import errors", () => {
     expect(json.errors[0]).toMatchObject({ line: 4, message: expect.stringMatching(/^JSON syntax error: A comma before `}`/) });
     const unquoted = '{\n  "openapi": "3.0.3",\n  "info": { "title": T, "version": "1" },\n  "paths": {}\n}\n';
     const word = await (await page.request.post("/api/v1/apis", { data: { definition: unquoted, context: `/${unique("word").toLowerCase()}` } })).json();
-    expect(word.errors[0]).toMatchObject({ line: 3, column: 23 });
+    expect(word.errors[0]).toMatchObject({ line: 3, column: 22 });
     const yaml = await (await page.request.post("/api/v1/apis", { data: { definition: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths:\n  /x: {get: x\n", context: `/${unique("yaml").toLowerCase()}` } })).json();
     expect(yaml.errors[0].message).toMatch(/^YAML syntax error: /);
     expect(yaml.errors[0].line).toBeGreaterThanOrEqual(6);
 
     await page.goto("/publisher/apis/new");
     await page.getByRole("radio", { name: /Paste the document/ }).check();
-    await page.getByLabel("OpenAPI document").fill(trailingComma);
+    await page.getByRole("textbox", { name: "OpenAPI document" }).fill(trailingComma);
     await page.getByLabel("Context").fill(`/${unique("comma").toLowerCase()}`);
     await page.getByRole("button", { name: "Import API" }).click();
     await expect(page.getByRole("list", { name: "Validation errors" }).getByRole("listitem")).toContainText("line 4");

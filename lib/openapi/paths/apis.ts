@@ -8,7 +8,7 @@ const rateLimit: Json = {
   properties: { requests: { type: "integer", minimum: 1 }, unit: { type: "string", enum: ["second", "minute", "hour", "day"] }, burst: { type: "integer", minimum: 0, default: 0 } },
 };
 const notFound = problem("No such API, or it is not yours (code not_found)");
-const invalidDefinition = problem("The document is not valid (code invalid_definition, with errors: [{ path, message, line? }])");
+const invalidDefinition = problem("The document is not valid (code invalid_definition, with errors: [{ path, place, message, line?, column? }]: path is a JSON pointer, place the same as a person reads it, such as paths › /pets › get)");
 const tooLarge = problem("The document is larger than MERIDIAN_MAX_DEFINITION_BYTES (code payload_too_large)");
 const idParam = pathParam("id", "API id (api_…)");
 
