@@ -14,6 +14,10 @@ export const config = {
   get publicUrl(): string {
     return (process.env.MERIDIAN_PUBLIC_URL || process.env.NEXTAUTH_URL || `http://localhost:${this.port}`).replace(/\/$/, "");
   },
+  /** Other origins the web app is reached at (comma-separated); sign-in and sign-out stay on the one in use. */
+  get extraOrigins(): string[] {
+    return (process.env.MERIDIAN_EXTRA_ORIGINS || "").split(",").map((s) => s.trim()).filter(Boolean);
+  },
   get allowPrivateUrls(): boolean {
     return ["1", "true", "yes"].includes((process.env.MERIDIAN_ALLOW_PRIVATE_URLS || "").toLowerCase());
   },

@@ -104,7 +104,7 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
                 : "This API takes no subscriptions."}
           </p>
         ) : tiers.length === 0 ? (
-          <p className="text-slate-600 dark:text-slate-400">This API offers no subscription tier yet.</p>
+          <p className="text-slate-600 dark:text-slate-400">No subscription tier exists yet: subscriptions open once an admin creates one.</p>
         ) : applications.length === 0 ? (
           <div className="space-y-2">
             <p className="text-slate-600 dark:text-slate-400">Subscriptions belong to applications. Create your first one.</p>

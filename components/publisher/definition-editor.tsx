@@ -48,7 +48,7 @@ export function DefinitionEditor({ apiId, initialSource, canWrite }: { apiId: st
       .filter((e) => e.line && e.line <= view.state.doc.lines)
       .map((e): Diagnostic => {
         const line = view.state.doc.line(e.line!);
-        return { from: line.from, to: line.to, severity: "error", message: e.path ? `${e.path}: ${e.message}` : e.message };
+        return { from: line.from, to: line.to, severity: "error", message: e.path ? `${e.place ?? e.path}: ${e.message}` : e.message };
       });
     view.dispatch(setDiagnostics(view.state, diagnostics));
   }, [errors, syntaxError]);
@@ -74,7 +74,7 @@ export function DefinitionEditor({ apiId, initialSource, canWrite }: { apiId: st
     const view = viewRef.current;
     if (!view || !error.line || error.line > view.state.doc.lines) return;
     const line = view.state.doc.line(error.line);
-    view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
+    view.dispatch({ selection: { anchor: Math.min(line.from + Math.max((error.column ?? 1) - 1, 0), line.to) }, scrollIntoView: true });
     view.focus();
   }
 

@@ -23,7 +23,11 @@ export function DefinitionErrors({ errors, onSelect }: { errors: DefinitionError
               )
             ) : null}
             <span>
-              {e.path && <code className="mr-1 rounded bg-red-100 px-1 font-mono text-xs break-all dark:bg-red-900">{e.path}</code>}
+              {e.path && (
+                <code title={e.path} className="mr-1 rounded bg-red-100 px-1 font-mono text-xs break-words dark:bg-red-900">
+                  {e.place ?? e.path}
+                </code>
+              )}
               {e.message}
             </span>
           </li>

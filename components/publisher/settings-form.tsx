@@ -10,6 +10,7 @@ import { useActionForm } from "@/components/shared/use-action-form";
 import { updateApiAction } from "@/lib/actions/publisher/update-api";
 import { ROLES } from "@/lib/auth/permissions";
 import type { ApiDetail } from "@/lib/services/apis/api-dto";
+import { readTierChoice, TierChoice, type TierOption } from "./tier-choice";
 
 const CORS_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 const UNITS = ["second", "minute", "hour", "day"] as const;
@@ -28,7 +29,7 @@ interface OverrideRow {
 }
 
 /** Overview and settings of an API: one form, saved together. */
-export function SettingsForm({ api }: { api: ApiDetail }) {
+export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption[] }) {
   const router = useRouter();
   const { run, pending, error, fieldErrors: rawErrors } = useActionForm(updateApiAction);
   const fieldErrors = Object.fromEntries(Object.entries(rawErrors).map(([k, v]) => [k.replace(/^patch\./, ""), v]));
@@ -40,11 +41,16 @@ export function SettingsForm({ api }: { api: ApiDetail }) {
     Object.entries(api.endpoints.overrides).map(([environment, o], i) => ({ key: i, environment, production: o.production ?? "", sandbox: o.sandbox ?? "" })),
   );
   const [nextKey, setNextKey] = useState(overrides.length);
+  const [tierError, setTierError] = useState<string | undefined>();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const str = (k: string) => String(form.get(k) ?? "").trim();
+    const allowedTiers = readTierChoice(form);
+    // Saving "only these" with none ticked would store an empty list, which means every tier.
+    setTierError(allowedTiers ? undefined : "Tick at least one tier, or offer every tier.");
+    if (!allowedTiers) return;
     const saved = await run({
       id: api.id,
       patch: {
@@ -67,7 +73,7 @@ export function SettingsForm({ api }: { api: ApiDetail }) {
           headers: list(form.get("corsHeaders")),
           credentials: form.get("corsCredentials") === "on",
         },
-        allowedTiers: list(form.get("allowedTiers")),
+        allowedTiers,
         visibility,
         visibleRoles: visibility === "roles" ? ROLES.filter((r) => form.get(`role-${r}`) === "on") : [],
         owners: list(form.get("owners")),
@@ -177,9 +183,7 @@ export function SettingsForm({ api }: { api: ApiDetail }) {
       <Card>
         <CardHeader title="Policies" description="Subscription tiers, the API-level rate limit and CORS." />
         <CardBody className="space-y-5">
-          <Field id="s-tiers" label="Allowed subscription tiers" help="Tier names, separated by commas (for example Gold, Silver). Empty allows every tier." error={fieldErrors.allowedTiers}>
-            <Input id="s-tiers" name="allowedTiers" defaultValue={api.allowedTiers.join(", ")} />
-          </Field>
+          <TierChoice tiers={tiers} allowed={api.allowedTiers} error={tierError ?? fieldErrors.allowedTiers} />
           <div className="space-y-2">
             <label className="flex items-center gap-2 text-sm font-medium">
               <input type="checkbox" checked={limited} onChange={(e) => setLimited(e.target.checked)} /> Limit the whole API&apos;s rate

@@ -1,9 +1,11 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { authenticate } from "@/lib/services/users/authenticate";
 import { clientIp } from "./client-ip";
+import { answeredOrigins, authRedirect } from "./redirect";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
 
@@ -46,3 +48,21 @@ export const authOptions: NextAuthOptions = {
     },
   },
 };
+
+/**
+ * The options for one request to next-auth's routes, made at `origin`: its redirects (after
+ * sign-out above all) stay on that origin when the server answers for it, instead of going to
+ * NEXTAUTH_URL's (see redirect.ts).
+ */
+export function authOptionsFor(origin: string | null): NextAuthOptions {
+  const answered = answeredOrigins([process.env.NEXTAUTH_URL, config.publicUrl], config.extraOrigins, config.port);
+  return {
+    ...authOptions,
+    callbacks: {
+      ...authOptions.callbacks,
+      async redirect({ url, baseUrl }) {
+        return authRedirect(url, { baseUrl, origin, answered });
+      },
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
 import type { DeploymentInput, DeploymentTier } from "./types";
+import { offeredTiers } from "@/lib/domain/tiers/offered-tiers";
 
 /** The canonical API that connector tests translate: three operations, one path parameter, CORS on. */
 export const SAMPLE_DEFINITION: Record<string, unknown> = {
@@ -53,7 +54,7 @@ export function sampleDeploymentInput(config: Record<string, unknown>, overrides
     api: { id: "api_orders", name: settings.name, version: settings.version, context: settings.context, description: settings.description },
     revision: { id: "rev_orders_1", number: 1, definition: SAMPLE_DEFINITION, settings },
     endpoint: settings.endpoints.production!,
-    tiers: SAMPLE_TIERS.filter((t) => settings.allowedTiers.includes(t.name)),
+    tiers: offeredTiers(settings.allowedTiers, SAMPLE_TIERS),
     keyManager: {
       issuer: "http://localhost:3000",
       audience: "meridian-gateways",

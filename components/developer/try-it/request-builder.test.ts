@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildCurl, buildUrl, corsProblem, pathParamNames, shellQuote, tokenCurl } from "./request-builder";
+import { buildCurl, buildUrl, pathParamNames, shellQuote, tokenCurl } from "./request-builder";
 
 describe("try-it request builder", () => {
   it("lists path parameters", () => {
@@ -22,14 +22,5 @@ describe("try-it request builder", () => {
 
   it("writes the client credentials grant", () => {
     expect(tokenCurl("http://m/oauth2/token", "mcl_1", "s3")).toBe("curl -u 'mcl_1:s3' -d grant_type=client_credentials 'http://m/oauth2/token'");
-  });
-
-  it("explains when CORS keeps the browser out", () => {
-    const cors = { enabled: true, origins: ["https://portal.example"], headers: ["authorization"] };
-    expect(corsProblem({ ...cors, enabled: false }, "https://portal.example", null)).toMatch(/not enabled CORS/);
-    expect(corsProblem(cors, "https://other.example", null)).toMatch(/do not allow calls from/);
-    expect(corsProblem(cors, "https://portal.example", "apikey")).toMatch(/apikey header/);
-    expect(corsProblem(cors, "https://portal.example", "Authorization")).toBeNull();
-    expect(corsProblem({ enabled: true, origins: [], headers: [] }, "http://x", "apikey")).toBeNull();
   });
 });

@@ -13,31 +13,18 @@ export interface TryItResponse {
 
 const MAX_SHOWN = 100_000;
 
-/** Sends the request from the browser and reads the answer, timed from start to last byte. */
-export async function sendRequest(url: string, init: RequestInit): Promise<TryItResponse> {
-  const started = performance.now();
-  const res = await fetch(url, { ...init, mode: "cors", credentials: "omit", cache: "no-store" });
-  return readResponse(res, started);
-}
-
-async function readResponse(res: Response, started: number): Promise<TryItResponse> {
-  const text = await res.text();
-  let body = text;
-  if ((res.headers.get("content-type") ?? "").includes("json")) {
+/** The gateway's answer as the console shows it: JSON indented, long bodies cut. */
+export function toShownResponse(response: TryItResponse): TryItResponse {
+  const contentType = response.headers.find(([k]) => k.toLowerCase() === "content-type")?.[1] ?? "";
+  let body = response.body;
+  if (contentType.includes("json") && !response.truncated) {
     try {
-      body = JSON.stringify(JSON.parse(text), null, 2);
+      body = JSON.stringify(JSON.parse(body), null, 2);
     } catch {
-      body = text;
+      // Not JSON after all: shown as it came.
     }
   }
-  return {
-    status: res.status,
-    statusText: res.statusText,
-    durationMs: Math.round(performance.now() - started),
-    headers: [...res.headers.entries()],
-    body: body.slice(0, MAX_SHOWN),
-    truncated: body.length > MAX_SHOWN,
-  };
+  return { ...response, body: body.slice(0, MAX_SHOWN), truncated: response.truncated || body.length > MAX_SHOWN };
 }
 
 export function ResponseView({ response }: { response: TryItResponse }) {

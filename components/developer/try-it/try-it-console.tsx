@@ -1,33 +1,31 @@
 "use client";
 
-import { useMemo, useState, useSyncExternalStore, type FormEvent } from "react";
+import Link from "next/link";
+import { useMemo, useState, type FormEvent } from "react";
 import { CopyButton } from "@/components/shared/copy-button";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Field, FormError, Input, Select, Textarea } from "@/components/ui/field";
 import type { CatalogApiDetail } from "@/lib/services/catalog/catalog-dto";
 import { CredentialFields, type CredentialMode, type TryItApplication } from "./credential-fields";
-import { buildCurl, buildUrl, corsProblem, METHODS_WITH_BODY, pathParamNames } from "./request-builder";
-import { ResponseView, sendRequest, type TryItResponse } from "./response-view";
+import { tryOperationAction } from "@/lib/actions/developer/try-operation";
+import { buildCurl, buildUrl, METHODS_WITH_BODY, pathParamNames } from "./request-builder";
+import { ResponseView, toShownResponse, type TryItResponse } from "./response-view";
 
-type Api = Pick<CatalogApiDetail, "operations" | "gateways" | "security" | "cors">;
+type Api = Pick<CatalogApiDetail, "id" | "operations" | "gateways" | "security">;
 
 const API_KEY_HEADER = "apikey";
-
-// The page's origin never changes; the server renders without one.
-const noSubscription = () => () => {};
-const browserOrigin = () => window.location.origin;
-const serverOrigin = () => null;
 
 function defaultMode(scheme: string): CredentialMode {
   return scheme === "apiKey" ? "apiKey" : scheme === "none" ? "none" : "token";
 }
 
 /**
- * Calls an operation from the browser through a gateway, the way an application would: the
- * gateway checks the credential and the subscription, and answers CORS for this page's origin.
+ * Calls an operation through a gateway, the way an application would: the portal's server sends
+ * the request (so the API's CORS settings, which are for other origins, do not stand in the way)
+ * and the gateway checks the credential, the subscription and the limits.
  */
-export function TryItConsole({ api, applications }: { api: Api; applications: TryItApplication[] | null }) {
+export function TryItConsole({ api, applications, signedIn }: { api: Api; applications: TryItApplication[] | null; signedIn: boolean }) {
   const bases = useMemo(() => api.gateways.flatMap((g) => g.urls.map((url) => ({ url, label: `${g.displayName}${g.region ? ` (${g.region})` : ""}` }))), [api.gateways]);
   const [operationIndex, setOperationIndex] = useState(0);
   const operation = api.operations[operationIndex];
@@ -41,7 +39,6 @@ export function TryItConsole({ api, applications }: { api: Api; applications: Tr
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [response, setResponse] = useState<TryItResponse | null>(null);
-  const origin = useSyncExternalStore(noSubscription, browserOrigin, serverOrigin);
 
   if (!operation) return <p className="text-sm text-slate-500">This API has no operations to try.</p>;
   if (bases.length === 0) return <p className="text-sm text-slate-500">This API is not deployed to any gateway yet, so there is nothing to call.</p>;
@@ -54,8 +51,6 @@ export function TryItConsole({ api, applications }: { api: Api; applications: Tr
   if (mode === "apiKey" && apiKey) headers.push([API_KEY_HEADER, apiKey]);
   if (hasBody) headers.push(["Content-Type", "application/json"]);
   const curl = buildCurl({ method: operation.method, url, headers, body: hasBody ? body : undefined });
-  const credentialHeader = mode === "token" ? "authorization" : mode === "apiKey" ? API_KEY_HEADER : null;
-  const corsWarning = origin ? corsProblem(api.cors, origin, credentialHeader) : null;
 
   function chooseOperation(index: number) {
     setOperationIndex(index);
@@ -76,9 +71,11 @@ export function TryItConsole({ api, applications }: { api: Api; applications: Tr
     setError(null);
     setResponse(null);
     try {
-      setResponse(await sendRequest(url, { method: operation.method, headers, body: hasBody ? body : undefined }));
+      const result = await tryOperationAction({ apiId: api.id, base, method: operation.method, path: operation.path, params, query, headers, body: hasBody ? body : undefined });
+      if (result.ok) setResponse(toShownResponse(result.data));
+      else setError(result.message);
     } catch {
-      setError("The browser could not complete the call: the gateway is unreachable, or its CORS answer does not allow this page. The curl line below works from a terminal.");
+      setError("The portal could not be reached. The curl line below works from a terminal.");
     } finally {
       setPending(false);
     }
@@ -87,7 +84,7 @@ export function TryItConsole({ api, applications }: { api: Api; applications: Tr
   return (
     <div className="grid gap-6 xl:grid-cols-2">
       <Card>
-        <CardHeader title="Request" description="Sent from your browser straight to the gateway." />
+        <CardHeader title="Request" description="Sent to the gateway by the portal's server, as your application would send it." />
         <CardBody>
           <form onSubmit={onSend} className="space-y-4" noValidate>
             <Field id="try-operation" label="Operation">
@@ -123,13 +120,16 @@ export function TryItConsole({ api, applications }: { api: Api; applications: Tr
               </Field>
             )}
             <CredentialFields mode={mode} onModeChange={setMode} token={token} onTokenChange={setToken} apiKey={apiKey} onApiKeyChange={setApiKey} applications={applications} />
-            {corsWarning && (
-              <p role="note" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
-                {corsWarning}
+            {!signedIn && (
+              <p role="note" className="text-sm text-slate-600 dark:text-slate-400">
+                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${api.id}/try`)}`} className="font-medium text-brand-600 hover:underline">
+                  Sign in
+                </Link>{" "}
+                to send requests from this page; the curl line works from a terminal.
               </p>
             )}
             <FormError message={error} />
-            <Button type="submit" disabled={pending}>
+            <Button type="submit" disabled={pending || !signedIn}>
               {pending ? "Sending…" : "Send request"}
             </Button>
           </form>

@@ -27,7 +27,8 @@ describe("parsing", () => {
     if (!yaml.ok) expect(yaml.errors[0].message).toMatch(/YAML syntax error/);
     const json = parseDefinitionText('{\n  "openapi": "3.0.3"\n  "info": {}\n}');
     expect(json.ok).toBe(false);
-    if (!json.ok) expect(json.errors[0]).toMatchObject({ line: 3 });
+    // The comma is missing at the end of line 2, where it is to be typed.
+    if (!json.ok) expect(json.errors[0]).toMatchObject({ line: 2 });
     expect(parseDefinitionText("   ").ok).toBe(false);
     expect(parseDefinitionText("- a\n- b\n").ok).toBe(false);
   });

@@ -1,5 +1,6 @@
-import { parse as parseYaml, parseDocument, YAMLParseError } from "yaml";
+import { parse as parseYaml, YAMLParseError } from "yaml";
 import { checkDocumentBounds, DEFAULT_DOCUMENT_BOUNDS, type BoundsViolation, type DocumentBounds } from "./bounds";
+import { describeJsonSyntaxError } from "./json-syntax";
 import { isObject, type DefinitionError, type JsonObject, type SourceFormat } from "./types";
 
 /** `limit` is set when the document was refused for its shape (too deep, too many values), not for its content. */
@@ -16,15 +17,13 @@ export function detectFormat(text: string): SourceFormat {
   return /^\uFEFF?\s*\{/.test(text) ? "json" : "yaml";
 }
 
-/**
- * Where a JSON syntax error is. Some runtimes give the position in the message; otherwise a
- * YAML parse of the same text (JSON is YAML) usually stops at the same place.
- */
-function jsonErrorLine(text: string, error: unknown): number | undefined {
-  const match = /position (\d+)/.exec(error instanceof Error ? error.message : "");
-  if (match) return text.slice(0, Number(match[1])).split("\n").length;
-  const yamlError = parseDocument(text, { prettyErrors: true }).errors[0];
-  return yamlError?.linePos?.[0]?.line;
+/** A JSON syntax error where a person fixing it looks (see json-syntax.ts); JSON.parse's own message when the scanner disagrees. */
+function jsonSyntaxError(text: string, error: unknown): DefinitionError {
+  const found = describeJsonSyntaxError(text);
+  if (found) return { path: "", message: `JSON syntax error: ${found.message}`, line: found.line, column: found.column };
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  return { path: "", message: `JSON syntax error: ${message}`, line: position ? text.slice(0, Number(position[1])).split("\n").length : undefined };
 }
 
 /**
@@ -46,9 +45,11 @@ export function parseDefinitionText(text: string, bounds: DocumentBounds = DEFAU
       return refusedFor({ limit: "depth", max: bounds.maxDepth, path: "", message: `The document is nested more than ${bounds.maxDepth} levels deep, the most Meridian accepts.` });
     }
     if (error instanceof YAMLParseError) {
-      return { ok: false, errors: [{ path: "", message: `YAML syntax error: ${error.message.split("\n")[0]}`, line: error.linePos?.[0]?.line }] };
+      // The parser's message ends with its own "at line 10, column 1:"; the line and column are fields.
+      const message = error.message.split("\n")[0].replace(/\s*at line \d+, column \d+:?\s*$/, "");
+      return { ok: false, errors: [{ path: "", message: `YAML syntax error: ${message.endsWith(".") ? message : `${message}.`}`, line: error.linePos?.[0]?.line, column: error.linePos?.[0]?.col }] };
     }
-    return { ok: false, errors: [{ path: "", message: `JSON syntax error: ${error instanceof Error ? error.message : String(error)}`, line: jsonErrorLine(source, error) }] };
+    return { ok: false, errors: [jsonSyntaxError(source, error)] };
   }
   if (!isObject(document)) return { ok: false, errors: [{ path: "", message: "The document must be an object with an `openapi` or `swagger` field." }] };
   const limit = checkDocumentBounds(document, bounds);

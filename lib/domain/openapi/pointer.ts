@@ -14,6 +14,14 @@ export function decodePointer(pointer: string): string[] {
     .map((s) => decodeURIComponent(s).replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
+/**
+ * A pointer as a person reads it: `/paths/~1pets~1{id}/get/responses` is
+ * `paths › /pets/{id} › get › responses`. The document itself is "".
+ */
+export function readablePlace(pointer: string): string {
+  return decodePointer(pointer).join(" › ");
+}
+
 export function getAtPointer(document: unknown, pointer: string): unknown {
   let current: unknown = document;
   for (const segment of decodePointer(pointer)) {

@@ -3,6 +3,7 @@ import { locateErrors } from "./locate";
 import { normalizeToOpenApi3 } from "./normalize";
 import { extractOperations, type ApiOperation } from "./operations";
 import { parseDefinitionText } from "./parse";
+import { readablePlace } from "./pointer";
 import { findExternalRefs } from "./refs";
 import { isObject, type DefinitionError, type JsonObject, type SourceFormat, type SpecVersion } from "./types";
 import { validateDocument } from "./validate";
@@ -29,6 +30,11 @@ function infoOf(document: JsonObject): PreparedDefinition["info"] {
   return { title: str(info.title), version: str(info.version), description: str(info.description), serverUrl: server && /^https?:\/\//i.test(server) && !server.includes("{") ? server : null };
 }
 
+/** Each error also names its place as a person reads it (`paths › /pets › get`). */
+function withPlaces(errors: DefinitionError[]): DefinitionError[] {
+  return errors.map((e) => (e.path ? { ...e, place: readablePlace(e.path) } : e));
+}
+
 /**
  * The import pipeline, from text to what is stored: parse (JSON or YAML), refuse external
  * references, validate against the document's own specification, normalize to 3.x, list the
@@ -39,9 +45,9 @@ export async function prepareDefinition(text: string, previousOperations: Readon
   const parsed = parseDefinitionText(text, bounds);
   if (!parsed.ok) return parsed;
   const external = findExternalRefs(parsed.document);
-  if (external.length) return { ok: false, errors: locateErrors(text, external) };
+  if (external.length) return { ok: false, errors: withPlaces(locateErrors(text, external)) };
   const validation = await validateDocument(parsed.document);
-  if (!validation.ok) return { ok: false, errors: locateErrors(text, validation.errors) };
+  if (!validation.ok) return { ok: false, errors: withPlaces(locateErrors(text, validation.errors)) };
   let document: JsonObject;
   try {
     document = await normalizeToOpenApi3(parsed.document, validation.spec);

@@ -6,11 +6,16 @@ export type SourceFormat = "json" | "yaml";
 /** The specification a document was written in, before normalization. */
 export type SpecVersion = "swagger-2.0" | "openapi-3.0" | "openapi-3.1";
 
-/** One problem in a document: a JSON pointer into it and, where known, the line in its text. */
+/**
+ * One problem in a document: a JSON pointer into it (`/paths/~1pets/get`), the same place as a
+ * person reads it (`paths › /pets › get`), and, where known, the line (and column) in its text.
+ */
 export interface DefinitionError {
   path: string;
   message: string;
+  place?: string;
   line?: number;
+  column?: number;
 }
 
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;

@@ -5,7 +5,7 @@ import AjvDraft04 from "ajv-draft-04";
 import type { ErrorObject } from "ajv";
 import { findDanglingRefs } from "./refs";
 import { encodePointer } from "./pointer";
-import { isObject, type DefinitionError, type JsonObject, type SpecVersion } from "./types";
+import { HTTP_METHODS, isObject, type DefinitionError, type JsonObject, type SpecVersion } from "./types";
 
 export type ValidationOutcome = { ok: true; spec: SpecVersion; warnings: string[] } | { ok: false; spec: SpecVersion | null; errors: DefinitionError[] };
 
@@ -85,17 +85,48 @@ function schemaErrors(document: JsonObject, spec: SpecVersion): DefinitionError[
   });
 }
 
-/** The parser names places like `/paths/a/{id}/get`, without pointer escaping. */
-function pathFromParserMessage(message: string, document: JsonObject): string {
-  const named = /`(\/paths\/[^`]+)`/.exec(message)?.[1];
-  if (!named) return "";
+/** The path segments of a place the parser names like `/paths/a/{id}/get` (path templates unescaped), or null. */
+function segmentsOfParserPlace(named: string, document: JsonObject): string[] | null {
+  if (named.startsWith("/components/")) return named.slice(1).split("/");
+  if (!named.startsWith("/paths/")) return null;
   const rest = named.slice("/paths/".length);
   const paths = isObject(document.paths) ? Object.keys(document.paths) : [];
   // The longest path template that the named place starts with.
   const template = paths.filter((p) => rest === p.slice(1) || rest.startsWith(`${p.slice(1)}/`)).sort((a, b) => b.length - a.length)[0];
-  if (!template) return "";
-  const tail = rest.slice(template.length).split("/").filter(Boolean);
-  return encodePointer(["paths", template, ...tail]);
+  if (!template) return null;
+  return ["paths", template, ...rest.slice(template.length).split("/").filter(Boolean)];
+}
+
+/** Where the second operation with this id declares it: the one to rename. */
+function duplicateOperationIdPlace(operationId: string, document: JsonObject): string[] | null {
+  let seen = false;
+  for (const [template, item] of Object.entries(isObject(document.paths) ? document.paths : {})) {
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!isObject(operation) || operation.operationId !== operationId) continue;
+      if (seen) return ["paths", template, method, "operationId"];
+      seen = true;
+    }
+  }
+  return null;
+}
+
+/**
+ * A parser error with its place: the pointer, and the message naming the place as a person
+ * reads it (`paths › /a/{id} › get`) instead of the parser's `/paths/a/{id}/get`.
+ */
+function locateParserError(message: string, document: JsonObject): DefinitionError {
+  const first = message.split("\n")[0];
+  const duplicate = /^The operationId `([^`]+)` is duplicated/.exec(first);
+  if (duplicate) {
+    const segments = duplicateOperationIdPlace(duplicate[1], document);
+    return { path: segments ? encodePointer(segments) : "", message: first };
+  }
+  const named = /`(\/(?:paths|components)\/[^`]+)`/.exec(first)?.[1];
+  const segments = named ? segmentsOfParserPlace(named, document) : null;
+  if (!named || !segments) return { path: "", message: first };
+  return { path: encodePointer(segments), message: first.replace(`\`${named}\``, segments.join(" › ")) };
 }
 
 /**
@@ -124,7 +155,7 @@ export async function validateDocument(document: JsonObject): Promise<Validation
       hasSchemaErrors = true;
       continue;
     }
-    errors.push({ path: pathFromParserMessage(error.message, document), message: error.message.split("\n")[0] });
+    errors.push(locateParserError(error.message, document));
   }
   if (hasSchemaErrors) {
     const located = schemaErrors(document, spec);

@@ -9,7 +9,7 @@ const rateLimit: Json = {
 };
 const notFound = problem("No such API, or it is not yours (code not_found)");
 const invalidDefinition = problem(
-  "The document is not valid (code invalid_definition, with errors: [{ path, message, line? }]), or nested deeper or holding more values than MERIDIAN_MAX_DEFINITION_DEPTH / MERIDIAN_MAX_DEFINITION_NODES allow (code definition_too_complex, with limit, max and errors)",
+  "The document is not valid (code invalid_definition, with errors: [{ path, place, message, line?, column? }]: path is a JSON pointer, place the same as a person reads it, such as paths › /pets › get), or nested deeper or holding more values than MERIDIAN_MAX_DEFINITION_DEPTH / MERIDIAN_MAX_DEFINITION_NODES allow (code definition_too_complex, with limit, max and errors)",
 );
 const tooLarge = problem("The document is larger than MERIDIAN_MAX_DEFINITION_BYTES (code payload_too_large)");
 const idParam = pathParam("id", "API id (api_…)");
@@ -26,7 +26,7 @@ const settingsProperties: Record<string, Json> = {
   security: ref("ApiSecurity"),
   rateLimit: ref("RateLimit"),
   cors: ref("ApiCors"),
-  allowedTiers: { type: "array", items: { type: "string" }, description: "Names of the subscription tiers consumers may choose" },
+  allowedTiers: { type: "array", items: { type: "string" }, description: "Names of the subscription tiers consumers may choose; an empty list offers every tier, including tiers created later" },
 };
 
 export const apiSchemas: Record<string, Json> = {

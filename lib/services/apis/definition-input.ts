@@ -24,7 +24,9 @@ export function tooComplexError(limit: BoundsViolation): AppError {
 
 export function invalidDefinitionError(errors: DefinitionError[]): AppError {
   const first = errors[0];
-  const where = first?.line ? ` (line ${first.line})` : first?.path ? ` (at ${first.path})` : "";
+  // As a person reads it: "(at paths › /pets › get › responses, line 12)".
+  const at = [first?.place ? `at ${first.place}` : null, first?.line ? `line ${first.line}` : null].filter(Boolean).join(", ");
+  const where = at ? ` (${at})` : "";
   const more = errors.length > 1 ? ` and ${errors.length - 1} more problem${errors.length > 2 ? "s" : ""}` : "";
   return new AppError("invalid_definition", `The OpenAPI document is not valid: ${first?.message ?? "unknown problem"}${where}${more}.`, { extra: { errors } });
 }

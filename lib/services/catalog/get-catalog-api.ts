@@ -1,10 +1,12 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb, type DbOrTx } from "@/lib/db/client";
-import { apiDocuments, apis, deployments, environments, rateLimitPolicies, type ApiRow } from "@/lib/db/schema";
+import { apiDocuments, apis, deployments, environments, type ApiRow } from "@/lib/db/schema";
+import { offeredTiers } from "@/lib/domain/tiers/offered-tiers";
 import { AppError } from "@/lib/errors";
 import type { Actor, ServiceContext } from "@/lib/services/context";
 import { MAX_DOCUMENTS_PER_API } from "@/lib/services/apis/list-documents";
 import { toApiDocument, type ApiDocument } from "@/lib/services/apis/document-dto";
+import { listTierRows } from "@/lib/services/tiers/list-tiers";
 import { describeLimits } from "@/lib/services/tiers/tier-dto";
 import { gatewayUrls, toCatalogItem, type CatalogApiDetail, type CatalogTier, type GatewayEndpoint } from "./catalog-dto";
 import { canSeeCatalogApi, canSeeEnvironment } from "./visibility";
@@ -41,19 +43,10 @@ export async function listGatewayEndpoints(db: DbOrTx, api: Pick<ApiRow, "id" | 
   return (await listGatewayEndpointsByApi(db, [api], actor)).get(api.id) ?? [];
 }
 
-/** The API's allowed tiers, in the publisher's order, with the admin's descriptions. */
-async function listOfferedTiers(db: DbOrTx, names: string[]): Promise<CatalogTier[]> {
-  if (names.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(rateLimitPolicies)
-    .where(and(eq(rateLimitPolicies.kind, "subscription"), inArray(rateLimitPolicies.name, names)));
-  const byName = new Map(rows.map((r) => [r.name, r]));
-  // A tier deleted since the publisher allowed it is not on offer any more.
-  return names.flatMap((n) => {
-    const t = byName.get(n);
-    return t ? [{ name: t.name, displayName: t.displayName, description: t.description, summary: describeLimits(t) }] : [];
-  });
+/** The tiers the API offers (every tier when the publisher allowed none in particular), with the admin's descriptions. */
+async function listOfferedTiers(db: DbOrTx, allowed: string[]): Promise<CatalogTier[]> {
+  const rows = offeredTiers(allowed, await listTierRows("subscription", db));
+  return rows.map((t) => ({ name: t.name, displayName: t.displayName, description: t.description, summary: describeLimits(t) }));
 }
 
 export async function getCatalogApi(id: string, ctx: ServiceContext): Promise<CatalogApiDetail> {

@@ -1,11 +1,13 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { config as appConfig } from "@/lib/config";
 import type { ConnectorType, DeploymentInput, DeploymentTier } from "@/lib/connectors/types";
 import { getDescriptor } from "@/lib/connectors/registry";
 import type { DbOrTx } from "@/lib/db/client";
-import { apiRevisions, apis, rateLimitPolicies, type ApiRevisionRow, type Environment } from "@/lib/db/schema";
+import { apiRevisions, apis, type ApiRevisionRow, type Environment } from "@/lib/db/schema";
+import { offeredTiers } from "@/lib/domain/tiers/offered-tiers";
 import { AppError } from "@/lib/errors";
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
+import { listTierRows } from "@/lib/services/tiers/list-tiers";
 
 /** Pull gateways (built-in, agents) take a deployment from their next snapshot; the rest are pushed by a job. */
 export const PULL_TYPES = new Set<string>(["builtin", "agent"]);
@@ -17,12 +19,9 @@ export function endpointFor(revision: Pick<ApiRevisionRow, "settings">, environm
   return e.overrides?.[environmentName]?.production ?? e.production ?? null;
 }
 
-export async function tiersFor(db: DbOrTx, names: string[]): Promise<DeploymentTier[]> {
-  if (names.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(rateLimitPolicies)
-    .where(and(eq(rateLimitPolicies.kind, "subscription"), inArray(rateLimitPolicies.name, names)));
+/** The tiers a revision offers (every tier when its allowed tiers are empty), as connectors write them (usage plans, products). */
+export async function tiersFor(db: DbOrTx, allowed: string[]): Promise<DeploymentTier[]> {
+  const rows = offeredTiers(allowed, await listTierRows("subscription", db));
   return rows.map((t) => ({
     name: t.name,
     displayName: t.displayName,

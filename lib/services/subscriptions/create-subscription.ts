@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { apis, applications, rateLimitPolicies, subscriptions, type SubscriptionRow } from "@/lib/db/schema";
+import { apis, applications, subscriptions, type SubscriptionRow } from "@/lib/db/schema";
+import { findOfferedTier, offeredTiers } from "@/lib/domain/tiers/offered-tiers";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/id";
 import { writeAudit } from "@/lib/services/audit/write-audit";
@@ -10,6 +11,7 @@ import { requestKeySync } from "@/lib/services/deployments/request-key-sync";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { getSettings } from "@/lib/services/settings/get-settings";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
+import { listTierRows } from "@/lib/services/tiers/list-tiers";
 import { parseInput } from "@/lib/services/validate";
 
 export const subscribeSchema = z.object({
@@ -46,28 +48,26 @@ export async function createSubscription(input: unknown, ctx: ServiceContext): P
     if (api.origin.startsWith("discovered:") && !(await isDeployedByMeridian(tx, api.id))) {
       throw new AppError("bad_request", `${api.name} ${api.version} runs on a gateway that checks its own credentials: it takes subscriptions once it is deployed through Meridian.`);
     }
-    if (!api.allowedTiers.includes(values.tier)) {
-      const offered = api.allowedTiers.length ? api.allowedTiers.join(", ") : "none";
-      throw new AppError("validation_failed", `${api.name} does not offer the ${values.tier} tier (offered: ${offered}).`, { fieldErrors: { tier: `Choose one of: ${offered}.` } });
+    // Every tier when the publisher allowed none in particular; a tier deleted since is not on offer (gateways would not know it).
+    const existingTiers = await listTierRows("subscription", tx);
+    // Stored with the tier's own spelling (`tier.name`), which is what gateways look up.
+    const tier = findOfferedTier(api.allowedTiers, existingTiers, values.tier);
+    if (!tier) {
+      const names = offeredTiers(api.allowedTiers, existingTiers).map((t) => t.name);
+      const offered = names.length ? names.join(", ") : "none";
+      throw new AppError("validation_failed", `${api.name} does not offer the ${values.tier} tier (offered: ${offered}).`, { fieldErrors: { tier: names.length ? `Choose one of: ${offered}.` : "No subscription tier exists yet: an admin creates them in the admin portal." } });
     }
-    // An allowed tier that the admin has deleted since is not on offer: gateways would not know it.
-    const [tier] = await tx
-      .select({ id: rateLimitPolicies.id })
-      .from(rateLimitPolicies)
-      .where(and(eq(rateLimitPolicies.kind, "subscription"), eq(rateLimitPolicies.name, values.tier)))
-      .limit(1);
-    if (!tier) throw new AppError("validation_failed", `The ${values.tier} tier is no longer offered.`, { fieldErrors: { tier: `The ${values.tier} tier is no longer offered.` } });
     const [existing] = await tx.select().from(subscriptions).where(and(eq(subscriptions.applicationId, app.id), eq(subscriptions.apiId, api.id))).for("update").limit(1);
     if (existing && existing.status !== "rejected") {
-      if (existing.tier === values.tier) return { ...existing, created: false };
+      if (existing.tier === tier.name) return { ...existing, created: false };
       throw new AppError("conflict", `${app.name} is already subscribed to ${api.name} on ${existing.tier}. Unsubscribe first to change the tier.`);
     }
     const status = subscriptionApproval ? "pending" : "active";
     const [row] = existing
-      ? await tx.update(subscriptions).set({ tier: values.tier, status, decidedBy: null, decidedAt: null }).where(eq(subscriptions.id, existing.id)).returning()
+      ? await tx.update(subscriptions).set({ tier: tier.name, status, decidedBy: null, decidedAt: null }).where(eq(subscriptions.id, existing.id)).returning()
       : await tx
           .insert(subscriptions)
-          .values({ id: newId("sub"), applicationId: app.id, apiId: api.id, tier: values.tier, status })
+          .values({ id: newId("sub"), applicationId: app.id, apiId: api.id, tier: tier.name, status })
           .onConflictDoNothing()
           .returning();
     if (!row) {
@@ -77,7 +77,7 @@ export async function createSubscription(input: unknown, ctx: ServiceContext): P
     }
     await bumpSnapshotVersions(tx);
     if (status === "active") await requestKeySync(tx, { apiIds: [api.id] });
-    await writeAudit(tx, ctx, { action: "subscription.create", objectType: "subscription", objectId: row.id, details: { applicationId: app.id, apiId: api.id, tier: values.tier, status } });
+    await writeAudit(tx, ctx, { action: "subscription.create", objectType: "subscription", objectId: row.id, details: { applicationId: app.id, apiId: api.id, tier: tier.name, status } });
     return { ...row, created: true };
   });
 }

@@ -11,14 +11,17 @@ export const KIND_LABELS: Record<PolicyKind, string> = { subscription: "Subscrip
 /** Tiers are shown to publishers (allowed tiers) and subscribers (when subscribing): any signed-in user reads them. */
 export async function listTiers(kind: PolicyKind, ctx: ServiceContext): Promise<TierView[]> {
   requireActor(ctx);
-  const db = await getDb();
-  const rows = await db
+  return (await listTierRows(kind)).map(toTierView);
+}
+
+/** The tiers of a kind, small to large: unlimited last, then by rate per second, then by name. */
+export async function listTierRows(kind: PolicyKind, tx?: DbOrTx): Promise<RateLimitPolicy[]> {
+  const db = tx ?? (await getDb());
+  return db
     .select()
     .from(rateLimitPolicies)
     .where(eq(rateLimitPolicies.kind, kind))
-    // Unlimited last, then by rate per second, so that lists read from small to large.
     .orderBy(asc(rateLimitPolicies.unlimited), asc(sql`${rateLimitPolicies.requests}::float8 / case ${rateLimitPolicies.unit} when 'second' then 1 when 'minute' then 60 when 'hour' then 3600 else 86400 end`), asc(rateLimitPolicies.name));
-  return rows.map(toTierView);
 }
 
 export async function getTierRowOrThrow(kind: PolicyKind, name: string, tx?: DbOrTx): Promise<RateLimitPolicy> {

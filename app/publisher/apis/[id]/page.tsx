@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { DangerZone } from "@/components/publisher/danger-zone";
 import { SettingsForm } from "@/components/publisher/settings-form";
 import { requirePageActor } from "@/lib/auth/guards";
+import { listTiers } from "@/lib/services/tiers/list-tiers";
 import { loadApiForPage } from "./load-api";
 
 export const metadata: Metadata = { title: "API settings" };
@@ -9,7 +10,7 @@ export const metadata: Metadata = { title: "API settings" };
 export default async function ApiOverviewPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("apis:read");
   const { id } = await params;
-  const api = await loadApiForPage(id, actor);
+  const [api, tiers] = await Promise.all([loadApiForPage(id, actor), listTiers("subscription", { actor })]);
   const created = new Date(api.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
   return (
     <div className="space-y-6">
@@ -31,7 +32,7 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
           <dd className="font-medium">{created} UTC</dd>
         </div>
       </dl>
-      <SettingsForm key={`${api.id}-${api.updatedAt}`} api={api} />
+      <SettingsForm key={`${api.id}-${api.updatedAt}`} api={api} tiers={tiers.map((t) => ({ name: t.name, displayName: t.displayName, summary: t.summary }))} />
       <DangerZone apiId={api.id} name={api.name} />
     </div>
   );

@@ -13,7 +13,8 @@ export default async function TryItPage({ params }: { params: Promise<{ id: stri
   const apps = actor && can(actor.roles, "applications:write") ? await listApplications({ pageSize: 100 }, { actor }) : null;
   return (
     <TryItConsole
-      api={{ operations: api.operations, gateways: api.gateways, security: api.security, cors: api.cors }}
+      api={{ id: api.id, operations: api.operations, gateways: api.gateways, security: api.security }}
+      signedIn={actor !== null}
       applications={apps ? apps.items.map((a) => ({ id: a.id, name: a.name, keyTypes: a.keyTypes })) : null}
     />
   );
