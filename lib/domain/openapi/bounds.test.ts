@@ -80,3 +80,11 @@ describe("parsing and preparing bounded documents", () => {
     expect(parseDefinitionText(text).ok).toBe(true);
   });
 });
+
+describe("deep text that is not valid JSON", () => {
+  it("is refused as too deep, not a crash, when locating its syntax error would recurse past the stack", () => {
+    const result = parseDefinitionText(`{"a":${"[".repeat(50_000)}`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors[0].message).toMatch(/nested more than \d+ levels deep/);
+  });
+});

@@ -49,7 +49,13 @@ export function parseDefinitionText(text: string, bounds: DocumentBounds = DEFAU
       const message = error.message.split("\n")[0].replace(/\s*at line \d+, column \d+:?\s*$/, "");
       return { ok: false, errors: [{ path: "", message: `YAML syntax error: ${message.endsWith(".") ? message : `${message}.`}`, line: error.linePos?.[0]?.line, column: error.linePos?.[0]?.col }] };
     }
-    return { ok: false, errors: [jsonSyntaxError(source, error)] };
+    try {
+      return { ok: false, errors: [jsonSyntaxError(source, error)] };
+    } catch (located) {
+      // Locating the error recurses once per level: text too deep for it is too deep to accept.
+      if (!(located instanceof RangeError)) throw located;
+      return refusedFor({ limit: "depth", max: bounds.maxDepth, path: "", message: `The document is nested more than ${bounds.maxDepth} levels deep, the most Meridian accepts.` });
+    }
   }
   if (!isObject(document)) return { ok: false, errors: [{ path: "", message: "The document must be an object with an `openapi` or `swagger` field." }] };
   const limit = checkDocumentBounds(document, bounds);
