@@ -1,4 +1,5 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
+import { enforcedScopes } from "@/lib/domain/openapi/scopes";
 import { HTTP_METHODS, isObject, type JsonObject } from "@/lib/domain/openapi/types";
 import type { DeploymentInput, PlanRefusal, SecurityScheme } from "../types";
 import { cleanComponents, cleanParameter, cleanRequestBody, cleanResponse, mapValues } from "./schema-cleanup";
@@ -119,6 +120,7 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
   let usesApiKeys = false;
   let usesAuthorizer = false;
   const oauthWithoutAuthorizer: string[] = [];
+  const scopedOperations: string[] = [];
   const paths: JsonObject = {};
 
   for (const [path, rawItem] of Object.entries(isObject(definition.paths) ? definition.paths : {})) {
@@ -147,6 +149,8 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
         usesApiKeys = true;
         op.security = [{ [API_KEY_SCHEME]: [] }];
       } else if (scheme === "oauth2") {
+        const scopes = enforcedScopes(settings, `${method.toUpperCase()} ${path}`);
+        if (scopes.length) scopedOperations.push(`${method.toUpperCase()} ${path} (${scopes.join(" ")})`);
         if (target.authorizerArn) {
           usesAuthorizer = true;
           op.security = [{ [AUTHORIZER_SCHEME]: [] }];
@@ -166,6 +170,14 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
     refusals.push({
       feature: "OAuth2 security",
       reason: `${oauthWithoutAuthorizer.join(", ")} require${oauthWithoutAuthorizer.length === 1 ? "s" : ""} Meridian's OAuth2 tokens, which API Gateway checks with a Lambda authorizer: set the environment's Lambda authorizer ARN.`,
+    });
+  }
+  if (scopedOperations.length) {
+    // A method's authorizationScopes are checked by COGNITO_USER_POOLS authorizers only; a
+    // Lambda authorizer is given the token and the method ARN, never the method's scopes.
+    refusals.push({
+      feature: "OAuth2 scopes",
+      reason: `${scopedOperations.join(", ")} require${scopedOperations.length === 1 ? "s" : ""} OAuth2 scopes. API Gateway checks a method's authorization scopes only with a Cognito user pool authorizer; Meridian's tokens are checked by a Lambda authorizer, which is not given the method's scopes, so every subscribed token would be let through. Deploy this API to a gateway that enforces scopes, or remove the scopes.`,
     });
   }
   if (usesApiKeys && settings.security.apiKeyHeader.toLowerCase() !== "x-api-key") {
