@@ -23,8 +23,8 @@ import { userContext } from "../helpers";
  */
 
 /** Routes a request to Meridian's handlers, behind any host and below the issuer's path (a proxy's view). */
-async function meridian(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-  const req = new Request(input, init);
+async function meridian(input: string | URL | Request, init?: { method?: string; headers?: HeadersInit; body?: unknown; redirect?: RequestRedirect; signal?: AbortSignal | null }): Promise<Response> {
+  const req = new Request(input, init as RequestInit);
   const path = new URL(req.url).pathname;
   const issuerPath = new URL(process.env.MERIDIAN_TOKEN_ISSUER || process.env.MERIDIAN_PUBLIC_URL || "http://localhost").pathname.replace(/\/+$/, "");
   const local = issuerPath && path.startsWith(`${issuerPath}/`) ? path.slice(issuerPath.length) : path;
