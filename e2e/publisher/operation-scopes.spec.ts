@@ -5,7 +5,7 @@ import { generateClientCredentials } from "@/lib/services/applications/generate-
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { GREETING, seedDeployedApi, startBackend } from "../developer/support";
-import { expect, seedUser, test, unique } from "../fixtures";
+import { expect, seedUser, signInRequest, test, unique } from "../fixtures";
 
 /**
  * OAuth2 scopes per operation: a publisher requires a scope of one operation on the Operations
@@ -38,7 +38,7 @@ async function clientCredentialsToken(clientId: string, clientSecret: string, sc
   });
 }
 
-test("a publisher requires a scope of an operation; the gateway refuses a token without it and accepts one with it", async ({ asPublisher: { page, user } }) => {
+test("a publisher requires a scope of an operation; the gateway refuses a token without it and accepts one with it", async ({ asPublisher: { page, user }, browser }) => {
   test.setTimeout(120_000);
   const scope = `greetings:${unique("personal")}`;
   const api = await seedDeployedApi(user.ctx, backend.url, { label: "Scoped", scheme: "oauth2" });
@@ -88,4 +88,23 @@ test("a publisher requires a scope of an operation; the gateway refuses a token 
   expect((await allowed.json()).greeting).toBe(GREETING);
   // The operation without scopes still takes the plain token.
   expect((await call("/hello", withoutScope)).status()).toBe(200);
+
+  // The consumer asks for the scope in the developer portal too.
+  const consumerContext = await browser.newContext();
+  try {
+    const portal = await consumerContext.newPage();
+    await signInRequest(portal.request, consumer.email, consumer.password);
+    await portal.goto(`/applications/${app.id}`);
+    const production = portal.getByTestId("credentials-production");
+    await production.getByLabel("Scopes of the production access token").fill(`${scope}:admin`);
+    await production.getByRole("button", { name: "Generate access token" }).click();
+    await expect(production.getByRole("alert")).toContainText(`${scope}:admin`);
+    await production.getByLabel("Scopes of the production access token").fill(scope);
+    await production.getByRole("button", { name: "Generate access token" }).click();
+    await expect(production.getByText(`with the scopes ${scope}`)).toBeVisible();
+    const portalToken = (await production.getByTestId("access-token-production").textContent())!;
+    expect((await call("/hello/grace", portalToken)).status()).toBe(200);
+  } finally {
+    await consumerContext.close();
+  }
 });
