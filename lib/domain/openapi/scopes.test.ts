@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { extractOperations } from "./operations";
-import { effectiveScopes, enforcedScopes, isScopeToken, oauthSchemeNames, parseScopeParameter, requirementScopes, revisionScopes, ungrantableScopes } from "./scopes";
+import { effectiveScopes, enforcedScopes, isScopeToken, oauthSchemeNames, parseScopeParameter, requirementScopes, ungrantableScopes } from "./scopes";
 
 const PETS = {
   openapi: "3.0.3",
@@ -93,7 +93,6 @@ describe("scope rules", () => {
     expect(enforcedScopes(settings, "GET /d")).toEqual([]);
     expect(enforcedScopes(settings, "GET /missing")).toEqual([]);
     expect(enforcedScopes({ security: { scheme: "apiKey" }, operationPolicies: { "GET /e": { security: "oauth2", scopes: ["e"] } } }, "GET /e")).toEqual(["e"]);
-    expect(revisionScopes(settings)).toEqual(["a"]);
   });
 
   it("names the requested scopes nothing allows", () => {

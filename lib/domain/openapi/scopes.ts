@@ -101,8 +101,3 @@ export function enforcedScopes(settings: ScopeSettings, key: string): string[] {
   const scheme = policy.security ?? settings.security.scheme;
   return scheme === "oauth2" ? policy.scopes : [];
 }
-
-/** Every scope a revision's operations require: what a token may be granted for that revision. */
-export function revisionScopes(settings: ScopeSettings): string[] {
-  return normalizeScopes(Object.keys(settings.operationPolicies).flatMap((key) => enforcedScopes(settings, key)));
-}
