@@ -1,5 +1,19 @@
 import path from "node:path";
 
+/** An issuer identifier (RFC 8414 §2): an http(s) URL without query or fragment. */
+export function normalizeIssuer(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`The token issuer ${JSON.stringify(raw)} is not a URL: set MERIDIAN_TOKEN_ISSUER (or MERIDIAN_PUBLIC_URL) to Meridian's public URL.`);
+  }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash || url.username || url.password) {
+    throw new Error(`The token issuer ${JSON.stringify(raw)} must be an http(s) URL without query, fragment or credentials.`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
 /** Every environment variable Meridian reads, in one place (the README's table mirrors this). */
 export const config = {
   get databaseUrl(): string | undefined {
@@ -21,9 +35,13 @@ export const config = {
   get allowPrivateUrls(): boolean {
     return ["1", "true", "yes"].includes((process.env.MERIDIAN_ALLOW_PRIVATE_URLS || "").toLowerCase());
   },
-  /** `iss` of access tokens: the key manager's public base URL. */
+  /**
+   * `iss` of access tokens and the issuer of the key manager's metadata: its public base URL,
+   * normalized as OAuth clients compare issuers (lowercase scheme and host, no default port, no
+   * trailing slash). Discovery from this URL passes the clients' issuer check.
+   */
   get tokenIssuer(): string {
-    return (process.env.MERIDIAN_TOKEN_ISSUER || this.publicUrl).replace(/\/$/, "");
+    return normalizeIssuer(process.env.MERIDIAN_TOKEN_ISSUER || this.publicUrl);
   },
   /** `aud` of access tokens: what Meridian's gateways expect. */
   get tokenAudience(): string {

@@ -7,7 +7,7 @@ import { CopyButton } from "@/components/shared/copy-button";
 import { useActionForm } from "@/components/shared/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { FormError } from "@/components/ui/field";
+import { FormError, Input } from "@/components/ui/field";
 import { generateCredentialsAction } from "@/lib/actions/developer/generate-credentials";
 import { generateTokenAction } from "@/lib/actions/developer/generate-token";
 import type { ClientCredentialView } from "@/lib/services/applications/get-application-detail";
@@ -30,7 +30,8 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
   const generate = useActionForm(generateCredentialsAction);
   const issue = useActionForm(generateTokenAction);
   const [secret, setSecret] = useState<{ clientId: string; clientSecret: string } | null>(null);
-  const [token, setToken] = useState<{ value: string; expiresIn: number } | null>(null);
+  const [token, setToken] = useState<{ value: string; expiresIn: number; scope?: string } | null>(null);
+  const [scope, setScope] = useState("");
   const label = LABELS[keyType];
 
   async function onGenerate() {
@@ -43,8 +44,8 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
   }
 
   async function onToken() {
-    const result = await issue.run({ id: applicationId, input: { keyType } });
-    if (result) setToken({ value: result.access_token, expiresIn: result.expires_in });
+    const result = await issue.run({ id: applicationId, input: { keyType, scope: scope.trim().split(/\s+/).filter(Boolean).join(" ") } });
+    if (result) setToken({ value: result.access_token, expiresIn: result.expires_in, scope: result.scope });
   }
 
   const clientId = secret?.clientId ?? credential?.clientId;
@@ -77,14 +78,23 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
             {generate.pending ? "Generating…" : credential ? "Regenerate secret" : `Generate ${label.toLowerCase()} keys`}
           </Button>
           {credential && (
-            <Button size="sm" onClick={onToken} disabled={issue.pending}>
-              {issue.pending ? "Generating…" : "Generate access token"}
-            </Button>
+            <>
+              <Input
+                aria-label={`Scopes of the ${label.toLowerCase()} access token`}
+                value={scope}
+                onChange={(e) => setScope(e.target.value)}
+                placeholder="Scopes, if the operations require any"
+                className="h-8 w-64 py-0 font-mono text-xs"
+              />
+              <Button size="sm" onClick={onToken} disabled={issue.pending}>
+                {issue.pending ? "Generating…" : "Generate access token"}
+              </Button>
+            </>
           )}
         </div>
         <FormError message={generate.error ?? issue.error} />
         {token && (
-          <SecretBox label={`Access token, valid for ${Math.round(token.expiresIn / 60)} minutes.`} value={token.value} testId={`access-token-${keyType}`}>
+          <SecretBox label={`Access token, valid for ${Math.round(token.expiresIn / 60)} minutes${token.scope ? `, with the scopes ${token.scope}` : ""}.`} value={token.value} testId={`access-token-${keyType}`}>
             {target ? (
               <CommandLine label={`Call ${target.apiName}`} testId={`token-curl-${keyType}`} command={buildCurl({ method: "GET", url: target.url, headers: [["Authorization", `Bearer ${token.value}`]] })} />
             ) : (

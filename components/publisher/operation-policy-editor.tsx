@@ -15,18 +15,26 @@ function describeLimit(limit: RateLimit | null): string {
   return limit ? `${limit.requests}/${limit.unit}${limit.burst ? ` (burst ${limit.burst})` : ""}` : "";
 }
 
-/** One operation's security and rate limit: shown, and editable in place. */
+const sameScopes = (a: string[], b: string[]) => [...new Set(a)].sort().join(" ") === [...new Set(b)].sort().join(" ");
+
+/** One operation's security, OAuth2 scopes and rate limit: shown, and editable in place. */
 export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, canWrite }: { apiId: string; operation: ApiOperation; apiScheme: SecurityScheme; apiLimit: RateLimit | null; canWrite: boolean }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [limited, setLimited] = useState(operation.rateLimit !== null);
   const { run, pending, error } = useActionForm(updateOperationPolicyAction);
   const label = `${operation.method.toUpperCase()} ${operation.path}`;
+  const documentScopes = operation.documentScopes ?? [];
+  const scopes = operation.scopes ?? documentScopes;
+  const oauth = (operation.security ?? apiScheme) === "oauth2";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const security = String(form.get("security") ?? "");
+    const entered = String(form.get("scopes") ?? "")
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const result = await run({
       id: apiId,
       policy: {
@@ -34,6 +42,8 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
         path: operation.path,
         security: security ? (security as SecurityScheme) : null,
         rateLimit: limited ? { requests: Number(form.get("requests")), unit: String(form.get("unit")) as RateLimit["unit"], burst: Number(form.get("burst") || 0) } : null,
+        // The document's own scopes are followed rather than copied, so that editing the document updates them.
+        scopes: sameScopes(entered, documentScopes) ? null : entered,
       },
     });
     if (result) {
@@ -48,6 +58,14 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
       <div className="flex items-center justify-end gap-3 text-xs">
         <span>
           {operation.security ? <strong>{SCHEME_LABELS[operation.security]}</strong> : <span className="text-slate-500">{SCHEME_LABELS[apiScheme]} (API)</span>}
+          {oauth && scopes.length > 0 && (
+            <>
+              {" · "}
+              <span data-testid="operation-scopes">
+                {operation.scopes ? <strong className="font-mono">{scopes.join(" ")}</strong> : <span className="font-mono text-slate-500">{scopes.join(" ")} (document)</span>}
+              </span>
+            </>
+          )}
           {" · "}
           {operation.rateLimit ? <strong>{describeLimit(operation.rateLimit)}</strong> : <span className="text-slate-500">{apiLimit ? `${describeLimit(apiLimit)} (API)` : "no limit"}</span>}
         </span>
@@ -69,6 +87,16 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
           <option value="apiKey">API key</option>
           <option value="none">None</option>
         </Select>
+      </label>
+      <label className="space-y-1">
+        <span className="block">Scopes</span>
+        <Input
+          name="scopes"
+          defaultValue={scopes.join(" ")}
+          placeholder="read:pets write:pets"
+          title="OAuth2 scopes a token must all carry, separated by spaces. They apply when the operation is secured with OAuth2."
+          className="h-8 w-48 py-0 font-mono text-xs"
+        />
       </label>
       <label className="flex items-center gap-1 pb-2">
         <input type="checkbox" checked={limited} onChange={(e) => setLimited(e.target.checked)} /> Own rate limit

@@ -15,7 +15,8 @@ export interface Principal {
   tierName: string;
 }
 
-export type AuthFailure = { status: 401 | 403; code: string; message: string };
+/** `scope`: for insufficient_scope, the scopes the operation requires (RFC 6750 §3). */
+export type AuthFailure = { status: 401 | 403; code: string; message: string; scope?: string };
 export type AuthResult = { ok: true; principal: Principal } | ({ ok: false } & AuthFailure);
 
 export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
@@ -83,7 +84,11 @@ export function authorize(identity: Identity, api: RuntimeApi, operation: Runtim
   if (sub.status !== "active") return refuse(403, "subscription_pending", "The subscription to this API awaits approval.");
   if (operation.scopes.length > 0) {
     const scopes = identity.scopes;
-    if (!scopes || !operation.scopes.every((s) => scopes.has(s))) return refuse(403, "insufficient_scope", `This operation needs the scopes ${operation.scopes.join(" ")}.`);
+    if (!scopes || !operation.scopes.every((s) => scopes.has(s))) {
+      const needed = operation.scopes.join(" ");
+      const message = scopes ? `This operation needs an access token with the scopes ${needed}.` : `This operation needs an access token with the scopes ${needed}; API keys carry no scopes.`;
+      return { ...refuse(403, "insufficient_scope", message), scope: needed };
+    }
   }
   if (identity.keyType === "sandbox" && !api.sandbox) return refuse(403, "sandbox_not_available", "This API has no sandbox endpoint.");
   return { ok: true, principal: { applicationId: identity.applicationId, keyType: identity.keyType, tierName: sub.tier } };

@@ -169,7 +169,9 @@ export function createRequestHandler(deps: HandlerDeps) {
     const allowed = authorize(identity.identity, api, operation, runtime);
     if (!allowed.ok) {
       metrics.countAuthFailed(api.api.id, allowed.code);
-      return refuse(ex, allowed.status, allowed.code, allowed.message, corsHeaders);
+      // RFC 6750 §3.1: the scopes a token would need, for clients that ask for a better one.
+      const challenge = allowed.scope !== undefined ? { "www-authenticate": `Bearer error="insufficient_scope", scope="${allowed.scope}"` } : undefined;
+      return refuse(ex, allowed.status, allowed.code, allowed.message, challenge ? { ...corsHeaders, ...challenge } : corsHeaders);
     }
     return limit(ex, runtime, api, operation, rest, allowed.principal.tierName);
   }

@@ -94,8 +94,19 @@ describe("tokens", () => {
   });
 
   it("checks the operation's scopes", async () => {
-    await expectRefused(await call("/pets/v1", bearer(await stack.keys.token()), { method: "POST" }), 403, "insufficient_scope");
-    expect((await call("/pets/v1", bearer(await stack.keys.token({ scope: "pets:write" })), { method: "POST" })).status).toBe(200);
+    const refused = await call("/pets/v1", bearer(await stack.keys.token()), { method: "POST" });
+    // RFC 6750 §3.1: the challenge names the error and the scopes a token would need.
+    expect(refused.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope", scope="pets:write"');
+    await expectRefused(refused, 403, "insufficient_scope");
+    expect((await call("/pets/v1", bearer(await stack.keys.token({ scope: "pets:read pets:write" })), { method: "POST" })).status).toBe(200);
+    // Scopes of other operations do not stand in for the one this operation needs.
+    expect((await call("/pets/v1", bearer(await stack.keys.token({ scope: "pets:read" })), { method: "POST" })).status).toBe(403);
+  });
+
+  it("refuses an API key on an operation that requires scopes", async () => {
+    const refused = await call("/pets/v1", { apikey: API_KEY }, { method: "POST" });
+    expect(refused.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+    await expectRefused(refused, 403, "insufficient_scope");
   });
 
   it("sends sandbox tokens to the sandbox upstream", async () => {

@@ -64,8 +64,9 @@ const TIERS: DeploymentTier[] = [
   { name: "Bronze", displayName: "Bronze", requests: 3, unit: "minute", burst: 3, monthlyQuota: null, unlimited: false },
 ];
 
-function input(overrides: { context?: string; version?: string; scheme?: "oauth2" | "apiKey" | "none"; number?: number; definition?: Record<string, unknown> } = {}): DeploymentInput {
+function input(overrides: { context?: string; version?: string; scheme?: "oauth2" | "apiKey" | "none"; number?: number; definition?: Record<string, unknown>; operationPolicies?: DeploymentInput["revision"]["settings"]["operationPolicies"] } = {}): DeploymentInput {
   const settings = sampleSettings({
+    ...(overrides.operationPolicies ? { operationPolicies: overrides.operationPolicies } : {}),
     context: overrides.context ?? "/orders-api",
     version: overrides.version ?? "v1",
     security: { scheme: overrides.scheme ?? "oauth2", apiKeyHeader: "x-api-key" },
@@ -83,8 +84,8 @@ function input(overrides: { context?: string; version?: string; scheme?: "oauth2
   };
 }
 
-const token = (key: CryptoKey, clientId = "app-1", audience = "meridian-gateways") =>
-  new SignJWT({ client_id: clientId }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer(keyManagerUrl).setAudience(audience).setIssuedAt().setExpirationTime("5m").sign(key);
+const token = (key: CryptoKey, clientId = "app-1", audience = "meridian-gateways", scope?: string) =>
+  new SignJWT({ client_id: clientId, ...(scope ? { scope } : {}) }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer(keyManagerUrl).setAudience(audience).setIssuedAt().setExpirationTime("5m").sign(key);
 
 const call = (path: string, headers: Record<string, string> = {}, method = "GET") => httpRequest(`${emu.dataUrl}${path}`, { method, headers, signal: AbortSignal.timeout(5000) });
 
@@ -139,6 +140,19 @@ describe("Azure connector against the emulator", () => {
 
     const preflight = await call("/orders-api/v1/orders", { origin: "https://app.example.com", "access-control-request-method": "POST" }, "OPTIONS");
     expect(preflight.headers["access-control-allow-origin"]).toBe("https://app.example.com");
+  });
+
+  it("refuses a valid token without an operation's scopes with 403, through validate-jwt required claims", async () => {
+    await azureConnector.deploy(input({ context: "/scoped-api", operationPolicies: { "GET /orders/{orderId}": { security: null, rateLimit: null, scopes: ["orders:read"] } } }));
+    expect(emu.state.operationPolicies.get("meridian-scoped-api-v1/getOrder")).toMatch(/<claim name="scope" match="all" separator=" ">/);
+    const bearer = async (clientId: string, scope?: string) => ({ authorization: `Bearer ${await token(signingKey, clientId, "meridian-gateways", scope)}` });
+    expect((await call("/scoped-api/v1/orders/7", await bearer("scope-1"))).status).toBe(403);
+    expect((await call("/scoped-api/v1/orders/7", await bearer("scope-2", "orders:write"))).status).toBe(403);
+    expect((await call("/scoped-api/v1/orders/7", await bearer("scope-3", "profile orders:read"))).status).toBe(200);
+    // An invalid token is still refused by the API's own check first.
+    expect((await call("/scoped-api/v1/orders/7", { authorization: `Bearer ${await token(otherKey, "scope-4", "meridian-gateways", "orders:read")}` })).status).toBe(401);
+    // Operations without scopes take any valid token.
+    expect((await call("/scoped-api/v1/orders", await bearer("scope-5"))).status).toBe(200);
   });
 
   it("installs Meridian keys as subscriptions of the tier's product, and removes them", async () => {

@@ -58,11 +58,13 @@ describe("key manager", () => {
   it("issues ES256 tokens with the claims gateways check, verifiable with the JWKS", async () => {
     const app = await createApplication({ name: "km-app" }, consumer);
     const creds = await generateClientCredentials(app.id, { keyType: "sandbox" }, consumer);
-    const token = await issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: creds.clientSecret, scope: "read" });
+    const token = await issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: creds.clientSecret });
     const { payload, protectedHeader } = await jwtVerify(token.access_token, createLocalJWKSet((await getJwks()) as { keys: JWK[] }), { issuer: config.tokenIssuer, audience: config.tokenAudience });
     expect(protectedHeader.alg).toBe("ES256");
     expect(protectedHeader.kid).toBeTruthy();
-    expect(payload).toMatchObject({ sub: app.id, client_id: creds.clientId, keytype: "sandbox", scope: "read" });
+    expect(payload).toMatchObject({ sub: app.id, client_id: creds.clientId, keytype: "sandbox" });
+    // No scope asked for, none granted (scopes come from subscribed APIs: see operation-scopes.test.ts).
+    expect(payload.scope).toBeUndefined();
     expect(payload.jti).toBeTruthy();
     expect(payload.exp! - payload.iat!).toBe(token.expires_in);
   });

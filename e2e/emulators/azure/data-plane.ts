@@ -61,6 +61,24 @@ function inboundPolicies(store: EmulatorStore, api: ApiEntity, op: ImportedOpera
 
 const list = (el: XmlElement | undefined, child: string) => (el?.children ?? []).filter((c) => c.name === child).map((c) => c.text.trim());
 
+/**
+ * validate-jwt's required-claims: each claim must be in the token; its values split by the
+ * separator, when there is one; `match="all"` (the default) wants every listed value, `any` one.
+ */
+function hasRequiredClaims(required: XmlElement | undefined, payload: Record<string, unknown>): boolean {
+  for (const claim of (required?.children ?? []).filter((c) => c.name === "claim")) {
+    const raw = payload[claim.attrs.name];
+    if (raw === undefined) return false;
+    const separator = claim.attrs.separator;
+    const present = (Array.isArray(raw) ? raw.map(String) : [String(raw)]).flatMap((v) => (separator ? v.split(separator) : [v]));
+    const wanted = list(claim, "value");
+    if (!wanted.length) continue;
+    const ok = claim.attrs.match === "any" ? wanted.some((v) => present.includes(v)) : wanted.every((v) => present.includes(v));
+    if (!ok) return false;
+  }
+  return true;
+}
+
 function corsHeaders(cors: XmlElement, origin: string | undefined): Record<string, string> | undefined {
   const allowedOrigins = list(cors.children.find((c) => c.name === "allowed-origins"), "origin");
   if (!origin || !(allowedOrigins.includes("*") || allowedOrigins.includes(origin))) return undefined;
@@ -114,13 +132,16 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     const issuers = list(policy.children.find((c) => c.name === "issuers"), "issuer");
     const audiences = list(policy.children.find((c) => c.name === "audiences"), "audience");
     for (const config of policy.children.filter((c) => c.name === "openid-config")) {
+      let payload: Record<string, unknown>;
       try {
         const { keys } = await keySet(config.attrs.url);
-        await jwtVerify(token, keys, { ...(issuers.length ? { issuer: issuers } : {}), ...(audiences.length ? { audience: audiences } : {}) });
-        return;
+        ({ payload } = await jwtVerify(token, keys, { ...(issuers.length ? { issuer: issuers } : {}), ...(audiences.length ? { audience: audiences } : {}) }));
       } catch {
         // Next configuration, if any.
+        continue;
       }
+      if (!hasRequiredClaims(policy.children.find((c) => c.name === "required-claims"), payload)) fail();
+      return;
     }
     fail();
   }

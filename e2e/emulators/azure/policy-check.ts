@@ -53,6 +53,13 @@ function checkPolicy(el: XmlElement, section: string): void {
     for (const c of el.children.filter((c) => c.name === "openid-config")) {
       if (!c.attrs.url) throw new PolicyValidationError(`Error in element 'openid-config' ${at(c)}: 'url' attribute is required.`);
     }
+    for (const claim of el.children.filter((c) => c.name === "required-claims").flatMap((c) => c.children)) {
+      if (claim.name !== "claim") throw new PolicyValidationError(`Error in element '${claim.name}' ${at(claim)}: Only 'claim' is allowed in 'required-claims'.`);
+      if (!claim.attrs.name) throw new PolicyValidationError(`Error in element 'claim' ${at(claim)}: 'name' attribute is required.`);
+      if (claim.attrs.match !== undefined && claim.attrs.match !== "all" && claim.attrs.match !== "any") {
+        throw new PolicyValidationError(`Error in element 'claim' ${at(claim)}: 'match' must be 'all' or 'any'.`);
+      }
+    }
   }
   if (el.name === "choose") {
     for (const c of el.children) {

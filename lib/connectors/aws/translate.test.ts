@@ -137,9 +137,20 @@ describe("AWS translation of security", () => {
     ["CORS origins", { cors: { enabled: true, origins: ["https://a.example", "https://b.example"], methods: ["GET"], headers: [], credentials: false } }, config, /one fixed Access-Control-Allow-Origin; this API allows 2 origins/],
     ["API rate limit", { rateLimit: { requests: 100, unit: "second", burst: 100 } }, config, /one budget shared by all operations/],
     ["Rate limit of POST /orders", { operationPolicies: { "POST /orders": { security: null, rateLimit: { requests: 50_000, unit: "second", burst: 100 } } } }, config, /beyond API Gateway's account throttle/],
+    [
+      "OAuth2 scopes",
+      { security: { scheme: "oauth2", apiKeyHeader: "x-api-key" }, operationPolicies: { "GET /orders": { security: null, rateLimit: null, scopes: ["orders:read"] }, "GET /health": { security: "none", rateLimit: null, scopes: ["unused"] } } },
+      withAuthorizer,
+      /^GET \/orders \(orders:read\) requires OAuth2 scopes\. API Gateway checks a method's authorization scopes only with a Cognito user pool authorizer/,
+    ],
   ])("refuses %s it cannot enforce", (feature, overrides, c, reason) => {
     const refusals = withSettings(sampleSettings(overrides), c).plan.refusals;
     expect(refusals).toContainEqual({ feature, reason: expect.stringMatching(reason) });
+  });
+
+  it("does not refuse scopes of operations that take API keys, which carry none", () => {
+    const settings = sampleSettings({ operationPolicies: { "GET /orders": { security: null, rateLimit: null, scopes: ["orders:read"] } } });
+    expect(withSettings(settings, config).plan.refusals.map((r) => r.feature)).not.toContain("OAuth2 scopes");
   });
 
   it("refuses paths and methods API Gateway has no resource for", () => {

@@ -1,4 +1,5 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
+import { enforcedScopes } from "@/lib/domain/openapi/scopes";
 import { HTTP_METHODS, isObject, type JsonObject } from "@/lib/domain/openapi/types";
 import type { DeploymentInput, PlanNote, PlanRefusal, SecurityScheme } from "../types";
 import { withAwsModelNames } from "./model-names";
@@ -121,6 +122,7 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
   let usesApiKeys = false;
   let usesAuthorizer = false;
   const oauthWithoutAuthorizer: string[] = [];
+  const scopedOperations: string[] = [];
   const paths: JsonObject = {};
   let operations = 0;
 
@@ -151,6 +153,8 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
         usesApiKeys = true;
         op.security = [{ [API_KEY_SCHEME]: [] }];
       } else if (scheme === "oauth2") {
+        const scopes = enforcedScopes(settings, `${method.toUpperCase()} ${path}`);
+        if (scopes.length) scopedOperations.push(`${method.toUpperCase()} ${path} (${scopes.join(" ")})`);
         if (target.authorizerArn) {
           usesAuthorizer = true;
           op.security = [{ [AUTHORIZER_SCHEME]: [] }];
@@ -177,6 +181,14 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
     refusals.push({
       feature: "OAuth2 security",
       reason: `${oauthWithoutAuthorizer.join(", ")} require${oauthWithoutAuthorizer.length === 1 ? "s" : ""} Meridian's OAuth2 tokens, which API Gateway checks with a Lambda authorizer: set the environment's Lambda authorizer ARN.`,
+    });
+  }
+  if (scopedOperations.length) {
+    // A method's authorizationScopes are checked by COGNITO_USER_POOLS authorizers only; a
+    // Lambda authorizer is given the token and the method ARN, never the method's scopes.
+    refusals.push({
+      feature: "OAuth2 scopes",
+      reason: `${scopedOperations.join(", ")} require${scopedOperations.length === 1 ? "s" : ""} OAuth2 scopes. API Gateway checks a method's authorization scopes only with a Cognito user pool authorizer; Meridian's tokens are checked by a Lambda authorizer, which is not given the method's scopes, so every subscribed token would be let through. Deploy this API to a gateway that enforces scopes, or remove the scopes.`,
     });
   }
   if (usesApiKeys && settings.security.apiKeyHeader.toLowerCase() !== "x-api-key") {

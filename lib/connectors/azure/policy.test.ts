@@ -66,6 +66,47 @@ describe("Azure policy XML", () => {
     expect(find(limited, "rate-limit-by-key")[0].attrs).toMatchObject({ calls: "5", "renewal-period": "1", "counter-key": '@(context.Api.Id + ":" + context.Operation.Id)' });
   });
 
+  it("requires an operation's scopes with validate-jwt required claims, 403 without them", () => {
+    const settings = sampleSettings({
+      security: { scheme: "oauth2", apiKeyHeader: "x-api-key" },
+      operationPolicies: {
+        "GET /orders": { security: null, rateLimit: null, scopes: ["orders:read"] },
+        "POST /orders": { security: null, rateLimit: { requests: 5, unit: "second", burst: 5 }, scopes: ["orders:read", "orders:write"] },
+        // Open operations need no token, so no scope either.
+        "GET /health": { security: "none", rateLimit: null, scopes: ["ignored"] },
+      },
+    });
+    const ops = operationPoliciesXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    expect(Object.keys(ops).sort()).toEqual(["GET /health", "GET /orders", "POST /orders"]);
+    const read = parse(ops["GET /orders"]);
+    expect(inbound(read).children.map((c) => c.name)).toEqual(["base", "validate-jwt"]);
+    const jwt = find(read, "validate-jwt")[0];
+    expect(jwt.attrs).toMatchObject({ "failed-validation-httpcode": "403", "require-scheme": "Bearer" });
+    expect(jwt.children.map((c) => c.name)).toEqual(["openid-config", "audiences", "issuers", "required-claims"]);
+    const claim = find(jwt, "claim")[0];
+    expect(claim.attrs).toEqual({ name: "scope", match: "all", separator: " " });
+    expect(find(claim, "value").map((v) => v.text)).toEqual(["orders:read"]);
+    const write = parse(ops["POST /orders"]);
+    expect(inbound(write).children.map((c) => c.name)).toEqual(["base", "validate-jwt", "rate-limit-by-key"]);
+    expect(find(write, "value").map((v) => v.text)).toEqual(["orders:read", "orders:write"]);
+    expect(find(parse(ops["GET /health"]), "validate-jwt")).toHaveLength(0);
+  });
+
+  it("puts the scopes into the one validate-jwt of an OAuth2 operation of an open API", () => {
+    const settings = sampleSettings({ security: { scheme: "none", apiKeyHeader: "x" }, operationPolicies: { "GET /orders": { security: "oauth2", rateLimit: null, scopes: ["orders:read"] } } });
+    const ops = operationPoliciesXml({ settings, tiers: [], keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    const jwts = find(parse(ops["GET /orders"]), "validate-jwt");
+    expect(jwts).toHaveLength(1);
+    expect(jwts[0].attrs["failed-validation-httpcode"]).toBe("401");
+    expect(find(jwts[0], "value").map((v) => v.text)).toEqual(["orders:read"]);
+  });
+
+  it("writes no scope check for an API-key operation", () => {
+    const settings = sampleSettings({ operationPolicies: { "GET /orders": { security: null, rateLimit: null, scopes: ["orders:read"] } } });
+    const ops = operationPoliciesXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    expect(ops["GET /orders"]).toBeUndefined();
+  });
+
   it("escapes hostile values in attributes and text", () => {
     const hostile = `https://evil.example/"><inbound/><!--&amp;'`;
     const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x" }, cors: { enabled: true, origins: [hostile], methods: ["GET"], headers: ["x-<h>&"], credentials: false } });

@@ -1,5 +1,6 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
 import type { RateLimit } from "@/lib/domain/openapi/operations";
+import { enforcedScopes } from "@/lib/domain/openapi/scopes";
 import type { DeploymentTier, KeyManagerInfo, PlanNote, PlanRefusal } from "../types";
 import { renderXml, type XmlNode } from "./xml";
 
@@ -90,7 +91,12 @@ function cors(settings: ApiSettingsSnapshot): XmlNode | null {
   };
 }
 
-function validateJwt(km: KeyManagerInfo): XmlNode {
+/** The token's `scope` claim (space-separated) must hold every one of `scopes`. */
+function requiredScopes(scopes: string[]): XmlNode {
+  return { name: "required-claims", children: [{ name: "claim", attrs: { name: "scope", match: "all", separator: " " }, children: scopes.map((scope) => ({ name: "value", text: scope })) }] };
+}
+
+function validateJwt(km: KeyManagerInfo, scopes: string[] = []): XmlNode {
   return {
     name: "validate-jwt",
     attrs: { "header-name": "Authorization", "failed-validation-httpcode": 401, "failed-validation-error-message": "Unauthorized. Access token is missing or invalid.", "require-scheme": "Bearer" },
@@ -98,8 +104,19 @@ function validateJwt(km: KeyManagerInfo): XmlNode {
       { name: "openid-config", attrs: { url: km.openidConfigurationUrl } },
       { name: "audiences", children: [{ name: "audience", text: km.audience }] },
       { name: "issuers", children: [{ name: "issuer", text: km.issuer }] },
+      ...(scopes.length ? [requiredScopes(scopes)] : []),
     ],
   };
+}
+
+/**
+ * An operation's scopes, checked after the API's own validate-jwt (inherited through <base/>)
+ * has refused invalid tokens with 401: a valid token without the scopes gets 403, as on the
+ * built-in gateway.
+ */
+function scopeCheck(km: KeyManagerInfo, scopes: string[]): XmlNode {
+  const jwt = validateJwt(km, scopes);
+  return { ...jwt, attrs: { ...jwt.attrs, "failed-validation-httpcode": 403, "failed-validation-error-message": `insufficient_scope: this operation needs an access token with the scopes ${scopes.join(" ")}.` } };
 }
 
 /** An API-key API with open operations: see subscriptionOptional. */
@@ -188,6 +205,7 @@ export function operationPoliciesXml(input: PolicyInput, operations: OperationRe
     const override = input.settings.operationPolicies[key];
     if (!override) continue;
     const own = override.rateLimit ? limitPolicies(override.rateLimit, 'context.Api.Id + ":" + context.Operation.Id') : [];
+    const scopes = enforcedScopes(input.settings, key);
     if (override.security === "none" && scheme !== "none") {
       // An open operation of a secured API: the API's inbound policies without the credential
       // check. The operation cannot inherit them through <base/> and drop one, so it lists them
@@ -200,7 +218,9 @@ export function operationPoliciesXml(input: PolicyInput, operations: OperationRe
         ...own,
       ]);
     } else if (override.security === "oauth2" && scheme === "none") {
-      out[key] = document([{ name: "base" }, validateJwt(input.keyManager), ...own]);
+      out[key] = document([{ name: "base" }, validateJwt(input.keyManager, scopes), ...own]);
+    } else if (scopes.length) {
+      out[key] = document([{ name: "base" }, scopeCheck(input.keyManager, scopes), ...own]);
     } else if (own.length) {
       out[key] = document([{ name: "base" }, ...own]);
     }

@@ -96,8 +96,12 @@ export interface ApiSettingsSnapshot {
   rateLimit: RateLimit | null;
   cors: ApiCors;
   allowedTiers: string[];
-  /** Per-operation overrides, by "METHOD /path". */
-  operationPolicies: Record<string, { security: SecurityScheme | null; rateLimit: RateLimit | null }>;
+  /**
+   * Per-operation overrides, by "METHOD /path". `scopes`: the OAuth2 scopes the operation requires
+   * in this revision (the publisher's, else the document's), all of them; absent for none and in
+   * revisions made before scopes existed.
+   */
+  operationPolicies: Record<string, { security: SecurityScheme | null; rateLimit: RateLimit | null; scopes?: string[] }>;
 }
 
 /** Immutable snapshots of an API, numbered per API. */

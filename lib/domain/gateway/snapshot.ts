@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_OPERATION_SCOPES, SCOPE_TOKEN } from "../openapi/scopes";
 
 /**
  * The gateway sync contract: what the control plane serves at `GET /api/gateway/v1/snapshot`,
@@ -62,8 +63,11 @@ export const operationSchema = z.object({
   security: securitySchema.optional(),
   /** Skips authentication and the subscription check (a health or catalog endpoint). */
   open: z.boolean().optional(),
-  /** OAuth2 scopes the token must all carry (API keys carry no scopes and are refused). */
-  scopes: z.array(z.string().min(1)).optional(),
+  /**
+   * OAuth2 scopes the token must all carry (API keys carry no scopes and are refused). Scope
+   * tokens of RFC 6749 §3.3, so that they can be quoted in a WWW-Authenticate challenge as they are.
+   */
+  scopes: z.array(z.string().regex(SCOPE_TOKEN)).max(MAX_OPERATION_SCOPES).optional(),
   /** Counts every call to this operation, whoever makes it. */
   rateLimit: rateLimitSchema.optional(),
 });

@@ -1,3 +1,4 @@
+import { oauthSchemeNames, requirementScopes } from "./scopes";
 import { HTTP_METHODS, isObject, type HttpMethod, type JsonObject } from "./types";
 
 /** Meridian's own security choice for an API or an operation. */
@@ -27,6 +28,13 @@ export interface ApiOperation {
   security: SecurityScheme | null;
   /** Meridian's rate limit for this operation; null follows the API. */
   rateLimit: RateLimit | null;
+  /**
+   * OAuth2 scopes the document's security requirements ask for (`security: [{ oauth2: [read:pets] }]`).
+   * Absent from operations stored before scopes existed: read it as [].
+   */
+  documentScopes?: string[];
+  /** The publisher's scopes for this operation, all required of a token; null (or absent) follows the document. */
+  scopes?: string[] | null;
 }
 
 export function operationKey(op: { method: string; path: string }): string {
@@ -42,12 +50,14 @@ function securityNames(value: unknown): string[] | undefined {
 
 /**
  * Lists the operations of a 3.x document in document order. Overrides that Meridian keeps per
- * operation (security, rate limit) are carried over from `previous` by method and path, so that
+ * operation (security, rate limit, scopes) are carried over from `previous` by method and path, so that
  * editing the document does not lose them.
  */
 export function extractOperations(document: JsonObject, previous: ReadonlyArray<ApiOperation> = []): ApiOperation[] {
   const carried = new Map(previous.map((op) => [operationKey(op), op]));
   const rootSecurity = securityNames(document.security) ?? [];
+  const oauthSchemes = oauthSchemeNames(document);
+  const rootScopes = requirementScopes(document.security, oauthSchemes) ?? [];
   const out: ApiOperation[] = [];
   const paths = isObject(document.paths) ? document.paths : {};
   for (const [path, item] of Object.entries(paths)) {
@@ -66,6 +76,8 @@ export function extractOperations(document: JsonObject, previous: ReadonlyArray<
         documentSecurity: securityNames(op.security) ?? rootSecurity,
         security: before?.security ?? null,
         rateLimit: before?.rateLimit ?? null,
+        documentScopes: op.security === undefined ? rootScopes : (requirementScopes(op.security, oauthSchemes) ?? []),
+        scopes: before?.scopes ?? null,
       });
     }
   }

@@ -112,6 +112,8 @@ export const apiSchemas: Record<string, Json> = {
       documentSecurity: { type: "array", items: { type: "string" } },
       security: { type: ["string", "null"], enum: ["oauth2", "apiKey", "none", null] },
       rateLimit: rateLimit,
+      documentScopes: { type: "array", items: { type: "string" }, description: "OAuth2 scopes the document's security requirements ask for" },
+      scopes: { type: ["array", "null"], items: { type: "string" }, description: "OAuth2 scopes a token must all carry for this operation (OAuth2 operations only); null follows documentScopes" },
     },
   },
   LifecycleEvent: {
@@ -225,9 +227,19 @@ export const apiPaths: Record<string, Json> = {
     patch: {
       operationId: "updateApiOperation",
       tags: ["apis"],
-      summary: "Set one operation's security and rate limit (null follows the API)",
+      summary: "Set one operation's security, rate limit (null follows the API) and OAuth2 scopes (null follows the document; absent keeps them)",
       parameters: [idParam],
-      requestBody: body({ type: "object", required: ["method", "path", "security", "rateLimit"], properties: { method: { type: "string" }, path: { type: "string" }, security: { type: ["string", "null"] }, rateLimit: ref("RateLimit") } }),
+      requestBody: body({
+        type: "object",
+        required: ["method", "path", "security", "rateLimit"],
+        properties: {
+          method: { type: "string" },
+          path: { type: "string" },
+          security: { type: ["string", "null"] },
+          rateLimit: ref("RateLimit"),
+          scopes: { type: ["array", "null"], items: { type: "string" }, maxItems: 20, description: "Scope names (RFC 6749 §3.3); refused unless the operation is secured with OAuth2" },
+        },
+      }),
       responses: { "200": json("The operation", ref("ApiOperation")), "404": notFound, ...authErrors },
     },
   },

@@ -131,7 +131,7 @@ export const runtimePaths: Record<string, Json> = {
     post: {
       operationId: "issueAccessToken",
       tags: ["oauth2"],
-      summary: "OAuth2 client credentials grant (client_secret_basic or client_secret_post)",
+      summary: "OAuth2 client credentials grant (client_secret_basic or client_secret_post, never both; each parameter once). scope: only scopes that operations of the application's subscribed APIs require (invalid_scope otherwise)",
       security: [{ clientBasic: [] }, {}],
       requestBody: form({ grant_type: { type: "string", enum: ["client_credentials"] }, scope: { type: "string" }, client_id: { type: "string" }, client_secret: { type: "string" } }, ["grant_type"]),
       responses: {
@@ -153,6 +153,7 @@ export const runtimePaths: Record<string, Json> = {
   },
   "/oauth2/jwks": { get: { operationId: "getJwks", tags: ["oauth2"], summary: "Public signing keys", security: [], responses: { "200": json("JWKS", { type: "object" }) } } },
   "/.well-known/openid-configuration": { get: { operationId: "getOpenIdConfiguration", tags: ["oauth2"], summary: "Key manager discovery", security: [], responses: { "200": json("Metadata", { type: "object" }) } } },
+  "/.well-known/oauth-authorization-server": { get: { operationId: "getOAuthServerMetadata", tags: ["oauth2"], summary: "Key manager metadata (RFC 8414)", security: [], responses: { "200": json("Metadata", { type: "object" }) } } },
   "/api/gateway/v1/snapshot": {
     get: {
       operationId: "getGatewaySnapshot",

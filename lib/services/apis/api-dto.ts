@@ -1,5 +1,6 @@
 import { allowedActions, type LifecycleAction, type LifecycleState } from "@/lib/domain/lifecycle";
 import type { RateLimit } from "@/lib/domain/openapi/operations";
+import { effectiveScopes } from "@/lib/domain/openapi/scopes";
 import type { SourceFormat, SpecVersion } from "@/lib/domain/openapi/types";
 import type { ApiCors, ApiEndpoints, ApiRow, ApiSecurity, ApiSettingsSnapshot, ApiVisibility } from "@/lib/db/schema";
 
@@ -83,7 +84,10 @@ export function toApiDetail(row: Omit<ApiRow, "definition" | "definitionSource" 
 export function settingsSnapshot(row: ApiRow): ApiSettingsSnapshot {
   const operationPolicies: ApiSettingsSnapshot["operationPolicies"] = {};
   for (const op of row.operations) {
-    if (op.security || op.rateLimit) operationPolicies[`${op.method.toUpperCase()} ${op.path}`] = { security: op.security, rateLimit: op.rateLimit };
+    const scopes = effectiveScopes({ documentScopes: op.documentScopes ?? [], scopes: op.scopes ?? null });
+    if (op.security || op.rateLimit || scopes.length) {
+      operationPolicies[`${op.method.toUpperCase()} ${op.path}`] = { security: op.security, rateLimit: op.rateLimit, ...(scopes.length ? { scopes } : {}) };
+    }
   }
   return {
     name: row.name,

@@ -38,6 +38,9 @@ export async function listOperations(apiId: string, input: z.input<typeof listOp
     const countRows = (Array.isArray(counted) ? counted : ((counted as { rows?: unknown[] }).rows ?? [])) as Array<{ n: number | string }>;
     total = Number(countRows[0]?.n ?? 0);
   }
-  const items = typed.map((r) => (typeof r.op === "string" ? (JSON.parse(r.op) as ApiOperation) : r.op));
+  const items = typed
+    .map((r) => (typeof r.op === "string" ? (JSON.parse(r.op) as ApiOperation) : r.op))
+    // Operations stored before scopes existed lack both members.
+    .map((op) => ({ ...op, documentScopes: op.documentScopes ?? [], scopes: op.scopes ?? null }));
   return { items, total, page: q.page, pageSize: q.pageSize };
 }

@@ -2,13 +2,24 @@ import { and, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { apiRevisions, apis } from "@/lib/db/schema";
-import { extractOperations, type ApiOperation } from "@/lib/domain/openapi/operations";
+import { extractOperations, operationKey, type ApiOperation } from "@/lib/domain/openapi/operations";
+import { normalizeScopes } from "@/lib/domain/openapi/scopes";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import type { ServiceContext } from "@/lib/services/context";
 import { apiMetaColumns, contextHolder, contextTakenError, loadApiForActor, ownersOf } from "./access";
 import { toApiDetail, type ApiDetail } from "./api-dto";
 import { apiSearchText } from "./search-text";
+
+/**
+ * The scopes a revision recorded for an operation (none when it recorded none), kept as an
+ * override only where they differ from what the document asks for.
+ */
+function restoredScopes(op: ApiOperation, recorded: string[] | undefined): string[] | null {
+  const scopes = normalizeScopes(recorded ?? []);
+  const fromDocument = normalizeScopes(op.documentScopes ?? []);
+  return scopes.join(" ") === fromDocument.join(" ") ? null : scopes;
+}
 
 /**
  * Copies a revision's document and settings back into the working copy. Owners and the
@@ -33,7 +44,7 @@ export async function restoreRevision(apiId: string, revisionId: string, ctx: Se
         const [method, ...rest] = key.split(" ");
         return { method: method.toLowerCase(), path: rest.join(" "), security: p.security, rateLimit: p.rateLimit } as ApiOperation;
       });
-      const operations = extractOperations(rev.definition, policies);
+      const operations = extractOperations(rev.definition, policies).map((op) => ({ ...op, scopes: restoredScopes(op, s.operationPolicies?.[operationKey(op)]?.scopes) }));
       const [row] = await tx
         .update(apis)
         .set({

@@ -3,6 +3,7 @@ import { ROLES } from "@/lib/auth/permissions";
 import { isSafeExternalUrl } from "@/lib/domain/markdown";
 import { LIFECYCLE_ACTIONS, LIFECYCLE_STATES } from "@/lib/domain/lifecycle";
 import { RATE_LIMIT_UNITS, SECURITY_SCHEMES } from "@/lib/domain/openapi/operations";
+import { isScopeToken, MAX_OPERATION_SCOPES, MAX_SCOPE_LENGTH, normalizeScopes } from "@/lib/domain/openapi/scopes";
 import { HTTP_METHODS } from "@/lib/domain/openapi/types";
 import { paginationSchema } from "@/lib/services/pagination";
 
@@ -167,12 +168,20 @@ export const listOperationsSchema = paginationSchema.extend({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** OAuth2 scopes of one operation: scope tokens (RFC 6749 §3.3), kept sorted and once each. */
+export const operationScopesSchema = z
+  .array(z.string().trim().refine(isScopeToken, `A scope is 1 to ${MAX_SCOPE_LENGTH} visible ASCII characters without spaces, quotes or backslashes (for example read:pets).`))
+  .max(MAX_OPERATION_SCOPES, `At most ${MAX_OPERATION_SCOPES} scopes per operation.`)
+  .transform((scopes) => normalizeScopes(scopes.filter(Boolean)));
+
 export const operationPolicySchema = z
   .object({
     method: z.string().trim().toLowerCase().pipe(z.enum(HTTP_METHODS)),
     path: z.string().min(1).max(2000),
     security: z.enum(SECURITY_SCHEMES).nullable(),
     rateLimit: rateLimitSchema.nullable(),
+    /** Required of an OAuth2 token, all of them; null follows the document; absent keeps them as they are. */
+    scopes: operationScopesSchema.nullable().optional(),
   })
   .strict();
 

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { SignJWT } from "jose";
 import { config } from "@/lib/config";
+import { parseScopeParameter, ungrantableScopes } from "@/lib/domain/openapi/scopes";
 import { getSettings } from "@/lib/services/settings/get-settings";
 import { authenticateClient } from "./authenticate-client";
 import { OAuthError } from "./oauth-error";
 import { getActiveSigningKey, SIGNING_ALG } from "./signing-keys";
+import { subscribedScopes } from "./subscribed-scopes";
 
 export interface TokenResponse {
   access_token: string;
@@ -13,9 +15,26 @@ export interface TokenResponse {
   scope?: string;
 }
 
-const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
+/**
+ * The scopes a token is granted: those requested, each of which an API the application is
+ * actively subscribed to defines. Any other requested scope refuses the request (RFC 6749
+ * §5.2 `invalid_scope`) rather than being dropped, so a client learns at once which scope its
+ * subscriptions do not give it. No scope requested: a token without scopes (RFC 6749 §3.3's
+ * pre-defined default), good for every operation that requires none.
+ */
+export async function grantScopes(applicationId: string, scope: string | undefined): Promise<string | undefined> {
+  if (scope !== undefined && scope.length > 1000) throw new OAuthError("invalid_scope", "The scope is too long.");
+  const requested = parseScopeParameter(scope);
+  if (requested === null) throw new OAuthError("invalid_scope", "The scope is malformed: scope names separated by single spaces.");
+  if (requested.length === 0) return undefined;
+  const missing = ungrantableScopes(requested, await subscribedScopes(applicationId));
+  if (missing.length) {
+    throw new OAuthError("invalid_scope", `No API this application is subscribed to defines the scope${missing.length === 1 ? "" : "s"} ${missing.join(" ")}.`);
+  }
+  return requested.join(" ");
+}
 
-/** Signs an access token for an application (the client credentials grant and the portal). */
+/** Signs an access token for an application (the client credentials grant and the portal); `scope` is already granted. */
 export async function signAccessToken(input: { applicationId: string; clientId: string; keyType: string; scope?: string }): Promise<TokenResponse> {
   const { accessTokenTtlSeconds } = await getSettings();
   const { kid, key } = await getActiveSigningKey();
@@ -36,7 +55,6 @@ export async function issueClientCredentialsToken(input: { grantType?: string; c
   if (!input.grantType) throw new OAuthError("invalid_request", "grant_type is required.");
   if (input.grantType !== "client_credentials") throw new OAuthError("unsupported_grant_type", "Only the client_credentials grant is supported.");
   const client = await authenticateClient(input.clientId, input.clientSecret);
-  const scope = input.scope?.trim() || undefined;
-  if (scope && (scope.length > 1000 || !SCOPE.test(scope))) throw new OAuthError("invalid_scope", "The scope is malformed.");
+  const scope = await grantScopes(client.applicationId, input.scope);
   return signAccessToken({ applicationId: client.applicationId, clientId: client.clientId, keyType: client.keyType, scope });
 }

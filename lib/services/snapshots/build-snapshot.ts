@@ -5,6 +5,7 @@ import { apiKeys, apiRevisions, apis, applications, deployments, environments, r
 import type { ApiSettingsSnapshot } from "@/lib/db/schema";
 import { SNAPSHOT_FORMAT, snapshotSchema, type Security, type Snapshot, type SnapshotApi } from "@/lib/domain/gateway/snapshot";
 import { extractOperations, operationKey } from "@/lib/domain/openapi/operations";
+import { enforcedScopes } from "@/lib/domain/openapi/scopes";
 import type { JsonObject } from "@/lib/domain/openapi/types";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
@@ -29,12 +30,15 @@ function toSnapshotApi(
     .map((op) => ({ ...op, method: op.method.toUpperCase() }))
     .filter((op) => GATEWAY_METHODS.has(op.method))
     .map((op) => {
-      const policy = policies[operationKey(op)];
+      const key = operationKey(op);
+      const policy = policies[key];
+      const scopes = enforcedScopes({ security: s.security, operationPolicies: policies }, key);
       return {
         method: op.method as SnapshotApi["operations"][number]["method"],
         path: op.path,
         ...(policy?.security ? { security: securityOf(policy.security) } : {}),
         ...(policy?.rateLimit ? { rateLimit: policy.rateLimit } : {}),
+        ...(scopes.length ? { scopes } : {}),
       };
     });
   return {

@@ -35,7 +35,7 @@ export default async function OperationsPage({ params, searchParams }: { params:
           placeholder="Search by path, operation id, summary or method"
           className="w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        <span className="ml-auto text-xs text-slate-500">Edit the document on the Definition tab; security and rate limits per operation are set here.</span>
+        <span className="ml-auto text-xs text-slate-500">Edit the document on the Definition tab; security, OAuth2 scopes and rate limits per operation are set here.</span>
       </form>
       {result.items.length === 0 ? (
         <div className="p-4">
@@ -47,7 +47,7 @@ export default async function OperationsPage({ params, searchParams }: { params:
             <tr>
               <Th>Operation</Th>
               <Th>Summary</Th>
-              <Th className="text-right">Security · rate limit</Th>
+              <Th className="text-right">Security · scopes · rate limit</Th>
             </tr>
           </thead>
           <tbody>
