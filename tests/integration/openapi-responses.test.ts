@@ -48,6 +48,8 @@ function routeFor(docPath: string): { file: string; dynamic: string[] } {
   // /subscriptions/{id}/approve|reject|block|unblock share one handler.
   if (/^\/api\/v1\/subscriptions\/\{id\}\/(approve|reject|block|unblock)$/.test(docPath)) segments[segments.length - 1] = "{decision}";
   const dirs = segments.map((s) => s.replace(/^\{(.+)\}$/, "[$1]"));
+  // RFC 8414 metadata is also served after the well-known name for an issuer with a path.
+  if (docPath === "/.well-known/oauth-authorization-server") dirs.push("[[...issuerPath]]");
   return { file: path.resolve("app", ...dirs, "route.ts"), dynamic: segments.filter((s) => s.startsWith("{")).map((s) => s.slice(1, -1)) };
 }
 
@@ -272,6 +274,7 @@ describe("management API responses against its OpenAPI description", () => {
     await call("post", "/oauth2/revoke", { headers: { authorization: basic }, form: { token: issued.access_token } });
     await call("get", "/oauth2/jwks");
     await call("get", "/.well-known/openid-configuration");
+    await call("get", "/.well-known/oauth-authorization-server");
     await call("post", "/api/v1/keys/rotate", as(admin));
 
     // Discovery, on a Kong environment whose connector is a fake listing one API.
