@@ -10,6 +10,7 @@ import type { Actor, ServiceContext } from "@/lib/services/context";
 import { parseInput } from "@/lib/services/validate";
 import { verifyToken } from "@/lib/services/tokens/verify-token";
 import { problemResponse } from "./problem";
+import { assertStorableText, assertUtf8Charset, decodeUtf8, isJsonMediaType, mediaTypeOf, queryParameters, textProblem, unsupportedMediaType } from "./request-text";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Management bodies are a few levels deep; a deeper one would only feed recursive walks (validation, storage). */
@@ -33,24 +34,29 @@ interface HandlerOptions {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+function sameHost(origin: string, req: Request): boolean {
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return !!host && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A cookie-authenticated request that changes something must come from our own pages:
- * browsers send Sec-Fetch-Site (and Origin) on cross-site requests, which we refuse.
+ * A cookie-authenticated request that changes something must show that it comes from our own
+ * pages: browsers send `Origin` on every such fetch and `Sec-Fetch-Site` on every request. A
+ * foreign origin or site is refused, and so is a request with neither header, since nothing
+ * then tells a forged request from ours (a bearer token needs no such proof: no browser adds it).
  */
-function assertSameOrigin(req: Request): void {
+export function assertSameOrigin(req: Request): void {
   if (SAFE_METHODS.has(req.method)) return;
   const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new AppError("cross_site_request", "Cross-site requests are refused.");
   const origin = req.headers.get("origin");
-  if (origin) {
-    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-    let originHost: string | undefined;
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      originHost = undefined;
-    }
-    if (!host || originHost !== host) throw new AppError("cross_site_request", "Cross-site requests are refused.");
+  if (site && site !== "same-origin") throw new AppError("cross_site_request", "Cross-site requests are refused.");
+  if (origin && !sameHost(origin, req)) throw new AppError("cross_site_request", "Cross-site requests are refused.");
+  if (!origin && site !== "same-origin") {
+    throw new AppError("cross_site_request", "A request signed in with the session cookie must carry Origin or Sec-Fetch-Site: same-origin; scripts use a bearer token.");
   }
 }
 
@@ -78,6 +84,7 @@ export function apiHandler<P extends Params = Params>(options: HandlerOptions, f
       }
       const ctx: ServiceContext = { actor, requestId, ip: clientIp(req.headers) };
       const params = (await context.params) ?? ({} as P);
+      assertStorableParams(params);
       const result = await fn({ req, ctx, actor, params, requestId });
       if (result instanceof Response) {
         result.headers.set("x-request-id", requestId);
@@ -90,27 +97,49 @@ export function apiHandler<P extends Params = Params>(options: HandlerOptions, f
   };
 }
 
-/** Reads a JSON body with a size bound and validates it. */
+const JSON_TYPES = ["application/json"];
+
+/**
+ * Reads a JSON body with a size bound and validates it. The body must be declared as JSON
+ * (application/json or a +json type; 415 otherwise, which also keeps HTML forms out), be
+ * UTF-8, and hold no text PostgreSQL cannot store (400 naming the field).
+ */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
   const length = Number(req.headers.get("content-length") || 0);
   if (length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
-  const text = await req.text();
-  if (text.length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  const mediaType = mediaTypeOf(req.headers.get("content-type"));
+  if (mediaType && !isJsonMediaType(mediaType.type)) throw unsupportedMediaType(JSON_TYPES);
+  assertUtf8Charset(mediaType?.charset, JSON_TYPES);
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  if (bytes.byteLength > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  if (!bytes.byteLength) return parseInput(schema, {});
+  if (!mediaType) throw unsupportedMediaType(JSON_TYPES);
+  const text = decodeUtf8(bytes);
   let body: unknown;
   try {
-    body = text ? JSON.parse(text) : {};
+    body = JSON.parse(text);
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
   if (checkDocumentBounds(body, { maxDepth: MAX_JSON_BODY_DEPTH, maxNodes: Number.MAX_SAFE_INTEGER })) {
     throw new AppError("bad_request", `The request body is nested more than ${MAX_JSON_BODY_DEPTH} levels deep.`);
   }
+  assertStorableText(body);
   return parseInput(schema, body);
 }
 
 export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  const url = new URL(req.url);
-  return parseInput(schema, Object.fromEntries(url.searchParams.entries()));
+  return parseInput(schema, queryParameters(new URL(req.url)));
+}
+
+/** Path parameters arrive percent-decoded: a NUL or a lone surrogate in them never reaches a query. */
+function assertStorableParams(params: Params): void {
+  for (const [name, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const problem = typeof item === "string" ? textProblem(item) : undefined;
+      if (problem) throw new AppError("bad_request", `The path parameter ${name} is not valid: ${problem}`);
+    }
+  }
 }
 
 export function created(body: unknown, location?: string): Response {

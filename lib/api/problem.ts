@@ -1,3 +1,4 @@
+import { isUnstorableText } from "@/lib/db/errors";
 import { AppError, isAppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 
@@ -20,6 +21,7 @@ const TITLES: Record<number, string> = {
   405: "Method Not Allowed",
   409: "Conflict",
   413: "Payload Too Large",
+  415: "Unsupported Media Type",
   429: "Too Many Requests",
   500: "Internal Server Error",
   501: "Not Implemented",
@@ -29,6 +31,9 @@ const TITLES: Record<number, string> = {
 
 /** Builds an RFC 9457 problem document; unexpected errors are logged and answered generically. */
 export function toProblem(error: unknown, requestId?: string): ProblemDocument {
+  // Input is checked before it reaches the database; text that still slips through is the
+  // caller's mistake, not ours.
+  if (isUnstorableText(error)) error = new AppError("bad_request", "Text may not contain NUL characters or byte sequences that are not UTF-8.");
   if (!isAppError(error)) {
     logger.error({ err: error, requestId }, "unexpected error");
     error = new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId ?? "unknown"} when you report it.`);

@@ -16,3 +16,9 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return pgCode(error) === "23503";
 }
+
+/** Text PostgreSQL cannot store: a NUL character or a byte sequence that is not UTF-8. */
+export function isUnstorableText(error: unknown): boolean {
+  const code = pgCode(error);
+  return code === "22021" || code === "22P05";
+}

@@ -1,3 +1,4 @@
+import { assertStorableText, assertUtf8Charset, decodeUtf8, isJsonMediaType, mediaTypeOf, unsupportedMediaType } from "@/lib/api/request-text";
 import { AppError } from "@/lib/errors";
 import { tooLargeError } from "./definition-input";
 import { maxDefinitionBytes } from "./limits";
@@ -40,7 +41,23 @@ function bodyLimit(): number {
 }
 
 function isMultipart(req: Request): boolean {
-  return (req.headers.get("content-type") || "").toLowerCase().startsWith("multipart/form-data");
+  return mediaTypeOf(req.headers.get("content-type"))?.type === "multipart/form-data";
+}
+
+const CREATE_TYPES = ["application/json", "multipart/form-data"];
+// A document goes as JSON or YAML (RFC 9512's application/yaml and the names in use before it).
+const YAML_TYPES = new Set(["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/vnd.oai.openapi"]);
+const DEFINITION_TYPES = ["application/json", "application/yaml", "multipart/form-data"];
+
+/** Refuses a body declared as anything but the accepted types (an empty body needs no type). */
+function assertMediaType(req: Request, bytes: Uint8Array, accepts: (type: string) => boolean, accepted: string[]): void {
+  const mediaType = mediaTypeOf(req.headers.get("content-type"));
+  if (!mediaType) {
+    if (bytes.byteLength) throw unsupportedMediaType(accepted);
+    return;
+  }
+  if (!accepts(mediaType.type)) throw unsupportedMediaType(accepted);
+  if (mediaType.type !== "multipart/form-data") assertUtf8Charset(mediaType.charset, accepted);
 }
 
 async function multipart(req: Request, bytes: Uint8Array): Promise<FormData> {
@@ -53,12 +70,11 @@ async function multipart(req: Request, bytes: Uint8Array): Promise<FormData> {
 
 async function fileText(value: FormDataEntryValue | null): Promise<string | undefined> {
   if (value === null) return undefined;
-  const text = typeof value === "string" ? value : await value.text();
+  const text = typeof value === "string" ? value : decodeUtf8(new Uint8Array(await value.arrayBuffer()), "The uploaded document");
   if (Buffer.byteLength(text) > maxDefinitionBytes()) throw tooLargeError();
+  assertStorableText(text, "definition");
   return text;
 }
-
-const decoder = new TextDecoder("utf-8", { fatal: false });
 
 /**
  * POST /api/v1/apis: JSON `{ name, version, context, …, definition?, definitionUrl? }`, or a
@@ -67,6 +83,7 @@ const decoder = new TextDecoder("utf-8", { fatal: false });
  */
 export async function readCreateApiBody(req: Request): Promise<Record<string, unknown>> {
   const bytes = await readBounded(req, bodyLimit());
+  assertMediaType(req, bytes, (type) => type === "multipart/form-data" || isJsonMediaType(type), CREATE_TYPES);
   if (isMultipart(req)) {
     const form = await multipart(req, bytes);
     let fields: Record<string, unknown> = {};
@@ -83,10 +100,11 @@ export async function readCreateApiBody(req: Request): Promise<Record<string, un
         if (typeof v === "string" && v.trim()) fields[key] = v;
       }
     }
+    assertStorableText(fields);
     const definition = await fileText(form.get("definition") ?? form.get("file"));
     return definition !== undefined ? { ...fields, definition } : fields;
   }
-  const text = decoder.decode(bytes);
+  const text = decodeUtf8(bytes);
   let body: unknown;
   try {
     body = text ? JSON.parse(text) : {};
@@ -94,6 +112,7 @@ export async function readCreateApiBody(req: Request): Promise<Record<string, un
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
   if (!body || typeof body !== "object" || Array.isArray(body)) throw new AppError("bad_request", "The request body must be a JSON object.");
+  assertStorableText(body);
   const record = body as Record<string, unknown>;
   if (typeof record.definition === "string" && Buffer.byteLength(record.definition) > maxDefinitionBytes()) throw tooLargeError();
   return record;
@@ -102,6 +121,7 @@ export async function readCreateApiBody(req: Request): Promise<Record<string, un
 /** PUT /api/v1/apis/{id}/definition: the document itself (JSON or YAML), or a multipart upload. */
 export async function readDefinitionBody(req: Request): Promise<string> {
   const bytes = await readBounded(req, bodyLimit());
+  assertMediaType(req, bytes, (type) => type === "multipart/form-data" || isJsonMediaType(type) || YAML_TYPES.has(type) || type.endsWith("+yaml"), DEFINITION_TYPES);
   if (isMultipart(req)) {
     const form = await multipart(req, bytes);
     const text = await fileText(form.get("definition") ?? form.get("file"));
@@ -109,5 +129,7 @@ export async function readDefinitionBody(req: Request): Promise<string> {
     return text;
   }
   if (bytes.byteLength > maxDefinitionBytes()) throw tooLargeError();
-  return decoder.decode(bytes);
+  const text = decodeUtf8(bytes, "The document");
+  assertStorableText(text, "definition");
+  return text;
 }

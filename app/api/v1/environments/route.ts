@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/permissions";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { listEnvironments, listEnvironmentSummaries } from "@/lib/services/environments/get-environment";
 import { environmentBodySchema } from "@/lib/services/environments/schemas";
+import { otherMethods } from "@/lib/api/methods";
 
 // Admins get the masked config and health; publishers (who pick deployment targets) a summary.
 export const GET = apiHandler({ permission: "environments:read" }, async ({ ctx, actor }) => ({
@@ -13,3 +14,5 @@ export const POST = apiHandler({ permission: "environments:write" }, async ({ re
   const environment = await createEnvironment(await readJson(req, environmentBodySchema), ctx);
   return created(environment, `/api/v1/environments/${environment.name}`);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -1,6 +1,7 @@
 import { apiHandler, created, readJson, readQuery } from "@/lib/api/handler";
 import { createSubscription, subscribeSchema } from "@/lib/services/subscriptions/create-subscription";
 import { listApprovalsSchema, listSubscriptionApprovals, listSubscriptions, listSubscriptionsSchema } from "@/lib/services/subscriptions/list-subscriptions";
+import { otherMethods } from "@/lib/api/methods";
 
 /** The caller's subscriptions; `?view=approvals` lists those the caller decides on (publishers, admins). */
 export const GET = apiHandler({}, async ({ req, ctx }) => {
@@ -18,3 +19,5 @@ export const POST = apiHandler({ permission: "subscriptions:write" }, async ({ r
   const body = { ...sub, createdAt: sub.createdAt.toISOString(), updatedAt: sub.updatedAt.toISOString(), decidedAt: sub.decidedAt?.toISOString() ?? null };
   return isNew ? created(body, `/api/v1/subscriptions/${sub.id}`) : Response.json(body);
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

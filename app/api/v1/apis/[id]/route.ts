@@ -3,6 +3,7 @@ import { deleteApi } from "@/lib/services/apis/delete-api";
 import { getApi } from "@/lib/services/apis/get-api";
 import { apiSettingsSchema } from "@/lib/services/apis/schemas";
 import { updateApi } from "@/lib/services/apis/update-api";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
@@ -14,3 +15,5 @@ export const DELETE = apiHandler<P>({ permission: "apis:write" }, async ({ ctx, 
   await deleteApi(params.id, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

@@ -3,6 +3,7 @@ import { deleteApplication } from "@/lib/services/applications/delete-applicatio
 import { getApplicationDetail } from "@/lib/services/applications/get-application-detail";
 import { applicationPatchSchema } from "@/lib/services/applications/schemas";
 import { updateApplication } from "@/lib/services/applications/update-application";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
@@ -14,3 +15,5 @@ export const DELETE = apiHandler<P>({ permission: "applications:write" }, async 
   await deleteApplication(params.id, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

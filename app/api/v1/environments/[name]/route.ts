@@ -4,6 +4,7 @@ import { deleteEnvironment } from "@/lib/services/environments/delete-environmen
 import { getEnvironment, getEnvironmentSummary } from "@/lib/services/environments/get-environment";
 import { environmentBodySchema } from "@/lib/services/environments/schemas";
 import { updateEnvironment } from "@/lib/services/environments/update-environment";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { name: string };
 
@@ -17,3 +18,5 @@ export const DELETE = apiHandler<P>({ permission: "environments:write" }, async 
   await deleteEnvironment(params.name, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

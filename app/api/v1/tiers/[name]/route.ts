@@ -3,6 +3,7 @@ import { deleteTier } from "@/lib/services/tiers/delete-tier";
 import { getTier } from "@/lib/services/tiers/list-tiers";
 import { tierKindQuerySchema, updateTierSchema } from "@/lib/services/tiers/schemas";
 import { updateTier } from "@/lib/services/tiers/update-tier";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { name: string };
 
@@ -17,3 +18,5 @@ export const DELETE = apiHandler<P>({ permission: "tiers:write" }, async ({ req,
   await deleteTier(readQuery(req, tierKindQuerySchema).kind, params.name, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

@@ -2,6 +2,7 @@ import { apiHandler } from "@/lib/api/handler";
 import { readDefinitionBody } from "@/lib/services/apis/definition-body";
 import { getApiDefinition } from "@/lib/services/apis/get-api";
 import { updateDefinition } from "@/lib/services/apis/update-definition";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
@@ -19,3 +20,5 @@ export const PUT = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx
   const dryRun = ["1", "true"].includes(new URL(req.url).searchParams.get("dryRun") ?? "");
   return updateDefinition(params.id, await readDefinitionBody(req), ctx, { dryRun });
 });
+
+export const { POST, PATCH, DELETE, OPTIONS } = otherMethods("GET", "PUT");

@@ -1,6 +1,7 @@
 import { apiHandler, readJson } from "@/lib/api/handler";
 import { deployInputSchema, deployRevision } from "@/lib/services/deployments/deploy-revision";
 import { listDeployments } from "@/lib/services/deployments/list-deployments";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
@@ -11,3 +12,5 @@ export const POST = apiHandler<P>({ permission: "apis:write" }, async ({ req, ct
   const rows = await deployRevision(params.id, await readJson(req, deployInputSchema), ctx);
   return Response.json({ deployments: rows.map((r) => ({ id: r.id, environmentId: r.environmentId, status: r.status, revisionId: r.revisionId, jobId: r.jobId ?? null })) }, { status: 202 });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

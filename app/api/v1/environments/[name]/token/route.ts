@@ -1,6 +1,7 @@
 import { apiHandler } from "@/lib/api/handler";
 import { revokeGatewayToken } from "@/lib/services/gateways/revoke-gateway-token";
 import { rotateGatewayToken } from "@/lib/services/gateways/rotate-gateway-token";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { name: string };
 
@@ -11,3 +12,5 @@ export const DELETE = apiHandler<P>({ permission: "environments:write" }, async 
   await revokeGatewayToken(params.name, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { GET, HEAD, PUT, PATCH, OPTIONS } = otherMethods("POST", "DELETE");

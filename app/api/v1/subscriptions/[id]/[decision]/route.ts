@@ -1,6 +1,7 @@
 import { apiHandler } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { decideSubscription, type SubscriptionDecision } from "@/lib/services/subscriptions/change-subscription";
+import { otherMethods } from "@/lib/api/methods";
 
 const DECISIONS = new Set<string>(["approve", "reject", "block", "unblock"]);
 
@@ -10,3 +11,5 @@ export const POST = apiHandler<{ id: string; decision: string }>({ permission: "
   const sub = await decideSubscription(params.id, params.decision as SubscriptionDecision, ctx);
   return { ...sub, createdAt: sub.createdAt.toISOString(), updatedAt: sub.updatedAt.toISOString(), decidedAt: sub.decidedAt?.toISOString() ?? null };
 });
+
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

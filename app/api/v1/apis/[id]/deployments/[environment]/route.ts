@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiHandler, readQuery } from "@/lib/api/handler";
 import { undeployApi } from "@/lib/services/deployments/undeploy-api";
+import { otherMethods } from "@/lib/api/methods";
 
 const query = z.object({ deleteApi: z.enum(["true", "false"]).optional() });
 
@@ -11,3 +12,5 @@ export const DELETE = apiHandler<{ id: string; environment: string }>({ permissi
   if (row?.status === "undeploying") return Response.json({ id: row.id, status: row.status, jobId: row.jobId }, { status: 202 });
   return new Response(null, { status: 204 });
 });
+
+export const { GET, HEAD, POST, PUT, PATCH, OPTIONS } = otherMethods("DELETE");

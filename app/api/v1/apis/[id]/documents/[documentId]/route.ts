@@ -3,6 +3,7 @@ import { deleteDocument } from "@/lib/services/apis/delete-document";
 import { getDocument } from "@/lib/services/apis/list-documents";
 import { updateDocumentSchema } from "@/lib/services/apis/schemas";
 import { updateDocument } from "@/lib/services/apis/update-document";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string; documentId: string };
 
@@ -14,3 +15,5 @@ export const DELETE = apiHandler<P>({ permission: "apis:write" }, async ({ ctx, 
   await deleteDocument(params.id, params.documentId, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, OPTIONS } = otherMethods("GET", "PATCH", "DELETE");

@@ -1,6 +1,7 @@
 import { apiHandler } from "@/lib/api/handler";
 import { deleteRevision } from "@/lib/services/apis/delete-revision";
 import { getRevision } from "@/lib/services/apis/list-revisions";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string; revisionId: string };
 
@@ -10,3 +11,5 @@ export const DELETE = apiHandler<P>({ permission: "apis:write" }, async ({ ctx, 
   await deleteRevision(params.id, params.revisionId, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { POST, PUT, PATCH, OPTIONS } = otherMethods("GET", "DELETE");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { apiHandler, readQuery } from "@/lib/api/handler";
 import { compareRevisions } from "@/lib/services/apis/compare-revisions";
+import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
@@ -11,3 +12,5 @@ export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ req, ctx,
   const q = readQuery(req, compareSchema);
   return compareRevisions(params.id, q.from, q.to, ctx);
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET");
