@@ -15,6 +15,13 @@ export const PASSWORD = "E2e-user-password-1";
 /** Acts as a system administrator when seeding. */
 export const seedCtx: ServiceContext = { actor: { id: "usr_e2e_seed", email: "seed@e2e.test", roles: ["admin", "publisher", "subscriber"] }, requestId: "e2e-seed" };
 
+/**
+ * What a browser adds to a fetch from one of our pages. A request with the session cookie that
+ * changes something is refused without it (or without Origin); Playwright's request context
+ * sends neither.
+ */
+export const SAME_ORIGIN = { "sec-fetch-site": "same-origin" } as const;
+
 export function unique(label: string): string {
   return `${label}-${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
 }

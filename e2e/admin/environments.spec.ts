@@ -5,7 +5,7 @@ import { getEnvironmentRowOrThrow } from "@/lib/services/environments/get-enviro
 import { recordHeartbeat } from "@/lib/services/gateways/record-heartbeat";
 import { verifyGatewayToken } from "@/lib/services/gateways/verify-gateway-token";
 import { createToken } from "@/lib/services/tokens/create-token";
-import { expect, seedCtx, test, unique } from "../fixtures";
+import { expect, SAME_ORIGIN, seedCtx, test, unique } from "../fixtures";
 
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
@@ -190,7 +190,7 @@ test.describe("gateway environments", () => {
       ["DELETE", "/api/v1/tiers/Gold"],
     ];
     for (const [method, url, data] of refused) {
-      const res = await page.request.fetch(url, { method, data });
+      const res = await page.request.fetch(url, { method, data, headers: SAME_ORIGIN });
       expect(res.status(), `${method} ${url}`).toBe(403);
       expect((await res.json()).code).toBe("forbidden");
     }

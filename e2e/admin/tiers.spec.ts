@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createTier } from "@/lib/services/tiers/create-tier";
 import { insertApiAllowingTiers } from "@/tests/stand-ins";
-import { expect, seedCtx, test } from "../fixtures";
+import { expect, SAME_ORIGIN, seedCtx, test } from "../fixtures";
 
 const tierName = (label: string) => `${label}${randomBytes(3).toString("hex")}`;
 
@@ -68,7 +68,7 @@ test.describe("tiers and policies", () => {
       await page.reload();
       await expect(page.getByTestId(`tier-row-${name}`)).toBeVisible();
 
-      const res = await page.request.delete(`/api/v1/tiers/${name}`);
+      const res = await page.request.delete(`/api/v1/tiers/${name}`, { headers: SAME_ORIGIN });
       expect(res.status()).toBe(409);
       const problem = await res.json();
       expect(problem.code).toBe("conflict");

@@ -1,4 +1,4 @@
-import { ADMIN, expect, seedUser, signInRequest, signInUi, test, unique } from "../fixtures";
+import { ADMIN, expect, SAME_ORIGIN, seedUser, signInRequest, signInUi, test, unique } from "../fixtures";
 
 // Serial: the last test turns self sign-up off for a moment, which the others rely on.
 test.describe.serial("sign-up, sign-in and sign-out", () => {
@@ -100,7 +100,7 @@ test.describe("role-gated navigation", () => {
     expect((await page.goto("/admin/users"))?.status()).toBe(403);
 
     // The same session cookie on a privileged API call: 403 problem+json, nothing created.
-    const created = await page.request.post("/api/v1/users", { data: { email: `${unique("x")}@e2e.test`, roles: ["admin"], password: "Some-password-12" } });
+    const created = await page.request.post("/api/v1/users", { data: { email: `${unique("x")}@e2e.test`, roles: ["admin"], password: "Some-password-12" }, headers: SAME_ORIGIN });
     expect(created.status()).toBe(403);
     expect(created.headers()["content-type"]).toContain("application/problem+json");
     expect((await created.json()).code).toBe("forbidden");
@@ -110,6 +110,35 @@ test.describe("role-gated navigation", () => {
     const response = await page.request.patch("/api/v1/settings", { data: { selfSignup: true }, headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } });
     expect(response.status()).toBe(403);
     expect((await response.json()).code).toBe("cross_site_request");
+  });
+
+  test("a change with the session cookie needs Origin or Sec-Fetch-Site: same-origin; a bearer token needs neither", async ({ asPublisher: { page }, playwright, baseURL }) => {
+    const body = { name: unique("csrf-token") };
+    const bare = await page.request.post("/api/v1/tokens", { data: body });
+    expect(bare.status()).toBe(403);
+    expect((await bare.json()).code).toBe("cross_site_request");
+    const typed = await page.request.post("/api/v1/tokens", { data: body, headers: { "sec-fetch-site": "none" } });
+    expect(typed.status()).toBe(403);
+
+    const sameSite = await page.request.post("/api/v1/tokens", { data: body, headers: SAME_ORIGIN });
+    expect(sameSite.status()).toBe(201);
+    const withOrigin = await page.request.post("/api/v1/tokens", { data: { name: unique("csrf-origin") }, headers: { origin: baseURL! } });
+    expect(withOrigin.status()).toBe(201);
+
+    // A script with a bearer token sends neither header, and no cookie.
+    const script = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${(await sameSite.json()).token}` } });
+    const scripted = await script.post("/api/v1/tokens", { data: { name: unique("csrf-bearer") } });
+    expect(scripted.status()).toBe(201);
+    await script.dispose();
+  });
+
+  test("the page's own fetch with the session cookie passes the check", async ({ asPublisher: { page } }) => {
+    await page.goto("/account/tokens");
+    const status = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "from-the-page" }) });
+      return response.status;
+    });
+    expect(status).toBe(201);
   });
 });
 

@@ -1,5 +1,5 @@
 import { closeDb } from "@/lib/db/client";
-import { expect, PASSWORD, seedUser, signInRequest, signInUi, test, unique } from "../fixtures";
+import { expect, PASSWORD, SAME_ORIGIN, seedUser, signInRequest, signInUi, test, unique } from "../fixtures";
 import { GREETING, seedDeployedApi, startBackend, type SeededApi } from "./support";
 
 const gatewayUrl = process.env.E2E_GATEWAY_URL!;
@@ -164,34 +164,34 @@ test("the REST API: anonymous catalog, applications, keys and subscriptions with
   const owner = await seedUser(["subscriber"], "rest-owner");
   const other = await seedUser(["subscriber"], "rest-other");
   await signInRequest(request, owner.email, owner.password);
-  const app = await (await request.post("/api/v1/applications", { data: { name: "REST app" } })).json();
-  const keys = await request.post(`/api/v1/applications/${app.id}/keys`, { data: { keyType: "sandbox" } });
+  const app = await (await request.post("/api/v1/applications", { data: { name: "REST app" }, headers: SAME_ORIGIN })).json();
+  const keys = await request.post(`/api/v1/applications/${app.id}/keys`, { data: { keyType: "sandbox" }, headers: SAME_ORIGIN });
   expect(keys.status()).toBe(201);
   expect(await keys.json()).toMatchObject({ keyType: "sandbox", clientId: expect.stringMatching(/^mcl_/), clientSecret: expect.any(String) });
-  const apiKey = await request.post(`/api/v1/applications/${app.id}/api-keys`, { data: { name: "ci" } });
+  const apiKey = await request.post(`/api/v1/applications/${app.id}/api-keys`, { data: { name: "ci" }, headers: SAME_ORIGIN });
   expect(apiKey.status()).toBe(201);
   const { id: keyId, key } = await apiKey.json();
   expect(key).toMatch(/^mrd_/);
   expect(JSON.stringify(await (await request.get(`/api/v1/applications/${app.id}/api-keys`)).json())).not.toContain(key);
 
-  const badTier = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Bronze" } });
+  const badTier = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Bronze" }, headers: SAME_ORIGIN });
   expect(badTier.status()).toBe(400);
   expect(badTier.headers()["content-type"]).toContain("application/problem+json");
   expect((await badTier.json()).detail).toMatch(/does not offer the Bronze tier/);
-  const first = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" } });
-  const again = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" } });
+  const first = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" }, headers: SAME_ORIGIN });
+  const again = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" }, headers: SAME_ORIGIN });
   expect([first.status(), again.status()]).toEqual([201, 200]);
   expect((await again.json()).id).toBe((await first.json()).id);
   const mine = await (await request.get(`/api/v1/subscriptions?applicationId=${app.id}`)).json();
   expect(mine.items).toEqual([expect.objectContaining({ apiId: tokenApi.id, apiName: tokenApi.name, status: "active", tier: "Gold" })]);
-  expect((await request.delete(`/api/v1/applications/${app.id}/api-keys/${keyId}`)).status()).toBe(204);
+  expect((await request.delete(`/api/v1/applications/${app.id}/api-keys/${keyId}`, { headers: SAME_ORIGIN })).status()).toBe(204);
 
   await signInRequest(request, other.email, other.password);
-  const stolen = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: keyApi.id, tier: "Gold" } });
+  const stolen = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: keyApi.id, tier: "Gold" }, headers: SAME_ORIGIN });
   expect(stolen.status()).toBe(403);
   expect((await stolen.json()).detail).toBe("You can subscribe only with your own applications.");
   expect((await request.get(`/api/v1/applications/${app.id}`)).status()).toBe(404);
-  expect((await request.delete(`/api/v1/subscriptions/${(await first.json()).id}`)).status()).toBe(404);
+  expect((await request.delete(`/api/v1/subscriptions/${(await first.json()).id}`, { headers: SAME_ORIGIN })).status()).toBe(404);
 
   const spec = await (await request.get("/api/v1/openapi.json")).json();
   for (const path of ["/api/v1/catalog", "/api/v1/catalog/{apiId}", "/api/v1/applications/{id}/keys", "/api/v1/applications/{id}/api-keys", "/api/v1/subscriptions", "/api/v1/subscriptions/{id}/approve"]) expect(spec.paths[path]).toBeDefined();

@@ -4,7 +4,7 @@ import { createApi } from "@/lib/services/apis/create-api";
 import { getApi, getApiDefinition } from "@/lib/services/apis/get-api";
 import { listApis } from "@/lib/services/apis/list-apis";
 import { updateApi } from "@/lib/services/apis/update-api";
-import { expect, seedUser, signInRequest, test, unique } from "../fixtures";
+import { expect, SAME_ORIGIN, seedUser, signInRequest, test, unique } from "../fixtures";
 
 const FIXTURES = path.resolve("tests/fixtures/openapi");
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");
@@ -172,17 +172,17 @@ test.describe("publisher APIs", () => {
       await expect(page.getByText(api.name)).toHaveCount(0);
     }
     expect((await page.request.get(`/api/v1/apis/${api.id}`)).status()).toBe(404);
-    const patch = await page.request.patch(`/api/v1/apis/${api.id}`, { data: { name: "Hijacked" } });
+    const patch = await page.request.patch(`/api/v1/apis/${api.id}`, { data: { name: "Hijacked" }, headers: SAME_ORIGIN });
     expect(patch.status()).toBe(404);
     expect((await patch.json()).code).toBe("not_found");
-    expect((await page.request.post(`/api/v1/apis/${api.id}/lifecycle`, { data: { action: "publish" } })).status()).toBe(404);
+    expect((await page.request.post(`/api/v1/apis/${api.id}/lifecycle`, { data: { action: "publish" }, headers: SAME_ORIGIN })).status()).toBe(404);
     await page.goto(`/publisher/apis?q=${encodeURIComponent(api.name)}`);
     await expect(page.getByText("No API matches this search")).toBeVisible();
     expect((await getApi(api.id, owner.ctx)).name).toBe(api.name);
   });
 
   test("refuses a subscriber on the publisher's route handlers and pages", async ({ asSubscriber: { page } }) => {
-    const response = await page.request.post("/api/v1/apis", { data: { name: "Nope", version: "1", context: contextOf("nope") } });
+    const response = await page.request.post("/api/v1/apis", { data: { name: "Nope", version: "1", context: contextOf("nope") }, headers: SAME_ORIGIN });
     expect(response.status()).toBe(403);
     expect((await response.json()).code).toBe("forbidden");
     expect((await page.request.get("/api/v1/apis")).status()).toBe(403);
