@@ -1,3 +1,4 @@
+import { createToken } from "@/lib/services/tokens/create-token";
 import { ADMIN, expect, SAME_ORIGIN, seedUser, signInRequest, signInUi, test, unique } from "../fixtures";
 
 // Serial: the last test turns self sign-up off for a moment, which the others rely on.
@@ -164,6 +165,37 @@ test.describe("personal access tokens", () => {
     expect(after.headers()["content-type"]).toContain("application/problem+json");
     expect((await api.get("/api/v1/me", { headers: { authorization: "Bearer mpat_malformed" } })).status()).toBe(401);
     expect((await api.get("/api/v1/me")).status()).toBe(401);
+    await api.dispose();
+  });
+});
+
+test.describe("HTTP semantics of the management API on the running server", () => {
+  test("a method a route lacks is a 405 problem with Allow; a body must be JSON and storable text", async ({ asSubscriber: { user }, playwright, baseURL }) => {
+    const { token } = await createToken({ name: "http" }, user.ctx);
+    const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    for (const [method, url, allow] of [
+      ["DELETE", "/api/v1/me", "GET, HEAD, OPTIONS"],
+      ["PUT", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"],
+      ["GET", "/api/v1/keys/rotate", "OPTIONS, POST"],
+      ["HEAD", "/api/v1/keys/rotate", "OPTIONS, POST"],
+      ["POST", "/api/v1/applications/app_x", "DELETE, GET, HEAD, OPTIONS, PATCH"],
+    ] as const) {
+      const response = await api.fetch(url, { method });
+      expect(response.status(), `${method} ${url}`).toBe(405);
+      expect(response.headers()["allow"], `${method} ${url}`).toBe(allow);
+      if (method !== "HEAD") expect((await response.json()).code).toBe("method_not_allowed");
+    }
+    const options = await api.fetch("/api/v1/tiers", { method: "OPTIONS" });
+    expect(options.status()).toBe(204);
+    expect(options.headers()["allow"]).toBe("GET, HEAD, OPTIONS, POST");
+
+    const form = await api.post("/api/v1/applications", { form: { name: "form app" } });
+    expect(form.status()).toBe(415);
+    const nul = await api.post("/api/v1/applications", { data: { name: "nul\u0000app" } });
+    expect(nul.status()).toBe(400);
+    expect((await nul.json()).errors).toEqual([expect.objectContaining({ path: "name" })]);
+    const ok = await api.post("/api/v1/applications", { data: { name: unique("json app") } });
+    expect(ok.status()).toBe(201);
     await api.dispose();
   });
 });
