@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { NONCE_HEADER, contentSecurityPolicy, isTryItPath, newNonce } from "@/lib/web/content-security-policy";
+import { NONCE_HEADER, contentSecurityPolicy, newNonce } from "@/lib/web/content-security-policy";
 
 /**
  * Every page gets a Content-Security-Policy with a fresh nonce. Next.js reads the nonce from the
@@ -8,7 +8,7 @@ import { NONCE_HEADER, contentSecurityPolicy, isTryItPath, newNonce } from "@/li
  */
 export function proxy(request: NextRequest) {
   const nonce = newNonce();
-  const policy = contentSecurityPolicy(nonce, { development: process.env.NODE_ENV === "development", connectAnywhere: isTryItPath(request.nextUrl.pathname) });
+  const policy = contentSecurityPolicy(nonce, { development: process.env.NODE_ENV === "development" });
   const headers = new Headers(request.headers);
   headers.set("x-meridian-path", request.nextUrl.pathname + request.nextUrl.search);
   headers.set(NONCE_HEADER, nonce);

@@ -38,8 +38,10 @@ test("every page has its own nonce, and the developer portal runs without a CSP 
   await visit(page, "/subscriptions", async (p) => expect(p.locator("main")).toBeVisible());
   await visit(page, "/analytics", async (p) => expect(p.locator("main")).toBeVisible());
 
-  // Try it calls the gateway, another origin, from the browser: its page allows that connection.
-  await visit(page, `/apis/${api.id}/try`, async (p) => expect(p.getByRole("button", { name: "Send request" })).toBeVisible());
+  // Try it calls the gateway, another origin, from the browser, also after a client-side navigation.
+  await visit(page, `/apis/${api.id}`, async (p) => expect(p.getByRole("heading", { name: api.name })).toBeVisible());
+  await page.getByRole("link", { name: "Try it", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Send request" })).toBeVisible();
   await page.getByRole("textbox", { name: "API key" }).fill("mrd_not_a_real_key");
   await page.getByLabel("Operation").selectOption({ label: "GET /hello — Say hello" });
   await page.getByRole("button", { name: "Send request" }).click();

@@ -193,7 +193,7 @@ test.describe("publisher APIs", () => {
     const publisher = await seedUser(["publisher"], "ci");
     const context = await playwright.request.newContext({ baseURL });
     await signInRequest(context, publisher.email, publisher.password);
-    const tokenResponse = await context.post("/api/v1/tokens", { data: { name: "ci" } });
+    const tokenResponse = await context.post("/api/v1/tokens", { data: { name: "ci" }, headers: SAME_ORIGIN });
     const { token } = await tokenResponse.json();
     await context.dispose();
     const ci = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });

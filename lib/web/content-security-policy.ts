@@ -7,14 +7,14 @@
  * <style> elements that sonner, CodeMirror and Scalar insert at run time carry no nonce, and a
  * nonce in style-src would switch 'unsafe-inline' off. Injected CSS cannot run code.
  *
- * Images may come from any https origin (API documents link them); connections go to this
- * origin only, except on the Try it page, whose whole point is to call a gateway's public URL.
+ * Images may come from any https origin (API documents link them). Connections may go to any
+ * http(s) origin: the Try it console calls the gateways' public URLs, which administrators set
+ * at run time, and a policy narrower on other pages would not hold, since a client-side
+ * navigation keeps the policy of the page the browser first loaded.
  */
 export interface PolicyOptions {
   /** React's development build needs eval for its error overlays. */
   development?: boolean;
-  /** The page may fetch from any http(s) origin (the Try it console). */
-  connectAnywhere?: boolean;
 }
 
 export const NONCE_HEADER = "x-nonce";
@@ -32,7 +32,7 @@ export function contentSecurityPolicy(nonce: string, options: PolicyOptions = {}
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:", "https:"],
     "font-src": ["'self'", "data:"],
-    "connect-src": ["'self'", ...(options.connectAnywhere ? ["http:", "https:"] : [])],
+    "connect-src": ["'self'", "http:", "https:"],
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
@@ -41,9 +41,4 @@ export function contentSecurityPolicy(nonce: string, options: PolicyOptions = {}
   return Object.entries(directives)
     .map(([name, sources]) => `${name} ${sources.join(" ")}`)
     .join("; ");
-}
-
-/** The Try it page of an API in the developer portal. */
-export function isTryItPath(pathname: string): boolean {
-  return /^\/apis\/[^/]+\/try\/?$/.test(pathname);
 }
