@@ -1,7 +1,7 @@
 import { createApi } from "@/lib/services/apis/create-api";
 import { getApi } from "@/lib/services/apis/get-api";
 import { listTierNames } from "@/lib/services/tiers/list-tiers";
-import { expect, test, unique } from "../fixtures";
+import { expect, SAME_ORIGIN, test, unique } from "../fixtures";
 
 const DOC = { openapi: "3.0.3", info: { title: "T", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } };
 
@@ -68,7 +68,7 @@ test.describe("publisher: readable import errors", () => {
     await expect(errors.getByRole("listitem")).toContainText(`line ${responsesLine}`);
     await expect(errors).not.toContainText("~1");
 
-    const res = await page.request.post("/api/v1/apis", { data: { definition: broken, context: `/${unique("broken").toLowerCase()}` } });
+    const res = await page.request.post("/api/v1/apis", { data: { definition: broken, context: `/${unique("broken").toLowerCase()}` }, headers: SAME_ORIGIN });
     expect(res.status()).toBe(400);
     const problem = await res.json();
     expect(problem.code).toBe("invalid_definition");
@@ -78,12 +78,12 @@ test.describe("publisher: readable import errors", () => {
 
   test("a JSON syntax error is reported on the line to fix, YAML too", async ({ asPublisher: { page } }) => {
     const trailingComma = '{\n  "openapi": "3.0.3",\n  "info": { "title": "T", "version": "1" },\n  "paths": {},\n}\n';
-    const json = await (await page.request.post("/api/v1/apis", { data: { definition: trailingComma, context: `/${unique("comma").toLowerCase()}` } })).json();
+    const json = await (await page.request.post("/api/v1/apis", { data: { definition: trailingComma, context: `/${unique("comma").toLowerCase()}` }, headers: SAME_ORIGIN })).json();
     expect(json.errors[0]).toMatchObject({ line: 4, message: expect.stringMatching(/^JSON syntax error: A comma before `}`/) });
     const unquoted = '{\n  "openapi": "3.0.3",\n  "info": { "title": T, "version": "1" },\n  "paths": {}\n}\n';
-    const word = await (await page.request.post("/api/v1/apis", { data: { definition: unquoted, context: `/${unique("word").toLowerCase()}` } })).json();
+    const word = await (await page.request.post("/api/v1/apis", { data: { definition: unquoted, context: `/${unique("word").toLowerCase()}` }, headers: SAME_ORIGIN })).json();
     expect(word.errors[0]).toMatchObject({ line: 3, column: 22 });
-    const yaml = await (await page.request.post("/api/v1/apis", { data: { definition: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths:\n  /x: {get: x\n", context: `/${unique("yaml").toLowerCase()}` } })).json();
+    const yaml = await (await page.request.post("/api/v1/apis", { data: { definition: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths:\n  /x: {get: x\n", context: `/${unique("yaml").toLowerCase()}` }, headers: SAME_ORIGIN })).json();
     expect(yaml.errors[0].message).toMatch(/^YAML syntax error: /);
     expect(yaml.errors[0].line).toBeGreaterThanOrEqual(6);
 
