@@ -1,0 +1,98 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, runScript, waitFor200, type Spawned } from "./processes";
+
+// `npm start` builds the web app first when no build is current (minutes, once); the drain
+// itself is measured from SIGTERM.
+const BUILD_AND_START_MS = 15 * 60_000;
+const GRACE_MS = 10_000;
+
+let started: Spawned | undefined;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-stop-"));
+afterAll(async () => {
+  if (started && started.child.exitCode === null && started.child.signalCode === null) {
+    started.child.kill("SIGKILL");
+    await started.exit;
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Requests in a loop on keep-alive connections until told to stop; every status counted. */
+function load(urls: string[], concurrency: number) {
+  const statuses: number[] = [];
+  let refused = 0;
+  let running = true;
+  const loops = Array.from({ length: concurrency }, async (_, i) => {
+    while (running) {
+      const url = urls[i % urls.length];
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      } catch {
+        // A closed listener or connection is what a stopping server should answer with.
+        refused++;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  });
+  return {
+    statuses,
+    refused: () => refused,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe("npm start stopped with SIGTERM", () => {
+  it("drains the web app, then stops the worker and closes the database, within 10 s and without a 5xx", { timeout: BUILD_AND_START_MS + 60_000 }, async () => {
+    const port = await freePort();
+    const gatewayPort = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    started = runScript("scripts/start.ts", {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NEXTAUTH_URL: base,
+      MERIDIAN_DATA_DIR: dataDir,
+      MERIDIAN_GATEWAY_PORT: String(gatewayPort),
+      MERIDIAN_ADMIN_EMAIL: "admin@stop.test",
+      MERIDIAN_ADMIN_PASSWORD: "Stop-admin-password-1",
+      NEXTAUTH_SECRET: "stop-test-nextauth-secret-0123456789",
+      MERIDIAN_SHUTDOWN_TIMEOUT_MS: "",
+      LOG_LEVEL: "warn",
+    });
+    await waitFor200(`${base}/api/health`, started, BUILD_AND_START_MS);
+    // The built-in gateway long-polls the web app: the request a drain used to wait 30 s for.
+    await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, started, 60_000);
+
+    // Database-backed endpoints, on keep-alive connections, from several clients at once.
+    const traffic = load([`${base}/api/health`, `${base}/api/v1/catalog`, `${base}/oauth2/jwks`], 6);
+    await new Promise((r) => setTimeout(r, 1_500));
+    const before = traffic.statuses.length;
+    const sentAt = Date.now();
+    started.child.kill("SIGTERM");
+    const code = await Promise.race([started.exit, new Promise((r) => setTimeout(() => r("still running"), GRACE_MS + 5_000))]);
+    const tookMs = Date.now() - sentAt;
+    await traffic.stop();
+
+    expect(code).toBe(0);
+    expect(tookMs).toBeLessThan(GRACE_MS);
+    expect(before).toBeGreaterThan(0);
+    expect(traffic.statuses.filter((s) => s >= 500)).toEqual([]);
+    // Nothing is left behind: neither the web app nor the gateway still answers.
+    const after = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    expect(after).toBe("refused");
+    const gatewayAfter = await fetch(`http://127.0.0.1:${gatewayPort}/__meridian/healthz`, { signal: AbortSignal.timeout(2_000) }).then(
+      (r) => r.status,
+      () => "refused",
+    );
+    expect(gatewayAfter).toBe("refused");
+  });
+});
