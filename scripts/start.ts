@@ -4,7 +4,10 @@
  * - creates the first admin on the very first start;
  * - builds the web app when the build is missing or older than the sources;
  * - starts the web app (next start), runs the worker in this process, and starts the built-in
- *   gateway for the default environment (MERIDIAN_GATEWAY=off to skip it).
+ *   gateway for the default environment (MERIDIAN_GATEWAY=off to skip it, =detached to let it
+ *   outlive this process and be adopted by the next start);
+ * - on SIGTERM/SIGINT drains the web app, stops the worker, then closes the database, within
+ *   MERIDIAN_SHUTDOWN_TIMEOUT_MS.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -18,6 +21,7 @@ import { ensureFirstAdmin } from "@/lib/services/users/ensure-first-admin";
 import { ensureLocalGatewayToken } from "@/lib/services/gateways/ensure-local-gateway-token";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { ensureSecretKey } from "@/lib/services/maintenance/ensure-secret-key";
+import { ensureDetachedGateway, watchDetachedGateway } from "./detached-gateway";
 
 const ROOT = process.cwd();
 const NEXT_BIN = path.join(ROOT, "node_modules", ".bin", "next");
@@ -114,28 +118,38 @@ async function main() {
   const gatewayPort = Number(process.env.MERIDIAN_GATEWAY_PORT || 8280);
   const gatewayEnv = process.env.MERIDIAN_GATEWAY_ENVIRONMENT || "default";
   let gateway: ChildProcess | undefined;
-  if (process.env.MERIDIAN_GATEWAY !== "off") {
+  let detached: { pid: number; adopted: boolean; unwatch: () => void } | undefined;
+  const gatewayMode = process.env.MERIDIAN_GATEWAY || "on";
+  if (gatewayMode !== "off") {
+    const tokenFile = path.join(config.dataDir, `gateway-token-${gatewayEnv}`);
+    const tokenBefore = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, "utf8").trim() : "";
     const token = await ensureLocalGatewayToken(gatewayEnv, config.dataDir);
     // The gateway never touches the database: it syncs from the web app like any remote one.
-    const startGateway = () => {
-      gateway = spawn(TSX_BIN, ["gateway/main.ts"], {
-        stdio: "inherit",
-        env: {
-          ...process.env,
-          MERIDIAN_GATEWAY_ENVIRONMENT: gatewayEnv,
-          MERIDIAN_GATEWAY_PORT: String(gatewayPort),
-          MERIDIAN_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
-          MERIDIAN_GATEWAY_TOKEN: token,
-          MERIDIAN_GATEWAY_CACHE_DIR: path.join(config.dataDir, "gateway", gatewayEnv),
-        },
-      });
-      gateway.on("exit", (code) => {
-        if (stopping) return;
-        console.error(`The gateway exited (${code}); restarting it in 2 s.`);
-        setTimeout(startGateway, 2000);
-      });
+    const gatewayArgs = ["gateway/main.ts"];
+    const gatewayProcessEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      MERIDIAN_GATEWAY_ENVIRONMENT: gatewayEnv,
+      MERIDIAN_GATEWAY_PORT: String(gatewayPort),
+      MERIDIAN_CONTROL_PLANE_URL: `http://127.0.0.1:${port}`,
+      MERIDIAN_GATEWAY_TOKEN: token,
+      MERIDIAN_GATEWAY_CACHE_DIR: path.join(config.dataDir, "gateway", gatewayEnv),
     };
-    startGateway();
+    if (gatewayMode === "detached") {
+      // Outlives this process; adopted by the next start unless its token had to be replaced.
+      const options = { command: TSX_BIN, args: gatewayArgs, env: gatewayProcessEnv, pidFile: path.join(config.dataDir, "gateway", `${gatewayEnv}.pid`), port: gatewayPort };
+      const found = await ensureDetachedGateway(options, token !== tokenBefore);
+      detached = { ...found, unwatch: watchDetachedGateway(options, found.pid) };
+    } else {
+      const startGateway = () => {
+        gateway = spawn(TSX_BIN, gatewayArgs, { stdio: "inherit", env: gatewayProcessEnv });
+        gateway.on("exit", (code) => {
+          if (stopping) return;
+          console.error(`The gateway exited (${code}); restarting it in 2 s.`);
+          setTimeout(startGateway, 2000);
+        });
+      };
+      startGateway();
+    }
   }
 
   let stopping = false;
@@ -152,6 +166,8 @@ async function main() {
     // Whatever happens below, never outlive the grace time by much.
     setTimeout(() => process.exit(code || 1), SHUTDOWN_TIMEOUT_MS + 1_000).unref();
     web.kill("SIGTERM");
+    // A detached gateway keeps serving from its cached snapshot until the next start adopts it.
+    detached?.unwatch();
     gateway?.kill("SIGTERM");
     const workerStopped = worker?.stop(Math.max(0, left(2_000)));
     // Closing the database takes well under a second; the rest of the time is the drain's.
@@ -178,7 +194,8 @@ async function main() {
   });
 
   console.log(`\nMeridian is starting at ${publicUrl}`);
-  if (gateway) console.log(`Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort}`);
+  if (gateway) console.log(`Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort} (stops with this process; MERIDIAN_GATEWAY=detached keeps it serving across restarts)`);
+  if (detached) console.log(`Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort}: ${detached.adopted ? "adopted the one already running" : "started"} as pid ${detached.pid}; it outlives this process (kill ${detached.pid} to stop it)`);
   if (admin.created) {
     console.log(`\nFirst admin: ${admin.email}`);
     if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);

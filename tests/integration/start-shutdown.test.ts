@@ -69,15 +69,20 @@ describe("npm start stopped with SIGTERM", () => {
     // The built-in gateway long-polls the web app: the request a drain used to wait 30 s for.
     await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, started, 60_000);
 
-    // Database-backed endpoints, on keep-alive connections, from several clients at once.
-    const traffic = load([`${base}/api/health`, `${base}/api/v1/catalog`, `${base}/oauth2/jwks`], 6);
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Database-backed endpoints, on keep-alive connections, from several clients at once
+    // (each answered once first: a fresh server loads a route on its first request).
+    const urls = [`${base}/api/health`, `${base}/api/v1/catalog`, `${base}/oauth2/jwks`];
+    for (const url of urls) await fetch(url, { signal: AbortSignal.timeout(60_000) }).then((r) => r.arrayBuffer());
+    const traffic = load(urls, 6);
+    await new Promise((r) => setTimeout(r, 3_000));
     const before = traffic.statuses.length;
     const sentAt = Date.now();
     started.child.kill("SIGTERM");
     const code = await Promise.race([started.exit, new Promise((r) => setTimeout(() => r("still running"), GRACE_MS + 5_000))]);
     const tookMs = Date.now() - sentAt;
     await traffic.stop();
+    const statusCounts = Object.entries(traffic.statuses.reduce<Record<number, number>>((acc, st) => ({ ...acc, [st]: (acc[st] ?? 0) + 1 }), {}));
+    console.log(`stopped in ${tookMs} ms; ${before} answers before SIGTERM, ${traffic.statuses.length - before} after; statuses ${JSON.stringify(statusCounts)}; ${traffic.refused()} refused`);
 
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(GRACE_MS);
@@ -94,5 +99,64 @@ describe("npm start stopped with SIGTERM", () => {
       () => "refused",
     );
     expect(gatewayAfter).toBe("refused");
+  });
+});
+
+describe("npm start with MERIDIAN_GATEWAY=detached", () => {
+  it("leaves its gateway serving while the control plane restarts, and adopts it again", { timeout: BUILD_AND_START_MS + 120_000 }, async () => {
+    const port = await freePort();
+    const gatewayPort = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-detached-"));
+    const env = {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NEXTAUTH_URL: base,
+      MERIDIAN_DATA_DIR: dir,
+      MERIDIAN_GATEWAY: "detached",
+      MERIDIAN_GATEWAY_PORT: String(gatewayPort),
+      MERIDIAN_ADMIN_EMAIL: "admin@detached.test",
+      MERIDIAN_ADMIN_PASSWORD: "Detached-admin-password-1",
+      NEXTAUTH_SECRET: "detached-test-nextauth-secret-0123456789",
+      LOG_LEVEL: "warn",
+    };
+    const pidFile = path.join(dir, "gateway", "default.pid");
+    let gatewayPid: number | undefined;
+    try {
+      const first = runScript("scripts/start.ts", env);
+      started = first;
+      await waitFor200(`${base}/api/health`, first, BUILD_AND_START_MS);
+      await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, first, 60_000);
+      gatewayPid = Number(fs.readFileSync(pidFile, "utf8"));
+      expect(first.output()).toContain(`started as pid ${gatewayPid}`);
+
+      // Traffic to the gateway all through the control plane's stop and start.
+      const traffic = load([`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, `http://127.0.0.1:${gatewayPort}/no-such-api/v1/x`], 4);
+      first.child.kill("SIGTERM");
+      expect(await first.exit).toBe(0);
+      expect((await fetch(`${base}/api/health`).then(() => "up", () => "down"))).toBe("down");
+      const second = runScript("scripts/start.ts", env);
+      started = second;
+      await waitFor200(`${base}/api/health`, second, 120_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await traffic.stop();
+
+      expect(second.output()).toContain(`adopted the one already running as pid ${gatewayPid}`);
+      expect(Number(fs.readFileSync(pidFile, "utf8"))).toBe(gatewayPid);
+      expect(traffic.refused()).toBe(0);
+      expect(traffic.statuses.length).toBeGreaterThan(0);
+      expect(traffic.statuses.filter((s) => s >= 500)).toEqual([]);
+      second.child.kill("SIGTERM");
+      expect(await second.exit).toBe(0);
+    } finally {
+      if (gatewayPid) {
+        try {
+          process.kill(gatewayPid, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
