@@ -56,7 +56,7 @@ export const config = {
  * (and, for the web app, the session secret) must then be given explicitly. Returns the
  * variables that are missing, for a refusal at start.
  */
-export function missingSharedSecrets(env: NodeJS.ProcessEnv, { session }: { session: boolean }): string[] {
+export function missingSharedSecrets(env: Record<string, string | undefined>, { session }: { session: boolean }): string[] {
   if (!env.DATABASE_URL) return [];
   const needed = session ? ["MERIDIAN_SECRET_KEY", "NEXTAUTH_SECRET"] : ["MERIDIAN_SECRET_KEY"];
   return needed.filter((name) => !env[name]?.trim());

@@ -169,6 +169,8 @@ async function main() {
     // A detached gateway keeps serving from its cached snapshot until the next start adopts it.
     detached?.unwatch();
     gateway?.kill("SIGTERM");
+    const started = Date.now();
+    const since = () => `${Date.now() - started} ms`;
     const workerStopped = worker?.stop(Math.max(0, left(2_000)));
     // Closing the database takes well under a second; the rest of the time is the drain's.
     if (!(await exited(web, left(1_000)))) {
@@ -176,12 +178,18 @@ async function main() {
       web.kill("SIGKILL");
       await exited(web, 500);
     }
+    const drained = since();
     await Promise.race([workerStopped, new Promise((r) => setTimeout(r, Math.max(0, left(700))))]);
     if (!(await exited(gateway, left(700)))) gateway?.kill("SIGKILL");
-    await Promise.race([(async () => {
-      await closeDb();
-      await embedded?.stop?.();
-    })(), new Promise((r) => setTimeout(r, Math.max(0, left())))]);
+    const workerDone = since();
+    await Promise.race([
+      (async () => {
+        await closeDb();
+        await embedded?.stop?.();
+      })(),
+      new Promise((r) => setTimeout(r, Math.max(0, left()))),
+    ]);
+    console.log(`Stopped: web app drained after ${drained}, worker${gateway ? " and gateway" : ""} after ${workerDone}, database closed after ${since()}.`);
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));

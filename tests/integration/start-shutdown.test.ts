@@ -19,6 +19,20 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Sends SIGTERM and waits (10 s at most) until the process is gone. */
+async function stopProcess(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (alive()) process.kill(pid, "SIGTERM");
+  for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
 /** Requests in a loop on keep-alive connections until told to stop; every status counted. */
 function load(urls: string[], concurrency: number) {
   const statuses: number[] = [];
@@ -82,6 +96,7 @@ describe("npm start stopped with SIGTERM", () => {
     const tookMs = Date.now() - sentAt;
     await traffic.stop();
     const statusCounts = Object.entries(traffic.statuses.reduce<Record<number, number>>((acc, st) => ({ ...acc, [st]: (acc[st] ?? 0) + 1 }), {}));
+    console.log(started.output().split("\n").find((l) => l.startsWith("Stopped:")));
     console.log(`stopped in ${tookMs} ms; ${before} answers before SIGTERM, ${traffic.statuses.length - before} after; statuses ${JSON.stringify(statusCounts)}; ${traffic.refused()} refused`);
 
     expect(code).toBe(0);
@@ -149,14 +164,8 @@ describe("npm start with MERIDIAN_GATEWAY=detached", () => {
       second.child.kill("SIGTERM");
       expect(await second.exit).toBe(0);
     } finally {
-      if (gatewayPid) {
-        try {
-          process.kill(gatewayPid, "SIGTERM");
-        } catch {
-          // already gone
-        }
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (gatewayPid) await stopProcess(gatewayPid);
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     }
   });
 });
