@@ -12,9 +12,10 @@ const GRACE_MS = 10_000;
 let started: Spawned | undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-stop-"));
 afterAll(async () => {
+  // SIGTERM (tsx passes it on; SIGKILL would orphan the launcher it runs), then wait.
   if (started && started.child.exitCode === null && started.child.signalCode === null) {
-    started.child.kill("SIGKILL");
-    await started.exit;
+    started.child.kill("SIGTERM");
+    await Promise.race([started.exit, new Promise((r) => setTimeout(r, 15_000))]);
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -81,7 +82,8 @@ describe("npm start stopped with SIGTERM", () => {
     });
     await waitFor200(`${base}/api/health`, started, BUILD_AND_START_MS);
     // The built-in gateway long-polls the web app: the request a drain used to wait 30 s for.
-    await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, started, 60_000);
+    await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/healthz`, started, 60_000);
+    await new Promise((r) => setTimeout(r, 2_000));
 
     // Database-backed endpoints, on keep-alive connections, from several clients at once
     // (each answered once first: a fresh server loads a route on its first request).
@@ -141,12 +143,12 @@ describe("npm start with MERIDIAN_GATEWAY=detached", () => {
       const first = runScript("scripts/start.ts", env);
       started = first;
       await waitFor200(`${base}/api/health`, first, BUILD_AND_START_MS);
-      await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, first, 60_000);
+      await waitFor200(`http://127.0.0.1:${gatewayPort}/__meridian/healthz`, first, 60_000);
       gatewayPid = Number(fs.readFileSync(pidFile, "utf8"));
       expect(first.output()).toContain(`started as pid ${gatewayPid}`);
 
       // Traffic to the gateway all through the control plane's stop and start.
-      const traffic = load([`http://127.0.0.1:${gatewayPort}/__meridian/readyz`, `http://127.0.0.1:${gatewayPort}/no-such-api/v1/x`], 4);
+      const traffic = load([`http://127.0.0.1:${gatewayPort}/__meridian/healthz`, `http://127.0.0.1:${gatewayPort}/__meridian/metrics`], 4);
       first.child.kill("SIGTERM");
       expect(await first.exit).toBe(0);
       expect((await fetch(`${base}/api/health`).then(() => "up", () => "down"))).toBe("down");
