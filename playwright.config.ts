@@ -20,7 +20,9 @@ const dataDir = path.resolve(process.env.E2E_DATA_DIR || `.e2e-data/${port}`);
 // through the embedded database the server serves from this data directory.
 process.env.MERIDIAN_DATA_DIR = dataDir;
 process.env.E2E_BASE_URL = baseURL;
+// Explicit secrets: on a PostgreSQL server (DATABASE_URL) Meridian refuses to start without them.
 process.env.MERIDIAN_SECRET_KEY ??= "e2e-secret-key-0123456789abcdef0123456789";
+process.env.NEXTAUTH_SECRET ??= "e2e-nextauth-secret-0123456789";
 // Emulators of the vendors' APIs, each with a management and a data-plane port.
 const awsPort = port + 1200;
 const azurePort = port + 1300;
@@ -89,7 +91,7 @@ export default defineConfig({
       HOST: "127.0.0.1",
       MERIDIAN_DATA_DIR: dataDir,
       NEXTAUTH_URL: baseURL,
-      NEXTAUTH_SECRET: "e2e-nextauth-secret-0123456789",
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
       MERIDIAN_SECRET_KEY: process.env.MERIDIAN_SECRET_KEY,
       MERIDIAN_ADMIN_EMAIL: "admin@e2e.test",
       MERIDIAN_ADMIN_PASSWORD: "E2e-admin-password-1",

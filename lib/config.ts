@@ -49,3 +49,19 @@ export const config = {
   },
   version: process.env.npm_package_version || "0.1.0",
 };
+
+/**
+ * On a PostgreSQL server (DATABASE_URL) several replicas may share the database, so keys
+ * generated into one replica's data directory would differ from the others': the secret key
+ * (and, for the web app, the session secret) must then be given explicitly. Returns the
+ * variables that are missing, for a refusal at start.
+ */
+export function missingSharedSecrets(env: Record<string, string | undefined>, { session }: { session: boolean }): string[] {
+  if (!env.DATABASE_URL) return [];
+  const needed = session ? ["MERIDIAN_SECRET_KEY", "NEXTAUTH_SECRET"] : ["MERIDIAN_SECRET_KEY"];
+  return needed.filter((name) => !env[name]?.trim());
+}
+
+export function sharedSecretsMessage(missing: string[]): string {
+  return `DATABASE_URL names a PostgreSQL server that other replicas may share, so ${missing.join(" and ")} must be set explicitly (the same value on every replica); refusing to start. Generate one with: openssl rand -hex 32`;
+}

@@ -3,7 +3,7 @@ import { createEnvironment } from "@/lib/services/environments/create-environmen
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
 import { getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
 import { recordHeartbeat } from "@/lib/services/gateways/record-heartbeat";
-import { verifyGatewayToken } from "@/lib/services/gateways/verify-gateway-token";
+import { authenticateGateway, verifyGatewayToken } from "@/lib/services/gateways/verify-gateway-token";
 import { createToken } from "@/lib/services/tokens/create-token";
 import { expect, SAME_ORIGIN, seedCtx, test, unique } from "../fixtures";
 
@@ -70,39 +70,59 @@ test.describe("gateway environments", () => {
     await expect(page.getByTestId(`environment-row-${name}`)).toContainText("down");
   });
 
-  test("an admin generates, rotates and revokes a gateway token and sees the instances that report", async ({ asAdmin: { page } }) => {
+  test("an admin creates named gateway tokens, each shown once and listed with the instances using it, and revokes one alone", async ({ asAdmin: { page } }) => {
     const name = unique("gw").toLowerCase();
     const env = await createEnvironment({ name, type: "builtin", publicUrls: ["http://localhost:8280"] }, seedCtx);
     page.on("dialog", (d) => d.accept());
     await page.goto(`/admin/environments/${name}`);
     await expect(page.getByText("No instance has reported yet")).toBeVisible();
+    await expect(page.getByText("No gateway token yet")).toBeVisible();
 
-    await page.getByRole("button", { name: "Generate token" }).click();
+    // A name is required and unique in the environment.
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect(page.locator("#gateway-token-name-error")).toBeVisible();
+
+    await page.getByLabel("Token name").fill("eu-west edge");
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect(page.getByText('Gateway token "eu-west edge" created')).toBeVisible();
     const first = (await page.getByTestId("gateway-token").textContent())!.trim();
     expect(first).toMatch(/^mgw_/);
-    expect((await verifyGatewayToken(first)).name).toBe(name);
-    await page.reload();
-    await expect(page.getByTestId("gateway-token")).toHaveCount(0);
-    await expect(page.getByText(`Current token ${first.slice(0, 10)}…`)).toBeVisible();
+    const firstAuth = await authenticateGateway(first);
+    expect(firstAuth.environment.name).toBe(name);
 
-    await page.getByRole("button", { name: "Rotate token" }).click();
-    await expect(page.getByText("Gateway token rotated")).toBeVisible();
+    await page.getByLabel("Token name").fill("us-east edge");
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect(page.getByText('Gateway token "us-east edge" created')).toBeVisible();
     const second = (await page.getByTestId("gateway-token").textContent())!.trim();
     expect(second).not.toBe(first);
-    await expect(verifyGatewayToken(first)).rejects.toMatchObject({ code: "invalid_token" });
-    expect((await verifyGatewayToken(second)).id).toBe(env.id);
+    const secondAuth = await authenticateGateway(second);
 
-    await recordHeartbeat(env.id, { instanceId: "edge-1", region: "eu-west", appliedVersion: 0 });
+    await page.getByLabel("Token name").fill("eu-west edge");
+    await page.getByRole("button", { name: "Create token" }).click();
+    await expect(page.getByText('already has a gateway token named "eu-west edge"').first()).toBeVisible();
+
+    await recordHeartbeat(env.id, { instanceId: "edge-1", region: "eu-west", appliedVersion: 0 }, firstAuth.tokenId);
+    await recordHeartbeat(env.id, { instanceId: "edge-2", region: "us-east", appliedVersion: 0 }, secondAuth.tokenId);
     await page.reload();
+    // Shown once: never again after a reload.
+    await expect(page.getByTestId("gateway-token")).toHaveCount(0);
+    const tokens = page.getByRole("table", { name: "Gateway tokens" });
+    const firstRow = tokens.getByRole("row", { name: /eu-west edge/ });
+    await expect(firstRow).toContainText(`${first.slice(0, 10)}…`);
+    await expect(firstRow).toContainText("edge-1");
+    await expect(tokens.getByRole("row", { name: /us-east edge/ })).toContainText("edge-2");
     const instances = page.getByRole("table", { name: "Gateway instances" });
     await expect(instances.getByRole("row", { name: /edge-1/ })).toContainText("healthy");
     await expect(instances.getByRole("row", { name: /edge-1/ })).toContainText("current");
     await page.getByRole("button", { name: "Test connection" }).click();
-    await expect(page.getByTestId("connection-test-result")).toContainText("1 healthy instance of 1");
+    await expect(page.getByTestId("connection-test-result")).toContainText("2 healthy instances of 2");
 
-    await page.getByRole("button", { name: "Revoke token" }).click();
-    await expect(page.getByText("No token yet")).toBeVisible();
-    await expect(verifyGatewayToken(second)).rejects.toMatchObject({ code: "invalid_token" });
+    await page.getByRole("button", { name: "Revoke token eu-west edge" }).click();
+    await expect(page.getByText('Gateway token "eu-west edge" revoked')).toBeVisible();
+    await expect(tokens.getByRole("row", { name: /eu-west edge/ })).toHaveCount(0);
+    await expect(tokens.getByRole("row", { name: /us-east edge/ })).toBeVisible();
+    await expect(verifyGatewayToken(first)).rejects.toMatchObject({ code: "invalid_token" });
+    expect((await verifyGatewayToken(second)).id).toBe(env.id);
   });
 
   test("an admin deletes an environment", async ({ asAdmin: { page } }) => {
@@ -167,10 +187,26 @@ test.describe("gateway environments", () => {
     expect((await verifyGatewayToken((await issued.json()).token)).name).toBe(gw);
     expect((await api.delete(`/api/v1/environments/${gw}/token`)).status()).toBe(204);
 
+    // Named tokens: issued beside each other, listed without their secrets, revoked one at a time.
+    const edge = await api.post(`/api/v1/environments/${gw}/tokens`, { data: { name: "edge a" } });
+    expect(edge.status()).toBe(201);
+    const edgeToken = await edge.json();
+    expect(edgeToken).toMatchObject({ id: expect.stringMatching(/^gwt_/), name: "edge a", token: expect.stringMatching(/^mgw_/) });
+    const other = await (await api.post(`/api/v1/environments/${gw}/tokens`, { data: { name: "edge b" } })).json();
+    expect((await api.post(`/api/v1/environments/${gw}/tokens`, { data: { name: "edge a" } })).status()).toBe(409);
+    expect((await api.post(`/api/v1/environments/${gw}/tokens`, { data: {} })).status()).toBe(400);
+    const listed = await api.get(`/api/v1/environments/${gw}/tokens`);
+    expect((await listed.json()).items.map((t: { name: string }) => t.name)).toEqual(["edge a", "edge b"]);
+    expect(await listed.text()).not.toContain(edgeToken.token);
+    expect((await api.delete(`/api/v1/environments/${gw}/tokens/${edgeToken.id}`)).status()).toBe(204);
+    expect((await api.delete(`/api/v1/environments/${gw}/tokens/${edgeToken.id}`)).status()).toBe(404);
+    await expect(verifyGatewayToken(edgeToken.token)).rejects.toMatchObject({ code: "invalid_token" });
+    expect((await verifyGatewayToken(other.token)).name).toBe(gw);
+
     expect((await api.delete(`/api/v1/environments/${name}`)).status()).toBe(204);
     expect((await api.get(`/api/v1/environments/${name}`)).status()).toBe(404);
     const spec = await (await api.get("/api/v1/openapi.json")).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/api/v1/environments/{name}/test", "/api/v1/environments/{name}/token", "/api/v1/environments/{name}/instances", "/api/v1/tiers/{name}"]));
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/api/v1/environments/{name}/test", "/api/v1/environments/{name}/token", "/api/v1/environments/{name}/tokens", "/api/v1/environments/{name}/tokens/{id}", "/api/v1/environments/{name}/instances", "/api/v1/tiers/{name}"]));
     expect(spec.components.schemas.AwsConfig.properties.secretAccessKey.writeOnly).toBe(true);
     await api.dispose();
   });

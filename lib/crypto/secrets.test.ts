@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, isEncryptedSecret, parseSecretKey } from "./secrets";
+import { decryptSecret, encryptSecret, isEncryptedSecret, parseSecretKey, resetSecretKeyCache, secretKeyCheck } from "./secrets";
 
 const key = randomBytes(32);
 
@@ -32,5 +32,33 @@ describe("secrets at rest", () => {
     expect(parseSecretKey(randomBytes(32).toString("base64"))).toHaveLength(32);
     expect(parseSecretKey("a passphrase that is long enough to use")).toHaveLength(32);
     expect(() => parseSecretKey("short")).toThrow(/32/);
+  });
+
+  it("tells keys apart by a check value that does not reveal them", () => {
+    const other = randomBytes(32);
+    expect(secretKeyCheck(key)).toBe(secretKeyCheck(Buffer.from(key)));
+    expect(secretKeyCheck(key)).not.toBe(secretKeyCheck(other));
+    expect(secretKeyCheck(key)).not.toContain(key.toString("hex"));
+    expect(secretKeyCheck(key)).not.toContain(key.toString("base64url"));
+  });
+
+  it("reads a secret written with MERIDIAN_SECRET_KEY_PREVIOUS while a rotation is under way", () => {
+    const saved = { key: process.env.MERIDIAN_SECRET_KEY, previous: process.env.MERIDIAN_SECRET_KEY_PREVIOUS };
+    const oldKey = randomBytes(32).toString("hex");
+    const stored = encryptSecret("rotated", Buffer.from(oldKey, "hex"));
+    try {
+      process.env.MERIDIAN_SECRET_KEY = randomBytes(32).toString("hex");
+      delete process.env.MERIDIAN_SECRET_KEY_PREVIOUS;
+      resetSecretKeyCache();
+      expect(() => decryptSecret(stored)).toThrow(/could not be decrypted/);
+      process.env.MERIDIAN_SECRET_KEY_PREVIOUS = oldKey;
+      resetSecretKeyCache();
+      expect(decryptSecret(stored)).toBe("rotated");
+    } finally {
+      process.env.MERIDIAN_SECRET_KEY = saved.key;
+      if (saved.previous === undefined) delete process.env.MERIDIAN_SECRET_KEY_PREVIOUS;
+      else process.env.MERIDIAN_SECRET_KEY_PREVIOUS = saved.previous;
+      resetSecretKeyCache();
+    }
   });
 });

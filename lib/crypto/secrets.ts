@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { config } from "@/lib/config";
@@ -6,11 +6,13 @@ import { AppError } from "@/lib/errors";
 
 /**
  * AES-256-GCM for secrets at rest (gateway credentials, client secrets, signing keys).
- * Stored form: `v1.<iv>.<tag>.<ciphertext>`, each part base64url. The version prefix lets a
- * later key rotation re-encrypt lazily.
+ * Stored form: `v1.<iv>.<tag>.<ciphertext>`, each part base64url. A column that stores such
+ * values must also be listed in lib/services/maintenance/ensure-secret-key.ts, which
+ * re-encrypts every secret when the key is rotated (MERIDIAN_SECRET_KEY_PREVIOUS).
  */
 const VERSION = "v1";
 let cachedKey: Buffer | undefined;
+let cachedPrevious: { raw: string; key: Buffer } | undefined;
 
 /** Parses MERIDIAN_SECRET_KEY: 64 hex chars or 32 base64 bytes; any other string of 32+ chars is hashed. */
 export function parseSecretKey(raw: string): Buffer {
@@ -47,9 +49,26 @@ export function getSecretKey(): Buffer {
   return cachedKey;
 }
 
+/** The key being rotated away from (MERIDIAN_SECRET_KEY_PREVIOUS), if any. */
+export function getPreviousSecretKey(): Buffer | undefined {
+  const raw = process.env.MERIDIAN_SECRET_KEY_PREVIOUS;
+  if (!raw) return undefined;
+  if (cachedPrevious?.raw !== raw) cachedPrevious = { raw, key: parseSecretKey(raw) };
+  return cachedPrevious.key;
+}
+
+/**
+ * A value that tells keys apart without revealing them: HMAC-SHA256 of a fixed label under the
+ * key. Stored in the database so that a replica started with another key is refused.
+ */
+export function secretKeyCheck(key: Buffer): string {
+  return createHmac("sha256", key).update("meridian secret key check v1").digest("base64url");
+}
+
 /** For tests: forget the cached key so that a changed environment is read again. */
 export function resetSecretKeyCache(): void {
   cachedKey = undefined;
+  cachedPrevious = undefined;
 }
 
 export function encryptSecret(plaintext: string, key: Buffer = getSecretKey()): string {
@@ -60,7 +79,22 @@ export function encryptSecret(plaintext: string, key: Buffer = getSecretKey()): 
   return [VERSION, iv.toString("base64url"), tag.toString("base64url"), ciphertext.toString("base64url")].join(".");
 }
 
-export function decryptSecret(stored: string, key: Buffer = getSecretKey()): string {
+/**
+ * Decrypts with the given key or, by default, with the current key and then, while a rotation
+ * is under way, with the previous one (a replica that has not re-encrypted yet still reads).
+ */
+export function decryptSecret(stored: string, key?: Buffer): string {
+  if (key) return decryptWith(stored, key);
+  try {
+    return decryptWith(stored, getSecretKey());
+  } catch (error) {
+    const previous = getPreviousSecretKey();
+    if (!previous) throw error;
+    return decryptWith(stored, previous);
+  }
+}
+
+function decryptWith(stored: string, key: Buffer): string {
   const [version, iv, tag, ciphertext] = stored.split(".");
   if (version !== VERSION || !iv || !tag || ciphertext === undefined) {
     throw new AppError("internal_error", "A stored secret is malformed.");

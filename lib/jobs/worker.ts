@@ -13,7 +13,8 @@ import { runClaimedJob, type JobHandler } from "./runner";
 
 export interface Worker {
   readonly id: string;
-  stop: () => Promise<void>;
+  /** Stops claiming work, gives running jobs `graceMs` (10 s by default) to finish, then aborts them. */
+  stop: (graceMs?: number) => Promise<void>;
   /** For tests: stops at once as a killed process would, leaving running jobs to their leases. */
   abandon: () => void;
 }
@@ -112,10 +113,10 @@ export function startWorker(input: WorkerOptions | PeriodicTask[] = {}): Worker 
   };
   return {
     id,
-    stop: async () => {
+    stop: async (graceMs = 10_000) => {
       halt();
       // Give running jobs a moment to finish; then they stop and their leases let another worker resume them.
-      const grace = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+      const grace = new Promise((resolve) => setTimeout(resolve, Math.max(0, graceMs)).unref());
       await Promise.race([Promise.all(running), grace]);
       stopController.abort();
       await Promise.all(running);

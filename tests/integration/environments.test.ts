@@ -5,7 +5,7 @@ import { createFakeConnector } from "@/lib/connectors/fake/connector";
 import { overrideConnector } from "@/lib/connectors/registry";
 import { decryptSecret, isEncryptedSecret } from "@/lib/crypto/secrets";
 import { closeDb, getDb } from "@/lib/db/client";
-import { auditEntries, environments, gatewayInstances } from "@/lib/db/schema";
+import { auditEntries, environments, gatewayInstances, gatewayTokens } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { SECRET_MASK } from "@/lib/services/environments/config-secrets";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
@@ -71,7 +71,7 @@ describe("first-start defaults", () => {
     if (before === 0) {
       expect(results.filter((r) => r.environment)).toHaveLength(1);
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ type: "builtin", mode: "write-only", publicUrls: ["http://localhost:8280"], gatewayTokenHash: null });
+      expect(rows[0]).toMatchObject({ type: "builtin", mode: "write-only", publicUrls: ["http://localhost:8280"], gatewayTokenPrefix: null });
     }
     expect(rows.length).toBeLessThanOrEqual(1);
   });
@@ -267,8 +267,10 @@ describe("gateway tokens", () => {
     expect(first.token).toMatch(/^mgw_[A-Za-z0-9_-]{40,}$/);
     expect(first.token.startsWith(first.prefix)).toBe(true);
     expect((await verifyGatewayToken(first.token)).name).toBe(name);
-    const row = await rowOf(name);
-    expect(row.gatewayTokenHash).not.toContain(first.token);
+    const db = await getDb();
+    const stored = await db.select().from(gatewayTokens).where(eq(gatewayTokens.environmentId, (await rowOf(name)).id));
+    expect(stored.map((t) => t.name)).toEqual(["primary"]);
+    expect(stored[0].tokenHash).not.toContain(first.token.slice(4));
     expect((await getEnvironment(name, adminCtx)).gatewayToken?.prefix).toBe(first.prefix);
 
     const second = await rotateGatewayToken(name, adminCtx);

@@ -26,7 +26,8 @@ export const environments = pgTable(
     snapshotVersion: integer("snapshot_version").notNull().default(0),
     // When the snapshot version last changed: the start of the propagation the admin portal shows.
     snapshotChangedAt: tstz("snapshot_changed_at"),
-    gatewayTokenHash: text("gateway_token_hash"),
+    // The token named `primary` (gateway_tokens), as the environment's single-token endpoint
+    // shows it: its prefix and issue time only, never its hash.
     gatewayTokenPrefix: text("gateway_token_prefix"),
     gatewayTokenCreatedAt: tstz("gateway_token_created_at"),
     lastTestAt: tstz("last_test_at"),
@@ -35,11 +36,33 @@ export const environments = pgTable(
     createdBy: text("created_by"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("environments_name_key").on(t.name), uniqueIndex("environments_gateway_token_hash_key").on(t.gatewayTokenHash)],
+  (t) => [uniqueIndex("environments_name_key").on(t.name)],
 );
 
 export type Environment = typeof environments.$inferSelect;
 export type NewEnvironment = typeof environments.$inferInsert;
+
+/**
+ * Named gateway tokens: a pull environment has any number, one per gateway or replica group,
+ * each revocable on its own. Stored as SHA-256 hashes; the secret is shown once.
+ */
+export const gatewayTokens = pgTable(
+  "gateway_tokens",
+  {
+    id: text("id").primaryKey(),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    createdBy: text("created_by"),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("gateway_tokens_token_hash_key").on(t.tokenHash), uniqueIndex("gateway_tokens_environment_name_key").on(t.environmentId, t.name)],
+);
+
+export type GatewayToken = typeof gatewayTokens.$inferSelect;
 
 /** Instances of pull gateways, as their heartbeats report them. */
 export const gatewayInstances = pgTable(
@@ -54,6 +77,8 @@ export const gatewayInstances = pgTable(
     appliedVersion: integer("applied_version").notNull().default(0),
     // When the instance applied that version (its own clock, from its heartbeat; else when it was first reported).
     appliedAt: tstz("applied_at"),
+    // The token the instance authenticated with on its last heartbeat.
+    tokenId: text("token_id").references(() => gatewayTokens.id, { onDelete: "set null" }),
     firstSeenAt: tstz("first_seen_at").notNull().defaultNow(),
     lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
   },

@@ -118,7 +118,35 @@ export const adminSchemas: Record<string, Json> = {
       durationMs: { type: "integer" },
     },
   },
-  GatewayToken: { type: "object", properties: { token: { type: "string", description: "Shown once." }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" } } },
+  GatewayToken: {
+    type: "object",
+    properties: { id: { type: "string", examples: ["gwt_4Jt9xQ2mZk8vPw3R"] }, name: { type: "string" }, token: { type: "string", description: "Shown once." }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" } },
+  },
+  GatewayTokenCreate: { type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 64, description: "Unique in the environment, e.g. the gateway or replica group that uses it" } } },
+  GatewayTokens: {
+    type: "object",
+    properties: {
+      environment: { type: "string" },
+      items: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            name: { type: "string" },
+            prefix: { type: "string" },
+            createdAt: { type: "string", format: "date-time" },
+            createdBy: { type: ["string", "null"] },
+            instances: {
+              type: "array",
+              description: "Instances whose last heartbeat (in the last 24 hours) came with this token",
+              items: { type: "object", properties: { instanceId: { type: "string" }, region: { type: "string" }, status: { type: "string", enum: ["healthy", "stale"] }, lastSeenAt: { type: "string", format: "date-time" } } },
+            },
+          },
+        },
+      },
+    },
+  },
   SnapshotPropagation: {
     type: "object",
     required: ["environment", "snapshotVersion", "changedAt", "versions", "healthy", "current", "reachedAllMs", "snapshotBytes", "gzipBytes"],
@@ -218,16 +246,39 @@ export const adminPaths: Record<string, Json> = {
     post: {
       operationId: "issueGatewayToken",
       tags: ["environments"],
-      summary: "Issue or rotate the gateway token of a builtin or agent environment (admin); the token is returned once",
+      summary: "Issue or rotate the environment's `primary` gateway token (admin); the token is returned once. Other named tokens are untouched",
       parameters: [nameParam],
       responses: { "201": json("The new token", ref("GatewayToken")), "404": notFound, "409": problem("Not a pull gateway"), ...authErrors },
     },
     delete: {
       operationId: "revokeGatewayToken",
       tags: ["environments"],
-      summary: "Revoke the gateway token (admin)",
+      summary: "Revoke the environment's `primary` gateway token (admin); other named tokens keep working",
       parameters: [nameParam],
       responses: { "204": { description: "Revoked" }, "404": notFound, "409": problem("Not a pull gateway"), ...authErrors },
+    },
+  },
+  "/api/v1/environments/{name}/tokens": {
+    get: {
+      tags: ["environments"],
+      summary: "The named gateway tokens of an environment with the instances using each (admin); never the secrets",
+      parameters: [nameParam],
+      responses: { "200": json("Tokens", ref("GatewayTokens")), "404": notFound, ...authErrors },
+    },
+    post: {
+      tags: ["environments"],
+      summary: "Issue a named gateway token beside the others (admin); the token is returned once and no other token is revoked",
+      parameters: [nameParam],
+      requestBody: body(ref("GatewayTokenCreate")),
+      responses: { "201": json("The new token", ref("GatewayToken")), "400": problem("Invalid name"), "404": notFound, "409": problem("Not a pull gateway, or the name is taken"), ...authErrors },
+    },
+  },
+  "/api/v1/environments/{name}/tokens/{id}": {
+    delete: {
+      tags: ["environments"],
+      summary: "Revoke one named gateway token (admin): only the gateways using it are cut off",
+      parameters: [nameParam, pathParam("id", "The token's id (gwt_…)")],
+      responses: { "204": { description: "Revoked" }, "404": problem("No such environment or token"), ...authErrors },
     },
   },
   "/api/v1/environments/{name}/instances": {

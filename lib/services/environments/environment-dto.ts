@@ -23,7 +23,7 @@ export interface EnvironmentSummary {
   updatedAt: string;
 }
 
-/** What admins see: the connection config with its secrets masked, the gateway token's prefix, health. */
+/** What admins see: the connection config with its secrets masked, the `primary` gateway token's prefix, health. */
 export interface EnvironmentView extends EnvironmentSummary {
   config: Record<string, unknown>;
   secrets: Record<string, { set: boolean }>;
@@ -60,7 +60,7 @@ export function toEnvironmentView(row: Environment, health?: EnvironmentHealth):
     ...toEnvironmentSummary(row),
     config,
     secrets,
-    gatewayToken: row.gatewayTokenHash && row.gatewayTokenPrefix && row.gatewayTokenCreatedAt ? { prefix: row.gatewayTokenPrefix, createdAt: row.gatewayTokenCreatedAt.toISOString() } : null,
+    gatewayToken: row.gatewayTokenPrefix && row.gatewayTokenCreatedAt ? { prefix: row.gatewayTokenPrefix, createdAt: row.gatewayTokenCreatedAt.toISOString() } : null,
     lastTest: row.lastTestAt ? { at: row.lastTestAt.toISOString(), ok: !!row.lastTestOk, message: row.lastTestMessage ?? "" } : null,
     ...(health ? { health } : {}),
   };

@@ -24,9 +24,10 @@ export type HeartbeatInput = z.input<typeof heartbeatSchema>;
 /**
  * Records that a gateway instance is alive and which snapshot version it serves. Called by the
  * gateway sync API after verifyGatewayToken; answers the environment's current version so that
- * the instance can tell whether it is behind.
+ * the instance can tell whether it is behind. `tokenId` is the named token the instance
+ * authenticated with, so that the admin portal lists which instances use which token.
  */
-export async function recordHeartbeat(environmentId: string, input: HeartbeatInput): Promise<{ snapshotVersion: number }> {
+export async function recordHeartbeat(environmentId: string, input: HeartbeatInput, tokenId: string | null = null): Promise<{ snapshotVersion: number }> {
   const values = parseInput(heartbeatSchema, input);
   const db = await getDb();
   const now = new Date();
@@ -36,7 +37,7 @@ export async function recordHeartbeat(environmentId: string, input: HeartbeatInp
   try {
     const [row] = await db
       .insert(gatewayInstances)
-      .values({ id: newId("gwi"), environmentId, instanceId: values.instanceId, region: values.region, appliedVersion: values.appliedVersion, appliedAt, firstSeenAt: now, lastSeenAt: now })
+      .values({ id: newId("gwi"), environmentId, instanceId: values.instanceId, region: values.region, appliedVersion: values.appliedVersion, appliedAt, tokenId, firstSeenAt: now, lastSeenAt: now })
       .onConflictDoUpdate({
         target: [gatewayInstances.environmentId, gatewayInstances.instanceId],
         set: {
@@ -44,6 +45,7 @@ export async function recordHeartbeat(environmentId: string, input: HeartbeatInp
           appliedVersion: values.appliedVersion,
           // Kept while the version stays; a new version takes the time reported with it.
           appliedAt: sql`case when ${gatewayInstances.appliedVersion} = excluded.applied_version then coalesce(${gatewayInstances.appliedAt}, excluded.applied_at) else excluded.applied_at end`,
+          tokenId,
           lastSeenAt: now,
         },
       })
@@ -51,7 +53,7 @@ export async function recordHeartbeat(environmentId: string, input: HeartbeatInp
       .returning({ inserted: sql<boolean>`(xmax = 0)` });
     inserted = !!row?.inserted;
   } catch (error) {
-    if (isForeignKeyViolation(error)) throw new AppError("not_found", "This environment no longer exists.");
+    if (isForeignKeyViolation(error)) throw new AppError("not_found", "This environment or its gateway token no longer exists.");
     throw error;
   }
   // Instances restarted under new ids leave old rows behind: a new instance is the (rare)

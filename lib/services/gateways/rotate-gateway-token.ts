@@ -1,35 +1,31 @@
-import { eq } from "drizzle-orm";
-import { hashToken, randomToken } from "@/lib/crypto/hash";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { environments } from "@/lib/db/schema";
+import { environments, gatewayTokens } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
-import { assertPullGateway, GATEWAY_TOKEN_PREFIX, GATEWAY_TOKEN_SHOWN_CHARS } from "./gateway-token";
+import { assertPullGateway, insertGatewayToken, PRIMARY_GATEWAY_TOKEN, type IssuedGatewayToken } from "./gateway-token";
 
-export interface IssuedGatewayToken {
-  /** The secret: returned once, stored only as a hash. */
-  token: string;
-  prefix: string;
-  createdAt: string;
-}
+export type { IssuedGatewayToken } from "./gateway-token";
 
-/** Issues a new gateway token for a pull environment; the previous one stops working at once. */
+/**
+ * Issues the environment's `primary` gateway token (the single-token endpoint): the previous
+ * primary token stops working at once; the environment's other named tokens are untouched.
+ */
 export async function rotateGatewayToken(name: string, ctx: ServiceContext): Promise<IssuedGatewayToken> {
-  assertCan(ctx, "environments:write");
-  const token = `${GATEWAY_TOKEN_PREFIX}${randomToken(32)}`;
-  const prefix = token.slice(0, GATEWAY_TOKEN_SHOWN_CHARS);
+  const actor = assertCan(ctx, "environments:write");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(environments).where(eq(environments.name, name)).for("update").limit(1);
     if (!current) throw new AppError("not_found", `No environment named "${name}".`);
     assertPullGateway(current);
-    const [row] = await tx
-      .update(environments)
-      .set({ gatewayTokenHash: hashToken(token), gatewayTokenPrefix: prefix, gatewayTokenCreatedAt: new Date() })
-      .where(eq(environments.id, current.id))
-      .returning();
-    await writeAudit(tx, ctx, { action: current.gatewayTokenHash ? "environment.token_rotate" : "environment.token_create", objectType: "environment", objectId: row.id, details: { name, prefix } });
-    return { token, prefix, createdAt: row.gatewayTokenCreatedAt!.toISOString() };
+    const removed = await tx
+      .delete(gatewayTokens)
+      .where(and(eq(gatewayTokens.environmentId, current.id), eq(gatewayTokens.name, PRIMARY_GATEWAY_TOKEN)))
+      .returning({ id: gatewayTokens.id });
+    const issued = await insertGatewayToken(tx, current, PRIMARY_GATEWAY_TOKEN, actor.id === "system" ? null : actor.id);
+    await tx.update(environments).set({ gatewayTokenPrefix: issued.prefix, gatewayTokenCreatedAt: new Date(issued.createdAt) }).where(eq(environments.id, current.id));
+    await writeAudit(tx, ctx, { action: removed.length ? "environment.token_rotate" : "environment.token_create", objectType: "environment", objectId: current.id, details: { name, token: issued.name, prefix: issued.prefix } });
+    return issued;
   });
 }

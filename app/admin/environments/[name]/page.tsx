@@ -6,13 +6,14 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { DeleteEnvironmentButton } from "@/components/admin/delete-environment-button";
 import { GatewayInstancesTable } from "@/components/admin/gateway-instances-table";
+import { GatewayTokensCard } from "@/components/admin/gateway-tokens-card";
 import { SnapshotPropagationCard } from "@/components/admin/snapshot-propagation-card";
-import { GatewayTokenCard } from "@/components/admin/gateway-token-card";
 import { requirePageActor } from "@/lib/auth/guards";
 import { connectorCatalog } from "@/lib/connectors/catalog";
 import { isAppError } from "@/lib/errors";
 import { getEnvironment, getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
 import { listGatewayInstances } from "@/lib/services/gateways/list-instances";
+import { listGatewayTokens } from "@/lib/services/gateways/list-gateway-tokens";
 import { getSnapshotPropagation } from "@/lib/services/gateways/snapshot-propagation";
 import { listDiscovered } from "@/lib/services/discovery/list-discovered";
 import { discoveryRefusal } from "@/lib/services/discovery/discover-environment";
@@ -37,6 +38,7 @@ export default async function EnvironmentPage({ params }: Props) {
   const type = types.find((t) => t.type === environment.type)!;
   const pull = type.capabilities.delivery === "pull";
   const instances = pull ? await listGatewayInstances(name, ctx) : null;
+  const tokens = pull ? await listGatewayTokens(name, ctx) : null;
   const propagation = pull ? await getSnapshotPropagation(name, ctx) : null;
   const discoverable = type.capabilities.discover;
   const discovered = discoverable ? await listDiscovered(name, ctx) : null;
@@ -64,7 +66,7 @@ export default async function EnvironmentPage({ params }: Props) {
       />
       <div className="space-y-6">
         <EnvironmentClient environment={environment} types={types}>
-          {pull && <GatewayTokenCard name={environment.name} token={environment.gatewayToken} />}
+          {tokens && <GatewayTokensCard environment={environment.name} tokens={tokens.items} />}
           {propagation && <SnapshotPropagationCard name={environment.name} initial={propagation} />}
           {instances && <GatewayInstancesTable name={environment.name} initial={instances} />}
         </EnvironmentClient>

@@ -1,0 +1,10 @@
+import { apiHandler } from "@/lib/api/handler";
+import { revokeGatewayTokenById } from "@/lib/services/gateways/revoke-gateway-token-by-id";
+
+type P = { name: string; id: string };
+
+/** Revokes one named gateway token: only the gateways using it are cut off. */
+export const DELETE = apiHandler<P>({ permission: "environments:write" }, async ({ ctx, params }) => {
+  await revokeGatewayTokenById(params.name, params.id, ctx);
+  return new Response(null, { status: 204 });
+});
