@@ -1,4 +1,5 @@
 import { apiHandler, readJson } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { createGatewayToken, createGatewayTokenSchema } from "@/lib/services/gateways/create-gateway-token";
 import { listGatewayTokens } from "@/lib/services/gateways/list-gateway-tokens";
 
@@ -12,3 +13,5 @@ export const POST = apiHandler<P>({ permission: "environments:write" }, async ({
   const input = await readJson(req, createGatewayTokenSchema);
   return Response.json(await createGatewayToken(params.name, input, ctx), { status: 201, headers: { "cache-control": "no-store" } });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

@@ -1,4 +1,5 @@
 import { apiHandler } from "@/lib/api/handler";
+import { otherMethods } from "@/lib/api/methods";
 import { revokeGatewayTokenById } from "@/lib/services/gateways/revoke-gateway-token-by-id";
 
 type P = { name: string; id: string };
@@ -8,3 +9,5 @@ export const DELETE = apiHandler<P>({ permission: "environments:write" }, async 
   await revokeGatewayTokenById(params.name, params.id, ctx);
   return new Response(null, { status: 204 });
 });
+
+export const { GET, POST, PUT, PATCH, OPTIONS } = otherMethods("DELETE");
