@@ -215,6 +215,11 @@ describe("management API responses against its OpenAPI description", () => {
     const gatewayToken = ((await call("post", "/api/v1/environments/{name}/token", { ...as(admin), params: { name: envName } })).body as { token: string }).token;
     await call("get", "/api/v1/environments/{name}/instances", { ...as(admin), params: { name: envName } });
     await call("get", "/api/v1/environments/{name}/propagation", { ...as(admin), params: { name: envName } });
+    const named = (await call("post", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName }, json: { name: "replica-b" } })).body as { id: string };
+    await call("post", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName }, json: { name: "replica-b" } });
+    await call("get", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName } });
+    await call("delete", "/api/v1/environments/{name}/tokens/{id}", { ...as(admin), params: { name: envName, id: named.id } });
+    await call("delete", "/api/v1/environments/{name}/tokens/{id}", { ...as(admin), params: { name: envName, id: "gwt_missing" } });
     await call("post", "/api/v1/tiers", { ...as(admin), json: { name: `Oa${suffix}`, displayName: "OpenAPI tier", requests: 5, unit: "second", burst: 5 } });
     await call("get", "/api/v1/tiers", as(admin));
     await call("get", "/api/v1/tiers/{name}", { ...as(admin), params: { name: `Oa${suffix}` } });

@@ -260,12 +260,14 @@ export const adminPaths: Record<string, Json> = {
   },
   "/api/v1/environments/{name}/tokens": {
     get: {
+      operationId: "listGatewayTokens",
       tags: ["environments"],
       summary: "The named gateway tokens of an environment with the instances using each (admin); never the secrets",
       parameters: [nameParam],
       responses: { "200": json("Tokens", ref("GatewayTokens")), "404": notFound, ...authErrors },
     },
     post: {
+      operationId: "createGatewayToken",
       tags: ["environments"],
       summary: "Issue a named gateway token beside the others (admin); the token is returned once and no other token is revoked",
       parameters: [nameParam],
@@ -275,6 +277,7 @@ export const adminPaths: Record<string, Json> = {
   },
   "/api/v1/environments/{name}/tokens/{id}": {
     delete: {
+      operationId: "revokeNamedGatewayToken",
       tags: ["environments"],
       summary: "Revoke one named gateway token (admin): only the gateways using it are cut off",
       parameters: [nameParam, pathParam("id", "The token's id (gwt_…)")],
