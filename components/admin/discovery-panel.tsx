@@ -13,10 +13,11 @@ import { useActionForm } from "@/components/shared/use-action-form";
 import { discoverEnvironmentAction } from "@/lib/actions/admin/discover-environment";
 import { importDiscoveredAction } from "@/lib/actions/admin/import-discovered";
 import { discoveryQueryKey, useDiscoveryQuery, type DiscoveryData } from "./use-discovery-query";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 const STATE_TONE: Record<string, BadgeTone> = { new: "brand", updated: "amber", unchanged: "neutral", gone: "red" };
 const STATE_LABEL: Record<string, string> = { new: "New", updated: "Updated", unchanged: "Unchanged", gone: "Gone" };
-const when = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+const when = (iso: string) => formatDateTime(iso);
 
 /** Discovery of the APIs that already run on a gateway: on demand, on the interval, with import. */
 export function DiscoveryPanel({ name, initial, disabledReason }: { name: string; initial: DiscoveryData; disabledReason: string | null }) {

@@ -7,6 +7,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { ago } from "@/lib/connectors/heartbeat";
 import type { GatewayInstances } from "@/lib/services/gateways/list-instances";
 import { useGatewayInstancesQuery } from "./use-gateway-instances-query";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 /** Instances that reported in the last 24 hours: healthy or stale (60 s without a heartbeat), and the version they serve. */
 export function GatewayInstancesTable({ name, initial }: { name: string; initial: GatewayInstances }) {
@@ -46,7 +47,7 @@ export function GatewayInstancesTable({ name, initial }: { name: string; initial
                   <span className="font-mono">{i.appliedVersion}</span> of {data.snapshotVersion}{" "}
                   {i.upToDate ? <Badge tone="green">current</Badge> : <Badge tone="amber">behind</Badge>}
                 </Td>
-                <Td title={new Date(i.lastSeenAt).toLocaleString()}>{ago(i.lastSeenSecondsAgo * 1000)}</Td>
+                <Td title={formatDateTime(i.lastSeenAt, { seconds: true })}>{ago(i.lastSeenSecondsAgo * 1000)}</Td>
                 <Td>{i.status === "healthy" ? <Badge tone="green">healthy</Badge> : <Badge tone="red">stale</Badge>}</Td>
               </tr>
             ))}

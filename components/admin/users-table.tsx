@@ -10,6 +10,7 @@ import { useActionForm } from "@/components/shared/use-action-form";
 import { updateUserAction } from "@/lib/actions/admin/update-user";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import type { PublicUser } from "@/lib/services/users/user-dto";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 export function UsersTable({ users: initial, currentUserId }: { users: PublicUser[]; currentUserId: string }) {
   const router = useRouter();
@@ -75,10 +76,10 @@ export function UsersTable({ users: initial, currentUserId }: { users: PublicUse
               </div>
             </Td>
             <Td>{u.disabled ? <Badge tone="red">disabled</Badge> : u.invited ? <Badge tone="amber">invited</Badge> : <Badge tone="green">active</Badge>}</Td>
-            <Td className="text-xs">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString() : "Never"}</Td>
+            <Td className="text-xs">{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "Never"}</Td>
             <Td className="text-right">
               {u.id !== currentUserId && (
-                <Button variant={u.disabled ? "secondary" : "danger"} size="sm" onClick={() => toggleDisabled(u)} disabled={update.pending}>
+                <Button variant={u.disabled ? "secondary" : "danger-outline"} size="sm" onClick={() => toggleDisabled(u)} disabled={update.pending}>
                   {u.disabled ? "Enable" : "Disable"}
                 </Button>
               )}

@@ -6,6 +6,8 @@ export type AnalyticsRange = { preset: RangePresetId } | { preset: "custom"; fro
 export type AnalyticsScopeParam = "all" | "publisher" | "consumer";
 
 export interface AnalyticsFilters {
+  apiId?: string;
+  applicationId?: string;
   environment?: string;
   region?: string;
 }
@@ -19,6 +21,8 @@ export function rangeBounds(range: AnalyticsRange, now = Date.now()): { from: st
 
 export function analyticsParams(scope: AnalyticsScopeParam, range: AnalyticsRange, filters: AnalyticsFilters, extra: Record<string, string> = {}): URLSearchParams {
   const params = new URLSearchParams({ scope, ...rangeBounds(range), ...extra });
+  if (filters.apiId) params.set("apiId", filters.apiId);
+  if (filters.applicationId) params.set("applicationId", filters.applicationId);
   if (filters.environment) params.set("environment", filters.environment);
   if (filters.region !== undefined) params.set("region", filters.region);
   return params;

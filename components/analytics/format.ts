@@ -1,4 +1,5 @@
 /** Display formats of the analytics dashboards. */
+import { formatDate, formatDateTime, formatTime } from "@/lib/domain/datetime";
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat();
 
@@ -28,13 +29,11 @@ export function formatBytes(n: number): string {
 }
 
 export function formatBucket(iso: string, interval: "minute" | "hour" | "day"): string {
-  const d = new Date(iso);
-  // Day buckets are UTC days: labelled as such, not shifted into the viewer's zone.
-  if (interval === "day") return d.toLocaleDateString(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
-  return d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
+  // Buckets are read on the portals' one clock, UTC (see lib/domain/datetime).
+  if (interval === "day") return formatDate(iso).replace(/ \d{4}$/, "");
+  return formatTime(iso).replace(/ UTC$/, "");
 }
 
 export function formatBucketLong(iso: string, interval: "minute" | "hour" | "day"): string {
-  const d = new Date(iso);
-  return interval === "day" ? `${d.toLocaleDateString(undefined, { dateStyle: "medium", timeZone: "UTC" })} (UTC)` : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  return interval === "day" ? `${formatDate(iso)} (UTC)` : formatDateTime(iso);
 }

@@ -16,4 +16,12 @@ describe("analyticsCsv", () => {
     expect(lines[3].startsWith("applicationId,app_1,'=HYPERLINK(),,3")).toBe(true);
     expect(lines).toHaveLength(4);
   });
+
+  it("names the filters in force before the figures", () => {
+    const metrics = { ...toMetrics(emptyAggregate()), requests: 1 };
+    const csv = analyticsCsv({ filters: [{ name: "apiId", value: "api_1", label: "Pets v1" }], points: [{ time: "2026-01-01T00:00:00.000Z", ...metrics }], breakdowns: {} });
+    const lines = csv.trim().split("\r\n");
+    expect(lines[1]).toBe(`filter,apiId=api_1,Pets v1,${",".repeat(lines[0].split(",").length - 4)}`);
+    expect(lines[2].startsWith("time,,,2026-01-01T00:00:00.000Z,1,")).toBe(true);
+  });
 });

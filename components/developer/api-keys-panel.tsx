@@ -15,6 +15,7 @@ import type { PublicApiKey } from "@/lib/services/applications/api-keys";
 import type { CallTarget } from "./credentials-panel";
 import { buildCurl } from "./try-it/request-builder";
 import { CommandLine, SecretBox } from "./secret-box";
+import { formatDate } from "@/lib/domain/datetime";
 
 function keyStatus(k: PublicApiKey): { label: string; tone: "green" | "amber" | "red" } {
   if (k.revokedAt) return { label: "Revoked", tone: "red" };
@@ -106,7 +107,7 @@ export function ApiKeysPanel({ applicationId, keys, target }: { applicationId: s
                   <Td>
                     <Badge tone={status.tone}>{status.label}</Badge>
                   </Td>
-                  <Td className="text-xs">{k.expiresAt ? new Date(k.expiresAt).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" }) : "Never"}</Td>
+                  <Td className="text-xs">{k.expiresAt ? formatDate(k.expiresAt) : "Never"}</Td>
                   <Td className="text-right">
                     {!k.revokedAt && (
                       <Button variant="secondary" size="sm" onClick={() => onRevoke(k)} disabled={revoke.pending} aria-label={`Revoke ${k.name}`}>

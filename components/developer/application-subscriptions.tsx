@@ -13,6 +13,7 @@ import { deleteSubscriptionAction } from "@/lib/actions/developer/delete-subscri
 import type { SubscriptionView } from "@/lib/services/subscriptions/subscription-dto";
 import { ApiStateBadge } from "./api-state-badge";
 import { SubscriptionStatusBadge } from "./subscription-status-badge";
+import { formatDate } from "@/lib/domain/datetime";
 
 /** Subscriptions, of one application or of all the user's; unsubscribing asks first. */
 export function SubscriptionsTable({ subscriptions, showApplication = false, title = "Subscriptions" }: { subscriptions: SubscriptionView[]; showApplication?: boolean; title?: string }) {
@@ -68,7 +69,7 @@ export function SubscriptionsTable({ subscriptions, showApplication = false, tit
                 <Td>
                   <SubscriptionStatusBadge status={s.status} />
                 </Td>
-                <Td className="text-xs whitespace-nowrap text-slate-500">{new Date(s.createdAt).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" })}</Td>
+                <Td className="text-xs whitespace-nowrap text-slate-500">{formatDate(s.createdAt)}</Td>
                 <Td className="text-right">
                   <Button variant="secondary" size="sm" onClick={() => onUnsubscribe(s)} disabled={remove.pending} aria-label={`Unsubscribe from ${s.apiName}`}>
                     Unsubscribe

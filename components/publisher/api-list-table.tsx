@@ -2,6 +2,7 @@ import Link from "next/link";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ApiSummary } from "@/lib/services/apis/api-dto";
 import { LifecycleBadge } from "./lifecycle-badge";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 export function ApiListTable({ apis }: { apis: ApiSummary[] }) {
   return (
@@ -31,7 +32,7 @@ export function ApiListTable({ apis }: { apis: ApiSummary[] }) {
               <LifecycleBadge state={api.lifecycleState} />
             </Td>
             <Td className="text-right tabular-nums">{api.operationCount}</Td>
-            <Td className="text-xs whitespace-nowrap text-slate-500">{new Date(api.updatedAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</Td>
+            <Td className="text-xs whitespace-nowrap text-slate-500">{formatDateTime(api.updatedAt)}</Td>
           </tr>
         ))}
       </tbody>

@@ -16,6 +16,7 @@ import { undeployApiAction } from "@/lib/actions/publisher/undeploy-api";
 import type { DeploymentView } from "@/lib/services/deployments/list-deployments";
 import type { EnvironmentPlan } from "@/lib/services/deployments/plan-deployment";
 import { deploymentsQueryKey, IN_PROGRESS, useDeploymentsQuery } from "./use-deployments-query";
+import { formatTime } from "@/lib/domain/datetime";
 
 export interface DeployTarget {
   name: string;
@@ -29,7 +30,7 @@ export interface DeployTarget {
 
 const STATUS_TONE: Record<string, BadgeTone> = { deployed: "green", failed: "red", pending: "amber", deploying: "amber", undeploying: "amber", undeployed: "neutral", drifted: "red" };
 const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
-const time = (iso: string) => new Date(iso).toLocaleTimeString("en-GB", { timeZone: "UTC" });
+const time = (iso: string) => formatTime(iso, { seconds: true });
 
 function artifactText(content: unknown): string {
   return typeof content === "string" ? content : JSON.stringify(content, null, 2);

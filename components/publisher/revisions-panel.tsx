@@ -14,8 +14,9 @@ import { createRevisionAction } from "@/lib/actions/publisher/create-revision";
 import { deleteRevisionAction } from "@/lib/actions/publisher/delete-revision";
 import { restoreRevisionAction } from "@/lib/actions/publisher/restore-revision";
 import type { RevisionSummary } from "@/lib/services/apis/revision-dto";
+import { formatDateTime } from "@/lib/domain/datetime";
 
-const when = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
+const when = (iso: string) => formatDateTime(iso);
 
 export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { apiId: string; revisions: RevisionSummary[]; maxRevisions: number; canWrite: boolean }) {
   const router = useRouter();

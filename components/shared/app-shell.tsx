@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/services/context";
 import { cn } from "@/components/ui/cn";
 import { buttonClass } from "@/components/ui/button";
 import type { NavItem } from "./nav";
+import { MobileNav } from "./mobile-nav";
 import { SideNav } from "./side-nav";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
@@ -19,12 +20,13 @@ export function AppShell({ actor, portal, nav, navLabel, children }: { actor: Ac
         Skip to content
       </a>
       <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-3 px-4 md:gap-6">
+          <MobileNav label={navLabel} items={items} portals={portals.map((p) => ({ id: p.id, href: p.href, label: p.label }))} portal={portal} />
           <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
             <span className="inline-block h-6 w-6 rounded-md bg-gradient-to-br from-brand-500 to-indigo-700" aria-hidden />
             Meridian
           </Link>
-          <nav aria-label="Portals" className="flex items-center gap-1">
+          <nav aria-label="Portals" className="hidden items-center gap-1 md:flex">
             {portals.map((p) => (
               <Link
                 key={p.id}
@@ -39,7 +41,7 @@ export function AppShell({ actor, portal, nav, navLabel, children }: { actor: Ac
               </Link>
             ))}
           </nav>
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex min-w-0 items-center gap-1 sm:gap-2">
             <ThemeToggle />
             {actor ? (
               <UserMenu email={actor.email} roles={actor.roles} />
@@ -56,7 +58,7 @@ export function AppShell({ actor, portal, nav, navLabel, children }: { actor: Ac
           </div>
         </div>
       </header>
-      <div className="mx-auto flex max-w-7xl gap-8 px-4 py-8">
+      <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6 md:py-8">
         {items.length > 1 && (
           <aside className="hidden w-52 shrink-0 md:block">
             <SideNav label={navLabel} items={items} />

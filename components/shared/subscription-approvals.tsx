@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { toast } from "sonner";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, type ButtonVariant } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -13,6 +13,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { decideSubscriptionAction } from "@/lib/actions/publisher/decide-subscription";
 import type { SubscriptionApprovalView } from "@/lib/services/subscriptions/subscription-dto";
 import { useActionForm } from "./use-action-form";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 type Status = SubscriptionApprovalView["status"];
 type Decision = "approve" | "reject" | "block" | "unblock";
@@ -24,12 +25,12 @@ const STATUSES: Array<{ value: Status; label: string; tone: BadgeTone }> = [
   { value: "rejected", label: "Rejected", tone: "neutral" },
 ];
 
-const DECISIONS: Record<Status, Array<{ decision: Decision; label: string; variant: "primary" | "secondary" | "danger" }>> = {
+const DECISIONS: Record<Status, Array<{ decision: Decision; label: string; variant: ButtonVariant }>> = {
   pending: [
     { decision: "approve", label: "Approve", variant: "primary" },
     { decision: "reject", label: "Reject", variant: "secondary" },
   ],
-  active: [{ decision: "block", label: "Block", variant: "danger" }],
+  active: [{ decision: "block", label: "Block", variant: "danger-outline" }],
   blocked: [{ decision: "unblock", label: "Unblock", variant: "secondary" }],
   rejected: [],
 };
@@ -100,7 +101,7 @@ export function SubscriptionApprovals({ items, status, basePath, apiHrefBase }: 
                 <Td>
                   <Badge>{s.tier}</Badge>
                 </Td>
-                <Td className="text-xs whitespace-nowrap text-slate-500">{new Date(s.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</Td>
+                <Td className="text-xs whitespace-nowrap text-slate-500">{formatDateTime(s.createdAt)}</Td>
                 <Td className="space-x-2 text-right whitespace-nowrap">
                   {DECISIONS[s.status].map((d) => (
                     <Button key={d.decision} variant={d.variant} size="sm" onClick={() => onDecide(s, d.decision)} disabled={decide.pending} aria-label={`${d.label} ${s.applicationName} on ${s.apiName}`}>

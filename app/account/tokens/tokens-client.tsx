@@ -14,6 +14,7 @@ import { useActionForm } from "@/components/shared/use-action-form";
 import { createTokenAction } from "@/lib/actions/account/create-token";
 import { revokeTokenAction } from "@/lib/actions/account/revoke-token";
 import type { PublicToken } from "@/lib/services/tokens/token-dto";
+import { formatDate, formatDateTime } from "@/lib/domain/datetime";
 
 const STATUS_TONE = { active: "green", expired: "amber", revoked: "red" } as const;
 
@@ -101,8 +102,8 @@ export function TokensClient({ tokens }: { tokens: PublicToken[] }) {
                   <Td>
                     <Badge tone={STATUS_TONE[t.status]}>{t.status}</Badge>
                   </Td>
-                  <Td>{t.expiresAt ? new Date(t.expiresAt).toLocaleDateString() : "Never"}</Td>
-                  <Td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : "Never"}</Td>
+                  <Td>{t.expiresAt ? formatDate(t.expiresAt) : "Never"}</Td>
+                  <Td>{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Never"}</Td>
                   <Td className="text-right">
                     {t.status === "active" && (
                       <Button variant="secondary" size="sm" onClick={() => onRevoke(t)} aria-label={`Revoke ${t.name}`}>

@@ -5,6 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requirePageActor } from "@/lib/auth/guards";
 import { listAudit } from "@/lib/services/audit/list-audit";
 import { listUsers } from "@/lib/services/users/list-users";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -33,7 +34,7 @@ export default async function AdminHome() {
                     <span className="font-medium">{e.actorEmail ?? "anonymous"}</span> {e.action}
                   </span>
                   <time className="text-slate-500" dateTime={e.at.toISOString()}>
-                    {e.at.toLocaleString()}
+                    {formatDateTime(e.at)}
                   </time>
                 </li>
               ))}

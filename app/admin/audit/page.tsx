@@ -8,6 +8,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/guards";
 import { listAudit } from "@/lib/services/audit/list-audit";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -69,7 +70,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <tbody>
               {result.items.map((e) => (
                 <tr key={e.id}>
-                  <Td className="text-xs whitespace-nowrap">{e.at.toLocaleString()}</Td>
+                  <Td className="text-xs whitespace-nowrap">{formatDateTime(e.at, { seconds: true })}</Td>
                   <Td>{e.actorEmail ?? "anonymous"}</Td>
                   <Td className="font-mono text-xs">{e.action}</Td>
                   <Td className="font-mono text-xs">

@@ -9,6 +9,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/guards";
 import { listApplications } from "@/lib/services/applications/list-applications";
 import { listTiers } from "@/lib/services/tiers/list-tiers";
+import { formatDate } from "@/lib/domain/datetime";
 
 export const metadata: Metadata = { title: "Applications" };
 
@@ -57,7 +58,7 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
                     </Td>
                     <Td className="text-right tabular-nums">{a.subscriptionCount}</Td>
                     <Td className="text-xs">{a.policy ?? "—"}</Td>
-                    <Td className="text-xs whitespace-nowrap text-slate-500">{new Date(a.createdAt).toLocaleDateString("en-GB", { dateStyle: "medium", timeZone: "UTC" })}</Td>
+                    <Td className="text-xs whitespace-nowrap text-slate-500">{formatDate(a.createdAt)}</Td>
                   </tr>
                 ))}
               </tbody>

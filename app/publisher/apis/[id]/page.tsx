@@ -4,6 +4,7 @@ import { SettingsForm } from "@/components/publisher/settings-form";
 import { requirePageActor } from "@/lib/auth/guards";
 import { listTiers } from "@/lib/services/tiers/list-tiers";
 import { loadApiForPage } from "./load-api";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 export const metadata: Metadata = { title: "API settings" };
 
@@ -11,7 +12,7 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
   const actor = await requirePageActor("apis:read");
   const { id } = await params;
   const [api, tiers] = await Promise.all([loadApiForPage(id, actor), listTiers("subscription", { actor })]);
-  const created = new Date(api.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  const created = formatDateTime(api.createdAt);
   return (
     <div className="space-y-6">
       <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">

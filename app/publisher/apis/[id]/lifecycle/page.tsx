@@ -8,10 +8,11 @@ import { can } from "@/lib/auth/permissions";
 import { isLifecycleState, LIFECYCLE_STATE_DESCRIPTIONS, LIFECYCLE_STATES } from "@/lib/domain/lifecycle";
 import { listLifecycleEvents } from "@/lib/services/apis/list-lifecycle-events";
 import { loadApiForPage } from "../load-api";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 export const metadata: Metadata = { title: "API lifecycle" };
 
-const when = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" })} UTC`;
+const when = (iso: string) => formatDateTime(iso, { seconds: true });
 
 export default async function LifecyclePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageActor("apis:read");
