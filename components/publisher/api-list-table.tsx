@@ -11,10 +11,10 @@ export function ApiListTable({ apis }: { apis: ApiSummary[] }) {
         <tr>
           <Th>Name</Th>
           <Th>Version</Th>
-          <Th>Context</Th>
+          <Th className="hidden sm:table-cell">Context</Th>
           <Th>State</Th>
-          <Th className="text-right">Operations</Th>
-          <Th>Updated</Th>
+          <Th className="hidden text-right md:table-cell">Operations</Th>
+          <Th className="hidden lg:table-cell">Updated</Th>
         </tr>
       </thead>
       <tbody>
@@ -24,15 +24,17 @@ export function ApiListTable({ apis }: { apis: ApiSummary[] }) {
               <Link href={`/publisher/apis/${api.id}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                 {api.name}
               </Link>
-              {api.tags.length > 0 && <div className="mt-0.5 text-xs text-slate-500">{api.tags.join(" · ")}</div>}
+              {/* On phones the context column is hidden: it shows under the name instead. */}
+              <div className="mt-0.5 font-mono text-xs break-all text-slate-600 sm:hidden dark:text-slate-400">{api.context}</div>
+              {api.tags.length > 0 && <div className="mt-0.5 text-xs text-slate-600 dark:text-slate-400">{api.tags.join(" · ")}</div>}
             </Td>
             <Td className="font-mono text-xs">{api.version}</Td>
-            <Td className="font-mono text-xs">{api.context}</Td>
+            <Td className="hidden font-mono text-xs sm:table-cell">{api.context}</Td>
             <Td>
               <LifecycleBadge state={api.lifecycleState} />
             </Td>
-            <Td className="text-right tabular-nums">{api.operationCount}</Td>
-            <Td className="text-xs whitespace-nowrap text-slate-500">{formatDateTime(api.updatedAt)}</Td>
+            <Td className="hidden text-right tabular-nums md:table-cell">{api.operationCount}</Td>
+            <Td className="hidden text-xs whitespace-nowrap text-slate-600 lg:table-cell dark:text-slate-400">{formatDateTime(api.updatedAt)}</Td>
           </tr>
         ))}
       </tbody>

@@ -37,12 +37,12 @@ export default async function ApisPage({ searchParams }: { searchParams: Promise
             type="search"
             defaultValue={q}
             placeholder="Search by name, context or tag"
-            className="w-full max-w-sm rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            className="min-w-0 basis-full rounded-md border sm:max-w-sm sm:basis-auto sm:flex-1 border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
           />
           <label htmlFor="api-state" className="sr-only">
             Lifecycle state
           </label>
-          <select id="api-state" name="state" defaultValue={filterState ?? ""} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
+          <select id="api-state" name="state" defaultValue={filterState ?? ""} className="min-w-0 flex-1 rounded-md sm:flex-none border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
             <option value="">Any state</option>
             {LIFECYCLE_STATES.map((s) => (
               <option key={s} value={s}>
