@@ -59,6 +59,10 @@ export default defineConfig({
     { name: "publisher", testMatch: "publisher/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "developer", testMatch: "developer/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
     { name: "analytics", testMatch: "analytics/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    // Every portal's main pages through axe, in the light and the dark theme.
+    { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
+    // A phone-sized window (the iPhone 13's 390 px viewport) in Chromium.
+    { name: "mobile", testMatch: "mobile/**/*.spec.ts", use: { ...devices["Desktop Chrome"], viewport: devices["iPhone 13"].viewport, isMobile: true, hasTouch: true } },
   ],
   webServer: [
     {
