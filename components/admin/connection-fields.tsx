@@ -28,7 +28,7 @@ export function ConnectionFields({
         const label = (
           <>
             {f.label}
-            {f.required ? null : <span className="text-xs font-normal text-slate-500"> (optional)</span>}
+            {f.required ? null : <span className="text-xs font-normal text-slate-600 dark:text-slate-400"> (optional)</span>}
           </>
         );
         const common = { id, name: `config.${f.name}`, "aria-invalid": !!error, "aria-describedby": error ? `${id}-error` : f.help ? `${id}-help` : undefined };

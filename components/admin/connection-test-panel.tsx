@@ -30,7 +30,7 @@ export function ConnectionTestPanel({ name, fields, pull, onResult }: { name: st
       <Button variant="secondary" onClick={run} disabled={test.pending} aria-describedby="connection-test-help">
         {test.pending ? "Testing… (up to 10 s)" : "Test connection"}
       </Button>
-      <p id="connection-test-help" className="text-xs text-slate-500">
+      <p id="connection-test-help" className="text-xs text-slate-600 dark:text-slate-400">
         {pull ? "This gateway calls Meridian, not the other way round: the test reports its instances' last heartbeat." : "Tests the saved settings with one cheap call to the gateway."}
       </p>
       <div aria-live="polite">
@@ -55,7 +55,7 @@ export function ConnectionTestPanel({ name, fields, pull, onResult }: { name: st
                 ))}
               </ul>
             )}
-            <p className="mt-2 text-xs text-slate-500">Took {(result.durationMs / 1000).toFixed(1)} s.</p>
+            <p className="mt-2 text-xs text-slate-600 dark:text-slate-400">Took {(result.durationMs / 1000).toFixed(1)} s.</p>
           </div>
         )}
       </div>

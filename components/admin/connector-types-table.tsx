@@ -23,7 +23,7 @@ export function ConnectorTypesTable({ types }: { types: ConnectorTypeView[] }) {
           <tr key={t.type}>
             <Td>
               <div className="font-medium">{t.label}</div>
-              <div className="max-w-md text-xs text-slate-500">{t.description}</div>
+              <div className="max-w-md text-xs text-slate-600 dark:text-slate-400">{t.description}</div>
             </Td>
             <Td>
               <Badge tone={t.capabilities.delivery === "pull" ? "brand" : "neutral"}>{t.capabilities.delivery}</Badge>

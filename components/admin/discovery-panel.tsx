@@ -61,7 +61,7 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
         {job && (
           <p className="text-sm" role="status" aria-live="polite" data-testid="discovery-status">
             Last discovery: <Badge tone={job.status === "succeeded" ? "green" : job.status === "failed" ? "red" : "amber"}>{job.status}</Badge> {when(job.createdAt)}
-            {last && <span className="text-slate-500"> — {last.step}{last.detail ? `: ${last.detail}` : ""}</span>}
+            {last && <span className="text-slate-600 dark:text-slate-400"> — {last.step}{last.detail ? `: ${last.detail}` : ""}</span>}
             {job.error && <span className="block text-red-700 dark:text-red-300">{job.error}</span>}
           </p>
         )}
@@ -82,14 +82,14 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
                 <tr key={item.id} data-external-id={item.externalId}>
                   <Td>
                     <div className="font-medium">{item.name}</div>
-                    <div className="font-mono text-xs text-slate-500">
+                    <div className="font-mono text-xs text-slate-600 dark:text-slate-400">
                       {item.externalId}
                       {item.version ? ` · ${item.version}` : ""}
                     </div>
                   </Td>
                   <Td>
                     <Badge tone={STATE_TONE[item.state]}>{STATE_LABEL[item.state]}</Badge>
-                    {item.goneAt && <div className="text-xs text-slate-500">gone since {when(item.goneAt)}</div>}
+                    {item.goneAt && <div className="text-xs text-slate-600 dark:text-slate-400">gone since {when(item.goneAt)}</div>}
                     {item.changes && (
                       <details className="mt-1">
                         <summary className="cursor-pointer text-xs">
@@ -97,7 +97,7 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
                         </summary>
                         <pre className="mt-1 max-h-72 max-w-xl overflow-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950">
                           {item.changes.lines.map((l, i) => (
-                            <div key={i} className={l.kind === "added" ? "text-emerald-700 dark:text-emerald-300" : l.kind === "removed" ? "text-red-700 dark:text-red-300" : "text-slate-500"}>
+                            <div key={i} className={l.kind === "added" ? "text-emerald-700 dark:text-emerald-300" : l.kind === "removed" ? "text-red-700 dark:text-red-300" : "text-slate-600 dark:text-slate-400"}>
                               {l.kind === "added" ? "+ " : l.kind === "removed" ? "- " : l.kind === "skipped" ? "  … " : "  "}
                               {l.text}
                             </div>
@@ -113,7 +113,7 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
                         {item.importedApi.name}
                       </Link>
                     )}
-                    {item.state !== "gone" && !item.hasDefinition && <span className="text-xs text-slate-500">No OpenAPI export to import</span>}
+                    {item.state !== "gone" && !item.hasDefinition && <span className="text-xs text-slate-600 dark:text-slate-400">No OpenAPI export to import</span>}
                     {item.state !== "gone" && item.hasDefinition && (!item.importedApi || !item.importedApi.upToDate) && (
                       <Button size="sm" variant="secondary" onClick={() => onImport(item.id, item.name)} disabled={importApi.pending} aria-label={`${item.importedApi ? "Update" : "Import"} ${item.name}`}>
                         {item.importedApi ? "Update" : "Import"}

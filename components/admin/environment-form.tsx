@@ -92,7 +92,7 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
           <div className="space-y-1">
             <span className="block text-sm font-medium text-slate-700 dark:text-slate-200">Name</span>
             <p className="font-mono text-sm">{environment.name}</p>
-            <p className="text-xs text-slate-500">Names never change: deployments and gateways refer to them.</p>
+            <p className="text-xs text-slate-600 dark:text-slate-400">Names never change: deployments and gateways refer to them.</p>
           </div>
         ) : (
           <Field id="env-name" label="Name" help="2 to 63 lowercase letters, digits and hyphens, starting with a letter. It cannot change later." error={errors.name}>
@@ -147,7 +147,7 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
               </label>
             ))}
           </div>
-          <p className="mt-1 text-xs text-slate-500">Roles that see APIs deployed here in the developer portal. None ticked: everyone, including visitors who are not signed in.</p>
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Roles that see APIs deployed here in the developer portal. None ticked: everyone, including visitors who are not signed in.</p>
           {errorFor(errors, "visibleRoles") && <p className="text-xs text-red-600">{errorFor(errors, "visibleRoles")}</p>}
         </fieldset>
       </fieldset>

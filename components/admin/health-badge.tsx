@@ -7,7 +7,7 @@ export function HealthBadge({ health }: { health: EnvironmentHealth }) {
   return (
     <span className="flex flex-col items-start gap-1">
       <Badge tone={TONE[health.status]}>{health.status}</Badge>
-      <span className="max-w-xs text-xs text-slate-500">{health.detail}</span>
+      <span className="max-w-xs text-xs text-slate-600 dark:text-slate-400">{health.detail}</span>
     </span>
   );
 }

@@ -46,7 +46,7 @@ export function TiersTable({ kind, tiers }: { kind: PolicyKind; tiers: TierView[
             <tr key={t.id} data-testid={`tier-row-${t.name}`}>
               <Td>
                 <div className="font-medium">{t.displayName}</div>
-                {t.displayName !== t.name && <div className="font-mono text-xs text-slate-500">{t.name}</div>}
+                {t.displayName !== t.name && <div className="font-mono text-xs text-slate-600 dark:text-slate-400">{t.name}</div>}
               </Td>
               <Td>{t.summary}</Td>
               <Td className="max-w-sm text-slate-600 dark:text-slate-400">{t.description}</Td>

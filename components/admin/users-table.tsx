@@ -44,7 +44,7 @@ export function UsersTable({ users: initial, currentUserId }: { users: PublicUse
     return change(user, { disabled: !user.disabled }, `${user.email} ${user.disabled ? "enabled" : "disabled"}`);
   }
 
-  if (users.length === 0) return <p className="px-4 py-8 text-center text-sm text-slate-500">No user matches this search.</p>;
+  if (users.length === 0) return <p className="px-4 py-8 text-center text-sm text-slate-600 dark:text-slate-400">No user matches this search.</p>;
   return (
     <Table>
       <thead>
@@ -63,7 +63,7 @@ export function UsersTable({ users: initial, currentUserId }: { users: PublicUse
           <tr key={u.id} data-testid={`user-row-${u.email}`}>
             <Td>
               <div className="font-medium">{u.email}</div>
-              <div className="text-xs text-slate-500">{u.name}</div>
+              <div className="text-xs text-slate-600 dark:text-slate-400">{u.name}</div>
             </Td>
             <Td>
               <div className="flex gap-3">

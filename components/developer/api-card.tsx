@@ -15,7 +15,7 @@ export function ApiCard({ api, tagHref }: { api: CatalogItem; tagHref: (tag: str
         <span className="shrink-0 rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-700 dark:bg-slate-800 dark:text-slate-300">{api.version}</span>
       </div>
       <p className="mt-1 font-mono text-xs text-slate-500 dark:text-slate-400">{api.context}</p>
-      <p className="mt-2 line-clamp-3 flex-1 text-sm text-slate-600 dark:text-slate-300">{api.description || <span className="italic text-slate-400">No description.</span>}</p>
+      <p className="mt-2 line-clamp-3 flex-1 text-sm text-slate-600 dark:text-slate-300">{api.description || <span className="italic text-slate-500 dark:text-slate-400">No description.</span>}</p>
       <div className="mt-3 flex flex-wrap items-center gap-1.5">
         <ApiStateBadge state={api.lifecycleState} />
         <span className="text-xs text-slate-500 dark:text-slate-400">

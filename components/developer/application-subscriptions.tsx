@@ -56,7 +56,7 @@ export function SubscriptionsTable({ subscriptions, showApplication = false, tit
                   <Link href={`/apis/${s.apiId}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                     {s.apiName}
                   </Link>{" "}
-                  <span className="font-mono text-xs text-slate-500">{s.apiVersion}</span> <ApiStateBadge state={s.apiLifecycleState} />
+                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{s.apiVersion}</span> <ApiStateBadge state={s.apiLifecycleState} />
                 </Td>
                 {showApplication && (
                   <Td>
@@ -69,7 +69,7 @@ export function SubscriptionsTable({ subscriptions, showApplication = false, tit
                 <Td>
                   <SubscriptionStatusBadge status={s.status} />
                 </Td>
-                <Td className="text-xs whitespace-nowrap text-slate-500">{formatDate(s.createdAt)}</Td>
+                <Td className="text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDate(s.createdAt)}</Td>
                 <Td className="text-right">
                   <Button variant="secondary" size="sm" onClick={() => onUnsubscribe(s)} disabled={remove.pending} aria-label={`Unsubscribe from ${s.apiName}`}>
                     Unsubscribe

@@ -68,7 +68,7 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
                     <Link href={`/applications/${s.applicationId}`} className="font-medium hover:underline">
                       {s.applicationName}
                     </Link>{" "}
-                    <span className="text-slate-500">on {s.tier}</span>
+                    <span className="text-slate-600 dark:text-slate-400">on {s.tier}</span>
                   </span>
                   <SubscriptionStatusBadge status={s.status} />
                 </div>
@@ -84,11 +84,11 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
         )}
         {!viewer ? (
           <p>
-            <Link href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${apiId}`)}`} className="font-medium text-brand-600 hover:underline">
+            <Link href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${apiId}`)}`} className="font-medium text-brand-600 dark:text-brand-100 hover:underline">
               Sign in
             </Link>{" "}
             or{" "}
-            <Link href="/signup" className="font-medium text-brand-600 hover:underline">
+            <Link href="/signup" className="font-medium text-brand-600 dark:text-brand-100 hover:underline">
               create an account
             </Link>{" "}
             to subscribe.
@@ -114,7 +114,7 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
           </div>
         ) : available.length === 0 ? (
           <p className="text-slate-600 dark:text-slate-400">
-            All your applications are subscribed. <Link href={`/applications?returnTo=${encodeURIComponent(`/apis/${apiId}`)}`} className="text-brand-600 hover:underline">Create another application</Link> to subscribe again.
+            All your applications are subscribed. <Link href={`/applications?returnTo=${encodeURIComponent(`/apis/${apiId}`)}`} className="text-brand-600 dark:text-brand-100 hover:underline">Create another application</Link> to subscribe again.
           </p>
         ) : (
           <form onSubmit={onSubscribe} className="space-y-4" noValidate>

@@ -110,7 +110,7 @@ export function DefinitionEditor({ apiId, initialSource, canWrite }: { apiId: st
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2">
         <Badge tone={dirty ? "amber" : "green"}>{dirty ? "Unsaved changes" : "Saved"}</Badge>
-        <span className="text-xs text-slate-500">{format.toUpperCase()}</span>
+        <span className="text-xs text-slate-600 dark:text-slate-400">{format.toUpperCase()}</span>
         {syntaxError && (
           <span role="status" className="text-xs text-red-600">
             Syntax error{syntaxError.line ? ` on line ${syntaxError.line}` : ""}

@@ -99,13 +99,13 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                 </label>
                 <fieldset className="space-y-2">
                   <legend className="text-sm font-medium">Environments</legend>
-                  {targets.length === 0 && <p className="text-sm text-slate-500">No gateway environment exists yet: an admin registers them.</p>}
+                  {targets.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No gateway environment exists yet: an admin registers them.</p>}
                   {targets.map((t) => (
                     <label key={t.name} className="flex items-start gap-2 text-sm">
                       <input type="checkbox" name="environments" value={t.name} disabled={!!t.unavailable} className="mt-0.5" />
                       <span>
-                        <span className="font-medium">{t.displayName}</span> <span className="text-slate-500">({t.typeLabel}, {t.mode})</span>
-                        {t.unavailable && <span className="block text-xs text-slate-500">{t.unavailable}</span>}
+                        <span className="font-medium">{t.displayName}</span> <span className="text-slate-600 dark:text-slate-400">({t.typeLabel}, {t.mode})</span>
+                        {t.unavailable && <span className="block text-xs text-slate-600 dark:text-slate-400">{t.unavailable}</span>}
                       </span>
                     </label>
                   ))}
@@ -132,7 +132,7 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
             {plans.map((p) => (
               <section key={p.environmentName} aria-label={`Plan for ${p.environment}`} className="space-y-2">
                 <h3 className="text-sm font-semibold">
-                  {p.environment} <span className="font-normal text-slate-500">({p.type})</span>
+                  {p.environment} <span className="font-normal text-slate-600 dark:text-slate-400">({p.type})</span>
                 </h3>
                 {p.refusals.length > 0 && (
                   <ul className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200" aria-label="Refusals">
@@ -190,12 +190,12 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                     <tr key={d.id} data-environment={d.environmentName}>
                       <Td>
                         <div className="font-medium">{d.environment}</div>
-                        <div className="text-xs text-slate-500">{d.environmentType}</div>
+                        <div className="text-xs text-slate-600 dark:text-slate-400">{d.environmentType}</div>
                         {d.invokeUrl && d.status === "deployed" && <div className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{d.invokeUrl}</div>}
                       </Td>
                       <Td>
                         {d.revisionNumber}
-                        {d.deployedRevisionNumber !== null && d.deployedRevisionNumber !== d.revisionNumber && <div className="text-xs text-slate-500">serving revision {d.deployedRevisionNumber}</div>}
+                        {d.deployedRevisionNumber !== null && d.deployedRevisionNumber !== d.revisionNumber && <div className="text-xs text-slate-600 dark:text-slate-400">serving revision {d.deployedRevisionNumber}</div>}
                       </Td>
                       <Td>
                         <span data-testid="deployment-status">
@@ -208,19 +208,19 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                           <details>
                             <summary className="cursor-pointer text-sm">
                               {last.step}
-                              {IN_PROGRESS.has(d.status) && <span className="ml-1 text-slate-500">…</span>}
+                              {IN_PROGRESS.has(d.status) && <span className="ml-1 text-slate-600 dark:text-slate-400">…</span>}
                             </summary>
                             <ol className="mt-2 space-y-1 text-xs text-slate-600 dark:text-slate-400">
                               {d.steps.map((s, i) => (
                                 <li key={i}>
                                   <span className="font-mono">{time(s.at)}</span> {s.step}
-                                  {s.detail && <span className="text-slate-500"> — {s.detail}</span>}
+                                  {s.detail && <span className="text-slate-600 dark:text-slate-400"> — {s.detail}</span>}
                                 </li>
                               ))}
                             </ol>
                           </details>
                         ) : (
-                          <span className="text-slate-500">—</span>
+                          <span className="text-slate-600 dark:text-slate-400">—</span>
                         )}
                       </Td>
                       {canWrite && (

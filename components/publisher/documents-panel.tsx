@@ -90,7 +90,7 @@ export function DocumentsPanel({ apiId, documents, canWrite }: { apiId: string; 
             {editing === doc.id ? (
               <DocumentForm initial={doc} onSubmit={(v) => onUpdate(doc, v)} onCancel={() => setEditing(null)} pending={update.pending} error={update.error} fieldErrors={update.fieldErrors} submitLabel="Save document" />
             ) : doc.sourceType === "url" ? (
-              <a href={doc.url ?? "#"} target="_blank" rel="noopener noreferrer nofollow" className="text-sm text-brand-600 hover:underline">
+              <a href={doc.url ?? "#"} target="_blank" rel="noopener noreferrer nofollow" className="text-sm text-brand-600 dark:text-brand-100 hover:underline">
                 {doc.url}
               </a>
             ) : (

@@ -44,7 +44,7 @@ export function LifecycleActions({ apiId, actions, canWrite }: { apiId: string; 
         </div>
       )}
       {(actions.includes("publish") || actions.includes("unblock")) && (
-        <p className="text-xs text-slate-500" data-testid="publish-rule">
+        <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="publish-rule">
           {PUBLISH_REQUIRES_DEPLOYED_REVISION
             ? "Publishing requires a revision deployed to at least one gateway environment."
             : "Publishing does not require a deployed revision: it lists the API in the developer portal. Deploy a revision to serve calls."}

@@ -57,17 +57,17 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
     return (
       <div className="flex items-center justify-end gap-3 text-xs">
         <span>
-          {operation.security ? <strong>{SCHEME_LABELS[operation.security]}</strong> : <span className="text-slate-500">{SCHEME_LABELS[apiScheme]} (API)</span>}
+          {operation.security ? <strong>{SCHEME_LABELS[operation.security]}</strong> : <span className="text-slate-600 dark:text-slate-400">{SCHEME_LABELS[apiScheme]} (API)</span>}
           {oauth && scopes.length > 0 && (
             <>
               {" · "}
               <span data-testid="operation-scopes">
-                {operation.scopes ? <strong className="font-mono">{scopes.join(" ")}</strong> : <span className="font-mono text-slate-500">{scopes.join(" ")} (document)</span>}
+                {operation.scopes ? <strong className="font-mono">{scopes.join(" ")}</strong> : <span className="font-mono text-slate-600 dark:text-slate-400">{scopes.join(" ")} (document)</span>}
               </span>
             </>
           )}
           {" · "}
-          {operation.rateLimit ? <strong>{describeLimit(operation.rateLimit)}</strong> : <span className="text-slate-500">{apiLimit ? `${describeLimit(apiLimit)} (API)` : "no limit"}</span>}
+          {operation.rateLimit ? <strong>{describeLimit(operation.rateLimit)}</strong> : <span className="text-slate-600 dark:text-slate-400">{apiLimit ? `${describeLimit(apiLimit)} (API)` : "no limit"}</span>}
         </span>
         {canWrite && (
           <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Edit policy of ${label}`}>

@@ -14,7 +14,7 @@ const LINE_STYLE = {
   added: "bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200",
   removed: "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-200",
   context: "text-slate-700 dark:text-slate-300",
-  skipped: "bg-slate-50 text-slate-500 italic dark:bg-slate-800/60",
+  skipped: "bg-slate-50 text-slate-600 dark:text-slate-400 italic dark:bg-slate-800/60",
 } as const;
 const PREFIX = { added: "+", removed: "-", context: " ", skipped: "⋯" } as const;
 

@@ -70,7 +70,7 @@ export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { a
                 {create.pending ? "Creating…" : "Create revision"}
               </Button>
             </form>
-            <p className="mt-2 text-xs text-slate-500" data-testid="revision-count">
+            <p className="mt-2 text-xs text-slate-600 dark:text-slate-400" data-testid="revision-count">
               {revisions.length} of {maxRevisions} revisions kept.
               {full && " The limit is reached: delete a revision that is not deployed to create a new one."}
             </p>
@@ -103,10 +103,10 @@ export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { a
                   <Td className="font-medium whitespace-nowrap">
                     Revision {r.number} {r.deployed && <Badge tone="green">deployed</Badge>}
                   </Td>
-                  <Td className="text-sm">{r.description || <span className="text-slate-400">—</span>}</Td>
+                  <Td className="text-sm">{r.description || <span className="text-slate-500 dark:text-slate-400">—</span>}</Td>
                   <Td className="text-xs whitespace-nowrap">
                     {when(r.createdAt)}
-                    <div className="text-slate-500">{r.createdByEmail}</div>
+                    <div className="text-slate-600 dark:text-slate-400">{r.createdByEmail}</div>
                   </Td>
                   <Td className="text-right tabular-nums">{r.operationCount}</Td>
                   <Td className="text-right whitespace-nowrap">

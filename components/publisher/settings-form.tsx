@@ -121,7 +121,7 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
           </div>
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Per-environment overrides</legend>
-            {overrides.length === 0 && <p className="text-xs text-slate-500">None: every environment uses the endpoints above.</p>}
+            {overrides.length === 0 && <p className="text-xs text-slate-600 dark:text-slate-400">None: every environment uses the endpoints above.</p>}
             {overrides.map((o, i) => (
               <div key={o.key} className="grid gap-2 md:grid-cols-[12rem_1fr_1fr_auto]">
                 <Input aria-label={`Environment name of override ${i + 1}`} value={o.environment} placeholder="environment name" onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, environment: e.target.value } : x)))} />

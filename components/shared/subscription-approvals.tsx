@@ -94,14 +94,14 @@ export function SubscriptionApprovals({ items, status, basePath, apiHrefBase }: 
                   <Link href={`${apiHrefBase}${s.apiId}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                     {s.apiName}
                   </Link>{" "}
-                  <span className="font-mono text-xs text-slate-500">{s.apiVersion}</span>
+                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{s.apiVersion}</span>
                 </Td>
                 <Td>{s.applicationName}</Td>
                 <Td className="text-xs">{s.ownerEmail}</Td>
                 <Td>
                   <Badge>{s.tier}</Badge>
                 </Td>
-                <Td className="text-xs whitespace-nowrap text-slate-500">{formatDateTime(s.createdAt)}</Td>
+                <Td className="text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDateTime(s.createdAt)}</Td>
                 <Td className="space-x-2 text-right whitespace-nowrap">
                   {DECISIONS[s.status].map((d) => (
                     <Button key={d.decision} variant={d.variant} size="sm" onClick={() => onDecide(s, d.decision)} disabled={decide.pending} aria-label={`${d.label} ${s.applicationName} on ${s.apiName}`}>

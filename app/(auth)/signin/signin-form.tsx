@@ -43,7 +43,7 @@ export function SignInForm({ callbackUrl, selfSignup, initialError }: { callback
       {selfSignup && (
         <p className="text-center text-sm text-slate-600 dark:text-slate-400">
           New here?{" "}
-          <Link href="/signup" className="font-medium text-brand-600 hover:underline">
+          <Link href="/signup" className="font-medium text-brand-600 dark:text-brand-100 hover:underline">
             Create an account
           </Link>
         </p>

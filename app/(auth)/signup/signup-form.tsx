@@ -43,7 +43,7 @@ export function SignUpForm() {
       </Button>
       <p className="text-center text-sm text-slate-600 dark:text-slate-400">
         Already have an account?{" "}
-        <Link href="/signin" className="font-medium text-brand-600 hover:underline">
+        <Link href="/signin" className="font-medium text-brand-600 dark:text-brand-100 hover:underline">
           Sign in
         </Link>
       </p>

@@ -43,7 +43,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       {tag && (
         <p className="mb-4 flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
           Tagged <span className="rounded-full bg-brand-50 px-2 py-0.5 font-medium text-brand-700 dark:bg-brand-700/20 dark:text-brand-100">#{tag}</span>
-          <Link href={hrefWith({ tag: undefined, page: undefined })} className="text-brand-600 hover:underline">
+          <Link href={hrefWith({ tag: undefined, page: undefined })} className="text-brand-600 dark:text-brand-100 hover:underline">
             Clear tag
           </Link>
         </p>

@@ -47,7 +47,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <Button type="submit" variant="secondary">
               Filter
             </Button>
-            <a href="/admin/audit" className="self-center text-sm text-slate-500 hover:underline">
+            <a href="/admin/audit" className="self-center text-sm text-slate-600 dark:text-slate-400 hover:underline">
               Clear
             </a>
           </div>

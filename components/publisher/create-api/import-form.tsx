@@ -78,7 +78,7 @@ export function ImportForm({ maxBytesLabel }: { maxBytesLabel: string }) {
               <input type="radio" name="source" value={s.key} checked={source === s.key} onChange={() => setSource(s.key)} className="mt-0.5" />
               <span>
                 <span className="block font-medium">{s.label}</span>
-                <span className="block text-xs text-slate-500">{s.help}</span>
+                <span className="block text-xs text-slate-600 dark:text-slate-400">{s.help}</span>
               </span>
             </label>
           ))}

@@ -100,7 +100,7 @@ export function ScratchForm() {
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-700 dark:text-slate-200">First operations</legend>
-        <p className="text-xs text-slate-500">Path parameters such as {"{id}"} are declared for you. Refine everything later in the definition editor.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">Path parameters such as {"{id}"} are declared for you. Refine everything later in the definition editor.</p>
         {rows.map((row, i) => (
           <div key={row.key} className="flex flex-wrap items-center gap-2" data-testid="scratch-operation">
             <label className="sr-only" htmlFor={`op-method-${row.key}`}>

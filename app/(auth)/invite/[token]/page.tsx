@@ -13,7 +13,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       <div className="space-y-3">
         <h1 className="text-xl font-semibold">Invitation not valid</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">This invitation was used, has expired or does not exist. Ask an administrator for a new one.</p>
-        <Link href="/signin" className="text-sm font-medium text-brand-600 hover:underline">
+        <Link href="/signin" className="text-sm font-medium text-brand-600 dark:text-brand-100 hover:underline">
           Go to sign in
         </Link>
       </div>

@@ -11,7 +11,7 @@ export default async function CatalogApiLayout({ children, params }: { children:
   const api = await loadCatalogApiForPage(id, actor);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-600 dark:text-slate-400">
         <Link href="/" className="hover:underline">
           API catalog
         </Link>{" "}
@@ -20,7 +20,7 @@ export default async function CatalogApiLayout({ children, params }: { children:
       <div className="mb-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">{api.name}</h1>
         <span className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs dark:bg-slate-800">{api.version}</span>
-        <span className="font-mono text-sm text-slate-500">{api.context}</span>
+        <span className="font-mono text-sm text-slate-600 dark:text-slate-400">{api.context}</span>
         <ApiStateBadge state={api.lifecycleState} />
       </div>
       {api.lifecycleState === "DEPRECATED" && (

@@ -61,9 +61,9 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
         </Card>
         <GatewayUrls gateways={api.gateways} />
         <Card>
-          <CardHeader title="Operations" description={<Link href={`/apis/${api.id}/reference`} className="text-brand-600 hover:underline">Read the full reference</Link>} />
+          <CardHeader title="Operations" description={<Link href={`/apis/${api.id}/reference`} className="text-brand-600 dark:text-brand-100 hover:underline">Read the full reference</Link>} />
           {api.operations.length === 0 ? (
-            <CardBody className="text-sm text-slate-500">This API has no operations yet.</CardBody>
+            <CardBody className="text-sm text-slate-600 dark:text-slate-400">This API has no operations yet.</CardBody>
           ) : (
             <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {api.operations.slice(0, MAX_LISTED_OPERATIONS).map((op) => (
@@ -73,7 +73,7 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
                   {op.summary && <span className="text-slate-500 dark:text-slate-400">{op.summary}</span>}
                 </li>
               ))}
-              {api.operations.length > MAX_LISTED_OPERATIONS && <li className="px-5 py-2 text-sm text-slate-500">and {api.operations.length - MAX_LISTED_OPERATIONS} more in the reference.</li>}
+              {api.operations.length > MAX_LISTED_OPERATIONS && <li className="px-5 py-2 text-sm text-slate-600 dark:text-slate-400">and {api.operations.length - MAX_LISTED_OPERATIONS} more in the reference.</li>}
             </ul>
           )}
         </Card>
@@ -93,7 +93,7 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
           <CardHeader title="Tiers on offer" />
           <CardBody className="text-sm">
             {api.tiers.length === 0 ? (
-              <p className="text-slate-500">None yet.</p>
+              <p className="text-slate-600 dark:text-slate-400">None yet.</p>
             ) : (
               <ul className="space-y-2">
                 {api.tiers.map((t) => (

@@ -51,14 +51,14 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
                       <Link href={`/applications/${a.id}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                         {a.name}
                       </Link>
-                      {a.description && <div className="mt-0.5 line-clamp-1 text-xs text-slate-500">{a.description}</div>}
+                      {a.description && <div className="mt-0.5 line-clamp-1 text-xs text-slate-600 dark:text-slate-400">{a.description}</div>}
                     </Td>
                     <Td className="space-x-1">
-                      {a.keyTypes.length === 0 ? <span className="text-xs text-slate-500">None yet</span> : a.keyTypes.map((k) => <Badge key={k}>{k}</Badge>)}
+                      {a.keyTypes.length === 0 ? <span className="text-xs text-slate-600 dark:text-slate-400">None yet</span> : a.keyTypes.map((k) => <Badge key={k}>{k}</Badge>)}
                     </Td>
                     <Td className="text-right tabular-nums">{a.subscriptionCount}</Td>
                     <Td className="text-xs">{a.policy ?? "—"}</Td>
-                    <Td className="text-xs whitespace-nowrap text-slate-500">{formatDate(a.createdAt)}</Td>
+                    <Td className="text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDate(a.createdAt)}</Td>
                   </tr>
                 ))}
               </tbody>

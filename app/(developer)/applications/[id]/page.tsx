@@ -37,7 +37,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
 
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-600 dark:text-slate-400">
         <Link href="/applications" className="hover:underline">
           Applications
         </Link>{" "}

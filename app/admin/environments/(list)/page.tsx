@@ -50,7 +50,7 @@ export default async function EnvironmentsPage() {
                       <Link href={`/admin/environments/${e.name}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                         {e.displayName}
                       </Link>
-                      <div className="font-mono text-xs text-slate-500">{e.name}</div>
+                      <div className="font-mono text-xs text-slate-600 dark:text-slate-400">{e.name}</div>
                     </Td>
                     <Td>{e.typeLabel}</Td>
                     <Td className="text-xs">{e.mode}</Td>

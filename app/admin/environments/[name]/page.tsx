@@ -50,7 +50,7 @@ export default async function EnvironmentPage({ params }: Props) {
         <Link href="/admin/environments" className="text-brand-700 hover:underline dark:text-brand-100">
           Environments
         </Link>
-        <span className="mx-1 text-slate-400">/</span>
+        <span className="mx-1 text-slate-500 dark:text-slate-400">/</span>
         <span className="font-mono">{environment.name}</span>
       </nav>
       <PageHeader

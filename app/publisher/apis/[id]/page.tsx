@@ -17,19 +17,19 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
     <div className="space-y-6">
       <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 text-sm sm:grid-cols-4 dark:border-slate-800 dark:bg-slate-900">
         <div>
-          <dt className="text-xs text-slate-500">Operations</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-400">Operations</dt>
           <dd className="text-lg font-semibold tabular-nums">{api.operationCount}</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">Imported from</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-400">Imported from</dt>
           <dd className="font-medium">{{ "swagger-2.0": "Swagger 2.0", "openapi-3.0": "OpenAPI 3.0", "openapi-3.1": "OpenAPI 3.1" }[api.sourceSpec]} ({api.definitionFormat.toUpperCase()})</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">Revisions made</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-400">Revisions made</dt>
           <dd className="font-medium tabular-nums">{api.lastRevisionNumber}</dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-500">Created</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-400">Created</dt>
           <dd className="font-medium">{created} UTC</dd>
         </div>
       </dl>

@@ -31,7 +31,7 @@ export default async function DocumentsPage({ params }: { params: Promise<{ id: 
             <CardHeader title={d.title} description={KIND_LABELS[d.kind]} />
             <CardBody>
               {d.sourceType === "url" ? (
-                <a href={d.url!} target="_blank" rel="noopener noreferrer nofollow" className="text-sm break-all text-brand-600 hover:underline">
+                <a href={d.url!} target="_blank" rel="noopener noreferrer nofollow" className="text-sm break-all text-brand-600 dark:text-brand-100 hover:underline">
                   {d.url}
                 </a>
               ) : (

@@ -16,7 +16,7 @@ export default async function DefinitionPage({ params }: { params: Promise<{ id:
     <div className="space-y-3">
       <p className="text-sm text-slate-600 dark:text-slate-400">
         The document as you wrote it ({definition.format.toUpperCase()}). Swagger 2.0 is stored normalized to OpenAPI 3; the API serves{" "}
-        <a className="text-brand-600 hover:underline" href={`/api/v1/apis/${api.id}/definition`}>
+        <a className="text-brand-600 dark:text-brand-100 hover:underline" href={`/api/v1/apis/${api.id}/definition`}>
           the normalized document
         </a>
         . External $refs are refused: keep the document self-contained.

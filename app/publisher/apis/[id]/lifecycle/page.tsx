@@ -61,7 +61,7 @@ export default async function LifecyclePage({ params }: { params: Promise<{ id: 
                   ) : (
                     <span className="flex flex-wrap items-center gap-1">
                       {isLifecycleState(e.fromState) && <LifecycleBadge state={e.fromState} />} → {isLifecycleState(e.toState) && <LifecycleBadge state={e.toState} />}
-                      <span className="text-slate-500">({e.action})</span>
+                      <span className="text-slate-600 dark:text-slate-400">({e.action})</span>
                     </span>
                   )}
                 </Td>

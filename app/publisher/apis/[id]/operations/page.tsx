@@ -35,7 +35,7 @@ export default async function OperationsPage({ params, searchParams }: { params:
           placeholder="Search by path, operation id, summary or method"
           className="w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        <span className="ml-auto text-xs text-slate-500">Edit the document on the Definition tab; security, OAuth2 scopes and rate limits per operation are set here.</span>
+        <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">Edit the document on the Definition tab; security, OAuth2 scopes and rate limits per operation are set here.</span>
       </form>
       {result.items.length === 0 ? (
         <div className="p-4">
@@ -58,11 +58,11 @@ export default async function OperationsPage({ params, searchParams }: { params:
                     <MethodBadge method={op.method} />
                     <span className={op.deprecated ? "font-mono text-xs line-through" : "font-mono text-xs"}>{op.path}</span>
                   </div>
-                  {op.operationId && <div className="mt-1 ml-[4.5rem] text-xs text-slate-500">{op.operationId}</div>}
+                  {op.operationId && <div className="mt-1 ml-[4.5rem] text-xs text-slate-600 dark:text-slate-400">{op.operationId}</div>}
                 </Td>
                 <Td className="text-sm">
-                  {op.summary ?? <span className="text-slate-400">—</span>}
-                  {op.documentSecurity.length > 0 && <div className="text-xs text-slate-500">document security: {op.documentSecurity.join(", ")}</div>}
+                  {op.summary ?? <span className="text-slate-500 dark:text-slate-400">—</span>}
+                  {op.documentSecurity.length > 0 && <div className="text-xs text-slate-600 dark:text-slate-400">document security: {op.documentSecurity.join(", ")}</div>}
                 </Td>
                 <Td>
                   <OperationPolicyEditor apiId={api.id} operation={op} apiScheme={api.security.scheme} apiLimit={api.rateLimit} canWrite={canWrite} />
