@@ -61,7 +61,7 @@ function Skeleton({ className }: { className: string }) {
 
 function FilterSelect({ id, label, all, value, options, onChange }: { id: string; label: string; all: string; value: string | undefined; options: AnalyticsFilterOption[]; onChange: (value: string | undefined) => void }) {
   return (
-    <div className="min-w-0 flex-1 sm:flex-none">
+    <div className="min-w-0 grow basis-[calc(50%-0.25rem)] sm:grow-0 sm:basis-auto">
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
@@ -145,7 +145,7 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
           <FilterSelect id={`${id}-api`} label="API" all="All APIs" value={filters.apiId} options={apis} onChange={(v) => setFilter({ apiId: v })} />
           {showApplications && <FilterSelect id={`${id}-app`} label="Application" all="All applications" value={filters.applicationId} options={applications} onChange={(v) => setFilter({ applicationId: v })} />}
           <FilterSelect id={`${id}-env`} label="Environment" all="All environments" value={filters.environment} options={environments} onChange={(v) => setFilter({ environment: v })} />
-          <div className="min-w-0 flex-1 sm:flex-none">
+          <div className="min-w-0 grow basis-[calc(50%-0.25rem)] sm:grow-0 sm:basis-auto">
             <label htmlFor={`${id}-region`} className="sr-only">
               Region
             </label>

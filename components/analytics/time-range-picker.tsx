@@ -22,7 +22,7 @@ export function TimeRangePicker({ value, onChange }: { value: AnalyticsRange; on
   const [error, setError] = useState<string | null>(null);
   const segment = (active: boolean) =>
     cn(
-      "h-8 px-3 text-sm font-medium first:rounded-l-md last:rounded-r-md border border-slate-300 -ml-px first:ml-0 dark:border-slate-700",
+      "h-8 px-2 text-sm font-medium whitespace-nowrap first:rounded-l-md sm:px-3 last:rounded-r-md border border-slate-300 -ml-px first:ml-0 dark:border-slate-700",
       active ? "z-10 bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "bg-white text-slate-700 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800",
     );
   const apply = () => {

@@ -1,11 +1,12 @@
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
+import { ScrollRegion } from "./scroll-region";
 
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollRegion label={props["aria-label"]}>
       <table className={cn("w-full text-left text-sm", className)} {...props} />
-    </div>
+    </ScrollRegion>
   );
 }
 export function Th({ className, ...props }: ComponentProps<"th">) {

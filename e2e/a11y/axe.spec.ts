@@ -10,8 +10,6 @@ import { seedShowcase, type Showcase } from "../showcase";
  */
 let showcase: Showcase;
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   showcase = await seedShowcase("a11y");
@@ -46,20 +44,20 @@ test("the sign-in and sign-up pages", async ({ page }) => {
 });
 
 test("the developer portal", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await signInRequest(page.request, showcase.user.email, showcase.user.password);
   await expectNoViolations(page, ["/", `/apis/${showcase.api.id}`, "/applications", `/applications/${showcase.applicationId}`, "/subscriptions", "/analytics", "/account/tokens"]);
 });
 
 test("the publisher portal", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await signInRequest(page.request, showcase.user.email, showcase.user.password);
   const api = `/publisher/apis/${showcase.api.id}`;
   await expectNoViolations(page, ["/publisher", "/publisher/apis", "/publisher/apis/new", api, `${api}/operations`, `${api}/deployments`, `${api}/revisions`, `${api}/lifecycle`, "/publisher/subscriptions", "/publisher/analytics"]);
 });
 
 test("the admin portal", async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(300_000);
   await signInRequest(page.request, showcase.user.email, showcase.user.password);
   await expectNoViolations(page, ["/admin", "/admin/users", "/admin/environments", "/admin/environments/default", "/admin/tiers", "/admin/subscriptions", "/admin/analytics", "/admin/audit", "/admin/settings"]);
 });
