@@ -1,9 +1,9 @@
 import { closeDb } from "@/lib/db/client";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
+import { createApi } from "@/lib/services/apis/create-api";
 import { createRevision } from "@/lib/services/apis/create-revision";
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
 import { listDeployments } from "@/lib/services/deployments/list-deployments";
-import { seedDeployedApi } from "../developer/support";
 import { expect, seedCtx, seedUser, test, unique } from "../fixtures";
 
 /** The admin home answers an operator's first questions; dates read alike in every portal. */
@@ -16,7 +16,20 @@ test.afterAll(async () => {
 test("the admin home shows gateway health, a failing deployment, traffic and activity in words", async ({ asAdmin: { page } }) => {
   test.setTimeout(90_000);
   const publisher = await seedUser(["publisher"], "home-pub");
-  const api = await seedDeployedApi(publisher.ctx, "http://127.0.0.1:9", { label: "Homebound", scheme: "apiKey" });
+  const name = unique("Homebound");
+  const api = await createApi(
+    {
+      name,
+      version: "v1",
+      context: `/${name.toLowerCase()}`,
+      definition: JSON.stringify({ openapi: "3.0.3", info: { title: "Home", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } }),
+      endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} },
+      // What API Gateway can enforce: keys in x-api-key.
+      security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
+      allowedTiers: ["Gold"],
+    },
+    publisher.ctx,
+  );
   // An AWS environment whose endpoint answers nothing: the deployment fails after its retries.
   const envName = unique("aws-down");
   await createEnvironment(
@@ -32,10 +45,10 @@ test("the admin home shows gateway health, a failing deployment, traffic and act
   await expect(gateways.getByRole("link", { name: "Default" })).toBeVisible();
   await expect(gateways.getByText(/healthy|degraded|down|unknown/).first()).toBeVisible();
   const failing = page.getByRole("region", { name: "Failing deployments" });
-  const item = failing.getByRole("listitem").filter({ hasText: api.name });
+  const item = failing.getByRole("listitem").filter({ hasText: name });
   await expect(item).toContainText(`on AWS ${envName}`);
   await expect(item.getByText("failed", { exact: true })).toBeVisible();
-  await expect(item.getByRole("link", { name: `${api.name} v1` })).toHaveAttribute("href", `/publisher/apis/${api.id}/deployments`);
+  await expect(item.getByRole("link", { name: `${name} v1` })).toHaveAttribute("href", `/publisher/apis/${api.id}/deployments`);
   await expect(item.locator("time")).toHaveText(DATE_TIME);
   await expect(page.getByRole("region", { name: "Traffic, last 24 hours" }).getByText("Requests")).toBeVisible();
 

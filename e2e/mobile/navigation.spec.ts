@@ -7,8 +7,6 @@ import { seedShowcase, type Showcase } from "../showcase";
 /** A phone-sized window (390 px): every section is reachable and no page scrolls sideways. */
 let showcase: Showcase;
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   showcase = await seedShowcase("mobile");
@@ -20,8 +18,16 @@ test.afterAll(async () => {
 
 async function expectNoSidewaysScroll(page: Page) {
   await page.waitForLoadState("networkidle");
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-  expect(scrollWidth, `${page.url()} is ${scrollWidth - clientWidth} px wider than the screen`).toBeLessThanOrEqual(clientWidth);
+  const { scrollWidth, clientWidth, wide } = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    // The outermost elements that reach past the screen's right edge, to name the culprit.
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join(".")}`);
+    return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide };
+  });
+  expect(scrollWidth, `${page.url()} is ${scrollWidth - clientWidth} px wider than the screen: ${wide.join(", ")}`).toBeLessThanOrEqual(clientWidth);
 }
 
 /** Opens the menu and follows each section's link, as a person with a phone would. */
