@@ -38,7 +38,7 @@ test("the admin home shows gateway health, a failing deployment, traffic and act
   );
   const revision = await createRevision(api.id, { description: "to a gateway that is down" }, publisher.ctx);
   await deployRevision(api.id, { revisionId: revision.id, environments: [envName] }, publisher.ctx);
-  await expect.poll(async () => (await listDeployments(api.id, publisher.ctx)).find((d) => d.environment === envName)?.status, { timeout: 60_000, intervals: [500] }).toBe("failed");
+  await expect.poll(async () => (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentName === envName)?.status, { timeout: 60_000, intervals: [500] }).toBe("failed");
 
   await page.goto("/admin");
   const gateways = page.getByRole("region", { name: "Gateways" });

@@ -74,7 +74,7 @@ export default async function AdminHome() {
                     <Link href={`/publisher/apis/${d.apiId}/deployments`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                       {d.apiName} {d.apiVersion}
                     </Link>
-                    <span className="text-slate-600 dark:text-slate-400">on {d.environmentName}</span>
+                    <span className="text-slate-600 dark:text-slate-400">on {d.environment}</span>
                     <Badge tone={d.status === "failed" ? "red" : "amber"}>{d.status}</Badge>
                   </div>
                   {d.error && <p className="line-clamp-2 text-xs break-words text-slate-600 dark:text-slate-400">{d.error}</p>}

@@ -11,6 +11,7 @@ export interface FailingDeployment {
   apiId: string;
   apiName: string;
   apiVersion: string;
+  /** The environment's display name, and its name (as in DeploymentView). */
   environment: string;
   environmentName: string;
   status: DeploymentStatus;
@@ -26,7 +27,7 @@ export async function listFailingDeployments(input: { limit?: number }, ctx: Ser
   const failing = inArray(deployments.status, FAILING_STATUSES);
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ d: deployments, apiName: apis.name, apiVersion: apis.version, environment: environments.name, environmentName: environments.displayName })
+      .select({ d: deployments, apiName: apis.name, apiVersion: apis.version, environment: environments.displayName, environmentName: environments.name })
       .from(deployments)
       .innerJoin(apis, eq(apis.id, deployments.apiId))
       .innerJoin(environments, eq(environments.id, deployments.environmentId))
