@@ -48,13 +48,13 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
         {app.description && <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{app.description}</p>}
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <CredentialsPanel applicationId={app.id} keyType="production" credential={credential("production")} tokenUrl={tokenUrl} target={oauthTarget} />
           <CredentialsPanel applicationId={app.id} keyType="sandbox" credential={credential("sandbox")} tokenUrl={tokenUrl} target={oauthTarget} />
           <ApiKeysPanel applicationId={app.id} keys={app.apiKeys} target={callTarget(app.subscriptions, "apiKey")} />
           <SubscriptionsTable subscriptions={app.subscriptions} />
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <ApplicationSettingsForm app={app} policies={policies.map((p) => ({ name: p.name, displayName: p.displayName, summary: p.summary }))} />
           <DeleteApplication id={app.id} name={app.name} subscriptionCount={app.subscriptions.length} />
         </div>
