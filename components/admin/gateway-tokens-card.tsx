@@ -14,6 +14,7 @@ import { useActionForm } from "@/components/shared/use-action-form";
 import { createGatewayTokenAction } from "@/lib/actions/admin/create-gateway-token";
 import { revokeGatewayTokenAction } from "@/lib/actions/admin/revoke-gateway-token";
 import type { GatewayTokenView } from "@/lib/services/gateways/list-gateway-tokens";
+import { formatDateTime } from "@/lib/domain/datetime";
 
 /**
  * The named gateway tokens of a pull environment: one per gateway or replica group, each
@@ -103,7 +104,7 @@ export function GatewayTokensCard({ environment, tokens }: { environment: string
               <tr key={t.id} data-testid={`gateway-token-row-${t.id}`}>
                 <Td className="font-medium">{t.name}</Td>
                 <Td className="font-mono text-xs">{t.prefix}…</Td>
-                <Td>{new Date(t.createdAt).toLocaleString()}</Td>
+                <Td>{formatDateTime(t.createdAt)}</Td>
                 <Td>
                   {t.instances.length === 0 ? (
                     <span className="text-slate-500">no instance yet</span>
