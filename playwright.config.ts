@@ -4,7 +4,9 @@ import { defineConfig, devices } from "@playwright/test";
 
 /** Debian's Chromium; never a downloaded browser. CHROMIUM_PATH overrides the detection. */
 function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"].filter(Boolean) as string[];
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium"].filter(
+    Boolean,
+  ) as string[];
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new Error("No Chromium found: install Debian's chromium package or set CHROMIUM_PATH.");
   return found;
@@ -50,7 +52,15 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromiumPath(),
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   projects: [
@@ -62,7 +72,11 @@ export default defineConfig({
     // Every portal's main pages through axe, in the light and the dark theme.
     { name: "a11y", testMatch: "a11y/**/*.spec.ts", use: { ...devices["Desktop Chrome"] } },
     // A phone-sized window (the iPhone 13's 390 px viewport) in Chromium.
-    { name: "mobile", testMatch: "mobile/**/*.spec.ts", use: { ...devices["Desktop Chrome"], viewport: devices["iPhone 13"].viewport, isMobile: true, hasTouch: true } },
+    {
+      name: "mobile",
+      testMatch: "mobile/**/*.spec.ts",
+      use: { ...devices["Desktop Chrome"], viewport: devices["iPhone 13"].viewport, isMobile: true, hasTouch: true },
+    },
   ],
   webServer: [
     {
@@ -83,26 +97,26 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-    command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
-    url: `${baseURL}/api/health`,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      PORT: String(port),
-      MERIDIAN_GATEWAY_PORT: String(gatewayPort),
-      HOST: "127.0.0.1",
-      MERIDIAN_DATA_DIR: dataDir,
-      NEXTAUTH_URL: baseURL,
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
-      MERIDIAN_SECRET_KEY: process.env.MERIDIAN_SECRET_KEY,
-      MERIDIAN_ADMIN_EMAIL: "admin@e2e.test",
-      MERIDIAN_ADMIN_PASSWORD: "E2e-admin-password-1",
-      LOG_LEVEL: "warn",
-      // Deployment jobs retry quickly in tests.
-      MERIDIAN_JOB_BACKOFF_MS: "300",
+      command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
+      url: `${baseURL}/api/health`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        PORT: String(port),
+        MERIDIAN_GATEWAY_PORT: String(gatewayPort),
+        HOST: "127.0.0.1",
+        MERIDIAN_DATA_DIR: dataDir,
+        NEXTAUTH_URL: baseURL,
+        NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET,
+        MERIDIAN_SECRET_KEY: process.env.MERIDIAN_SECRET_KEY,
+        MERIDIAN_ADMIN_EMAIL: "admin@e2e.test",
+        MERIDIAN_ADMIN_PASSWORD: "E2e-admin-password-1",
+        LOG_LEVEL: "warn",
+        // Deployment jobs retry quickly in tests.
+        MERIDIAN_JOB_BACKOFF_MS: "300",
+      },
     },
-  },
   ],
 });

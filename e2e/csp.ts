@@ -12,7 +12,9 @@ export async function watchCsp(page: Page): Promise<{ violations: string[] }> {
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
       const report = (window as unknown as { __reportCspViolation: (text: string) => void }).__reportCspViolation;
-      void report(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber} (${location.pathname})`);
+      void report(
+        `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${event.sourceFile}:${event.lineNumber} (${location.pathname})`,
+      );
     });
   });
   page.on("console", (message) => {

@@ -13,7 +13,10 @@ export const ADMIN = { email: "admin@e2e.test", password: "E2e-admin-password-1"
 export const PASSWORD = "E2e-user-password-1";
 
 /** Acts as a system administrator when seeding. */
-export const seedCtx: ServiceContext = { actor: { id: "usr_e2e_seed", email: "seed@e2e.test", roles: ["admin", "publisher", "subscriber"] }, requestId: "e2e-seed" };
+export const seedCtx: ServiceContext = {
+  actor: { id: "usr_e2e_seed", email: "seed@e2e.test", roles: ["admin", "publisher", "subscriber"] },
+  requestId: "e2e-seed",
+};
 
 /**
  * What a browser adds to a fetch from one of our pages. A request with the session cookie that

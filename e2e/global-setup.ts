@@ -9,7 +9,10 @@ import { ADMIN, seedCtx } from "./fixtures";
  */
 export default async function globalSetup(): Promise<void> {
   try {
-    await createUser({ email: ADMIN.email, password: ADMIN.password, roles: ["admin", "publisher", "subscriber"], name: "E2E admin" }, seedCtx);
+    await createUser(
+      { email: ADMIN.email, password: ADMIN.password, roles: ["admin", "publisher", "subscriber"], name: "E2E admin" },
+      seedCtx,
+    );
   } catch (error) {
     if (!isAppError(error) || error.code !== "email_taken") throw error;
   } finally {

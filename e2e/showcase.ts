@@ -20,7 +20,12 @@ export interface Showcase {
 }
 
 /** Events as the default environment's gateway would have sent them, `count` of them for an API. */
-export async function sendTraffic(apiId: string, applicationId: string | null, count: number, overrides: Partial<AnalyticsEvent> = {}): Promise<void> {
+export async function sendTraffic(
+  apiId: string,
+  applicationId: string | null,
+  count: number,
+  overrides: Partial<AnalyticsEvent> = {},
+): Promise<void> {
   const env = await getEnvironmentRowOrThrow("default");
   const time = new Date(Date.now() - 2 * 60_000).toISOString();
   const events: AnalyticsEvent[] = Array.from({ length: count }, (_, i) => ({

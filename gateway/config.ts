@@ -45,7 +45,10 @@ const configSchema = z.object({
         .filter(Boolean);
       for (const entry of entries) {
         if (parseProxyEntry(entry)) continue;
-        ctx.addIssue({ code: "custom", message: `--trusted-proxies (MERIDIAN_GATEWAY_TRUSTED_PROXIES) takes IP addresses and CIDR ranges; ${JSON.stringify(entry)} is neither.` });
+        ctx.addIssue({
+          code: "custom",
+          message: `--trusted-proxies (MERIDIAN_GATEWAY_TRUSTED_PROXIES) takes IP addresses and CIDR ranges; ${JSON.stringify(entry)} is neither.`,
+        });
         return z.NEVER;
       }
       return entries;
@@ -104,7 +107,6 @@ export interface GatewayConfig {
    */
   workers: number;
 }
-
 
 export function loadConfig(argv: string[], env: Record<string, string | undefined>): GatewayConfig {
   const { values } = parseArgs({

@@ -44,9 +44,23 @@ export interface ReplicaDuties {
  * control plane is down at start) and hands each one to `apply`; spools and sends analytics;
  * sends heartbeats.
  */
-export async function startReplicaDuties(config: GatewayConfig, client: ControlPlaneClient, metrics: GatewayMetrics, log: GatewayLog, apply: (snapshot: Snapshot) => Promise<void>): Promise<ReplicaDuties> {
+export async function startReplicaDuties(
+  config: GatewayConfig,
+  client: ControlPlaneClient,
+  metrics: GatewayMetrics,
+  log: GatewayLog,
+  apply: (snapshot: Snapshot) => Promise<void>,
+): Promise<ReplicaDuties> {
   const envDir = environmentDir(config);
-  const sync = new SnapshotSync({ client, environment: config.environment, cacheFile: path.join(envDir, "snapshot.json"), longPollSeconds: config.longPollSeconds, apply, log, metrics });
+  const sync = new SnapshotSync({
+    client,
+    environment: config.environment,
+    cacheFile: path.join(envDir, "snapshot.json"),
+    longPollSeconds: config.longPollSeconds,
+    apply,
+    log,
+    metrics,
+  });
   await sync.loadCache();
   sync.start();
 
@@ -66,7 +80,13 @@ export async function startReplicaDuties(config: GatewayConfig, client: ControlP
   const stopHeartbeat = startHeartbeat(
     client,
     config.heartbeatIntervalMs,
-    () => ({ instanceId: config.instanceId, region: config.region, appliedVersion: sync.appliedVersion, appliedAt: sync.appliedAt, startedAt }),
+    () => ({
+      instanceId: config.instanceId,
+      region: config.region,
+      appliedVersion: sync.appliedVersion,
+      appliedAt: sync.appliedAt,
+      startedAt,
+    }),
     log,
   );
   return {
@@ -103,7 +123,12 @@ interface Role {
 }
 
 /** On its own, a gateway does a replica's duties itself and keeps the quota counts' file. */
-async function standalone(config: GatewayConfig, metrics: GatewayMetrics, setRuntime: (r: RuntimeSnapshot) => void, log: GatewayLog): Promise<Role> {
+async function standalone(
+  config: GatewayConfig,
+  metrics: GatewayMetrics,
+  setRuntime: (r: RuntimeSnapshot) => void,
+  log: GatewayLog,
+): Promise<Role> {
   const client = new ControlPlaneClient(config.controlPlaneUrl, config.token);
   const quotas = new LocalQuotaStore(quotaFile(config), log);
   await quotas.load();
@@ -122,7 +147,13 @@ async function standalone(config: GatewayConfig, metrics: GatewayMetrics, setRun
 }
 
 /** A worker of a multi-process gateway: everything once-per-replica is the primary's. */
-async function worker(config: GatewayConfig, metrics: GatewayMetrics, setRuntime: (r: RuntimeSnapshot) => void, link: WorkerLink, log: GatewayLog): Promise<Role> {
+async function worker(
+  config: GatewayConfig,
+  metrics: GatewayMetrics,
+  setRuntime: (r: RuntimeSnapshot) => void,
+  link: WorkerLink,
+  log: GatewayLog,
+): Promise<Role> {
   let applied: string | null = null;
   let applying: Promise<void> = Promise.resolve();
   link.onSnapshot = (snapshot) => {
@@ -142,7 +173,9 @@ async function worker(config: GatewayConfig, metrics: GatewayMetrics, setRuntime
   await applying;
   const quotas = new SyncedQuotaCounter((deltas) => link.syncQuotas(deltas));
   const limiter = await createLimiter(config, quotas, log);
-  const events = eventForwarder(link, config.eventBatchSize, config.eventFlushMs, (error) => log.error({ err: error }, "Could not hand analytics events to the primary"));
+  const events = eventForwarder(link, config.eventBatchSize, config.eventFlushMs, (error) =>
+    log.error({ err: error }, "Could not hand analytics events to the primary"),
+  );
   return {
     events,
     limiter,
@@ -167,7 +200,11 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
   };
   const role = link ? await worker(config, metrics, setRuntime, link, log) : await standalone(config, metrics, setRuntime, log);
 
-  const proxy = new UpstreamProxy({ connectTimeoutMs: config.connectTimeoutMs, headersTimeoutMs: config.upstreamTimeoutMs, bodyTimeoutMs: config.bodyTimeoutMs });
+  const proxy = new UpstreamProxy({
+    connectTimeoutMs: config.connectTimeoutMs,
+    headersTimeoutMs: config.upstreamTimeoutMs,
+    bodyTimeoutMs: config.bodyTimeoutMs,
+  });
   const handler = createRequestHandler({
     runtime: () => runtime,
     verifier,
@@ -196,7 +233,8 @@ export async function startGateway(config: GatewayConfig, log: GatewayLog = gate
   server.onError = (error) => log.error({ err: error }, "Request listener failed");
   await server.listen(config.port, config.host);
   const port = server.address().port;
-  if (!link) log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl }, "Gateway listening");
+  if (!link)
+    log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl }, "Gateway listening");
 
   let stopping: Promise<void> | null = null;
   async function stop(): Promise<void> {

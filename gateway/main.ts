@@ -51,7 +51,11 @@ async function main(): Promise<void> {
   }
   if (cluster.isWorker) return runWorker(config);
   if (config.workers > 1) {
-    if (!config.redisUrl) gatewayLog.warn({ workers: config.workers }, "Rate limits are kept per worker process without REDIS_URL: a client on several connections may get up to that many times its rate");
+    if (!config.redisUrl)
+      gatewayLog.warn(
+        { workers: config.workers },
+        "Rate limits are kept per worker process without REDIS_URL: a client on several connections may get up to that many times its rate",
+      );
     const primary = await startPrimary(config, gatewayLog);
     return onSignals(primary.stop);
   }

@@ -3,7 +3,16 @@ import { parseOrigin, type Origin } from "./http1/client";
 import type { ResolvedLimit } from "@/lib/domain/gateway/limit-resolution";
 import type { ResolvedQuota } from "@/lib/domain/gateway/quota";
 import { buildApiRouter, buildOperationRouter, type ApiRouter, type OperationRouter } from "@/lib/domain/gateway/route-match";
-import type { RateLimit, Security, Snapshot, SnapshotApi, SnapshotApiKey, SnapshotOperation, Subscription, Tier } from "@/lib/domain/gateway/snapshot";
+import type {
+  RateLimit,
+  Security,
+  Snapshot,
+  SnapshotApi,
+  SnapshotApiKey,
+  SnapshotOperation,
+  Subscription,
+  Tier,
+} from "@/lib/domain/gateway/snapshot";
 
 /**
  * A validated snapshot turned into lookup tables once, so that a request does map lookups

@@ -6,7 +6,9 @@ export function normalizeIssuer(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new Error(`The token issuer ${JSON.stringify(raw)} is not a URL: set MERIDIAN_TOKEN_ISSUER (or MERIDIAN_PUBLIC_URL) to Meridian's public URL.`);
+    throw new Error(
+      `The token issuer ${JSON.stringify(raw)} is not a URL: set MERIDIAN_TOKEN_ISSUER (or MERIDIAN_PUBLIC_URL) to Meridian's public URL.`,
+    );
   }
   if ((url.protocol !== "https:" && url.protocol !== "http:") || url.search || url.hash || url.username || url.password) {
     throw new Error(`The token issuer ${JSON.stringify(raw)} must be an http(s) URL without query, fragment or credentials.`);
@@ -30,7 +32,10 @@ export const config = {
   },
   /** Other origins the web app is reached at (comma-separated); sign-in and sign-out stay on the one in use. */
   get extraOrigins(): string[] {
-    return (process.env.MERIDIAN_EXTRA_ORIGINS || "").split(",").map((s) => s.trim()).filter(Boolean);
+    return (process.env.MERIDIAN_EXTRA_ORIGINS || "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   },
   get allowPrivateUrls(): boolean {
     return ["1", "true", "yes"].includes((process.env.MERIDIAN_ALLOW_PRIVATE_URLS || "").toLowerCase());

@@ -39,7 +39,11 @@ export class AppError extends Error {
   readonly fieldErrors?: FieldErrors;
   readonly extra?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, options: { fieldErrors?: FieldErrors; extra?: Record<string, unknown>; status?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { fieldErrors?: FieldErrors; extra?: Record<string, unknown>; status?: number } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;

@@ -2,7 +2,29 @@ import { randomBytes } from "node:crypto";
 
 const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-export type IdPrefix = "usr" | "inv" | "pat" | "aud" | "req" | "api" | "rev" | "doc" | "env" | "dep" | "tier" | "pol" | "app" | "sub" | "key" | "job" | "gwi" | "gwt" | "lce" | "ocl" | "dsc" | "rky";
+export type IdPrefix =
+  | "usr"
+  | "inv"
+  | "pat"
+  | "aud"
+  | "req"
+  | "api"
+  | "rev"
+  | "doc"
+  | "env"
+  | "dep"
+  | "tier"
+  | "pol"
+  | "app"
+  | "sub"
+  | "key"
+  | "job"
+  | "gwi"
+  | "gwt"
+  | "lce"
+  | "ocl"
+  | "dsc"
+  | "rky";
 
 /** Random base58 string; 16 characters carry about 93 bits. */
 export function randomBase58(length = 16): string {

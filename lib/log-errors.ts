@@ -12,7 +12,10 @@ const MAX_DEPTH = 5;
 type ErrorLike = Error & Record<string, unknown>;
 
 function isErrorLike(value: unknown): value is ErrorLike {
-  return value instanceof Error || (!!value && typeof value === "object" && typeof (value as { message?: unknown }).message === "string" && "stack" in value);
+  return (
+    value instanceof Error ||
+    (!!value && typeof value === "object" && typeof (value as { message?: unknown }).message === "string" && "stack" in value)
+  );
 }
 
 /** The values a failed query was sent with, anywhere in the cause chain. */

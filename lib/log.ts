@@ -10,7 +10,20 @@ export const loggerOptions: LoggerOptions = {
   base: { service: "meridian" },
   serializers: { err: serializeLoggedError },
   redact: {
-    paths: ["password", "*.password", "secret", "*.secret", "*.config", "config", "token", "*.token", "authorization", "*.authorization", "headers.authorization", "headers.cookie"],
+    paths: [
+      "password",
+      "*.password",
+      "secret",
+      "*.secret",
+      "*.config",
+      "config",
+      "token",
+      "*.token",
+      "authorization",
+      "*.authorization",
+      "headers.authorization",
+      "headers.cookie",
+    ],
     censor: "[redacted]",
   },
 };

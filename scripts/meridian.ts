@@ -15,14 +15,20 @@ const USAGE = `Usage:
   npm run meridian -- token create --email <email> --name <name> [--expires-days <n>]`;
 
 async function tokenCreate(args: string[]) {
-  const { values } = parseArgs({ args, options: { email: { type: "string" }, name: { type: "string" }, "expires-days": { type: "string" } } });
+  const { values } = parseArgs({
+    args,
+    options: { email: { type: "string" }, name: { type: "string" }, "expires-days": { type: "string" } },
+  });
   if (!values.email || !values.name) throw new Error(`--email and --name are required.\n${USAGE}`);
   const db = await getDb();
   const [user] = await db.select().from(users).where(eq(users.email, values.email.trim().toLowerCase())).limit(1);
   if (!user) throw new Error(`No user with email ${values.email}.`);
   if (user.disabled) throw new Error(`User ${values.email} is disabled.`);
   const ctx = { actor: { id: user.id, email: user.email, roles: user.roles.filter(isRole) }, requestId: "cli" };
-  const { token } = await createToken({ name: values.name, expiresInDays: values["expires-days"] ? Number(values["expires-days"]) : undefined }, ctx);
+  const { token } = await createToken(
+    { name: values.name, expiresInDays: values["expires-days"] ? Number(values["expires-days"]) : undefined },
+    ctx,
+  );
   // Only the token on stdout, so that scripts can capture it.
   process.stdout.write(`${token}\n`);
 }

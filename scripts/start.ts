@@ -95,7 +95,12 @@ async function main() {
   const port = config.port;
   const host = process.env.HOST || "0.0.0.0";
   const publicUrl = process.env.NEXTAUTH_URL || `http://localhost:${port}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NEXTAUTH_SECRET: ensureAuthSecret(), NEXTAUTH_URL: publicUrl, NEXT_TELEMETRY_DISABLED: "1" };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    NEXTAUTH_SECRET: ensureAuthSecret(),
+    NEXTAUTH_URL: publicUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
 
   let embedded: EmbeddedServer | undefined;
   if (!config.databaseUrl) {
@@ -108,12 +113,18 @@ async function main() {
   await getDb(); // applies migrations
   // Refuses a key that differs from the one the database's secrets are written with; rotates.
   const key = await ensureSecretKey();
-  if (key.reencrypted) console.log(`Re-encrypted ${key.reencrypted} secret(s) under the new MERIDIAN_SECRET_KEY: MERIDIAN_SECRET_KEY_PREVIOUS may now be removed.`);
+  if (key.reencrypted)
+    console.log(
+      `Re-encrypted ${key.reencrypted} secret(s) under the new MERIDIAN_SECRET_KEY: MERIDIAN_SECRET_KEY_PREVIOUS may now be removed.`,
+    );
   const admin = await ensureFirstAdmin();
   await ensureDefaults();
   buildIfNeeded();
 
-  const web: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", host, "--keepAliveTimeout", String(KEEP_ALIVE_MS)], { stdio: "inherit", env: childEnv });
+  const web: ChildProcess = spawn(NEXT_BIN, ["start", "-p", String(port), "-H", host, "--keepAliveTimeout", String(KEEP_ALIVE_MS)], {
+    stdio: "inherit",
+    env: childEnv,
+  });
   const worker = process.env.MERIDIAN_WORKER === "off" ? undefined : startWorker();
   const gatewayPort = Number(process.env.MERIDIAN_GATEWAY_PORT || 8280);
   const gatewayEnv = process.env.MERIDIAN_GATEWAY_ENVIRONMENT || "default";
@@ -136,7 +147,13 @@ async function main() {
     };
     if (gatewayMode === "detached") {
       // Outlives this process; adopted by the next start unless its token had to be replaced.
-      const options = { command: TSX_BIN, args: gatewayArgs, env: gatewayProcessEnv, pidFile: path.join(config.dataDir, "gateway", `${gatewayEnv}.pid`), port: gatewayPort };
+      const options = {
+        command: TSX_BIN,
+        args: gatewayArgs,
+        env: gatewayProcessEnv,
+        pidFile: path.join(config.dataDir, "gateway", `${gatewayEnv}.pid`),
+        port: gatewayPort,
+      };
       const found = await ensureDetachedGateway(options, token !== tokenBefore);
       detached = { ...found, unwatch: watchDetachedGateway(options, found.pid) };
     } else {
@@ -189,7 +206,9 @@ async function main() {
       })(),
       new Promise((r) => setTimeout(r, Math.max(0, left()))),
     ]);
-    console.log(`Stopped: web app drained after ${drained}, worker${gateway ? " and gateway" : ""} after ${workerDone}, database closed after ${since()}.`);
+    console.log(
+      `Stopped: web app drained after ${drained}, worker${gateway ? " and gateway" : ""} after ${workerDone}, database closed after ${since()}.`,
+    );
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
@@ -202,8 +221,14 @@ async function main() {
   });
 
   console.log(`\nMeridian is starting at ${publicUrl}`);
-  if (gateway) console.log(`Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort} (stops with this process; MERIDIAN_GATEWAY=detached keeps it serving across restarts)`);
-  if (detached) console.log(`Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort}: ${detached.adopted ? "adopted the one already running" : "started"} as pid ${detached.pid}; it outlives this process (kill ${detached.pid} to stop it)`);
+  if (gateway)
+    console.log(
+      `Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort} (stops with this process; MERIDIAN_GATEWAY=detached keeps it serving across restarts)`,
+    );
+  if (detached)
+    console.log(
+      `Built-in gateway for "${gatewayEnv}" on http://localhost:${gatewayPort}: ${detached.adopted ? "adopted the one already running" : "started"} as pid ${detached.pid}; it outlives this process (kill ${detached.pid} to stop it)`,
+    );
   if (admin.created) {
     console.log(`\nFirst admin: ${admin.email}`);
     if (admin.generatedPassword) console.log(`Password (shown once, change it after signing in): ${admin.generatedPassword}\n`);

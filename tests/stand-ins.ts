@@ -5,7 +5,11 @@ import { rowsOf } from "@/lib/db/optional-tables";
 type Column = { column_name: string; data_type: string; is_nullable: string; column_default: string | null };
 
 function literal(value: unknown): SQL {
-  if (Array.isArray(value)) return sql`array[${sql.join(value.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+  if (Array.isArray(value))
+    return sql`array[${sql.join(
+      value.map((v) => sql`${v}`),
+      sql`, `,
+    )}]::text[]`;
   if (value !== null && typeof value === "object") return sql`${JSON.stringify(value)}::jsonb`;
   return sql`${value}`;
 }
@@ -28,16 +32,23 @@ function neutral(column: Column): SQL {
 export async function insertRow(table: string, values: Record<string, unknown>, standIn: string): Promise<() => Promise<void>> {
   const db = await getDb();
   const columns = rowsOf<Column>(
-    await db.execute(sql`select column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = current_schema() and table_name = ${table}`),
+    await db.execute(
+      sql`select column_name, data_type, is_nullable, column_default from information_schema.columns where table_schema = current_schema() and table_name = ${table}`,
+    ),
   );
   const created = columns.length === 0;
   if (created) await db.execute(sql.raw(standIn));
   const row = new Map<string, SQL>(Object.entries(values).map(([k, v]) => [k, literal(v)]));
-  for (const c of columns) if (!row.has(c.column_name) && c.is_nullable === "NO" && c.column_default === null) row.set(c.column_name, neutral(c));
+  for (const c of columns)
+    if (!row.has(c.column_name) && c.is_nullable === "NO" && c.column_default === null) row.set(c.column_name, neutral(c));
   const names = [...row.keys()].map((n) => sql.identifier(n));
-  await db.execute(sql`insert into ${sql.identifier(table)} (${sql.join(names, sql`, `)}) values (${sql.join([...row.values()], sql`, `)})`);
+  await db.execute(
+    sql`insert into ${sql.identifier(table)} (${sql.join(names, sql`, `)}) values (${sql.join([...row.values()], sql`, `)})`,
+  );
   return async () => {
-    await db.execute(created ? sql`drop table ${sql.identifier(table)}` : sql`delete from ${sql.identifier(table)} where id = ${values.id}`);
+    await db.execute(
+      created ? sql`drop table ${sql.identifier(table)}` : sql`delete from ${sql.identifier(table)} where id = ${values.id}`,
+    );
   };
 }
 

@@ -8,7 +8,9 @@ export default function AuthLayout({ children }: { children: ReactNode }) {
         <span className="inline-block h-7 w-7 rounded-md bg-gradient-to-br from-brand-500 to-indigo-700" aria-hidden />
         Meridian
       </Link>
-      <main className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">{children}</main>
+      <main className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        {children}
+      </main>
     </div>
   );
 }

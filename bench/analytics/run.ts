@@ -66,14 +66,27 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function waitForHealth(timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(`${BASE_URL}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${BASE_URL}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(500);
   }
   throw new Error(`Meridian did not answer at ${BASE_URL} within ${timeoutMs / 1000} s.`);
 }
 
 function startMeridian(databaseUrl: string | undefined): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(PORT), MERIDIAN_DATA_DIR: DATA_DIR, MERIDIAN_GATEWAY: "off", LOG_LEVEL: "warn", HOST: "127.0.0.1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(PORT),
+    MERIDIAN_DATA_DIR: DATA_DIR,
+    MERIDIAN_GATEWAY: "off",
+    LOG_LEVEL: "warn",
+    HOST: "127.0.0.1",
+  };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   return spawn("node_modules/.bin/tsx", ["scripts/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"] });
@@ -253,7 +266,9 @@ interface QueryResult {
 
 async function sumOf(table: string): Promise<number> {
   const db = await getDb();
-  const [row] = rowsOf<{ n: string | null }>(await db.execute(sql`select sum(requests) as n from ${sql.raw(table)} where environment like 'benchq-%'`));
+  const [row] = rowsOf<{ n: string | null }>(
+    await db.execute(sql`select sum(requests) as n from ${sql.raw(table)} where environment like 'benchq-%'`),
+  );
   return Number(row.n ?? 0);
 }
 
@@ -261,13 +276,16 @@ async function sumOf(table: string): Promise<number> {
 async function seedQueryData(): Promise<{ events: number; seconds: number }> {
   const db = await getDb();
   const endHour = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000);
-  const [seeded] = rowsOf<{ n: string; last: string | null }>(await db.execute(sql`select count(*) as n, max(bucket) as last from analytics_rollups_hour where environment like 'benchq-%'`));
+  const [seeded] = rowsOf<{ n: string; last: string | null }>(
+    await db.execute(sql`select count(*) as n, max(bucket) as last from analytics_rollups_hour where environment like 'benchq-%'`),
+  );
   const derived = ["analytics_rollups_day", "analytics_rollups_week", "analytics_env_rollups_hour", "analytics_env_rollups_day"];
   const events = await sumOf("analytics_rollups_hour");
   const complete = Number(seeded.n) === 30 * 24 * GROUPS_PER_HOUR && new Date(seeded.last ?? 0).getTime() === endHour.getTime() - 3_600_000;
   if (complete && (await Promise.all(derived.map(sumOf))).every((n) => n === events)) return { events, seconds: 0 };
   const t = Date.now();
-  for (const table of ["analytics_rollups_hour", ...derived]) await db.execute(sql`delete from ${sql.raw(table)} where environment like 'benchq-%'`);
+  for (const table of ["analytics_rollups_hour", ...derived])
+    await db.execute(sql`delete from ${sql.raw(table)} where environment like 'benchq-%'`);
   await db.execute(sql.raw(seedHourRollupsSql("benchq", endHour, 30, GROUPS_PER_HOUR)));
   for (const statement of deriveRollupsSql("benchq")) await db.execute(sql.raw(statement));
   for (const table of ["analytics_rollups_hour", ...derived]) await db.execute(sql`vacuum analyze ${sql.raw(table)}`);
@@ -295,11 +313,16 @@ async function benchQuery(): Promise<QueryResult> {
     return { scope: "all" as const, from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
   };
   const query = rangeOf("30d");
-  const summary = (q = query) => getAnalyticsSummary({ ...q, groupBy: "apiId,operation,applicationId,environment,region", limit: 10 }, admin);
+  const summary = (q = query) =>
+    getAnalyticsSummary({ ...q, groupBy: "apiId,operation,applicationId,environment,region", limit: 10 }, admin);
   const series = (q = query) => getAnalyticsTimeseries(q, admin);
   const dashboard = (q = query) => Promise.all([summary(q), series(q)]);
   const oneApi = { ...query, apiId: "api_benchq_3" };
-  const oneApiDashboard = () => Promise.all([getAnalyticsSummary({ ...oneApi, groupBy: "operation,applicationId,environment,region" }, admin), getAnalyticsTimeseries(oneApi, admin)]);
+  const oneApiDashboard = () =>
+    Promise.all([
+      getAnalyticsSummary({ ...oneApi, groupBy: "operation,applicationId,environment,region" }, admin),
+      getAnalyticsTimeseries(oneApi, admin),
+    ]);
   const first = await summary();
   for (let i = 0; i < 3; i++) await dashboard();
   const loadBefore = load();
@@ -342,7 +365,14 @@ function report(ingest: IngestResult[], query: QueryResult | undefined): Array<R
       detail: "",
       load: query.load,
     });
-    rows.push({ measure: "Events seeded (PostgreSQL roll-ups)", figure: thousands(query.eventsSeeded), target: "≈ 10,000,000", met: "", detail: `${thousands(query.eventsInRange)} in the 30-day range; seeding took ${query.seedSeconds} s`, load: "" });
+    rows.push({
+      measure: "Events seeded (PostgreSQL roll-ups)",
+      figure: thousands(query.eventsSeeded),
+      target: "≈ 10,000,000",
+      met: "",
+      detail: `${thousands(query.eventsInRange)} in the 30-day range; seeding took ${query.seedSeconds} s`,
+      load: "",
+    });
     rows.push(line("30 days: summary + 5 top lists", query.summary));
     rows.push(line("30 days: time series", query.timeseries));
     rows.push({ ...line("30 days: whole dashboard (both in parallel)", query.dashboard, 300), detail: `${QUERY_RUNS} runs each` });
@@ -357,7 +387,11 @@ function report(ingest: IngestResult[], query: QueryResult | undefined): Array<R
 function formatTable(rows: Array<Record<string, string>>): string {
   const columns = ["measure", "figure", "target", "met", "load"];
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   const out = [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => r[c])))];
   const notes = rows.filter((r) => r.detail).map((r) => `  ${r.measure}: ${r.detail}`);
   return [...out, "", ...notes].join("\n");

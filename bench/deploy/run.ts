@@ -56,11 +56,32 @@ async function main() {
   const emulator = await startAwsEmulator();
   await getDb();
   await ensureDefaults();
-  const { user } = await createUser({ email: `bench-${Date.now()}@example.test`, password: "correct-horse-42", roles: ["admin", "publisher"] }, { actor: { id: "usr_bench", email: "bench@example.test", roles: ["admin"] } });
+  const { user } = await createUser(
+    { email: `bench-${Date.now()}@example.test`, password: "correct-horse-42", roles: ["admin", "publisher"] },
+    { actor: { id: "usr_bench", email: "bench@example.test", roles: ["admin"] } },
+  );
   const ctx = { actor: { id: user.id, email: user.email, roles: user.roles } };
-  const paths = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`/resource${i}/{id}`, { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } }]));
+  const paths = Object.fromEntries(
+    Array.from({ length: 12 }, (_, i) => [
+      `/resource${i}/{id}`,
+      {
+        get: {
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "ok" } },
+        },
+      },
+    ]),
+  );
   const api = await createApi(
-    { name: "Bench Orders", version: "v1", context: "/bench-orders", definition: JSON.stringify({ openapi: "3.0.3", info: { title: "Bench Orders", version: "v1" }, paths }), endpoints: { production: "http://127.0.0.1:9/backend", sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "x-api-key" }, allowedTiers: ["Gold", "Silver", "Bronze"] },
+    {
+      name: "Bench Orders",
+      version: "v1",
+      context: "/bench-orders",
+      definition: JSON.stringify({ openapi: "3.0.3", info: { title: "Bench Orders", version: "v1" }, paths }),
+      endpoints: { production: "http://127.0.0.1:9/backend", sandbox: null, overrides: {} },
+      security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
+      allowedTiers: ["Gold", "Silver", "Bronze"],
+    },
     ctx,
   );
   const revision = await createRevision(api.id, { description: "bench" }, ctx);
@@ -82,7 +103,12 @@ async function main() {
     }
   }
 
-  console.log(`bench/deploy: ${N} AWS environments (emulated), ${Object.keys(paths).length} operations, 3 usage plans; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ${os.cpus().length} CPUs`);
+  console.log(
+    `bench/deploy: ${N} AWS environments (emulated), ${Object.keys(paths).length} operations, 3 usage plans; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}, ${os.cpus().length} CPUs`,
+  );
   console.log("| round trip | single deployment alone | all at once: total | slowest of them | median | total ÷ slowest |");
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const rtt of RTTS) {
@@ -90,7 +116,22 @@ async function main() {
     const names: string[] = [];
     for (let i = 0; i < N; i++) {
       const name = `aws-bench-${rtt}-${i}`;
-      await createEnvironment({ name, type: "aws", mode: "write-only", displayName: name, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: proxy.url, invokeUrlTemplate: emulator.invokeUrlTemplate } }, ctx);
+      await createEnvironment(
+        {
+          name,
+          type: "aws",
+          mode: "write-only",
+          displayName: name,
+          config: {
+            region: "eu-west-1",
+            accessKeyId: "AKIAMERIDIANEMULATOR",
+            secretAccessKey: "meridian-emulator-secret",
+            endpoint: proxy.url,
+            invokeUrlTemplate: emulator.invokeUrlTemplate,
+          },
+        },
+        ctx,
+      );
       names.push(name);
     }
     // Warm-up (SDK loading, first queries), then the single deployment, then all N at once (redeploys over the same ones).
@@ -99,7 +140,9 @@ async function main() {
     const all = await deployAndWait(names);
     const slowest = all.perJobMs[all.perJobMs.length - 1];
     const median = all.perJobMs[Math.floor(all.perJobMs.length / 2)];
-    console.log(`| ${rtt} ms | ${single.totalMs} ms | ${all.totalMs} ms | ${slowest} ms | ${median} ms | ${(all.totalMs / slowest).toFixed(2)} |`);
+    console.log(
+      `| ${rtt} ms | ${single.totalMs} ms | ${all.totalMs} ms | ${slowest} ms | ${median} ms | ${(all.totalMs / slowest).toFixed(2)} |`,
+    );
     proxy.close();
   }
   await worker.stop();

@@ -33,9 +33,14 @@ class Relay implements ResponseHandler {
 function relay(req: Http1Request, res: Http1Response): void {
   const { head, hasLength } = upstreamRequestHead(req, req.url, origin.hostHeader, { stripBearer: false, stripApiKey: false });
   const handler = new Relay(res);
-  handler.exchange = client.request({ origin, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength }, handler);
+  handler.exchange = client.request(
+    { origin, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength },
+    handler,
+  );
 }
 
 const server = new Http1Server(relay);
-void server.listen(Number(process.env.PORT ?? 0), "127.0.0.1").then(() => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
+void server
+  .listen(Number(process.env.PORT ?? 0), "127.0.0.1")
+  .then(() => process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`));
 process.on("SIGTERM", () => process.exit(0));

@@ -31,7 +31,9 @@ export interface LoadOptions {
 
 function run(bin: string, args: string[]): Promise<string> {
   return new Promise<string>((resolve, reject) =>
-    execFile(bin, args, { maxBuffer: 16 << 20 }, (error, out, err) => (error ? reject(new Error(`${bin}: ${error.message}\n${err}`)) : resolve(out))),
+    execFile(bin, args, { maxBuffer: 16 << 20 }, (error, out, err) =>
+      error ? reject(new Error(`${bin}: ${error.message}\n${err}`)) : resolve(out),
+    ),
   );
 }
 
@@ -90,7 +92,7 @@ export async function load(url: string, options: LoadOptions): Promise<LoadResul
   if (fullSpeedGenerator === "wrk") {
     const args = ["-t", "2", "-c", String(options.connections), "-d", `${options.seconds}s`, "--latency"];
     for (const [k, v] of headerPairs) args.push("-H", `${k}: ${v}`);
-    if (options.rate) args.push("-s", pacingScript(options.connections * 1000 / options.rate));
+    if (options.rate) args.push("-s", pacingScript((options.connections * 1000) / options.rate));
     return parseWrk(await run("wrk", [...args, url]));
   }
   const args = ["-j", "-c", String(options.connections), "-d", String(options.seconds)];

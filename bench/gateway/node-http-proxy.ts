@@ -33,7 +33,10 @@ const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
   const headers: Record<string, string | string[]> = {};
   for (const name in req.headers) if (name !== "host" && name !== "connection") headers[name] = req.headers[name]!;
   headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
-  agent.dispatch({ origin: upstream, path: req.url ?? "/", method: req.method as Dispatcher.HttpMethod, headers, body: null }, new Relay(res));
+  agent.dispatch(
+    { origin: upstream, path: req.url ?? "/", method: req.method as Dispatcher.HttpMethod, headers, body: null },
+    new Relay(res),
+  );
 });
 server.listen(Number(process.env.PORT ?? 0), "127.0.0.1", () => {
   const address = server.address();

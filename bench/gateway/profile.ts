@@ -42,7 +42,9 @@ export function summarizeProfile(file: string, skipMs: number, top = 15): string
     const hits = hitsOf(node);
     if (!hits || node.callFrame.functionName === "(idle)") continue;
     byArea.set(area(node), (byArea.get(area(node)) ?? 0) + hits);
-    const where = node.callFrame.url ? `${node.callFrame.url.replace(/^.*\/(node_modules|gateway|lib)\//, "$1/")}:${node.callFrame.lineNumber + 1}` : "";
+    const where = node.callFrame.url
+      ? `${node.callFrame.url.replace(/^.*\/(node_modules|gateway|lib)\//, "$1/")}:${node.callFrame.lineNumber + 1}`
+      : "";
     const name = `${node.callFrame.functionName || "(anonymous)"} ${where}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + hits);
   }

@@ -69,7 +69,13 @@ function snapshot(backendPort: number, keys: TestKeys): Snapshot {
 }
 
 /** `nodeFlags` go after tsx's loader, so that they may preload TypeScript. */
-async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: number, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number }> {
+async function startGateway(
+  cp: FakeControlPlane,
+  cacheDir: string,
+  workers: number,
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const child = start(process.execPath, ["--import", "tsx", ...nodeFlags, "gateway/main.ts", "--workers", String(workers)], {
     NODE_ENV: "production",
@@ -87,14 +93,25 @@ async function startGateway(cp: FakeControlPlane, cacheDir: string, workers: num
   children.push(child);
   if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
   await waitForPort(port);
-  for (let i = 0; i < 400 && (await fetch(`http://127.0.0.1:${port}/__meridian/readyz`).catch(() => null))?.status !== 200; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 400 && (await fetch(`http://127.0.0.1:${port}/__meridian/readyz`).catch(() => null))?.status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 50));
   return { child, port };
 }
 
 /** One of the plain Node.js proxies in front of the backend; its URL for the benchmark's path. */
-async function startProxy(script: string, backendPort: number, nodeFlags: string[] = [], env: Record<string, string> = {}): Promise<string> {
+async function startProxy(
+  script: string,
+  backendPort: number,
+  nodeFlags: string[] = [],
+  env: Record<string, string> = {},
+): Promise<string> {
   const port = await freePort();
-  const child = start(process.execPath, ["--import", "tsx", ...nodeFlags, script], { PORT: String(port), UPSTREAM: `http://127.0.0.1:${backendPort}`, NODE_ENV: "production", ...env });
+  const child = start(process.execPath, ["--import", "tsx", ...nodeFlags, script], {
+    PORT: String(port),
+    UPSTREAM: `http://127.0.0.1:${backendPort}`,
+    NODE_ENV: "production",
+    ...env,
+  });
   children.push(child);
   if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
   await waitForPort(port);
@@ -165,7 +182,8 @@ async function sample(url: string, seconds: number, headers?: Record<string, str
 function rowOf(name: string, samples: Sample[], load: number): Row {
   const requests = samples.reduce((sum, s) => sum + s.requests, 0);
   const known = requests > 0 && samples.every((s) => s.cpu);
-  const cpu = (pick: (c: { user: number; sys: number }) => number) => (known ? (samples.reduce((sum, s) => sum + pick(s.cpu!), 0) * 1e6) / requests : null);
+  const cpu = (pick: (c: { user: number; sys: number }) => number) =>
+    known ? (samples.reduce((sum, s) => sum + pick(s.cpu!), 0) * 1e6) / requests : null;
   const result: LoadResult = {
     rps: samples.reduce((sum, s) => sum + s.result.rps, 0) / samples.length,
     p50: median(samples.map((s) => s.result.p50)),
@@ -197,7 +215,8 @@ async function measureAlternating(targets: Target[], rate: number): Promise<Row[
   for (const t of targets) await load(t.url, { connections: CONNECTIONS, seconds: 2, headers: t.headers, rate });
   const at = loadavg();
   const samples = targets.map((): Sample[] => []);
-  for (let i = 0; i < SLICES; i++) for (const [k, t] of targets.entries()) samples[k].push(await sample(t.url, SLICE_SECONDS, t.headers, rate));
+  for (let i = 0; i < SLICES; i++)
+    for (const [k, t] of targets.entries()) samples[k].push(await sample(t.url, SLICE_SECONDS, t.headers, rate));
   const rows = targets.map((t, k) => rowOf(t.name, samples[k], at));
   for (const row of rows) console.log(format(row));
   return rows;
@@ -241,7 +260,8 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
   const stock = await measure(STOCK, urls.stock);
   const bare = await measure(BARE, urls.bare);
   const gateway = new Map<number, Row>();
-  for (const [workers, url] of urls.gateway) gateway.set(workers, await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth));
+  for (const [workers, url] of urls.gateway)
+    gateway.set(workers, await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth));
 
   const ratios: Record<string, number> = {};
   const nginx1 = nginx.get("1");
@@ -281,7 +301,9 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
     }
     const label = `gateway ${g}w ÷ nginx ${n}, alternating`;
     ratios[label] = sums.gateway / sums.nginx;
-    console.log(`${label} ${SLICES} × ${SLICE_SECONDS} s: ${ratios[label].toFixed(2)} (${(sums.gateway / SLICES).toFixed(0)} against ${(sums.nginx / SLICES).toFixed(0)} req/s)`);
+    console.log(
+      `${label} ${SLICES} × ${SLICE_SECONDS} s: ${ratios[label].toFixed(2)} (${(sums.gateway / SLICES).toFixed(0)} against ${(sums.nginx / SLICES).toFixed(0)} req/s)`,
+    );
   }
 
   const addedP99: Record<string, number> = {};
@@ -291,8 +313,13 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
     const nurl = urls.nginx.get(n);
     const targets: Target[] = [{ name: "backend direct", url: urls.direct }];
     if (nurl) targets.push({ name: `nginx (${n} worker${n === "1" ? "" : "s"})`, url: nurl });
-    targets.push({ name: BARE, url: urls.bare }, { name: `meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, headers: auth });
-    console.log(`\nat ${half} req/s (half the ${workers}-worker gateway's maximum), ${SLICES} alternating slices of ${SLICE_SECONDS} s each; p50 and p99 are the medians of the slices':`);
+    targets.push(
+      { name: BARE, url: urls.bare },
+      { name: `meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, headers: auth },
+    );
+    console.log(
+      `\nat ${half} req/s (half the ${workers}-worker gateway's maximum), ${SLICES} alternating slices of ${SLICE_SECONDS} s each; p50 and p99 are the medians of the slices':`,
+    );
     console.log(HEADER);
     const rows = await measureAlternating(targets, half);
     const p99 = (name: string) => rows.find((r) => r.name === name)?.result.p99;
@@ -300,9 +327,17 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
     addedP99[`${workers}w`] = added(targets[targets.length - 1].name);
     addedP99[`floor at ${workers}w half rate`] = added(BARE);
     if (nurl) addedP99[`nginx ${n} at ${workers}w half rate`] = added(targets[1].name);
-    console.log(`p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by its HTTP layer alone: ${addedP99[`floor at ${workers}w half rate`].toFixed(2)} ms${nurl ? `; by nginx: ${addedP99[`nginx ${n} at ${workers}w half rate`].toFixed(2)} ms` : ""}`);
+    console.log(
+      `p99 added by the ${workers}-worker gateway: ${addedP99[`${workers}w`].toFixed(2)} ms (target ≤ 2 ms); by its HTTP layer alone: ${addedP99[`floor at ${workers}w half rate`].toFixed(2)} ms${nurl ? `; by nginx: ${addedP99[`nginx ${n} at ${workers}w half rate`].toFixed(2)} ms` : ""}`,
+    );
   }
-  const rows: [string, Row][] = [["direct", direct], ...[...nginx].map(([w, r]): [string, Row] => [`nginx ${w}`, r]), ["node:http + undici", stock], ["gateway HTTP layer", bare], ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r])];
+  const rows: [string, Row][] = [
+    ["direct", direct],
+    ...[...nginx].map(([w, r]): [string, Row] => [`nginx ${w}`, r]),
+    ["node:http + undici", stock],
+    ["gateway HTTP layer", bare],
+    ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r]),
+  ];
   const cpu = Object.fromEntries(rows.filter(([, r]) => r.cpuUs !== null).map(([k, r]) => [k, r.cpuUs!]));
   return { load: startLoad, rps: Object.fromEntries(rows.map(([k, r]) => [k, r.result.rps])), cpu, ratios, addedP99 };
 }
@@ -323,7 +358,7 @@ function stallSummary(file: string, from: number, to: number): string {
   const cpu = stalls.reduce((sum, [, gap, used]) => sum + Math.min(used, gap), 0);
   const longest = stalls.reduce((max, [, gap]) => Math.max(max, gap), 0);
   if (!stalls.length) return "none";
-  return `${(stalls.length / seconds).toFixed(1)}/s (longest ${longest.toFixed(1)} ms), ${((time / 10) / seconds).toFixed(2)}% of the time; on a CPU for ${((100 * cpu) / time).toFixed(0)}% of it`;
+  return `${(stalls.length / seconds).toFixed(1)}/s (longest ${longest.toFixed(1)} ms), ${(time / 10 / seconds).toFixed(2)}% of the time; on a CPU for ${((100 * cpu) / time).toFixed(0)}% of it`;
 }
 
 function median(values: number[]): number {
@@ -337,13 +372,35 @@ function summarize(runs: RunFigures[]): void {
   const show = (title: string, pick: (r: RunFigures) => Record<string, number>, best: (v: number[]) => number, digits: number) => {
     for (const key of Object.keys(pick(runs[0]))) {
       const values = runs.map((r) => pick(r)[key]);
-      console.log(`${`${title} ${key}`.padEnd(36)} best ${best(values).toFixed(digits).padStart(8)}   median ${median(values).toFixed(digits).padStart(8)}   runs ${values.map((v) => v.toFixed(digits)).join(", ")}`);
+      console.log(
+        `${`${title} ${key}`.padEnd(36)} best ${best(values).toFixed(digits).padStart(8)}   median ${median(values).toFixed(digits).padStart(8)}   runs ${values.map((v) => v.toFixed(digits)).join(", ")}`,
+      );
     }
   };
-  show("req/s", (r) => r.rps, (v) => Math.max(...v), 0);
-  show("cpu µs/req", (r) => r.cpu, (v) => Math.min(...v), 0);
-  show("ratio", (r) => r.ratios, (v) => Math.max(...v), 2);
-  show("added p99 (ms)", (r) => r.addedP99, (v) => Math.min(...v), 2);
+  show(
+    "req/s",
+    (r) => r.rps,
+    (v) => Math.max(...v),
+    0,
+  );
+  show(
+    "cpu µs/req",
+    (r) => r.cpu,
+    (v) => Math.min(...v),
+    0,
+  );
+  show(
+    "ratio",
+    (r) => r.ratios,
+    (v) => Math.max(...v),
+    2,
+  );
+  show(
+    "added p99 (ms)",
+    (r) => r.addedP99,
+    (v) => Math.min(...v),
+    2,
+  );
 }
 
 async function main(): Promise<void> {
@@ -387,11 +444,20 @@ async function main(): Promise<void> {
     gateway.set(workers, `http://127.0.0.1:${g.port}/bench/v1/pets/7`);
   }
 
-  console.log(`loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement (after a 2 s warm-up), ${RUNS} run(s)`);
-  console.log(`load generator: ${fullSpeedGenerator}${fullSpeedGenerator === "wrk" ? " (at half rate: a paced wait between a response and the next request on each connection)" : " (install wrk for figures that the generator's own CPU use does not skew)"}`);
+  console.log(
+    `loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement (after a 2 s warm-up), ${RUNS} run(s)`,
+  );
+  console.log(
+    `load generator: ${fullSpeedGenerator}${fullSpeedGenerator === "wrk" ? " (at half rate: a paced wait between a response and the next request on each connection)" : " (install wrk for figures that the generator's own CPU use does not skew)"}`,
+  );
   const runs: RunFigures[] = [];
   for (let i = 0; i < RUNS; i++) {
-    console.log(`\n--- run ${i + 1} of ${RUNS} (load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}) ---`);
+    console.log(
+      `\n--- run ${i + 1} of ${RUNS} (load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}) ---`,
+    );
     runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, ...proxies, gateway }, auth));
   }
   if (RUNS > 1) summarize(runs);
@@ -404,28 +470,50 @@ async function main(): Promise<void> {
     await load(`http://127.0.0.1:${profiled.port}/bench/v1/pets/7`, { connections: CONNECTIONS, seconds: SECONDS, headers: auth });
     await stop(profiled.child);
     // The main thread's profile (a loader thread writes its own); start-up is left out.
-    const profile = fs.readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile")).sort()[0];
-    if (profile) console.log(`\nGateway (1 worker) CPU profile under full load:\n${summarizeProfile(path.join(profileDir, profile), loadFrom, Number(process.env.BENCH_PROFILE_TOP ?? 15))}`);
+    const profile = fs
+      .readdirSync(profileDir)
+      .filter((f) => f.endsWith(".cpuprofile"))
+      .sort()[0];
+    if (profile)
+      console.log(
+        `\nGateway (1 worker) CPU profile under full load:\n${summarizeProfile(path.join(profileDir, profile), loadFrom, Number(process.env.BENCH_PROFILE_TOP ?? 15))}`,
+      );
   }
 
   if (STALLS && runs.length) {
     // Why the p99 grows: whether the slow turns were the process's own work or waits for a CPU.
     const half = Math.round(runs[runs.length - 1].rps["gateway 1w"] / 2);
     const threshold = process.env.BENCH_STALL_MS ?? "2";
-    console.log(`\nEvent-loop turns over ${threshold} ms at ${half} req/s, in processes started with a probe (its 1 ms timer costs CPU, so these rows are not comparable with the ones above):`);
+    console.log(
+      `\nEvent-loop turns over ${threshold} ms at ${half} req/s, in processes started with a probe (its 1 ms timer costs CPU, so these rows are not comparable with the ones above):`,
+    );
     const probed: [string, string, Record<string, string>, () => Promise<string>][] = [
-      [BARE, "bare", {}, () => startProxy("bench/gateway/bare-proxy.ts", backendPort, STALL_PROBE, { BENCH_STALL_FILE: path.join(work, "stalls-bare.txt") })],
-      ["meridian gateway (1 worker)", "gateway", auth, async () => {
-        const g = await startGateway(cp, path.join(work, "cache-stalls"), 1, STALL_PROBE, { BENCH_STALL_FILE: path.join(work, "stalls-gateway.txt") });
-        return `http://127.0.0.1:${g.port}/bench/v1/pets/7`;
-      }],
+      [
+        BARE,
+        "bare",
+        {},
+        () => startProxy("bench/gateway/bare-proxy.ts", backendPort, STALL_PROBE, { BENCH_STALL_FILE: path.join(work, "stalls-bare.txt") }),
+      ],
+      [
+        "meridian gateway (1 worker)",
+        "gateway",
+        auth,
+        async () => {
+          const g = await startGateway(cp, path.join(work, "cache-stalls"), 1, STALL_PROBE, {
+            BENCH_STALL_FILE: path.join(work, "stalls-gateway.txt"),
+          });
+          return `http://127.0.0.1:${g.port}/bench/v1/pets/7`;
+        },
+      ],
     ];
     for (const [name, kind, headers, launch] of probed) {
       const url = await launch();
       await load(url, { connections: CONNECTIONS, seconds: 2, headers, rate: half });
       const from = Date.now();
       const result = await load(url, { connections: CONNECTIONS, seconds: SECONDS, headers, rate: half });
-      console.log(`${name.padEnd(28)} p99 ${result.p99.toFixed(2)} ms; stalls ${stallSummary(path.join(work, `stalls-${kind}.txt`), from, Date.now())}`);
+      console.log(
+        `${name.padEnd(28)} p99 ${result.p99.toFixed(2)} ms; stalls ${stallSummary(path.join(work, `stalls-${kind}.txt`), from, Date.now())}`,
+      );
     }
   }
 

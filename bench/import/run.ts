@@ -136,7 +136,10 @@ async function main() {
     const { extractOperations } = await import("@/lib/domain/openapi/operations");
     const { apiSearchText } = await import("@/lib/services/apis/search-text");
 
-    const seedCtx = { actor: { id: "usr_bench_seed", email: "seed@bench.test", roles: ["admin" as const, "publisher" as const] }, requestId: "bench" };
+    const seedCtx = {
+      actor: { id: "usr_bench_seed", email: "seed@bench.test", roles: ["admin" as const, "publisher" as const] },
+      requestId: "bench",
+    };
     const email = `publisher-${Date.now().toString(36)}@bench.test`;
     const password = "Bench-publisher-password-1";
     const { user } = await createUser({ email, roles: ["publisher"], password, name: "Bench publisher" }, seedCtx);
@@ -152,11 +155,20 @@ async function main() {
       times.push(performance.now() - started);
       operations = api.operationCount;
     }
-    console.log(`\nImport of a ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(2)} MB document with ${operations} operations, through the service: ${summary(times)}`);
+    console.log(
+      `\nImport of a ${(Buffer.byteLength(text) / 1024 / 1024).toFixed(2)} MB document with ${operations} operations, through the service: ${summary(times)}`,
+    );
 
     // 2. Seed 10,000 APIs in batches (small documents: the list never reads them).
     const db = await getDb();
-    const doc = buildScratchDocument({ name: "Seeded", version: "1.0.0", operations: [{ method: "get", path: "/items" }, { method: "post", path: "/items" }] });
+    const doc = buildScratchDocument({
+      name: "Seeded",
+      version: "1.0.0",
+      operations: [
+        { method: "get", path: "/items" },
+        { method: "post", path: "/items" },
+      ],
+    });
     const ops = extractOperations(doc);
     const source = JSON.stringify(doc);
     const words = ["payments", "orders", "inventory", "shipping", "billing", "catalog", "customers", "search", "reviews", "loyalty"];
@@ -197,22 +209,36 @@ async function main() {
     const cookie = await signIn(email, password);
     await closeDb();
 
-    const queries = ["", "pay", "orders service 12", "INVENTORY", "/shipping-77", "partner", "billing service 9999", "no-such-api-anywhere", "cat", "service 5"];
+    const queries = [
+      "",
+      "pay",
+      "orders service 12",
+      "INVENTORY",
+      "/shipping-77",
+      "partner",
+      "billing service 9999",
+      "no-such-api-anywhere",
+      "cat",
+      "service 5",
+    ];
     const bearer = { authorization: `Bearer ${token}` };
     for (let i = 0; i < 20; i++) await timed(`${BASE}/api/v1/apis?q=${encodeURIComponent(queries[i % queries.length])}`, bearer);
     const apiTimes: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) apiTimes.push(await timed(`${BASE}/api/v1/apis?q=${encodeURIComponent(queries[i % queries.length])}&page=${1 + (i % 3)}`, bearer));
+    for (let i = 0; i < SAMPLES; i++)
+      apiTimes.push(await timed(`${BASE}/api/v1/apis?q=${encodeURIComponent(queries[i % queries.length])}&page=${1 + (i % 3)}`, bearer));
     console.log(`GET /api/v1/apis?q= with ${SEED_APIS} APIs: ${summary(apiTimes)}`);
 
     const page = { cookie };
     for (let i = 0; i < 10; i++) await timed(`${BASE}/publisher/apis?q=${encodeURIComponent(queries[i % queries.length])}`, page);
     const pageTimes: number[] = [];
-    for (let i = 0; i < SAMPLES; i++) pageTimes.push(await timed(`${BASE}/publisher/apis?q=${encodeURIComponent(queries[i % queries.length])}&page=${1 + (i % 3)}`, page));
+    for (let i = 0; i < SAMPLES; i++)
+      pageTimes.push(await timed(`${BASE}/publisher/apis?q=${encodeURIComponent(queries[i % queries.length])}&page=${1 + (i % 3)}`, page));
     console.log(`Publisher API list page (/publisher/apis?q=) with ${SEED_APIS} APIs: ${summary(pageTimes)}`);
 
     const largeId = (await (await fetch(`${BASE}/api/v1/apis?q=large 0`, { headers: bearer })).json()) as { items: Array<{ id: string }> };
     const opsTimes: number[] = [];
-    for (let i = 0; i < 30; i++) opsTimes.push(await timed(`${BASE}/publisher/apis/${largeId.items[0].id}/operations?page=${1 + (i % 70)}`, page));
+    for (let i = 0; i < 30; i++)
+      opsTimes.push(await timed(`${BASE}/publisher/apis/${largeId.items[0].id}/operations?page=${1 + (i % 70)}`, page));
     console.log(`Operations page of the ${operations}-operation API (50 per page): ${summary(opsTimes)}`);
   } finally {
     stop();

@@ -25,7 +25,14 @@ import { Agent, request } from "undici";
 import { applySnapshotDelta, isSnapshotDelta, type SnapshotDelta } from "@/lib/domain/gateway/snapshot-delta";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 
-const { values } = parseArgs({ options: { gateways: { type: "string", default: "1000" }, apis: { type: "string", default: "1000" }, port: { type: "string", default: "3392" }, quiet: { type: "string", default: "30" } } });
+const { values } = parseArgs({
+  options: {
+    gateways: { type: "string", default: "1000" },
+    apis: { type: "string", default: "1000" },
+    port: { type: "string", default: "3392" },
+    quiet: { type: "string", default: "30" },
+  },
+});
 const GATEWAYS = Number(values.gateways);
 const APIS = Number(values.apis);
 const PORT = Number(values.port);
@@ -41,7 +48,13 @@ function percentile(sorted: number[], p: number): number {
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer in time`);
@@ -89,9 +102,16 @@ class SimulatedGateway {
   async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: "application/gzip, application/json;q=0.5" };
+        const headers: Record<string, string> = {
+          authorization: `Bearer ${this.token}`,
+          accept: "application/gzip, application/json;q=0.5",
+        };
         if (this.version) headers["if-none-match"] = `"${this.version}"`;
-        const res = await request(`${base}/api/gateway/v1/snapshot?wait=30${this.version ? "&delta=1" : ""}`, { dispatcher: this.agent, headers, headersTimeout: 60_000 });
+        const res = await request(`${base}/api/gateway/v1/snapshot?wait=30${this.version ? "&delta=1" : ""}`, {
+          dispatcher: this.agent,
+          headers,
+          headersTimeout: 60_000,
+        });
         const raw = Buffer.from(await res.body.arrayBuffer());
         if (res.statusCode !== 200) continue;
         const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString("utf8");
@@ -147,11 +167,21 @@ async function main() {
     const { rotateGatewayToken } = await import("@/lib/services/gateways/rotate-gateway-token");
     const { closeDb } = await import("@/lib/db/client");
     const seed = { actor: { id: "usr_bench", email: "bench@local", roles: ["admin" as const] }, requestId: "bench" };
-    const { user } = await createUser({ email: `fleet-${Date.now()}@local.test`, roles: ["publisher"], password: "Bench-password-1" }, seed);
+    const { user } = await createUser(
+      { email: `fleet-${Date.now()}@local.test`, roles: ["publisher"], password: "Bench-password-1" },
+      seed,
+    );
     const ctx = { actor: { id: user.id, email: user.email, roles: user.roles }, requestId: "bench" };
     const deploy = async (i: number) => {
       const api = await createApi(
-        { name: `Fleet ${i}`, version: "v1", context: `/fleet${i}`, operations: [{ method: "get", path: "/ping" }], endpoints: { production: `http://127.0.0.1:${backendPort}`, sandbox: null, overrides: {} }, security: { scheme: "none", apiKeyHeader: "apikey" } } as never,
+        {
+          name: `Fleet ${i}`,
+          version: "v1",
+          context: `/fleet${i}`,
+          operations: [{ method: "get", path: "/ping" }],
+          endpoints: { production: `http://127.0.0.1:${backendPort}`, sandbox: null, overrides: {} },
+          security: { scheme: "none", apiKeyHeader: "apikey" },
+        } as never,
         ctx,
       );
       await changeLifecycle(api.id, { action: "publish" } as never, ctx);
@@ -171,7 +201,9 @@ async function main() {
     const firstVersion = gateways[0].version!;
     while (gateways.some((g) => g.version !== firstVersion)) await new Promise((r) => setTimeout(r, 50));
     const snapshotBytes = JSON.stringify(gateways[0].snapshot).length;
-    console.log(`${GATEWAYS} gateways hold version ${firstVersion} (${(snapshotBytes / 1024).toFixed(0)} KB, ${gateways[0].snapshot!.apis.length} APIs) after ${((performance.now() - joined) / 1000).toFixed(1)} s`);
+    console.log(
+      `${GATEWAYS} gateways hold version ${firstVersion} (${(snapshotBytes / 1024).toFixed(0)} KB, ${gateways[0].snapshot!.apis.length} APIs) after ${((performance.now() - joined) / 1000).toFixed(1)} s`,
+    );
 
     // Quiet: everyone waits.
     await new Promise((r) => setTimeout(r, 2_000));
@@ -195,11 +227,17 @@ async function main() {
     const deltas = gateways.reduce((n, g) => n + g.deltas, 0);
 
     console.log(`\none deployment → ${GATEWAYS} gateways (version ${target}), ${holds()} reached`);
-    console.log(`  propagation p50 ${percentile(times, 50).toFixed(0)} ms   p95 ${percentile(times, 95).toFixed(0)} ms   max ${times[times.length - 1].toFixed(0)} ms   (target p95 < 1000 ms)`);
+    console.log(
+      `  propagation p50 ${percentile(times, 50).toFixed(0)} ms   p95 ${percentile(times, 95).toFixed(0)} ms   max ${times[times.length - 1].toFixed(0)} ms   (target p95 < 1000 ms)`,
+    );
     console.log(`  control plane CPU while ${GATEWAYS} gateways wait: ${(((cpu1 - cpu0) / QUIET_SECONDS) * 100).toFixed(1)}% of a core`);
-    console.log(`  control plane CPU during the wave: ${(cpu2 - cpu1).toFixed(2)} CPU-seconds over ${(waveMs / 1000).toFixed(2)} s (deployment included)`);
+    console.log(
+      `  control plane CPU during the wave: ${(cpu2 - cpu1).toFixed(2)} CPU-seconds over ${(waveMs / 1000).toFixed(2)} s (deployment included)`,
+    );
     if (x0 !== null && x1 !== null && x2 !== null) {
-      console.log(`  database transactions per second while waiting: ${((x1 - x0) / QUIET_SECONDS).toFixed(1)}   during the wave: ${((x2 - x1) / (waveMs / 1000)).toFixed(0)}`);
+      console.log(
+        `  database transactions per second while waiting: ${((x1 - x0) / QUIET_SECONDS).toFixed(1)}   during the wave: ${((x2 - x1) / (waveMs / 1000)).toFixed(0)}`,
+      );
     } else console.log("  database transactions: measured on PostgreSQL only (set DATABASE_URL)");
     console.log(`  deltas applied in the wave: ${deltas} of ${GATEWAYS}`);
     await closeDb();

@@ -43,7 +43,14 @@ async function main() {
   const backendPort = (backend.address() as { port: number }).port;
 
   const server = spawn(path.resolve("node_modules/.bin/tsx"), ["scripts/start.ts"], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", MERIDIAN_GATEWAY_PORT: String(GATEWAY_PORT), MERIDIAN_DATA_DIR: dataDir, LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      MERIDIAN_GATEWAY_PORT: String(GATEWAY_PORT),
+      MERIDIAN_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   try {
@@ -58,7 +65,10 @@ async function main() {
     const { deployRevision } = await import("@/lib/services/deployments/deploy-revision");
     const { closeDb } = await import("@/lib/db/client");
     const seed = { actor: { id: "usr_bench", email: "bench@local", roles: ["admin" as const] } };
-    const { user } = await createUser({ email: `bench-${Date.now()}@local.test`, roles: ["publisher"], password: "Bench-password-1" }, seed);
+    const { user } = await createUser(
+      { email: `bench-${Date.now()}@local.test`, roles: ["publisher"], password: "Bench-password-1" },
+      seed,
+    );
     const ctx = { actor: { id: user.id, email: user.email, roles: user.roles } };
 
     const samples: number[] = [];
@@ -80,7 +90,10 @@ async function main() {
       const started = performance.now();
       await deployRevision(api.id, { revisionId: revision.id, environments: ["default"] }, ctx);
       for (;;) {
-        const status = await fetch(url).then((r) => r.status, () => 0);
+        const status = await fetch(url).then(
+          (r) => r.status,
+          () => 0,
+        );
         if (status === 200) break;
         if (performance.now() - started > 30_000) throw new Error(`deploy ${i} never served`);
         await new Promise((r) => setTimeout(r, 5));
@@ -90,7 +103,9 @@ async function main() {
     await closeDb();
     const sorted = [...samples].sort((a, b) => a - b);
     console.log(`deploy → first 200 through the built-in gateway, ${DEPLOYS} deploys`);
-    console.log(`  p50 ${percentile(sorted, 50).toFixed(0)} ms   p95 ${percentile(sorted, 95).toFixed(0)} ms   max ${sorted[sorted.length - 1].toFixed(0)} ms   (target p95 < 1000 ms)`);
+    console.log(
+      `  p50 ${percentile(sorted, 50).toFixed(0)} ms   p95 ${percentile(sorted, 95).toFixed(0)} ms   max ${sorted[sorted.length - 1].toFixed(0)} ms   (target p95 < 1000 ms)`,
+    );
   } finally {
     server.kill("SIGTERM");
     backend.close();

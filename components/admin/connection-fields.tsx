@@ -31,10 +31,20 @@ export function ConnectionFields({
             {f.required ? null : <span className="text-xs font-normal text-slate-600 dark:text-slate-400"> (optional)</span>}
           </>
         );
-        const common = { id, name: `config.${f.name}`, "aria-invalid": !!error, "aria-describedby": error ? `${id}-error` : f.help ? `${id}-help` : undefined };
+        const common = {
+          id,
+          name: `config.${f.name}`,
+          "aria-invalid": !!error,
+          "aria-describedby": error ? `${id}-error` : f.help ? `${id}-help` : undefined,
+        };
         return (
           <div key={f.name} className={f.multiline ? "md:col-span-2" : undefined}>
-            <Field id={id} label={label} help={stored ? `${f.help ? `${f.help} ` : ""}A value is stored: leave this empty to keep it.` : f.help} error={error}>
+            <Field
+              id={id}
+              label={label}
+              help={stored ? `${f.help ? `${f.help} ` : ""}A value is stored: leave this empty to keep it.` : f.help}
+              error={error}
+            >
               {f.options ? (
                 <Select {...common} defaultValue={value}>
                   {!f.required && <option value="">None</option>}

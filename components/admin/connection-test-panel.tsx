@@ -9,7 +9,17 @@ import type { ConfigFieldView } from "@/lib/connectors/fields";
 import type { ConnectionTestView } from "@/lib/services/environments/test-environment";
 
 /** Runs the saved connection's test (at most 10 s) and shows the outcome with the fields it blames. */
-export function ConnectionTestPanel({ name, fields, pull, onResult }: { name: string; fields: ConfigFieldView[]; pull: boolean; onResult: (result: ConnectionTestView | null) => void }) {
+export function ConnectionTestPanel({
+  name,
+  fields,
+  pull,
+  onResult,
+}: {
+  name: string;
+  fields: ConfigFieldView[];
+  pull: boolean;
+  onResult: (result: ConnectionTestView | null) => void;
+}) {
   const router = useRouter();
   const test = useActionForm(testEnvironmentAction);
   const [result, setResult] = useState<ConnectionTestView | null>(null);
@@ -31,7 +41,9 @@ export function ConnectionTestPanel({ name, fields, pull, onResult }: { name: st
         {test.pending ? "Testing… (up to 10 s)" : "Test connection"}
       </Button>
       <p id="connection-test-help" className="text-xs text-slate-600 dark:text-slate-400">
-        {pull ? "This gateway calls Meridian, not the other way round: the test reports its instances' last heartbeat." : "Tests the saved settings with one cheap call to the gateway."}
+        {pull
+          ? "This gateway calls Meridian, not the other way round: the test reports its instances' last heartbeat."
+          : "Tests the saved settings with one cheap call to the gateway."}
       </p>
       <div aria-live="polite">
         {result && (

@@ -30,7 +30,9 @@ export function ConnectorTypesTable({ types }: { types: ConnectorTypeView[] }) {
             </Td>
             <Td className="text-xs">{t.modes.join(", ")}</Td>
             <Td className="text-xs">{t.capabilities.securitySchemes.map((s) => SCHEMES[s]).join(", ")}</Td>
-            <Td className="text-xs">{[...t.capabilities.policies.map((p) => POLICIES[p]), ...(t.capabilities.apiKeys ? ["API keys"] : [])].join(", ")}</Td>
+            <Td className="text-xs">
+              {[...t.capabilities.policies.map((p) => POLICIES[p]), ...(t.capabilities.apiKeys ? ["API keys"] : [])].join(", ")}
+            </Td>
           </tr>
         ))}
       </tbody>

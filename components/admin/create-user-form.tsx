@@ -21,7 +21,12 @@ export function CreateUserForm() {
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     const roles = ROLES.filter((r) => form.get(`role-${r}`) === "on") as Role[];
-    const result = await run({ email: String(form.get("email") ?? ""), name: String(form.get("name") ?? ""), roles, password: String(form.get("password") ?? "") });
+    const result = await run({
+      email: String(form.get("email") ?? ""),
+      name: String(form.get("name") ?? ""),
+      roles,
+      password: String(form.get("password") ?? ""),
+    });
     if (!result) return;
     setInviteUrl(result.invitationUrl);
     toast.success(result.invitationUrl ? `Invitation created for ${result.user.email}` : `User ${result.user.email} created`);
@@ -31,7 +36,10 @@ export function CreateUserForm() {
 
   return (
     <Card>
-      <CardHeader title="Add a user" description="Leave the password empty to invite: you get a link, valid for 7 days, that lets them set their own." />
+      <CardHeader
+        title="Add a user"
+        description="Leave the password empty to invite: you get a link, valid for 7 days, that lets them set their own."
+      />
       <CardBody>
         <form onSubmit={onSubmit} className="grid gap-4 md:grid-cols-2" noValidate>
           <Field id="new-email" label="Email" error={fieldErrors.email}>
@@ -62,7 +70,10 @@ export function CreateUserForm() {
           </div>
         </form>
         {inviteUrl && (
-          <div role="status" className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950">
+          <div
+            role="status"
+            className="mt-4 rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950"
+          >
             <p className="font-medium">Send this invitation link; it is shown once.</p>
             <div className="mt-2 flex items-center gap-2">
               <code data-testid="invite-url" className="flex-1 font-mono text-xs break-all">

@@ -60,13 +60,23 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
         <FormError message={discover.error ?? importApi.error ?? error?.message ?? null} />
         {job && (
           <p className="text-sm" role="status" aria-live="polite" data-testid="discovery-status">
-            Last discovery: <Badge tone={job.status === "succeeded" ? "green" : job.status === "failed" ? "red" : "amber"}>{job.status}</Badge> {when(job.createdAt)}
-            {last && <span className="text-slate-600 dark:text-slate-400"> — {last.step}{last.detail ? `: ${last.detail}` : ""}</span>}
+            Last discovery:{" "}
+            <Badge tone={job.status === "succeeded" ? "green" : job.status === "failed" ? "red" : "amber"}>{job.status}</Badge>{" "}
+            {when(job.createdAt)}
+            {last && (
+              <span className="text-slate-600 dark:text-slate-400">
+                {" "}
+                — {last.step}
+                {last.detail ? `: ${last.detail}` : ""}
+              </span>
+            )}
             {job.error && <span className="block text-red-700 dark:text-red-300">{job.error}</span>}
           </p>
         )}
         {data.items.length === 0 ? (
-          <EmptyState title={job ? "No API found on this gateway" : "Not discovered yet"}>{job ? "The last listing was empty." : "Press Discover now to list what runs on this gateway."}</EmptyState>
+          <EmptyState title={job ? "No API found on this gateway" : "Not discovered yet"}>
+            {job ? "The last listing was empty." : "Press Discover now to list what runs on this gateway."}
+          </EmptyState>
         ) : (
           <Table aria-label="Discovered APIs">
             <thead>
@@ -97,7 +107,16 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
                         </summary>
                         <pre className="mt-1 max-h-72 max-w-xl overflow-auto rounded bg-slate-50 p-2 text-xs dark:bg-slate-950">
                           {item.changes.lines.map((l, i) => (
-                            <div key={i} className={l.kind === "added" ? "text-emerald-700 dark:text-emerald-300" : l.kind === "removed" ? "text-red-700 dark:text-red-300" : "text-slate-600 dark:text-slate-400"}>
+                            <div
+                              key={i}
+                              className={
+                                l.kind === "added"
+                                  ? "text-emerald-700 dark:text-emerald-300"
+                                  : l.kind === "removed"
+                                    ? "text-red-700 dark:text-red-300"
+                                    : "text-slate-600 dark:text-slate-400"
+                              }
+                            >
                               {l.kind === "added" ? "+ " : l.kind === "removed" ? "- " : l.kind === "skipped" ? "  … " : "  "}
                               {l.text}
                             </div>
@@ -109,13 +128,24 @@ export function DiscoveryPanel({ name, initial, disabledReason }: { name: string
                   <Td className="max-w-xs font-mono text-xs break-all text-slate-600 dark:text-slate-400">{item.upstreams[0] ?? "—"}</Td>
                   <Td className="text-right">
                     {item.importedApi && (
-                      <Link href={`/publisher/apis/${item.importedApi.id}`} className="mr-2 text-sm text-brand-700 hover:underline dark:text-brand-100">
+                      <Link
+                        href={`/publisher/apis/${item.importedApi.id}`}
+                        className="mr-2 text-sm text-brand-700 hover:underline dark:text-brand-100"
+                      >
                         {item.importedApi.name}
                       </Link>
                     )}
-                    {item.state !== "gone" && !item.hasDefinition && <span className="text-xs text-slate-600 dark:text-slate-400">No OpenAPI export to import</span>}
+                    {item.state !== "gone" && !item.hasDefinition && (
+                      <span className="text-xs text-slate-600 dark:text-slate-400">No OpenAPI export to import</span>
+                    )}
                     {item.state !== "gone" && item.hasDefinition && (!item.importedApi || !item.importedApi.upToDate) && (
-                      <Button size="sm" variant="secondary" onClick={() => onImport(item.id, item.name)} disabled={importApi.pending} aria-label={`${item.importedApi ? "Update" : "Import"} ${item.name}`}>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() => onImport(item.id, item.name)}
+                        disabled={importApi.pending}
+                        aria-label={`${item.importedApi ? "Update" : "Import"} ${item.name}`}
+                      >
                         {item.importedApi ? "Update" : "Import"}
                       </Button>
                     )}

@@ -30,7 +30,15 @@ function errorFor(errors: Record<string, string>, key: string): string | undefin
  * Creates or edits an environment. The connection section is generated from the chosen type's
  * descriptor; the name and the type are fixed once the environment exists.
  */
-export function EnvironmentForm({ types, environment, extraErrors = {} }: { types: ConnectorTypeView[]; environment?: EnvironmentView; extraErrors?: Record<string, string> }) {
+export function EnvironmentForm({
+  types,
+  environment,
+  extraErrors = {},
+}: {
+  types: ConnectorTypeView[];
+  environment?: EnvironmentView;
+  extraErrors?: Record<string, string>;
+}) {
   const router = useRouter();
   const create = useActionForm(createEnvironmentAction);
   const update = useActionForm(updateEnvironmentAction);
@@ -64,7 +72,10 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
     };
     const config = readConnectionFields(form, descriptor.fields);
     if (environment) {
-      const saved = await update.run({ name: environment.name, patch: { ...settings, displayName: settings.displayName ?? environment.name, config } });
+      const saved = await update.run({
+        name: environment.name,
+        patch: { ...settings, displayName: settings.displayName ?? environment.name, config },
+      });
       if (saved) {
         toast.success(`Environment ${saved.name} saved`);
         router.refresh();
@@ -95,12 +106,31 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
             <p className="text-xs text-slate-600 dark:text-slate-400">Names never change: deployments and gateways refer to them.</p>
           </div>
         ) : (
-          <Field id="env-name" label="Name" help="2 to 63 lowercase letters, digits and hyphens, starting with a letter. It cannot change later." error={errors.name}>
-            <Input id="env-name" name="name" required placeholder="eu-prod" autoComplete="off" spellCheck={false} aria-invalid={!!errors.name} />
+          <Field
+            id="env-name"
+            label="Name"
+            help="2 to 63 lowercase letters, digits and hyphens, starting with a letter. It cannot change later."
+            error={errors.name}
+          >
+            <Input
+              id="env-name"
+              name="name"
+              required
+              placeholder="eu-prod"
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={!!errors.name}
+            />
           </Field>
         )}
         <Field id="env-display-name" label="Display name" error={errors.displayName}>
-          <Input id="env-display-name" name="displayName" defaultValue={environment?.displayName} placeholder="Production (Europe)" aria-invalid={!!errors.displayName} />
+          <Input
+            id="env-display-name"
+            name="displayName"
+            defaultValue={environment?.displayName}
+            placeholder="Production (Europe)"
+            aria-invalid={!!errors.displayName}
+          />
         </Field>
         <Field id="env-type" label="Type" help={descriptor.description} error={errors.type}>
           {environment ? (
@@ -108,7 +138,13 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
               {descriptor.label}
             </p>
           ) : (
-            <Select id="env-type" name="type" value={type} onChange={(e) => onTypeChange(e.target.value as ConnectorType)} aria-invalid={!!errors.type}>
+            <Select
+              id="env-type"
+              name="type"
+              value={type}
+              onChange={(e) => onTypeChange(e.target.value as ConnectorType)}
+              aria-invalid={!!errors.type}
+            >
               {types.map((t) => (
                 <option key={t.type} value={t.type}>
                   {t.label}
@@ -118,7 +154,13 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
           )}
         </Field>
         <Field id="env-mode" label="Mode" error={errors.mode}>
-          <Select id="env-mode" name="mode" value={mode} onChange={(e) => setMode(e.target.value as EnvironmentMode)} aria-invalid={!!errors.mode}>
+          <Select
+            id="env-mode"
+            name="mode"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as EnvironmentMode)}
+            aria-invalid={!!errors.mode}
+          >
             {descriptor.modes.map((m) => (
               <option key={m} value={m}>
                 {MODE_LABELS[m]}
@@ -126,14 +168,50 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
             ))}
           </Select>
         </Field>
-        <Field id="env-region" label="Region" help="Where the gateway runs, as shown with its traffic (for example eu-west-1)." error={errors.region}>
+        <Field
+          id="env-region"
+          label="Region"
+          help="Where the gateway runs, as shown with its traffic (for example eu-west-1)."
+          error={errors.region}
+        >
           <Input id="env-region" name="region" defaultValue={environment?.region} aria-invalid={!!errors.region} />
         </Field>
-        <Field id="env-discovery" label="Discovery interval (minutes)" help={canDiscover ? "How often Meridian lists the APIs on the gateway; 0 turns discovery off." : "Needs a type that discovers and a read mode."} error={errors.discoveryIntervalMinutes}>
-          <Input id="env-discovery" name="discoveryIntervalMinutes" type="number" min={0} max={10080} defaultValue={environment?.discoveryIntervalMinutes ?? 0} disabled={!canDiscover} aria-invalid={!!errors.discoveryIntervalMinutes} />
+        <Field
+          id="env-discovery"
+          label="Discovery interval (minutes)"
+          help={
+            canDiscover
+              ? "How often Meridian lists the APIs on the gateway; 0 turns discovery off."
+              : "Needs a type that discovers and a read mode."
+          }
+          error={errors.discoveryIntervalMinutes}
+        >
+          <Input
+            id="env-discovery"
+            name="discoveryIntervalMinutes"
+            type="number"
+            min={0}
+            max={10080}
+            defaultValue={environment?.discoveryIntervalMinutes ?? 0}
+            disabled={!canDiscover}
+            aria-invalid={!!errors.discoveryIntervalMinutes}
+          />
         </Field>
-        <Field id="env-urls" label="Public URLs" help="One per line: where consumers call APIs deployed here." error={errorFor(errors, "publicUrls")} className="md:col-span-2">
-          <Textarea id="env-urls" name="publicUrls" rows={2} defaultValue={environment?.publicUrls.join("\n")} placeholder="https://api.example.com" aria-invalid={!!errorFor(errors, "publicUrls")} />
+        <Field
+          id="env-urls"
+          label="Public URLs"
+          help="One per line: where consumers call APIs deployed here."
+          error={errorFor(errors, "publicUrls")}
+          className="md:col-span-2"
+        >
+          <Textarea
+            id="env-urls"
+            name="publicUrls"
+            rows={2}
+            defaultValue={environment?.publicUrls.join("\n")}
+            placeholder="https://api.example.com"
+            aria-invalid={!!errorFor(errors, "publicUrls")}
+          />
         </Field>
         <Field id="env-description" label="Description" error={errors.description} className="md:col-span-2">
           <Textarea id="env-description" name="description" rows={2} className="font-sans" defaultValue={environment?.description} />
@@ -147,7 +225,9 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
               </label>
             ))}
           </div>
-          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">Roles that see APIs deployed here in the developer portal. None ticked: everyone, including visitors who are not signed in.</p>
+          <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+            Roles that see APIs deployed here in the developer portal. None ticked: everyone, including visitors who are not signed in.
+          </p>
           {errorFor(errors, "visibleRoles") && <p className="text-xs text-red-600">{errorFor(errors, "visibleRoles")}</p>}
         </fieldset>
       </fieldset>
@@ -158,9 +238,17 @@ export function EnvironmentForm({ types, environment, extraErrors = {} }: { type
           <Badge tone="brand">{descriptor.capabilities.delivery === "pull" ? "pulls from Meridian" : "Meridian pushes"}</Badge>
         </div>
         {descriptor.fields.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">This gateway connects to Meridian with the environment&apos;s gateway token: there is nothing to configure here.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            This gateway connects to Meridian with the environment&apos;s gateway token: there is nothing to configure here.
+          </p>
         ) : (
-          <ConnectionFields key={type} fields={descriptor.fields} values={environment?.config ?? {}} secrets={environment?.secrets ?? {}} errors={errors} />
+          <ConnectionFields
+            key={type}
+            fields={descriptor.fields}
+            values={environment?.config ?? {}}
+            secrets={environment?.secrets ?? {}}
+            errors={errors}
+          />
         )}
       </fieldset>
 

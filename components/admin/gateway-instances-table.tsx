@@ -18,14 +18,24 @@ export function GatewayInstancesTable({ name, initial }: { name: string; initial
         title="Gateway instances"
         description={
           <>
-            Current snapshot version <span className="font-mono" data-testid="snapshot-version">{data.snapshotVersion}</span>. An instance is stale after 60 s without a heartbeat.
+            Current snapshot version{" "}
+            <span className="font-mono" data-testid="snapshot-version">
+              {data.snapshotVersion}
+            </span>
+            . An instance is stale after 60 s without a heartbeat.
           </>
         }
       />
-      {error && <p role="alert" className="px-5 pt-3 text-sm text-red-600">{error.message}</p>}
+      {error && (
+        <p role="alert" className="px-5 pt-3 text-sm text-red-600">
+          {error.message}
+        </p>
+      )}
       {data.items.length === 0 ? (
         <CardBody>
-          <EmptyState title="No instance has reported yet">Start a gateway with this environment&apos;s token; it appears here after its first heartbeat.</EmptyState>
+          <EmptyState title="No instance has reported yet">
+            Start a gateway with this environment&apos;s token; it appears here after its first heartbeat.
+          </EmptyState>
         </CardBody>
       ) : (
         <Table aria-label="Gateway instances">

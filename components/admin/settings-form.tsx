@@ -38,20 +38,41 @@ export function SettingsForm({ settings }: { settings: PlatformSettings }) {
             <input type="checkbox" name="selfSignup" defaultChecked={settings.selfSignup} className="mt-1" />
             <span>
               <span className="block text-sm font-medium">Self sign-up</span>
-              <span className="block text-xs text-slate-600 dark:text-slate-400">Anyone can create a subscriber account in the developer portal.</span>
+              <span className="block text-xs text-slate-600 dark:text-slate-400">
+                Anyone can create a subscriber account in the developer portal.
+              </span>
             </span>
           </label>
           <label className="flex items-start gap-3">
             <input type="checkbox" name="subscriptionApproval" defaultChecked={settings.subscriptionApproval} className="mt-1" />
             <span>
               <span className="block text-sm font-medium">Subscriptions need approval</span>
-              <span className="block text-xs text-slate-600 dark:text-slate-400">New subscriptions wait until an admin or the API&apos;s publisher approves them.</span>
+              <span className="block text-xs text-slate-600 dark:text-slate-400">
+                New subscriptions wait until an admin or the API&apos;s publisher approves them.
+              </span>
             </span>
           </label>
-          <Field id="accessTokenTtlSeconds" label="Access-token lifetime (seconds)" help="Between 60 and 86400." error={fieldErrors.accessTokenTtlSeconds}>
-            <Input id="accessTokenTtlSeconds" name="accessTokenTtlSeconds" type="number" min={60} max={86400} defaultValue={settings.accessTokenTtlSeconds} />
+          <Field
+            id="accessTokenTtlSeconds"
+            label="Access-token lifetime (seconds)"
+            help="Between 60 and 86400."
+            error={fieldErrors.accessTokenTtlSeconds}
+          >
+            <Input
+              id="accessTokenTtlSeconds"
+              name="accessTokenTtlSeconds"
+              type="number"
+              min={60}
+              max={86400}
+              defaultValue={settings.accessTokenTtlSeconds}
+            />
           </Field>
-          <Field id="apiKeyPrefix" label="API key prefix" help="Prefixed keys are easy to spot in logs and secret scanners." error={fieldErrors.apiKeyPrefix}>
+          <Field
+            id="apiKeyPrefix"
+            label="API key prefix"
+            help="Prefixed keys are easy to spot in logs and secret scanners."
+            error={fieldErrors.apiKeyPrefix}
+          >
             <Input id="apiKeyPrefix" name="apiKeyPrefix" defaultValue={settings.apiKeyPrefix} />
           </Field>
           <Button type="submit" disabled={pending}>

@@ -20,26 +20,41 @@ export function SnapshotPropagationCard({ name, initial }: { name: string; initi
   return (
     <Card>
       <CardHeader title="Propagation" description="What the healthy instances serve, from their heartbeats (every 10 s)." />
-      {error && <p role="alert" className="px-5 pt-3 text-sm text-red-600">{error.message}</p>}
+      {error && (
+        <p role="alert" className="px-5 pt-3 text-sm text-red-600">
+          {error.message}
+        </p>
+      )}
       <CardBody>
         <dl className="grid gap-4 sm:grid-cols-3">
           <div>
             <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">On the current version</dt>
             <dd className="mt-1 text-lg font-semibold" data-testid="propagation-current">
               {data.current} of {data.healthy}{" "}
-              {data.healthy === 0 ? <Badge>no instance</Badge> : behind === 0 ? <Badge tone="green">all</Badge> : <Badge tone="amber">{behind} behind</Badge>}
+              {data.healthy === 0 ? (
+                <Badge>no instance</Badge>
+              ) : behind === 0 ? (
+                <Badge tone="green">all</Badge>
+              ) : (
+                <Badge tone="amber">{behind} behind</Badge>
+              )}
             </dd>
           </div>
           <div>
             <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">Last change reached all</dt>
             <dd className="mt-1 text-lg font-semibold" data-testid="propagation-time">
-              {data.reachedAllMs !== null ? `in ${duration(data.reachedAllMs)}` : data.healthy === 0 || data.changedAt === null ? "—" : "not yet"}
+              {data.reachedAllMs !== null
+                ? `in ${duration(data.reachedAllMs)}`
+                : data.healthy === 0 || data.changedAt === null
+                  ? "—"
+                  : "not yet"}
             </dd>
           </div>
           <div>
             <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">Snapshot v{data.snapshotVersion}</dt>
             <dd className="mt-1 text-lg font-semibold">
-              {size(data.gzipBytes)} <span className="text-sm font-normal text-slate-500 dark:text-slate-400">gzipped, {size(data.snapshotBytes)} whole</span>
+              {size(data.gzipBytes)}{" "}
+              <span className="text-sm font-normal text-slate-500 dark:text-slate-400">gzipped, {size(data.snapshotBytes)} whole</span>
             </dd>
           </div>
         </dl>

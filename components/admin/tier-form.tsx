@@ -45,7 +45,13 @@ export function TierForm({ kind, tier, kindLabel }: { kind: PolicyKind; tier?: T
       }
       return;
     }
-    const saved = await create.run({ kind, name: String(form.get("name") ?? ""), ...labels, displayName: labels.displayName || undefined, ...limits });
+    const saved = await create.run({
+      kind,
+      name: String(form.get("name") ?? ""),
+      ...labels,
+      displayName: labels.displayName || undefined,
+      ...limits,
+    });
     if (saved) {
       toast.success(`${saved.displayName} created`);
       formElement.reset();
@@ -55,7 +61,12 @@ export function TierForm({ kind, tier, kindLabel }: { kind: PolicyKind; tier?: T
   }
 
   return (
-    <form onSubmit={onSubmit} className="grid gap-4 md:grid-cols-4" noValidate aria-label={tier ? `Edit ${tier.name}` : `New ${kindLabel.toLowerCase()}`}>
+    <form
+      onSubmit={onSubmit}
+      className="grid gap-4 md:grid-cols-4"
+      noValidate
+      aria-label={tier ? `Edit ${tier.name}` : `New ${kindLabel.toLowerCase()}`}
+    >
       <div className="md:col-span-4">
         <FormError message={Object.keys(errors).length === 0 ? action.error : null} />
       </div>
@@ -76,10 +87,19 @@ export function TierForm({ kind, tier, kindLabel }: { kind: PolicyKind; tier?: T
         <Input id="tier-description" name="description" defaultValue={tier?.description} />
       </Field>
       <label className="flex items-center gap-2 text-sm md:col-span-4">
-        <input type="checkbox" name="unlimited" checked={unlimited} onChange={(e) => setUnlimited(e.target.checked)} /> Unlimited (no rate limit and no quota)
+        <input type="checkbox" name="unlimited" checked={unlimited} onChange={(e) => setUnlimited(e.target.checked)} /> Unlimited (no rate
+        limit and no quota)
       </label>
       <Field id="tier-requests" label="Requests" error={errors.requests}>
-        <Input id="tier-requests" name="requests" type="number" min={1} defaultValue={tier?.requests ?? ""} disabled={unlimited} aria-invalid={!!errors.requests} />
+        <Input
+          id="tier-requests"
+          name="requests"
+          type="number"
+          min={1}
+          defaultValue={tier?.requests ?? ""}
+          disabled={unlimited}
+          aria-invalid={!!errors.requests}
+        />
       </Field>
       <Field id="tier-unit" label="Per" error={errors.unit}>
         <Select id="tier-unit" name="unit" defaultValue={tier?.unit ?? "minute"} disabled={unlimited} aria-invalid={!!errors.unit}>
@@ -91,10 +111,26 @@ export function TierForm({ kind, tier, kindLabel }: { kind: PolicyKind; tier?: T
         </Select>
       </Field>
       <Field id="tier-burst" label="Burst (optional)" help="Requests allowed at once above the steady rate." error={errors.burst}>
-        <Input id="tier-burst" name="burst" type="number" min={1} defaultValue={tier?.burst ?? ""} disabled={unlimited} aria-invalid={!!errors.burst} />
+        <Input
+          id="tier-burst"
+          name="burst"
+          type="number"
+          min={1}
+          defaultValue={tier?.burst ?? ""}
+          disabled={unlimited}
+          aria-invalid={!!errors.burst}
+        />
       </Field>
       <Field id="tier-quota" label="Monthly quota (optional)" error={errors.monthlyQuota}>
-        <Input id="tier-quota" name="monthlyQuota" type="number" min={1} defaultValue={tier?.monthlyQuota ?? ""} disabled={unlimited} aria-invalid={!!errors.monthlyQuota} />
+        <Input
+          id="tier-quota"
+          name="monthlyQuota"
+          type="number"
+          min={1}
+          defaultValue={tier?.monthlyQuota ?? ""}
+          disabled={unlimited}
+          aria-invalid={!!errors.monthlyQuota}
+        />
       </Field>
       <div className="md:col-span-4">
         <Button type="submit" disabled={action.pending}>

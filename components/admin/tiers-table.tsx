@@ -51,7 +51,11 @@ export function TiersTable({ kind, tiers }: { kind: PolicyKind; tiers: TierView[
               <Td>{t.summary}</Td>
               <Td className="max-w-sm text-slate-600 dark:text-slate-400">{t.description}</Td>
               <Td className="text-right whitespace-nowrap">
-                <Link href={`/admin/tiers/${kind}/${encodeURIComponent(t.name)}`} className="mr-3 text-sm text-brand-700 hover:underline dark:text-brand-100" aria-label={`Edit ${t.name}`}>
+                <Link
+                  href={`/admin/tiers/${kind}/${encodeURIComponent(t.name)}`}
+                  className="mr-3 text-sm text-brand-700 hover:underline dark:text-brand-100"
+                  aria-label={`Edit ${t.name}`}
+                >
                   Edit
                 </Link>
                 <Button variant="secondary" size="sm" onClick={() => onDelete(t)} disabled={remove.pending} aria-label={`Delete ${t.name}`}>

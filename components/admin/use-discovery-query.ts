@@ -14,7 +14,8 @@ export function useDiscoveryQuery(name: string, initialData: DiscoveryData) {
     queryKey: discoveryQueryKey(name),
     queryFn: async (): Promise<DiscoveryData> => {
       const res = await fetch(`/api/v1/environments/${encodeURIComponent(name)}/discovered`, { headers: { accept: "application/json" } });
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.detail ?? `Discovery results could not be loaded (HTTP ${res.status}).`);
+      if (!res.ok)
+        throw new Error((await res.json().catch(() => null))?.detail ?? `Discovery results could not be loaded (HTTP ${res.status}).`);
       return res.json();
     },
     initialData,

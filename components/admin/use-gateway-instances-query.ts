@@ -11,7 +11,8 @@ export function useGatewayInstancesQuery(name: string, initialData: GatewayInsta
     queryKey: gatewayInstancesQueryKey(name),
     queryFn: async (): Promise<GatewayInstances> => {
       const res = await fetch(`/api/v1/environments/${encodeURIComponent(name)}/instances`, { headers: { accept: "application/json" } });
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.detail ?? `The instances could not be loaded (HTTP ${res.status}).`);
+      if (!res.ok)
+        throw new Error((await res.json().catch(() => null))?.detail ?? `The instances could not be loaded (HTTP ${res.status}).`);
       return res.json();
     },
     initialData,

@@ -11,7 +11,8 @@ export function useSnapshotPropagationQuery(name: string, initialData: SnapshotP
     queryKey: snapshotPropagationQueryKey(name),
     queryFn: async (): Promise<SnapshotPropagation> => {
       const res = await fetch(`/api/v1/environments/${encodeURIComponent(name)}/propagation`, { headers: { accept: "application/json" } });
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.detail ?? `The propagation could not be loaded (HTTP ${res.status}).`);
+      if (!res.ok)
+        throw new Error((await res.json().catch(() => null))?.detail ?? `The propagation could not be loaded (HTTP ${res.status}).`);
       return res.json();
     },
     initialData,

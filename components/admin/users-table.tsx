@@ -40,11 +40,13 @@ export function UsersTable({ users: initial, currentUserId }: { users: PublicUse
   }
 
   function toggleDisabled(user: PublicUser) {
-    if (!user.disabled && !window.confirm(`Disable ${user.email}? They are signed out of every portal and their tokens stop working.`)) return;
+    if (!user.disabled && !window.confirm(`Disable ${user.email}? They are signed out of every portal and their tokens stop working.`))
+      return;
     return change(user, { disabled: !user.disabled }, `${user.email} ${user.disabled ? "enabled" : "disabled"}`);
   }
 
-  if (users.length === 0) return <p className="px-4 py-8 text-center text-sm text-slate-600 dark:text-slate-400">No user matches this search.</p>;
+  if (users.length === 0)
+    return <p className="px-4 py-8 text-center text-sm text-slate-600 dark:text-slate-400">No user matches this search.</p>;
   return (
     <Table>
       <thead>
@@ -69,17 +71,35 @@ export function UsersTable({ users: initial, currentUserId }: { users: PublicUse
               <div className="flex gap-3">
                 {ROLES.map((r) => (
                   <label key={r} className="flex items-center gap-1 text-xs">
-                    <input type="checkbox" checked={u.roles.includes(r)} onChange={() => toggleRole(u, r)} aria-label={`${r} role for ${u.email}`} />
+                    <input
+                      type="checkbox"
+                      checked={u.roles.includes(r)}
+                      onChange={() => toggleRole(u, r)}
+                      aria-label={`${r} role for ${u.email}`}
+                    />
                     {r}
                   </label>
                 ))}
               </div>
             </Td>
-            <Td>{u.disabled ? <Badge tone="red">disabled</Badge> : u.invited ? <Badge tone="amber">invited</Badge> : <Badge tone="green">active</Badge>}</Td>
+            <Td>
+              {u.disabled ? (
+                <Badge tone="red">disabled</Badge>
+              ) : u.invited ? (
+                <Badge tone="amber">invited</Badge>
+              ) : (
+                <Badge tone="green">active</Badge>
+              )}
+            </Td>
             <Td className="text-xs">{u.lastLoginAt ? formatDateTime(u.lastLoginAt) : "Never"}</Td>
             <Td className="text-right">
               {u.id !== currentUserId && (
-                <Button variant={u.disabled ? "secondary" : "danger-outline"} size="sm" onClick={() => toggleDisabled(u)} disabled={update.pending}>
+                <Button
+                  variant={u.disabled ? "secondary" : "danger-outline"}
+                  size="sm"
+                  onClick={() => toggleDisabled(u)}
+                  disabled={update.pending}
+                >
                   {u.disabled ? "Enable" : "Disable"}
                 </Button>
               )}

@@ -12,7 +12,14 @@ import { formatTime } from "@/lib/domain/datetime";
 import type { AnalyticsGroup, AnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
 import type { AnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
 import type { AnalyticsFilterOption, AnalyticsFilterOptions } from "@/lib/services/analytics/list-analytics-filter-options";
-import { analyticsParams, fetchAnalytics, rangeBounds, type AnalyticsFilters, type AnalyticsRange, type AnalyticsScopeParam } from "./analytics-range";
+import {
+  analyticsParams,
+  fetchAnalytics,
+  rangeBounds,
+  type AnalyticsFilters,
+  type AnalyticsRange,
+  type AnalyticsScopeParam,
+} from "./analytics-range";
 import { readDashboardState, writeDashboardState, type DashboardState } from "./dashboard-url";
 import { formatBytes } from "./format";
 import { KpiCards } from "./kpi-cards";
@@ -35,7 +42,11 @@ export interface AnalyticsEmptyState {
 }
 
 /** Filter options, keeping the selected value listed (a shared link may name one not offered). */
-function withSelected(options: AnalyticsFilterOption[], selected: string | undefined, fallback: (value: string) => string): AnalyticsFilterOption[] {
+function withSelected(
+  options: AnalyticsFilterOption[],
+  selected: string | undefined,
+  fallback: (value: string) => string,
+): AnalyticsFilterOption[] {
   if (selected === undefined || options.some((o) => o.value === selected)) return options;
   return [...options, { value: selected, label: fallback(selected) }];
 }
@@ -59,13 +70,32 @@ function Skeleton({ className }: { className: string }) {
   return <div className={`animate-pulse rounded-lg bg-slate-200/70 dark:bg-slate-800/70 ${className}`} aria-hidden />;
 }
 
-function FilterSelect({ id, label, all, value, options, onChange }: { id: string; label: string; all: string; value: string | undefined; options: AnalyticsFilterOption[]; onChange: (value: string | undefined) => void }) {
+function FilterSelect({
+  id,
+  label,
+  all,
+  value,
+  options,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  all: string;
+  value: string | undefined;
+  options: AnalyticsFilterOption[];
+  onChange: (value: string | undefined) => void;
+}) {
   return (
     <div className="min-w-0 grow basis-[calc(50%-0.25rem)] sm:grow-0 sm:basis-auto">
       <label htmlFor={id} className="sr-only">
         {label}
       </label>
-      <Select id={id} className="h-8 w-full py-1 sm:w-auto sm:max-w-56" value={value ?? ""} onChange={(e) => onChange(e.target.value || undefined)}>
+      <Select
+        id={id}
+        className="h-8 w-full py-1 sm:w-auto sm:max-w-56"
+        value={value ?? ""}
+        onChange={(e) => onChange(e.target.value || undefined)}
+      >
         <option value="">{all}</option>
         {options.map((o) => (
           <option key={o.value} value={o.value}>
@@ -84,7 +114,17 @@ const NO_OPTIONS: AnalyticsFilterOptions = { apis: [], applications: [], environ
  * again); the empty state says what to do when there is no traffic yet. The range and the
  * filters live in the URL, so a filtered view is a link to share.
  */
-export function AnalyticsDashboard({ scope, empty, showApplications = true, filterOptions = NO_OPTIONS }: { scope: AnalyticsScopeParam; empty: AnalyticsEmptyState; showApplications?: boolean; filterOptions?: AnalyticsFilterOptions }) {
+export function AnalyticsDashboard({
+  scope,
+  empty,
+  showApplications = true,
+  filterOptions = NO_OPTIONS,
+}: {
+  scope: AnalyticsScopeParam;
+  empty: AnalyticsEmptyState;
+  showApplications?: boolean;
+  filterOptions?: AnalyticsFilterOptions;
+}) {
   const id = useId();
   const pathname = usePathname();
   const searchParams = useSearchParams();
@@ -109,7 +149,10 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
   const loading = !summary.data || !series.data;
   const totals = summary.data?.totals;
   const filtered = !!(filters.apiId || filters.applicationId || filters.environment) || filters.region !== undefined;
-  const updatedAt = useMemo(() => (summary.dataUpdatedAt ? formatTime(summary.dataUpdatedAt, { seconds: true }) : null), [summary.dataUpdatedAt]);
+  const updatedAt = useMemo(
+    () => (summary.dataUpdatedAt ? formatTime(summary.dataUpdatedAt, { seconds: true }) : null),
+    [summary.dataUpdatedAt],
+  );
 
   const exportCsv = async () => {
     setExporting(true);
@@ -124,12 +167,19 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
       const labelOf = (options: AnalyticsFilterOption[], value: string) => options.find((o) => o.value === value)?.label ?? value;
       const named = [
         filters.apiId && { name: "apiId", value: filters.apiId, label: labelOf(apis, filters.apiId) },
-        filters.applicationId && { name: "applicationId", value: filters.applicationId, label: labelOf(applications, filters.applicationId) },
+        filters.applicationId && {
+          name: "applicationId",
+          value: filters.applicationId,
+          label: labelOf(applications, filters.applicationId),
+        },
         filters.environment && { name: "environment", value: filters.environment, label: labelOf(environments, filters.environment) },
         filters.region !== undefined && { name: "region", value: filters.region, label: labelOf(regions, filters.region) },
       ].filter((f): f is { name: string; value: string; label: string } => !!f);
       const suffix = filters.apiId ? `-${labelOf(apis, filters.apiId).replace(/[^\w.-]+/g, "_")}` : "";
-      download(`meridian-analytics${suffix}-${bounds.from.slice(0, 16)}-${bounds.to.slice(0, 16)}.csv`.replace(/:/g, ""), analyticsCsv({ filters: named, points: points.points, breakdowns: all.breakdowns }));
+      download(
+        `meridian-analytics${suffix}-${bounds.from.slice(0, 16)}-${bounds.to.slice(0, 16)}.csv`.replace(/:/g, ""),
+        analyticsCsv({ filters: named, points: points.points, breakdowns: all.breakdowns }),
+      );
     } catch (e) {
       toast.error(e instanceof Error ? e.message : "The export failed.");
     } finally {
@@ -142,9 +192,32 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
       <div className="flex flex-wrap items-center gap-3">
         <TimeRangePicker value={range} onChange={setRange} />
         <div role="group" aria-label="Filters" className="flex w-full flex-wrap items-center gap-2 sm:w-auto">
-          <FilterSelect id={`${id}-api`} label="API" all="All APIs" value={filters.apiId} options={apis} onChange={(v) => setFilter({ apiId: v })} />
-          {showApplications && <FilterSelect id={`${id}-app`} label="Application" all="All applications" value={filters.applicationId} options={applications} onChange={(v) => setFilter({ applicationId: v })} />}
-          <FilterSelect id={`${id}-env`} label="Environment" all="All environments" value={filters.environment} options={environments} onChange={(v) => setFilter({ environment: v })} />
+          <FilterSelect
+            id={`${id}-api`}
+            label="API"
+            all="All APIs"
+            value={filters.apiId}
+            options={apis}
+            onChange={(v) => setFilter({ apiId: v })}
+          />
+          {showApplications && (
+            <FilterSelect
+              id={`${id}-app`}
+              label="Application"
+              all="All applications"
+              value={filters.applicationId}
+              options={applications}
+              onChange={(v) => setFilter({ applicationId: v })}
+            />
+          )}
+          <FilterSelect
+            id={`${id}-env`}
+            label="Environment"
+            all="All environments"
+            value={filters.environment}
+            options={environments}
+            onChange={(v) => setFilter({ environment: v })}
+          />
           <div className="min-w-0 grow basis-[calc(50%-0.25rem)] sm:grow-0 sm:basis-auto">
             <label htmlFor={`${id}-region`} className="sr-only">
               Region
@@ -171,10 +244,21 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
         </div>
         <div className="ml-auto flex items-center gap-3">
           <label className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
-            <input type="checkbox" checked={autoRefresh} onChange={(e) => setAutoRefresh(e.target.checked)} className="h-4 w-4 rounded border-slate-300 accent-brand-600" />
+            <input
+              type="checkbox"
+              checked={autoRefresh}
+              onChange={(e) => setAutoRefresh(e.target.checked)}
+              className="h-4 w-4 rounded border-slate-300 accent-brand-600"
+            />
             Auto-refresh
           </label>
-          <Button size="sm" variant="ghost" onClick={() => void Promise.all([summary.refetch(), series.refetch()])} aria-label="Refresh now" title={updatedAt ? `Updated ${updatedAt}` : undefined}>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => void Promise.all([summary.refetch(), series.refetch()])}
+            aria-label="Refresh now"
+            title={updatedAt ? `Updated ${updatedAt}` : undefined}
+          >
             <RefreshCw className={`h-4 w-4 ${summary.isFetching || series.isFetching ? "animate-spin" : ""}`} aria-hidden />
           </Button>
           <Button size="sm" variant="secondary" onClick={() => void exportCsv()} disabled={loading || exporting}>
@@ -185,7 +269,10 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
       </div>
 
       {error && (
-        <div role="alert" className="flex items-center justify-between gap-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-300">
+        <div
+          role="alert"
+          className="flex items-center justify-between gap-4 rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-700 dark:border-red-900 dark:bg-red-950 dark:text-red-300"
+        >
           <span>{error.message}</span>
           <Button size="sm" variant="secondary" onClick={() => void Promise.all([summary.refetch(), series.refetch()])}>
             Try again
@@ -203,7 +290,18 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
           <Skeleton className="h-72" />
         </div>
       ) : totals!.requests === 0 ? (
-        <EmptyState title={filtered ? "No traffic matches these filters" : empty.title} action={filtered ? <Button variant="secondary" onClick={() => update({ filters: {} })}>Clear filters</Button> : empty.action}>
+        <EmptyState
+          title={filtered ? "No traffic matches these filters" : empty.title}
+          action={
+            filtered ? (
+              <Button variant="secondary" onClick={() => update({ filters: {} })}>
+                Clear filters
+              </Button>
+            ) : (
+              empty.action
+            )
+          }
+        >
           {filtered ? "Choose another API, application, environment or region, or widen the time range." : empty.body}
         </EmptyState>
       ) : (
@@ -211,7 +309,10 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
           <KpiCards totals={totals!} />
           <div className="grid gap-6 xl:grid-cols-2">
             <Card>
-              <CardHeader title="Requests over time" description={`Per ${series.data!.interval}, by status class. ${formatBytes(totals!.responseBytes)} sent to clients.`} />
+              <CardHeader
+                title="Requests over time"
+                description={`Per ${series.data!.interval}, by status class. ${formatBytes(totals!.responseBytes)} sent to clients.`}
+              />
               <CardBody>
                 <RequestsChart data={series.data!} />
               </CardBody>
@@ -225,10 +326,32 @@ export function AnalyticsDashboard({ scope, empty, showApplications = true, filt
           </div>
           <div className="grid gap-6 lg:grid-cols-2">
             <TopTable title="Top APIs" groups={summary.data!.breakdowns.apiId ?? []} total={totals!.requests} empty="No API traffic." />
-            <TopTable title="Top operations" groups={summary.data!.breakdowns.operation ?? []} total={totals!.requests} empty="No operation traffic." />
-            {showApplications && <TopTable title="Top applications" groups={summary.data!.breakdowns.applicationId ?? []} total={totals!.requests} empty="No application traffic." />}
-            <TopTable title="By environment" groups={summary.data!.breakdowns.environment ?? []} total={totals!.requests} empty="No environment traffic." />
-            <TopTable title="By region" groups={summary.data!.breakdowns.region ?? []} total={totals!.requests} empty="No region traffic." />
+            <TopTable
+              title="Top operations"
+              groups={summary.data!.breakdowns.operation ?? []}
+              total={totals!.requests}
+              empty="No operation traffic."
+            />
+            {showApplications && (
+              <TopTable
+                title="Top applications"
+                groups={summary.data!.breakdowns.applicationId ?? []}
+                total={totals!.requests}
+                empty="No application traffic."
+              />
+            )}
+            <TopTable
+              title="By environment"
+              groups={summary.data!.breakdowns.environment ?? []}
+              total={totals!.requests}
+              empty="No environment traffic."
+            />
+            <TopTable
+              title="By region"
+              groups={summary.data!.breakdowns.region ?? []}
+              total={totals!.requests}
+              empty="No region traffic."
+            />
           </div>
         </>
       )}

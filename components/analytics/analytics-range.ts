@@ -19,7 +19,12 @@ export function rangeBounds(range: AnalyticsRange, now = Date.now()): { from: st
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
-export function analyticsParams(scope: AnalyticsScopeParam, range: AnalyticsRange, filters: AnalyticsFilters, extra: Record<string, string> = {}): URLSearchParams {
+export function analyticsParams(
+  scope: AnalyticsScopeParam,
+  range: AnalyticsRange,
+  filters: AnalyticsFilters,
+  extra: Record<string, string> = {},
+): URLSearchParams {
   const params = new URLSearchParams({ scope, ...rangeBounds(range), ...extra });
   if (filters.apiId) params.set("apiId", filters.apiId);
   if (filters.applicationId) params.set("applicationId", filters.applicationId);

@@ -10,7 +10,19 @@ interface TooltipEntry {
 }
 
 /** A tooltip that follows the theme (recharts' default one is always white). */
-export function ChartTooltip({ active, payload, label, formatLabel, formatValue }: { active?: boolean; payload?: readonly TooltipEntry[]; label?: unknown; formatLabel: (label: string) => string; formatValue: (value: number) => string }) {
+export function ChartTooltip({
+  active,
+  payload,
+  label,
+  formatLabel,
+  formatValue,
+}: {
+  active?: boolean;
+  payload?: readonly TooltipEntry[];
+  label?: unknown;
+  formatLabel: (label: string) => string;
+  formatValue: (value: number) => string;
+}) {
   if (!active || !payload?.length) return null;
   return (
     <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md dark:border-slate-700 dark:bg-slate-900">

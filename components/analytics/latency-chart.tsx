@@ -18,12 +18,30 @@ export function LatencyChart({ data }: { data: AnalyticsTimeseries }) {
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-          <XAxis dataKey="time" tickFormatter={(v: string) => formatBucket(v, data.interval)} stroke="currentColor" fontSize={12} minTickGap={32} />
+          <XAxis
+            dataKey="time"
+            tickFormatter={(v: string) => formatBucket(v, data.interval)}
+            stroke="currentColor"
+            fontSize={12}
+            minTickGap={32}
+          />
           <YAxis tickFormatter={(v: number) => formatMs(v)} stroke="currentColor" fontSize={12} width={72} />
-          <Tooltip content={(props) => <ChartTooltip {...props} formatLabel={(l) => formatBucketLong(l, data.interval)} formatValue={formatMs} />} />
+          <Tooltip
+            content={(props) => <ChartTooltip {...props} formatLabel={(l) => formatBucketLong(l, data.interval)} formatValue={formatMs} />}
+          />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
           {LINES.map((l) => (
-            <Line key={l.key} type="monotone" dataKey={l.key} name={l.name} stroke={l.color} strokeWidth={2} dot={{ r: 2, strokeWidth: 0, fill: l.color }} connectNulls={false} isAnimationActive={false} />
+            <Line
+              key={l.key}
+              type="monotone"
+              dataKey={l.key}
+              name={l.name}
+              stroke={l.color}
+              strokeWidth={2}
+              dot={{ r: 2, strokeWidth: 0, fill: l.color }}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>

@@ -15,13 +15,28 @@ const CLASSES = [
 /** Requests per bucket, stacked by status class. */
 export function RequestsChart({ data }: { data: AnalyticsTimeseries }) {
   return (
-    <div className="h-64 text-slate-500 dark:text-slate-400" role="img" aria-label={`Requests per ${data.interval}, stacked by status class`}>
+    <div
+      className="h-64 text-slate-500 dark:text-slate-400"
+      role="img"
+      aria-label={`Requests per ${data.interval}, stacked by status class`}
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap={1}>
           <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-          <XAxis dataKey="time" tickFormatter={(v: string) => formatBucket(v, data.interval)} stroke="currentColor" fontSize={12} minTickGap={32} />
+          <XAxis
+            dataKey="time"
+            tickFormatter={(v: string) => formatBucket(v, data.interval)}
+            stroke="currentColor"
+            fontSize={12}
+            minTickGap={32}
+          />
           <YAxis allowDecimals={false} tickFormatter={(v: number) => formatCount(v)} stroke="currentColor" fontSize={12} width={48} />
-          <Tooltip cursor={{ fill: "currentColor", fillOpacity: 0.08 }} content={(props) => <ChartTooltip {...props} formatLabel={(l) => formatBucketLong(l, data.interval)} formatValue={formatCount} />} />
+          <Tooltip
+            cursor={{ fill: "currentColor", fillOpacity: 0.08 }}
+            content={(props) => (
+              <ChartTooltip {...props} formatLabel={(l) => formatBucketLong(l, data.interval)} formatValue={formatCount} />
+            )}
+          />
           <Legend iconType="circle" iconSize={8} wrapperStyle={{ fontSize: 12 }} />
           {CLASSES.map((c) => (
             <Bar key={c.key} dataKey={c.key} name={c.name} stackId="status" fill={c.color} isAnimationActive={false} />

@@ -17,13 +17,17 @@ function toLocalInput(iso: string): string {
 export function TimeRangePicker({ value, onChange }: { value: AnalyticsRange; onChange: (range: AnalyticsRange) => void }) {
   const id = useId();
   const [customOpen, setCustomOpen] = useState(value.preset === "custom");
-  const [from, setFrom] = useState(() => toLocalInput(value.preset === "custom" ? value.from : new Date(Date.now() - 2 * 86_400_000).toISOString()));
+  const [from, setFrom] = useState(() =>
+    toLocalInput(value.preset === "custom" ? value.from : new Date(Date.now() - 2 * 86_400_000).toISOString()),
+  );
   const [to, setTo] = useState(() => toLocalInput(value.preset === "custom" ? value.to : new Date().toISOString()));
   const [error, setError] = useState<string | null>(null);
   const segment = (active: boolean) =>
     cn(
       "h-8 px-2 text-sm font-medium whitespace-nowrap first:rounded-l-md sm:px-3 last:rounded-r-md border border-slate-300 -ml-px first:ml-0 dark:border-slate-700",
-      active ? "z-10 bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "bg-white text-slate-700 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800",
+      active
+        ? "z-10 bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
+        : "bg-white text-slate-700 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-200 dark:hover:bg-slate-800",
     );
   const apply = () => {
     const f = new Date(from);
@@ -51,7 +55,13 @@ export function TimeRangePicker({ value, onChange }: { value: AnalyticsRange; on
             {p.short}
           </button>
         ))}
-        <button type="button" aria-pressed={value.preset === "custom"} aria-expanded={customOpen} className={segment(value.preset === "custom")} onClick={() => setCustomOpen((o) => !o)}>
+        <button
+          type="button"
+          aria-pressed={value.preset === "custom"}
+          aria-expanded={customOpen}
+          className={segment(value.preset === "custom")}
+          onClick={() => setCustomOpen((o) => !o)}
+        >
           Custom
         </button>
       </div>
@@ -60,7 +70,13 @@ export function TimeRangePicker({ value, onChange }: { value: AnalyticsRange; on
           <label htmlFor={`${id}-from`} className="text-sm text-slate-600 dark:text-slate-300">
             From
           </label>
-          <Input id={`${id}-from`} type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} className="h-8 w-auto py-1" />
+          <Input
+            id={`${id}-from`}
+            type="datetime-local"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            className="h-8 w-auto py-1"
+          />
           <label htmlFor={`${id}-to`} className="text-sm text-slate-600 dark:text-slate-300">
             To
           </label>

@@ -7,7 +7,10 @@ describe("analyticsCsv", () => {
     const metrics = { ...toMetrics(emptyAggregate()), requests: 3 };
     const csv = analyticsCsv({
       points: [{ time: "2026-01-01T00:00:00.000Z", ...metrics }],
-      breakdowns: { apiId: [{ key: "api_1", label: 'Pets, "v1"', ...metrics }], applicationId: [{ key: "app_1", label: "=HYPERLINK()", ...metrics }] },
+      breakdowns: {
+        apiId: [{ key: "api_1", label: 'Pets, "v1"', ...metrics }],
+        applicationId: [{ key: "app_1", label: "=HYPERLINK()", ...metrics }],
+      },
     });
     const lines = csv.trim().split("\r\n");
     expect(lines[0].startsWith("dimension,key,label,time,requests,errors,errorRate")).toBe(true);
@@ -19,7 +22,11 @@ describe("analyticsCsv", () => {
 
   it("names the filters in force before the figures", () => {
     const metrics = { ...toMetrics(emptyAggregate()), requests: 1 };
-    const csv = analyticsCsv({ filters: [{ name: "apiId", value: "api_1", label: "Pets v1" }], points: [{ time: "2026-01-01T00:00:00.000Z", ...metrics }], breakdowns: {} });
+    const csv = analyticsCsv({
+      filters: [{ name: "apiId", value: "api_1", label: "Pets v1" }],
+      points: [{ time: "2026-01-01T00:00:00.000Z", ...metrics }],
+      breakdowns: {},
+    });
     const lines = csv.trim().split("\r\n");
     expect(lines[1]).toBe(`filter,apiId=api_1,Pets v1,${",".repeat(lines[0].split(",").length - 4)}`);
     expect(lines[2].startsWith("time,,,2026-01-01T00:00:00.000Z,1,")).toBe(true);

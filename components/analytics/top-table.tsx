@@ -28,7 +28,10 @@ export function TopTable({ title, groups, total, empty }: { title: string; group
                     {g.label}
                   </span>
                   <span className="mt-1 block h-1 rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
-                    <span className="block h-1 rounded-full bg-brand-500" style={{ width: `${total ? Math.max(2, (g.requests / total) * 100) : 0}%` }} />
+                    <span
+                      className="block h-1 rounded-full bg-brand-500"
+                      style={{ width: `${total ? Math.max(2, (g.requests / total) * 100) : 0}%` }}
+                    />
                   </span>
                 </Td>
                 <Td className="text-right whitespace-nowrap tabular-nums">{formatCount(g.requests)}</Td>

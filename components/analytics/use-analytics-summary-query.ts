@@ -6,13 +6,20 @@ import { analyticsParams, fetchAnalytics, type AnalyticsFilters, type AnalyticsR
 
 export const BREAKDOWNS = "apiId,operation,applicationId,environment,region";
 
-export const analyticsSummaryQueryKey = (scope: AnalyticsScopeParam, range: AnalyticsRange, filters: AnalyticsFilters) => ["analytics", "summary", scope, range, filters] as const;
+export const analyticsSummaryQueryKey = (scope: AnalyticsScopeParam, range: AnalyticsRange, filters: AnalyticsFilters) =>
+  ["analytics", "summary", scope, range, filters] as const;
 
 /** Totals and the top APIs, operations, applications, environments and regions. */
-export function useAnalyticsSummaryQuery(scope: AnalyticsScopeParam, range: AnalyticsRange, filters: AnalyticsFilters, refetchInterval: number | false) {
+export function useAnalyticsSummaryQuery(
+  scope: AnalyticsScopeParam,
+  range: AnalyticsRange,
+  filters: AnalyticsFilters,
+  refetchInterval: number | false,
+) {
   return useQuery({
     queryKey: analyticsSummaryQueryKey(scope, range, filters),
-    queryFn: () => fetchAnalytics<AnalyticsSummary>("summary", analyticsParams(scope, range, filters, { groupBy: BREAKDOWNS, limit: "10" })),
+    queryFn: () =>
+      fetchAnalytics<AnalyticsSummary>("summary", analyticsParams(scope, range, filters, { groupBy: BREAKDOWNS, limit: "10" })),
     placeholderData: keepPreviousData,
     refetchInterval,
   });

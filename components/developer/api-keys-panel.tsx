@@ -37,7 +37,11 @@ export function ApiKeysPanel({ applicationId, keys, target }: { applicationId: s
     const days = String(form.get("expiresInDays") ?? "");
     const result = await create.run({
       id: applicationId,
-      input: { name: String(form.get("name") ?? "") || "default", keyType: String(form.get("keyType")) as "production" | "sandbox", expiresInDays: days ? Number(days) : undefined },
+      input: {
+        name: String(form.get("name") ?? "") || "default",
+        keyType: String(form.get("keyType")) as "production" | "sandbox",
+        expiresInDays: days ? Number(days) : undefined,
+      },
     });
     if (!result) return;
     setCreated({ name: result.record.name, key: result.key });
@@ -55,11 +59,23 @@ export function ApiKeysPanel({ applicationId, keys, target }: { applicationId: s
 
   return (
     <Card aria-labelledby="api-keys-title">
-      <CardHeader title={<span id="api-keys-title">API keys</span>} description="For APIs secured with API keys: send the key in the apikey header." />
+      <CardHeader
+        title={<span id="api-keys-title">API keys</span>}
+        description="For APIs secured with API keys: send the key in the apikey header."
+      />
       <CardBody className="space-y-4">
         {created && (
-          <SecretBox label={`API key "${created.name}" created. Copy it now: it will not be shown again.`} value={created.key} testId="new-api-key">
-            {target && <CommandLine label={`Call ${target.apiName}`} command={buildCurl({ method: "GET", url: target.url, headers: [["apikey", created.key]] })} />}
+          <SecretBox
+            label={`API key "${created.name}" created. Copy it now: it will not be shown again.`}
+            value={created.key}
+            testId="new-api-key"
+          >
+            {target && (
+              <CommandLine
+                label={`Call ${target.apiName}`}
+                command={buildCurl({ method: "GET", url: target.url, headers: [["apikey", created.key]] })}
+              />
+            )}
           </SecretBox>
         )}
         <form onSubmit={onCreate} className="flex flex-wrap items-end gap-3" noValidate>
@@ -110,7 +126,13 @@ export function ApiKeysPanel({ applicationId, keys, target }: { applicationId: s
                   <Td className="text-xs">{k.expiresAt ? formatDate(k.expiresAt) : "Never"}</Td>
                   <Td className="text-right">
                     {!k.revokedAt && (
-                      <Button variant="secondary" size="sm" onClick={() => onRevoke(k)} disabled={revoke.pending} aria-label={`Revoke ${k.name}`}>
+                      <Button
+                        variant="secondary"
+                        size="sm"
+                        onClick={() => onRevoke(k)}
+                        disabled={revoke.pending}
+                        aria-label={`Revoke ${k.name}`}
+                      >
                         Revoke
                       </Button>
                     )}

@@ -42,7 +42,10 @@ export function ApiReference({ document }: { document: Record<string, unknown> }
     [document, dark],
   );
   return (
-    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" data-testid="api-reference">
+    <div
+      className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+      data-testid="api-reference"
+    >
       <ApiReferenceReact configuration={configuration} />
     </div>
   );

@@ -18,7 +18,11 @@ export function ApplicationSettingsForm({ app, policies }: { app: ApplicationVie
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const input = { name: String(form.get("name") ?? ""), description: String(form.get("description") ?? ""), policy: String(form.get("policy") ?? "") || null };
+    const input = {
+      name: String(form.get("name") ?? ""),
+      description: String(form.get("description") ?? ""),
+      policy: String(form.get("policy") ?? "") || null,
+    };
     if (await run({ id: app.id, input })) {
       toast.success("Application saved");
       router.refresh();

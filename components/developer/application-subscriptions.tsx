@@ -16,12 +16,21 @@ import { SubscriptionStatusBadge } from "./subscription-status-badge";
 import { formatDate } from "@/lib/domain/datetime";
 
 /** Subscriptions, of one application or of all the user's; unsubscribing asks first. */
-export function SubscriptionsTable({ subscriptions, showApplication = false, title = "Subscriptions" }: { subscriptions: SubscriptionView[]; showApplication?: boolean; title?: string }) {
+export function SubscriptionsTable({
+  subscriptions,
+  showApplication = false,
+  title = "Subscriptions",
+}: {
+  subscriptions: SubscriptionView[];
+  showApplication?: boolean;
+  title?: string;
+}) {
   const router = useRouter();
   const remove = useActionForm(deleteSubscriptionAction);
 
   async function onUnsubscribe(s: SubscriptionView) {
-    if (!window.confirm(`Unsubscribe ${s.applicationName} from ${s.apiName} ${s.apiVersion}? Its calls are refused within seconds.`)) return;
+    if (!window.confirm(`Unsubscribe ${s.applicationName} from ${s.apiName} ${s.apiVersion}? Its calls are refused within seconds.`))
+      return;
     if (await remove.run({ id: s.id })) {
       toast.success(`Unsubscribed from ${s.apiName}`);
       router.refresh();
@@ -30,7 +39,14 @@ export function SubscriptionsTable({ subscriptions, showApplication = false, tit
 
   return (
     <Card>
-      <CardHeader title={title} actions={<ButtonLink href="/" variant="secondary" size="sm">Browse APIs</ButtonLink>} />
+      <CardHeader
+        title={title}
+        actions={
+          <ButtonLink href="/" variant="secondary" size="sm">
+            Browse APIs
+          </ButtonLink>
+        }
+      />
       {subscriptions.length === 0 ? (
         <CardBody>
           <EmptyState title="No subscriptions yet">Open an API in the catalog and subscribe to it on one of its tiers.</EmptyState>
@@ -56,7 +72,8 @@ export function SubscriptionsTable({ subscriptions, showApplication = false, tit
                   <Link href={`/apis/${s.apiId}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                     {s.apiName}
                   </Link>{" "}
-                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{s.apiVersion}</span> <ApiStateBadge state={s.apiLifecycleState} />
+                  <span className="font-mono text-xs text-slate-600 dark:text-slate-400">{s.apiVersion}</span>{" "}
+                  <ApiStateBadge state={s.apiLifecycleState} />
                 </Td>
                 {showApplication && (
                   <Td>
@@ -71,7 +88,13 @@ export function SubscriptionsTable({ subscriptions, showApplication = false, tit
                 </Td>
                 <Td className="text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDate(s.createdAt)}</Td>
                 <Td className="text-right">
-                  <Button variant="secondary" size="sm" onClick={() => onUnsubscribe(s)} disabled={remove.pending} aria-label={`Unsubscribe from ${s.apiName}`}>
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    onClick={() => onUnsubscribe(s)}
+                    disabled={remove.pending}
+                    aria-label={`Unsubscribe from ${s.apiName}`}
+                  >
                     Unsubscribe
                   </Button>
                 </Td>

@@ -18,7 +18,11 @@ export function CreateApplicationForm({ policies, returnTo }: { policies: Policy
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const created = await run({ name: String(form.get("name") ?? ""), description: String(form.get("description") ?? ""), policy: String(form.get("policy") ?? "") || null });
+    const created = await run({
+      name: String(form.get("name") ?? ""),
+      description: String(form.get("description") ?? ""),
+      policy: String(form.get("policy") ?? "") || null,
+    });
     if (!created) return;
     toast.success(`Application ${created.name} created`);
     router.push(returnTo ?? `/applications/${created.id}`);
@@ -26,11 +30,22 @@ export function CreateApplicationForm({ policies, returnTo }: { policies: Policy
 
   return (
     <Card>
-      <CardHeader title="Create an application" description="An application holds the credentials your code calls APIs with, and its subscriptions." />
+      <CardHeader
+        title="Create an application"
+        description="An application holds the credentials your code calls APIs with, and its subscriptions."
+      />
       <CardBody>
         <form onSubmit={onSubmit} className="grid gap-4 md:grid-cols-2" noValidate>
           <Field id="app-name" label="Name" error={fieldErrors.name}>
-            <Input id="app-name" name="name" required maxLength={100} placeholder="my-mobile-app" aria-invalid={!!fieldErrors.name} aria-describedby={fieldErrors.name ? "app-name-error" : undefined} />
+            <Input
+              id="app-name"
+              name="name"
+              required
+              maxLength={100}
+              placeholder="my-mobile-app"
+              aria-invalid={!!fieldErrors.name}
+              aria-describedby={fieldErrors.name ? "app-name-error" : undefined}
+            />
           </Field>
           <PolicySelect id="app-policy" policies={policies} error={fieldErrors.policy} />
           <Field id="app-description" label="Description" error={fieldErrors.description} className="md:col-span-2">

@@ -25,7 +25,19 @@ const LABELS = { production: "Production", sandbox: "Sandbox" } as const;
  * OAuth2 credentials of one key type: the client id, a secret shown once (regenerating replaces
  * it at once), and an access token generated here with the curl lines to use it.
  */
-export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl, target }: { applicationId: string; keyType: "production" | "sandbox"; credential: ClientCredentialView | null; tokenUrl: string; target: CallTarget | null }) {
+export function CredentialsPanel({
+  applicationId,
+  keyType,
+  credential,
+  tokenUrl,
+  target,
+}: {
+  applicationId: string;
+  keyType: "production" | "sandbox";
+  credential: ClientCredentialView | null;
+  tokenUrl: string;
+  target: CallTarget | null;
+}) {
   const router = useRouter();
   const generate = useActionForm(generateCredentialsAction);
   const issue = useActionForm(generateTokenAction);
@@ -35,7 +47,8 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
   const label = LABELS[keyType];
 
   async function onGenerate() {
-    if (credential && !window.confirm(`Regenerate the ${label.toLowerCase()} client secret? The current secret stops working at once.`)) return;
+    if (credential && !window.confirm(`Regenerate the ${label.toLowerCase()} client secret? The current secret stops working at once.`))
+      return;
     const result = await generate.run({ id: applicationId, keyType });
     if (!result) return;
     setSecret({ clientId: result.clientId, clientSecret: result.clientSecret });
@@ -53,7 +66,11 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
     <Card aria-labelledby={`credentials-${keyType}`} data-testid={`credentials-${keyType}`}>
       <CardHeader
         title={<span id={`credentials-${keyType}`}>{label} keys</span>}
-        description={keyType === "sandbox" ? "Calls with sandbox credentials go to the API's sandbox backend." : "Calls with production credentials go to the API's production backend."}
+        description={
+          keyType === "sandbox"
+            ? "Calls with sandbox credentials go to the API's sandbox backend."
+            : "Calls with production credentials go to the API's production backend."
+        }
       />
       <CardBody className="space-y-4 text-sm">
         {clientId ? (
@@ -65,14 +82,28 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
             <CopyButton value={clientId} label="Copy id" />
           </div>
         ) : (
-          <p className="text-slate-600 dark:text-slate-400">No {label.toLowerCase()} credentials yet. Generate a client id and secret to get access tokens.</p>
+          <p className="text-slate-600 dark:text-slate-400">
+            No {label.toLowerCase()} credentials yet. Generate a client id and secret to get access tokens.
+          </p>
         )}
         {secret && (
-          <SecretBox label="Client secret: copy it now, it will not be shown again." value={secret.clientSecret} testId={`client-secret-${keyType}`}>
-            <CommandLine label="Get a token with the client credentials grant" command={tokenCurl(tokenUrl, secret.clientId, secret.clientSecret)} />
+          <SecretBox
+            label="Client secret: copy it now, it will not be shown again."
+            value={secret.clientSecret}
+            testId={`client-secret-${keyType}`}
+          >
+            <CommandLine
+              label="Get a token with the client credentials grant"
+              command={tokenCurl(tokenUrl, secret.clientId, secret.clientSecret)}
+            />
           </SecretBox>
         )}
-        {credential && !secret && <CommandLine label="Get a token with the client credentials grant" command={tokenCurl(tokenUrl, credential.clientId, "$CLIENT_SECRET")} />}
+        {credential && !secret && (
+          <CommandLine
+            label="Get a token with the client credentials grant"
+            command={tokenCurl(tokenUrl, credential.clientId, "$CLIENT_SECRET")}
+          />
+        )}
         <div className="flex flex-wrap gap-2">
           <Button variant={credential ? "secondary" : "primary"} size="sm" onClick={onGenerate} disabled={generate.pending}>
             {generate.pending ? "Generating…" : credential ? "Regenerate secret" : `Generate ${label.toLowerCase()} keys`}
@@ -94,11 +125,21 @@ export function CredentialsPanel({ applicationId, keyType, credential, tokenUrl,
         </div>
         <FormError message={generate.error ?? issue.error} />
         {token && (
-          <SecretBox label={`Access token, valid for ${Math.round(token.expiresIn / 60)} minutes${token.scope ? `, with the scopes ${token.scope}` : ""}.`} value={token.value} testId={`access-token-${keyType}`}>
+          <SecretBox
+            label={`Access token, valid for ${Math.round(token.expiresIn / 60)} minutes${token.scope ? `, with the scopes ${token.scope}` : ""}.`}
+            value={token.value}
+            testId={`access-token-${keyType}`}
+          >
             {target ? (
-              <CommandLine label={`Call ${target.apiName}`} testId={`token-curl-${keyType}`} command={buildCurl({ method: "GET", url: target.url, headers: [["Authorization", `Bearer ${token.value}`]] })} />
+              <CommandLine
+                label={`Call ${target.apiName}`}
+                testId={`token-curl-${keyType}`}
+                command={buildCurl({ method: "GET", url: target.url, headers: [["Authorization", `Bearer ${token.value}`]] })}
+              />
             ) : (
-              <p className="text-xs text-slate-600 dark:text-slate-400">Subscribe the application to a deployed API to get a ready curl line here.</p>
+              <p className="text-xs text-slate-600 dark:text-slate-400">
+                Subscribe the application to a deployed API to get a ready curl line here.
+              </p>
             )}
           </SecretBox>
         )}

@@ -13,7 +13,10 @@ export function DeleteApplication({ id, name, subscriptionCount }: { id: string;
   const remove = useActionForm(deleteApplicationAction);
 
   async function onDelete() {
-    const subs = subscriptionCount === 0 ? "" : ` Its ${subscriptionCount} subscription${subscriptionCount === 1 ? "" : "s"} end${subscriptionCount === 1 ? "s" : ""} with it.`;
+    const subs =
+      subscriptionCount === 0
+        ? ""
+        : ` Its ${subscriptionCount} subscription${subscriptionCount === 1 ? "" : "s"} end${subscriptionCount === 1 ? "s" : ""} with it.`;
     if (!window.confirm(`Delete ${name} with its credentials and API keys?${subs} This cannot be undone.`)) return;
     if (await remove.run({ id })) {
       toast.success(`${name} deleted`);

@@ -17,7 +17,11 @@ export function GatewayUrls({ gateways }: { gateways: GatewayEndpoint[] }) {
               <li key={`${g.environment} ${url}`} className="flex flex-wrap items-center gap-3 px-5 py-3 text-sm">
                 <span className="min-w-32 shrink-0 font-medium">
                   {g.displayName}
-                  {g.region && <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300">{g.region}</span>}
+                  {g.region && (
+                    <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-normal text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+                      {g.region}
+                    </span>
+                  )}
                 </span>
                 <code className="min-w-0 flex-1 basis-48 font-mono text-xs [overflow-wrap:anywhere]" data-testid="gateway-url">
                   <BreakableUrl url={url} />

@@ -57,12 +57,19 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
 
   return (
     <Card aria-labelledby="subscribe-title">
-      <CardHeader title={<span id="subscribe-title">Subscriptions</span>} description="An application calls the API through the gateway once it is subscribed." />
+      <CardHeader
+        title={<span id="subscribe-title">Subscriptions</span>}
+        description="An application calls the API through the gateway once it is subscribed."
+      />
       <CardBody className="space-y-4 text-sm">
         {subscriptions.length > 0 && (
           <ul className="space-y-2" aria-label="Your subscriptions to this API">
             {subscriptions.map((s) => (
-              <li key={s.id} className="rounded-md border border-slate-200 px-3 py-2 dark:border-slate-800" data-testid={`subscription-${s.id}`}>
+              <li
+                key={s.id}
+                className="rounded-md border border-slate-200 px-3 py-2 dark:border-slate-800"
+                data-testid={`subscription-${s.id}`}
+              >
                 <div className="flex items-center justify-between gap-2">
                   <span>
                     <Link href={`/applications/${s.applicationId}`} className="font-medium hover:underline">
@@ -73,8 +80,20 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
                   <SubscriptionStatusBadge status={s.status} />
                 </div>
                 <div className="mt-1 flex items-center justify-between gap-2">
-                  <p className="text-xs text-amber-700 dark:text-amber-300">{s.status === "pending" ? "Waiting for approval by the API's publisher: calls are refused until then." : s.status === "blocked" ? "Blocked by the publisher: gateways refuse its calls." : ""}</p>
-                  <Button variant="ghost" size="sm" onClick={() => onUnsubscribe(s)} disabled={unsubscribe.pending} aria-label={`Unsubscribe ${s.applicationName}`}>
+                  <p className="text-xs text-amber-700 dark:text-amber-300">
+                    {s.status === "pending"
+                      ? "Waiting for approval by the API's publisher: calls are refused until then."
+                      : s.status === "blocked"
+                        ? "Blocked by the publisher: gateways refuse its calls."
+                        : ""}
+                  </p>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => onUnsubscribe(s)}
+                    disabled={unsubscribe.pending}
+                    aria-label={`Unsubscribe ${s.applicationName}`}
+                  >
                     Unsubscribe
                   </Button>
                 </div>
@@ -84,7 +103,10 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
         )}
         {!viewer ? (
           <p>
-            <Link href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${apiId}`)}`} className="font-medium text-brand-600 dark:text-brand-100 hover:underline">
+            <Link
+              href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${apiId}`)}`}
+              className="font-medium text-brand-600 dark:text-brand-100 hover:underline"
+            >
               Sign in
             </Link>{" "}
             or{" "}
@@ -104,7 +126,9 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
                 : "This API takes no subscriptions."}
           </p>
         ) : tiers.length === 0 ? (
-          <p className="text-slate-600 dark:text-slate-400">No subscription tier exists yet: subscriptions open once an admin creates one.</p>
+          <p className="text-slate-600 dark:text-slate-400">
+            No subscription tier exists yet: subscriptions open once an admin creates one.
+          </p>
         ) : applications.length === 0 ? (
           <div className="space-y-2">
             <p className="text-slate-600 dark:text-slate-400">Subscriptions belong to applications. Create your first one.</p>
@@ -114,7 +138,14 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
           </div>
         ) : available.length === 0 ? (
           <p className="text-slate-600 dark:text-slate-400">
-            All your applications are subscribed. <Link href={`/applications?returnTo=${encodeURIComponent(`/apis/${apiId}`)}`} className="text-brand-600 dark:text-brand-100 hover:underline">Create another application</Link> to subscribe again.
+            All your applications are subscribed.{" "}
+            <Link
+              href={`/applications?returnTo=${encodeURIComponent(`/apis/${apiId}`)}`}
+              className="text-brand-600 dark:text-brand-100 hover:underline"
+            >
+              Create another application
+            </Link>{" "}
+            to subscribe again.
           </p>
         ) : (
           <form onSubmit={onSubscribe} className="space-y-4" noValidate>
@@ -135,14 +166,25 @@ export function SubscribePanel({ apiId, apiName, subscribable, lifecycleState, t
                     key={t.name}
                     className={cn(
                       "flex cursor-pointer gap-3 rounded-md border px-3 py-2",
-                      tier === t.name ? "border-brand-500 bg-brand-50 dark:bg-brand-700/20" : "border-slate-200 hover:border-slate-300 dark:border-slate-800",
+                      tier === t.name
+                        ? "border-brand-500 bg-brand-50 dark:bg-brand-700/20"
+                        : "border-slate-200 hover:border-slate-300 dark:border-slate-800",
                     )}
                   >
-                    <input type="radio" name="tier" value={t.name} checked={tier === t.name} onChange={() => setTier(t.name)} className="mt-1" />
+                    <input
+                      type="radio"
+                      name="tier"
+                      value={t.name}
+                      checked={tier === t.name}
+                      onChange={() => setTier(t.name)}
+                      className="mt-1"
+                    />
                     <span>
                       <span className="block font-medium">{t.displayName}</span>
                       <span className="block text-xs text-slate-500 dark:text-slate-400">{t.summary}</span>
-                      {t.description && t.description !== t.summary && <span className="block text-xs text-slate-500 dark:text-slate-400">{t.description}</span>}
+                      {t.description && t.description !== t.summary && (
+                        <span className="block text-xs text-slate-500 dark:text-slate-400">{t.description}</span>
+                      )}
                     </span>
                   </label>
                 ))}

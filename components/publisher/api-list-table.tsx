@@ -34,7 +34,9 @@ export function ApiListTable({ apis }: { apis: ApiSummary[] }) {
               <LifecycleBadge state={api.lifecycleState} />
             </Td>
             <Td className="hidden text-right tabular-nums md:table-cell">{api.operationCount}</Td>
-            <Td className="hidden text-xs whitespace-nowrap text-slate-600 lg:table-cell dark:text-slate-400">{formatDateTime(api.updatedAt)}</Td>
+            <Td className="hidden text-xs whitespace-nowrap text-slate-600 lg:table-cell dark:text-slate-400">
+              {formatDateTime(api.updatedAt)}
+            </Td>
           </tr>
         ))}
       </tbody>

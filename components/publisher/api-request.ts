@@ -41,7 +41,13 @@ export async function apiRequest<T>(url: string, init: RequestInit = {}): Promis
     const errors = aboutDocument ? (problem.errors ?? []) : [];
     const fieldErrors: FieldErrors = {};
     if (!aboutDocument) for (const e of problem.errors ?? []) fieldErrors[e.path] = e.message;
-    throw new ApiProblem(problem.detail ?? `The request failed (${response.status}).`, problem.code ?? "error", response.status, errors, fieldErrors);
+    throw new ApiProblem(
+      problem.detail ?? `The request failed (${response.status}).`,
+      problem.code ?? "error",
+      response.status,
+      errors,
+      fieldErrors,
+    );
   }
   return body as T;
 }

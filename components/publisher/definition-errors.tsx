@@ -6,7 +6,10 @@ import type { DefinitionError } from "@/lib/domain/openapi/types";
 export function DefinitionErrors({ errors, onSelect }: { errors: DefinitionError[]; onSelect?: (error: DefinitionError) => void }) {
   if (errors.length === 0) return null;
   return (
-    <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+    <div
+      role="alert"
+      className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+    >
       <p className="font-medium">
         The document is not valid ({errors.length} problem{errors.length === 1 ? "" : "s"}). Nothing was saved.
       </p>

@@ -28,7 +28,15 @@ export interface DeployTarget {
   unavailable: string | null;
 }
 
-const STATUS_TONE: Record<string, BadgeTone> = { deployed: "green", failed: "red", pending: "amber", deploying: "amber", undeploying: "amber", undeployed: "neutral", drifted: "red" };
+const STATUS_TONE: Record<string, BadgeTone> = {
+  deployed: "green",
+  failed: "red",
+  pending: "amber",
+  deploying: "amber",
+  undeploying: "amber",
+  undeployed: "neutral",
+  drifted: "red",
+};
 const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 const time = (iso: string) => formatTime(iso, { seconds: true });
 
@@ -36,7 +44,19 @@ function artifactText(content: unknown): string {
   return typeof content === "string" ? content : JSON.stringify(content, null, 2);
 }
 
-export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite }: { apiId: string; revisions: Array<{ id: string; number: number }>; targets: DeployTarget[]; initial: DeploymentView[]; canWrite: boolean }) {
+export function DeploymentsPanel({
+  apiId,
+  revisions,
+  targets,
+  initial,
+  canWrite,
+}: {
+  apiId: string;
+  revisions: Array<{ id: string; number: number }>;
+  targets: DeployTarget[];
+  initial: DeploymentView[];
+  canWrite: boolean;
+}) {
   const queryClient = useQueryClient();
   const { data: deployments, error: loadError } = useDeploymentsQuery(apiId, initial);
   const deploy = useActionForm(deployRevisionAction);
@@ -70,7 +90,8 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
   async function onUndeploy(d: DeploymentView) {
     const push = d.environmentType !== "builtin" && d.environmentType !== "agent";
     if (!window.confirm(`Undeploy from ${d.environment}? Calls through this environment stop.`)) return;
-    const deleteApi = push && window.confirm(`Also delete the API itself on ${d.environment}? Choose Cancel to keep it there, unpublished.`);
+    const deleteApi =
+      push && window.confirm(`Also delete the API itself on ${d.environment}? Choose Cancel to keep it there, unpublished.`);
     if (await undeploy.run({ id: apiId, environment: d.environmentName, deleteApi })) {
       toast.success(`Undeploying from ${d.environment}`);
       await refresh();
@@ -81,7 +102,10 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
     <div className="space-y-6">
       {canWrite && (
         <Card>
-          <CardHeader title="Deploy a revision" description="One action deploys to every environment you tick. Built-in gateways serve it within a second; AWS, Azure and other push gateways get a job each, with live progress below." />
+          <CardHeader
+            title="Deploy a revision"
+            description="One action deploys to every environment you tick. Built-in gateways serve it within a second; AWS, Azure and other push gateways get a job each, with live progress below."
+          />
           <CardBody>
             {revisions.length === 0 ? (
               <EmptyState title="No revision yet">Deployments name a revision: create one on the Revisions tab first.</EmptyState>
@@ -99,12 +123,19 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                 </label>
                 <fieldset className="space-y-2">
                   <legend className="text-sm font-medium">Environments</legend>
-                  {targets.length === 0 && <p className="text-sm text-slate-600 dark:text-slate-400">No gateway environment exists yet: an admin registers them.</p>}
+                  {targets.length === 0 && (
+                    <p className="text-sm text-slate-600 dark:text-slate-400">
+                      No gateway environment exists yet: an admin registers them.
+                    </p>
+                  )}
                   {targets.map((t) => (
                     <label key={t.name} className="flex items-start gap-2 text-sm">
                       <input type="checkbox" name="environments" value={t.name} disabled={!!t.unavailable} className="mt-0.5" />
                       <span>
-                        <span className="font-medium">{t.displayName}</span> <span className="text-slate-600 dark:text-slate-400">({t.typeLabel}, {t.mode})</span>
+                        <span className="font-medium">{t.displayName}</span>{" "}
+                        <span className="text-slate-600 dark:text-slate-400">
+                          ({t.typeLabel}, {t.mode})
+                        </span>
                         {t.unavailable && <span className="block text-xs text-slate-600 dark:text-slate-400">{t.unavailable}</span>}
                       </span>
                     </label>
@@ -127,7 +158,10 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
 
       {plans && (
         <Card>
-          <CardHeader title="Plan" description="What each environment would receive, written in its own terms. Nothing has been changed yet." />
+          <CardHeader
+            title="Plan"
+            description="What each environment would receive, written in its own terms. Nothing has been changed yet."
+          />
           <CardBody className="space-y-4">
             {plans.map((p) => (
               <section key={p.environmentName} aria-label={`Plan for ${p.environment}`} className="space-y-2">
@@ -135,7 +169,10 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                   {p.environment} <span className="font-normal text-slate-600 dark:text-slate-400">({p.type})</span>
                 </h3>
                 {p.refusals.length > 0 && (
-                  <ul className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200" aria-label="Refusals">
+                  <ul
+                    className="space-y-1 rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200"
+                    aria-label="Refusals"
+                  >
                     {p.refusals.map((r, i) => (
                       <li key={i}>
                         <span className="font-medium">{r.feature}:</span> {r.reason}
@@ -144,7 +181,10 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                   </ul>
                 )}
                 {p.notes.length > 0 && (
-                  <ul className="space-y-1 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200" aria-label="Notes">
+                  <ul
+                    className="space-y-1 rounded-md border border-amber-200 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950/40 dark:text-amber-200"
+                    aria-label="Notes"
+                  >
                     {p.notes.map((n, i) => (
                       <li key={i}>
                         <span className="font-medium">{n.feature}:</span> {n.note}
@@ -157,7 +197,9 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                     <summary className="cursor-pointer px-3 py-2 text-sm">
                       <Badge>{a.kind}</Badge> <span className="font-mono">{a.name}</span>
                     </summary>
-                    <pre className="max-h-96 overflow-auto border-t border-slate-200 bg-slate-50 p-3 text-xs dark:border-slate-800 dark:bg-slate-950">{artifactText(a.content)}</pre>
+                    <pre className="max-h-96 overflow-auto border-t border-slate-200 bg-slate-50 p-3 text-xs dark:border-slate-800 dark:bg-slate-950">
+                      {artifactText(a.content)}
+                    </pre>
                   </details>
                 ))}
               </section>
@@ -171,7 +213,11 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
         <CardBody>
           {loadError && <FormError message={loadError.message} />}
           {deployments.length === 0 ? (
-            <EmptyState title="Not deployed anywhere">{canWrite ? "Deploy a revision above to serve this API through a gateway." : "A publisher deploys it to a gateway environment."}</EmptyState>
+            <EmptyState title="Not deployed anywhere">
+              {canWrite
+                ? "Deploy a revision above to serve this API through a gateway."
+                : "A publisher deploys it to a gateway environment."}
+            </EmptyState>
           ) : (
             <Table aria-label="Deployments">
               <thead>
@@ -191,11 +237,15 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                       <Td>
                         <div className="font-medium">{d.environment}</div>
                         <div className="text-xs text-slate-600 dark:text-slate-400">{d.environmentType}</div>
-                        {d.invokeUrl && d.status === "deployed" && <div className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{d.invokeUrl}</div>}
+                        {d.invokeUrl && d.status === "deployed" && (
+                          <div className="font-mono text-xs break-all text-slate-600 dark:text-slate-400">{d.invokeUrl}</div>
+                        )}
                       </Td>
                       <Td>
                         {d.revisionNumber}
-                        {d.deployedRevisionNumber !== null && d.deployedRevisionNumber !== d.revisionNumber && <div className="text-xs text-slate-600 dark:text-slate-400">serving revision {d.deployedRevisionNumber}</div>}
+                        {d.deployedRevisionNumber !== null && d.deployedRevisionNumber !== d.revisionNumber && (
+                          <div className="text-xs text-slate-600 dark:text-slate-400">serving revision {d.deployedRevisionNumber}</div>
+                        )}
                       </Td>
                       <Td>
                         <span data-testid="deployment-status">
@@ -226,7 +276,13 @@ export function DeploymentsPanel({ apiId, revisions, targets, initial, canWrite 
                       {canWrite && (
                         <Td className="text-right">
                           {d.status !== "undeployed" && d.status !== "undeploying" && (
-                            <Button variant="ghost" size="sm" onClick={() => onUndeploy(d)} disabled={undeploy.pending} aria-label={`Undeploy from ${d.environment}`}>
+                            <Button
+                              variant="ghost"
+                              size="sm"
+                              onClick={() => onUndeploy(d)}
+                              disabled={undeploy.pending}
+                              aria-label={`Undeploy from ${d.environment}`}
+                            >
                               Undeploy
                             </Button>
                           )}

@@ -74,12 +74,23 @@ export function DocumentForm({
         </fieldset>
       )}
       {sourceType === "markdown" ? (
-        <Field id={`${prefix}-content`} label="Content (markdown)" help="Rendered safely: scripts, event handlers and javascript: links are removed." error={err("content")}>
+        <Field
+          id={`${prefix}-content`}
+          label="Content (markdown)"
+          help="Rendered safely: scripts, event handlers and javascript: links are removed."
+          error={err("content")}
+        >
           <Textarea id={`${prefix}-content`} name="content" rows={10} defaultValue={initial?.content} />
         </Field>
       ) : (
         <Field id={`${prefix}-url`} label="URL" help="http or https only." error={err("url")}>
-          <Input id={`${prefix}-url`} name="url" type="url" defaultValue={initial?.url ?? ""} placeholder="https://docs.example.com/guide" />
+          <Input
+            id={`${prefix}-url`}
+            name="url"
+            type="url"
+            defaultValue={initial?.url ?? ""}
+            placeholder="https://docs.example.com/guide"
+          />
         </Field>
       )}
       <FormError message={error && Object.keys(fieldErrors).length === 0 ? error : null} />

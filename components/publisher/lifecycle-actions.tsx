@@ -14,7 +14,12 @@ const CONFIRM: Partial<Record<LifecycleAction, string>> = {
   retire: "Retire this API? It is withdrawn everywhere, and this cannot be undone.",
   "demote-to-created": "Demote this API to created? It disappears from the developer portal.",
 };
-const VARIANT: Partial<Record<LifecycleAction, ButtonVariant>> = { publish: "primary", unblock: "primary", retire: "danger", block: "danger" };
+const VARIANT: Partial<Record<LifecycleAction, ButtonVariant>> = {
+  publish: "primary",
+  unblock: "primary",
+  retire: "danger",
+  block: "danger",
+};
 
 export function LifecycleActions({ apiId, actions, canWrite }: { apiId: string; actions: LifecycleAction[]; canWrite: boolean }) {
   const router = useRouter();

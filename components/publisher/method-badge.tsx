@@ -9,5 +9,14 @@ const COLORS: Record<string, string> = {
 };
 
 export function MethodBadge({ method }: { method: string }) {
-  return <span className={cn("inline-block w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold uppercase", COLORS[method] ?? "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200")}>{method}</span>;
+  return (
+    <span
+      className={cn(
+        "inline-block w-16 rounded px-1.5 py-0.5 text-center font-mono text-xs font-semibold uppercase",
+        COLORS[method] ?? "bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200",
+      )}
+    >
+      {method}
+    </span>
+  );
 }

@@ -18,7 +18,19 @@ function describeLimit(limit: RateLimit | null): string {
 const sameScopes = (a: string[], b: string[]) => [...new Set(a)].sort().join(" ") === [...new Set(b)].sort().join(" ");
 
 /** One operation's security, OAuth2 scopes and rate limit: shown, and editable in place. */
-export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, canWrite }: { apiId: string; operation: ApiOperation; apiScheme: SecurityScheme; apiLimit: RateLimit | null; canWrite: boolean }) {
+export function OperationPolicyEditor({
+  apiId,
+  operation,
+  apiScheme,
+  apiLimit,
+  canWrite,
+}: {
+  apiId: string;
+  operation: ApiOperation;
+  apiScheme: SecurityScheme;
+  apiLimit: RateLimit | null;
+  canWrite: boolean;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [limited, setLimited] = useState(operation.rateLimit !== null);
@@ -41,7 +53,13 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
         method: operation.method,
         path: operation.path,
         security: security ? (security as SecurityScheme) : null,
-        rateLimit: limited ? { requests: Number(form.get("requests")), unit: String(form.get("unit")) as RateLimit["unit"], burst: Number(form.get("burst") || 0) } : null,
+        rateLimit: limited
+          ? {
+              requests: Number(form.get("requests")),
+              unit: String(form.get("unit")) as RateLimit["unit"],
+              burst: Number(form.get("burst") || 0),
+            }
+          : null,
         // The document's own scopes are followed rather than copied, so that editing the document updates them.
         scopes: sameScopes(entered, documentScopes) ? null : entered,
       },
@@ -57,17 +75,29 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
     return (
       <div className="flex items-center justify-end gap-3 text-xs">
         <span>
-          {operation.security ? <strong>{SCHEME_LABELS[operation.security]}</strong> : <span className="text-slate-600 dark:text-slate-400">{SCHEME_LABELS[apiScheme]} (API)</span>}
+          {operation.security ? (
+            <strong>{SCHEME_LABELS[operation.security]}</strong>
+          ) : (
+            <span className="text-slate-600 dark:text-slate-400">{SCHEME_LABELS[apiScheme]} (API)</span>
+          )}
           {oauth && scopes.length > 0 && (
             <>
               {" · "}
               <span data-testid="operation-scopes">
-                {operation.scopes ? <strong className="font-mono">{scopes.join(" ")}</strong> : <span className="font-mono text-slate-600 dark:text-slate-400">{scopes.join(" ")} (document)</span>}
+                {operation.scopes ? (
+                  <strong className="font-mono">{scopes.join(" ")}</strong>
+                ) : (
+                  <span className="font-mono text-slate-600 dark:text-slate-400">{scopes.join(" ")} (document)</span>
+                )}
               </span>
             </>
           )}
           {" · "}
-          {operation.rateLimit ? <strong>{describeLimit(operation.rateLimit)}</strong> : <span className="text-slate-600 dark:text-slate-400">{apiLimit ? `${describeLimit(apiLimit)} (API)` : "no limit"}</span>}
+          {operation.rateLimit ? (
+            <strong>{describeLimit(operation.rateLimit)}</strong>
+          ) : (
+            <span className="text-slate-600 dark:text-slate-400">{apiLimit ? `${describeLimit(apiLimit)} (API)` : "no limit"}</span>
+          )}
         </span>
         {canWrite && (
           <Button variant="secondary" size="sm" onClick={() => setOpen(true)} aria-label={`Edit policy of ${label}`}>
@@ -105,7 +135,13 @@ export function OperationPolicyEditor({ apiId, operation, apiScheme, apiLimit, c
         <>
           <label className="space-y-1">
             <span className="block">Requests</span>
-            <Input name="requests" type="number" min={1} defaultValue={operation.rateLimit?.requests ?? 100} className="h-8 w-24 py-0 text-xs" />
+            <Input
+              name="requests"
+              type="number"
+              min={1}
+              defaultValue={operation.rateLimit?.requests ?? 100}
+              className="h-8 w-24 py-0 text-xs"
+            />
           </label>
           <label className="space-y-1">
             <span className="block">Per</span>

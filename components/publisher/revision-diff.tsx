@@ -24,7 +24,12 @@ export function RevisionDiff({ comparison }: { comparison: RevisionComparison })
   return (
     <div className="space-y-6" data-testid="revision-diff">
       <Card>
-        <CardHeader title={`Settings: ${from.label} → ${to.label}`} description={settings.length ? `${settings.length} setting${settings.length === 1 ? "" : "s"} differ.` : "The settings are the same."} />
+        <CardHeader
+          title={`Settings: ${from.label} → ${to.label}`}
+          description={
+            settings.length ? `${settings.length} setting${settings.length === 1 ? "" : "s"} differ.` : "The settings are the same."
+          }
+        />
         {settings.length > 0 && (
           <Table aria-label="Settings changes">
             <thead>
@@ -49,7 +54,11 @@ export function RevisionDiff({ comparison }: { comparison: RevisionComparison })
       <Card>
         <CardHeader
           title={`Definition: ${from.label} → ${to.label}`}
-          description={definition.added + definition.removed === 0 ? "The documents are the same." : `${definition.added} line${definition.added === 1 ? "" : "s"} added, ${definition.removed} removed.${definition.truncated ? " Shown in part: the change is too large to list whole." : ""}`}
+          description={
+            definition.added + definition.removed === 0
+              ? "The documents are the same."
+              : `${definition.added} line${definition.added === 1 ? "" : "s"} added, ${definition.removed} removed.${definition.truncated ? " Shown in part: the change is too large to list whole." : ""}`
+          }
         />
         {definition.added + definition.removed > 0 && (
           <CardBody className="p-0">

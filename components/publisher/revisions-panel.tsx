@@ -18,7 +18,17 @@ import { formatDateTime } from "@/lib/domain/datetime";
 
 const when = (iso: string) => formatDateTime(iso);
 
-export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { apiId: string; revisions: RevisionSummary[]; maxRevisions: number; canWrite: boolean }) {
+export function RevisionsPanel({
+  apiId,
+  revisions,
+  maxRevisions,
+  canWrite,
+}: {
+  apiId: string;
+  revisions: RevisionSummary[];
+  maxRevisions: number;
+  canWrite: boolean;
+}) {
   const router = useRouter();
   const create = useActionForm(createRevisionAction);
   const restore = useActionForm(restoreRevisionAction);
@@ -38,7 +48,12 @@ export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { a
   }
 
   async function onRestore(r: RevisionSummary) {
-    if (!window.confirm(`Restore revision ${r.number}? The working copy's document and settings are replaced by it (create a revision first to keep the current ones).`)) return;
+    if (
+      !window.confirm(
+        `Restore revision ${r.number}? The working copy's document and settings are replaced by it (create a revision first to keep the current ones).`,
+      )
+    )
+      return;
     if (await restore.run({ id: apiId, revisionId: r.id })) {
       toast.success(`Revision ${r.number} restored into the working copy`);
       router.refresh();
@@ -63,7 +78,12 @@ export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { a
           />
           <CardBody>
             <form onSubmit={onCreate} className="flex flex-wrap items-end gap-3" noValidate>
-              <Field id="revision-description" label="Description" error={create.fieldErrors["input.description"]} className="min-w-72 flex-1">
+              <Field
+                id="revision-description"
+                label="Description"
+                error={create.fieldErrors["input.description"]}
+                className="min-w-72 flex-1"
+              >
                 <Input id="revision-description" name="description" placeholder="What changed" maxLength={500} />
               </Field>
               <Button type="submit" disabled={create.pending || full}>
@@ -112,10 +132,23 @@ export function RevisionsPanel({ apiId, revisions, maxRevisions, canWrite }: { a
                   <Td className="text-right whitespace-nowrap">
                     {canWrite && (
                       <span className="inline-flex gap-2">
-                        <Button variant="secondary" size="sm" onClick={() => onRestore(r)} disabled={restore.pending} aria-label={`Restore revision ${r.number}`}>
+                        <Button
+                          variant="secondary"
+                          size="sm"
+                          onClick={() => onRestore(r)}
+                          disabled={restore.pending}
+                          aria-label={`Restore revision ${r.number}`}
+                        >
                           Restore
                         </Button>
-                        <Button variant="ghost" size="sm" onClick={() => onDelete(r)} disabled={remove.pending || r.deployed} title={r.deployed ? "Undeploy it first" : undefined} aria-label={`Delete revision ${r.number}`}>
+                        <Button
+                          variant="ghost"
+                          size="sm"
+                          onClick={() => onDelete(r)}
+                          disabled={remove.pending || r.deployed}
+                          title={r.deployed ? "Undeploy it first" : undefined}
+                          aria-label={`Delete revision ${r.number}`}
+                        >
                           Delete
                         </Button>
                       </span>

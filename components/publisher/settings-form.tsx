@@ -38,7 +38,12 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
   const [limited, setLimited] = useState(api.rateLimit !== null);
   const [corsEnabled, setCorsEnabled] = useState(api.cors.enabled);
   const [overrides, setOverrides] = useState<OverrideRow[]>(
-    Object.entries(api.endpoints.overrides).map(([environment, o], i) => ({ key: i, environment, production: o.production ?? "", sandbox: o.sandbox ?? "" })),
+    Object.entries(api.endpoints.overrides).map(([environment, o], i) => ({
+      key: i,
+      environment,
+      production: o.production ?? "",
+      sandbox: o.sandbox ?? "",
+    })),
   );
   const [nextKey, setNextKey] = useState(overrides.length);
   const [tierError, setTierError] = useState<string | undefined>();
@@ -62,10 +67,16 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
         endpoints: {
           production: str("production") || null,
           sandbox: str("sandbox") || null,
-          overrides: Object.fromEntries(overrides.filter((o) => o.environment.trim()).map((o) => [o.environment.trim(), { production: o.production.trim() || null, sandbox: o.sandbox.trim() || null }])),
+          overrides: Object.fromEntries(
+            overrides
+              .filter((o) => o.environment.trim())
+              .map((o) => [o.environment.trim(), { production: o.production.trim() || null, sandbox: o.sandbox.trim() || null }]),
+          ),
         },
         security: { scheme, apiKeyHeader: str("apiKeyHeader") || "apikey" },
-        rateLimit: limited ? { requests: Number(str("rlRequests")), unit: str("rlUnit") as (typeof UNITS)[number], burst: Number(str("rlBurst") || 0) } : null,
+        rateLimit: limited
+          ? { requests: Number(str("rlRequests")), unit: str("rlUnit") as (typeof UNITS)[number], burst: Number(str("rlBurst") || 0) }
+          : null,
         cors: {
           enabled: corsEnabled,
           origins: list(form.get("corsOrigins")),
@@ -109,25 +120,62 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
       </Card>
 
       <Card>
-        <CardHeader title="Endpoints" description="The backends the gateways call. An environment override replaces them on that gateway environment." />
+        <CardHeader
+          title="Endpoints"
+          description="The backends the gateways call. An environment override replaces them on that gateway environment."
+        />
         <CardBody className="space-y-4">
           <div className="grid gap-4 md:grid-cols-2">
             <Field id="s-production" label="Production endpoint" error={fieldErrors["endpoints.production"]}>
-              <Input id="s-production" name="production" type="url" defaultValue={api.endpoints.production ?? ""} placeholder="https://backend.example.com" />
+              <Input
+                id="s-production"
+                name="production"
+                type="url"
+                defaultValue={api.endpoints.production ?? ""}
+                placeholder="https://backend.example.com"
+              />
             </Field>
             <Field id="s-sandbox" label="Sandbox endpoint" error={fieldErrors["endpoints.sandbox"]}>
-              <Input id="s-sandbox" name="sandbox" type="url" defaultValue={api.endpoints.sandbox ?? ""} placeholder="https://sandbox.example.com" />
+              <Input
+                id="s-sandbox"
+                name="sandbox"
+                type="url"
+                defaultValue={api.endpoints.sandbox ?? ""}
+                placeholder="https://sandbox.example.com"
+              />
             </Field>
           </div>
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Per-environment overrides</legend>
-            {overrides.length === 0 && <p className="text-xs text-slate-600 dark:text-slate-400">None: every environment uses the endpoints above.</p>}
+            {overrides.length === 0 && (
+              <p className="text-xs text-slate-600 dark:text-slate-400">None: every environment uses the endpoints above.</p>
+            )}
             {overrides.map((o, i) => (
               <div key={o.key} className="grid gap-2 md:grid-cols-[12rem_1fr_1fr_auto]">
-                <Input aria-label={`Environment name of override ${i + 1}`} value={o.environment} placeholder="environment name" onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, environment: e.target.value } : x)))} />
-                <Input aria-label={`Production URL of override ${i + 1}`} value={o.production} placeholder="production URL" onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, production: e.target.value } : x)))} />
-                <Input aria-label={`Sandbox URL of override ${i + 1}`} value={o.sandbox} placeholder="sandbox URL" onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, sandbox: e.target.value } : x)))} />
-                <Button variant="ghost" size="sm" onClick={() => setOverrides((r) => r.filter((x) => x.key !== o.key))} aria-label={`Remove override ${i + 1}`}>
+                <Input
+                  aria-label={`Environment name of override ${i + 1}`}
+                  value={o.environment}
+                  placeholder="environment name"
+                  onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, environment: e.target.value } : x)))}
+                />
+                <Input
+                  aria-label={`Production URL of override ${i + 1}`}
+                  value={o.production}
+                  placeholder="production URL"
+                  onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, production: e.target.value } : x)))}
+                />
+                <Input
+                  aria-label={`Sandbox URL of override ${i + 1}`}
+                  value={o.sandbox}
+                  placeholder="sandbox URL"
+                  onChange={(e) => setOverrides((r) => r.map((x) => (x.key === o.key ? { ...x, sandbox: e.target.value } : x)))}
+                />
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  onClick={() => setOverrides((r) => r.filter((x) => x.key !== o.key))}
+                  aria-label={`Remove override ${i + 1}`}
+                >
                   Remove
                 </Button>
               </div>
@@ -212,7 +260,12 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
             </label>
             {corsEnabled && (
               <div className="grid gap-4 md:grid-cols-2">
-                <Field id="s-cors-origins" label="Allowed origins" help="Separated by commas; * for any." error={fieldErrors["cors.origins"]}>
+                <Field
+                  id="s-cors-origins"
+                  label="Allowed origins"
+                  help="Separated by commas; * for any."
+                  error={fieldErrors["cors.origins"]}
+                >
                   <Input id="s-cors-origins" name="corsOrigins" defaultValue={api.cors.origins.join(", ")} />
                 </Field>
                 <Field id="s-cors-headers" label="Allowed headers" error={fieldErrors["cors.headers"]}>
@@ -247,7 +300,8 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
                 <input type="radio" name="visibility" checked={visibility === "public"} onChange={() => setVisibility("public")} /> Everyone
               </label>
               <label className="flex items-center gap-2 text-sm">
-                <input type="radio" name="visibility" checked={visibility === "roles"} onChange={() => setVisibility("roles")} /> Only these roles
+                <input type="radio" name="visibility" checked={visibility === "roles"} onChange={() => setVisibility("roles")} /> Only these
+                roles
               </label>
             </div>
             {visibility === "roles" && (
@@ -261,8 +315,19 @@ export function SettingsForm({ api, tiers }: { api: ApiDetail; tiers: TierOption
             )}
             {fieldErrors.visibleRoles && <p className="text-xs text-red-600">{fieldErrors.visibleRoles}</p>}
           </fieldset>
-          <Field id="s-owners" label="Owners" help="Emails of the publishers who may edit this API, separated by commas or lines." error={fieldErrors.owners}>
-            <Textarea id="s-owners" name="owners" rows={2} defaultValue={api.owners.map((o) => o.email ?? o.id).join(", ")} className="font-sans" />
+          <Field
+            id="s-owners"
+            label="Owners"
+            help="Emails of the publishers who may edit this API, separated by commas or lines."
+            error={fieldErrors.owners}
+          >
+            <Textarea
+              id="s-owners"
+              name="owners"
+              rows={2}
+              defaultValue={api.owners.map((o) => o.email ?? o.id).join(", ")}
+              className="font-sans"
+            />
           </Field>
         </CardBody>
       </Card>

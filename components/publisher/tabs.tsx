@@ -10,7 +10,17 @@ export interface TabItem<K extends string> {
 }
 
 /** WAI-ARIA tabs: arrow keys move between tabs, the active panel follows. */
-export function Tabs<K extends string>({ items, active, onChange, label }: { items: TabItem<K>[]; active: K; onChange: (key: K) => void; label: string }) {
+export function Tabs<K extends string>({
+  items,
+  active,
+  onChange,
+  label,
+}: {
+  items: TabItem<K>[];
+  active: K;
+  onChange: (key: K) => void;
+  label: string;
+}) {
   const id = useId();
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   function onKeyDown(event: KeyboardEvent, index: number) {
@@ -40,7 +50,9 @@ export function Tabs<K extends string>({ items, active, onChange, label }: { ite
             onKeyDown={(e) => onKeyDown(e, index)}
             className={cn(
               "-mb-px border-b-2 px-4 py-2 text-sm font-medium",
-              item.key === active ? "border-brand-600 text-brand-700 dark:text-brand-100" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
+              item.key === active
+                ? "border-brand-600 text-brand-700 dark:text-brand-100"
+                : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
             )}
           >
             {item.label}
@@ -48,7 +60,14 @@ export function Tabs<K extends string>({ items, active, onChange, label }: { ite
         ))}
       </div>
       {items.map((item) => (
-        <div key={item.key} role="tabpanel" id={`${id}-panel-${item.key}`} aria-labelledby={`${id}-tab-${item.key}`} hidden={item.key !== active} className="pt-5">
+        <div
+          key={item.key}
+          role="tabpanel"
+          id={`${id}-panel-${item.key}`}
+          aria-labelledby={`${id}-tab-${item.key}`}
+          hidden={item.key !== active}
+          className="pt-5"
+        >
           {item.key === active ? item.content : null}
         </div>
       ))}

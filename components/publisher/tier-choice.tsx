@@ -22,7 +22,9 @@ export function readTierChoice(form: FormData): string[] | null {
  */
 export function TierChoice({ tiers, allowed, error }: { tiers: TierOption[]; allowed: string[]; error?: string }) {
   const [every, setEvery] = useState(allowed.length === 0);
-  const [chosen, setChosen] = useState(() => new Set(tiers.filter((t) => allowed.some((n) => n.toLowerCase() === t.name.toLowerCase())).map((t) => t.name)));
+  const [chosen, setChosen] = useState(
+    () => new Set(tiers.filter((t) => allowed.some((n) => n.toLowerCase() === t.name.toLowerCase())).map((t) => t.name)),
+  );
 
   const errorId = error ? "s-tiers-error" : undefined;
   return (
@@ -36,10 +38,12 @@ export function TierChoice({ tiers, allowed, error }: { tiers: TierOption[]; all
         <>
           <div className="flex flex-wrap gap-4">
             <label className="flex items-center gap-2 text-sm">
-              <input type="radio" name="tierMode" value="every" checked={every} onChange={() => setEvery(true)} /> Every tier, including tiers created later
+              <input type="radio" name="tierMode" value="every" checked={every} onChange={() => setEvery(true)} /> Every tier, including
+              tiers created later
             </label>
             <label className="flex items-center gap-2 text-sm">
-              <input type="radio" name="tierMode" value="only" checked={!every} onChange={() => setEvery(false)} /> Only the tiers chosen below
+              <input type="radio" name="tierMode" value="only" checked={!every} onChange={() => setEvery(false)} /> Only the tiers chosen
+              below
             </label>
           </div>
           <ul className="grid gap-1 sm:grid-cols-2" aria-label="Subscription tiers">
@@ -61,7 +65,10 @@ export function TierChoice({ tiers, allowed, error }: { tiers: TierOption[]; all
                     }}
                   />
                   <span>
-                    {t.displayName} <span className="text-xs text-slate-500 dark:text-slate-400">({t.name}) · {t.summary}</span>
+                    {t.displayName}{" "}
+                    <span className="text-xs text-slate-500 dark:text-slate-400">
+                      ({t.name}) · {t.summary}
+                    </span>
                   </span>
                 </label>
               </li>

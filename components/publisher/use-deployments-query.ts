@@ -12,7 +12,8 @@ export function useDeploymentsQuery(apiId: string, initialData: DeploymentView[]
     queryKey: deploymentsQueryKey(apiId),
     queryFn: async (): Promise<DeploymentView[]> => {
       const res = await fetch(`/api/v1/apis/${encodeURIComponent(apiId)}/deployments`, { headers: { accept: "application/json" } });
-      if (!res.ok) throw new Error((await res.json().catch(() => null))?.detail ?? `The deployments could not be loaded (HTTP ${res.status}).`);
+      if (!res.ok)
+        throw new Error((await res.json().catch(() => null))?.detail ?? `The deployments could not be loaded (HTTP ${res.status}).`);
       return (await res.json()).items;
     },
     initialData,

@@ -9,9 +9,19 @@ export interface NavItem {
   exact?: boolean;
 }
 
-export const DEVELOPER_NAV: NavItem[] = [{ href: "/", label: "API catalog", exact: true }, { href: "/applications", label: "Applications", permission: "applications:write" }, { href: "/subscriptions", label: "Subscriptions", permission: "subscriptions:write" }, { href: "/analytics", label: "Analytics", permission: "portal:developer" }];
+export const DEVELOPER_NAV: NavItem[] = [
+  { href: "/", label: "API catalog", exact: true },
+  { href: "/applications", label: "Applications", permission: "applications:write" },
+  { href: "/subscriptions", label: "Subscriptions", permission: "subscriptions:write" },
+  { href: "/analytics", label: "Analytics", permission: "portal:developer" },
+];
 
-export const PUBLISHER_NAV: NavItem[] = [{ href: "/publisher", label: "Overview", exact: true }, { href: "/publisher/apis", label: "APIs", permission: "apis:read" }, { href: "/publisher/subscriptions", label: "Subscriptions", permission: "subscriptions:approve" }, { href: "/publisher/analytics", label: "Analytics", permission: "apis:read" }];
+export const PUBLISHER_NAV: NavItem[] = [
+  { href: "/publisher", label: "Overview", exact: true },
+  { href: "/publisher/apis", label: "APIs", permission: "apis:read" },
+  { href: "/publisher/subscriptions", label: "Subscriptions", permission: "subscriptions:approve" },
+  { href: "/publisher/analytics", label: "Analytics", permission: "apis:read" },
+];
 
 export const ADMIN_NAV: NavItem[] = [
   { href: "/admin", label: "Overview", exact: true },

@@ -18,7 +18,9 @@ export function SideNav({ label, items }: { label: string; items: Array<{ href: 
             aria-current={active ? "page" : undefined}
             className={cn(
               "block rounded-md px-3 py-2 text-sm font-medium",
-              active ? "bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100" : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800",
+              active
+                ? "bg-brand-50 text-brand-700 dark:bg-brand-700/20 dark:text-brand-100"
+                : "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800",
             )}
           >
             {item.label}

@@ -38,12 +38,26 @@ const DECISIONS: Record<Status, Array<{ decision: Decision; label: string; varia
 const PAST = { approve: "approved", reject: "rejected", block: "blocked", unblock: "unblocked" } as const;
 
 /** Approvers' list of subscriptions by status, with the decisions each status allows. */
-export function SubscriptionApprovals({ items, status, basePath, apiHrefBase }: { items: SubscriptionApprovalView[]; status: Status; basePath: string; apiHrefBase: string }) {
+export function SubscriptionApprovals({
+  items,
+  status,
+  basePath,
+  apiHrefBase,
+}: {
+  items: SubscriptionApprovalView[];
+  status: Status;
+  basePath: string;
+  apiHrefBase: string;
+}) {
   const router = useRouter();
   const decide = useActionForm(decideSubscriptionAction);
 
   async function onDecide(s: SubscriptionApprovalView, decision: Decision) {
-    if (decision === "block" && !window.confirm(`Block ${s.applicationName}'s subscription to ${s.apiName}? Gateways refuse its calls within seconds.`)) return;
+    if (
+      decision === "block" &&
+      !window.confirm(`Block ${s.applicationName}'s subscription to ${s.apiName}? Gateways refuse its calls within seconds.`)
+    )
+      return;
     if (await decide.run({ id: s.id, decision })) {
       toast.success(`Subscription of ${s.applicationName} ${PAST[decision]}`);
       router.refresh();
@@ -60,7 +74,9 @@ export function SubscriptionApprovals({ items, status, basePath, apiHrefBase }: 
             aria-current={s.value === status ? "page" : undefined}
             className={cn(
               "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
-              s.value === status ? "border-brand-600 text-brand-700 dark:text-brand-100" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
+              s.value === status
+                ? "border-brand-600 text-brand-700 dark:text-brand-100"
+                : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
             )}
           >
             {s.label}
@@ -70,7 +86,9 @@ export function SubscriptionApprovals({ items, status, basePath, apiHrefBase }: 
       {items.length === 0 ? (
         <CardBody>
           <EmptyState title={status === "pending" ? "Nothing waits for approval" : `No ${status} subscriptions`}>
-            {status === "pending" ? "When approval is required, new subscriptions to your APIs appear here." : "Subscriptions with this status appear here."}
+            {status === "pending"
+              ? "When approval is required, new subscriptions to your APIs appear here."
+              : "Subscriptions with this status appear here."}
           </EmptyState>
         </CardBody>
       ) : (
@@ -104,7 +122,14 @@ export function SubscriptionApprovals({ items, status, basePath, apiHrefBase }: 
                 <Td className="text-xs whitespace-nowrap text-slate-600 dark:text-slate-400">{formatDateTime(s.createdAt)}</Td>
                 <Td className="space-x-2 text-right whitespace-nowrap">
                   {DECISIONS[s.status].map((d) => (
-                    <Button key={d.decision} variant={d.variant} size="sm" onClick={() => onDecide(s, d.decision)} disabled={decide.pending} aria-label={`${d.label} ${s.applicationName} on ${s.apiName}`}>
+                    <Button
+                      key={d.decision}
+                      variant={d.variant}
+                      size="sm"
+                      onClick={() => onDecide(s, d.decision)}
+                      disabled={decide.pending}
+                      aria-label={`${d.label} ${s.applicationName} on ${s.apiName}`}
+                    >
                       {d.label}
                     </Button>
                   ))}

@@ -13,7 +13,11 @@ const subscribe = () => () => {};
  */
 export function ThemeToggle() {
   const { resolvedTheme, setTheme } = useTheme();
-  const mounted = useSyncExternalStore(subscribe, () => true, () => false);
+  const mounted = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
   const next = resolvedTheme === "dark" ? "light" : "dark";
   return (
     <button

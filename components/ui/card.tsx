@@ -4,7 +4,12 @@ import { cn } from "./cn";
 export function Card({ className, ...props }: ComponentProps<"section">) {
   // min-w-0: in a grid or flex row a card shrinks to its track, and a wide table inside scrolls
   // within it instead of widening the page.
-  return <section className={cn("min-w-0 rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900", className)} {...props} />;
+  return (
+    <section
+      className={cn("min-w-0 rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900", className)}
+      {...props}
+    />
+  );
 }
 
 export function CardHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {

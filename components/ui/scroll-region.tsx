@@ -23,7 +23,11 @@ export function ScrollRegion({ label, children }: { label?: string; children: Re
     return () => observer.disconnect();
   }, []);
   return (
-    <div ref={ref} className="relative overflow-x-auto" {...(scrollable ? { tabIndex: 0, role: "region", "aria-label": label ?? "Table" } : {})}>
+    <div
+      ref={ref}
+      className="relative overflow-x-auto"
+      {...(scrollable ? { tabIndex: 0, role: "region", "aria-label": label ?? "Table" } : {})}
+    >
       {children}
     </div>
   );

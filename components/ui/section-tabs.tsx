@@ -26,7 +26,9 @@ export function SectionTabs({ base, tabs, label }: { base: string; tabs: readonl
             aria-current={active ? "page" : undefined}
             className={cn(
               "-mb-px border-b-2 px-4 py-2 text-sm font-medium whitespace-nowrap",
-              active ? "border-brand-600 text-brand-700 dark:text-brand-100" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
+              active
+                ? "border-brand-600 text-brand-700 dark:text-brand-100"
+                : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100",
             )}
           >
             {tab.label}

@@ -34,7 +34,12 @@ async function violationsOn(page: Page, path: string): Promise<string[]> {
     const result = await new AxeBuilder({ page }).analyze();
     for (const v of result.violations) {
       if (v.impact !== "serious" && v.impact !== "critical") continue;
-      found.push(`${path} (${theme}) ${v.id} [${v.impact}] ${v.help}: ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join(" | ")}${v.nodes.length > 5 ? ` … ${v.nodes.length} in all` : ""}`);
+      found.push(
+        `${path} (${theme}) ${v.id} [${v.impact}] ${v.help}: ${v.nodes
+          .slice(0, 5)
+          .map((n) => n.target.join(" "))
+          .join(" | ")}${v.nodes.length > 5 ? ` … ${v.nodes.length} in all` : ""}`,
+      );
     }
   }
   return found;
@@ -53,20 +58,49 @@ test("the sign-in and sign-up pages", async ({ page }) => {
 test("the developer portal", async ({ page }) => {
   test.setTimeout(300_000);
   await signInRequest(page.request, showcase.user.email, showcase.user.password);
-  await expectNoViolations(page, ["/", `/apis/${showcase.api.id}`, "/applications", `/applications/${showcase.applicationId}`, "/subscriptions", "/analytics", "/account/tokens"]);
+  await expectNoViolations(page, [
+    "/",
+    `/apis/${showcase.api.id}`,
+    "/applications",
+    `/applications/${showcase.applicationId}`,
+    "/subscriptions",
+    "/analytics",
+    "/account/tokens",
+  ]);
 });
 
 test("the publisher portal", async ({ page }) => {
   test.setTimeout(300_000);
   await signInRequest(page.request, showcase.user.email, showcase.user.password);
   const api = `/publisher/apis/${showcase.api.id}`;
-  await expectNoViolations(page, ["/publisher", "/publisher/apis", "/publisher/apis/new", api, `${api}/operations`, `${api}/deployments`, `${api}/revisions`, `${api}/lifecycle`, "/publisher/subscriptions", "/publisher/analytics"]);
+  await expectNoViolations(page, [
+    "/publisher",
+    "/publisher/apis",
+    "/publisher/apis/new",
+    api,
+    `${api}/operations`,
+    `${api}/deployments`,
+    `${api}/revisions`,
+    `${api}/lifecycle`,
+    "/publisher/subscriptions",
+    "/publisher/analytics",
+  ]);
 });
 
 test("the admin portal", async ({ page }) => {
   test.setTimeout(300_000);
   await signInRequest(page.request, showcase.user.email, showcase.user.password);
-  await expectNoViolations(page, ["/admin", "/admin/users", "/admin/environments", "/admin/environments/default", "/admin/tiers", "/admin/subscriptions", "/admin/analytics", "/admin/audit", "/admin/settings"]);
+  await expectNoViolations(page, [
+    "/admin",
+    "/admin/users",
+    "/admin/environments",
+    "/admin/environments/default",
+    "/admin/tiers",
+    "/admin/subscriptions",
+    "/admin/analytics",
+    "/admin/audit",
+    "/admin/settings",
+  ]);
 });
 
 test("the theme toggle names the action it takes, also after a reload in the dark theme", async ({ page }) => {

@@ -13,12 +13,27 @@ test("the admin portal runs without a CSP violation", async ({ asAdmin: { page }
   test.setTimeout(120_000);
   const csp = await watchCsp(page);
   const env = await getEnvironmentRowOrThrow("default");
-  await ingestEvents(env, batchOf(Array.from({ length: 5 }, (_, i) => event(env.name, { time: new Date(Date.now() - (i + 1) * 60_000).toISOString() }))));
+  await ingestEvents(
+    env,
+    batchOf(Array.from({ length: 5 }, (_, i) => event(env.name, { time: new Date(Date.now() - (i + 1) * 60_000).toISOString() }))),
+  );
 
-  for (const route of ["/admin", "/admin/users", "/admin/environments", "/admin/environments/new", "/admin/environments/default", "/admin/tiers", "/admin/subscriptions", "/admin/settings", "/admin/audit"]) {
+  for (const route of [
+    "/admin",
+    "/admin/users",
+    "/admin/environments",
+    "/admin/environments/new",
+    "/admin/environments/default",
+    "/admin/tiers",
+    "/admin/subscriptions",
+    "/admin/settings",
+    "/admin/audit",
+  ]) {
     await visit(page, route, heading);
   }
-  await visit(page, "/admin/analytics", async (p) => expect(p.getByRole("img", { name: /Requests per (minute|hour)/ })).toBeVisible({ timeout: 20_000 }));
+  await visit(page, "/admin/analytics", async (p) =>
+    expect(p.getByRole("img", { name: /Requests per (minute|hour)/ })).toBeVisible({ timeout: 20_000 }),
+  );
   await page.waitForLoadState("networkidle");
   expect(csp.violations).toEqual([]);
 });

@@ -7,7 +7,11 @@ import { expect, seedCtx, test, unique } from "../fixtures";
  * Discovery from the admin portal against the AWS emulator: an API created on the gateway behind
  * Meridian's back shows up as New, imports into a Meridian API, and shows as Gone once deleted.
  */
-const aws = new APIGatewayClient({ region: "eu-west-1", endpoint: process.env.E2E_AWS_URL, credentials: { accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret" } });
+const aws = new APIGatewayClient({
+  region: "eu-west-1",
+  endpoint: process.env.E2E_AWS_URL,
+  credentials: { accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret" },
+});
 
 test.afterAll(async () => {
   aws.destroy();
@@ -17,13 +21,37 @@ test.afterAll(async () => {
 test("an admin discovers an API on AWS, imports it, and sees it gone after it is deleted there", async ({ asAdmin: { page } }) => {
   test.setTimeout(90_000);
   const title = unique("Legacy Billing");
-  const document = { openapi: "3.0.1", info: { title, version: "2024-01-01" }, paths: { "/invoices": { get: { responses: { "200": { description: "ok" } }, "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "http://billing.internal.example/invoices" } } } } };
-  const created = await aws.send(new ImportRestApiCommand({ body: new TextEncoder().encode(JSON.stringify(document)), failOnWarnings: false }));
+  const document = {
+    openapi: "3.0.1",
+    info: { title, version: "2024-01-01" },
+    paths: {
+      "/invoices": {
+        get: {
+          responses: { "200": { description: "ok" } },
+          "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "http://billing.internal.example/invoices" },
+        },
+      },
+    },
+  };
+  const created = await aws.send(
+    new ImportRestApiCommand({ body: new TextEncoder().encode(JSON.stringify(document)), failOnWarnings: false }),
+  );
   // Exports come from a stage, as on AWS.
   await aws.send(new CreateDeploymentCommand({ restApiId: created.id!, stageName: "live" }));
   const name = unique("aws-ro");
   await createEnvironment(
-    { name, type: "aws", mode: "read-only", displayName: `AWS ${name}`, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: process.env.E2E_AWS_URL } },
+    {
+      name,
+      type: "aws",
+      mode: "read-only",
+      displayName: `AWS ${name}`,
+      config: {
+        region: "eu-west-1",
+        accessKeyId: "AKIAMERIDIANEMULATOR",
+        secretAccessKey: "meridian-emulator-secret",
+        endpoint: process.env.E2E_AWS_URL,
+      },
+    },
     seedCtx,
   );
 

@@ -16,7 +16,9 @@ async function storedConfig(name: string) {
 }
 
 test.describe("gateway environments", () => {
-  test("an admin registers an AWS environment, sees its secret masked, edits the region without retyping it, and gets a clear connection failure", async ({ asAdmin: { page } }) => {
+  test("an admin registers an AWS environment, sees its secret masked, edits the region without retyping it, and gets a clear connection failure", async ({
+    asAdmin: { page },
+  }) => {
     const name = unique("aws").toLowerCase();
     await page.goto("/admin/environments");
     await page.getByRole("link", { name: "New environment" }).first().click();
@@ -58,19 +60,27 @@ test.describe("gateway environments", () => {
     await expect(page.getByText(`Environment ${name} saved`)).toBeVisible();
     await page.reload();
     await expect(page.getByLabel("AWS Region")).toHaveValue("eu-central-1");
-    expect(await storedConfig(name)).toMatchObject({ region: "eu-central-1", secretAccessKey: SECRET, accessKeyId: "AKIAIOSFODNN7EXAMPLE" });
+    expect(await storedConfig(name)).toMatchObject({
+      region: "eu-central-1",
+      secretAccessKey: SECRET,
+      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+    });
 
     // The connection test fails fast, says why, and points at the endpoint field.
     await page.getByRole("button", { name: "Test connection" }).click();
     const result = page.getByTestId("connection-test-result");
     await expect(result).toContainText("Connection failed");
     await expect(result).toContainText("Could not reach the endpoint http://127.0.0.1:9: the connection was refused.");
-    await expect(page.locator("#config-endpoint-error")).toHaveText("Could not reach the endpoint http://127.0.0.1:9: the connection was refused.");
+    await expect(page.locator("#config-endpoint-error")).toHaveText(
+      "Could not reach the endpoint http://127.0.0.1:9: the connection was refused.",
+    );
     await page.goto("/admin/environments");
     await expect(page.getByTestId(`environment-row-${name}`)).toContainText("down");
   });
 
-  test("an admin creates named gateway tokens, each shown once and listed with the instances using it, and revokes one alone", async ({ asAdmin: { page } }) => {
+  test("an admin creates named gateway tokens, each shown once and listed with the instances using it, and revokes one alone", async ({
+    asAdmin: { page },
+  }) => {
     const name = unique("gw").toLowerCase();
     const env = await createEnvironment({ name, type: "builtin", publicUrls: ["http://localhost:8280"] }, seedCtx);
     page.on("dialog", (d) => d.accept());
@@ -154,7 +164,9 @@ test.describe("gateway environments", () => {
     const name = unique("kong").toLowerCase();
     const input = { name, type: "kong", mode: "read-write", config: { adminUrl: "http://127.0.0.1:9", adminToken: "kong-secret-token" } };
 
-    const bad = await api.post("/api/v1/environments", { data: { ...input, type: "nginx", mode: "sideways", config: { adminUrl: "kong" } } });
+    const bad = await api.post("/api/v1/environments", {
+      data: { ...input, type: "nginx", mode: "sideways", config: { adminUrl: "kong" } },
+    });
     expect(bad.status()).toBe(400);
     expect(bad.headers()["content-type"]).toContain("application/problem+json");
     expect((await bad.json()).errors.map((e: { path: string }) => e.path).sort()).toEqual(["mode", "type"]);
@@ -169,14 +181,19 @@ test.describe("gateway environments", () => {
     expect(duplicate.status()).toBe(400);
     expect((await duplicate.json()).errors[0].path).toBe("name");
 
-    const patched = await api.patch(`/api/v1/environments/${name}`, { data: { description: "Edge", config: { workspace: "payments", adminToken: "" } } });
+    const patched = await api.patch(`/api/v1/environments/${name}`, {
+      data: { description: "Edge", config: { workspace: "payments", adminToken: "" } },
+    });
     expect(patched.status()).toBe(200);
     expect(await patched.json()).toMatchObject({ description: "Edge", config: { workspace: "payments", adminToken: "••••••" } });
     expect((await storedConfig(name)).adminToken).toBe("kong-secret-token");
 
     const tested = await api.post(`/api/v1/environments/${name}/test`);
     expect(tested.status()).toBe(200);
-    expect(await tested.json()).toMatchObject({ ok: false, errors: [{ path: "config.adminUrl", message: "Could not reach http://127.0.0.1:9: the connection was refused." }] });
+    expect(await tested.json()).toMatchObject({
+      ok: false,
+      errors: [{ path: "config.adminUrl", message: "Could not reach http://127.0.0.1:9: the connection was refused." }],
+    });
     expect((await api.post(`/api/v1/environments/${name}/token`)).status()).toBe(409);
     expect((await (await api.get(`/api/v1/environments/${name}/instances`)).json()).items).toEqual([]);
 
@@ -206,7 +223,16 @@ test.describe("gateway environments", () => {
     expect((await api.delete(`/api/v1/environments/${name}`)).status()).toBe(204);
     expect((await api.get(`/api/v1/environments/${name}`)).status()).toBe(404);
     const spec = await (await api.get("/api/v1/openapi.json")).json();
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(["/api/v1/environments/{name}/test", "/api/v1/environments/{name}/token", "/api/v1/environments/{name}/tokens", "/api/v1/environments/{name}/tokens/{id}", "/api/v1/environments/{name}/instances", "/api/v1/tiers/{name}"]));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/environments/{name}/test",
+        "/api/v1/environments/{name}/token",
+        "/api/v1/environments/{name}/tokens",
+        "/api/v1/environments/{name}/tokens/{id}",
+        "/api/v1/environments/{name}/instances",
+        "/api/v1/tiers/{name}",
+      ]),
+    );
     expect(spec.components.schemas.AwsConfig.properties.secretAccessKey.writeOnly).toBe(true);
     await api.dispose();
   });

@@ -22,7 +22,11 @@ test("the admin home shows gateway health, a failing deployment, traffic and act
       name,
       version: "v1",
       context: `/${name.toLowerCase()}`,
-      definition: JSON.stringify({ openapi: "3.0.3", info: { title: "Home", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } }),
+      definition: JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "Home", version: "1" },
+        paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } },
+      }),
       endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} },
       // What API Gateway can enforce: keys in x-api-key.
       security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
@@ -33,12 +37,30 @@ test("the admin home shows gateway health, a failing deployment, traffic and act
   // An AWS environment whose endpoint answers nothing: the deployment fails after its retries.
   const envName = unique("aws-down");
   await createEnvironment(
-    { name: envName, type: "aws", mode: "read-write", displayName: `AWS ${envName}`, region: "eu-west-1", config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: "http://127.0.0.1:9", stageName: "prod" } },
+    {
+      name: envName,
+      type: "aws",
+      mode: "read-write",
+      displayName: `AWS ${envName}`,
+      region: "eu-west-1",
+      config: {
+        region: "eu-west-1",
+        accessKeyId: "AKIAMERIDIANEMULATOR",
+        secretAccessKey: "meridian-emulator-secret",
+        endpoint: "http://127.0.0.1:9",
+        stageName: "prod",
+      },
+    },
     seedCtx,
   );
   const revision = await createRevision(api.id, { description: "to a gateway that is down" }, publisher.ctx);
   await deployRevision(api.id, { revisionId: revision.id, environments: [envName] }, publisher.ctx);
-  await expect.poll(async () => (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentName === envName)?.status, { timeout: 60_000, intervals: [500] }).toBe("failed");
+  await expect
+    .poll(async () => (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentName === envName)?.status, {
+      timeout: 60_000,
+      intervals: [500],
+    })
+    .toBe("failed");
 
   await page.goto("/admin");
   const gateways = page.getByRole("region", { name: "Gateways" });
@@ -54,7 +76,8 @@ test("the admin home shows gateway health, a failing deployment, traffic and act
 
   const activity = page.getByRole("list", { name: "Recent activity" }).getByRole("listitem");
   await expect(activity.first()).toBeVisible();
-  for (const text of await activity.allInnerTexts()) expect(text, "an activity reads as words, not as a code").not.toMatch(/\b[a-z_]+\.[a-z_]+\b/);
+  for (const text of await activity.allInnerTexts())
+    expect(text, "an activity reads as words, not as a code").not.toMatch(/\b[a-z_]+\.[a-z_]+\b/);
   await expect(activity.locator("time").first()).toHaveText(DATE_TIME);
   await page.screenshot({ path: test.info().outputPath("admin-home.png"), fullPage: true });
 });
@@ -66,7 +89,9 @@ test("dates read the same in the admin and the publisher portals", async ({ asAd
   await expect(page.getByRole("table").getByRole("row").nth(1).getByRole("cell").first()).toHaveText(DATE_TIME);
 });
 
-test("a toast leaves the account menu free, and a row's destructive button does not fill the table with red", async ({ asAdmin: { page, user } }) => {
+test("a toast leaves the account menu free, and a row's destructive button does not fill the table with red", async ({
+  asAdmin: { page, user },
+}) => {
   const target = await seedUser(["subscriber"], "toast");
   await page.goto(`/admin/users?q=${encodeURIComponent(target.email)}`);
   const row = page.getByTestId(`user-row-${target.email}`);
@@ -80,7 +105,8 @@ test("a toast leaves the account menu free, and a row's destructive button does 
   await expect(toast).toBeVisible();
   const menu = await page.getByRole("button", { name: user.email }).boundingBox();
   const box = await toast.boundingBox();
-  const overlaps = box!.x < menu!.x + menu!.width && menu!.x < box!.x + box!.width && box!.y < menu!.y + menu!.height && menu!.y < box!.y + box!.height;
+  const overlaps =
+    box!.x < menu!.x + menu!.width && menu!.x < box!.x + box!.width && box!.y < menu!.y + menu!.height && menu!.y < box!.y + box!.height;
   expect(overlaps, "the toast covers the account menu").toBe(false);
 });
 

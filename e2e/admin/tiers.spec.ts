@@ -34,7 +34,10 @@ test.describe("tiers and policies", () => {
     await expect(page).toHaveURL(/\/admin\/tiers\?kind=subscription$/);
     await expect(page.getByTestId(`tier-row-${name}`)).toContainText("250 requests per second, burst 20, 1,000,000 per month");
 
-    await page.getByTestId(`tier-row-${name}`).getByRole("button", { name: `Delete ${name}` }).click();
+    await page
+      .getByTestId(`tier-row-${name}`)
+      .getByRole("button", { name: `Delete ${name}` })
+      .click();
     await expect(page.getByTestId(`tier-row-${name}`)).toHaveCount(0);
     expect((await page.request.get(`/api/v1/tiers/${name}`)).status()).toBe(404);
   });
@@ -63,7 +66,10 @@ test.describe("tiers and policies", () => {
     try {
       page.on("dialog", (d) => d.accept());
       await page.goto("/admin/tiers");
-      await page.getByTestId(`tier-row-${name}`).getByRole("button", { name: `Delete ${name}` }).click();
+      await page
+        .getByTestId(`tier-row-${name}`)
+        .getByRole("button", { name: `Delete ${name}` })
+        .click();
       await expect(page.getByRole("alert").filter({ hasText: "is in use by" })).toContainText(`API Payments ${name} 1.0.0`);
       await page.reload();
       await expect(page.getByTestId(`tier-row-${name}`)).toBeVisible();

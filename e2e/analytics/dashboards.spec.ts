@@ -20,7 +20,12 @@ const PETSTORE = JSON.stringify({
   info: { title: "Pets", version: "1.0.0" },
   paths: {
     "/pets": { get: { responses: { "200": { description: "ok" } } } },
-    "/pets/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } },
+    "/pets/{id}": {
+      get: {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    },
   },
 });
 
@@ -53,7 +58,15 @@ test.beforeAll(async () => {
   apiName = unique("Traffic");
   const context = `/${unique("traffic").toLowerCase()}`;
   const api = await createApi(
-    { name: apiName, version: "v1", context, definition: PETSTORE, endpoints: { production: upstream, sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "apikey" }, allowedTiers: ["Gold"] } as never,
+    {
+      name: apiName,
+      version: "v1",
+      context,
+      definition: PETSTORE,
+      endpoints: { production: upstream, sandbox: null, overrides: {} },
+      security: { scheme: "apiKey", apiKeyHeader: "apikey" },
+      allowedTiers: ["Gold"],
+    } as never,
     publisher.ctx,
   );
   apiId = api.id;
@@ -68,7 +81,8 @@ test.beforeAll(async () => {
   await deployRevision(apiId, { revisionId: revision.id, environments: ["default"] }, publisher.ctx);
 
   const gateway = process.env.E2E_GATEWAY_URL!;
-  const call = (path: string, headers: Record<string, string> = { apikey: key }) => fetch(`${gateway}${context}/v1${path}`, { headers }).then((r) => r.status);
+  const call = (path: string, headers: Record<string, string> = { apikey: key }) =>
+    fetch(`${gateway}${context}/v1${path}`, { headers }).then((r) => r.status);
   // The gateway learns of the deployment through its snapshot long-poll; until then it answers
   // 404 route_not_found, which names no API and so records no event for this one.
   const seen: number[] = [];
@@ -89,7 +103,9 @@ async function waitForEvents(request: import("@playwright/test").APIRequestConte
   await expect
     .poll(
       async () => {
-        const res = await request.get(`/api/v1/analytics/summary?scope=${scope}&apiId=${apiId}&from=${new Date(Date.now() - 3_600_000).toISOString()}`);
+        const res = await request.get(
+          `/api/v1/analytics/summary?scope=${scope}&apiId=${apiId}&from=${new Date(Date.now() - 3_600_000).toISOString()}`,
+        );
         return (await res.json()).totals?.requests;
       },
       { timeout: 30_000, intervals: [500] },
@@ -105,7 +121,9 @@ test("the admin dashboard shows the traffic sent through the built-in gateway", 
   const row = topApis.getByRole("row").filter({ hasText: apiName });
   await expect(row).toBeVisible();
   await expect(row.getByRole("cell").nth(1)).toHaveText(String(TOTAL));
-  await expect(page.getByRole("table", { name: "Top applications" }).getByRole("row").filter({ hasText: appName }).getByRole("cell").nth(1)).toHaveText(String(OK_CALLS + FAILED_CALLS));
+  await expect(
+    page.getByRole("table", { name: "Top applications" }).getByRole("row").filter({ hasText: appName }).getByRole("cell").nth(1),
+  ).toHaveText(String(OK_CALLS + FAILED_CALLS));
   await expect(page.getByRole("table", { name: "By environment" }).getByRole("row").filter({ hasText: "Default" })).toBeVisible();
   await expect(page.getByRole("img", { name: /Requests per minute/ })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("admin-analytics.png"), fullPage: true });
@@ -128,7 +146,9 @@ test("the publisher dashboard shows the traffic of the publisher's API only", as
   await expect(rows).toHaveCount(2);
   await expect(rows.filter({ hasText: apiName }).getByRole("cell").nth(1)).toHaveText(String(TOTAL));
   await expect(page.getByRole("table", { name: "Top operations" })).toContainText("GET /pets/{id}");
-  await expect(page.getByRole("group", { name: "401 · 403 · 429" }).getByRole("definition").first()).toHaveText(`${UNAUTHORISED_CALLS} · 0 · 0`);
+  await expect(page.getByRole("group", { name: "401 · 403 · 429" }).getByRole("definition").first()).toHaveText(
+    `${UNAUTHORISED_CALLS} · 0 · 0`,
+  );
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: test.info().outputPath("publisher-analytics-dark.png"), fullPage: true });
 });

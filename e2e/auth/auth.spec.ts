@@ -64,7 +64,10 @@ test.describe.serial("sign-up, sign-in and sign-out", () => {
     await signInRequest(page.request, ADMIN.email, ADMIN.password);
     await page.goto("/admin/settings");
     const save = async () =>
-      Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/admin/settings")), page.getByRole("button", { name: "Save settings" }).click()]);
+      Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/admin/settings")),
+        page.getByRole("button", { name: "Save settings" }).click(),
+      ]);
     await page.getByLabel("Self sign-up").uncheck();
     await save();
     const anon = await browser.newContext();
@@ -101,19 +104,29 @@ test.describe("role-gated navigation", () => {
     expect((await page.goto("/admin/users"))?.status()).toBe(403);
 
     // The same session cookie on a privileged API call: 403 problem+json, nothing created.
-    const created = await page.request.post("/api/v1/users", { data: { email: `${unique("x")}@e2e.test`, roles: ["admin"], password: "Some-password-12" }, headers: SAME_ORIGIN });
+    const created = await page.request.post("/api/v1/users", {
+      data: { email: `${unique("x")}@e2e.test`, roles: ["admin"], password: "Some-password-12" },
+      headers: SAME_ORIGIN,
+    });
     expect(created.status()).toBe(403);
     expect(created.headers()["content-type"]).toContain("application/problem+json");
     expect((await created.json()).code).toBe("forbidden");
   });
 
   test("a cross-site request with the session cookie is refused", async ({ asAdmin: { page } }) => {
-    const response = await page.request.patch("/api/v1/settings", { data: { selfSignup: true }, headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" } });
+    const response = await page.request.patch("/api/v1/settings", {
+      data: { selfSignup: true },
+      headers: { origin: "https://evil.example", "sec-fetch-site": "cross-site" },
+    });
     expect(response.status()).toBe(403);
     expect((await response.json()).code).toBe("cross_site_request");
   });
 
-  test("a change with the session cookie needs Origin or Sec-Fetch-Site: same-origin; a bearer token needs neither", async ({ asPublisher: { page }, playwright, baseURL }) => {
+  test("a change with the session cookie needs Origin or Sec-Fetch-Site: same-origin; a bearer token needs neither", async ({
+    asPublisher: { page },
+    playwright,
+    baseURL,
+  }) => {
     const body = { name: unique("csrf-token") };
     const bare = await page.request.post("/api/v1/tokens", { data: body });
     expect(bare.status()).toBe(403);
@@ -127,7 +140,10 @@ test.describe("role-gated navigation", () => {
     expect(withOrigin.status()).toBe(201);
 
     // A script with a bearer token sends neither header, and no cookie.
-    const script = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${(await sameSite.json()).token}` } });
+    const script = await playwright.request.newContext({
+      baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${(await sameSite.json()).token}` },
+    });
     const scripted = await script.post("/api/v1/tokens", { data: { name: unique("csrf-bearer") } });
     expect(scripted.status()).toBe(201);
     await script.dispose();
@@ -136,7 +152,11 @@ test.describe("role-gated navigation", () => {
   test("the page's own fetch with the session cookie passes the check", async ({ asPublisher: { page } }) => {
     await page.goto("/account/tokens");
     const status = await page.evaluate(async () => {
-      const response = await fetch("/api/v1/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "from-the-page" }) });
+      const response = await fetch("/api/v1/tokens", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "from-the-page" }),
+      });
       return response.status;
     });
     expect(status).toBe(201);
@@ -170,7 +190,11 @@ test.describe("personal access tokens", () => {
 });
 
 test.describe("HTTP semantics of the management API on the running server", () => {
-  test("a method a route lacks is a 405 problem with Allow; a body must be JSON and storable text", async ({ asSubscriber: { user }, playwright, baseURL }) => {
+  test("a method a route lacks is a 405 problem with Allow; a body must be JSON and storable text", async ({
+    asSubscriber: { user },
+    playwright,
+    baseURL,
+  }) => {
     const { token } = await createToken({ name: "http" }, user.ctx);
     const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
     for (const [method, url, allow] of [

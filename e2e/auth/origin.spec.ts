@@ -36,13 +36,20 @@ test.describe("sign-in and sign-out stay on the origin in use", () => {
       [loopback, `${loopback}/apis`, `${loopback}/apis`],
     ] as const) {
       const csrf = await (await request.get(`${origin}/api/auth/csrf`)).json();
-      const res = await request.post(`${origin}/api/auth/signout`, { form: { csrfToken: csrf.csrfToken, callbackUrl, json: "true" }, maxRedirects: 0 });
+      const res = await request.post(`${origin}/api/auth/signout`, {
+        form: { csrfToken: csrf.csrfToken, callbackUrl, json: "true" },
+        maxRedirects: 0,
+      });
       expect(res.status()).toBe(200);
       expect((await res.json()).url, `${callbackUrl} at ${origin}`).toBe(expected);
     }
     // A forged Host header cannot pick a foreign origin either: the configured one answers.
     const csrf = await (await request.get(`${loopback}/api/auth/csrf`)).json();
-    const forged = await request.post(`${loopback}/api/auth/signout`, { headers: { "x-forwarded-host": "evil.example" }, form: { csrfToken: csrf.csrfToken, callbackUrl: "/signin", json: "true" }, maxRedirects: 0 });
+    const forged = await request.post(`${loopback}/api/auth/signout`, {
+      headers: { "x-forwarded-host": "evil.example" },
+      form: { csrfToken: csrf.csrfToken, callbackUrl: "/signin", json: "true" },
+      maxRedirects: 0,
+    });
     expect((await forged.json()).url).toBe(`${configured.origin}/signin`);
   });
 });

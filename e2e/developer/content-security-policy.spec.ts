@@ -12,7 +12,16 @@ test.beforeAll(async () => {
   backend = await startBackend();
   const publisher = await seedUser(["publisher"], "csp-publisher");
   api = await seedDeployedApi(publisher.ctx, backend.url, { label: "Guarded", scheme: "apiKey" });
-  await createDocument(api.id, { title: "Getting started", kind: "how-to", sourceType: "markdown", content: "# Hello\n\nA **guide** with a [link](https://example.com)." }, publisher.ctx);
+  await createDocument(
+    api.id,
+    {
+      title: "Getting started",
+      kind: "how-to",
+      sourceType: "markdown",
+      content: "# Hello\n\nA **guide** with a [link](https://example.com).",
+    },
+    publisher.ctx,
+  );
 });
 
 test.afterAll(async () => {
@@ -31,7 +40,9 @@ test("every page has its own nonce, and the developer portal runs without a CSP 
 
   await visit(page, `/apis/${api.id}`, async (p) => expect(p.getByRole("heading", { name: api.name })).toBeVisible());
   // Scalar renders the reference in the browser.
-  await visit(page, `/apis/${api.id}/reference`, async (p) => expect(p.getByTestId("api-reference").getByText("Say hello").first()).toBeVisible({ timeout: 30_000 }));
+  await visit(page, `/apis/${api.id}/reference`, async (p) =>
+    expect(p.getByTestId("api-reference").getByText("Say hello").first()).toBeVisible({ timeout: 30_000 }),
+  );
   await visit(page, `/apis/${api.id}/documents`, async (p) => expect(p.getByRole("heading", { name: "Hello" })).toBeVisible());
   await visit(page, "/applications", async (p) => expect(p.getByText("CSP app").first()).toBeVisible());
   await visit(page, `/applications/${app.id}`, async (p) => expect(p.getByRole("heading", { level: 1, name: "CSP app" })).toBeVisible());
@@ -47,7 +58,9 @@ test("every page has its own nonce, and the developer portal runs without a CSP 
   // Whatever the gateway answers (or before it serves the new deployment, its CORS refusal), the
   // call leaves the browser: a connection the policy blocked would be reported below.
   await page.getByRole("button", { name: "Send request" }).click();
-  await expect(page.getByTestId("try-status").or(page.getByText("The browser could not complete the call"))).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId("try-status").or(page.getByText("The browser could not complete the call"))).toBeVisible({
+    timeout: 15_000,
+  });
 
   // A toast (sonner), then the dark theme, which next-themes' inline script applies on load.
   await page.goto("/applications");
@@ -58,7 +71,9 @@ test("every page has its own nonce, and the developer portal runs without a CSP 
   if (!(await page.locator("html.dark").count())) await page.getByRole("button", { name: "Switch to dark theme" }).click();
   await page.reload();
   await expect(page.locator("html")).toHaveClass(/dark/);
-  await visit(page, `/apis/${api.id}/reference`, async (p) => expect(p.getByTestId("api-reference").getByText("Say hello").first()).toBeVisible({ timeout: 30_000 }));
+  await visit(page, `/apis/${api.id}/reference`, async (p) =>
+    expect(p.getByTestId("api-reference").getByText("Say hello").first()).toBeVisible({ timeout: 30_000 }),
+  );
   await page.waitForLoadState("networkidle");
   expect(csp.violations).toEqual([]);
 });
@@ -66,7 +81,12 @@ test("every page has its own nonce, and the developer portal runs without a CSP 
 test("markup injected into a page runs no script", async ({ page }) => {
   const csp = await watchCsp(page);
   await page.goto("/signin");
-  await page.evaluate(() => document.body.insertAdjacentHTML("beforeend", `<img alt="" src="data:," onerror="window.__injected = true"><img alt="" src="/nothing-here.png" onerror="window.__injected = true">`));
+  await page.evaluate(() =>
+    document.body.insertAdjacentHTML(
+      "beforeend",
+      `<img alt="" src="data:," onerror="window.__injected = true"><img alt="" src="/nothing-here.png" onerror="window.__injected = true">`,
+    ),
+  );
   await expect.poll(() => csp.violations.filter((v) => v.includes("script-src")).length).toBeGreaterThan(0);
   expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected === true)).toBe(false);
 });

@@ -18,7 +18,15 @@ let publisher: SeededUser;
 const DEFINITION = {
   openapi: "3.0.3",
   info: { title: "Defaults", version: "1.0.0" },
-  paths: { "/hello/{name}": { get: { summary: "Greet someone", parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "A greeting" } } } } },
+  paths: {
+    "/hello/{name}": {
+      get: {
+        summary: "Greet someone",
+        parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "A greeting" } },
+      },
+    },
+  },
 };
 
 /** An API as a publisher creates it without touching its policies: no allowed tiers chosen, CORS off. */
@@ -77,7 +85,9 @@ test("an API whose publisher chose no tier offers every tier: catalog, subscribe
   const other = await createApplication({ name: "Tier app 2" }, consumer.ctx);
   const res = await page.request.post("/api/v1/subscriptions", { data: { applicationId: other.id, apiId: api.id, tier: "Unlimited" } });
   expect(res.status(), await res.text()).toBeLessThan(300);
-  const refused = await page.request.post("/api/v1/subscriptions", { data: { applicationId: other.id, apiId: api.id, tier: "NoSuchTier" } });
+  const refused = await page.request.post("/api/v1/subscriptions", {
+    data: { applicationId: other.id, apiId: api.id, tier: "NoSuchTier" },
+  });
   expect(refused.status()).toBe(400);
 });
 
@@ -91,7 +101,10 @@ test("Try it calls an API whose publisher never configured CORS, through the por
   await signInRequest(page.request, consumer.email, consumer.password);
 
   // The gateway itself answers no CORS for the portal: a browser could not call it directly.
-  const preflight = await page.request.fetch(`${gatewayUrl}${api.context}/v1/hello/ada`, { method: "OPTIONS", headers: { origin: process.env.E2E_BASE_URL!, "access-control-request-method": "GET", "access-control-request-headers": "apikey" } });
+  const preflight = await page.request.fetch(`${gatewayUrl}${api.context}/v1/hello/ada`, {
+    method: "OPTIONS",
+    headers: { origin: process.env.E2E_BASE_URL!, "access-control-request-method": "GET", "access-control-request-headers": "apikey" },
+  });
   expect(preflight.headers()["access-control-allow-origin"]).toBeUndefined();
 
   const browserToGateway: string[] = [];

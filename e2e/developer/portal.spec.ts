@@ -85,7 +85,9 @@ test("a new user signs up, reads the reference, subscribes, generates a token an
     await expect(page.getByTestId("try-status")).toHaveText(/^200/, { timeout: 2_000 });
   }).toPass({ timeout: 15_000 });
   await expect(page.getByTestId("try-body")).toContainText(GREETING);
-  await expect(page.getByTestId("try-curl")).toContainText(`curl '${gatewayUrl}${tokenApi.context}/v1/hello' -H 'Authorization: Bearer eyJ`);
+  await expect(page.getByTestId("try-curl")).toContainText(
+    `curl '${gatewayUrl}${tokenApi.context}/v1/hello' -H 'Authorization: Bearer eyJ`,
+  );
 });
 
 test("a subscriber calls an API-key API with try-it, then revokes the key and the gateway refuses it", async ({ page }) => {
@@ -128,7 +130,10 @@ test("a subscriber calls an API-key API with try-it, then revokes the key and th
   await expect(page.getByText("Revoked", { exact: true })).toBeVisible();
   const revokedAt = Date.now();
   await expect
-    .poll(async () => (await page.request.get(`${gatewayUrl}${keyApi.context}/v1/hello`, { headers: { apikey: key } })).status(), { timeout: 10_000, intervals: [200] })
+    .poll(async () => (await page.request.get(`${gatewayUrl}${keyApi.context}/v1/hello`, { headers: { apikey: key } })).status(), {
+      timeout: 10_000,
+      intervals: [200],
+    })
     .toBe(401);
   expect(Date.now() - revokedAt).toBeLessThan(5_000);
 });
@@ -158,7 +163,12 @@ test("the REST API: anonymous catalog, applications, keys and subscriptions with
   expect(catalog.status()).toBe(200);
   expect((await catalog.json()).items.map((a: { id: string }) => a.id)).toContain(tokenApi.id);
   const detail = await (await request.get(`/api/v1/catalog/${tokenApi.id}`)).json();
-  expect(detail).toMatchObject({ id: tokenApi.id, subscribable: true, tiers: [{ name: "Gold" }], gateways: [{ environment: "default", urls: [`${gatewayUrl}${tokenApi.context}/v1`] }] });
+  expect(detail).toMatchObject({
+    id: tokenApi.id,
+    subscribable: true,
+    tiers: [{ name: "Gold" }],
+    gateways: [{ environment: "default", urls: [`${gatewayUrl}${tokenApi.context}/v1`] }],
+  });
   expect((await request.post("/api/v1/applications", { data: { name: "x" } })).status()).toBe(401);
 
   const owner = await seedUser(["subscriber"], "rest-owner");
@@ -167,19 +177,32 @@ test("the REST API: anonymous catalog, applications, keys and subscriptions with
   const app = await (await request.post("/api/v1/applications", { data: { name: "REST app" }, headers: SAME_ORIGIN })).json();
   const keys = await request.post(`/api/v1/applications/${app.id}/keys`, { data: { keyType: "sandbox" }, headers: SAME_ORIGIN });
   expect(keys.status()).toBe(201);
-  expect(await keys.json()).toMatchObject({ keyType: "sandbox", clientId: expect.stringMatching(/^mcl_/), clientSecret: expect.any(String) });
+  expect(await keys.json()).toMatchObject({
+    keyType: "sandbox",
+    clientId: expect.stringMatching(/^mcl_/),
+    clientSecret: expect.any(String),
+  });
   const apiKey = await request.post(`/api/v1/applications/${app.id}/api-keys`, { data: { name: "ci" }, headers: SAME_ORIGIN });
   expect(apiKey.status()).toBe(201);
   const { id: keyId, key } = await apiKey.json();
   expect(key).toMatch(/^mrd_/);
   expect(JSON.stringify(await (await request.get(`/api/v1/applications/${app.id}/api-keys`)).json())).not.toContain(key);
 
-  const badTier = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Bronze" }, headers: SAME_ORIGIN });
+  const badTier = await request.post("/api/v1/subscriptions", {
+    data: { applicationId: app.id, apiId: tokenApi.id, tier: "Bronze" },
+    headers: SAME_ORIGIN,
+  });
   expect(badTier.status()).toBe(400);
   expect(badTier.headers()["content-type"]).toContain("application/problem+json");
   expect((await badTier.json()).detail).toMatch(/does not offer the Bronze tier/);
-  const first = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" }, headers: SAME_ORIGIN });
-  const again = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" }, headers: SAME_ORIGIN });
+  const first = await request.post("/api/v1/subscriptions", {
+    data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" },
+    headers: SAME_ORIGIN,
+  });
+  const again = await request.post("/api/v1/subscriptions", {
+    data: { applicationId: app.id, apiId: tokenApi.id, tier: "Gold" },
+    headers: SAME_ORIGIN,
+  });
   expect([first.status(), again.status()]).toEqual([201, 200]);
   expect((await again.json()).id).toBe((await first.json()).id);
   const mine = await (await request.get(`/api/v1/subscriptions?applicationId=${app.id}`)).json();
@@ -187,12 +210,23 @@ test("the REST API: anonymous catalog, applications, keys and subscriptions with
   expect((await request.delete(`/api/v1/applications/${app.id}/api-keys/${keyId}`, { headers: SAME_ORIGIN })).status()).toBe(204);
 
   await signInRequest(request, other.email, other.password);
-  const stolen = await request.post("/api/v1/subscriptions", { data: { applicationId: app.id, apiId: keyApi.id, tier: "Gold" }, headers: SAME_ORIGIN });
+  const stolen = await request.post("/api/v1/subscriptions", {
+    data: { applicationId: app.id, apiId: keyApi.id, tier: "Gold" },
+    headers: SAME_ORIGIN,
+  });
   expect(stolen.status()).toBe(403);
   expect((await stolen.json()).detail).toBe("You can subscribe only with your own applications.");
   expect((await request.get(`/api/v1/applications/${app.id}`)).status()).toBe(404);
   expect((await request.delete(`/api/v1/subscriptions/${(await first.json()).id}`, { headers: SAME_ORIGIN })).status()).toBe(404);
 
   const spec = await (await request.get("/api/v1/openapi.json")).json();
-  for (const path of ["/api/v1/catalog", "/api/v1/catalog/{apiId}", "/api/v1/applications/{id}/keys", "/api/v1/applications/{id}/api-keys", "/api/v1/subscriptions", "/api/v1/subscriptions/{id}/approve"]) expect(spec.paths[path]).toBeDefined();
+  for (const path of [
+    "/api/v1/catalog",
+    "/api/v1/catalog/{apiId}",
+    "/api/v1/applications/{id}/keys",
+    "/api/v1/applications/{id}/api-keys",
+    "/api/v1/subscriptions",
+    "/api/v1/subscriptions/{id}/approve",
+  ])
+    expect(spec.paths[path]).toBeDefined();
 });

@@ -32,9 +32,24 @@ const DEFINITION = {
   openapi: "3.0.3",
   info: { title: "Greetings", version: "1.0.0", description: "Says hello." },
   paths: {
-    "/hello": { get: { summary: "Say hello", operationId: "sayHello", responses: { "200": { description: "A greeting", content: { "application/json": { schema: { type: "object", properties: { greeting: { type: "string" } } } } } } } } },
+    "/hello": {
+      get: {
+        summary: "Say hello",
+        operationId: "sayHello",
+        responses: {
+          "200": {
+            description: "A greeting",
+            content: { "application/json": { schema: { type: "object", properties: { greeting: { type: "string" } } } } },
+          },
+        },
+      },
+    },
     "/hello/{name}": {
-      get: { summary: "Greet someone", parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "A greeting" } } },
+      get: {
+        summary: "Greet someone",
+        parameters: [{ name: "name", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "A greeting" } },
+      },
     },
   },
 };
@@ -43,7 +58,11 @@ const DEFINITION = {
  * A published API deployed to the default built-in environment, as a publisher would make it:
  * CORS open to any origin so that the portal's Try it can call it from the browser.
  */
-export async function seedDeployedApi(publisher: ServiceContext, backendUrl: string, options: { label: string; scheme: "oauth2" | "apiKey" }): Promise<SeededApi> {
+export async function seedDeployedApi(
+  publisher: ServiceContext,
+  backendUrl: string,
+  options: { label: string; scheme: "oauth2" | "apiKey" },
+): Promise<SeededApi> {
   const name = unique(options.label);
   const context = `/${unique(options.label.toLowerCase())}`;
   const api = await createApi(
@@ -56,7 +75,13 @@ export async function seedDeployedApi(publisher: ServiceContext, backendUrl: str
       definition: JSON.stringify(DEFINITION),
       endpoints: { production: backendUrl, sandbox: null, overrides: {} },
       security: { scheme: options.scheme, apiKeyHeader: "apikey" },
-      cors: { enabled: true, origins: ["*"], methods: ["GET", "POST", "OPTIONS"], headers: ["authorization", "content-type", "apikey"], credentials: false },
+      cors: {
+        enabled: true,
+        origins: ["*"],
+        methods: ["GET", "POST", "OPTIONS"],
+        headers: ["authorization", "content-type", "apikey"],
+        credentials: false,
+      },
       allowedTiers: ["Gold"],
     },
     publisher,

@@ -22,12 +22,17 @@ async function expectNoSidewaysScroll(page: Page) {
     const width = document.documentElement.clientWidth;
     // The outermost elements that reach past the screen's right edge, to name the culprit.
     const wide = [...document.querySelectorAll("body *")]
-      .filter((el) => el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1))
+      .filter(
+        (el) =>
+          el.getBoundingClientRect().right > width + 1 && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1),
+      )
       .slice(0, 5)
       .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join(".")}`);
     return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide };
   });
-  expect(scrollWidth, `${page.url()} is ${scrollWidth - clientWidth} px wider than the screen: ${wide.join(", ")}`).toBeLessThanOrEqual(clientWidth);
+  expect(scrollWidth, `${page.url()} is ${scrollWidth - clientWidth} px wider than the screen: ${wide.join(", ")}`).toBeLessThanOrEqual(
+    clientWidth,
+  );
 }
 
 /** Opens the menu and follows each section's link, as a person with a phone would. */

@@ -40,7 +40,11 @@ test.describe("publisher APIs", () => {
     await expect(page.getByLabel("Production endpoint")).toHaveValue("https://prod.e2e.example.com");
     await expect(page.getByLabel("API key", { exact: true })).toBeChecked();
     const stored = await getApi(apiId, user.ctx);
-    expect(stored.endpoints).toEqual({ production: "https://prod.e2e.example.com", sandbox: "https://sandbox.e2e.example.com", overrides: { "eu-west": { production: "https://eu.e2e.example.com", sandbox: null } } });
+    expect(stored.endpoints).toEqual({
+      production: "https://prod.e2e.example.com",
+      sandbox: "https://sandbox.e2e.example.com",
+      overrides: { "eu-west": { production: "https://eu.e2e.example.com", sandbox: null } },
+    });
     expect(stored.security).toEqual({ scheme: "apiKey", apiKeyHeader: "X-Api-Key" });
 
     // Per-operation override on the Operations tab.
@@ -84,7 +88,10 @@ test.describe("publisher APIs", () => {
   });
 
   test("shows the errors of a broken document at their lines and loses nothing", async ({ asPublisher: { page, user } }) => {
-    const api = await createApi({ definition: fixture("petstore-3.0.yaml"), name: unique("Editable"), context: contextOf("edit") }, user.ctx);
+    const api = await createApi(
+      { definition: fixture("petstore-3.0.yaml"), name: unique("Editable"), context: contextOf("edit") },
+      user.ctx,
+    );
     await page.goto(`/publisher/apis/${api.id}/definition`);
     const editor = page.getByTestId("definition-editor").locator(".cm-content");
     await expect(editor).toContainText("openapi: 3.0.3");
@@ -175,21 +182,29 @@ test.describe("publisher APIs", () => {
     const patch = await page.request.patch(`/api/v1/apis/${api.id}`, { data: { name: "Hijacked" }, headers: SAME_ORIGIN });
     expect(patch.status()).toBe(404);
     expect((await patch.json()).code).toBe("not_found");
-    expect((await page.request.post(`/api/v1/apis/${api.id}/lifecycle`, { data: { action: "publish" }, headers: SAME_ORIGIN })).status()).toBe(404);
+    expect(
+      (await page.request.post(`/api/v1/apis/${api.id}/lifecycle`, { data: { action: "publish" }, headers: SAME_ORIGIN })).status(),
+    ).toBe(404);
     await page.goto(`/publisher/apis?q=${encodeURIComponent(api.name)}`);
     await expect(page.getByText("No API matches this search")).toBeVisible();
     expect((await getApi(api.id, owner.ctx)).name).toBe(api.name);
   });
 
   test("refuses a subscriber on the publisher's route handlers and pages", async ({ asSubscriber: { page } }) => {
-    const response = await page.request.post("/api/v1/apis", { data: { name: "Nope", version: "1", context: contextOf("nope") }, headers: SAME_ORIGIN });
+    const response = await page.request.post("/api/v1/apis", {
+      data: { name: "Nope", version: "1", context: contextOf("nope") },
+      headers: SAME_ORIGIN,
+    });
     expect(response.status()).toBe(403);
     expect((await response.json()).code).toBe("forbidden");
     expect((await page.request.get("/api/v1/apis")).status()).toBe(403);
     expect((await page.goto("/publisher/apis"))?.status()).toBe(403);
   });
 
-  test("CI imports through the API with a token: multipart upload, 400 with located errors, 409 naming the holder", async ({ playwright, baseURL }) => {
+  test("CI imports through the API with a token: multipart upload, 400 with located errors, 409 naming the holder", async ({
+    playwright,
+    baseURL,
+  }) => {
     const publisher = await seedUser(["publisher"], "ci");
     const context = await playwright.request.newContext({ baseURL });
     await signInRequest(context, publisher.email, publisher.password);
@@ -200,7 +215,10 @@ test.describe("publisher APIs", () => {
     const apiContext = contextOf("ci");
 
     const created = await ci.post("/api/v1/apis", {
-      multipart: { definition: { name: "openapi.yaml", mimeType: "application/yaml", buffer: Buffer.from(fixture("swagger-2.0.yaml")) }, metadata: JSON.stringify({ context: apiContext, name: unique("Legacy") }) },
+      multipart: {
+        definition: { name: "openapi.yaml", mimeType: "application/yaml", buffer: Buffer.from(fixture("swagger-2.0.yaml")) },
+        metadata: JSON.stringify({ context: apiContext, name: unique("Legacy") }),
+      },
     });
     expect(created.status()).toBe(201);
     const api = await created.json();
@@ -208,7 +226,10 @@ test.describe("publisher APIs", () => {
     const definition = await (await ci.get(`/api/v1/apis/${api.id}/definition`)).json();
     expect(definition.openapi).toMatch(/^3\.0/);
 
-    const invalid = await ci.put(`/api/v1/apis/${api.id}/definition`, { headers: { "content-type": "application/yaml" }, data: fixture("broken.yaml") });
+    const invalid = await ci.put(`/api/v1/apis/${api.id}/definition`, {
+      headers: { "content-type": "application/yaml" },
+      data: fixture("broken.yaml"),
+    });
     expect(invalid.status()).toBe(400);
     expect(invalid.headers()["content-type"]).toContain("application/problem+json");
     const problem = await invalid.json();

@@ -18,14 +18,33 @@ test("the publisher portal, the definition editor and the charts run without a C
   const csp = await watchCsp(page);
   const api = await createApi({ definition: petstore, name: unique("Csp"), context: `/${unique("csp").toLowerCase()}` }, user.ctx);
   const env = await getEnvironmentRowOrThrow("default");
-  await ingestEvents(env, batchOf(Array.from({ length: 5 }, (_, i) => event(env.name, { apiId: api.id, time: new Date(Date.now() - (i + 1) * 60_000).toISOString() }))));
+  await ingestEvents(
+    env,
+    batchOf(
+      Array.from({ length: 5 }, (_, i) => event(env.name, { apiId: api.id, time: new Date(Date.now() - (i + 1) * 60_000).toISOString() })),
+    ),
+  );
 
-  for (const route of ["/publisher", "/publisher/apis", "/publisher/apis/new", "/publisher/subscriptions", `/publisher/apis/${api.id}`, `/publisher/apis/${api.id}/operations`, `/publisher/apis/${api.id}/revisions`, `/publisher/apis/${api.id}/deployments`, `/publisher/apis/${api.id}/lifecycle`, `/publisher/apis/${api.id}/documents`, "/account/tokens"]) {
+  for (const route of [
+    "/publisher",
+    "/publisher/apis",
+    "/publisher/apis/new",
+    "/publisher/subscriptions",
+    `/publisher/apis/${api.id}`,
+    `/publisher/apis/${api.id}/operations`,
+    `/publisher/apis/${api.id}/revisions`,
+    `/publisher/apis/${api.id}/deployments`,
+    `/publisher/apis/${api.id}/lifecycle`,
+    `/publisher/apis/${api.id}/documents`,
+    "/account/tokens",
+  ]) {
     await visit(page, route, heading);
   }
 
   // CodeMirror inserts its styles at run time and lints as the document changes.
-  await visit(page, `/publisher/apis/${api.id}/definition`, async (p) => expect(p.getByTestId("definition-editor").locator(".cm-content")).toContainText("openapi: 3.0.3"));
+  await visit(page, `/publisher/apis/${api.id}/definition`, async (p) =>
+    expect(p.getByTestId("definition-editor").locator(".cm-content")).toContainText("openapi: 3.0.3"),
+  );
   const editor = page.getByTestId("definition-editor").locator(".cm-content");
   await editor.click();
   await page.keyboard.press("ControlOrMeta+End");
@@ -34,7 +53,9 @@ test("the publisher portal, the definition editor and the charts run without a C
   await expect(page.getByText(/Saved: \d+ operations/)).toBeVisible();
 
   // recharts draws the traffic.
-  await visit(page, "/publisher/analytics", async (p) => expect(p.getByRole("img", { name: /Requests per (minute|hour)/ })).toBeVisible({ timeout: 20_000 }));
+  await visit(page, "/publisher/analytics", async (p) =>
+    expect(p.getByRole("img", { name: /Requests per (minute|hour)/ })).toBeVisible({ timeout: 20_000 }),
+  );
   await page.waitForLoadState("networkidle");
   expect(csp.violations).toEqual([]);
 });

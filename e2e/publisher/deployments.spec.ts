@@ -29,12 +29,19 @@ const ORDERS = JSON.stringify({
       get: {
         operationId: "getOrder",
         parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/order.v1.order" } } } } },
+        responses: {
+          "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/order.v1.order" } } } },
+        },
       },
     },
   },
   // Names API Gateway refuses as model names: its plan renames them, and the import succeeds.
-  components: { schemas: { "order.v1.order": { type: "object", properties: { lines: { type: "array", items: { $ref: "#/components/schemas/order_line" } } } }, order_line: { type: "object" } } },
+  components: {
+    schemas: {
+      "order.v1.order": { type: "object", properties: { lines: { type: "array", items: { $ref: "#/components/schemas/order_line" } } } },
+      order_line: { type: "object" },
+    },
+  },
 });
 
 const AWS_URL = process.env.E2E_AWS_URL!;
@@ -64,7 +71,15 @@ test.afterAll(async () => {
 async function seedApi(publisher: SeededUser, scheme: "apiKey" | "oauth2", tiers: string[]) {
   const name = unique(scheme === "apiKey" ? "Orders" : "Ledger");
   const api = await createApi(
-    { name, version: "v1", context: `/${name.toLowerCase()}`, definition: ORDERS, endpoints: { production: upstream, sandbox: null, overrides: {} }, security: { scheme, apiKeyHeader: "x-api-key" }, allowedTiers: tiers } as never,
+    {
+      name,
+      version: "v1",
+      context: `/${name.toLowerCase()}`,
+      definition: ORDERS,
+      endpoints: { production: upstream, sandbox: null, overrides: {} },
+      security: { scheme, apiKeyHeader: "x-api-key" },
+      allowedTiers: tiers,
+    } as never,
     publisher.ctx,
   );
   await changeLifecycle(api.id, { action: "publish" } as never, publisher.ctx);
@@ -123,15 +138,28 @@ async function seedAzureEnvironment() {
 }
 
 /** Previews the plan (each environment shows what it would receive, `expectKinds` by artifact kind), then deploys. */
-async function deployFromPortal(page: Page, apiId: string, environments: string[], expectKinds: Record<string, string> = {}, expectNotes: Record<string, RegExp> = {}) {
+async function deployFromPortal(
+  page: Page,
+  apiId: string,
+  environments: string[],
+  expectKinds: Record<string, string> = {},
+  expectNotes: Record<string, RegExp> = {},
+) {
   await page.goto(`/publisher/apis/${apiId}/deployments`);
   const form = page.getByRole("form", { name: "Deploy a revision" });
   for (const env of environments) await form.getByRole("checkbox", { name: new RegExp(env) }).check();
   await form.getByRole("button", { name: "Preview plan" }).click();
   for (const env of environments) await expect(page.getByRole("region", { name: `Plan for ${env}` })).toBeVisible();
-  for (const [env, kind] of Object.entries(expectKinds)) await expect(page.getByRole("region", { name: `Plan for ${env}` }).getByText(kind, { exact: true }).first()).toBeVisible();
+  for (const [env, kind] of Object.entries(expectKinds))
+    await expect(
+      page
+        .getByRole("region", { name: `Plan for ${env}` })
+        .getByText(kind, { exact: true })
+        .first(),
+    ).toBeVisible();
   await expect(page.getByRole("list", { name: "Refusals" })).toHaveCount(0);
-  for (const [env, note] of Object.entries(expectNotes)) await expect(page.getByRole("region", { name: `Plan for ${env}` }).getByRole("list", { name: "Notes" })).toContainText(note);
+  for (const [env, note] of Object.entries(expectNotes))
+    await expect(page.getByRole("region", { name: `Plan for ${env}` }).getByRole("list", { name: "Notes" })).toContainText(note);
   await form.getByRole("button", { name: "Deploy" }).click();
   const table = page.getByRole("table", { name: "Deployments" });
   for (const env of environments) {
@@ -149,7 +177,13 @@ test("a revision deployed to the built-in and AWS environments serves through AW
   const aws = await seedAwsEnvironment(false);
   await signInRequest(page.request, publisher.email, publisher.password);
 
-  await deployFromPortal(page, api.id, ["Default", aws], { [aws]: "usage-plan", Default: "snapshot-api" }, { [aws]: /order\.v1\.order → OrderV1Order, order_line → OrderLine/ });
+  await deployFromPortal(
+    page,
+    api.id,
+    ["Default", aws],
+    { [aws]: "usage-plan", Default: "snapshot-api" },
+    { [aws]: /order\.v1\.order → OrderV1Order, order_line → OrderLine/ },
+  );
   const invokeUrl = (await listDeployments(api.id, publisher.ctx)).find((d) => d.environmentType === "aws")!.invokeUrl!;
   await expect(page.getByRole("table", { name: "Deployments" }).getByText(invokeUrl, { exact: true })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("deployments.png"), fullPage: true });
@@ -158,7 +192,12 @@ test("a revision deployed to the built-in and AWS environments serves through AW
   await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Gold" }, consumer.ctx);
   const { key } = await createApiKey(app.id, { keyType: "production", name: "aws" }, consumer.ctx);
   // The key-sync job installs the key in the Gold usage plan on AWS.
-  await expect.poll(async () => (await fetch(`${invokeUrl}/orders/42`, { headers: { "x-api-key": key } })).status, { timeout: 30_000, intervals: [250] }).toBe(200);
+  await expect
+    .poll(async () => (await fetch(`${invokeUrl}/orders/42`, { headers: { "x-api-key": key } })).status, {
+      timeout: 30_000,
+      intervals: [250],
+    })
+    .toBe(200);
   const body = await (await fetch(`${invokeUrl}/orders/42`, { headers: { "x-api-key": key } })).json();
   expect(body).toEqual({ ok: true, path: "/shop/orders/42" });
   expect((await fetch(`${invokeUrl}/orders/42`)).status).toBe(403);
@@ -180,7 +219,9 @@ test("one revision deployed to built-in, AWS and Azure together serves through A
   const app = await createApplication({ name: unique("fed3-app") }, consumer.ctx);
   await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Unlimited" }, consumer.ctx);
   const { clientId, clientSecret } = await generateClientCredentials(app.id, { keyType: "production" }, consumer.ctx);
-  const tokenResponse = await page.request.post("/oauth2/token", { form: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret } });
+  const tokenResponse = await page.request.post("/oauth2/token", {
+    form: { grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret },
+  });
   expect(tokenResponse.status()).toBe(200);
   const { access_token: token } = await tokenResponse.json();
 

@@ -33,12 +33,18 @@ async function clientCredentialsToken(clientId: string, clientSecret: string, sc
   const body = new URLSearchParams({ grant_type: "client_credentials", ...(scope ? { scope } : {}) });
   return fetch(`${baseUrl}/oauth2/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+    },
     body,
   });
 }
 
-test("a publisher requires a scope of an operation; the gateway refuses a token without it and accepts one with it", async ({ asPublisher: { page, user }, browser }) => {
+test("a publisher requires a scope of an operation; the gateway refuses a token without it and accepts one with it", async ({
+  asPublisher: { page, user },
+  browser,
+}) => {
   test.setTimeout(120_000);
   const scope = `greetings:${unique("personal")}`;
   const api = await seedDeployedApi(user.ctx, backend.url, { label: "Scoped", scheme: "oauth2" });
@@ -76,7 +82,8 @@ test("a publisher requires a scope of an operation; the gateway refuses a token 
   expect(refusedGrant.status).toBe(400);
   expect((await refusedGrant.json()).error).toBe("invalid_scope");
 
-  const call = (path: string, token: string) => page.request.get(`${gatewayUrl}${api.context}/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const call = (path: string, token: string) =>
+    page.request.get(`${gatewayUrl}${api.context}/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
   // The gateway takes the new revision from its next snapshot.
   await expect.poll(async () => (await call("/hello/ada", withoutScope)).status(), { timeout: 15_000, intervals: [200] }).toBe(403);
   const refused = await call("/hello/ada", withoutScope);

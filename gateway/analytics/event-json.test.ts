@@ -49,7 +49,9 @@ describe("compact event batches", () => {
     const event = { ...base, ...change };
     const { raw, expanded } = await roundTrip([event]);
     expect(compactAnalyticsBatchSchema.safeParse(raw).success).toBe(true);
-    expect(withoutId(expanded[0])).toEqual(withoutId({ ...event, latencyMs: toMicros(event.latencyMs)!, upstreamLatencyMs: toMicros(event.upstreamLatencyMs) }));
+    expect(withoutId(expanded[0])).toEqual(
+      withoutId({ ...event, latencyMs: toMicros(event.latencyMs)!, upstreamLatencyMs: toMicros(event.upstreamLatencyMs) }),
+    );
   });
 
   it("write shared members once per group and times as offsets from the first event", async () => {
@@ -63,8 +65,15 @@ describe("compact event batches", () => {
     const batch = raw as { start: string; groups: unknown[]; events: unknown[][] };
     expect(batch.start).toBe(base.time);
     expect(batch.groups).toHaveLength(2);
-    expect(batch.events.map((e) => e.slice(0, 2))).toEqual([[0, 0], [0, 17], [1, -23], [0, 880]]);
-    expect(expanded.map((e) => [e.time, e.applicationId, e.path, e.errorCode])).toEqual(events.map((e) => [e.time, e.applicationId, e.path, e.errorCode]));
+    expect(batch.events.map((e) => e.slice(0, 2))).toEqual([
+      [0, 0],
+      [0, 17],
+      [1, -23],
+      [0, 880],
+    ]);
+    expect(expanded.map((e) => [e.time, e.applicationId, e.path, e.errorCode])).toEqual(
+      events.map((e) => [e.time, e.applicationId, e.path, e.errorCode]),
+    );
     expect(new Set(expanded.map((e) => e.id)).size).toBe(4);
   });
 
@@ -81,7 +90,16 @@ describe("compact event batches", () => {
   });
 
   it("group JSON and field JSON are what the batch carries", () => {
-    expect(JSON.parse(eventGroupJson(base))).toEqual({ environment: "default", instanceId: "gw-1", region: null, apiId: "api_1", operation: "GET /pets/{id}", applicationId: "app_1", keyType: "production", method: "GET" });
+    expect(JSON.parse(eventGroupJson(base))).toEqual({
+      environment: "default",
+      instanceId: "gw-1",
+      region: null,
+      apiId: "api_1",
+      operation: "GET /pets/{id}",
+      applicationId: "app_1",
+      keyType: "production",
+      method: "GET",
+    });
     expect(JSON.parse(`[${eventFieldsOf(base)}]`)).toEqual(["/pets/v1/7", 200, 0.812, 0.512, 0, 34]);
   });
 

@@ -38,7 +38,15 @@ export function eventGroupJson(e: AnalyticsEventGroup): string {
 }
 
 /** The request's own members of a compact event, after its group and time: `path,status,latencyMs,upstreamLatencyMs,requestBytes,responseBytes[,errorCode]`. */
-export function eventFieldsJson(path: string, status: number, latencyMs: number, upstreamLatencyMs: number | null, requestBytes: number, responseBytes: number, errorCode: string | undefined): string {
+export function eventFieldsJson(
+  path: string,
+  status: number,
+  latencyMs: number,
+  upstreamLatencyMs: number | null,
+  requestBytes: number,
+  responseBytes: number,
+  errorCode: string | undefined,
+): string {
   const error = errorCode === undefined ? "" : `,${str(errorCode)}`;
   return `${str(path)},${num(status)},${ms(latencyMs)},${ms(upstreamLatencyMs)},${num(requestBytes)},${num(responseBytes)}${error}`;
 }

@@ -11,7 +11,24 @@ const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 function event(path: string): AnalyticsEvent {
-  return { id: crypto.randomUUID(), time: new Date().toISOString(), environment: "e", instanceId: "i", region: null, apiId: "a", operation: null, applicationId: null, keyType: null, method: "GET", path, status: 200, latencyMs: 1, upstreamLatencyMs: null, requestBytes: 0, responseBytes: 0 };
+  return {
+    id: crypto.randomUUID(),
+    time: new Date().toISOString(),
+    environment: "e",
+    instanceId: "i",
+    region: null,
+    apiId: "a",
+    operation: null,
+    applicationId: null,
+    keyType: null,
+    method: "GET",
+    path,
+    status: 200,
+    latencyMs: 1,
+    upstreamLatencyMs: null,
+    requestBytes: 0,
+    responseBytes: 0,
+  };
 }
 
 /** A batch as the control plane reads it: validated, in its full form. */

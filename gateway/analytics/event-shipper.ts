@@ -300,7 +300,9 @@ export class EventShipper implements EventSink {
       const file = path.join(this.options.dir, entry.name);
       let status: number;
       try {
-        status = await this.options.send(entry.batch ? Buffer.from(entry.batch.buffer, entry.batch.byteOffset, entry.batch.byteLength) : await fs.readFile(file));
+        status = await this.options.send(
+          entry.batch ? Buffer.from(entry.batch.buffer, entry.batch.byteOffset, entry.batch.byteLength) : await fs.readFile(file),
+        );
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
           this.pending.shift();

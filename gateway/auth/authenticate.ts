@@ -86,7 +86,9 @@ export function authorize(identity: Identity, api: RuntimeApi, operation: Runtim
     const scopes = identity.scopes;
     if (!scopes || !operation.scopes.every((s) => scopes.has(s))) {
       const needed = operation.scopes.join(" ");
-      const message = scopes ? `This operation needs an access token with the scopes ${needed}.` : `This operation needs an access token with the scopes ${needed}; API keys carry no scopes.`;
+      const message = scopes
+        ? `This operation needs an access token with the scopes ${needed}.`
+        : `This operation needs an access token with the scopes ${needed}; API keys carry no scopes.`;
       return { ...refuse(403, "insufficient_scope", message), scope: needed };
     }
   }

@@ -99,7 +99,8 @@ export class JwtVerifier {
       );
       const keyType = payload.keytype;
       if (keyType !== "production" && keyType !== "sandbox") return fail("invalid_token", "The access token has no valid keytype claim.");
-      if (typeof payload.jti !== "string" || typeof payload.sub !== "string") return fail("invalid_token", "The access token lacks sub or jti.");
+      if (typeof payload.jti !== "string" || typeof payload.sub !== "string")
+        return fail("invalid_token", "The access token lacks sub or jti.");
       const claims: AccessClaims = {
         applicationId: payload.sub,
         clientId: typeof payload.client_id === "string" ? payload.client_id : null,
@@ -116,7 +117,8 @@ export class JwtVerifier {
     } catch (error) {
       if (error instanceof UnknownKeyError) return fail("unknown_key", "The access token was signed by an unknown key.");
       if (error instanceof errors.JWTExpired) return fail("token_expired", "The access token has expired.");
-      if (error instanceof errors.JWTClaimValidationFailed) return fail("invalid_token", `The access token's ${error.claim} claim is not acceptable.`);
+      if (error instanceof errors.JWTClaimValidationFailed)
+        return fail("invalid_token", `The access token's ${error.claim} claim is not acceptable.`);
       if (error instanceof errors.JOSEError) return fail("invalid_token", "The access token is not valid.");
       throw error;
     }

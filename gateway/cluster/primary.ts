@@ -84,7 +84,10 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
         listening.add(worker.id);
         if (!started && listening.size >= config.workers) {
           started = true;
-          log.info({ port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl, workers: config.workers }, "Gateway listening");
+          log.info(
+            { port, environment: config.environment, instanceId: config.instanceId, redis: !!config.redisUrl, workers: config.workers },
+            "Gateway listening",
+          );
         }
         return broadcast(clusterState());
       case "events":
@@ -139,7 +142,10 @@ export async function startPrimary(config: GatewayConfig, log: GatewayLog): Prom
     broadcast({ type: "drain" });
     const all = Promise.all(exits.values());
     // A worker stuck past its own drain timeout is killed rather than holding the shutdown.
-    const killer = setTimeout(() => Object.values(cluster.workers ?? {}).forEach((w) => w?.process.kill("SIGKILL")), config.drainTimeoutMs + 5_000);
+    const killer = setTimeout(
+      () => Object.values(cluster.workers ?? {}).forEach((w) => w?.process.kill("SIGKILL")),
+      config.drainTimeoutMs + 5_000,
+    );
     await all;
     clearTimeout(killer);
     await duties.stop();

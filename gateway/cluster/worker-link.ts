@@ -97,10 +97,12 @@ export function eventForwarder(link: WorkerLink, batchSize: number, flushMs: num
   let sends: Promise<void> = Promise.resolve();
   return new EventBatcher(batchSize, flushMs, (batchId, batch) => {
     sends = sends.then(() =>
-      link.request((id) => ({ type: "events", id, batchId, batch }), 30_000).then(
-        () => undefined,
-        (error) => onError(error),
-      ),
+      link
+        .request((id) => ({ type: "events", id, batchId, batch }), 30_000)
+        .then(
+          () => undefined,
+          (error) => onError(error),
+        ),
     );
     return sends;
   });

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import type { Cors } from "@/lib/domain/gateway/snapshot";
 import { isPreflight, preflightHeaders, responseCorsHeaders } from "./cors";
 
-const cors: Cors = { enabled: true, origins: ["https://app.example.com"], methods: ["GET", "POST"], headers: ["authorization"], credentials: false, maxAge: 600 };
+const cors: Cors = {
+  enabled: true,
+  origins: ["https://app.example.com"],
+  methods: ["GET", "POST"],
+  headers: ["authorization"],
+  credentials: false,
+  maxAge: 600,
+};
 
 describe("cors", () => {
   it("recognises a preflight", () => {

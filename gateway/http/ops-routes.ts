@@ -31,7 +31,9 @@ export async function handleOps(name: string, res: Http1Response, state: OpsStat
     if (!cluster) return sendJson(res, 200, { status: "ready", version });
     const workers = { ready: cluster.ready, total: cluster.total };
     // Ready once every worker has started; a worker restarting later leaves the others serving.
-    return cluster.started ? sendJson(res, 200, { status: "ready", version, workers }) : sendJson(res, 503, { status: "starting", version, workers });
+    return cluster.started
+      ? sendJson(res, 200, { status: "ready", version, workers })
+      : sendJson(res, 503, { status: "starting", version, workers });
   }
   if (name === "metrics") {
     const { text, contentType } = await state.metrics();

@@ -136,7 +136,16 @@ describe("the request pipeline", () => {
       ["/pets/v1/7", 200],
       ["/pets/v1/8", 401],
     ]);
-    expect(calls[0].group).toEqual({ environment: "test", instanceId: "gw-unit", region: "local", apiId: "api_pets", operation: "GET /{id}", applicationId: "app_1", keyType: "production", method: "GET" });
+    expect(calls[0].group).toEqual({
+      environment: "test",
+      instanceId: "gw-unit",
+      region: "local",
+      apiId: "api_pets",
+      operation: "GET /{id}",
+      applicationId: "app_1",
+      keyType: "production",
+      method: "GET",
+    });
     expect(calls[2].group).toMatchObject({ applicationId: null, keyType: null });
     expect(calls[2].fields[6]).toBe("missing_credentials");
     expect(JSON.stringify(calls[1].group)).toBe(eventGroupJson(calls[0].group as unknown as AnalyticsEvent));

@@ -54,7 +54,13 @@ interface Exchange {
 }
 
 /** The buckets, quota and event identity of one application's calls to one operation, resolved once per snapshot. */
-function operationCaller(runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, applicationId: string | null, tierName: string | null): OperationCaller {
+function operationCaller(
+  runtime: RuntimeSnapshot,
+  api: RuntimeApi,
+  operation: RuntimeOperation,
+  applicationId: string | null,
+  tierName: string | null,
+): OperationCaller {
   const cacheKey = applicationId ?? "";
   const cached = operation.callers.get(cacheKey);
   if (cached) return cached;
@@ -86,7 +92,16 @@ export function createRequestHandler(deps: HandlerDeps) {
   const { metrics, events } = deps;
 
   function eventGroup(ex: Exchange, api: RuntimeApi, method: string): AnalyticsEventGroup {
-    return { environment: deps.environment, instanceId: deps.instanceId, region: deps.region, apiId: api.api.id, operation: ex.operation?.key ?? null, applicationId: ex.applicationId, keyType: ex.keyType, method };
+    return {
+      environment: deps.environment,
+      instanceId: deps.instanceId,
+      region: deps.region,
+      apiId: api.api.id,
+      operation: ex.operation?.key ?? null,
+      applicationId: ex.applicationId,
+      keyType: ex.keyType,
+      method,
+    };
   }
 
   function finish(ex: Exchange): void {
@@ -99,7 +114,12 @@ export function createRequestHandler(deps: HandlerDeps) {
     deps.onDone?.();
     const latencyMs = performance.now() - ex.started;
     const api = ex.api;
-    metrics.observeRequest(api ? api.api.id : "none", status, latencyMs / 1000, ex.upstreamLatencyMs === null ? null : ex.upstreamLatencyMs / 1000);
+    metrics.observeRequest(
+      api ? api.api.id : "none",
+      status,
+      latencyMs / 1000,
+      ex.upstreamLatencyMs === null ? null : ex.upstreamLatencyMs / 1000,
+    );
     if (!api) return;
     let group: string;
     const caller = ex.caller;
@@ -111,7 +131,11 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
     const requestBytes = Number(req.headers["content-length"]) || 0;
     const responseBytes = ex.responseBytes ?? res.contentLength ?? 0;
-    events.recordCall(group, ex.time, eventFieldsJson(ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode));
+    events.recordCall(
+      group,
+      ex.time,
+      eventFieldsJson(ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode),
+    );
   }
 
   function refuse(ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {
@@ -149,7 +173,11 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (api.api.lifecycleState === "BLOCKED") return refuse(ex, 503, "api_blocked", "This API is blocked.", corsHeaders);
     const match = matchOperation(api.operations, method, route.rest);
     if (!match) return refuse(ex, 404, "operation_not_found", "This API has no operation at this path.", corsHeaders);
-    if (!("operation" in match)) return refuse(ex, 405, "method_not_allowed", "This API has no operation for this method here.", { ...corsHeaders, allow: match.allowed.join(", ") });
+    if (!("operation" in match))
+      return refuse(ex, 405, "method_not_allowed", "This API has no operation for this method here.", {
+        ...corsHeaders,
+        allow: match.allowed.join(", "),
+      });
     const operation = (ex.operation = match.operation);
     if (operation.security.length === 0) return limit(ex, runtime, api, operation, route.rest, null);
     const found = identify(req.headers, operation, runtime, deps.verifier);
@@ -157,7 +185,14 @@ export function createRequestHandler(deps: HandlerDeps) {
     return authorized(ex, runtime, api, operation, route.rest, found);
   }
 
-  function authorized(ex: Exchange, runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, rest: string[], identity: IdentifyResult): void | Promise<void> {
+  function authorized(
+    ex: Exchange,
+    runtime: RuntimeSnapshot,
+    api: RuntimeApi,
+    operation: RuntimeOperation,
+    rest: string[],
+    identity: IdentifyResult,
+  ): void | Promise<void> {
     const corsHeaders = ex.extraHeaders;
     if (!identity.ok) {
       metrics.countAuthFailed(api.api.id, identity.code);
@@ -170,13 +205,21 @@ export function createRequestHandler(deps: HandlerDeps) {
     if (!allowed.ok) {
       metrics.countAuthFailed(api.api.id, allowed.code);
       // RFC 6750 §3.1: the scopes a token would need, for clients that ask for a better one.
-      const challenge = allowed.scope !== undefined ? { "www-authenticate": `Bearer error="insufficient_scope", scope="${allowed.scope}"` } : undefined;
+      const challenge =
+        allowed.scope !== undefined ? { "www-authenticate": `Bearer error="insufficient_scope", scope="${allowed.scope}"` } : undefined;
       return refuse(ex, allowed.status, allowed.code, allowed.message, challenge ? { ...corsHeaders, ...challenge } : corsHeaders);
     }
     return limit(ex, runtime, api, operation, rest, allowed.principal.tierName);
   }
 
-  function limit(ex: Exchange, runtime: RuntimeSnapshot, api: RuntimeApi, operation: RuntimeOperation, rest: string[], tierName: string | null): void | Promise<void> {
+  function limit(
+    ex: Exchange,
+    runtime: RuntimeSnapshot,
+    api: RuntimeApi,
+    operation: RuntimeOperation,
+    rest: string[],
+    tierName: string | null,
+  ): void | Promise<void> {
     const { buckets, quota } = (ex.caller = operationCaller(runtime, api, operation, ex.applicationId, tierName));
     if (buckets.length === 0 && !quota) return forward(ex, api, rest);
     const decided = deps.limiter.consume(buckets, quota);
@@ -254,7 +297,21 @@ export function createRequestHandler(deps: HandlerDeps) {
   }
 
   return function onRequest(req: Http1Request, res: Http1Response): void {
-    const ex: Exchange = { req, res, started: performance.now(), time: Date.now(), path: "", api: null, operation: null, caller: null, applicationId: null, keyType: null, extraHeaders: undefined, upstreamLatencyMs: null, responseBytes: null };
+    const ex: Exchange = {
+      req,
+      res,
+      started: performance.now(),
+      time: Date.now(),
+      path: "",
+      api: null,
+      operation: null,
+      caller: null,
+      applicationId: null,
+      keyType: null,
+      extraHeaders: undefined,
+      upstreamLatencyMs: null,
+      responseBytes: null,
+    };
     res.context = ex;
     res.onClose(onClose);
     try {

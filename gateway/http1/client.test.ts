@@ -225,7 +225,9 @@ describe("UpstreamClient: responses", () => {
 
   it("gives the raw headers as sent, in order, repeats included", async () => {
     const upstream = await rawUpstream((socket) =>
-      eachHead(socket, () => socket.write("HTTP/1.1 201 Created\r\nX-Trace: a\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: 0\r\n\r\n")),
+      eachHead(socket, () =>
+        socket.write("HTTP/1.1 201 Created\r\nX-Trace: a\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Length: 0\r\n\r\n"),
+      ),
     );
     const outcome = await get(newClient(), upstream.url);
     expect(outcome.status).toBe(201);
@@ -266,7 +268,9 @@ describe("UpstreamClient: responses", () => {
   it("skips 100 Continue and 103 Early Hints, reporting only the final response", async () => {
     const upstream = await rawUpstream((socket) =>
       eachHead(socket, () =>
-        socket.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Final: yes\r\n\r\nok"),
+        socket.write(
+          "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Final: yes\r\n\r\nok",
+        ),
       ),
     );
     const client = newClient();
@@ -295,7 +299,13 @@ describe("UpstreamClient: responses", () => {
   it("does not reuse a connection after a HEAD response that was followed by stray body bytes", async () => {
     // A server that wrongly sends a body to HEAD: those bytes are not the next response's.
     const upstream = await rawUpstream((socket) =>
-      eachHead(socket, (head) => socket.write(head.startsWith("HEAD") ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" : "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext")),
+      eachHead(socket, (head) =>
+        socket.write(
+          head.startsWith("HEAD")
+            ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+            : "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnext",
+        ),
+      ),
     );
     const client = newClient();
     const head = await get(client, upstream.url, { method: "HEAD" });
@@ -362,7 +372,13 @@ describe("UpstreamClient: request bodies", () => {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const body = Buffer.concat(chunks);
-        res.end(JSON.stringify({ length: body.length, sha: digest(body), framing: req.headers["transfer-encoding"] ?? `length ${req.headers["content-length"]}` }));
+        res.end(
+          JSON.stringify({
+            length: body.length,
+            sha: digest(body),
+            framing: req.headers["transfer-encoding"] ?? `length ${req.headers["content-length"]}`,
+          }),
+        );
       });
     };
   }
@@ -372,12 +388,18 @@ describe("UpstreamClient: request bodies", () => {
     for (let i = 0; i < size; i++) data[i] = (i * 13 + 5) & 0xff;
     return data;
   };
-  const split = (data: Buffer, size: number) => Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
+  const split = (data: Buffer, size: number) =>
+    Array.from({ length: Math.ceil(data.length / size) }, (_, i) => data.subarray(i * size, (i + 1) * size));
 
   it("sends a body with Content-Length intact", async () => {
     const upstream = await httpUpstream(echoDigest());
     const data = payload(10_000);
-    const outcome = await get(newClient(), upstream.url, { method: "POST", body: source(split(data, 3000)), bodyHasLength: true, bodyLength: data.length });
+    const outcome = await get(newClient(), upstream.url, {
+      method: "POST",
+      body: source(split(data, 3000)),
+      bodyHasLength: true,
+      bodyLength: data.length,
+    });
     expect(JSON.parse(outcome.body.toString())).toEqual({ length: data.length, sha: digest(data), framing: `length ${data.length}` });
   });
 
@@ -407,7 +429,13 @@ describe("UpstreamClient: request bodies", () => {
     const upstream = await httpUpstream(echoDigest());
     const data = payload(6_000);
     // The body takes about 600 ms to send; the upstream answers as soon as it has it.
-    const outcome = await get(newClient(), upstream.url, { method: "POST", body: source(split(data, 1000), 100), bodyHasLength: true, bodyLength: data.length, headersTimeoutMs: 300 });
+    const outcome = await get(newClient(), upstream.url, {
+      method: "POST",
+      body: source(split(data, 1000), 100),
+      bodyHasLength: true,
+      bodyLength: data.length,
+      headersTimeoutMs: 300,
+    });
     expect(outcome.error?.code).toBeUndefined();
     expect(JSON.parse(outcome.body.toString())).toMatchObject({ length: data.length, sha: digest(data) });
   });
@@ -433,7 +461,9 @@ describe("UpstreamClient: failures", () => {
   });
 
   it("reports body_timeout when the upstream stalls after its head", async () => {
-    const upstream = await rawUpstream((socket) => eachHead(socket, () => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")));
+    const upstream = await rawUpstream((socket) =>
+      eachHead(socket, () => socket.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")),
+    );
     const started = Date.now();
     const outcome = await get(newClient({ bodyTimeoutMs: 300 }), upstream.url);
     expect(outcome.status).toBe(200);
@@ -459,7 +489,9 @@ describe("UpstreamClient: failures", () => {
   });
 
   it("reports a 101 Switching Protocols nobody asked for as protocol", async () => {
-    const upstream = await rawUpstream((socket) => eachHead(socket, () => socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")));
+    const upstream = await rawUpstream((socket) =>
+      eachHead(socket, () => socket.write("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")),
+    );
     const outcome = await get(newClient(), upstream.url);
     expect(outcome.error?.code).toBe("protocol");
     expect(outcome.heads).toBe(0);
@@ -526,7 +558,12 @@ describe("UpstreamClient: failures", () => {
     });
     const client = newClient();
     expect((await get(client, upstream.url)).body.toString()).toBe("ok");
-    const outcome = await get(client, upstream.url, { method: "POST", body: source([Buffer.from("data")]), bodyHasLength: true, bodyLength: 4 });
+    const outcome = await get(client, upstream.url, {
+      method: "POST",
+      body: source([Buffer.from("data")]),
+      bodyHasLength: true,
+      bodyLength: 4,
+    });
     expect(outcome.error?.code).toBe("reset");
     expect(upstream.connections()).toBe(1);
   });
@@ -565,7 +602,23 @@ describe("UpstreamClient: TLS", () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "http1-client-tls-"));
     execFileSync(
       "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-days", "1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")],
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        "-days",
+        "1",
+        "-keyout",
+        path.join(dir, "key.pem"),
+        "-out",
+        path.join(dir, "cert.pem"),
+      ],
       { stdio: "ignore" },
     );
     key = readFileSync(path.join(dir, "key.pem"), "utf8");
@@ -605,20 +658,43 @@ describe("UpstreamClient: TLS", () => {
 
 describe("parseOrigin", () => {
   it("parses scheme, host, port and the Host header", () => {
-    expect(parseOrigin("http://backend:8080")).toEqual({ key: "http://backend:8080", tls: false, host: "backend", port: 8080, hostHeader: "backend:8080" });
-    expect(parseOrigin("https://api.example")).toEqual({ key: "https://api.example", tls: true, host: "api.example", port: 443, hostHeader: "api.example" });
+    expect(parseOrigin("http://backend:8080")).toEqual({
+      key: "http://backend:8080",
+      tls: false,
+      host: "backend",
+      port: 8080,
+      hostHeader: "backend:8080",
+    });
+    expect(parseOrigin("https://api.example")).toEqual({
+      key: "https://api.example",
+      tls: true,
+      host: "api.example",
+      port: 443,
+      hostHeader: "api.example",
+    });
     expect(parseOrigin("http://[::1]:81")).toMatchObject({ host: "::1", port: 81, hostHeader: "[::1]:81" });
     expect(() => parseOrigin("ftp://x")).toThrow(/Unsupported/);
   });
 });
 
 /** A request, and a second one made from the first one's end, in the same turn of the event loop. */
-function thenAtOnce(client: UpstreamClient, url: string, method: string, nextUrl: string): Promise<{ first: Outcome; next: Promise<Outcome> }> {
+function thenAtOnce(
+  client: UpstreamClient,
+  url: string,
+  method: string,
+  nextUrl: string,
+): Promise<{ first: Outcome; next: Promise<Outcome> }> {
   const target = new URL(url);
   const first: Outcome = { status: 0, headers: {}, rawHeaders: [], body: Buffer.alloc(0), error: null, heads: 0, ends: 0, errors: 0 };
   return new Promise((resolve) => {
     client.request(
-      { origin: parseOrigin(target.origin), method, head: `${method} ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\n`, body: null, bodyHasLength: true },
+      {
+        origin: parseOrigin(target.origin),
+        method,
+        head: `${method} ${target.pathname} HTTP/1.1\r\nhost: ${target.host}\r\n`,
+        body: null,
+        bodyHasLength: true,
+      },
       {
         onHead(status, headers) {
           first.status = status;
@@ -652,13 +728,21 @@ describe("UpstreamClient: a connection is used again only when nothing is left o
   }
 
   const cases: [string, string, string][] = [
-    ["HEAD answered with a length and a response behind it", "HEAD", `HTTP/1.1 200 OK\r\nContent-Length: ${INJECTED.length}\r\n\r\n${INJECTED}`],
+    [
+      "HEAD answered with a length and a response behind it",
+      "HEAD",
+      `HTTP/1.1 200 OK\r\nContent-Length: ${INJECTED.length}\r\n\r\n${INJECTED}`,
+    ],
     ["204 with bytes behind it", "GET", `HTTP/1.1 204 No Content\r\n\r\n${INJECTED}`],
     ["Content-Length: 0 with bytes behind it", "GET", `HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n${INJECTED}`],
     ["a chunked response with a response behind it", "GET", `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n${INJECTED}`],
     // CR and LF between messages are skipped by the parser without a callback: still retired.
     ["a sized response with an empty line behind it", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok\r\n"],
-    ["a chunked response with an empty line behind it", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n\r\n"],
+    [
+      "a chunked response with an empty line behind it",
+      "GET",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n\r\n",
+    ],
     ["a bodiless response with a line feed behind it", "GET", "HTTP/1.1 204 No Content\r\n\r\n\n"],
   ];
   for (const [what, method, answer] of cases) {
@@ -717,7 +801,8 @@ describe("UpstreamClient: a connection is used again only when nothing is left o
       }),
     );
     const client = newClient();
-    for (const path of ["/sized", "/chunked", "/empty-chunked", "/split", "/none"]) expect((await get(client, `${upstream.url}${path}`)).error).toBeNull();
+    for (const path of ["/sized", "/chunked", "/empty-chunked", "/split", "/none"])
+      expect((await get(client, `${upstream.url}${path}`)).error).toBeNull();
     expect(upstream.connections()).toBe(1);
   });
 
@@ -727,7 +812,11 @@ describe("UpstreamClient: a connection is used again only when nothing is left o
     const upstream = await rawUpstream((socket) =>
       eachHead(socket, () => {
         const i = n++;
-        socket.write(i === 0 ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Secret: a\r\n\r\n" : `HTTP/1.1 200 OK\r\n${i === 1 ? "" : many}Content-Length: 2\r\n\r\nok`);
+        socket.write(
+          i === 0
+            ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Secret: a\r\n\r\n"
+            : `HTTP/1.1 200 OK\r\n${i === 1 ? "" : many}Content-Length: 2\r\n\r\nok`,
+        );
       }),
     );
     const client = newClient();

@@ -133,7 +133,8 @@ class UpstreamExchange implements Exchange, BodySink {
 
   /** The headers timeout runs from the request's last byte: while the body goes out, it restarts. */
   private rearm(): void {
-    if (this.phase === Phase.AwaitingHead) this.deadline = ticker.now + (this.request.headersTimeoutMs ?? this.client.options.headersTimeoutMs);
+    if (this.phase === Phase.AwaitingHead)
+      this.deadline = ticker.now + (this.request.headersTimeoutMs ?? this.client.options.headersTimeoutMs);
   }
 
   // Request body → upstream socket.
@@ -279,7 +280,17 @@ class UpstreamConnection implements Watched {
     if (this.ended !== null || !this.exchange) this.overrun = true;
   }
 
-  onHeadersComplete(_major: number, _minor: number, headers: RawHeaders | undefined, _method: number | undefined, _url: string | undefined, status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
+  onHeadersComplete(
+    _major: number,
+    _minor: number,
+    headers: RawHeaders | undefined,
+    _method: number | undefined,
+    _url: string | undefined,
+    status: number | undefined,
+    _message: string | undefined,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): number {
     if (headers === undefined) headers = this.partial.take().headers;
     if (this.overrun) return 1;
     const exchange = this.exchange;
@@ -326,7 +337,8 @@ class UpstreamConnection implements Watched {
       this.closed = true;
       const result = this.parser.finish();
       if (this.ended !== null) this.settle(false);
-      else if (result instanceof Error) this.exchange?.fail(new UpstreamError("protocol", "The upstream closed the connection in the middle of the response."));
+      else if (result instanceof Error)
+        this.exchange?.fail(new UpstreamError("protocol", "The upstream closed the connection in the middle of the response."));
     }
     this.onClose();
   }
@@ -343,7 +355,11 @@ class UpstreamConnection implements Watched {
     this.closed = true;
     this.pool.forget(this);
     ticker.delete(this);
-    if (exchange && exchange.phase !== Phase.Done) this.lost(exchange, new UpstreamError(exchange.phase === Phase.Connecting ? "unreachable" : "reset", "The upstream closed the connection."));
+    if (exchange && exchange.phase !== Phase.Done)
+      this.lost(
+        exchange,
+        new UpstreamError(exchange.phase === Phase.Connecting ? "unreachable" : "reset", "The upstream closed the connection."),
+      );
   }
 
   /** The connection broke under a request: retried once on a new connection when nothing was answered and nothing can have been half-sent. */
@@ -378,7 +394,12 @@ class UpstreamConnection implements Watched {
     const exchange = this.exchange;
     if (exchange) {
       if (exchange.deadline !== 0 && now > exchange.deadline) {
-        const code = exchange.phase === Phase.Connecting ? "connect_timeout" : exchange.phase === Phase.AwaitingHead ? "headers_timeout" : "body_timeout";
+        const code =
+          exchange.phase === Phase.Connecting
+            ? "connect_timeout"
+            : exchange.phase === Phase.AwaitingHead
+              ? "headers_timeout"
+              : "body_timeout";
         exchange.fail(new UpstreamError(code, "The upstream did not answer in time."));
       }
     } else if (now - this.idleSince > this.pool.client.options.keepAliveTimeoutMs) this.discard();
@@ -402,8 +423,18 @@ class OriginPool {
     // stream 'data' event, a fresh buffer and a next-tick per read. (TLS sockets do not offer it.)
     let created: UpstreamConnection | null = null;
     const socket = origin.tls
-      ? tls.connect({ host: origin.host, port: origin.port, servername: net.isIP(origin.host) ? undefined : origin.host, ALPNProtocols: ["http/1.1"], ca: this.client.options.ca })
-      : net.connect({ host: origin.host, port: origin.port, onread: { buffer: SHARED_READ_BUFFER, callback: (nread: number) => created?.onRead(nread) ?? true } });
+      ? tls.connect({
+          host: origin.host,
+          port: origin.port,
+          servername: net.isIP(origin.host) ? undefined : origin.host,
+          ALPNProtocols: ["http/1.1"],
+          ca: this.client.options.ca,
+        })
+      : net.connect({
+          host: origin.host,
+          port: origin.port,
+          onread: { buffer: SHARED_READ_BUFFER, callback: (nread: number) => created?.onRead(nread) ?? true },
+        });
     socket.setNoDelay(true);
     created = new UpstreamConnection(socket, this, !origin.tls);
     this.all.add(created);

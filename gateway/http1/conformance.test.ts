@@ -93,7 +93,8 @@ afterAll(async () => {
 
 const HOST = "Host: gw.example\r\n";
 const get = (name: string, extra = "", method = "GET") => `${method} /c/v1/${name} HTTP/1.1\r\n${HOST}${extra}\r\n`;
-const post = (name: string, framing: string, body: string, extra = "") => `POST /c/v1/${name} HTTP/1.1\r\n${HOST}${framing}${extra}\r\n${body}`;
+const post = (name: string, framing: string, body: string, extra = "") =>
+  `POST /c/v1/${name} HTTP/1.1\r\n${HOST}${framing}${extra}\r\n${body}`;
 
 function expectRefused(got: Received, status: number, code?: string): void {
   expect(got.responses[0]?.status, got.raw).toBe(status);
@@ -124,8 +125,20 @@ const RESPONSE_INJECTED = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\nX-Injected: 1
 describe("request framing conflicts (smuggling)", () => {
   const cases: [string, string, string][] = [
     // [case, request, reference]
-    ["cl-te", post("cl-te", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nGET /c/v1/cl-te-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"), "both"],
-    ["te-cl", post("te-cl", "Transfer-Encoding: chunked\r\nContent-Length: 40\r\n", "0\r\n\r\nGET /c/v1/te-cl-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"), "both"],
+    [
+      "cl-te",
+      post("cl-te", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n", "0\r\n\r\nGET /c/v1/cl-te-smuggled HTTP/1.1\r\nHost: x\r\n\r\n"),
+      "both",
+    ],
+    [
+      "te-cl",
+      post(
+        "te-cl",
+        "Transfer-Encoding: chunked\r\nContent-Length: 40\r\n",
+        "0\r\n\r\nGET /c/v1/te-cl-smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+      ),
+      "both",
+    ],
     ["cl-twice-differ", post("cl-twice-differ", "Content-Length: 3\r\nContent-Length: 40\r\n", "abc"), "both"],
     ["cl-twice-same", post("cl-twice-same", "Content-Length: 3\r\nContent-Length: 3\r\n", "abc"), "both"],
     ["cl-list", post("cl-list", "Content-Length: 3, 3\r\n", "abc"), "both"],
@@ -181,7 +194,9 @@ describe("invalid chunked request bodies", () => {
   }
 
   it("a valid chunked body with extensions is forwarded re-framed, extensions dropped [both]", async () => {
-    const got = await send(port, post("chunk-valid", "Transfer-Encoding: chunked\r\n", "5;name=value\r\nhello\r\n0\r\n\r\n"), { responses: 1 });
+    const got = await send(port, post("chunk-valid", "Transfer-Encoding: chunked\r\n", "5;name=value\r\nhello\r\n0\r\n\r\n"), {
+      responses: 1,
+    });
     expect(got.responses[0].status).toBe(200);
     const [req] = await backendSaw("chunk-valid");
     expect(req.rawBody).toBe("5\r\nhello\r\n0\r\n\r\n");
@@ -303,7 +318,11 @@ describe("misbehaving upstream responses", () => {
   }
 
   it("HEAD answered with a length and a whole extra response behind it [nginx: it retires the connection too]", async () => {
-    const got = await afterBadAnswer("head-extra", `HTTP/1.1 200 OK\r\nContent-Length: ${RESPONSE_INJECTED.length}\r\n\r\n${RESPONSE_INJECTED}`, "HEAD");
+    const got = await afterBadAnswer(
+      "head-extra",
+      `HTTP/1.1 200 OK\r\nContent-Length: ${RESPONSE_INJECTED.length}\r\n\r\n${RESPONSE_INJECTED}`,
+      "HEAD",
+    );
     expect(got.responses[0].status).toBe(200);
     expect(header(got.responses[0], "content-length")).toBe(String(RESPONSE_INJECTED.length));
   });
@@ -324,7 +343,10 @@ describe("misbehaving upstream responses", () => {
   });
 
   it("a chunked response with a response behind it [both]", async () => {
-    const got = await afterBadAnswer("chunked-extra", `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n${RESPONSE_INJECTED}`);
+    const got = await afterBadAnswer(
+      "chunked-extra",
+      `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n${RESPONSE_INJECTED}`,
+    );
     expect(got.responses[0].body).toBe("ok");
   });
 
@@ -363,7 +385,10 @@ describe("misbehaving upstream responses", () => {
 
   it("100 Continue and 103 Early Hints before the answer: only the final answer is relayed [node:http's client reports only it]", async () => {
     backend.script("informational", (req) =>
-      req.connection.socket.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal", "latin1"),
+      req.connection.socket.write(
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal",
+        "latin1",
+      ),
     );
     const got = await send(port, get("informational"), { responses: 1 });
     expect(got.responses.map((r) => r.status)).toEqual([200]);
@@ -393,7 +418,9 @@ describe("misbehaving upstream responses", () => {
   }
 
   it("an invalid chunk after the head was relayed: the client's connection is cut, the upstream's retired [both]", async () => {
-    backend.script("response-bad-chunk", (req) => req.connection.socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", "latin1"));
+    backend.script("response-bad-chunk", (req) =>
+      req.connection.socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", "latin1"),
+    );
     const got = await send(port, get("response-bad-chunk"));
     expect(got.closed).toBe(true);
     expect(got.responses).toEqual([]);
@@ -403,7 +430,9 @@ describe("misbehaving upstream responses", () => {
   });
 
   it("a body delimited by the end of the connection is relayed whole, chunked to the client [both]", async () => {
-    backend.script("until-close", (req) => req.connection.socket.end("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthe whole body", "latin1"));
+    backend.script("until-close", (req) =>
+      req.connection.socket.end("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthe whole body", "latin1"),
+    );
     const got = await send(port, get("until-close"), { responses: 1 });
     expect(got.responses[0].body).toBe("the whole body");
     expect(header(got.responses[0], "transfer-encoding")).toBe("chunked");
@@ -413,10 +442,16 @@ describe("misbehaving upstream responses", () => {
 describe("trailers", () => {
   it("an upstream's trailer reaches neither its client's response nor the next client's [nginx drops them]", async () => {
     backend.script("trailer-response", (req) =>
-      req.connection.socket.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Secret\r\n\r\n2\r\nok\r\n0\r\nX-Secret: for-client-a\r\n\r\n", "latin1"),
+      req.connection.socket.write(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Secret\r\n\r\n2\r\nok\r\n0\r\nX-Secret: for-client-a\r\n\r\n",
+        "latin1",
+      ),
     );
     backend.script("trailer-many-fields", (req) =>
-      req.connection.socket.write(`HTTP/1.1 200 OK\r\n${Array.from({ length: 40 }, (_, i) => `X-R${i}: ${i}\r\n`).join("")}Content-Length: 2\r\n\r\nok`, "latin1"),
+      req.connection.socket.write(
+        `HTTP/1.1 200 OK\r\n${Array.from({ length: 40 }, (_, i) => `X-R${i}: ${i}\r\n`).join("")}Content-Length: 2\r\n\r\nok`,
+        "latin1",
+      ),
     );
     const a = await send(port, get("trailer-response"), { responses: 1 });
     expect(a.responses[0].body).toBe("ok");
@@ -437,7 +472,10 @@ describe("trailers", () => {
     const many = Array.from({ length: 40 }, (_, i) => `X-M${i}: ${i}\r\n`).join("");
     const got = await send(
       port,
-      post("req-trailer/1", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\nX-Trailer: t1\r\n\r\n") + get("req-trailer/2") + post("req-trailer/3", "Transfer-Encoding: chunked\r\n", "2\r\nhi\r\n0\r\nX-Trailer: t3\r\n\r\n") + get("req-trailer/4", many),
+      post("req-trailer/1", "Transfer-Encoding: chunked\r\n", "5\r\nhello\r\n0\r\nX-Trailer: t1\r\n\r\n") +
+        get("req-trailer/2") +
+        post("req-trailer/3", "Transfer-Encoding: chunked\r\n", "2\r\nhi\r\n0\r\nX-Trailer: t3\r\n\r\n") +
+        get("req-trailer/4", many),
       { responses: 4 },
     );
     expect(got.responses.map((r) => r.body)).toEqual(["/req-trailer/1", "/req-trailer/2", "/req-trailer/3", "/req-trailer/4"]);
@@ -452,18 +490,28 @@ describe("trailers", () => {
 
 describe("hop-by-hop fields", () => {
   it("the client's hop-by-hop fields stop at the gateway [both]", async () => {
-    const extra = "Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic eA==\r\nProxy-Connection: keep-alive\r\nTrailer: X-T\r\nX-End-To-End: kept\r\n";
+    const extra =
+      "Connection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic eA==\r\nProxy-Connection: keep-alive\r\nTrailer: X-T\r\nX-End-To-End: kept\r\n";
     await send(port, get("hop-request", extra), { responses: 1 });
     const [req] = await backendSaw("hop-request");
     const names = req.headers.map(([n]) => n);
-    for (const hop of ["x-hop", "keep-alive", "te", "proxy-authorization", "proxy-connection", "trailer", "upgrade"]) expect(names).not.toContain(hop);
+    for (const hop of ["x-hop", "keep-alive", "te", "proxy-authorization", "proxy-connection", "trailer", "upgrade"])
+      expect(names).not.toContain(hop);
     expect(headerValues(req, "connection")).toEqual([]);
     expect(headerValues(req, "x-end-to-end")).toEqual(["kept"]);
   });
 
   it("the upstream's hop-by-hop fields stop at the gateway [both]", async () => {
     backend.script("hop-response", (req) =>
-      respond(req, 200, "ok", ["Connection: X-Up", "X-Up: 1", "Keep-Alive: timeout=5", "Proxy-Authenticate: Basic", "Trailer: X-T", "Upgrade: h2c", "X-End-To-End: kept"]),
+      respond(req, 200, "ok", [
+        "Connection: X-Up",
+        "X-Up: 1",
+        "Keep-Alive: timeout=5",
+        "Proxy-Authenticate: Basic",
+        "Trailer: X-T",
+        "Upgrade: h2c",
+        "X-End-To-End: kept",
+      ]),
     );
     const got = await send(port, get("hop-response"), { responses: 1 });
     const names = got.responses[0].headers.map(([n]) => n);
@@ -478,7 +526,8 @@ describe("hop-by-hop fields", () => {
 });
 
 describe("forwarding fields", () => {
-  const posed = "X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example\r\nForwarded: for=203.0.113.9;proto=https\r\nX-Real-IP: 203.0.113.9\r\nVia: 1.1 evil\r\n";
+  const posed =
+    "X-Forwarded-For: 203.0.113.9\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example\r\nForwarded: for=203.0.113.9;proto=https\r\nX-Real-IP: 203.0.113.9\r\nVia: 1.1 evil\r\n";
 
   it("a client cannot pose as another address, scheme or host: every forwarding field is the gateway's [nginx with the usual proxy_set_header]", async () => {
     await send(port, get("forwarded-untrusted", posed), { responses: 1 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { assertParserContract, createParser, headerObject, lowerName, METHODS, PartialHead, REQUEST, RESPONSE, type ParserHooks, type RawHeaders } from "./parser";
+import {
+  assertParserContract,
+  createParser,
+  headerObject,
+  lowerName,
+  METHODS,
+  PartialHead,
+  REQUEST,
+  RESPONSE,
+  type ParserHooks,
+  type RawHeaders,
+} from "./parser";
 
 interface Parsed {
   method: string | undefined;
@@ -26,7 +37,16 @@ function recorder(partial: PartialHead, skipBody = 0) {
         headers ??= taken.headers;
         url ??= taken.url;
       }
-      heads.push({ method: method === undefined ? undefined : METHODS[method], url, status, minor, headers, shouldKeepAlive, upgrade, inPieces });
+      heads.push({
+        method: method === undefined ? undefined : METHODS[method],
+        url,
+        status,
+        minor,
+        headers,
+        shouldKeepAlive,
+        upgrade,
+        inPieces,
+      });
       bodies.push([]);
       return skipBody;
     },
@@ -82,7 +102,20 @@ describe("headerObject", () => {
   });
 
   it("keeps the first of a repeated singleton header", () => {
-    const headers = headerObject(["Content-Length", "5", "Host", "a.example", "content-length", "7", "HOST", "b.example", "Authorization", "Bearer 1", "authorization", "Bearer 2"]);
+    const headers = headerObject([
+      "Content-Length",
+      "5",
+      "Host",
+      "a.example",
+      "content-length",
+      "7",
+      "HOST",
+      "b.example",
+      "Authorization",
+      "Bearer 1",
+      "authorization",
+      "Bearer 2",
+    ]);
     expect(headers["content-length"]).toBe("5");
     expect(headers.host).toBe("a.example");
     expect(headers.authorization).toBe("Bearer 1");
@@ -192,7 +225,10 @@ describe("createParser", () => {
     // The server sends an upstream's header pairs on unchecked: this is what makes that safe.
     const values = ["a\rSet-Cookie: x=1", "a\nSet-Cookie: x=1", "a\0b", "a\x01b", "a\x7fb"];
     const names = ["X\rY", "X Y", "X\0", "X\nSet-Cookie"];
-    const responses = [...values.map((v) => `HTTP/1.1 200 OK\r\nX-Test: ${v}\r\nContent-Length: 0\r\n\r\n`), ...names.map((n) => `HTTP/1.1 200 OK\r\n${n}: v\r\nContent-Length: 0\r\n\r\n`)];
+    const responses = [
+      ...values.map((v) => `HTTP/1.1 200 OK\r\nX-Test: ${v}\r\nContent-Length: 0\r\n\r\n`),
+      ...names.map((n) => `HTTP/1.1 200 OK\r\n${n}: v\r\nContent-Length: 0\r\n\r\n`),
+    ];
     for (const response of responses) {
       const partial = new PartialHead();
       const rec = recorder(partial);

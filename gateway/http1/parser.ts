@@ -50,11 +50,14 @@ export function assertParserContract(): void {
   const P = common.HTTPParser;
   const ok =
     typeof P === "function" &&
-    [P.REQUEST, P.RESPONSE, P.kOnMessageBegin, P.kOnHeaders, P.kOnHeadersComplete, P.kOnBody, P.kOnMessageComplete].every((n) => typeof n === "number") &&
+    [P.REQUEST, P.RESPONSE, P.kOnMessageBegin, P.kOnHeaders, P.kOnHeadersComplete, P.kOnBody, P.kOnMessageComplete].every(
+      (n) => typeof n === "number",
+    ) &&
     typeof P.prototype.initialize === "function" &&
     typeof P.prototype.execute === "function" &&
     Array.isArray(common.methods);
-  if (!ok) throw new Error(`This Node.js (${process.version}) no longer exposes the HTTP parser the gateway uses (node:_http_common HTTPParser).`);
+  if (!ok)
+    throw new Error(`This Node.js (${process.version}) no longer exposes the HTTP parser the gateway uses (node:_http_common HTTPParser).`);
 }
 assertParserContract();
 
@@ -69,7 +72,17 @@ export const RESPONSE = HTTPParser.RESPONSE;
 export interface ParserHooks {
   /** The first byte of a message has been read. */
   onMessageBegin?(): void;
-  onHeadersComplete(versionMajor: number, versionMinor: number, headers: RawHeaders | undefined, method: number | undefined, url: string | undefined, statusCode: number | undefined, statusMessage: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number;
+  onHeadersComplete(
+    versionMajor: number,
+    versionMinor: number,
+    headers: RawHeaders | undefined,
+    method: number | undefined,
+    url: string | undefined,
+    statusCode: number | undefined,
+    statusMessage: string | undefined,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): number;
   onBody(chunk: Buffer): void;
   onMessageComplete(): void;
 }
@@ -132,7 +145,26 @@ export function headerObject(raw: RawHeaders): Record<string, string | string[]>
 }
 
 /** Headers of which only the first is kept when repeated, as Node does. */
-const SINGLETONS = new Set(["content-type", "content-length", "user-agent", "referer", "host", "authorization", "proxy-authorization", "if-modified-since", "if-unmodified-since", "from", "location", "max-forwards", "retry-after", "etag", "last-modified", "server", "age", "expires"]);
+const SINGLETONS = new Set([
+  "content-type",
+  "content-length",
+  "user-agent",
+  "referer",
+  "host",
+  "authorization",
+  "proxy-authorization",
+  "if-modified-since",
+  "if-unmodified-since",
+  "from",
+  "location",
+  "max-forwards",
+  "retry-after",
+  "etag",
+  "last-modified",
+  "server",
+  "age",
+  "expires",
+]);
 
 const lowered = new Map<string, string>();
 /** Header names repeat from request to request: their lower-case forms are remembered (bounded). */

@@ -14,7 +14,10 @@ afterEach(async () => {
   }
 });
 
-async function start(listener: RequestListener, options: Partial<ServerOptions> = {}): Promise<{ server: Http1Server; port: number; url: string }> {
+async function start(
+  listener: RequestListener,
+  options: Partial<ServerOptions> = {},
+): Promise<{ server: Http1Server; port: number; url: string }> {
   const server = new Http1Server(listener, options);
   servers.push(server);
   await server.listen(0, "127.0.0.1");
@@ -241,7 +244,9 @@ describe("Http1Server: responses", () => {
     const client = await connect(port);
     client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     const text = await client.until((t) => t.endsWith("0\r\n\r\n"));
-    expect(noDate(text)).toBe(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n6\r\nhello \r\n6\r\n${Buffer.from("wörld").toString("latin1")}\r\n0\r\n\r\n`);
+    expect(noDate(text)).toBe(
+      `HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n6\r\nhello \r\n6\r\n${Buffer.from("wörld").toString("latin1")}\r\n0\r\n\r\n`,
+    );
 
     const res = await fetch(url);
     expect(res.headers.get("transfer-encoding")).toBe("chunked");
@@ -305,7 +310,9 @@ describe("Http1Server: responses", () => {
     const text = await client.until((t) => t.endsWith("after GET"));
     // Had a body been sent, it would show between the heads.
     expect(noDate(text)).toBe(
-      "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n" + "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n" + "HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nafter GET",
+      "HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n" +
+        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\n" +
+        "HTTP/1.1 200 OK\r\ncontent-length: 9\r\n\r\nafter GET",
     );
   });
 
@@ -320,7 +327,11 @@ describe("Http1Server: responses", () => {
     const client = await connect(port);
     client.send("DELETE /204 HTTP/1.1\r\nHost: a\r\n\r\nGET /304 HTTP/1.1\r\nHost: a\r\n\r\nGET /n HTTP/1.1\r\nHost: a\r\n\r\n");
     const text = await client.until((t) => t.endsWith("next"));
-    expect(noDate(text)).toBe("HTTP/1.1 204 No Content\r\n\r\n" + 'HTTP/1.1 304 Not Modified\r\netag: "v1"\r\n\r\n' + "HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nnext");
+    expect(noDate(text)).toBe(
+      "HTTP/1.1 204 No Content\r\n\r\n" +
+        'HTTP/1.1 304 Not Modified\r\netag: "v1"\r\n\r\n' +
+        "HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nnext",
+    );
   });
 
   it("sends an unsized response to HTTP/1.0 unframed and closes to end it", async () => {
@@ -365,12 +376,16 @@ describe("Http1Server: responses", () => {
   it("sends raw pairs as they are, taking Content-Length and Date from them", async () => {
     // Raw pairs come from the upstream's parser, whose strict mode refused line breaks (see parser.test.ts).
     const { port } = await start((_req, res) => {
-      res.writeHead(200, { "x-added": "1" }, ["X-Upstream", "u", "CONTENT-LENGTH", "3", "Date", "Tue, 01 Jan 2030 00:00:00 GMT"]).end("abc");
+      res
+        .writeHead(200, { "x-added": "1" }, ["X-Upstream", "u", "CONTENT-LENGTH", "3", "Date", "Tue, 01 Jan 2030 00:00:00 GMT"])
+        .end("abc");
     });
     const client = await connect(port);
     client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
     const text = await client.until((t) => t.endsWith("abc"));
-    expect(text).toBe("HTTP/1.1 200 OK\r\nX-Upstream: u\r\nDate: Tue, 01 Jan 2030 00:00:00 GMT\r\nx-added: 1\r\ncontent-length: 3\r\n\r\nabc");
+    expect(text).toBe(
+      "HTTP/1.1 200 OK\r\nX-Upstream: u\r\nDate: Tue, 01 Jan 2030 00:00:00 GMT\r\nx-added: 1\r\ncontent-length: 3\r\n\r\nabc",
+    );
   });
 
   it("answers 500 when the listener throws before answering, and reports the error", async () => {
@@ -577,13 +592,10 @@ describe("Http1Server: request bodies", () => {
 describe("Http1Server: refused requests", () => {
   async function refused(data: string | Buffer, options: Partial<ServerOptions> = {}): Promise<{ text: string; called: number }> {
     let called = 0;
-    const { port } = await start(
-      (_req, res) => {
-        called++;
-        res.end("listener");
-      },
-      options,
-    );
+    const { port } = await start((_req, res) => {
+      called++;
+      res.end("listener");
+    }, options);
     const client = await connect(port);
     client.send(data);
     const text = await client.whenClosed();
@@ -600,7 +612,9 @@ describe("Http1Server: refused requests", () => {
   });
 
   it("refuses a request with both Content-Length and Transfer-Encoding (smuggling)", async () => {
-    const { text, called } = await refused("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n");
+    const { text, called } = await refused(
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n",
+    );
     expect(text).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(text).not.toContain("listener");
     expect(called).toBe(0);
@@ -619,7 +633,9 @@ describe("Http1Server: refused requests", () => {
   });
 
   it("answers Upgrade: websocket with 501 and closes", async () => {
-    const { text, called } = await refused("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    const { text, called } = await refused(
+      "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
     expect(text).toMatch(/^HTTP\/1\.1 501 Not Implemented\r\n/);
     expect(text).toContain("connection: close\r\n");
     expect(JSON.parse(bodyOf(text)).code).toBe("upgrade_not_supported");
@@ -760,7 +776,11 @@ describe("Http1Server: Host and Transfer-Encoding rules", () => {
 
   it("serves HTTP/1.0 without Host, a host with a port and an IPv6 literal", async () => {
     const { port } = await start(echoUrl);
-    for (const head of ["GET /a HTTP/1.0\r\n\r\n", "GET /a HTTP/1.1\r\nHost: gw.example:8443\r\nConnection: close\r\n\r\n", "GET /a HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n"]) {
+    for (const head of [
+      "GET /a HTTP/1.0\r\n\r\n",
+      "GET /a HTTP/1.1\r\nHost: gw.example:8443\r\nConnection: close\r\n\r\n",
+      "GET /a HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n",
+    ]) {
       const client = await connect(port);
       client.send(head);
       expect(await client.whenClosed()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*path=\/a$/);

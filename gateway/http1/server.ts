@@ -1,6 +1,16 @@
 import type { IncomingHttpHeaders } from "node:http";
 import net from "node:net";
-import { createParser, headerObject, lowerName, METHODS, PartialHead, REQUEST, type NativeParser, type ParseError, type RawHeaders } from "./parser";
+import {
+  createParser,
+  headerObject,
+  lowerName,
+  METHODS,
+  PartialHead,
+  REQUEST,
+  type NativeParser,
+  type ParseError,
+  type RawHeaders,
+} from "./parser";
 import { ticker, type Watched } from "./ticker";
 
 /**
@@ -118,12 +128,35 @@ export class Http1Request {
 }
 
 const REASONS: Record<number, string> = {
-  100: "Continue", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 206: "Partial Content",
-  301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect",
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
-  409: "Conflict", 413: "Content Too Large", 415: "Unsupported Media Type", 422: "Unprocessable Content", 429: "Too Many Requests",
-  431: "Request Header Fields Too Large", 500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
-  503: "Service Unavailable", 504: "Gateway Timeout",
+  100: "Continue",
+  200: "OK",
+  201: "Created",
+  202: "Accepted",
+  204: "No Content",
+  206: "Partial Content",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 /** A CR, LF or NUL in a header would split the response: such values are refused. */
@@ -190,7 +223,11 @@ export class Http1Response {
     this.head = null;
     this.keepAlive = false;
     const body = problemJson(status, code, detail);
-    this.writeHead(status, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+    this.writeHead(status, {
+      "content-type": "application/problem+json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+    });
     this.end(body);
   }
 
@@ -278,7 +315,9 @@ export class Http1Response {
     if (this.finished || this.closed) return;
     if (this.head === null && !this.headersSent) {
       // A whole body at once: sized, not chunked.
-      this.writeHead(this.statusCode, { "content-length": chunk === undefined ? 0 : typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length });
+      this.writeHead(this.statusCode, {
+        "content-length": chunk === undefined ? 0 : typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length,
+      });
     }
     const data = chunk === undefined ? null : typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     this.finished = true;
@@ -377,7 +416,10 @@ export class Connection implements Watched {
   ) {
     this.remoteAddress = peerAddress(socket);
     const trustedProxies = server.options.trustedProxies;
-    this.trusted = !!trustedProxies && this.remoteAddress !== "" && trustedProxies.check(this.remoteAddress, net.isIPv6(this.remoteAddress) ? "ipv6" : "ipv4");
+    this.trusted =
+      !!trustedProxies &&
+      this.remoteAddress !== "" &&
+      trustedProxies.check(this.remoteAddress, net.isIPv6(this.remoteAddress) ? "ipv6" : "ipv4");
     socket.setNoDelay(true);
     this.parser = createParser(REQUEST, this, this.partial, server.options.maxHeaderSize);
     socket.on("data", (data: Buffer) => this.onData(data));
@@ -413,7 +455,17 @@ export class Connection implements Watched {
     this.partial.reset();
   }
 
-  onHeadersComplete(_major: number, minor: number, headers: RawHeaders | undefined, method: number | undefined, url: string | undefined, _status: number | undefined, _message: string | undefined, upgrade: boolean, shouldKeepAlive: boolean): number {
+  onHeadersComplete(
+    _major: number,
+    minor: number,
+    headers: RawHeaders | undefined,
+    method: number | undefined,
+    url: string | undefined,
+    _status: number | undefined,
+    _message: string | undefined,
+    upgrade: boolean,
+    shouldKeepAlive: boolean,
+  ): number {
     if (headers === undefined || url === undefined) {
       const taken = this.partial.take();
       headers ??= taken.headers;
@@ -430,7 +482,10 @@ export class Connection implements Watched {
       res.preset = () => res.fail(400, refusal[0], refusal[1]);
     } else if (upgrade) {
       // No protocol switches (WebSocket, CONNECT): answered, then the connection closes.
-      res.preset = () => res.writeHead(501, { "content-type": "application/problem+json" }).end(problemJson(501, "upgrade_not_supported", "The gateway does not switch protocols."));
+      res.preset = () =>
+        res
+          .writeHead(501, { "content-type": "application/problem+json" })
+          .end(problemJson(501, "upgrade_not_supported", "The gateway does not switch protocols."));
     }
     this.queue(res);
     return 0;
@@ -533,7 +588,10 @@ export class Connection implements Watched {
 
   private answerAndClose(status: number, code: string, detail: string): void {
     const body = problemJson(status, code, detail);
-    this.socket.write(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ndate: ${ticker.date}\r\nconnection: close\r\n\r\n${body}`, "latin1");
+    this.socket.write(
+      `HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\ndate: ${ticker.date}\r\nconnection: close\r\n\r\n${body}`,
+      "latin1",
+    );
     this.closeAfterWrite();
   }
 
@@ -604,7 +662,8 @@ function refuseRequest(req: Http1Request): [string, string] | null {
   if (te !== undefined) {
     if (req.httpVersionMinor === 0) return ["bad_request", "An HTTP/1.0 request cannot have a Transfer-Encoding."];
     const codings = te.split(",");
-    if (codings[codings.length - 1].trim().toLowerCase() !== "chunked") return ["bad_request", "The request's Transfer-Encoding does not end in chunked."];
+    if (codings[codings.length - 1].trim().toLowerCase() !== "chunked")
+      return ["bad_request", "The request's Transfer-Encoding does not end in chunked."];
   }
   return null;
 }

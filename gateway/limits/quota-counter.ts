@@ -41,7 +41,8 @@ export class LocalQuotaStore implements QuotaCounter {
         const saved = JSON.parse(await fs.readFile(this.file, "utf8")) as QuotaCounts;
         for (const [key, value] of Object.entries(saved)) if (Number.isInteger(value) && value > 0) this.counts.set(key, value);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT") this.log.warn({ err: error }, "Could not read the saved quota counts; counting from 0");
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+          this.log.warn({ err: error }, "Could not read the saved quota counts; counting from 0");
       }
       this.purge(Date.now());
       this.timer = setInterval(() => void this.flush(), this.flushMs);

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
 import { LocalRateLimiter } from "./rate-limiter";
 
-const limits = resolveLimits({ apiId: "api", apiLimit: { requests: 2, unit: "second", burst: 2 }, operationKey: "GET /", applicationId: null });
+const limits = resolveLimits({
+  apiId: "api",
+  apiLimit: { requests: 2, unit: "second", burst: 2 },
+  operationKey: "GET /",
+  applicationId: null,
+});
 
 describe("LocalRateLimiter", () => {
   it("refuses past the burst with headers, then recovers", async () => {
@@ -29,7 +34,12 @@ describe("LocalRateLimiter", () => {
 
 describe("LocalRateLimiter with a monthly quota", () => {
   const quota = { key: "quota:app:api", quota: 2 };
-  const wide = resolveLimits({ apiId: "api", apiLimit: { requests: 100, unit: "second", burst: 100 }, operationKey: "GET /", applicationId: null });
+  const wide = resolveLimits({
+    apiId: "api",
+    apiLimit: { requests: 100, unit: "second", burst: 100 },
+    operationKey: "GET /",
+    applicationId: null,
+  });
 
   it("refuses past the quota without using a token, with the month's end in Retry-After", async () => {
     const limiter = new LocalRateLimiter();
@@ -37,7 +47,10 @@ describe("LocalRateLimiter with a monthly quota", () => {
     expect(limiter.consume(wide, quota, now).allowed).toBe(true);
     expect(limiter.consume(wide, quota, now).headers["ratelimit-remaining"]).toBe("0");
     const refused = limiter.consume(wide, quota, now);
-    expect(refused).toEqual({ allowed: false, headers: expect.objectContaining({ "ratelimit-limit": "2", "retry-after": "60", "ratelimit-reset": "60" }) });
+    expect(refused).toEqual({
+      allowed: false,
+      headers: expect.objectContaining({ "ratelimit-limit": "2", "retry-after": "60", "ratelimit-reset": "60" }),
+    });
     // The next month starts from 0.
     expect(limiter.consume(wide, quota, Date.parse("2026-12-01T00:00:00Z")).allowed).toBe(true);
     await limiter.close();
@@ -45,7 +58,12 @@ describe("LocalRateLimiter with a monthly quota", () => {
 
   it("does not count a request the buckets refuse", async () => {
     const limiter = new LocalRateLimiter();
-    const tight = resolveLimits({ apiId: "api", apiLimit: { requests: 1, unit: "minute", burst: 1 }, operationKey: "GET /", applicationId: null });
+    const tight = resolveLimits({
+      apiId: "api",
+      apiLimit: { requests: 1, unit: "minute", burst: 1 },
+      operationKey: "GET /",
+      applicationId: null,
+    });
     const big = { key: "quota:app:api", quota: 1000 };
     expect(limiter.consume(tight, big, 0).allowed).toBe(true);
     const refused = limiter.consume(tight, big, 0);
@@ -53,7 +71,12 @@ describe("LocalRateLimiter with a monthly quota", () => {
     // The bucket binds (it frees up first), and the quota still shows one request used.
     expect(refused.headers["ratelimit-limit"]).toBe("1");
     // Had the refused request been counted, a quota of 2 would now be used up.
-    const other = resolveLimits({ apiId: "other", apiLimit: { requests: 100, unit: "second", burst: 100 }, operationKey: "GET /", applicationId: null });
+    const other = resolveLimits({
+      apiId: "other",
+      apiLimit: { requests: 100, unit: "second", burst: 100 },
+      operationKey: "GET /",
+      applicationId: null,
+    });
     expect(limiter.consume(other, { ...big, quota: 2 }, 0).allowed).toBe(true);
     expect(limiter.consume(other, { ...big, quota: 2 }, 0).allowed).toBe(false);
     await limiter.close();

@@ -1,6 +1,20 @@
 import { bindingLimit, type ResolvedLimit } from "@/lib/domain/gateway/limit-resolution";
-import { monthWindow, quotaHeaders, quotaHeadroom, quotaPeriodKey, type QuotaOutcome, type ResolvedQuota } from "@/lib/domain/gateway/quota";
-import { rateLimitHeaders, refill, takeAll, type BucketCheck, type BucketOutcome, type BucketState } from "@/lib/domain/gateway/token-bucket";
+import {
+  monthWindow,
+  quotaHeaders,
+  quotaHeadroom,
+  quotaPeriodKey,
+  type QuotaOutcome,
+  type ResolvedQuota,
+} from "@/lib/domain/gateway/quota";
+import {
+  rateLimitHeaders,
+  refill,
+  takeAll,
+  type BucketCheck,
+  type BucketOutcome,
+  type BucketState,
+} from "@/lib/domain/gateway/token-bucket";
 import type { RateLimit } from "@/lib/domain/gateway/snapshot";
 import { gatewayLog } from "../log";
 import { LocalQuotaStore, type QuotaCounter } from "./quota-counter";
@@ -24,7 +38,13 @@ export interface RateLimiter {
  * The headers of the binding limit. A refused quota binds unless a refusing bucket frees up
  * even later; when allowed, whichever has the smallest share left binds.
  */
-export function decide(limits: ResolvedLimit[], allowed: boolean, outcomes: BucketOutcome[], quota?: QuotaOutcome | null, now = Date.now()): LimitDecision {
+export function decide(
+  limits: ResolvedLimit[],
+  allowed: boolean,
+  outcomes: BucketOutcome[],
+  quota?: QuotaOutcome | null,
+  now = Date.now(),
+): LimitDecision {
   const i = bindingLimit(limits, outcomes);
   if (quota) {
     const bucket = i < 0 ? null : outcomes[i];

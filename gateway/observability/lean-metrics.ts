@@ -72,7 +72,11 @@ export class LeanHistogram {
   /** `key` identifies the label values; they are only read the first time a key is seen. */
   observe(key: string, value: number, first: string): void {
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels: labelsOf(this.labelNames, [first]), value: { counts: new Float64Array(this.bounds.length), sum: 0, count: 0 } }));
+    if (!s)
+      this.series.set(
+        key,
+        (s = { labels: labelsOf(this.labelNames, [first]), value: { counts: new Float64Array(this.bounds.length), sum: 0, count: 0 } }),
+      );
     const b = s.value;
     b.sum += value;
     b.count++;

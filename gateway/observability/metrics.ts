@@ -21,16 +21,66 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly requests = new LeanCounter("meridian_gateway_requests_total", "Requests answered, by API and status.", ["api", "status"], this.registry);
-  private readonly latency = new LeanHistogram("meridian_gateway_request_duration_seconds", "Time from arrival to the end of the response.", ["api"], LATENCY_BUCKETS, this.registry);
-  private readonly upstreamLatency = new LeanHistogram("meridian_gateway_upstream_duration_seconds", "Time from sending upstream to its response headers.", ["api"], LATENCY_BUCKETS, this.registry);
-  private readonly rateLimited = new Counter({ name: "meridian_gateway_rate_limited_total", help: "Requests refused with 429.", labelNames: ["api"], registers: [this.registry] });
-  private readonly authFailed = new Counter({ name: "meridian_gateway_auth_failed_total", help: "Requests refused with 401 or 403, by reason.", labelNames: ["api", "reason"], registers: [this.registry] });
-  private readonly snapshotInfo = new Gauge({ name: "meridian_gateway_snapshot_info", help: "1 for the snapshot version being served.", labelNames: ["version"], registers: [this.registry], aggregator: "max" });
-  private readonly snapshotAppliedAt = new Gauge({ name: "meridian_gateway_snapshot_applied_timestamp_seconds", help: "When the served snapshot was applied.", registers: [this.registry], aggregator: "max" });
-  readonly snapshotsRejected = new Counter({ name: "meridian_gateway_snapshots_rejected_total", help: "Snapshots refused as malformed.", registers: [this.registry] });
-  readonly eventBatchesDropped = new Counter({ name: "meridian_gateway_event_batches_dropped_total", help: "Analytics batches dropped, oldest first, because the spool was full.", registers: [this.registry] });
-  readonly eventBatchesPending = new Gauge({ name: "meridian_gateway_event_batches_pending", help: "Analytics batches on disk awaiting delivery.", registers: [this.registry] });
+  private readonly requests = new LeanCounter(
+    "meridian_gateway_requests_total",
+    "Requests answered, by API and status.",
+    ["api", "status"],
+    this.registry,
+  );
+  private readonly latency = new LeanHistogram(
+    "meridian_gateway_request_duration_seconds",
+    "Time from arrival to the end of the response.",
+    ["api"],
+    LATENCY_BUCKETS,
+    this.registry,
+  );
+  private readonly upstreamLatency = new LeanHistogram(
+    "meridian_gateway_upstream_duration_seconds",
+    "Time from sending upstream to its response headers.",
+    ["api"],
+    LATENCY_BUCKETS,
+    this.registry,
+  );
+  private readonly rateLimited = new Counter({
+    name: "meridian_gateway_rate_limited_total",
+    help: "Requests refused with 429.",
+    labelNames: ["api"],
+    registers: [this.registry],
+  });
+  private readonly authFailed = new Counter({
+    name: "meridian_gateway_auth_failed_total",
+    help: "Requests refused with 401 or 403, by reason.",
+    labelNames: ["api", "reason"],
+    registers: [this.registry],
+  });
+  private readonly snapshotInfo = new Gauge({
+    name: "meridian_gateway_snapshot_info",
+    help: "1 for the snapshot version being served.",
+    labelNames: ["version"],
+    registers: [this.registry],
+    aggregator: "max",
+  });
+  private readonly snapshotAppliedAt = new Gauge({
+    name: "meridian_gateway_snapshot_applied_timestamp_seconds",
+    help: "When the served snapshot was applied.",
+    registers: [this.registry],
+    aggregator: "max",
+  });
+  readonly snapshotsRejected = new Counter({
+    name: "meridian_gateway_snapshots_rejected_total",
+    help: "Snapshots refused as malformed.",
+    registers: [this.registry],
+  });
+  readonly eventBatchesDropped = new Counter({
+    name: "meridian_gateway_event_batches_dropped_total",
+    help: "Analytics batches dropped, oldest first, because the spool was full.",
+    registers: [this.registry],
+  });
+  readonly eventBatchesPending = new Gauge({
+    name: "meridian_gateway_event_batches_pending",
+    help: "Analytics batches on disk awaiting delivery.",
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: METRIC_PREFIX });

@@ -19,7 +19,26 @@ function request(raw: string[], options: { method?: string; remoteAddress?: stri
 describe("upstreamRequestHead", () => {
   it("drops hop-by-hop headers, those named by Connection, and the consumed credentials", () => {
     const { head, hasLength } = upstreamRequestHead(
-      request(["Host", "gw.example", "Connection", "keep-alive, x-secret-hop", "x-secret-hop", "1", "TE", "trailers", "Keep-Alive", "timeout=5", "Authorization", "Bearer abc", "apikey", "k", "X-Api-Key", "k", "Accept", "application/json"]),
+      request([
+        "Host",
+        "gw.example",
+        "Connection",
+        "keep-alive, x-secret-hop",
+        "x-secret-hop",
+        "1",
+        "TE",
+        "trailers",
+        "Keep-Alive",
+        "timeout=5",
+        "Authorization",
+        "Bearer abc",
+        "apikey",
+        "k",
+        "X-Api-Key",
+        "k",
+        "Accept",
+        "application/json",
+      ]),
       "/v2/pets?x=1",
       "backend:8080",
       { stripBearer: true, stripApiKey: true },
@@ -31,10 +50,28 @@ describe("upstreamRequestHead", () => {
     expect(hasLength).toBe(true);
   });
 
-  const posed = ["Host", "gw.example:8443", "X-Forwarded-For", "1.2.3.4", "X-Forwarded-Proto", "https", "X-Forwarded-Host", "evil.example", "Forwarded", "for=1.2.3.4", "X-Real-IP", "1.2.3.4", "Via", "1.1 evil"];
+  const posed = [
+    "Host",
+    "gw.example:8443",
+    "X-Forwarded-For",
+    "1.2.3.4",
+    "X-Forwarded-Proto",
+    "https",
+    "X-Forwarded-Host",
+    "evil.example",
+    "Forwarded",
+    "for=1.2.3.4",
+    "X-Real-IP",
+    "1.2.3.4",
+    "Via",
+    "1.1 evil",
+  ];
 
   it("replaces every forwarding field an ordinary client sends, and keeps credentials of schemes the API does not use", () => {
-    const { head } = upstreamRequestHead(request(["Authorization", "Basic dXNlcjpwdw==", ...posed]), "/", "b", { stripBearer: true, stripApiKey: false });
+    const { head } = upstreamRequestHead(request(["Authorization", "Basic dXNlcjpwdw==", ...posed]), "/", "b", {
+      stripBearer: true,
+      stripApiKey: false,
+    });
     expect(head).toContain("Authorization: Basic dXNlcjpwdw==\r\n");
     expect(head).toContain("x-forwarded-for: 10.0.0.9\r\n");
     expect(head).toContain("x-real-ip: 10.0.0.9\r\n");
@@ -57,22 +94,34 @@ describe("upstreamRequestHead", () => {
   });
 
   it("writes an IPv6 client in brackets, quoted, in Forwarded", () => {
-    const { head } = upstreamRequestHead(request(["Host", "gw"], { remoteAddress: "2001:db8::7" }), "/", "b", { stripBearer: true, stripApiKey: false });
+    const { head } = upstreamRequestHead(request(["Host", "gw"], { remoteAddress: "2001:db8::7" }), "/", "b", {
+      stripBearer: true,
+      stripApiKey: false,
+    });
     expect(head).toContain('forwarded: for="[2001:db8::7]";host=gw;proto=http\r\n');
     expect(head).toContain("x-forwarded-for: 2001:db8::7\r\n");
   });
 
   it("takes only http or https from a trusted proxy's X-Forwarded-Proto", () => {
-    const { head } = upstreamRequestHead(request(["Host", "gw", "X-Forwarded-Proto", "javascript"], { trusted: true }), "/", "b", { stripBearer: true, stripApiKey: false });
+    const { head } = upstreamRequestHead(request(["Host", "gw", "X-Forwarded-Proto", "javascript"], { trusted: true }), "/", "b", {
+      stripBearer: true,
+      stripApiKey: false,
+    });
     expect(head).toContain("x-forwarded-proto: http\r\n");
   });
 
   it("frames the body as the client did: its Content-Length, or chunked; never its Expect", () => {
-    const sized = upstreamRequestHead(request(["Content-Length", "5", "Expect", "100-continue"], { method: "POST" }), "/", "b", { stripBearer: false, stripApiKey: false });
+    const sized = upstreamRequestHead(request(["Content-Length", "5", "Expect", "100-continue"], { method: "POST" }), "/", "b", {
+      stripBearer: false,
+      stripApiKey: false,
+    });
     expect(sized.head).toContain("content-length: 5\r\n");
     expect(sized.head.toLowerCase()).not.toContain("expect");
     expect(sized.hasLength).toBe(true);
-    const chunked = upstreamRequestHead(request(["Transfer-Encoding", "chunked"], { method: "POST" }), "/", "b", { stripBearer: false, stripApiKey: false });
+    const chunked = upstreamRequestHead(request(["Transfer-Encoding", "chunked"], { method: "POST" }), "/", "b", {
+      stripBearer: false,
+      stripApiKey: false,
+    });
     expect(chunked.head).toContain("transfer-encoding: chunked\r\n");
     expect(chunked.head.match(/transfer-encoding/gi)).toHaveLength(1);
     expect(chunked.hasLength).toBe(false);
@@ -81,6 +130,21 @@ describe("upstreamRequestHead", () => {
 
 describe("clientResponseHeaders", () => {
   it("drops hop-by-hop headers of the upstream response and those its Connection names", () => {
-    expect(clientResponseHeaders(["Content-Type", "text/plain", "Connection", "close, x-hop", "x-hop", "1", "Transfer-Encoding", "chunked", "Set-Cookie", "a=1", "Set-Cookie", "b=2"])).toEqual(["Content-Type", "text/plain", "Set-Cookie", "a=1", "Set-Cookie", "b=2"]);
+    expect(
+      clientResponseHeaders([
+        "Content-Type",
+        "text/plain",
+        "Connection",
+        "close, x-hop",
+        "x-hop",
+        "1",
+        "Transfer-Encoding",
+        "chunked",
+        "Set-Cookie",
+        "a=1",
+        "Set-Cookie",
+        "b=2",
+      ]),
+    ).toEqual(["Content-Type", "text/plain", "Set-Cookie", "a=1", "Set-Cookie", "b=2"]);
   });
 });

@@ -2,7 +2,17 @@ import { lowerName, type RawHeaders } from "../http1/parser";
 import type { Http1Request } from "../http1/server";
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and never cross a proxy. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /**
  * Headers that the gateway sets itself and must not take from the client as they are: the
@@ -10,7 +20,17 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "p
  * trusted front proxy's), the body's framing (written for the body actually sent), and Expect
  * (the gateway answers 100-continue itself).
  */
-const REPLACED = new Set(["host", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "forwarded", "x-real-ip", "via", "content-length", "expect"]);
+const REPLACED = new Set([
+  "host",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "forwarded",
+  "x-real-ip",
+  "via",
+  "content-length",
+  "expect",
+]);
 
 /** The gateway's name in Via (RFC 9110 §7.6.3). */
 const VIA = "1.1 meridian";

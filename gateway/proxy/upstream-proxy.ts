@@ -24,8 +24,7 @@ export interface ProxyRequest extends ForwardOptions {
 }
 
 export type ProxyOutcome =
-  | { ok: true; status: number }
-  | { ok: false; status: 502 | 504 | 499; code: string; message: string; upstreamLatencyMs: number | null };
+  { ok: true; status: number } | { ok: false; status: 502 | 504 | 499; code: string; message: string; upstreamLatencyMs: number | null };
 
 /**
  * One upstream exchange relayed to the client. Upstream chunks are written to the client as they
@@ -90,9 +89,20 @@ class Relay implements ResponseHandler {
       return this.done({ ok: true, status: this.status }, this.timing);
     }
     const upstreamLatencyMs = performance.now() - this.sent;
-    if (this.gone || error.code === "aborted") return this.done({ ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null }, this.timing);
-    if (error.code === "connect_timeout" || error.code === "headers_timeout") return this.done({ ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs }, this.timing);
-    this.done({ ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs }, this.timing);
+    if (this.gone || error.code === "aborted")
+      return this.done(
+        { ok: false, status: 499, code: "client_closed", message: "The client went away.", upstreamLatencyMs: null },
+        this.timing,
+      );
+    if (error.code === "connect_timeout" || error.code === "headers_timeout")
+      return this.done(
+        { ok: false, status: 504, code: "upstream_timeout", message: "The upstream did not answer in time.", upstreamLatencyMs },
+        this.timing,
+      );
+    this.done(
+      { ok: false, status: 502, code: "upstream_unreachable", message: "The upstream could not be reached.", upstreamLatencyMs },
+      this.timing,
+    );
   }
 }
 
@@ -105,12 +115,25 @@ export class UpstreamProxy {
   }
 
   /** Relays the exchange; `done` is called once with how it ended and the `timing` given (a callback, not a promise: one fewer per request). */
-  forward<T extends ProxyTiming>(req: Http1Request, res: Http1Response, target: ProxyRequest, timing: T, done: (outcome: ProxyOutcome, timing: T) => void): void {
+  forward<T extends ProxyTiming>(
+    req: Http1Request,
+    res: Http1Response,
+    target: ProxyRequest,
+    timing: T,
+    done: (outcome: ProxyOutcome, timing: T) => void,
+  ): void {
     const { upstream } = target;
     const { head, hasLength } = upstreamRequestHead(req, upstream.basePath + target.path, upstream.target.hostHeader, target);
     const relay = new Relay(res, target.extraHeaders, timing, done as (outcome: ProxyOutcome, timing: ProxyTiming) => void);
     relay.exchange = this.client.request(
-      { origin: upstream.target, method: req.method, head, body: req.hasBody ? req : null, bodyHasLength: hasLength, headersTimeoutMs: target.headersTimeoutMs },
+      {
+        origin: upstream.target,
+        method: req.method,
+        head,
+        body: req.hasBody ? req : null,
+        bodyHasLength: hasLength,
+        headersTimeoutMs: target.headersTimeoutMs,
+      },
       relay,
     );
   }

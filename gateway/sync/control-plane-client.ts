@@ -37,7 +37,11 @@ export class ControlPlaneClient {
   async getSnapshot(etag: string | null, waitSeconds: number, signal: AbortSignal, delta = false): Promise<SnapshotResponse> {
     const res = await request(`${this.baseUrl}/api/gateway/v1/snapshot?wait=${waitSeconds}${delta && etag ? "&delta=1" : ""}`, {
       dispatcher: this.agent,
-      headers: this.headers({ accept: "application/gzip, application/json;q=0.5", "accept-encoding": "gzip", ...(etag ? { "if-none-match": `"${etag}"` } : {}) }),
+      headers: this.headers({
+        accept: "application/gzip, application/json;q=0.5",
+        "accept-encoding": "gzip",
+        ...(etag ? { "if-none-match": `"${etag}"` } : {}),
+      }),
       headersTimeout: (waitSeconds + 15) * 1000,
       bodyTimeout: 60_000,
       signal,

@@ -72,7 +72,12 @@ export class SnapshotSync {
     const { client, longPollSeconds, log } = this.options;
     while (!this.abort.signal.aborted) {
       try {
-        const res = await client.getSnapshot(this.refused ?? this.applied, longPollSeconds, this.abort.signal, this.deltas && this.refused === null);
+        const res = await client.getSnapshot(
+          this.refused ?? this.applied,
+          longPollSeconds,
+          this.abort.signal,
+          this.deltas && this.refused === null,
+        );
         if (res.status === 304) {
           this.backoff.reset();
           continue;
@@ -103,7 +108,10 @@ export class SnapshotSync {
         // What changed since the applied version: the whole snapshot it leads to is checked like any other.
         const delta = snapshotDeltaSchema.safeParse(value);
         if (!delta.success || !this.current || delta.data.base !== this.current.version) {
-          log.warn({ source, base: delta.success ? delta.data.base : null, applied: this.applied }, "A snapshot delta did not fit the applied version; asking for the whole snapshot");
+          log.warn(
+            { source, base: delta.success ? delta.data.base : null, applied: this.applied },
+            "A snapshot delta did not fit the applied version; asking for the whole snapshot",
+          );
           this.deltas = false;
           return true;
         }
@@ -116,7 +124,10 @@ export class SnapshotSync {
     }
     if (!parsed.success) {
       metrics.snapshotsRejected.inc();
-      log.error({ source, issues: parsed.error?.issues.slice(0, 5), reason: "reason" in parsed ? parsed.reason : undefined }, "Refused a malformed snapshot; keeping the current one");
+      log.error(
+        { source, issues: parsed.error?.issues.slice(0, 5), reason: "reason" in parsed ? parsed.reason : undefined },
+        "Refused a malformed snapshot; keeping the current one",
+      );
       return false;
     }
     const snapshot = parsed.data;

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const call = (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) => fetch(`${stack.gateway.url}${path}`, { ...init, headers });
+const call = (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) =>
+  fetch(`${stack.gateway.url}${path}`, { ...init, headers });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function expectRefused(res: Response, status: number, code: string) {
@@ -80,7 +81,11 @@ describe("tokens", () => {
     const token = await stack.keys.token({ jti: "to-revoke" });
     expect((await call("/pets/v1/7", bearer(token))).status).toBe(200);
     const before = stack.gateway.appliedVersion();
-    stack.cp.publish(testSnapshot(stack.backendUrl, stack.keys, "rev-2", { revokedTokenIds: [{ jti: "to-revoke", expiresAt: new Date(Date.now() + 3_600_000).toISOString() }] }));
+    stack.cp.publish(
+      testSnapshot(stack.backendUrl, stack.keys, "rev-2", {
+        revokedTokenIds: [{ jti: "to-revoke", expiresAt: new Date(Date.now() + 3_600_000).toISOString() }],
+      }),
+    );
     const took = await waitFor(async () => (await call("/pets/v1/7", bearer(token))).status === 401, 2_000);
     expect(took).toBeLessThan(2_000);
     expect(stack.gateway.appliedVersion()).not.toBe(before);
@@ -98,7 +103,9 @@ describe("tokens", () => {
     // RFC 6750 §3.1: the challenge names the error and the scopes a token would need.
     expect(refused.headers.get("www-authenticate")).toBe('Bearer error="insufficient_scope", scope="pets:write"');
     await expectRefused(refused, 403, "insufficient_scope");
-    expect((await call("/pets/v1", bearer(await stack.keys.token({ scope: "pets:read pets:write" })), { method: "POST" })).status).toBe(200);
+    expect((await call("/pets/v1", bearer(await stack.keys.token({ scope: "pets:read pets:write" })), { method: "POST" })).status).toBe(
+      200,
+    );
     // Scopes of other operations do not stand in for the one this operation needs.
     expect((await call("/pets/v1", bearer(await stack.keys.token({ scope: "pets:read" })), { method: "POST" })).status).toBe(403);
   });

@@ -26,7 +26,14 @@ describe("multi-process gateway", () => {
     closeBackend = backend.close;
     cp.publish(testSnapshot(backend.url, await TestKeys.create()));
     gateway = await spawnGateway(
-      { MERIDIAN_GATEWAY_ENVIRONMENT: "test", MERIDIAN_CONTROL_PLANE_URL: cp.url, MERIDIAN_GATEWAY_TOKEN: cp.token, MERIDIAN_GATEWAY_CACHE_DIR: cacheDir, MERIDIAN_GATEWAY_INSTANCE_ID: "gw-cluster", REDIS_URL: "" },
+      {
+        MERIDIAN_GATEWAY_ENVIRONMENT: "test",
+        MERIDIAN_CONTROL_PLANE_URL: cp.url,
+        MERIDIAN_GATEWAY_TOKEN: cp.token,
+        MERIDIAN_GATEWAY_CACHE_DIR: cacheDir,
+        MERIDIAN_GATEWAY_INSTANCE_ID: "gw-cluster",
+        REDIS_URL: "",
+      },
       ["--workers", "2"],
     );
   }, 60_000);
@@ -46,7 +53,11 @@ describe("multi-process gateway", () => {
 
   it("spreads connections over the workers and aggregates their metrics", async () => {
     // Fresh connections each time (no keep-alive), so that the primary hands them out in turn.
-    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${gateway.url}/pets/v1/m-${i}`, { headers: { apikey: API_KEY, connection: "close" } }).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${gateway.url}/pets/v1/m-${i}`, { headers: { apikey: API_KEY, connection: "close" } }).then((r) => r.status),
+      ),
+    );
     expect(statuses.every((s) => s === 200)).toBe(true);
     const text = await (await fetch(`${gateway.url}/__meridian/metrics`)).text();
     expect(text).toMatch(/meridian_gateway_requests_total\{api="api_pets",status="200"\} 20\n/);
@@ -59,20 +70,29 @@ describe("multi-process gateway", () => {
 
   it("shares one monthly quota between the workers", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${gateway.url}/metered/v1/x`, { headers: { apikey: API_KEY, connection: "close" } })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await fetch(`${gateway.url}/metered/v1/x`, { headers: { apikey: API_KEY, connection: "close" } })).status);
     expect(statuses).toEqual([200, 200, 200]);
     // Past one sync (500 ms), every worker knows the others' counts.
     await new Promise((r) => setTimeout(r, 1_200));
-    for (let i = 0; i < 4; i++) expect((await fetch(`${gateway.url}/metered/v1/x`, { headers: { apikey: API_KEY, connection: "close" } })).status).toBe(429);
+    for (let i = 0; i < 4; i++)
+      expect((await fetch(`${gateway.url}/metered/v1/x`, { headers: { apikey: API_KEY, connection: "close" } })).status).toBe(429);
   });
 
   it("drains on SIGTERM and delivers every event exactly once", async () => {
-    for (let i = 0; i < 10; i++) expect((await fetch(`${gateway.url}/pets/v1/e-${i}`, { headers: { apikey: API_KEY, connection: "close" } })).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await fetch(`${gateway.url}/pets/v1/e-${i}`, { headers: { apikey: API_KEY, connection: "close" } })).status).toBe(200);
     expect(await stopGateway(gateway.child)).toBe(0);
     const spool = path.join(cacheDir, "test", "events", "gw-cluster");
-    await waitFor(() => fs.readdirSync(spool).filter((f) => f.endsWith(".json")).length === 0 && cp.events.filter((e) => e.path.startsWith("/pets/v1/e-")).length === 10);
+    await waitFor(
+      () =>
+        fs.readdirSync(spool).filter((f) => f.endsWith(".json")).length === 0 &&
+        cp.events.filter((e) => e.path.startsWith("/pets/v1/e-")).length === 10,
+    );
     const paths = cp.events.map((e) => e.path).filter((p) => /^\/pets\/v1\/[em]-/.test(p));
-    expect(paths.sort()).toEqual([...Array.from({ length: 20 }, (_, i) => `/pets/v1/m-${i}`), ...Array.from({ length: 10 }, (_, i) => `/pets/v1/e-${i}`)].sort());
+    expect(paths.sort()).toEqual(
+      [...Array.from({ length: 20 }, (_, i) => `/pets/v1/m-${i}`), ...Array.from({ length: 10 }, (_, i) => `/pets/v1/e-${i}`)].sort(),
+    );
     expect(cp.events.every((e) => e.instanceId === "gw-cluster")).toBe(true);
     // The quota counts were saved by the primary for the next start.
     const saved = JSON.parse(fs.readFileSync(path.join(cacheDir, "test", "quotas", "gw-cluster.json"), "utf8"));

@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-const call = (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) => fetch(`${stack.gateway.url}${path}`, { ...init, headers });
+const call = (path: string, headers: Record<string, string> = {}, init: RequestInit = {}) =>
+  fetch(`${stack.gateway.url}${path}`, { ...init, headers });
 
 describe("rate limits", () => {
   it("answers 429 over the subscription tier, with Retry-After and RateLimit-* headers", async () => {
@@ -115,7 +116,11 @@ describe("proxying", () => {
 
 describe("CORS", () => {
   it("answers a preflight without credentials", async () => {
-    const res = await call("/pets/v1/7", { origin: "https://app.example.com", "access-control-request-method": "GET" }, { method: "OPTIONS" });
+    const res = await call(
+      "/pets/v1/7",
+      { origin: "https://app.example.com", "access-control-request-method": "GET" },
+      { method: "OPTIONS" },
+    );
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
     expect(res.headers.get("access-control-allow-methods")).toBe("GET, POST");

@@ -69,7 +69,8 @@ describe.skipIf(!REDIS_URL)("rate limits shared through Redis", () => {
 
   it("counts the monthly quota once across both replicas", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await fetch(`${gateways[i % 2].url}/metered/v1/x`, { headers: { apikey: API_KEY } })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await fetch(`${gateways[i % 2].url}/metered/v1/x`, { headers: { apikey: API_KEY } })).status);
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
   });
 });

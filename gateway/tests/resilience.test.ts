@@ -27,7 +27,15 @@ describe("resilience", () => {
     for (let i = 0; i < 5; i++) expect((await get(`/pets/v1/a-${i}`)).status).toBe(200);
     await waitFor(() => stack.cp.events.filter((e) => e.path.startsWith("/pets/v1/a-")).length === 5);
     const event = stack.cp.events.find((e) => e.path === "/pets/v1/a-0")!;
-    expect(event).toMatchObject({ apiId: "api_pets", operation: "GET /{id}", applicationId: "app_1", keyType: "production", status: 200, environment: "test", instanceId: "gw-test" });
+    expect(event).toMatchObject({
+      apiId: "api_pets",
+      operation: "GET /{id}",
+      applicationId: "app_1",
+      keyType: "production",
+      status: 200,
+      environment: "test",
+      instanceId: "gw-test",
+    });
     expect(event.upstreamLatencyMs).toBeGreaterThan(0);
     await waitFor(() => spooled() === 0);
   });
@@ -52,7 +60,9 @@ describe("resilience", () => {
     stack.cp.publishRaw("bad-1", "{ not json");
     await waitFor(() => stack.cp.snapshotRequests > before);
     stack.cp.publishRaw("bad-2", JSON.stringify({ ...testSnapshot(stack.backendUrl, stack.keys, "bad-2"), apis: [{ id: "x" }] }));
-    await waitFor(async () => (await (await fetch(`${gateway.url}/metrics`)).text()).includes("meridian_gateway_snapshots_rejected_total 2"));
+    await waitFor(async () =>
+      (await (await fetch(`${gateway.url}/metrics`)).text()).includes("meridian_gateway_snapshots_rejected_total 2"),
+    );
     expect(gateway.appliedVersion()).toBe("1");
     expect((await get("/pets/v1/7")).status).toBe(200);
     const cached = JSON.parse(fs.readFileSync(path.join(stack.cacheDir, "test", "snapshot.json"), "utf8"));

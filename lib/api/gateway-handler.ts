@@ -5,7 +5,9 @@ import { authenticateGateway } from "@/lib/services/gateways/verify-gateway-toke
 import { problemResponse } from "./problem";
 
 /** Wraps the gateway sync API: the bearer is an environment's gateway token, never a session. */
-export function withGatewayToken(fn: (args: { req: Request; environment: EnvironmentSummary; tokenId: string; requestId: string }) => Promise<Response>) {
+export function withGatewayToken(
+  fn: (args: { req: Request; environment: EnvironmentSummary; tokenId: string; requestId: string }) => Promise<Response>,
+) {
   return async (req: Request): Promise<Response> => {
     const requestId = randomUUID();
     try {

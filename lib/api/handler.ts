@@ -11,7 +11,16 @@ import { parseInput } from "@/lib/services/validate";
 import { verifyToken } from "@/lib/services/tokens/verify-token";
 import { problemResponse } from "./problem";
 import { assertSameOrigin } from "./same-origin";
-import { assertStorableText, assertUtf8Charset, decodeUtf8, isJsonMediaType, mediaTypeOf, queryParameters, textProblem, unsupportedMediaType } from "./request-text";
+import {
+  assertStorableText,
+  assertUtf8Charset,
+  decodeUtf8,
+  isJsonMediaType,
+  mediaTypeOf,
+  queryParameters,
+  textProblem,
+  unsupportedMediaType,
+} from "./request-text";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Management bodies are a few levels deep; a deeper one would only feed recursive walks (validation, storage). */
@@ -51,9 +60,12 @@ export function apiHandler<P extends Params = Params>(options: HandlerOptions, f
     const requestId = req.headers.get("x-request-id")?.slice(0, 64) || randomUUID();
     try {
       const actor = await resolveActor(req);
-      if ((options.auth ?? "user") === "user" && !actor) throw new AppError("unauthenticated", "Authentication required: sign in or send a bearer token.");
+      if ((options.auth ?? "user") === "user" && !actor)
+        throw new AppError("unauthenticated", "Authentication required: sign in or send a bearer token.");
       if (options.permission && !can(actor?.roles, options.permission)) {
-        throw actor ? new AppError("forbidden", "Your role does not allow this.") : new AppError("unauthenticated", "Authentication required.");
+        throw actor
+          ? new AppError("forbidden", "Your role does not allow this.")
+          : new AppError("unauthenticated", "Authentication required.");
       }
       const ctx: ServiceContext = { actor, requestId, ip: clientIp(req.headers) };
       const params = (await context.params) ?? ({} as P);

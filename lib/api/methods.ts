@@ -27,7 +27,9 @@ export function allowHeader(implemented: readonly ImplementedMethod[]): string {
   return [...allowed].sort().join(", ");
 }
 
-export function otherMethods<const A extends ImplementedMethod>(...implemented: A[]): Record<Exclude<RouteMethod, A | (A extends "GET" ? "HEAD" : never)>, OtherMethodHandler> {
+export function otherMethods<const A extends ImplementedMethod>(
+  ...implemented: A[]
+): Record<Exclude<RouteMethod, A | (A extends "GET" ? "HEAD" : never)>, OtherMethodHandler> {
   const allow = allowHeader(implemented);
   const out: Partial<Record<RouteMethod, OtherMethodHandler>> = {};
   for (const method of ROUTE_METHODS) {
@@ -37,7 +39,9 @@ export function otherMethods<const A extends ImplementedMethod>(...implemented: 
         ? () => new Response(null, { status: 204, headers: { allow } })
         : (req) =>
             problemResponse(
-              new AppError("method_not_allowed", `${req.method} is not supported on ${new URL(req.url).pathname}; it allows ${allow}.`, { extra: { allow: allow.split(", ") } }),
+              new AppError("method_not_allowed", `${req.method} is not supported on ${new URL(req.url).pathname}; it allows ${allow}.`, {
+                extra: { allow: allow.split(", ") },
+              }),
               req.headers.get("x-request-id")?.slice(0, 64) || undefined,
               { allow },
             );

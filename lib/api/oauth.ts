@@ -14,7 +14,8 @@ const MAX_FORM_BYTES = 16 * 1024;
 /** Reads an application/x-www-form-urlencoded body, bounded. */
 export async function readForm(req: Request): Promise<URLSearchParams> {
   const type = req.headers.get("content-type") ?? "";
-  if (!type.startsWith("application/x-www-form-urlencoded")) throw new OAuthError("invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
+  if (!type.startsWith("application/x-www-form-urlencoded"))
+    throw new OAuthError("invalid_request", "Send the parameters as application/x-www-form-urlencoded.");
   const text = await req.text();
   if (text.length > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request is too large.");
   const form = new URLSearchParams(text);
@@ -34,9 +35,15 @@ export async function readForm(req: Request): Promise<URLSearchParams> {
  */
 export function clientCredentials(req: Request, form: URLSearchParams): ClientCredentials {
   const header = req.headers.get("authorization");
-  const methods = [header ? "the Authorization header" : null, form.has("client_secret") ? "client_secret" : null, form.has("client_assertion") || form.has("client_assertion_type") ? "client_assertion" : null].filter(Boolean);
-  if (methods.length > 1) throw new OAuthError("invalid_request", `Use one client authentication method per request, not ${methods.join(" and ")}.`);
-  if (methods[0] === "client_assertion") throw new OAuthError("invalid_client", "Client assertions are not supported: use client_secret_basic or client_secret_post.");
+  const methods = [
+    header ? "the Authorization header" : null,
+    form.has("client_secret") ? "client_secret" : null,
+    form.has("client_assertion") || form.has("client_assertion_type") ? "client_assertion" : null,
+  ].filter(Boolean);
+  if (methods.length > 1)
+    throw new OAuthError("invalid_request", `Use one client authentication method per request, not ${methods.join(" and ")}.`);
+  if (methods[0] === "client_assertion")
+    throw new OAuthError("invalid_client", "Client assertions are not supported: use client_secret_basic or client_secret_post.");
   if (header) {
     const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
     if (!match) throw new OAuthError("invalid_client", "Malformed Authorization header.");
@@ -53,7 +60,8 @@ export function clientCredentials(req: Request, form: URLSearchParams): ClientCr
     const clientId = decode(decoded.slice(0, colon));
     // A client_id beside Basic credentials is not a second method, but it must name the same client.
     const bodyId = form.get("client_id");
-    if (bodyId !== null && bodyId !== clientId) throw new OAuthError("invalid_request", "client_id differs from the client in the Authorization header.");
+    if (bodyId !== null && bodyId !== clientId)
+      throw new OAuthError("invalid_request", "client_id differs from the client in the Authorization header.");
     return { clientId, clientSecret: decode(decoded.slice(colon + 1)), viaBasic: true };
   }
   return { clientId: form.get("client_id") ?? "", clientSecret: form.get("client_secret") ?? "", viaBasic: false };
@@ -71,6 +79,9 @@ export async function oauthEndpoint(run: () => Promise<Response>, basicChallenge
     }
     const requestId = randomUUID();
     if (!isAppError(error)) logger.error({ err: error, requestId }, "oauth endpoint failed");
-    return Response.json({ error: "server_error", error_description: `Unexpected error (request ${requestId}).` }, { status: 500, headers });
+    return Response.json(
+      { error: "server_error", error_description: `Unexpected error (request ${requestId}).` },
+      { status: 500, headers },
+    );
   }
 }

@@ -5,7 +5,13 @@ import { problemResponse, toProblem } from "./problem";
 describe("problem documents", () => {
   it("carries the stable code, status and field errors", () => {
     const doc = toProblem(new AppError("validation_failed", "email: bad", { fieldErrors: { email: "bad" } }), "req-1");
-    expect(doc).toMatchObject({ status: 400, code: "validation_failed", detail: "email: bad", requestId: "req-1", errors: [{ path: "email", message: "bad" }] });
+    expect(doc).toMatchObject({
+      status: 400,
+      code: "validation_failed",
+      detail: "email: bad",
+      requestId: "req-1",
+      errors: [{ path: "email", message: "bad" }],
+    });
   });
 
   it("hides unexpected errors behind a generic message with the request id", () => {

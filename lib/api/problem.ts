@@ -33,10 +33,14 @@ const TITLES: Record<number, string> = {
 export function toProblem(error: unknown, requestId?: string): ProblemDocument {
   // Input is checked before it reaches the database; text that still slips through is the
   // caller's mistake, not ours.
-  if (isUnstorableText(error)) error = new AppError("bad_request", "Text may not contain NUL characters or byte sequences that are not UTF-8.");
+  if (isUnstorableText(error))
+    error = new AppError("bad_request", "Text may not contain NUL characters or byte sequences that are not UTF-8.");
   if (!isAppError(error)) {
     logger.error({ err: error, requestId }, "unexpected error");
-    error = new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId ?? "unknown"} when you report it.`);
+    error = new AppError(
+      "internal_error",
+      `Something went wrong on our side. Quote request id ${requestId ?? "unknown"} when you report it.`,
+    );
   }
   const e = error as AppError;
   const doc: ProblemDocument = {

@@ -98,7 +98,9 @@ export function isJsonMediaType(type: string): boolean {
 }
 
 export function unsupportedMediaType(accepted: string[]): AppError {
-  return new AppError("unsupported_media_type", `Send the body as ${accepted.join(" or ")} (with a matching Content-Type header).`, { extra: { accepted } });
+  return new AppError("unsupported_media_type", `Send the body as ${accepted.join(" or ")} (with a matching Content-Type header).`, {
+    extra: { accepted },
+  });
 }
 
 /** Refuses a body whose declared charset is not UTF-8 (JSON is UTF-8 by definition). */

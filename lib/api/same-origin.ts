@@ -24,6 +24,9 @@ export function assertSameOrigin(req: Request): void {
   if (site && site !== "same-origin") throw new AppError("cross_site_request", "Cross-site requests are refused.");
   if (origin && !sameHost(origin, req)) throw new AppError("cross_site_request", "Cross-site requests are refused.");
   if (!origin && site !== "same-origin") {
-    throw new AppError("cross_site_request", "A request signed in with the session cookie must carry Origin or Sec-Fetch-Site: same-origin; scripts use a bearer token.");
+    throw new AppError(
+      "cross_site_request",
+      "A request signed in with the session cookie must carry Origin or Sec-Fetch-Site: same-origin; scripts use a bearer token.",
+    );
   }
 }

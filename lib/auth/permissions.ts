@@ -29,7 +29,15 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const SUBSCRIBER: Permission[] = ["portal:developer", "applications:write", "subscriptions:write", "tokens:own"];
-const PUBLISHER: Permission[] = ["portal:publisher", "portal:developer", "apis:read", "apis:write", "environments:read", "subscriptions:approve", "tokens:own"];
+const PUBLISHER: Permission[] = [
+  "portal:publisher",
+  "portal:developer",
+  "apis:read",
+  "apis:write",
+  "environments:read",
+  "subscriptions:approve",
+  "tokens:own",
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...PERMISSIONS],

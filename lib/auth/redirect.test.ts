@@ -9,14 +9,19 @@ describe("answeredOrigins", () => {
     expect([...origins].sort()).toEqual(["http://127.0.0.1:3000", "http://[::1]:3000", "http://localhost:3000"]);
   });
   it("keeps a public URL alone, plus the extra origins", () => {
-    expect([...answeredOrigins(["https://meridian.example.com/", undefined], ["http://10.0.0.5:3000", "not a url"], 3000)]).toEqual(["https://meridian.example.com", "http://10.0.0.5:3000"]);
+    expect([...answeredOrigins(["https://meridian.example.com/", undefined], ["http://10.0.0.5:3000", "not a url"], 3000)]).toEqual([
+      "https://meridian.example.com",
+      "http://10.0.0.5:3000",
+    ]);
   });
 });
 
 describe("requestOrigin", () => {
   it("reads Host, or the proxy's forwarded host and protocol", () => {
     expect(requestOrigin(headers({ host: "127.0.0.1:3000" }), "http")).toBe("http://127.0.0.1:3000");
-    expect(requestOrigin(headers({ host: "internal:3000", "x-forwarded-host": "meridian.example.com", "x-forwarded-proto": "https" }), "http")).toBe("https://meridian.example.com");
+    expect(
+      requestOrigin(headers({ host: "internal:3000", "x-forwarded-host": "meridian.example.com", "x-forwarded-proto": "https" }), "http"),
+    ).toBe("https://meridian.example.com");
     expect(requestOrigin(headers({}), "http")).toBeNull();
     expect(requestOrigin(headers({ host: "evil.example/x@y" }), "http")).toBe("http://evil.example");
   });
@@ -35,9 +40,12 @@ describe("authRedirect", () => {
     expect(authRedirect("http://127.0.0.1:3000/apis?q=1", at("http://127.0.0.1:3000"))).toBe("http://127.0.0.1:3000/apis?q=1");
   });
 
-  it.each(["https://evil.example/signin", "//evil.example/signin", "/\\evil.example", "javascript:alert(1)", "http://localhost:3001/"])("never sends anyone to %s", (url) => {
-    expect(authRedirect(url, at("http://127.0.0.1:3000"))).toBe("http://127.0.0.1:3000");
-  });
+  it.each(["https://evil.example/signin", "//evil.example/signin", "/\\evil.example", "javascript:alert(1)", "http://localhost:3001/"])(
+    "never sends anyone to %s",
+    (url) => {
+      expect(authRedirect(url, at("http://127.0.0.1:3000"))).toBe("http://127.0.0.1:3000");
+    },
+  );
 
   it("falls back to the configured base URL for an origin it does not answer for", () => {
     expect(authRedirect("/signin", at("http://evil.example"))).toBe("http://localhost:3000/signin");

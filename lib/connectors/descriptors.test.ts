@@ -15,7 +15,12 @@ const VALID: Record<ConnectorType, Array<Record<string, unknown>>> = {
   aws: [
     { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
     { region: "us-gov-west-1", roleArn: "arn:aws-us-gov:iam::123456789012:role/meridian", externalId: "meridian-ext" },
-    { region: "cn-north-1", roleArn: "arn:aws-cn:iam::123456789012:role/path/to/deployer", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x" },
+    {
+      region: "cn-north-1",
+      roleArn: "arn:aws-cn:iam::123456789012:role/path/to/deployer",
+      accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+      secretAccessKey: "x",
+    },
     {
       region: "ap-southeast-2",
       accessKeyId: "test",
@@ -27,13 +32,43 @@ const VALID: Record<ConnectorType, Array<Record<string, unknown>>> = {
     },
   ],
   azure: [
-    { tenantId: GUID, clientId: GUID, clientSecret: "s3cr3t~value", subscriptionId: GUID, resourceGroup: "rg-apis.prod(eu)", serviceName: "contoso-apim" },
-    { tenantId: "contoso.onmicrosoft.com", clientId: GUID.toUpperCase(), clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "a", endpoint: "https://management.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn" },
+    {
+      tenantId: GUID,
+      clientId: GUID,
+      clientSecret: "s3cr3t~value",
+      subscriptionId: GUID,
+      resourceGroup: "rg-apis.prod(eu)",
+      serviceName: "contoso-apim",
+    },
+    {
+      tenantId: "contoso.onmicrosoft.com",
+      clientId: GUID.toUpperCase(),
+      clientSecret: "x",
+      subscriptionId: GUID,
+      resourceGroup: "rg",
+      serviceName: "a",
+      endpoint: "https://management.chinacloudapi.cn",
+      authorityHost: "https://login.chinacloudapi.cn",
+    },
   ],
-  kong: [{ adminUrl: "http://kong-admin:8001" }, { adminUrl: "https://kong.example.com/admin/", adminToken: "kpat_123", workspace: "team-payments" }],
+  kong: [
+    { adminUrl: "http://kong-admin:8001" },
+    { adminUrl: "https://kong.example.com/admin/", adminToken: "kpat_123", workspace: "team-payments" },
+  ],
   envoy: [
-    { apiServerUrl: "https://10.0.0.1:6443", bearerToken: "eyJhbGciOiJSUzI1NiJ9.payload.signature", namespace: "default", gatewayName: "eg" },
-    { apiServerUrl: "https://k8s.example.com", bearerToken: "t", caCertificate: PEM, namespace: "apis-prod", gatewayName: "public.gateway" },
+    {
+      apiServerUrl: "https://10.0.0.1:6443",
+      bearerToken: "eyJhbGciOiJSUzI1NiJ9.payload.signature",
+      namespace: "default",
+      gatewayName: "eg",
+    },
+    {
+      apiServerUrl: "https://k8s.example.com",
+      bearerToken: "t",
+      caCertificate: PEM,
+      namespace: "apis-prod",
+      gatewayName: "public.gateway",
+    },
   ],
 };
 
@@ -52,21 +87,57 @@ const INVALID: Record<ConnectorType, Array<[Record<string, unknown>, string]>> =
     [{ region: "eu-west-1", roleArn: "arn:aws:iam::123456789012:user/not-a-role" }, "roleArn"],
     [{ region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x", externalId: "ext-id" }, "roleArn"],
     [{ region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x", stageName: "prod-stage" }, "stageName"],
-    [{ region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x", authorizerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:x" }, "authorizerArn"],
-    [{ region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x", authorizerRoleArn: "arn:aws:iam::123456789012:role/invoke" }, "authorizerArn"],
+    [
+      {
+        region: "eu-west-1",
+        accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+        secretAccessKey: "x",
+        authorizerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:x",
+      },
+      "authorizerArn",
+    ],
+    [
+      {
+        region: "eu-west-1",
+        accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+        secretAccessKey: "x",
+        authorizerRoleArn: "arn:aws:iam::123456789012:role/invoke",
+      },
+      "authorizerArn",
+    ],
     [{ region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x", endpoint: "localstack:4566" }, "endpoint"],
     [{ region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "x", endpoint: "ftp://localhost" }, "endpoint"],
   ],
   azure: [
-    [{ tenantId: "not a tenant", clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim" }, "tenantId"],
+    [
+      { tenantId: "not a tenant", clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim" },
+      "tenantId",
+    ],
     [{ tenantId: GUID, clientId: "client", clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim" }, "clientId"],
     [{ tenantId: GUID, clientId: GUID, subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim" }, "clientSecret"],
     [{ tenantId: GUID, clientId: GUID, clientSecret: "", subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim" }, "clientSecret"],
-    [{ tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: "123", resourceGroup: "rg", serviceName: "apim" }, "subscriptionId"],
-    [{ tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg.", serviceName: "apim" }, "resourceGroup"],
+    [
+      { tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: "123", resourceGroup: "rg", serviceName: "apim" },
+      "subscriptionId",
+    ],
+    [
+      { tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg.", serviceName: "apim" },
+      "resourceGroup",
+    ],
     [{ tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "1apim" }, "serviceName"],
     [{ tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim-" }, "serviceName"],
-    [{ tenantId: GUID, clientId: GUID, clientSecret: "x", subscriptionId: GUID, resourceGroup: "rg", serviceName: "apim", endpoint: "management.azure.com" }, "endpoint"],
+    [
+      {
+        tenantId: GUID,
+        clientId: GUID,
+        clientSecret: "x",
+        subscriptionId: GUID,
+        resourceGroup: "rg",
+        serviceName: "apim",
+        endpoint: "management.azure.com",
+      },
+      "endpoint",
+    ],
   ],
   kong: [
     [{}, "adminUrl"],
@@ -80,7 +151,10 @@ const INVALID: Record<ConnectorType, Array<[Record<string, unknown>, string]>> =
     [{ apiServerUrl: "https://k8s:6443", namespace: "default", gatewayName: "eg" }, "bearerToken"],
     [{ apiServerUrl: "https://k8s:6443", bearerToken: "t", namespace: "Default", gatewayName: "eg" }, "namespace"],
     [{ apiServerUrl: "https://k8s:6443", bearerToken: "t", namespace: "default", gatewayName: "EG_1" }, "gatewayName"],
-    [{ apiServerUrl: "https://k8s:6443", bearerToken: "t", namespace: "default", gatewayName: "eg", caCertificate: "not a pem" }, "caCertificate"],
+    [
+      { apiServerUrl: "https://k8s:6443", bearerToken: "t", namespace: "default", gatewayName: "eg", caCertificate: "not a pem" },
+      "caCertificate",
+    ],
   ],
 };
 
@@ -132,7 +206,10 @@ describe("connector descriptors", () => {
   });
 
   it("say plainly that deployment and discovery are not available yet", async () => {
-        await expect(getConnector("kong").discover(VALID.kong[0])).rejects.toMatchObject({ code: "not_implemented", message: "Kong discovery is not available yet." });
+    await expect(getConnector("kong").discover(VALID.kong[0])).rejects.toMatchObject({
+      code: "not_implemented",
+      message: "Kong discovery is not available yet.",
+    });
     await expect(getConnector("kong").deploy(sampleDeploymentInput(VALID.kong[0]))).rejects.toMatchObject({
       code: "not_implemented",
       status: 501,

@@ -43,7 +43,9 @@ export function httpRequest(url: string, req: HttpRequest): Promise<HttpResponse
           if (size < maxBody) chunks.push(chunk);
           size += chunk.length;
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8").slice(0, maxBody) }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8").slice(0, maxBody) }),
+        );
         res.on("error", reject);
       },
     );

@@ -21,7 +21,8 @@ const CONNECTORS: Record<ConnectorType, Connector> = {
 const overrides = new Map<ConnectorType, Connector>();
 
 function assertType(type: string): asserts type is ConnectorType {
-  if (!isConnectorType(type)) throw new AppError("bad_request", `Unknown gateway type "${type}". Known types: ${Object.keys(CONNECTORS).join(", ")}.`);
+  if (!isConnectorType(type))
+    throw new AppError("bad_request", `Unknown gateway type "${type}". Known types: ${Object.keys(CONNECTORS).join(", ")}.`);
 }
 
 /** The connector of a type; throws on an unknown type. */

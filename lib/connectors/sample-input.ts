@@ -9,7 +9,11 @@ export const SAMPLE_DEFINITION: Record<string, unknown> = {
   paths: {
     "/orders": {
       get: { operationId: "listOrders", summary: "List orders", responses: { "200": { description: "Orders" } } },
-      post: { operationId: "createOrder", requestBody: { content: { "application/json": { schema: { type: "object" } } } }, responses: { "201": { description: "Created" } } },
+      post: {
+        operationId: "createOrder",
+        requestBody: { content: { "application/json": { schema: { type: "object" } } } },
+        responses: { "201": { description: "Created" } },
+      },
     },
     "/orders/{orderId}": {
       parameters: [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }],
@@ -37,10 +41,19 @@ export function sampleSettings(overrides: Partial<ApiSettingsSnapshot> = {}): Ap
     endpoints: { production: "http://backend.example.test:8080/base", sandbox: null, overrides: {} },
     security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
     rateLimit: null,
-    cors: { enabled: true, origins: ["https://app.example.com"], methods: ["GET", "POST"], headers: ["content-type", "x-api-key"], credentials: false },
+    cors: {
+      enabled: true,
+      origins: ["https://app.example.com"],
+      methods: ["GET", "POST"],
+      headers: ["content-type", "x-api-key"],
+      credentials: false,
+    },
     allowedTiers: ["Gold", "Bronze", "Unlimited"],
     // /health is open; POST /orders has its own limit.
-    operationPolicies: { "GET /health": { security: "none", rateLimit: null }, "POST /orders": { security: null, rateLimit: { requests: 5, unit: "second", burst: 5 } } },
+    operationPolicies: {
+      "GET /health": { security: "none", rateLimit: null },
+      "POST /orders": { security: null, rateLimit: { requests: 5, unit: "second", burst: 5 } },
+    },
     ...overrides,
   };
 }

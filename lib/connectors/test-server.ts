@@ -32,4 +32,8 @@ export function sendJson(res: http.ServerResponse, status: number, body: unknown
   res.end(JSON.stringify(body));
 }
 
-export const testContext = (signal = new AbortController().signal) => ({ signal, heartbeat: { lastSeenAt: null, healthyInstances: 0, totalInstances: 0 }, now: new Date() });
+export const testContext = (signal = new AbortController().signal) => ({
+  signal,
+  heartbeat: { lastSeenAt: null, healthyInstances: 0, totalInstances: 0 },
+  now: new Date(),
+});

@@ -193,7 +193,8 @@ export interface ObservedState {
  */
 export class ConnectorError extends Error {
   constructor(
-    readonly code: "throttled" | "unavailable" | "timeout" | "not_found" | "conflict" | "invalid" | "unauthorized" | "forbidden" | "unsupported",
+    readonly code:
+      "throttled" | "unavailable" | "timeout" | "not_found" | "conflict" | "invalid" | "unauthorized" | "forbidden" | "unsupported",
     message: string,
     readonly retryable: boolean = code === "throttled" || code === "unavailable" || code === "timeout",
     readonly status?: number,
@@ -236,5 +237,10 @@ export interface Connector {
   provisionKey?(input: SubscriptionKeyInput): Promise<Record<string, string>>;
 
   /** Removes a key installed by provisionKey; a remote "not found" counts as success. */
-  revokeKey?(config: ConnectorConfig, ref: DeploymentRef, remoteIds: Record<string, string>, options?: { signal?: AbortSignal }): Promise<void>;
+  revokeKey?(
+    config: ConnectorConfig,
+    ref: DeploymentRef,
+    remoteIds: Record<string, string>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
 }

@@ -20,7 +20,8 @@ export function parseSecretKey(raw: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, "hex");
   const b64 = Buffer.from(trimmed, "base64");
   if (b64.length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(trimmed)) return b64;
-  if (trimmed.length < 32) throw new Error("MERIDIAN_SECRET_KEY must be 32 bytes (64 hex or base64) or a passphrase of at least 32 characters");
+  if (trimmed.length < 32)
+    throw new Error("MERIDIAN_SECRET_KEY must be 32 bytes (64 hex or base64) or a passphrase of at least 32 characters");
   return createHash("sha256").update(trimmed).digest();
 }
 

@@ -77,7 +77,14 @@ const PHRASES: Record<string, string> = {
   "user.accept_invitation": "accepted an invitation",
 };
 
-const PAST: Record<string, string> = { create: "created", update: "changed", delete: "deleted", revoke: "revoked", rotate: "rotated", restore: "restored" };
+const PAST: Record<string, string> = {
+  create: "created",
+  update: "changed",
+  delete: "deleted",
+  revoke: "revoked",
+  rotate: "rotated",
+  restore: "restored",
+};
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value.trim() ? value.trim() : null;

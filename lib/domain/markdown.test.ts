@@ -3,7 +3,9 @@ import { isSafeExternalUrl, renderMarkdown } from "./markdown";
 
 describe("renderMarkdown", () => {
   it("renders formatting, code, tables and links", () => {
-    const html = renderMarkdown("# Title\n\nSome *em* and `code`.\n\n```js\nconst a = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[docs](https://example.com/docs)");
+    const html = renderMarkdown(
+      "# Title\n\nSome *em* and `code`.\n\n```js\nconst a = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n[docs](https://example.com/docs)",
+    );
     expect(html).toContain("<h1>Title</h1>");
     expect(html).toContain("<em>em</em>");
     expect(html).toContain('<code class="language-js">');
@@ -37,7 +39,15 @@ describe("isSafeExternalUrl", () => {
   it("accepts http and https only", () => {
     expect(isSafeExternalUrl("https://example.com/guide")).toBe(true);
     expect(isSafeExternalUrl("http://example.com")).toBe(true);
-    for (const bad of ["javascript:alert(1)", "data:text/html,hi", "ftp://example.com", "//example.com", "/relative", "https://user:pw@example.com", "not a url"]) {
+    for (const bad of [
+      "javascript:alert(1)",
+      "data:text/html,hi",
+      "ftp://example.com",
+      "//example.com",
+      "/relative",
+      "https://user:pw@example.com",
+      "not a url",
+    ]) {
       expect(isSafeExternalUrl(bad)).toBe(false);
     }
   });

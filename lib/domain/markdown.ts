@@ -28,7 +28,11 @@ const SANITIZE: sanitizeHtml.IOptions = {
   transformTags: {
     // Links leave the portal without handing it the opener or the referrer.
     a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }),
-    input: (tagName, attribs) => ({ tagName, attribs: attribs.type === "checkbox" ? { type: "checkbox", disabled: "", ...(attribs.checked !== undefined ? { checked: "" } : {}) } : {} }),
+    input: (tagName, attribs) => ({
+      tagName,
+      attribs:
+        attribs.type === "checkbox" ? { type: "checkbox", disabled: "", ...(attribs.checked !== undefined ? { checked: "" } : {}) } : {},
+    }),
   },
 };
 

@@ -1,6 +1,17 @@
 import { z } from "zod";
 
-const COMMON = new Set(["password", "password1", "password123", "123456789", "1234567890", "qwertyuiop", "letmein123", "welcome123", "admin12345", "iloveyou12"]);
+const COMMON = new Set([
+  "password",
+  "password1",
+  "password123",
+  "123456789",
+  "1234567890",
+  "qwertyuiop",
+  "letmein123",
+  "welcome123",
+  "admin12345",
+  "iloveyou12",
+]);
 
 /** Returns why a password is too weak, or null when it is acceptable. */
 export function passwordWeakness(password: string): string | null {
@@ -19,7 +30,8 @@ export const passwordSchema = z.string().superRefine((value, ctx) => {
 });
 
 // Like the HTML email input: a dot-less domain is allowed, so that admin@localhost works.
-const EMAIL_PATTERN = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const EMAIL_PATTERN =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 export const emailSchema = z
   .string()

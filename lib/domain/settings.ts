@@ -7,7 +7,10 @@ export const platformSettingsSchema = z.object({
   accessTokenTtlSeconds: z.number().int().min(60).max(86400).default(3600),
   apiKeyPrefix: z
     .string()
-    .regex(/^[a-z][a-z0-9]{0,9}_$/, "Use 1 to 10 lowercase letters or digits, starting with a letter, then an underscore (for example mrd_).")
+    .regex(
+      /^[a-z][a-z0-9]{0,9}_$/,
+      "Use 1 to 10 lowercase letters or digits, starting with a letter, then an underscore (for example mrd_).",
+    )
     .default("mrd_"),
 });
 

@@ -74,7 +74,15 @@ export async function claimJobs(db: DbOrTx, workerId: string, kinds: string[], l
     returning id`);
   const ids = rowsOf<{ id: string }>(result);
   if (ids.length === 0) return [];
-  return db.select().from(jobs).where(inArray(jobs.id, ids.map((r) => r.id)));
+  return db
+    .select()
+    .from(jobs)
+    .where(
+      inArray(
+        jobs.id,
+        ids.map((r) => r.id),
+      ),
+    );
 }
 
 /** Keeps a running job's lease; false when the lease was lost (another worker took the job). */
@@ -95,20 +103,47 @@ export async function appendJobStep(db: DbOrTx, jobId: string, step: JobStep): P
 }
 
 /** Finishes a job this worker holds; false when the lease was lost meanwhile (nothing is written). */
-export async function finishJob(db: DbOrTx, jobId: string, workerId: string, outcome: { status: "succeeded" | "failed"; result?: Record<string, unknown> | null; error?: string; errorCode?: string }): Promise<boolean> {
+export async function finishJob(
+  db: DbOrTx,
+  jobId: string,
+  workerId: string,
+  outcome: { status: "succeeded" | "failed"; result?: Record<string, unknown> | null; error?: string; errorCode?: string },
+): Promise<boolean> {
   const rows = await db
     .update(jobs)
-    .set({ status: outcome.status, result: outcome.result ?? null, error: outcome.error ?? null, errorCode: outcome.errorCode ?? null, finishedAt: new Date(), lockedBy: null, lockedUntil: null })
+    .set({
+      status: outcome.status,
+      result: outcome.result ?? null,
+      error: outcome.error ?? null,
+      errorCode: outcome.errorCode ?? null,
+      finishedAt: new Date(),
+      lockedBy: null,
+      lockedUntil: null,
+    })
     .where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, workerId), eq(jobs.status, "running")))
     .returning({ id: jobs.id });
   return rows.length > 0;
 }
 
 /** Puts a job back in the queue after a transient failure, to run again after `delayMs`. */
-export async function retryJobLater(db: DbOrTx, jobId: string, workerId: string, delayMs: number, error: string, errorCode?: string): Promise<boolean> {
+export async function retryJobLater(
+  db: DbOrTx,
+  jobId: string,
+  workerId: string,
+  delayMs: number,
+  error: string,
+  errorCode?: string,
+): Promise<boolean> {
   const rows = await db
     .update(jobs)
-    .set({ status: "queued", runAt: new Date(Date.now() + delayMs), error, errorCode: errorCode ?? null, lockedBy: null, lockedUntil: null })
+    .set({
+      status: "queued",
+      runAt: new Date(Date.now() + delayMs),
+      error,
+      errorCode: errorCode ?? null,
+      lockedBy: null,
+      lockedUntil: null,
+    })
     .where(and(eq(jobs.id, jobId), eq(jobs.lockedBy, workerId), eq(jobs.status, "running")))
     .returning({ id: jobs.id });
   return rows.length > 0;

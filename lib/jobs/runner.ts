@@ -85,7 +85,18 @@ export async function runClaimedJob(db: Db, job: JobRow, handler: JobHandler, wo
           .for("update");
         if (!held) throw new LeaseLostError();
         const out = await write(tx);
-        await tx.update(jobs).set({ status: "succeeded", result: result ?? null, error: null, errorCode: null, finishedAt: new Date(), lockedBy: null, lockedUntil: null }).where(eq(jobs.id, job.id));
+        await tx
+          .update(jobs)
+          .set({
+            status: "succeeded",
+            result: result ?? null,
+            error: null,
+            errorCode: null,
+            finishedAt: new Date(),
+            lockedBy: null,
+            lockedUntil: null,
+          })
+          .where(eq(jobs.id, job.id));
         return out;
       }),
   };
@@ -100,11 +111,15 @@ export async function runClaimedJob(db: Db, job: JobRow, handler: JobHandler, wo
     if (failure.code === "internal_error") logger.error({ err: error, job: job.id, kind: job.kind }, "job failed");
     if (isTransient(error) && job.attempts < job.maxAttempts) {
       const delayMs = backoffDelay(job.attempts);
-      await ctx.step(`Attempt ${job.attempts} of ${job.maxAttempts} failed`, `${failure.message} Retrying in ${Math.max(1, Math.round(delayMs / 1000))} s.`);
+      await ctx.step(
+        `Attempt ${job.attempts} of ${job.maxAttempts} failed`,
+        `${failure.message} Retrying in ${Math.max(1, Math.round(delayMs / 1000))} s.`,
+      );
       if (await retryJobLater(db, job.id, workerId, delayMs, failure.message, failure.code)) await handler.onRetry?.(job, failure, delayMs);
       return;
     }
-    if (await finishJob(db, job.id, workerId, { status: "failed", error: failure.message, errorCode: failure.code })) await handler.onFailed?.(job, failure);
+    if (await finishJob(db, job.id, workerId, { status: "failed", error: failure.message, errorCode: failure.code }))
+      await handler.onFailed?.(job, failure);
   } finally {
     clearInterval(lease);
     stopSignal.removeEventListener("abort", onStop);

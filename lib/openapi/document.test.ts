@@ -48,7 +48,9 @@ describe("management API description", () => {
 
   it("gives the event batch limits the control plane applies to each form", () => {
     type Form = { required: string[]; properties: Record<string, { maxItems?: number }> };
-    const post = doc.paths["/api/gateway/v1/events"].post as { requestBody: { content: { "application/json": { schema: { anyOf: Form[] } } } } };
+    const post = doc.paths["/api/gateway/v1/events"].post as {
+      requestBody: { content: { "application/json": { schema: { anyOf: Form[] } } } };
+    };
     const [full, compact] = post.requestBody.content["application/json"].schema.anyOf;
     expect(full.properties.events.maxItems).toBe(MAX_EVENTS_PER_BATCH);
     expect(compact.required).toContain("format");

@@ -7,7 +7,14 @@ import { runtimePaths, runtimeSchemas } from "./paths/runtime";
 import type { Json } from "./helpers";
 
 /** Each feature contributes its paths and schemas; the document is their union. */
-const PARTS: Array<{ paths: Record<string, Json>; schemas: Record<string, Json> }> = [{ paths: foundationPaths, schemas: foundationSchemas }, { paths: apiPaths, schemas: apiSchemas }, { paths: adminPaths, schemas: adminSchemas }, { paths: analyticsPaths, schemas: analyticsSchemas }, { paths: runtimePaths, schemas: runtimeSchemas }, { paths: developerPaths, schemas: developerSchemas }];
+const PARTS: Array<{ paths: Record<string, Json>; schemas: Record<string, Json> }> = [
+  { paths: foundationPaths, schemas: foundationSchemas },
+  { paths: apiPaths, schemas: apiSchemas },
+  { paths: adminPaths, schemas: adminSchemas },
+  { paths: analyticsPaths, schemas: analyticsSchemas },
+  { paths: runtimePaths, schemas: runtimeSchemas },
+  { paths: developerPaths, schemas: developerSchemas },
+];
 
 /** Every tag an operation uses, in the order readers meet them. */
 const TAGS: Array<{ name: string; description: string }> = [
@@ -42,7 +49,8 @@ export function buildOpenApiDocument(version: string): Json {
     info: {
       title: "Meridian management API",
       version,
-      description: "Everything the Meridian portals do. Authenticate with a personal access token: `Authorization: Bearer mpat_…`. Errors are application/problem+json with a stable `code`.",
+      description:
+        "Everything the Meridian portals do. Authenticate with a personal access token: `Authorization: Bearer mpat_…`. Errors are application/problem+json with a stable `code`.",
     },
     servers: [{ url: "/" }],
     tags: TAGS,

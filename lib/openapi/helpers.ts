@@ -12,9 +12,21 @@ export const json = (description: string, schema: Json): Json => ({ description,
 
 export const body = (schema: Json, required = true): Json => ({ required, content: { "application/json": { schema } } });
 
-export const pathParam = (name: string, description = ""): Json => ({ name, in: "path", required: true, schema: { type: "string" }, description });
+export const pathParam = (name: string, description = ""): Json => ({
+  name,
+  in: "path",
+  required: true,
+  schema: { type: "string" },
+  description,
+});
 
-export const queryParam = (name: string, schema: Json, description = ""): Json => ({ name, in: "query", required: false, schema, description });
+export const queryParam = (name: string, schema: Json, description = ""): Json => ({
+  name,
+  in: "query",
+  required: false,
+  schema,
+  description,
+});
 
 export const pageParams: Json[] = [
   queryParam("page", { type: "integer", minimum: 1, default: 1 }),
@@ -24,7 +36,12 @@ export const pageParams: Json[] = [
 export const pageOf = (item: Json): Json => ({
   type: "object",
   required: ["items", "total", "page", "pageSize"],
-  properties: { items: { type: "array", items: item }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } },
+  properties: {
+    items: { type: "array", items: item },
+    total: { type: "integer" },
+    page: { type: "integer" },
+    pageSize: { type: "integer" },
+  },
 });
 
 /** The usual failures of an authenticated endpoint. */

@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { contentSecurityPolicy, newNonce } from "./content-security-policy";
 
 function directives(policy: string): Record<string, string[]> {
-  return Object.fromEntries(policy.split("; ").map((d) => {
-    const [name, ...sources] = d.split(" ");
-    return [name, sources];
-  }));
+  return Object.fromEntries(
+    policy.split("; ").map((d) => {
+      const [name, ...sources] = d.split(" ");
+      return [name, sources];
+    }),
+  );
 }
 
 describe("the pages' Content-Security-Policy", () => {

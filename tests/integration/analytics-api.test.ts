@@ -20,11 +20,23 @@ import { batchOf, event, storedCounts, uniqueEnvironment } from "./analytics-sup
 
 afterAll(() => closeDb());
 
-const PETSTORE = JSON.stringify({ openapi: "3.0.3", info: { title: "Pets", version: "1.0.0" }, paths: { "/pets": { get: { responses: { "200": { description: "ok" } } } } } });
+const PETSTORE = JSON.stringify({
+  openapi: "3.0.3",
+  info: { title: "Pets", version: "1.0.0" },
+  paths: { "/pets": { get: { responses: { "200": { description: "ok" } } } } },
+});
 
 async function apiOf(owner: ServiceContext, name: string): Promise<string> {
   const api = await createApi(
-    { name, version: "v1", context: `/an${randomBytes(4).toString("hex")}`, definition: PETSTORE, endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "apikey" }, allowedTiers: ["Gold"] } as never,
+    {
+      name,
+      version: "v1",
+      context: `/an${randomBytes(4).toString("hex")}`,
+      definition: PETSTORE,
+      endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} },
+      security: { scheme: "apiKey", apiKeyHeader: "apikey" },
+      allowedTiers: ["Gold"],
+    } as never,
     owner,
   );
   return api.id;
@@ -93,8 +105,12 @@ describe("analytics scope", () => {
   });
 
   it("validates ranges, intervals and dimensions", async () => {
-    await expect(getAnalyticsTimeseries({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }, adminCtx)).rejects.toMatchObject({ code: "validation_failed" });
-    await expect(getAnalyticsTimeseries({ from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", interval: "minute" }, adminCtx)).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { interval: expect.any(String) } });
+    await expect(getAnalyticsTimeseries({ from: "2026-01-02T00:00:00Z", to: "2026-01-01T00:00:00Z" }, adminCtx)).rejects.toMatchObject({
+      code: "validation_failed",
+    });
+    await expect(
+      getAnalyticsTimeseries({ from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", interval: "minute" }, adminCtx),
+    ).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { interval: expect.any(String) } });
     await expect(getAnalyticsSummary({ groupBy: "apiId,colour" }, adminCtx)).rejects.toMatchObject({ code: "validation_failed" });
     const day = await getAnalyticsTimeseries({ from: "2026-01-01T10:30:00Z", to: "2026-01-01T12:10:00Z", environment: env.name }, adminCtx);
     expect(day).toMatchObject({ interval: "minute", from: "2026-01-01T10:30:00.000Z", to: "2026-01-01T12:10:00.000Z" });
@@ -113,7 +129,13 @@ describe("the events endpoint", () => {
     await createEnvironment({ name, type: "builtin" }, adminCtx);
     const { token } = await rotateGatewayToken(name, adminCtx);
     const post = (body: unknown, bearer = token) =>
-      postEvents(new Request("http://localhost/api/gateway/v1/events", { method: "POST", headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) }));
+      postEvents(
+        new Request("http://localhost/api/gateway/v1/events", {
+          method: "POST",
+          headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        }),
+      );
 
     const good = batchOf([event(name), event(name)]);
     expect((await post(good, "mgw_not-a-real-token")).status).toBe(401);
@@ -134,8 +156,24 @@ describe("the events endpoint", () => {
     const name = `an-gw-${randomBytes(3).toString("hex")}`;
     await createEnvironment({ name, type: "builtin" }, adminCtx);
     const { token } = await rotateGatewayToken(name, adminCtx);
-    const post = (body: unknown) => postEvents(new Request("http://localhost/api/gateway/v1/events", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) }));
-    const group = { environment: name, instanceId: "gw-c", region: "eu", apiId: "api_c", operation: "GET /pets/{id}", applicationId: "app_c", keyType: "sandbox", method: "GET" };
+    const post = (body: unknown) =>
+      postEvents(
+        new Request("http://localhost/api/gateway/v1/events", {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const group = {
+      environment: name,
+      instanceId: "gw-c",
+      region: "eu",
+      apiId: "api_c",
+      operation: "GET /pets/{id}",
+      applicationId: "app_c",
+      keyType: "sandbox",
+      method: "GET",
+    };
     const compact = {
       batchId: randomUUID(),
       format: 2,
@@ -158,11 +196,45 @@ describe("the events endpoint", () => {
     expect(await (await post(compact)).json()).toEqual({ stored: 0, duplicate: true });
     const db = await getDb();
     const rows = rowsOf<Record<string, unknown>>(
-      await db.execute(sql`select id::text as id, time, application_id, key_type, path, status, latency_ms, upstream_latency_ms, request_bytes, response_bytes, error_code from analytics_events where batch_id = ${compact.batchId}::uuid order by time`),
+      await db.execute(
+        sql`select id::text as id, time, application_id, key_type, path, status, latency_ms, upstream_latency_ms, request_bytes, response_bytes, error_code from analytics_events where batch_id = ${compact.batchId}::uuid order by time`,
+      ),
     );
-    expect(rows.map((r) => ({ ...r, time: new Date(r.time as string).toISOString(), id: undefined, request_bytes: Number(r.request_bytes), response_bytes: Number(r.response_bytes) }))).toEqual([
-      { id: undefined, time: "2026-12-06T10:00:00.480Z", application_id: null, key_type: null, path: "/c/v1/pets/2", status: 401, latency_ms: 0.1, upstream_latency_ms: null, request_bytes: 12, response_bytes: 90, error_code: "missing_credentials" },
-      { id: undefined, time: "2026-12-06T10:00:00.500Z", application_id: "app_c", key_type: "sandbox", path: "/c/v1/pets/1", status: 200, latency_ms: 1.25, upstream_latency_ms: 0.75, request_bytes: 0, response_bytes: 34, error_code: null },
+    expect(
+      rows.map((r) => ({
+        ...r,
+        time: new Date(r.time as string).toISOString(),
+        id: undefined,
+        request_bytes: Number(r.request_bytes),
+        response_bytes: Number(r.response_bytes),
+      })),
+    ).toEqual([
+      {
+        id: undefined,
+        time: "2026-12-06T10:00:00.480Z",
+        application_id: null,
+        key_type: null,
+        path: "/c/v1/pets/2",
+        status: 401,
+        latency_ms: 0.1,
+        upstream_latency_ms: null,
+        request_bytes: 12,
+        response_bytes: 90,
+        error_code: "missing_credentials",
+      },
+      {
+        id: undefined,
+        time: "2026-12-06T10:00:00.500Z",
+        application_id: "app_c",
+        key_type: "sandbox",
+        path: "/c/v1/pets/1",
+        status: 200,
+        latency_ms: 1.25,
+        upstream_latency_ms: 0.75,
+        request_bytes: 0,
+        response_bytes: 34,
+        error_code: null,
+      },
     ]);
     expect(new Set(rows.map((r) => r.id)).size).toBe(2);
     expect(rows.every((r) => (r.id as string).startsWith(compact.batchId.slice(0, 24)))).toBe(true);

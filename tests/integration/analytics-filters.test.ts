@@ -16,11 +16,23 @@ import { batchOf, event, uniqueEnvironment } from "./analytics-support";
 
 afterAll(() => closeDb());
 
-const PETSTORE = JSON.stringify({ openapi: "3.0.3", info: { title: "Pets", version: "1.0.0" }, paths: { "/pets": { get: { responses: { "200": { description: "ok" } } } } } });
+const PETSTORE = JSON.stringify({
+  openapi: "3.0.3",
+  info: { title: "Pets", version: "1.0.0" },
+  paths: { "/pets": { get: { responses: { "200": { description: "ok" } } } } },
+});
 
 async function apiOf(owner: ServiceContext, name: string): Promise<string> {
   const api = await createApi(
-    { name, version: "v1", context: `/af${randomBytes(4).toString("hex")}`, definition: PETSTORE, endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "apikey" }, allowedTiers: ["Gold"] } as never,
+    {
+      name,
+      version: "v1",
+      context: `/af${randomBytes(4).toString("hex")}`,
+      definition: PETSTORE,
+      endpoints: { production: "http://127.0.0.1:9", sandbox: null, overrides: {} },
+      security: { scheme: "apiKey", apiKeyHeader: "apikey" },
+      allowedTiers: ["Gold"],
+    } as never,
     owner,
   );
   await changeLifecycle(api.id, { action: "publish" } as never, owner);
@@ -88,7 +100,12 @@ describe("analytics filters", () => {
 
   it("offers every API and application in the caller's scope, with traffic or not", async () => {
     const all = await listAnalyticsFilterOptions({ scope: "all" }, adminCtx);
-    expect(all.apis).toEqual(expect.arrayContaining([{ value: newApi, label: "Filters new v1" }, { value: otherApi, label: "Filters other v1" }]));
+    expect(all.apis).toEqual(
+      expect.arrayContaining([
+        { value: newApi, label: "Filters new v1" },
+        { value: otherApi, label: "Filters other v1" },
+      ]),
+    );
     expect(all.applications.map((a) => a.value)).toEqual(expect.arrayContaining([consumerApp, otherApp]));
     expect(all.environments.map((e) => e.value)).toContain("default");
 

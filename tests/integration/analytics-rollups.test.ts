@@ -29,11 +29,36 @@ const at = (minute: number, second = 0) => new Date(BASE + minute * MINUTE + sec
 /** What the roll-up must hold, computed the slow way from the events. */
 function expectedRollup(events: AnalyticsEvent[], unit: number | ((time: number) => number)) {
   const bucketOf = typeof unit === "number" ? (t: number) => Math.floor(t / unit) * unit : unit;
-  const groups = new Map<string, { bucket: string; api_id: string; application_id: string; status_class: number; requests: number; status_401: number; status_403: number; status_429: number; request_bytes: number; response_bytes: number }>();
+  const groups = new Map<
+    string,
+    {
+      bucket: string;
+      api_id: string;
+      application_id: string;
+      status_class: number;
+      requests: number;
+      status_401: number;
+      status_403: number;
+      status_429: number;
+      request_bytes: number;
+      response_bytes: number;
+    }
+  >();
   for (const e of events) {
     const bucket = new Date(bucketOf(Date.parse(e.time))).toISOString();
     const key = [bucket, e.apiId, e.applicationId ?? "", Math.floor(e.status / 100)].join("|");
-    const g = groups.get(key) ?? { bucket, api_id: e.apiId, application_id: e.applicationId ?? "", status_class: Math.floor(e.status / 100), requests: 0, status_401: 0, status_403: 0, status_429: 0, request_bytes: 0, response_bytes: 0 };
+    const g = groups.get(key) ?? {
+      bucket,
+      api_id: e.apiId,
+      application_id: e.applicationId ?? "",
+      status_class: Math.floor(e.status / 100),
+      requests: 0,
+      status_401: 0,
+      status_403: 0,
+      status_429: 0,
+      request_bytes: 0,
+      response_bytes: 0,
+    };
     g.requests++;
     if (e.status === 401) g.status_401++;
     if (e.status === 403) g.status_403++;
@@ -42,28 +67,65 @@ function expectedRollup(events: AnalyticsEvent[], unit: number | ((time: number)
     g.response_bytes += e.responseBytes;
     groups.set(key, g);
   }
-  return [...groups.values()].sort((a, b) => a.bucket.localeCompare(b.bucket) || a.api_id.localeCompare(b.api_id) || a.application_id.localeCompare(b.application_id) || a.status_class - b.status_class);
+  return [...groups.values()].sort(
+    (a, b) =>
+      a.bucket.localeCompare(b.bucket) ||
+      a.api_id.localeCompare(b.api_id) ||
+      a.application_id.localeCompare(b.application_id) ||
+      a.status_class - b.status_class,
+  );
 }
 
 /** The environment roll-ups must hold the same sums by bucket × region × status class. */
 function expectedEnvironmentRollup(events: AnalyticsEvent[], unit: number) {
-  const groups = new Map<string, { bucket: string; region: string; status_class: number; requests: number; status_429: number; response_bytes: number }>();
+  const groups = new Map<
+    string,
+    { bucket: string; region: string; status_class: number; requests: number; status_429: number; response_bytes: number }
+  >();
   for (const e of events) {
     const bucket = new Date(Math.floor(Date.parse(e.time) / unit) * unit).toISOString();
     const key = [bucket, e.region ?? "", Math.floor(e.status / 100)].join("|");
-    const g = groups.get(key) ?? { bucket, region: e.region ?? "", status_class: Math.floor(e.status / 100), requests: 0, status_429: 0, response_bytes: 0 };
+    const g = groups.get(key) ?? {
+      bucket,
+      region: e.region ?? "",
+      status_class: Math.floor(e.status / 100),
+      requests: 0,
+      status_429: 0,
+      response_bytes: 0,
+    };
     g.requests++;
     if (e.status === 429) g.status_429++;
     g.response_bytes += e.responseBytes;
     groups.set(key, g);
   }
-  return [...groups.values()].sort((a, b) => a.bucket.localeCompare(b.bucket) || a.region.localeCompare(b.region) || a.status_class - b.status_class);
+  return [...groups.values()].sort(
+    (a, b) => a.bucket.localeCompare(b.bucket) || a.region.localeCompare(b.region) || a.status_class - b.status_class,
+  );
 }
 
-const pickEnvironment = (rows: Array<Record<string, unknown>>) => rows.map((r) => ({ bucket: r.bucket, region: r.region, status_class: r.status_class, requests: r.requests, status_429: r.status_429, response_bytes: r.response_bytes }));
+const pickEnvironment = (rows: Array<Record<string, unknown>>) =>
+  rows.map((r) => ({
+    bucket: r.bucket,
+    region: r.region,
+    status_class: r.status_class,
+    requests: r.requests,
+    status_429: r.status_429,
+    response_bytes: r.response_bytes,
+  }));
 
 const pick = (rows: Array<Record<string, unknown>>) =>
-  rows.map((r) => ({ bucket: r.bucket, api_id: r.api_id, application_id: r.application_id, status_class: r.status_class, requests: r.requests, status_401: r.status_401, status_403: r.status_403, status_429: r.status_429, request_bytes: r.request_bytes, response_bytes: r.response_bytes }));
+  rows.map((r) => ({
+    bucket: r.bucket,
+    api_id: r.api_id,
+    application_id: r.application_id,
+    status_class: r.status_class,
+    requests: r.requests,
+    status_401: r.status_401,
+    status_403: r.status_403,
+    status_429: r.status_429,
+    request_bytes: r.request_bytes,
+    response_bytes: r.response_bytes,
+  }));
 
 function trafficFor(env: string): AnalyticsEvent[] {
   const statuses = [200, 200, 201, 304, 401, 403, 429, 404, 500, 503];
@@ -92,14 +154,24 @@ describe("analytics roll-ups", () => {
     await ingestEvents(env, batchOf(events.slice(0, 40)));
     await ingestEvents(env, batchOf(events.slice(40)));
 
-    const query = { environment: env.name, from: new Date(BASE), to: new Date(BASE + 3 * MINUTE), interval: "minute" as const, groupBy: "apiId" as const };
+    const query = {
+      environment: env.name,
+      from: new Date(BASE),
+      to: new Date(BASE + 3 * MINUTE),
+      interval: "minute" as const,
+      groupBy: "apiId" as const,
+    };
     const before = await getAnalyticsTimeseries(query, adminCtx);
     await rollUpEvents();
     expect(pick(await rollupRows("analytics_rollups_minute", env.name))).toEqual(expectedRollup(events, MINUTE));
     expect(pick(await rollupRows("analytics_rollups_hour", env.name))).toEqual(expectedRollup(events, HOUR));
     expect(pick(await rollupRows("analytics_rollups_day", env.name))).toEqual(expectedRollup(events, 24 * HOUR));
     expect(pick(await rollupRows("analytics_rollups_week", env.name))).toEqual(expectedRollup(events, (t) => floorToUnit(t, "week")));
-    for (const [unit, ms] of [["minute", MINUTE], ["hour", HOUR], ["day", 24 * HOUR]] as const) {
+    for (const [unit, ms] of [
+      ["minute", MINUTE],
+      ["hour", HOUR],
+      ["day", 24 * HOUR],
+    ] as const) {
       expect(pickEnvironment(await rollupRows(`analytics_env_rollups_${unit}`, env.name))).toEqual(expectedEnvironmentRollup(events, ms));
     }
 
@@ -109,15 +181,41 @@ describe("analytics roll-ups", () => {
     const pets = after.series.find((s) => s.key === "api_pets")!;
     expect(pets.points.reduce((n, p) => n + p.requests, 0)).toBe(45);
 
-    const summary = await getAnalyticsSummary({ environment: env.name, from: new Date(BASE).toISOString(), to: new Date(BASE + HOUR).toISOString(), groupBy: "applicationId,statusClass,operation" } as never, adminCtx);
-    expect(summary.totals).toMatchObject({ requests: 90, status401: 9, status403: 9, status429: 9, status2xx: 27, status3xx: 9, status4xx: 36, status5xx: 18, errors: 54, errorRate: 0.6 });
+    const summary = await getAnalyticsSummary(
+      {
+        environment: env.name,
+        from: new Date(BASE).toISOString(),
+        to: new Date(BASE + HOUR).toISOString(),
+        groupBy: "applicationId,statusClass,operation",
+      } as never,
+      adminCtx,
+    );
+    expect(summary.totals).toMatchObject({
+      requests: 90,
+      status401: 9,
+      status403: 9,
+      status429: 9,
+      status2xx: 27,
+      status3xx: 9,
+      status4xx: 36,
+      status5xx: 18,
+      errors: 54,
+      errorRate: 0.6,
+    });
     expect(summary.totals.requestBytes).toBe(events.reduce((n, e) => n + e.requestBytes, 0));
     expect(summary.totals.responseBytes).toBe(events.reduce((n, e) => n + e.responseBytes, 0));
     const apps = Object.fromEntries(summary.breakdowns.applicationId!.map((g) => [g.key, g.requests]));
-    expect(apps).toEqual({ app_one: events.filter((e) => e.applicationId === "app_one").length, app_two: events.filter((e) => e.applicationId === "app_two").length, "": 18 });
+    expect(apps).toEqual({
+      app_one: events.filter((e) => e.applicationId === "app_one").length,
+      app_two: events.filter((e) => e.applicationId === "app_two").length,
+      "": 18,
+    });
     expect(summary.breakdowns.operation!.find((g) => g.apiId === "api_pets")).toMatchObject({ key: "api_pets GET /pets", requests: 45 });
 
-    const errorsOnly = await getAnalyticsSummary({ environment: env.name, from: new Date(BASE), to: new Date(BASE + HOUR), statusClass: "5xx", apiId: "api_pets" }, adminCtx);
+    const errorsOnly = await getAnalyticsSummary(
+      { environment: env.name, from: new Date(BASE), to: new Date(BASE + HOUR), statusClass: "5xx", apiId: "api_pets" },
+      adminCtx,
+    );
     expect(errorsOnly.totals.requests).toBe(events.filter((e) => e.status >= 500 && e.apiId === "api_pets").length);
   });
 
@@ -129,7 +227,11 @@ describe("analytics roll-ups", () => {
     const { totals } = await getAnalyticsSummary({ environment: env.name, from: new Date(BASE), to: new Date(BASE + HOUR) }, adminCtx);
     const sorted = [...latencies].sort((a, b) => a - b);
     const max = sorted[sorted.length - 1];
-    for (const [q, value] of [[0.5, totals.latencyP50Ms], [0.95, totals.latencyP95Ms], [0.99, totals.latencyP99Ms]] as const) {
+    for (const [q, value] of [
+      [0.5, totals.latencyP50Ms],
+      [0.95, totals.latencyP95Ms],
+      [0.99, totals.latencyP99Ms],
+    ] as const) {
       const truth = sorted[Math.ceil(q * sorted.length) - 1];
       const [lower, upper] = bucketRange(bucketIndex(truth), max);
       expect(value!).toBeGreaterThanOrEqual(lower);
@@ -222,7 +324,9 @@ describe("analytics roll-ups", () => {
     expect(pick(await rollupRows("analytics_rollups_minute", env.name))).toEqual(afterFirstRun);
     expect(pick(await rollupRows("analytics_rollups_hour", env.name))).toEqual(expectedRollup([...first, ...late], HOUR));
     expect(pick(await rollupRows("analytics_rollups_day", env.name))).toEqual(expectedRollup([...first, ...late], 24 * HOUR));
-    expect(pickEnvironment(await rollupRows("analytics_env_rollups_hour", env.name))).toEqual(expectedEnvironmentRollup([...first, ...late], HOUR));
+    expect(pickEnvironment(await rollupRows("analytics_env_rollups_hour", env.name))).toEqual(
+      expectedEnvironmentRollup([...first, ...late], HOUR),
+    );
   });
 
   it("removes only what is older than its retention, and never events not yet rolled up", async () => {
@@ -262,7 +366,9 @@ describe("analytics roll-ups", () => {
     expect(await apiIds("analytics_rollups_day")).toEqual(["api_recent"]);
     const buckets = async (table: string) => {
       const result = await db.execute(sql`select distinct bucket from ${sql.raw(table)} where environment = ${env.name} order by bucket`);
-      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows).map((r) => new Date((r as { bucket: string }).bucket).toISOString());
+      return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows).map((r) =>
+        new Date((r as { bucket: string }).bucket).toISOString(),
+      );
     };
     expect(await buckets("analytics_env_rollups_day")).toEqual(await buckets("analytics_rollups_day"));
     expect(await buckets("analytics_env_rollups_day")).toHaveLength(1);
@@ -299,7 +405,11 @@ describe("analytics ingest", () => {
     const env = uniqueEnvironment();
     const events = [event(env.name), event(env.name), { ...event(env.name), status: 42 }];
     const batch = batchOf(events as AnalyticsEvent[]);
-    await expect(ingestEvents(env, batch)).rejects.toMatchObject({ code: "validation_failed", status: 400, fieldErrors: { "events.2.status": expect.any(String) } });
+    await expect(ingestEvents(env, batch)).rejects.toMatchObject({
+      code: "validation_failed",
+      status: 400,
+      fieldErrors: { "events.2.status": expect.any(String) },
+    });
     await expect(ingestEvents(env, batchOf([event("someone-else")]))).rejects.toMatchObject({ code: "forbidden" });
     expect(await storedCounts(env.name, batch.batchId)).toEqual({ events: 0, batches: 0 });
   });
@@ -307,10 +417,24 @@ describe("analytics ingest", () => {
   it("stores strings that need quoting in arrays as they were sent", async () => {
     const env = uniqueEnvironment();
     const path = '/a "quoted", {braced} \\ path NULL';
-    await ingestEvents(env, batchOf([event(env.name, { path, region: null, operation: null, applicationId: null, upstreamLatencyMs: null, errorCode: "rate_limited" })]));
+    await ingestEvents(
+      env,
+      batchOf([
+        event(env.name, { path, region: null, operation: null, applicationId: null, upstreamLatencyMs: null, errorCode: "rate_limited" }),
+      ]),
+    );
     const db = await getDb();
-    const result = await db.execute(sql`select path, region, operation, application_id, upstream_latency_ms, error_code from analytics_events where environment = ${env.name}`);
+    const result = await db.execute(
+      sql`select path, region, operation, application_id, upstream_latency_ms, error_code from analytics_events where environment = ${env.name}`,
+    );
     const [row] = Array.isArray(result) ? result : (result as { rows: unknown[] }).rows;
-    expect(row).toEqual({ path, region: null, operation: null, application_id: null, upstream_latency_ms: null, error_code: "rate_limited" });
+    expect(row).toEqual({
+      path,
+      region: null,
+      operation: null,
+      application_id: null,
+      upstream_latency_ms: null,
+      error_code: "rate_limited",
+    });
   });
 });

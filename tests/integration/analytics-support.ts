@@ -41,14 +41,35 @@ type RollupTable = `analytics_rollups_${"minute" | "hour" | "day" | "week"}` | `
 
 export async function rollupRows(table: RollupTable, environment: string) {
   const db = await getDb();
-  const order = table.startsWith("analytics_env_") ? "bucket, region, status_class" : "bucket, api_id, operation, application_id, status_class, region";
-  const rows = rowsOf<Record<string, unknown>>(await db.execute(sql`select * from ${sql.raw(table)} where environment = ${environment} order by ${sql.raw(order)}`));
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "bucket" ? new Date(v as string).toISOString() : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) && !["environment", "region", "api_id", "operation", "application_id"].includes(k) ? Number(v) : v])));
+  const order = table.startsWith("analytics_env_")
+    ? "bucket, region, status_class"
+    : "bucket, api_id, operation, application_id, status_class, region";
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`select * from ${sql.raw(table)} where environment = ${environment} order by ${sql.raw(order)}`),
+  );
+  return rows.map((r) =>
+    Object.fromEntries(
+      Object.entries(r).map(([k, v]) => [
+        k,
+        k === "bucket"
+          ? new Date(v as string).toISOString()
+          : typeof v === "string" &&
+              /^-?\d+(\.\d+)?$/.test(v) &&
+              !["environment", "region", "api_id", "operation", "application_id"].includes(k)
+            ? Number(v)
+            : v,
+      ]),
+    ),
+  );
 }
 
 export async function storedCounts(environment: string, batchId?: string): Promise<{ events: number; batches: number }> {
   const db = await getDb();
-  const [e] = rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from analytics_events where environment = ${environment}`));
-  const [b] = batchId ? rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from analytics_batches where batch_id = ${batchId}::uuid`)) : [{ n: 0 }];
+  const [e] = rowsOf<{ n: string | number }>(
+    await db.execute(sql`select count(*) as n from analytics_events where environment = ${environment}`),
+  );
+  const [b] = batchId
+    ? rowsOf<{ n: string | number }>(await db.execute(sql`select count(*) as n from analytics_batches where batch_id = ${batchId}::uuid`))
+    : [{ n: 0 }];
   return { events: Number(e.n), batches: Number(b.n) };
 }

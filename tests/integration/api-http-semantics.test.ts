@@ -21,7 +21,9 @@ const API_ROOT = path.join(ROOT, "app/api/v1");
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const BASE = "http://localhost:3000";
 
-type RouteModule = Partial<Record<(typeof METHODS)[number], (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response>>;
+type RouteModule = Partial<
+  Record<(typeof METHODS)[number], (req: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response>
+>;
 
 /** Every route file under app/api/v1 with a URL that reaches it (dynamic segments filled in). */
 function routeFiles(dir = API_ROOT): Array<{ file: string; url: string }> {
@@ -64,42 +66,52 @@ describe("methods a route does not implement", () => {
     expect(routes.length).toBeGreaterThan(40);
   });
 
-  it.each(routes.map((r) => [path.relative(ROOT, r.file), r] as const))("%s: 405 problem+json with Allow, and an OPTIONS that lists only what it serves", async (_name, route) => {
-    const { isOtherMethodHandler } = await import("@/lib/api/methods");
-    const mod = (await import(route.file)) as RouteModule;
-    const implemented = METHODS.filter((m) => typeof mod[m] === "function" && !isOtherMethodHandler(mod[m]));
-    expect(implemented.length).toBeGreaterThan(0);
-    const allowed = new Set<string>([...implemented, "OPTIONS"]);
-    if (allowed.has("GET")) allowed.add("HEAD");
-    const allow = [...allowed].sort().join(", ");
+  it.each(routes.map((r) => [path.relative(ROOT, r.file), r] as const))(
+    "%s: 405 problem+json with Allow, and an OPTIONS that lists only what it serves",
+    async (_name, route) => {
+      const { isOtherMethodHandler } = await import("@/lib/api/methods");
+      const mod = (await import(route.file)) as RouteModule;
+      const implemented = METHODS.filter((m) => typeof mod[m] === "function" && !isOtherMethodHandler(mod[m]));
+      expect(implemented.length).toBeGreaterThan(0);
+      const allowed = new Set<string>([...implemented, "OPTIONS"]);
+      if (allowed.has("GET")) allowed.add("HEAD");
+      const allow = [...allowed].sort().join(", ");
 
-    for (const method of METHODS) {
-      if (allowed.has(method) && method !== "OPTIONS") continue;
-      // Next.js would answer a method the module leaves out with a bare 405 and no Allow header.
-      expect(mod[method], `${method} must be exported (from otherMethods) so that it answers with Allow`).toBeTypeOf("function");
-      const response = await call(mod[method], new Request(route.url, { method, headers: { authorization: `Bearer ${bearer}` } }));
-      if (method === "OPTIONS") {
-        expect(response.status).toBe(204);
+      for (const method of METHODS) {
+        if (allowed.has(method) && method !== "OPTIONS") continue;
+        // Next.js would answer a method the module leaves out with a bare 405 and no Allow header.
+        expect(mod[method], `${method} must be exported (from otherMethods) so that it answers with Allow`).toBeTypeOf("function");
+        const response = await call(mod[method], new Request(route.url, { method, headers: { authorization: `Bearer ${bearer}` } }));
+        if (method === "OPTIONS") {
+          expect(response.status).toBe(204);
+          expect(response.headers.get("allow")).toBe(allow);
+          continue;
+        }
+        expect(response.status, `${method} ${route.url}`).toBe(405);
         expect(response.headers.get("allow")).toBe(allow);
-        continue;
+        expect(response.headers.get("content-type")).toBe("application/problem+json");
+        expect(await response.json()).toMatchObject({ status: 405, code: "method_not_allowed", allow: allow.split(", ") });
       }
-      expect(response.status, `${method} ${route.url}`).toBe(405);
-      expect(response.headers.get("allow")).toBe(allow);
-      expect(response.headers.get("content-type")).toBe("application/problem+json");
-      expect(await response.json()).toMatchObject({ status: 405, code: "method_not_allowed", allow: allow.split(", ") });
-    }
-  });
+    },
+  );
 });
 
 describe("request bodies", () => {
   async function postApplication(body: BodyInit, headers: Record<string, string>): Promise<Response> {
     const { POST } = await import("@/app/api/v1/applications/route");
-    return POST(new Request(`${BASE}/api/v1/applications`, { method: "POST", body, headers: { authorization: `Bearer ${bearer}`, ...headers } }), { params: Promise.resolve({}) });
+    return POST(
+      new Request(`${BASE}/api/v1/applications`, { method: "POST", body, headers: { authorization: `Bearer ${bearer}`, ...headers } }),
+      { params: Promise.resolve({}) },
+    );
   }
 
   it("accepts JSON declared as application/json or a +json type", async () => {
-    expect((await postApplication(JSON.stringify({ name: "json app" }), { "content-type": "application/json; charset=utf-8" })).status).toBe(201);
-    expect((await postApplication(JSON.stringify({ name: "merge app" }), { "content-type": "application/merge-patch+json" })).status).toBe(201);
+    expect(
+      (await postApplication(JSON.stringify({ name: "json app" }), { "content-type": "application/json; charset=utf-8" })).status,
+    ).toBe(201);
+    expect((await postApplication(JSON.stringify({ name: "merge app" }), { "content-type": "application/merge-patch+json" })).status).toBe(
+      201,
+    );
   });
 
   it.each([
@@ -117,7 +129,14 @@ describe("request bodies", () => {
   it("refuses a document upload declared as text/plain with 415, and takes YAML declared as YAML", async () => {
     const { PUT } = await import("@/app/api/v1/apis/[id]/definition/route");
     const send = (contentType: string) =>
-      PUT(new Request(`${BASE}/api/v1/apis/api_missing/definition`, { method: "PUT", body: "openapi: 3.0.3\n", headers: { authorization: `Bearer ${publisherBearer}`, "content-type": contentType } }), { params: Promise.resolve({ id: "api_missing" }) });
+      PUT(
+        new Request(`${BASE}/api/v1/apis/api_missing/definition`, {
+          method: "PUT",
+          body: "openapi: 3.0.3\n",
+          headers: { authorization: `Bearer ${publisherBearer}`, "content-type": contentType },
+        }),
+        { params: Promise.resolve({ id: "api_missing" }) },
+      );
     expect((await send("text/plain")).status).toBe(415);
     // Past the media type, to the lookup of the API.
     expect((await send("application/yaml")).status).toBe(404);
@@ -133,17 +152,23 @@ describe("request bodies", () => {
   });
 
   it("refuses a NUL character in a nested value, a key and the query string", async () => {
-    const nested = await postApplication(JSON.stringify({ name: "ok", description: "x", extra: { "k\u0000": 1 } }), { "content-type": "application/json" });
+    const nested = await postApplication(JSON.stringify({ name: "ok", description: "x", extra: { "k\u0000": 1 } }), {
+      "content-type": "application/json",
+    });
     expect(nested.status).toBe(400);
     expect(await nested.json()).toMatchObject({ code: "bad_request", errors: [{ path: "extra" }] });
     const { GET } = await import("@/app/api/v1/applications/route");
-    const query = await GET(new Request(`${BASE}/api/v1/applications?q=a%00b`, { headers: { authorization: `Bearer ${bearer}` } }), { params: Promise.resolve({}) });
+    const query = await GET(new Request(`${BASE}/api/v1/applications?q=a%00b`, { headers: { authorization: `Bearer ${bearer}` } }), {
+      params: Promise.resolve({}),
+    });
     expect(query.status).toBe(400);
   });
 
   it("refuses a NUL character in a path parameter with 400", async () => {
     const { GET } = await import("@/app/api/v1/applications/[id]/route");
-    const response = await GET(new Request(`${BASE}/api/v1/applications/app_%00`, { headers: { authorization: `Bearer ${bearer}` } }), { params: Promise.resolve({ id: "app_\u0000" }) });
+    const response = await GET(new Request(`${BASE}/api/v1/applications/app_%00`, { headers: { authorization: `Bearer ${bearer}` } }), {
+      params: Promise.resolve({ id: "app_\u0000" }),
+    });
     expect(response.status).toBe(400);
   });
 
@@ -152,7 +177,9 @@ describe("request bodies", () => {
     expect((await postApplication(latin1, { "content-type": "application/json" })).status).toBe(400);
     expect((await postApplication('{"name":"\\ud800"}', { "content-type": "application/json" })).status).toBe(400);
     const { GET } = await import("@/app/api/v1/applications/route");
-    const query = await GET(new Request(`${BASE}/api/v1/applications?q=%FF`, { headers: { authorization: `Bearer ${bearer}` } }), { params: Promise.resolve({}) });
+    const query = await GET(new Request(`${BASE}/api/v1/applications?q=%FF`, { headers: { authorization: `Bearer ${bearer}` } }), {
+      params: Promise.resolve({}),
+    });
     expect(query.status).toBe(400);
   });
 });

@@ -54,7 +54,11 @@ describe("revisions", () => {
 
     const edited = original.replace("List all pets", "List every pet").replace("  version: 1.0.0", "  version: 1.1.0");
     await updateDefinition(api.id, edited, publisher);
-    await updateApi(api.id, { endpoints: { production: "https://v2.example.com", sandbox: null }, security: { scheme: "apiKey" } }, publisher);
+    await updateApi(
+      api.id,
+      { endpoints: { production: "https://v2.example.com", sandbox: null }, security: { scheme: "apiKey" } },
+      publisher,
+    );
     await updateOperationPolicy(api.id, { method: "get", path: "/pets", security: null, rateLimit: null }, publisher);
     const r2 = await createRevision(api.id, { description: "Second" }, publisher);
     expect(r2.number).toBe(2);
@@ -65,10 +69,20 @@ describe("revisions", () => {
 
     const diff = await compareRevisions(api.id, r1.id, r2.id, publisher);
     expect(diff.from.label).toBe("Revision 1");
-    expect(diff.definition.lines.filter((l) => l.kind === "removed").map((l) => l.text.trim())).toEqual(["version: 1.0.0", "summary: List all pets"]);
-    expect(diff.definition.lines.filter((l) => l.kind === "added").map((l) => l.text.trim())).toEqual(["version: 1.1.0", "summary: List every pet"]);
+    expect(diff.definition.lines.filter((l) => l.kind === "removed").map((l) => l.text.trim())).toEqual([
+      "version: 1.0.0",
+      "summary: List all pets",
+    ]);
+    expect(diff.definition.lines.filter((l) => l.kind === "added").map((l) => l.text.trim())).toEqual([
+      "version: 1.1.0",
+      "summary: List every pet",
+    ]);
     expect(diff.settings.map((c) => c.field).sort()).toEqual(["endpoints.production", "operationPolicies.GET /pets", "security.scheme"]);
-    expect(diff.settings.find((c) => c.field === "security.scheme")).toEqual({ field: "security.scheme", before: "oauth2", after: "apiKey" });
+    expect(diff.settings.find((c) => c.field === "security.scheme")).toEqual({
+      field: "security.scheme",
+      before: "oauth2",
+      after: "apiKey",
+    });
     const none = await compareRevisions(api.id, r2.id, WORKING_COPY, publisher);
     expect(none.definition).toMatchObject({ added: 0, removed: 0 });
     expect(none.settings).toEqual([]);
@@ -118,13 +132,32 @@ describe("revisions", () => {
 describe("documents", () => {
   it("stores markdown and links, and renders markdown sanitized", async () => {
     const api = await createApi({ name: "Documented", version: "1", context: uniqueContext() }, publisher);
-    const guide = await createDocument(api.id, { title: "Getting started", kind: "how-to", sourceType: "markdown", content: "# Hello\n\n<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>" }, publisher);
+    const guide = await createDocument(
+      api.id,
+      {
+        title: "Getting started",
+        kind: "how-to",
+        sourceType: "markdown",
+        content: "# Hello\n\n<script>alert(1)</script>[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+      },
+      publisher,
+    );
     expect(guide.html).toContain("<h1>Hello</h1>");
     expect(guide.html).not.toMatch(/<script|href="javascript:|onerror/i);
-    const link = await createDocument(api.id, { title: "Reference", kind: "other", sourceType: "url", url: "https://docs.example.com" }, publisher);
+    const link = await createDocument(
+      api.id,
+      { title: "Reference", kind: "other", sourceType: "url", url: "https://docs.example.com" },
+      publisher,
+    );
     expect(link).toMatchObject({ sourceType: "url", url: "https://docs.example.com", html: null });
-    expect((await failure(createDocument(api.id, { title: "Bad", kind: "other", sourceType: "url", url: "javascript:alert(1)" }, publisher))).fieldErrors?.url).toMatch(/http or https/);
-    expect((await failure(createDocument(api.id, { title: "Getting started", kind: "sample", sourceType: "markdown", content: "" }, publisher))).code).toBe("conflict");
+    expect(
+      (await failure(createDocument(api.id, { title: "Bad", kind: "other", sourceType: "url", url: "javascript:alert(1)" }, publisher)))
+        .fieldErrors?.url,
+    ).toMatch(/http or https/);
+    expect(
+      (await failure(createDocument(api.id, { title: "Getting started", kind: "sample", sourceType: "markdown", content: "" }, publisher)))
+        .code,
+    ).toBe("conflict");
 
     const updated = await updateDocument(api.id, guide.id, { content: "Updated **text**" }, publisher);
     expect(updated.html).toContain("<strong>text</strong>");

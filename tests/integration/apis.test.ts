@@ -57,7 +57,14 @@ describe("creating APIs", () => {
   it("imports a 3.0 YAML document, keeps the text as uploaded and defaults from info", async () => {
     const text = fixture("petstore-3.0.yaml");
     const api = await createApi({ definition: text, context: uniqueContext("pets") }, publisher);
-    expect(api).toMatchObject({ name: "Petstore", version: "1.0.0", lifecycleState: "CREATED", operationCount: 4, sourceSpec: "openapi-3.0", definitionFormat: "yaml" });
+    expect(api).toMatchObject({
+      name: "Petstore",
+      version: "1.0.0",
+      lifecycleState: "CREATED",
+      operationCount: 4,
+      sourceSpec: "openapi-3.0",
+      definitionFormat: "yaml",
+    });
     expect(api.id).toMatch(/^api_/);
     expect(api.endpoints.production).toBe("https://petstore.example.com/v1");
     expect(api.owners.map((o) => o.id)).toEqual([publisher.actor!.id]);
@@ -88,7 +95,17 @@ describe("creating APIs", () => {
 
   it("starts an API from scratch with its first operations", async () => {
     const api = await createApi(
-      { name: "Scratch", version: "0.1.0", context: uniqueContext("scratch"), endpoints: { production: "https://backend.example.com", sandbox: null }, operations: [{ method: "GET", path: "/items" }, { method: "post", path: "/items" }, { method: "get", path: "/items/{id}" }] },
+      {
+        name: "Scratch",
+        version: "0.1.0",
+        context: uniqueContext("scratch"),
+        endpoints: { production: "https://backend.example.com", sandbox: null },
+        operations: [
+          { method: "GET", path: "/items" },
+          { method: "post", path: "/items" },
+          { method: "get", path: "/items/{id}" },
+        ],
+      },
       publisher,
     );
     expect(api.operationCount).toBe(3);
@@ -101,7 +118,9 @@ describe("creating APIs", () => {
     const error = await failure(createApi({ definition: fixture("external-ref.json"), context: uniqueContext() }, publisher));
     expect(error.code).toBe("invalid_definition");
     expect(error.status).toBe(400);
-    expect(error.extra?.errors).toEqual([expect.objectContaining({ path: "/paths/~1widgets/get/responses/200/content/application~1json/schema/$ref", line: 8 })]);
+    expect(error.extra?.errors).toEqual([
+      expect.objectContaining({ path: "/paths/~1widgets/get/responses/200/content/application~1json/schema/$ref", line: 8 }),
+    ]);
     expect(error.message).toContain("./schemas/widget.yaml#/Widget");
   });
 
@@ -198,13 +217,17 @@ describe("ownership", () => {
 
     // A co-owner may edit, and sees the API in their list.
     await updateApi(theirs.id, { owners: [otherPublisher.actor!.id, publisher.actor!.email] }, otherPublisher);
-    await expect(updateApi(theirs.id, { description: "Edited by a co-owner" }, publisher)).resolves.toMatchObject({ description: "Edited by a co-owner" });
+    await expect(updateApi(theirs.id, { description: "Edited by a co-owner" }, publisher)).resolves.toMatchObject({
+      description: "Edited by a co-owner",
+    });
     expect((await listApis({ q: tag }, publisher)).total).toBe(2);
   });
 
   it("refuses owners who cannot publish and keeps the editor among the owners", async () => {
     const api = await createApi({ name: "Owned", version: "1", context: uniqueContext() }, publisher);
-    expect((await failure(updateApi(api.id, { owners: [publisher.actor!.id, subscriber.actor!.id] }, publisher))).fieldErrors?.owners).toMatch(/publisher role/);
+    expect(
+      (await failure(updateApi(api.id, { owners: [publisher.actor!.id, subscriber.actor!.id] }, publisher))).fieldErrors?.owners,
+    ).toMatch(/publisher role/);
     expect((await failure(updateApi(api.id, { owners: [otherPublisher.actor!.id] }, publisher))).fieldErrors?.owners).toMatch(/yourself/);
     expect((await failure(updateApi(api.id, { owners: ["nobody@example.test"] }, publisher))).fieldErrors?.owners).toMatch(/No user/);
   });
@@ -219,7 +242,11 @@ describe("settings", () => {
     const updated = await updateApi(
       api.id,
       {
-        endpoints: { production: "https://prod.example.com", sandbox: "https://sandbox.example.com", overrides: { "eu-west": { production: "https://eu.example.com" } } },
+        endpoints: {
+          production: "https://prod.example.com",
+          sandbox: "https://sandbox.example.com",
+          overrides: { "eu-west": { production: "https://eu.example.com" } },
+        },
         security: { scheme: "apiKey", apiKeyHeader: "X-API-Key" },
         rateLimit: { requests: 100, unit: "minute", burst: 20 },
         cors: { enabled: true, origins: ["https://app.example.com"], methods: ["GET"], headers: ["content-type"], credentials: true },
@@ -231,7 +258,11 @@ describe("settings", () => {
       publisher,
     );
     expect(updated).toMatchObject({
-      endpoints: { production: "https://prod.example.com", sandbox: "https://sandbox.example.com", overrides: { "eu-west": { production: "https://eu.example.com", sandbox: null } } },
+      endpoints: {
+        production: "https://prod.example.com",
+        sandbox: "https://sandbox.example.com",
+        overrides: { "eu-west": { production: "https://eu.example.com", sandbox: null } },
+      },
       security: { scheme: "apiKey", apiKeyHeader: "X-API-Key" },
       rateLimit: { requests: 100, unit: "minute", burst: 20 },
       cors: { enabled: true, credentials: true },
@@ -243,12 +274,24 @@ describe("settings", () => {
 
   it("refuses invalid settings on the field", async () => {
     const api = await createApi({ name: "Invalid settings", version: "1", context: uniqueContext() }, publisher);
-    expect((await failure(updateApi(api.id, { allowedTiers: [`NoSuchTier${Date.now().toString(36)}`] }, publisher))).fieldErrors?.allowedTiers).toMatch(/Unknown subscription tier|No subscription tiers/);
-    expect((await failure(updateApi(api.id, { endpoints: { production: "javascript:alert(1)" } } as never, publisher))).fieldErrors?.["endpoints.production"]).toMatch(/http or https/);
+    expect(
+      (await failure(updateApi(api.id, { allowedTiers: [`NoSuchTier${Date.now().toString(36)}`] }, publisher))).fieldErrors?.allowedTiers,
+    ).toMatch(/Unknown subscription tier|No subscription tiers/);
+    expect(
+      (await failure(updateApi(api.id, { endpoints: { production: "javascript:alert(1)" } } as never, publisher))).fieldErrors?.[
+        "endpoints.production"
+      ],
+    ).toMatch(/http or https/);
     expect((await failure(updateApi(api.id, { context: "no-slash" }, publisher))).fieldErrors?.context).toMatch(/base path/);
-    expect((await failure(updateApi(api.id, { cors: { enabled: true, origins: ["*"], credentials: true } } as never, publisher))).fieldErrors?.["cors.origins"]).toMatch(/Credentials/);
+    expect(
+      (await failure(updateApi(api.id, { cors: { enabled: true, origins: ["*"], credentials: true } } as never, publisher))).fieldErrors?.[
+        "cors.origins"
+      ],
+    ).toMatch(/Credentials/);
     expect((await failure(updateApi(api.id, { visibility: "roles", visibleRoles: [] }, publisher))).fieldErrors?.visibleRoles).toBeTruthy();
-    expect((await failure(updateApi(api.id, { rateLimit: { requests: 0, unit: "minute", burst: 0 } }, publisher))).code).toBe("validation_failed");
+    expect((await failure(updateApi(api.id, { rateLimit: { requests: 0, unit: "minute", burst: 0 } }, publisher))).code).toBe(
+      "validation_failed",
+    );
   });
 
   it("gives 409 when a new context clashes", async () => {
@@ -264,13 +307,19 @@ describe("settings", () => {
 describe("definition", () => {
   it("refuses an invalid document and keeps the stored one; carries operation policies over", async () => {
     const api = await createApi({ definition: fixture("petstore-3.0.yaml"), context: uniqueContext() }, publisher);
-    await updateOperationPolicy(api.id, { method: "delete", path: "/pets/{petId}", security: "none", rateLimit: { requests: 5, unit: "second", burst: 0 } }, publisher);
+    await updateOperationPolicy(
+      api.id,
+      { method: "delete", path: "/pets/{petId}", security: "none", rateLimit: { requests: 5, unit: "second", burst: 0 } },
+      publisher,
+    );
     const before = await getApiDefinition(api.id, publisher);
     const error = await failure(updateDefinition(api.id, fixture("broken.yaml"), publisher));
     expect(error.code).toBe("invalid_definition");
     expect((await getApiDefinition(api.id, publisher)).source).toBe(before.source);
 
-    const check = await updateDefinition(api.id, fixture("petstore-3.0.yaml").replace("List all pets", "List every pet"), publisher, { dryRun: true });
+    const check = await updateDefinition(api.id, fixture("petstore-3.0.yaml").replace("List all pets", "List every pet"), publisher, {
+      dryRun: true,
+    });
     expect(check).toMatchObject({ valid: true, operationCount: 4 });
     expect((await getApiDefinition(api.id, publisher)).source).toBe(before.source);
 
@@ -280,7 +329,9 @@ describe("definition", () => {
     const ops = await listOperations(api.id, {}, publisher);
     expect(ops.items.find((o) => o.operationId === "listPets")?.summary).toBe("List every pet");
     expect(ops.items.find((o) => o.operationId === "deletePet")).toMatchObject({ security: "none", rateLimit: { requests: 5 } });
-    expect((await failure(updateOperationPolicy(api.id, { method: "patch", path: "/pets", security: null, rateLimit: null }, publisher))).code).toBe("not_found");
+    expect(
+      (await failure(updateOperationPolicy(api.id, { method: "patch", path: "/pets", security: null, rateLimit: null }, publisher))).code,
+    ).toBe("not_found");
   });
 });
 
@@ -300,7 +351,12 @@ describe("lifecycle", () => {
     expect((await failure(changeLifecycle(api.id, { action: "publish" }, publisher))).extra?.allowedActions).toEqual([]);
 
     const history = await listLifecycleEvents(api.id, publisher);
-    expect(history.map((e) => `${e.fromState}->${e.toState}`)).toEqual(["DEPRECATED->RETIRED", "PUBLISHED->DEPRECATED", "CREATED->PUBLISHED", "CREATED->CREATED"]);
+    expect(history.map((e) => `${e.fromState}->${e.toState}`)).toEqual([
+      "DEPRECATED->RETIRED",
+      "PUBLISHED->DEPRECATED",
+      "CREATED->PUBLISHED",
+      "CREATED->CREATED",
+    ]);
     expect(history[0]).toMatchObject({ action: "retire", actorEmail: publisher.actor!.email });
     expect((await failure(changeLifecycle(api.id, { action: "explode" } as never, publisher))).code).toBe("validation_failed");
   });
@@ -312,7 +368,14 @@ describe("new version and deletion", () => {
     await updateApi(original.id, { security: { scheme: "apiKey", apiKeyHeader: "X-Key" } }, publisher);
     await changeLifecycle(original.id, { action: "publish" }, publisher);
     const copy = await createApiVersion(original.id, { version: "2.0.0" }, publisher);
-    expect(copy).toMatchObject({ name: "Petstore", version: "2.0.0", context: original.context, lifecycleState: "CREATED", security: { scheme: "apiKey" }, operationCount: 4 });
+    expect(copy).toMatchObject({
+      name: "Petstore",
+      version: "2.0.0",
+      context: original.context,
+      lifecycleState: "CREATED",
+      security: { scheme: "apiKey" },
+      operationCount: 4,
+    });
     expect(copy.id).not.toBe(original.id);
     const copied = await getApiDefinition(copy.id, publisher);
     expect((copied.document.info as { version: string }).version).toBe("2.0.0");
@@ -328,10 +391,18 @@ describe("new version and deletion", () => {
     const revision = await createRevision(api.id, {}, publisher);
     const db = await getDb();
     const suffix = Date.now().toString(36) + counter++;
-    const [env] = await db.insert(environments).values({ id: newId("env"), name: `env-${suffix}`, displayName: "Env", type: "builtin", mode: "write-only" }).returning();
+    const [env] = await db
+      .insert(environments)
+      .values({ id: newId("env"), name: `env-${suffix}`, displayName: "Env", type: "builtin", mode: "write-only" })
+      .returning();
     const deploymentId = newId("dep");
-    await db.insert(deployments).values({ id: deploymentId, apiId: api.id, revisionId: revision.id, environmentId: env.id, status: "deployed" });
-    const [app] = await db.insert(applications).values({ id: newId("app"), ownerId: subscriber.actor!.id, name: `app-${suffix}` }).returning();
+    await db
+      .insert(deployments)
+      .values({ id: deploymentId, apiId: api.id, revisionId: revision.id, environmentId: env.id, status: "deployed" });
+    const [app] = await db
+      .insert(applications)
+      .values({ id: newId("app"), ownerId: subscriber.actor!.id, name: `app-${suffix}` })
+      .returning();
     const subscriptionId = newId("sub");
     await db.insert(subscriptions).values({ id: subscriptionId, applicationId: app.id, apiId: api.id, tier: "Gold", status: "active" });
 

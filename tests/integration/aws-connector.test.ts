@@ -23,12 +23,21 @@ afterEach(() => emulator.reset());
 
 const KEY = "mk_live_0123456789abcdefghijklmnop";
 
-function input(overrides: Partial<DeploymentInput> = {}, settings = sampleSettings({ endpoints: { production: `${backend.url}/base`, sandbox: null, overrides: {} } })): DeploymentInput {
+function input(
+  overrides: Partial<DeploymentInput> = {},
+  settings = sampleSettings({ endpoints: { production: `${backend.url}/base`, sandbox: null, overrides: {} } }),
+): DeploymentInput {
   const base = sampleDeploymentInput(config, { revision: { id: "rev_orders_1", number: 1, definition: SAMPLE_DEFINITION, settings } });
   return { ...base, endpoint: `${backend.url}/base`, ...overrides };
 }
 
-const V2_DEFINITION = { ...SAMPLE_DEFINITION, paths: { ...(SAMPLE_DEFINITION.paths as object), "/customers": { get: { operationId: "listCustomers", responses: { "200": { description: "Customers" } } } } } };
+const V2_DEFINITION = {
+  ...SAMPLE_DEFINITION,
+  paths: {
+    ...(SAMPLE_DEFINITION.paths as object),
+    "/customers": { get: { operationId: "listCustomers", responses: { "200": { description: "Customers" } } } },
+  },
+};
 
 function keyFor(ref: DeploymentRef, value = KEY, tier = "Gold") {
   return aws.provisionKey!({
@@ -45,10 +54,23 @@ describe("AWS connector against the API Gateway emulator", () => {
     const steps: string[] = [];
     const ref = await aws.deploy(input({ onStep: (step) => void steps.push(step) }));
 
-    expect(ref).toMatchObject({ type: "aws", version: 1, stage: "meridian", revisionNumber: 1, contentHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(ref).toMatchObject({
+      type: "aws",
+      version: 1,
+      stage: "meridian",
+      revisionNumber: 1,
+      contentHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(Object.keys(ref.ids).sort()).toEqual(["deploymentId", "restApiId", "usagePlan:Bronze", "usagePlan:Gold", "usagePlan:Unlimited"]);
     expect(ref.invokeUrl).toBe(`${emulator.dataUrl}/restapis/${ref.ids.restApiId}/meridian/_user_request_`);
-    expect(steps).toEqual(["Imported the REST API", "Created a deployment", "Configured the stage", "Created a usage plan", "Created a usage plan", "Created a usage plan"]);
+    expect(steps).toEqual([
+      "Imported the REST API",
+      "Created a deployment",
+      "Configured the stage",
+      "Created a usage plan",
+      "Created a usage plan",
+      "Created a usage plan",
+    ]);
 
     const ids = await keyFor(ref);
     expect(ids).toEqual({ apiKeyId: expect.any(String), usagePlanId: ref.ids["usagePlan:Gold"] });
@@ -78,19 +100,28 @@ describe("AWS connector against the API Gateway emulator", () => {
   });
 
   it("enforces the operation throttle and the tier's usage plan on the stage", async () => {
-    const tiers = [{ name: "Tiny", displayName: "Tiny", requests: 1, unit: "minute" as const, burst: 2, monthlyQuota: null, unlimited: false }];
-    const settings = sampleSettings({ allowedTiers: ["Tiny"], endpoints: { production: `${backend.url}/base`, sandbox: null, overrides: {} } });
+    const tiers = [
+      { name: "Tiny", displayName: "Tiny", requests: 1, unit: "minute" as const, burst: 2, monthlyQuota: null, unlimited: false },
+    ];
+    const settings = sampleSettings({
+      allowedTiers: ["Tiny"],
+      endpoints: { production: `${backend.url}/base`, sandbox: null, overrides: {} },
+    });
     const ref = await aws.deploy(input({ tiers }, settings));
     expect(emulator.state.usagePlans.get(ref.ids["usagePlan:Tiny"])?.throttle).toEqual({ rateLimit: 0.016667, burstLimit: 2 });
     await keyFor(ref, KEY, "Tiny");
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await invoke(ref.invokeUrl!, "/orders", { apiKey: KEY })).status);
     expect(statuses).toEqual([200, 200, 429]);
-    expect(emulator.state.restApis.get(ref.ids.restApiId)?.stages.get("meridian")?.methodSettings).toEqual({ "orders/POST": { throttlingRateLimit: 5, throttlingBurstLimit: 5 } });
+    expect(emulator.state.restApis.get(ref.ids.restApiId)?.stages.get("meridian")?.methodSettings).toEqual({
+      "orders/POST": { throttlingRateLimit: 5, throttlingBurstLimit: 5 },
+    });
   });
 
   it("redeploys an older revision in place and what serves follows", async () => {
-    const v2 = await aws.deploy(input({ revision: { id: "rev_2", number: 2, definition: V2_DEFINITION, settings: input().revision.settings } }));
+    const v2 = await aws.deploy(
+      input({ revision: { id: "rev_2", number: 2, definition: V2_DEFINITION, settings: input().revision.settings } }),
+    );
     await keyFor(v2);
     expect((await invoke(v2.invokeUrl!, "/customers", { apiKey: KEY })).status).toBe(200);
 
@@ -110,7 +141,15 @@ describe("AWS connector against the API Gateway emulator", () => {
     const v1 = await aws.deploy(input());
     await keyFor(v1);
     emulator.faults.push({ match: { method: "POST", pathPrefix: `/restapis/${v1.ids.restApiId}/deployments` }, status: 500 });
-    const failed = await aws.deploy(input({ revision: { id: "rev_2", number: 2, definition: V2_DEFINITION, settings: input().revision.settings }, idempotencyKey: "dep_sample:2" }), v1).catch((e) => e);
+    const failed = await aws
+      .deploy(
+        input({
+          revision: { id: "rev_2", number: 2, definition: V2_DEFINITION, settings: input().revision.settings },
+          idempotencyKey: "dep_sample:2",
+        }),
+        v1,
+      )
+      .catch((e) => e);
     expect(failed).toBeInstanceOf(ConnectorError);
     expect(failed).toMatchObject({ code: "unavailable", retryable: true });
     expect(emulator.state.restApis.has(v1.ids.restApiId)).toBe(true);
@@ -138,7 +177,8 @@ describe("AWS connector against the API Gateway emulator", () => {
 
   it("discovers every REST API over several pages", async () => {
     const refs: DeploymentRef[] = [];
-    for (let i = 1; i <= 3; i++) refs.push(await aws.deploy(input({ api: { ...input().api, id: `api_${i}`, name: `Orders ${i}` }, idempotencyKey: `dep_${i}:1` })));
+    for (let i = 1; i <= 3; i++)
+      refs.push(await aws.deploy(input({ api: { ...input().api, id: `api_${i}`, name: `Orders ${i}` }, idempotencyKey: `dep_${i}:1` })));
     emulator.state.requests.length = 0;
     const found = await aws.discover(config);
     expect(found.map((a) => a.name).sort()).toEqual(["Orders 1", "Orders 2", "Orders 3"]);
@@ -173,7 +213,10 @@ describe("AWS connector against the API Gateway emulator", () => {
 
   it("retries with the same idempotency key without a second REST API", async () => {
     // The first attempt fails and cannot clean up: the retry must find what it left.
-    emulator.faults.push({ match: { method: "POST", pathPrefix: "/restapis/" }, status: 500 }, { match: { method: "DELETE", pathPrefix: "/restapis/" }, status: 503 });
+    emulator.faults.push(
+      { match: { method: "POST", pathPrefix: "/restapis/" }, status: 500 },
+      { match: { method: "DELETE", pathPrefix: "/restapis/" }, status: 503 },
+    );
     await expect(aws.deploy(input())).rejects.toBeInstanceOf(ConnectorError);
     expect(emulator.state.restApis.size).toBe(1);
     const leftover = [...emulator.state.restApis.keys()][0];
@@ -190,7 +233,11 @@ describe("AWS connector against the API Gateway emulator", () => {
   it("keeps the oldest REST API of a deployment and removes the others that attempts left", async () => {
     // Two attempts that ran at once (a lease lost while its worker still ran) each made one.
     const { APIGatewayClient, CreateRestApiCommand } = await import("@aws-sdk/client-api-gateway");
-    const client = new APIGatewayClient({ region: "eu-west-1", endpoint: emulator.url, credentials: { accessKeyId: String(config.accessKeyId), secretAccessKey: String(config.secretAccessKey) } });
+    const client = new APIGatewayClient({
+      region: "eu-west-1",
+      endpoint: emulator.url,
+      credentials: { accessKeyId: String(config.accessKeyId), secretAccessKey: String(config.secretAccessKey) },
+    });
     const tags = { "meridian:idempotency-key": input().idempotencyKey };
     const made = [];
     for (const name of ["first", "second"]) made.push((await client.send(new CreateRestApiCommand({ name, tags }))).id!);
@@ -204,7 +251,9 @@ describe("AWS connector against the API Gateway emulator", () => {
 
   it("creates the REST API with its tags in one call, before writing its definition into it", async () => {
     await aws.deploy(input());
-    const writes = emulator.state.requests.filter((r) => r.method !== "GET").map((r) => `${r.method} ${r.path.replace(/\/restapis\/[^/]+/, "/restapis/{id}")}`);
+    const writes = emulator.state.requests
+      .filter((r) => r.method !== "GET")
+      .map((r) => `${r.method} ${r.path.replace(/\/restapis\/[^/]+/, "/restapis/{id}")}`);
     expect(writes.slice(0, 2)).toEqual(["POST /restapis", "PUT /restapis/{id}"]);
     expect(emulator.state.requests.some((r) => r.path.startsWith("/tags/"))).toBe(false);
   });
@@ -214,9 +263,20 @@ describe("AWS connector against the API Gateway emulator", () => {
       ...SAMPLE_DEFINITION,
       paths: {
         ...(SAMPLE_DEFINITION.paths as object),
-        "/calls": { post: { operationId: "createCall", requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/api.v2010.account.call" } } } }, responses: { "201": { description: "Created" } } } },
+        "/calls": {
+          post: {
+            operationId: "createCall",
+            requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/api.v2010.account.call" } } } },
+            responses: { "201": { description: "Created" } },
+          },
+        },
       },
-      components: { schemas: { call_enum_event: { type: "string", enum: ["initiated"] }, "api.v2010.account.call": { type: "object", properties: { event: { $ref: "#/components/schemas/call_enum_event" } } } } },
+      components: {
+        schemas: {
+          call_enum_event: { type: "string", enum: ["initiated"] },
+          "api.v2010.account.call": { type: "object", properties: { event: { $ref: "#/components/schemas/call_enum_event" } } },
+        },
+      },
     };
     const base = input();
     const ref = await aws.deploy({ ...base, revision: { ...base.revision, definition } });
@@ -227,7 +287,19 @@ describe("AWS connector against the API Gateway emulator", () => {
 
   it("refuses to deploy an API without operations, before any call", async () => {
     const base = input();
-    const error = await aws.deploy({ ...base, revision: { ...base.revision, definition: { openapi: "3.1.0", info: { title: "Hooks", version: "1" }, webhooks: { ping: { post: { responses: { "200": { description: "ok" } } } } } } } }).catch((e) => e);
+    const error = await aws
+      .deploy({
+        ...base,
+        revision: {
+          ...base.revision,
+          definition: {
+            openapi: "3.1.0",
+            info: { title: "Hooks", version: "1" },
+            webhooks: { ping: { post: { responses: { "200": { description: "ok" } } } } },
+          },
+        },
+      })
+      .catch((e) => e);
     expect(error).toMatchObject({ code: "unsupported", retryable: false });
     expect(error.message).toMatch(/without methods/);
     expect(emulator.state.requests).toHaveLength(0);

@@ -40,7 +40,12 @@ beforeAll(async () => {
   otherKey = (await generateKeyPair("ES256")).privateKey as CryptoKey;
   const jwk: JWK = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
   keyManager = http.createServer((req, res) => {
-    const body = req.url === "/.well-known/openid-configuration" ? { issuer: keyManagerUrl, jwks_uri: `${keyManagerUrl}/oauth2/jwks` } : req.url === "/oauth2/jwks" ? { keys: [jwk] } : undefined;
+    const body =
+      req.url === "/.well-known/openid-configuration"
+        ? { issuer: keyManagerUrl, jwks_uri: `${keyManagerUrl}/oauth2/jwks` }
+        : req.url === "/oauth2/jwks"
+          ? { keys: [jwk] }
+          : undefined;
     res.writeHead(body ? 200 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify(body ?? {}));
   });
@@ -64,7 +69,16 @@ const TIERS: DeploymentTier[] = [
   { name: "Bronze", displayName: "Bronze", requests: 3, unit: "minute", burst: 3, monthlyQuota: null, unlimited: false },
 ];
 
-function input(overrides: { context?: string; version?: string; scheme?: "oauth2" | "apiKey" | "none"; number?: number; definition?: Record<string, unknown>; operationPolicies?: DeploymentInput["revision"]["settings"]["operationPolicies"] } = {}): DeploymentInput {
+function input(
+  overrides: {
+    context?: string;
+    version?: string;
+    scheme?: "oauth2" | "apiKey" | "none";
+    number?: number;
+    definition?: Record<string, unknown>;
+    operationPolicies?: DeploymentInput["revision"]["settings"]["operationPolicies"];
+  } = {},
+): DeploymentInput {
   const settings = sampleSettings({
     ...(overrides.operationPolicies ? { operationPolicies: overrides.operationPolicies } : {}),
     context: overrides.context ?? "/orders-api",
@@ -77,36 +91,69 @@ function input(overrides: { context?: string; version?: string; scheme?: "oauth2
   return {
     ...base,
     api: { ...base.api, context: settings.context, version: settings.version },
-    revision: { id: `rev_${overrides.number ?? 1}`, number: overrides.number ?? 1, definition: overrides.definition ?? SAMPLE_DEFINITION, settings },
+    revision: {
+      id: `rev_${overrides.number ?? 1}`,
+      number: overrides.number ?? 1,
+      definition: overrides.definition ?? SAMPLE_DEFINITION,
+      settings,
+    },
     endpoint: `${backendUrl}/base`,
     tiers: TIERS,
-    keyManager: { issuer: keyManagerUrl, audience: "meridian-gateways", jwksUri: `${keyManagerUrl}/oauth2/jwks`, openidConfigurationUrl: `${keyManagerUrl}/.well-known/openid-configuration` },
+    keyManager: {
+      issuer: keyManagerUrl,
+      audience: "meridian-gateways",
+      jwksUri: `${keyManagerUrl}/oauth2/jwks`,
+      openidConfigurationUrl: `${keyManagerUrl}/.well-known/openid-configuration`,
+    },
   };
 }
 
 const token = (key: CryptoKey, clientId = "app-1", audience = "meridian-gateways", scope?: string) =>
-  new SignJWT({ client_id: clientId, ...(scope ? { scope } : {}) }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setIssuer(keyManagerUrl).setAudience(audience).setIssuedAt().setExpirationTime("5m").sign(key);
+  new SignJWT({ client_id: clientId, ...(scope ? { scope } : {}) })
+    .setProtectedHeader({ alg: "ES256", kid: "k1" })
+    .setIssuer(keyManagerUrl)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime("5m")
+    .sign(key);
 
-const call = (path: string, headers: Record<string, string> = {}, method = "GET") => httpRequest(`${emu.dataUrl}${path}`, { method, headers, signal: AbortSignal.timeout(5000) });
+const call = (path: string, headers: Record<string, string> = {}, method = "GET") =>
+  httpRequest(`${emu.dataUrl}${path}`, { method, headers, signal: AbortSignal.timeout(5000) });
 
 async function rejection(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ConnectorError);
   return error as ConnectorError;
 }
 
 describe("Azure connector against the emulator", () => {
   it("passes the connection test over HTTPS with the CA from the config", async () => {
-    const result = await azureConnector.testConnection(emu.config, { signal: AbortSignal.timeout(10_000), heartbeat: { lastSeenAt: null, healthyInstances: 0, totalInstances: 0 }, now: new Date() });
+    const result = await azureConnector.testConnection(emu.config, {
+      signal: AbortSignal.timeout(10_000),
+      heartbeat: { lastSeenAt: null, healthyInstances: 0, totalInstances: 0 },
+      now: new Date(),
+    });
     expect(result).toEqual({ ok: true, message: "Connected to API Management service meridian-apim in West Europe (Developer tier)." });
-    const wrong = await azureConnector.testConnection({ ...emu.config, clientSecret: "nope" }, { signal: AbortSignal.timeout(10_000), heartbeat: { lastSeenAt: null, healthyInstances: 0, totalInstances: 0 }, now: new Date() });
+    const wrong = await azureConnector.testConnection(
+      { ...emu.config, clientSecret: "nope" },
+      { signal: AbortSignal.timeout(10_000), heartbeat: { lastSeenAt: null, healthyInstances: 0, totalInstances: 0 }, now: new Date() },
+    );
     expect(wrong.fieldErrors?.clientSecret).toMatch(/refused the client secret/);
   });
 
   it("deploys an OAuth2 API that checks Meridian's tokens, limits by client and serves its open operation", async () => {
     const steps: string[] = [];
     const ref = await azureConnector.deploy({ ...input(), onStep: (s) => void steps.push(s) });
-    expect(ref).toMatchObject({ type: "azure", version: 1, ids: { apiId: "meridian-orders-api-v1", versionSetId: "meridian-orders-api" }, invokeUrl: `${emu.dataUrl}/orders-api/v1`, revisionNumber: 1 });
+    expect(ref).toMatchObject({
+      type: "azure",
+      version: 1,
+      ids: { apiId: "meridian-orders-api-v1", versionSetId: "meridian-orders-api" },
+      invokeUrl: `${emu.dataUrl}/orders-api/v1`,
+      revisionNumber: 1,
+    });
     expect(ref.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(steps).toEqual(["Version set", "API", "API policy", "Operation policies"]);
 
@@ -114,7 +161,16 @@ describe("Azure connector against the emulator", () => {
     const put = emu.state.requests.find((r) => r.method === "PUT" && r.path.endsWith("/apis/meridian-orders-api-v1"))!;
     expect(put.status).toBe(202);
     expect(put.query["api-version"]).toBe("2024-05-01");
-    expect(put.body).toMatchObject({ properties: { format: "openapi+json", path: "orders-api", serviceUrl: `${backendUrl}/base`, protocols: ["https"], apiVersion: "v1", subscriptionRequired: false } });
+    expect(put.body).toMatchObject({
+      properties: {
+        format: "openapi+json",
+        path: "orders-api",
+        serviceUrl: `${backendUrl}/base`,
+        protocols: ["https"],
+        apiVersion: "v1",
+        subscriptionRequired: false,
+      },
+    });
     expect(emu.state.requests.some((r) => r.path.includes("/operationresults/") && r.status === 200)).toBe(true);
     expect(emu.state.operationPolicies.get("meridian-orders-api-v1/health")).toContain("Open operation");
     expect(emu.state.operationPolicies.get("meridian-orders-api-v1/createOrder")).toMatch(/rate-limit-by-key calls="5" renewal-period="1"/);
@@ -125,7 +181,9 @@ describe("Azure connector against the emulator", () => {
     expect(backendCalls.at(-1)?.url).toBe("/base/orders?page=2");
 
     expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token(otherKey)}` })).status).toBe(401);
-    expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token(signingKey, "app-1", "someone-else")}` })).status).toBe(401);
+    expect(
+      (await call("/orders-api/v1/orders", { authorization: `Bearer ${await token(signingKey, "app-1", "someone-else")}` })).status,
+    ).toBe(401);
     expect((await call("/orders-api/v1/orders")).status).toBe(401);
     expect((await call("/orders-api/v1/health")).status).toBe(200);
 
@@ -138,19 +196,36 @@ describe("Azure connector against the emulator", () => {
     // Another client has its own counter.
     expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token(signingKey, "app-2")}` })).status).toBe(200);
 
-    const preflight = await call("/orders-api/v1/orders", { origin: "https://app.example.com", "access-control-request-method": "POST" }, "OPTIONS");
+    const preflight = await call(
+      "/orders-api/v1/orders",
+      { origin: "https://app.example.com", "access-control-request-method": "POST" },
+      "OPTIONS",
+    );
     expect(preflight.headers["access-control-allow-origin"]).toBe("https://app.example.com");
   });
 
   it("refuses a valid token without an operation's scopes with 403, through validate-jwt required claims", async () => {
-    await azureConnector.deploy(input({ context: "/scoped-api", operationPolicies: { "GET /orders/{orderId}": { security: null, rateLimit: null, scopes: ["orders:read"] } } }));
+    await azureConnector.deploy(
+      input({
+        context: "/scoped-api",
+        operationPolicies: { "GET /orders/{orderId}": { security: null, rateLimit: null, scopes: ["orders:read"] } },
+      }),
+    );
     expect(emu.state.operationPolicies.get("meridian-scoped-api-v1/getOrder")).toMatch(/<claim name="scope" match="all" separator=" ">/);
-    const bearer = async (clientId: string, scope?: string) => ({ authorization: `Bearer ${await token(signingKey, clientId, "meridian-gateways", scope)}` });
+    const bearer = async (clientId: string, scope?: string) => ({
+      authorization: `Bearer ${await token(signingKey, clientId, "meridian-gateways", scope)}`,
+    });
     expect((await call("/scoped-api/v1/orders/7", await bearer("scope-1"))).status).toBe(403);
     expect((await call("/scoped-api/v1/orders/7", await bearer("scope-2", "orders:write"))).status).toBe(403);
     expect((await call("/scoped-api/v1/orders/7", await bearer("scope-3", "profile orders:read"))).status).toBe(200);
     // An invalid token is still refused by the API's own check first.
-    expect((await call("/scoped-api/v1/orders/7", { authorization: `Bearer ${await token(otherKey, "scope-4", "meridian-gateways", "orders:read")}` })).status).toBe(401);
+    expect(
+      (
+        await call("/scoped-api/v1/orders/7", {
+          authorization: `Bearer ${await token(otherKey, "scope-4", "meridian-gateways", "orders:read")}`,
+        })
+      ).status,
+    ).toBe(401);
     // Operations without scopes take any valid token.
     expect((await call("/scoped-api/v1/orders", await bearer("scope-5"))).status).toBe(200);
   });
@@ -159,11 +234,21 @@ describe("Azure connector against the emulator", () => {
     const ref = await azureConnector.deploy(input({ scheme: "apiKey" }));
     expect(ref.ids).toMatchObject({ "product:Gold": "meridian-orders-api-v1-gold", "product:Bronze": "meridian-orders-api-v1-bronze" });
     const key = { id: "key_1", value: "mk_live_0123456789abcdef", keyType: "production" as const };
-    const keyInput = { config: emu.config, ref, subscription: { id: "sub_1", applicationId: "app_1", applicationName: "Shop", tier: "Bronze" }, key, idempotencyKey: "k1" };
+    const keyInput = {
+      config: emu.config,
+      ref,
+      subscription: { id: "sub_1", applicationId: "app_1", applicationName: "Shop", tier: "Bronze" },
+      key,
+      idempotencyKey: "k1",
+    };
     const remote = await azureConnector.provisionKey!(keyInput);
     expect(remote).toEqual({ subscriptionId: expect.stringMatching(/^meridian-sub-1-[0-9a-f]{6}-key-1-[0-9a-f]{6}$/) });
     expect(await azureConnector.provisionKey!(keyInput)).toEqual(remote);
-    expect(emu.state.subscriptions.get(remote.subscriptionId)).toMatchObject({ scope: "/products/meridian-orders-api-v1-bronze", state: "active", primaryKey: key.value });
+    expect(emu.state.subscriptions.get(remote.subscriptionId)).toMatchObject({
+      scope: "/products/meridian-orders-api-v1-bronze",
+      state: "active",
+      primaryKey: key.value,
+    });
 
     expect((await call("/orders-api/v1/orders", { "x-api-key": key.value })).status).toBe(200);
     expect(backendCalls.at(-1)?.headers["x-api-key"]).toBeUndefined();
@@ -185,7 +270,13 @@ describe("Azure connector against the emulator", () => {
 
   it("redeploys in place, observes drift by hash, and undeploys twice without error", async () => {
     const first = await azureConnector.deploy(input({ scheme: "apiKey" }));
-    const definition = { ...SAMPLE_DEFINITION, paths: { ...(SAMPLE_DEFINITION.paths as object), "/refunds": { get: { operationId: "listRefunds", responses: { "200": { description: "ok" } } } } } };
+    const definition = {
+      ...SAMPLE_DEFINITION,
+      paths: {
+        ...(SAMPLE_DEFINITION.paths as object),
+        "/refunds": { get: { operationId: "listRefunds", responses: { "200": { description: "ok" } } } },
+      },
+    };
     const second = await azureConnector.deploy(input({ scheme: "apiKey", number: 2, definition }), first);
     expect(second.ids).toEqual(first.ids);
     expect(second.contentHash).not.toBe(first.contentHash);
@@ -209,7 +300,13 @@ describe("Azure connector against the emulator", () => {
     emu.state.apis.set("meridian-a-v1;rev=2", { ...current, id: "meridian-a-v1;rev=2", apiRevision: "2", isCurrent: false });
     const found = await azureConnector.discover(emu.config);
     expect(found.map((f) => f.externalId).sort()).toEqual(["meridian-a-v1", "meridian-b-v1", "meridian-c-v1"]);
-    expect(found.find((f) => f.externalId === "meridian-b-v1")).toMatchObject({ name: "Orders", version: "v1", context: "/b", upstreams: [`${backendUrl}/base`], contentHash: expect.stringMatching(/^sha256:/) });
+    expect(found.find((f) => f.externalId === "meridian-b-v1")).toMatchObject({
+      name: "Orders",
+      version: "v1",
+      context: "/b",
+      upstreams: [`${backendUrl}/base`],
+      contentHash: expect.stringMatching(/^sha256:/),
+    });
     expect((found[0].definition as { paths: object }).paths).toHaveProperty("/orders/{orderId}");
     const listings = emu.state.requests.filter((r) => r.method === "GET" && r.path.endsWith("/apis"));
     expect(listings.length).toBeGreaterThanOrEqual(2);
@@ -255,7 +352,12 @@ describe("Azure connector against the emulator", () => {
       ["<policy><inbound /></policy>", /root element must be 'policies'/],
       ['<policies><inbound><rate-limit-by-key calls="5" /></inbound></policies>', /'renewal-period' attribute is required/],
     ] as const) {
-      const error = await client.apiPolicy.createOrUpdate(config.resourceGroup, config.serviceName, "meridian-orders-api-v1", "policy", { format: "rawxml", value: xml }).then(() => undefined, (e: unknown) => e);
+      const error = await client.apiPolicy
+        .createOrUpdate(config.resourceGroup, config.serviceName, "meridian-orders-api-v1", "policy", { format: "rawxml", value: xml })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(error).toMatchObject({ statusCode: 400, code: "ValidationError" });
       const mapped = toConnectorError(error, "writing a policy");
       expect(mapped).toMatchObject({ code: "invalid", retryable: false });

@@ -42,12 +42,17 @@ afterAll(async () => {
 const headers = (contentType?: string) => ({ authorization: `Bearer ${bearer}`, ...(contentType ? { "content-type": contentType } : {}) });
 
 async function create(body: BodyInit, contentType?: string) {
-  const res = await postApi(new Request("http://localhost/api/v1/apis", { method: "POST", headers: headers(contentType), body }), { params: Promise.resolve({}) });
+  const res = await postApi(new Request("http://localhost/api/v1/apis", { method: "POST", headers: headers(contentType), body }), {
+    params: Promise.resolve({}),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 async function replace(id: string, body: BodyInit, contentType: string) {
-  const res = await putDefinition(new Request(`http://localhost/api/v1/apis/${id}/definition`, { method: "PUT", headers: headers(contentType), body }), { params: Promise.resolve({ id }) });
+  const res = await putDefinition(
+    new Request(`http://localhost/api/v1/apis/${id}/definition`, { method: "PUT", headers: headers(contentType), body }),
+    { params: Promise.resolve({ id }) },
+  );
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -104,7 +109,14 @@ describe("documents nested 20,000 levels deep", () => {
   it("are refused as the body of any other management call, before validation walks them", async () => {
     const made = await create(JSON.stringify({ context: context(), definition: plainYaml }), "application/json");
     const id = String(made.body.id);
-    const res = await postRevision(new Request(`http://localhost/api/v1/apis/${id}/revisions`, { method: "POST", headers: headers("application/json"), body: `{"description":"x","extra":${deepJsonValue}}` }), { params: Promise.resolve({ id }) });
+    const res = await postRevision(
+      new Request(`http://localhost/api/v1/apis/${id}/revisions`, {
+        method: "POST",
+        headers: headers("application/json"),
+        body: `{"description":"x","extra":${deepJsonValue}}`,
+      }),
+      { params: Promise.resolve({ id }) },
+    );
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: "bad_request", detail: "The request body is nested more than 64 levels deep." });
   });
@@ -112,13 +124,23 @@ describe("documents nested 20,000 levels deep", () => {
 
 describe("documents with too many values", () => {
   it("are refused with 400 definition_too_complex, the bound read from MERIDIAN_MAX_DEFINITION_NODES", async () => {
-    const many = JSON.stringify({ openapi: "3.0.3", info: { title: "Many", version: "1" }, paths: {}, "x-many": Array.from({ length: 3000 }, (_, i) => ({ i, tag: `t${i}` })) });
+    const many = JSON.stringify({
+      openapi: "3.0.3",
+      info: { title: "Many", version: "1" },
+      paths: {},
+      "x-many": Array.from({ length: 3000 }, (_, i) => ({ i, tag: `t${i}` })),
+    });
     const previous = process.env.MERIDIAN_MAX_DEFINITION_NODES;
     process.env.MERIDIAN_MAX_DEFINITION_NODES = "5000";
     try {
       const answer = await create(JSON.stringify({ context: context(), definition: many }), "application/json");
       expect(answer.status).toBe(400);
-      expect(answer.body).toMatchObject({ code: "definition_too_complex", limit: "nodes", max: 5000, setting: "MERIDIAN_MAX_DEFINITION_NODES" });
+      expect(answer.body).toMatchObject({
+        code: "definition_too_complex",
+        limit: "nodes",
+        max: 5000,
+        setting: "MERIDIAN_MAX_DEFINITION_NODES",
+      });
       process.env.MERIDIAN_MAX_DEFINITION_NODES = "20000";
       expect((await create(JSON.stringify({ context: context(), definition: many }), "application/json")).status).toBe(201);
     } finally {

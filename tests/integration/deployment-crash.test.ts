@@ -55,7 +55,11 @@ afterEach(async () => {
 });
 
 const unique = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
-const DOC = JSON.stringify({ openapi: "3.0.3", info: { title: "Stock", version: "v1" }, paths: { "/stock": { get: { responses: { "200": { description: "ok" } } } } } });
+const DOC = JSON.stringify({
+  openapi: "3.0.3",
+  info: { title: "Stock", version: "v1" },
+  paths: { "/stock": { get: { responses: { "200": { description: "ok" } } } } },
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, what = "condition", timeoutMs = 20_000): Promise<T> {
@@ -92,7 +96,13 @@ const targets: Target[] = [
   {
     label: "AWS API Gateway",
     type: "aws",
-    config: () => ({ region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: aws.url, invokeUrlTemplate: aws.invokeUrlTemplate }),
+    config: () => ({
+      region: "eu-west-1",
+      accessKeyId: "AKIAMERIDIANEMULATOR",
+      secretAccessKey: "meridian-emulator-secret",
+      endpoint: aws.url,
+      invokeUrlTemplate: aws.invokeUrlTemplate,
+    }),
     crash: () => aws.crash,
     breakLastCall: () => void aws.faults.push({ match: { method: "GET", pathContains: "/exports/" }, status: 400, times: 100 }),
     heal: () => void aws.faults.splice(0),
@@ -101,10 +111,20 @@ const targets: Target[] = [
       const apis = [...aws.state.restApis.values()].filter((r) => r.name === api.name);
       const ids = new Set(apis.map((a) => a.id));
       // Named after the API: found also once the REST API they served is gone.
-      const plans = [...aws.state.usagePlans.values()].filter((p) => p.name.startsWith(`${api.name} `) || ids.has(p.tags["meridian:rest-api-id"] ?? ""));
+      const plans = [...aws.state.usagePlans.values()].filter(
+        (p) => p.name.startsWith(`${api.name} `) || ids.has(p.tags["meridian:rest-api-id"] ?? ""),
+      );
       // Deployments that no stage serves: an attempt's leftovers inside the API.
-      const idle = apis.reduce((n, a) => n + [...a.deployments.keys()].filter((d) => ![...a.stages.values()].some((s) => s.deploymentId === d)).length, 0);
-      return { apis: apis.length, untagged: apis.filter((a) => !a.tags["meridian:idempotency-key"]).length, perTier: plans.length, other: idle };
+      const idle = apis.reduce(
+        (n, a) => n + [...a.deployments.keys()].filter((d) => ![...a.stages.values()].some((s) => s.deploymentId === d)).length,
+        0,
+      );
+      return {
+        apis: apis.length,
+        untagged: apis.filter((a) => !a.tags["meridian:idempotency-key"]).length,
+        perTier: plans.length,
+        other: idle,
+      };
     },
   },
   {
@@ -112,14 +132,17 @@ const targets: Target[] = [
     type: "azure",
     config: () => azure.config,
     crash: () => azure.crash,
-    breakLastCall: () => azure.faults.add({ match: { method: "GET", pathContains: "export=true" }, status: 400, code: "ValidationError", times: 100 }),
+    breakLastCall: () =>
+      azure.faults.add({ match: { method: "GET", pathContains: "export=true" }, status: 400, code: "ValidationError", times: 100 }),
     heal: () => azure.faults.clear(),
     calls: () => azure.state.requests.filter((r) => r.path.startsWith("/subscriptions/")).length,
     remote(api) {
       const path = api.context.replace(/^\/+/, "");
       const apis = [...azure.state.apis.values()].filter((a) => a.path === path);
       const ids = new Set(apis.map((a) => a.id));
-      const products = [...azure.state.products.values()].filter((p) => p.apis.some((id) => ids.has(id)) || [...ids].some((id) => p.id.startsWith(`${id}-`)));
+      const products = [...azure.state.products.values()].filter(
+        (p) => p.apis.some((id) => ids.has(id)) || [...ids].some((id) => p.id.startsWith(`${id}-`)),
+      );
       const versionSets = [...azure.state.versionSets.values()].filter((v) => v.id === `meridian-${path}`);
       return { apis: apis.length, untagged: 0, perTier: products.length, other: versionSets.length };
     },
@@ -131,7 +154,18 @@ async function setUp(target: Target) {
   await createEnvironment({ name: env, type: target.type, mode: "read-write", displayName: env, config: target.config() }, ctx);
   const name = unique("Stock");
   const context = `/${unique("stock")}`;
-  const api = await createApi({ definition: DOC, name, version: "v1", context, endpoints: { production: "http://127.0.0.1:9/stock", sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "x-api-key" }, allowedTiers: ["Gold"] }, ctx);
+  const api = await createApi(
+    {
+      definition: DOC,
+      name,
+      version: "v1",
+      context,
+      endpoints: { production: "http://127.0.0.1:9/stock", sandbox: null, overrides: {} },
+      security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
+      allowedTiers: ["Gold"],
+    },
+    ctx,
+  );
   const revision = await createRevision(api.id, {}, ctx);
   return { env, api, revision, name, context };
 }
@@ -142,10 +176,16 @@ async function callsOfFirstDeploy(target: Target): Promise<number> {
   const w = worker();
   const before = target.calls();
   const [row] = await deployRevision(api.id, { revisionId: revision.id, environments: [env] }, ctx);
-  await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+  await until(
+    () => getDeployment(row.id, ctx),
+    (d) => d.status === "deployed",
+  );
   const calls = target.calls() - before;
   await undeployApi(api.id, env, ctx, { deleteApi: true });
-  await until(() => getDeployment(row.id, ctx), (d) => d.status === "undeployed");
+  await until(
+    () => getDeployment(row.id, ctx),
+    (d) => d.status === "undeployed",
+  );
   await w.stop();
   workers.splice(workers.indexOf(w), 1);
   return calls;
@@ -159,7 +199,11 @@ async function deployThroughCrash(target: Target, n: number, beforeResume?: () =
   const [row] = await deployRevision(setup.api.id, { revisionId: setup.revision.id, environments: [setup.env] }, ctx);
   queueSettings.leaseMs = DOOMED_LEASE_MS;
   const doomed = worker();
-  await until(() => crash.held, (held) => held > 0, `a call held after call ${n}`);
+  await until(
+    () => crash.held,
+    (held) => held > 0,
+    `a call held after call ${n}`,
+  );
   doomed.abandon();
   workers.splice(workers.indexOf(doomed), 1);
   // Whatever the dead worker still tried is held as well, then dropped: it never happened.
@@ -176,7 +220,11 @@ async function deployThroughCrash(target: Target, n: number, beforeResume?: () =
   // The job's lease runs out DOOMED_LEASE_MS after the dead worker's last renewal.
   queueSettings.leaseMs = LIVE_LEASE_MS;
   const survivor = worker();
-  const done = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed" || d.status === "failed", `the end of the job resumed after call ${n}`);
+  const done = await until(
+    () => getDeployment(row.id, ctx),
+    (d) => d.status === "deployed" || d.status === "failed",
+    `the end of the job resumed after call ${n}`,
+  );
   return { ...setup, row, done, survivor };
 }
 
@@ -188,11 +236,17 @@ describe.each(targets)("a worker killed mid-deployment on $label", (target) => {
       const { env, api, row, done, survivor, name, context } = await deployThroughCrash(target, n);
       const where = `${target.label}, worker killed after call ${n} of ${total}`;
       expect(done.status, where).toBe("deployed");
-      expect((await getJob(row.jobId!, ctx)).attempts, `${where}: ${JSON.stringify(done.steps.map((s) => `${s.step}: ${s.detail ?? ""}`))}`).toBe(2);
+      expect(
+        (await getJob(row.jobId!, ctx)).attempts,
+        `${where}: ${JSON.stringify(done.steps.map((s) => `${s.step}: ${s.detail ?? ""}`))}`,
+      ).toBe(2);
       expect(target.remote({ name, context }), where).toMatchObject({ apis: 1, untagged: 0, perTier: 1 });
 
       await undeployApi(api.id, env, ctx, { deleteApi: true });
-      await until(() => getDeployment(row.id, ctx), (d) => d.status === "undeployed" || d.status === "failed");
+      await until(
+        () => getDeployment(row.id, ctx),
+        (d) => d.status === "undeployed" || d.status === "failed",
+      );
       expect((await getDeployment(row.id, ctx)).status, where).toBe("undeployed");
       expect(target.remote({ name, context }), where).toEqual({ apis: 0, untagged: 0, perTier: 0, other: 0 });
       await survivor.stop();

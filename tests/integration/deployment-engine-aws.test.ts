@@ -43,7 +43,12 @@ afterEach(async () => {
 });
 
 const unique = (label: string) => `${label}-${randomBytes(3).toString("hex")}`;
-const DOC = (paths: string[]) => JSON.stringify({ openapi: "3.0.3", info: { title: "Stock", version: "v1" }, paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { "200": { description: "ok" } } } }])) });
+const DOC = (paths: string[]) =>
+  JSON.stringify({
+    openapi: "3.0.3",
+    info: { title: "Stock", version: "v1" },
+    paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { "200": { description: "ok" } } } }])),
+  });
 
 function worker(): Worker {
   const w = startWorker({ tasks: [], handlers: JOB_HANDLERS });
@@ -63,8 +68,34 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
 
 async function setUp(mode = "read-write") {
   const env = unique("aws");
-  await createEnvironment({ name: env, type: "aws", mode, displayName: env, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: emulator.url, invokeUrlTemplate: emulator.invokeUrlTemplate } }, ctx);
-  const api = await createApi({ definition: DOC(["/stock"]), name: unique("Stock"), version: "v1", context: `/${unique("stock")}`, endpoints: { production: "http://127.0.0.1:9/stock", sandbox: null, overrides: {} }, security: { scheme: "apiKey", apiKeyHeader: "x-api-key" }, allowedTiers: ["Gold"] }, ctx);
+  await createEnvironment(
+    {
+      name: env,
+      type: "aws",
+      mode,
+      displayName: env,
+      config: {
+        region: "eu-west-1",
+        accessKeyId: "AKIAMERIDIANEMULATOR",
+        secretAccessKey: "meridian-emulator-secret",
+        endpoint: emulator.url,
+        invokeUrlTemplate: emulator.invokeUrlTemplate,
+      },
+    },
+    ctx,
+  );
+  const api = await createApi(
+    {
+      definition: DOC(["/stock"]),
+      name: unique("Stock"),
+      version: "v1",
+      context: `/${unique("stock")}`,
+      endpoints: { production: "http://127.0.0.1:9/stock", sandbox: null, overrides: {} },
+      security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
+      allowedTiers: ["Gold"],
+    },
+    ctx,
+  );
   const r1 = await createRevision(api.id, {}, ctx);
   await updateDefinition(api.id, DOC(["/stock", "/stock/all"]), ctx);
   const r2 = await createRevision(api.id, {}, ctx);
@@ -79,7 +110,10 @@ describe("deployment engine on AWS (emulated)", () => {
     emulator.faults.push({ match: { method: "POST", pathPrefix: "/restapis" }, status: 429, times: 1 });
     worker();
     const [row] = await deployRevision(api.id, { revisionId: r2.id, environments: [env] }, ctx);
-    const done = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed" || d.status === "failed");
+    const done = await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "deployed" || d.status === "failed",
+    );
     expect(done.status).toBe("deployed");
     expect((await getJob(row.jobId!, ctx)).attempts).toBe(2);
     const ref = done.reference as { ids: { restApiId: string }; invokeUrl: string };
@@ -87,13 +121,19 @@ describe("deployment engine on AWS (emulated)", () => {
     expect(restApisNamed(api.name)).toHaveLength(1);
 
     await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed" && d.deployedRevisionId === r1.id);
+    await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "deployed" && d.deployedRevisionId === r1.id,
+    );
     const paths = [...emulator.state.restApis.get(ref.ids.restApiId)!.resources.values()].map((r) => r.path);
     expect(paths).not.toContain("/stock/all");
     expect(restApisNamed(api.name)).toHaveLength(1);
 
     await undeployApi(api.id, env, ctx, { deleteApi: true });
-    await until(() => getDeployment(row.id, ctx), (d) => d.status === "undeployed");
+    await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "undeployed",
+    );
     expect(restApisNamed(api.name)).toHaveLength(0);
   });
 
@@ -101,12 +141,21 @@ describe("deployment engine on AWS (emulated)", () => {
     const { env, api, r1 } = await setUp();
     worker();
     const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+    await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "deployed",
+    );
     await undeployApi(api.id, env, ctx);
-    await until(() => getDeployment(row.id, ctx), (d) => d.status === "undeployed");
+    await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "undeployed",
+    );
     expect(restApisNamed(api.name)).toHaveLength(1);
     await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    const again = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+    const again = await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "deployed",
+    );
     expect(again.steps.map((s) => s.step)).toContain("Updated the REST API");
     expect(restApisNamed(api.name)).toHaveLength(1);
   });
@@ -116,7 +165,10 @@ describe("deployment engine on AWS (emulated)", () => {
     emulator.faults.push({ match: { method: "POST", pathPrefix: "/restapis/" }, status: 500, times: 20 });
     worker();
     const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    const failed = await until(() => getDeployment(row.id, ctx), (d) => d.status === "failed");
+    const failed = await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "failed",
+    );
     expect(failed.error).toMatch(/500|internal|unavailable/i);
     expect(await getJob(row.jobId!, ctx)).toMatchObject({ status: "failed", attempts: 5 });
     expect(restApisNamed(api.name)).toHaveLength(0);
@@ -132,10 +184,16 @@ describe("deployment engine on AWS (emulated)", () => {
       emulator.faults.push({ match: { method: "POST", pathPrefix: "/restapis/" }, status: 503, delayMs: 3000, times: 1 });
       const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
       const first = startWorker({ tasks: [], handlers: JOB_HANDLERS });
-      await until(() => getDeployment(row.id, ctx), (d) => d.steps.some((s) => s.step === "Imported the REST API"));
+      await until(
+        () => getDeployment(row.id, ctx),
+        (d) => d.steps.some((s) => s.step === "Imported the REST API"),
+      );
       first.abandon();
       worker();
-      const done = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+      const done = await until(
+        () => getDeployment(row.id, ctx),
+        (d) => d.status === "deployed",
+      );
       expect(done.steps.filter((s) => s.step === "Deployed")).toHaveLength(1);
       expect((await getJob(row.jobId!, ctx)).status).toBe("succeeded");
       expect(restApisNamed(api.name)).toHaveLength(1);
@@ -148,29 +206,87 @@ describe("deployment engine on AWS (emulated)", () => {
     const { env: target, api, r1 } = await setUp();
     worker();
     const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [target] }, ctx);
-    await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+    await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "deployed",
+    );
     const env = unique("aws-ro");
-    await createEnvironment({ name: env, type: "aws", mode: "read-only", displayName: env, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: emulator.url } }, ctx);
+    await createEnvironment(
+      {
+        name: env,
+        type: "aws",
+        mode: "read-only",
+        displayName: env,
+        config: {
+          region: "eu-west-1",
+          accessKeyId: "AKIAMERIDIANEMULATOR",
+          secretAccessKey: "meridian-emulator-secret",
+          endpoint: emulator.url,
+        },
+      },
+      ctx,
+    );
     const job = await discoverEnvironment(env, ctx);
-    const finished = await until(() => getJob(job.id, ctx), (j) => j.status === "succeeded" || j.status === "failed");
+    const finished = await until(
+      () => getJob(job.id, ctx),
+      (j) => j.status === "succeeded" || j.status === "failed",
+    );
     expect(finished.status).toBe("succeeded");
     const { items } = await listDiscovered(env, ctx);
     expect(items.length).toBe(emulator.state.restApis.size);
-    expect(items.find((i) => i.name === api.name)).toMatchObject({ state: "new", upstreams: [expect.stringContaining("http://127.0.0.1:9/stock")] });
+    expect(items.find((i) => i.name === api.name)).toMatchObject({
+      state: "new",
+      upstreams: [expect.stringContaining("http://127.0.0.1:9/stock")],
+    });
   });
 
   it("plans an API without operations: refused on AWS, noted on the built-in gateway", async () => {
     const env = unique("aws");
-    await createEnvironment({ name: env, type: "aws", mode: "read-write", displayName: env, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: emulator.url } }, ctx);
-    const hooks = JSON.stringify({ openapi: "3.1.0", info: { title: "Hooks", version: "v1" }, webhooks: { stockChanged: { post: { responses: { "200": { description: "Received" } } } } } });
-    const api = await createApi({ definition: hooks, name: unique("Hooks"), version: "v1", context: `/${unique("hooks")}`, endpoints: { production: "http://127.0.0.1:9/hooks", sandbox: null, overrides: {} }, security: { scheme: "none", apiKeyHeader: "x-api-key" } }, ctx);
+    await createEnvironment(
+      {
+        name: env,
+        type: "aws",
+        mode: "read-write",
+        displayName: env,
+        config: {
+          region: "eu-west-1",
+          accessKeyId: "AKIAMERIDIANEMULATOR",
+          secretAccessKey: "meridian-emulator-secret",
+          endpoint: emulator.url,
+        },
+      },
+      ctx,
+    );
+    const hooks = JSON.stringify({
+      openapi: "3.1.0",
+      info: { title: "Hooks", version: "v1" },
+      webhooks: { stockChanged: { post: { responses: { "200": { description: "Received" } } } } },
+    });
+    const api = await createApi(
+      {
+        definition: hooks,
+        name: unique("Hooks"),
+        version: "v1",
+        context: `/${unique("hooks")}`,
+        endpoints: { production: "http://127.0.0.1:9/hooks", sandbox: null, overrides: {} },
+        security: { scheme: "none", apiKeyHeader: "x-api-key" },
+      },
+      ctx,
+    );
     const revision = await createRevision(api.id, {}, ctx);
     const requestsBefore = emulator.state.requests.length;
     const [builtin, aws] = await planDeployment(api.id, { revisionId: revision.id, environments: ["default", env] }, ctx);
     expect(builtin.refusals).toEqual([]);
-    expect(builtin.notes).toEqual([{ feature: "Operations", note: expect.stringMatching(/no operations: the gateway serves .* but answers 404 to every request/) }]);
-    expect(aws.refusals).toEqual([{ feature: "Operations", reason: expect.stringMatching(/API Gateway refuses to deploy a REST API without methods/) }]);
-    await expect(deployRevision(api.id, { revisionId: revision.id, environments: [env] }, ctx)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/without methods/) });
+    expect(builtin.notes).toEqual([
+      { feature: "Operations", note: expect.stringMatching(/no operations: the gateway serves .* but answers 404 to every request/) },
+    ]);
+    expect(aws.refusals).toEqual([
+      { feature: "Operations", reason: expect.stringMatching(/API Gateway refuses to deploy a REST API without methods/) },
+    ]);
+    await expect(deployRevision(api.id, { revisionId: revision.id, environments: [env] }, ctx)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/without methods/),
+    });
     // Refused before any call to AWS.
     expect(emulator.state.requests.length).toBe(requestsBefore);
   });

@@ -70,11 +70,21 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
 }
 
 const DOC = (title: string, paths: string[]) =>
-  JSON.stringify({ openapi: "3.0.3", info: { title, version: "v1" }, paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { "200": { description: "ok" } } } }])) });
+  JSON.stringify({
+    openapi: "3.0.3",
+    info: { title, version: "v1" },
+    paths: Object.fromEntries(paths.map((p) => [p, { get: { responses: { "200": { description: "ok" } } } }])),
+  });
 
 async function apiWithRevisions(security: "apiKey" | "oauth2" = "apiKey") {
   const api = await createApi(
-    { definition: DOC("Orders", ["/orders"]), context: `/${unique("orders")}`, endpoints: { production: "http://127.0.0.1:9/backend", sandbox: null, overrides: {} }, security: { scheme: security, apiKeyHeader: "x-api-key" }, allowedTiers: ["Gold", "Bronze"] },
+    {
+      definition: DOC("Orders", ["/orders"]),
+      context: `/${unique("orders")}`,
+      endpoints: { production: "http://127.0.0.1:9/backend", sandbox: null, overrides: {} },
+      security: { scheme: security, apiKeyHeader: "x-api-key" },
+      allowedTiers: ["Gold", "Bronze"],
+    },
     ctx,
   );
   const r1 = await createRevision(api.id, { description: "one" }, ctx);
@@ -87,7 +97,10 @@ async function pushEnvironment(mode = "read-write") {
   fake = createFakeConnector("kong");
   restore = overrideConnector(fake);
   const name = unique("kong");
-  await createEnvironment({ name, type: "kong", mode, displayName: `Kong ${name}`, config: { adminUrl: "http://kong.example.test:8001" } }, ctx);
+  await createEnvironment(
+    { name, type: "kong", mode, displayName: `Kong ${name}`, config: { adminUrl: "http://kong.example.test:8001" } },
+    ctx,
+  );
   return name;
 }
 
@@ -104,8 +117,16 @@ describe("deployment engine", () => {
     expect(fake.calls.filter((c) => c.method === "deploy")).toHaveLength(0);
 
     worker();
-    const done = await until(() => getDeployment(pending.id, ctx), (d) => d.status === "deployed");
-    expect(done.reference).toMatchObject({ type: "kong", ids: { api: `${env}:${api.id}` }, revisionNumber: r2.number, invokeUrl: `https://fake.example/${env}:${api.id}` });
+    const done = await until(
+      () => getDeployment(pending.id, ctx),
+      (d) => d.status === "deployed",
+    );
+    expect(done.reference).toMatchObject({
+      type: "kong",
+      ids: { api: `${env}:${api.id}` },
+      revisionNumber: r2.number,
+      invokeUrl: `https://fake.example/${env}:${api.id}`,
+    });
     expect(done.steps.map((s) => s.step)).toEqual(["Queued", "Attempt 1 started", "Created API", "Published", "Deployed"]);
     expect(done.deployedRevisionId).toBe(r2.id);
     const job = await getJob(pending.jobId!, ctx);
@@ -117,11 +138,22 @@ describe("deployment engine", () => {
   it("retries throttling with back-off, then succeeds", async () => {
     const env = await pushEnvironment();
     const { api, r1 } = await apiWithRevisions();
-    fake.failNext("deploy", new ConnectorError("throttled", "Too many requests (429)."), new ConnectorError("unavailable", "Internal error (500)."));
+    fake.failNext(
+      "deploy",
+      new ConnectorError("throttled", "Too many requests (429)."),
+      new ConnectorError("unavailable", "Internal error (500)."),
+    );
     const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
     worker();
-    const done = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
-    expect(done.steps.filter((s) => s.step.startsWith("Attempt")).map((s) => s.step)).toEqual(["Attempt 1 started", "Attempt 2 started", "Attempt 3 started"]);
+    const done = await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "deployed",
+    );
+    expect(done.steps.filter((s) => s.step.startsWith("Attempt")).map((s) => s.step)).toEqual([
+      "Attempt 1 started",
+      "Attempt 2 started",
+      "Attempt 3 started",
+    ]);
     expect((await getJob(row.jobId!, ctx)).attempts).toBe(3);
     expect(fake.remote.size).toBe(1);
   });
@@ -132,7 +164,10 @@ describe("deployment engine", () => {
     fake.failNext("deploy", new ConnectorError("invalid", "The gateway refused the document: paths must not be empty."));
     const rows = await deployRevision(api.id, { revisionId: r1.id, environments: [env, "default"] }, ctx);
     worker();
-    const failed = await until(() => deploymentIn(api.id, env), (d) => d?.status === "failed");
+    const failed = await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "failed",
+    );
     expect(failed?.error).toBe("The gateway refused the document: paths must not be empty.");
     expect((await getJob(rows[0].jobId!, ctx)).attempts).toBe(1);
     expect((await deploymentIn(api.id, "default"))?.status).toBe("deployed");
@@ -144,7 +179,10 @@ describe("deployment engine", () => {
     fake.failNext("deploy", ...Array.from({ length: 5 }, () => new ConnectorError("timeout", "No answer within 30 s.")));
     const [row] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
     worker();
-    const failed = await until(() => getDeployment(row.id, ctx), (d) => d.status === "failed");
+    const failed = await until(
+      () => getDeployment(row.id, ctx),
+      (d) => d.status === "failed",
+    );
     expect(failed.error).toBe("No answer within 30 s.");
     expect(await getJob(row.jobId!, ctx)).toMatchObject({ status: "failed", attempts: 5, errorCode: "timeout" });
   });
@@ -154,16 +192,25 @@ describe("deployment engine", () => {
     const { api, r1, r2 } = await apiWithRevisions();
     worker();
     await deployRevision(api.id, { revisionId: r2.id, environments: [env] }, ctx);
-    await until(() => deploymentIn(api.id, env), (d) => d?.status === "deployed" && d.revisionNumber === r2.number);
+    await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "deployed" && d.revisionNumber === r2.number,
+    );
     await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    const back = await until(() => deploymentIn(api.id, env), (d) => d?.status === "deployed" && d.deployedRevisionNumber === r1.number);
+    const back = await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "deployed" && d.deployedRevisionNumber === r1.number,
+    );
     expect(back?.revisionNumber).toBe(r1.number);
     expect([...fake.remote.values()].map((r) => r.revisionNumber)).toEqual([r1.number]);
     expect(Object.keys((fake.remote.values().next().value!.definition as { paths: object }).paths)).toEqual(["/orders"]);
 
     const row = await undeployApi(api.id, env, ctx);
     expect(row?.status).toBe("undeploying");
-    await until(() => deploymentIn(api.id, env), (d) => d?.status === "undeployed");
+    await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "undeployed",
+    );
     expect(fake.remote.size).toBe(0);
     expect((await undeployApi(api.id, env, ctx))?.status).toBe("undeployed");
   });
@@ -181,7 +228,10 @@ describe("deployment engine", () => {
       first.abandon();
       // The restarted worker claims the job once the dead one's lease has run out.
       worker();
-      const done = await until(() => getDeployment(row.id, ctx), (d) => d.status === "deployed");
+      const done = await until(
+        () => getDeployment(row.id, ctx),
+        (d) => d.status === "deployed",
+      );
       hold.release();
       await new Promise((r) => setTimeout(r, 100));
       const db = await getDb();
@@ -204,7 +254,10 @@ describe("deployment engine", () => {
     expect(kong).toMatchObject({ environmentName: env, refusals: [], artifacts: [{ kind: "api", format: "json" }] });
     expect(fake.calls.some((c) => c.method === "deploy")).toBe(false);
     fake.refuse([{ feature: "oauth2", reason: "OAuth2 needs an authorizer on this environment." }]);
-    await expect(deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/OAuth2 needs an authorizer/) });
+    await expect(deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx)).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringMatching(/OAuth2 needs an authorizer/),
+    });
     expect(await deploymentIn(api.id, env)).toBeUndefined();
   });
 
@@ -214,17 +267,26 @@ describe("deployment engine", () => {
     await changeLifecycle(api.id, { action: "publish" }, ctx);
     worker();
     await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    const deployment = await until(() => deploymentIn(api.id, env), (d) => d?.status === "deployed");
+    const deployment = await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "deployed",
+    );
     const app = await createApplication({ name: unique("app") }, ctx);
     const sub = await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Gold" }, ctx);
     const { key } = await createApiKey(app.id, { name: "ci", keyType: "production" }, ctx);
-    await until(async () => fake.keys.get(key), (k) => k?.tier === "Gold");
+    await until(
+      async () => fake.keys.get(key),
+      (k) => k?.tier === "Gold",
+    );
     const db = await getDb();
     // The job changes the gateway first and records it after: the record follows shortly.
     const recorded = () => db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deployment!.id));
     expect(await until(recorded, (rows) => rows.length === 1)).toHaveLength(1);
     await decideSubscription(sub.id, "block", ctx);
-    await until(async () => fake.keys.has(key), (has) => !has);
+    await until(
+      async () => fake.keys.has(key),
+      (has) => !has,
+    );
     expect(await until(recorded, (rows) => rows.length === 0)).toHaveLength(0);
   });
 
@@ -233,13 +295,22 @@ describe("deployment engine", () => {
     const { api, r1, r2 } = await apiWithRevisions();
     worker();
     const [first] = await deployRevision(api.id, { revisionId: r1.id, environments: [env] }, ctx);
-    await until(() => getDeployment(first.id, ctx), (d) => d.status === "deployed");
+    await until(
+      () => getDeployment(first.id, ctx),
+      (d) => d.status === "deployed",
+    );
     const [second] = await deployRevision(api.id, { revisionId: r2.id, environments: [env] }, ctx);
-    await until(() => getDeployment(second.id, ctx), (d) => d.status === "deployed" && d.deployedRevisionId === r2.id);
+    await until(
+      () => getDeployment(second.id, ctx),
+      (d) => d.status === "deployed" && d.deployedRevisionId === r2.id,
+    );
     const db = await getDb();
     const later = new Date(Date.now() + 31 * 86_400_000);
     await purgeExpired(later);
-    const left = await db.select({ id: jobs.id }).from(jobs).where(inArray(jobs.id, [first.jobId!, second.jobId!]));
+    const left = await db
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(inArray(jobs.id, [first.jobId!, second.jobId!]));
     expect(left.map((j) => j.id)).toEqual([second.jobId]);
   });
 
@@ -248,11 +319,17 @@ describe("deployment engine", () => {
     const { api, r1 } = await apiWithRevisions();
     worker();
     await deployRevision(api.id, { revisionId: r1.id, environments: [env, "default"] }, ctx);
-    await until(() => deploymentIn(api.id, env), (d) => d?.status === "deployed");
+    await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "deployed",
+    );
     await changeLifecycle(api.id, { action: "publish" }, ctx);
     await changeLifecycle(api.id, { action: "deprecate" }, ctx);
     await changeLifecycle(api.id, { action: "retire" }, ctx);
-    await until(() => deploymentIn(api.id, env), (d) => d?.status === "undeployed");
+    await until(
+      () => deploymentIn(api.id, env),
+      (d) => d?.status === "undeployed",
+    );
     expect(await deploymentIn(api.id, "default")).toBeUndefined();
     expect(fake.remote.size).toBe(0);
   });
@@ -261,7 +338,15 @@ describe("deployment engine", () => {
 describe("discovery", () => {
   const listed = (id: string, title: string, paths: string[]) => {
     const definition = JSON.parse(DOC(title, paths)) as Record<string, unknown>;
-    return { externalId: id, name: title, version: "v1", context: `/${id}`, definition, upstreams: [`http://upstream.example.test/${id}`], contentHash: JSON.stringify(paths) };
+    return {
+      externalId: id,
+      name: title,
+      version: "v1",
+      context: `/${id}`,
+      definition,
+      upstreams: [`http://upstream.example.test/${id}`],
+      contentHash: JSON.stringify(paths),
+    };
   };
 
   it("sorts what runs into New, Updated, Unchanged and Gone, imports once and refuses subscriptions until Meridian deploys it", async () => {
@@ -274,7 +359,10 @@ describe("discovery", () => {
     fake.remote.set(c, listed(c, "Gamma", ["/z"]));
     worker();
     const job = await discoverEnvironment(env, ctx);
-    await until(() => getJob(job.id, ctx), (j) => j.status === "succeeded");
+    await until(
+      () => getJob(job.id, ctx),
+      (j) => j.status === "succeeded",
+    );
     const first = await listDiscovered(env, ctx);
     expect(first.items.map((i) => i.state)).toEqual(["new", "new", "new"]);
     expect(first.lastJob?.result).toMatchObject({ new: 3, total: 3 });
@@ -282,7 +370,10 @@ describe("discovery", () => {
     fake.remote.set(a, listed(a, "Alpha", ["/x", "/x2"]));
     fake.remote.delete(c);
     const second = await discoverEnvironment(env, ctx);
-    await until(() => getJob(second.id, ctx), (j) => j.status === "succeeded");
+    await until(
+      () => getJob(second.id, ctx),
+      (j) => j.status === "succeeded",
+    );
     const byName = Object.fromEntries((await listDiscovered(env, ctx)).items.map((i) => [i.name, i]));
     expect([byName.Alpha.state, byName.Beta.state, byName.Gamma.state]).toEqual(["updated", "unchanged", "gone"]);
     expect(byName.Alpha.changes?.lines.filter((l) => l.kind === "added").map((l) => l.text.trim())).toContain('"/x2": {');
@@ -296,15 +387,22 @@ describe("discovery", () => {
 
     // Read-only source: it cannot be deployed back there.
     const rev = await createRevision(imported.apiId, {}, ctx);
-    await expect(deployRevision(imported.apiId, { revisionId: rev.id, environments: [env] }, ctx)).rejects.toMatchObject({ code: "conflict" });
+    await expect(deployRevision(imported.apiId, { revisionId: rev.id, environments: [env] }, ctx)).rejects.toMatchObject({
+      code: "conflict",
+    });
     await changeLifecycle(imported.apiId, { action: "publish" }, ctx);
     const app = await createApplication({ name: unique("app") }, ctx);
-    await expect(createSubscription({ applicationId: app.id, apiId: imported.apiId, tier: "Bronze" }, ctx)).rejects.toMatchObject({ message: expect.stringMatching(/takes subscriptions once it is deployed through Meridian/) });
+    await expect(createSubscription({ applicationId: app.id, apiId: imported.apiId, tier: "Bronze" }, ctx)).rejects.toMatchObject({
+      message: expect.stringMatching(/takes subscriptions once it is deployed through Meridian/),
+    });
 
     // An empty listing still flags everything as gone.
     fake.remote.clear();
     const third = await discoverEnvironment(env, ctx);
-    await until(() => getJob(third.id, ctx), (j) => j.status === "succeeded");
+    await until(
+      () => getJob(third.id, ctx),
+      (j) => j.status === "succeeded",
+    );
     expect((await listDiscovered(env, ctx)).items.map((i) => i.state)).toEqual(["gone", "gone", "gone"]);
   });
 
@@ -312,7 +410,17 @@ describe("discovery", () => {
     fake = createFakeConnector("kong");
     restore = overrideConnector(fake);
     const name = unique("kong-sched");
-    await createEnvironment({ name, type: "kong", mode: "read-only", displayName: name, discoveryIntervalMinutes: 5, config: { adminUrl: "http://kong.example.test:8001" } }, ctx);
+    await createEnvironment(
+      {
+        name,
+        type: "kong",
+        mode: "read-only",
+        displayName: name,
+        discoveryIntervalMinutes: 5,
+        config: { adminUrl: "http://kong.example.test:8001" },
+      },
+      ctx,
+    );
     const db = await getDb();
     const now = new Date();
     expect(await scheduleDiscovery(now)).toBeGreaterThanOrEqual(1);
@@ -332,6 +440,11 @@ describe("discovery", () => {
     const env = await pushEnvironment("write-only");
     await expect(discoverEnvironment(env, ctx)).rejects.toMatchObject({ code: "conflict", message: expect.stringMatching(/write-only/) });
     const db = await getDb();
-    expect(await db.select().from(deployments).where(and(eq(deployments.status, "pending"), eq(deployments.createdBy, "nobody")))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(deployments)
+        .where(and(eq(deployments.status, "pending"), eq(deployments.createdBy, "nobody"))),
+    ).toHaveLength(0);
   });
 });

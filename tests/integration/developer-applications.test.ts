@@ -39,7 +39,11 @@ beforeAll(async () => {
       name: `Apps ${run}`,
       version: "v1",
       context: `/apps-${run}`,
-      definition: JSON.stringify({ openapi: "3.0.3", info: { title: "a", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } }),
+      definition: JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "a", version: "1" },
+        paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } },
+      }),
       endpoints: { production: "http://127.0.0.1:9/x", sandbox: null, overrides: {} },
       allowedTiers: ["Gold"],
     } as never,
@@ -47,7 +51,10 @@ beforeAll(async () => {
   );
   apiId = api.id;
   await changeLifecycle(apiId, { action: "publish" } as never, publisher);
-  await createTier({ kind: "application", name: policyName, displayName: "App policy", unlimited: false, requests: 100, unit: "minute" }, adminCtx);
+  await createTier(
+    { kind: "application", name: policyName, displayName: "App policy", unlimited: false, requests: 100, unit: "minute" },
+    adminCtx,
+  );
 }, 60_000);
 
 describe("applications", () => {
@@ -64,7 +71,10 @@ describe("applications", () => {
   });
 
   it("accepts only the admin's application policies", async () => {
-    await expect(createApplication({ name: `badpol-${run}`, policy: "NoSuchPolicy" }, owner)).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { policy: expect.any(String) } });
+    await expect(createApplication({ name: `badpol-${run}`, policy: "NoSuchPolicy" }, owner)).rejects.toMatchObject({
+      code: "validation_failed",
+      fieldErrors: { policy: expect.any(String) },
+    });
     expect((await listApplications({}, owner)).items.map((a) => a.name)).not.toContain(`badpol-${run}`);
     const app = await createApplication({ name: `pol-${run}` }, owner);
     await expect(updateApplication(app.id, { policy: "Gold" }, owner)).rejects.toMatchObject({ code: "validation_failed" });
@@ -95,7 +105,9 @@ describe("applications", () => {
     const detail = await getApplicationDetail(app.id, owner);
     expect(detail.credentials).toEqual([{ keyType: "sandbox", clientId: creds.clientId, secretRotatedAt: expect.any(String) }]);
     expect(detail.apiKeys).toHaveLength(1);
-    expect(detail.subscriptions).toMatchObject([{ apiId, apiName: `Apps ${run}`, apiVersion: "v1", tier: "Gold", status: "active", samplePath: "/x" }]);
+    expect(detail.subscriptions).toMatchObject([
+      { apiId, apiName: `Apps ${run}`, apiVersion: "v1", tier: "Gold", status: "active", samplePath: "/x" },
+    ]);
     const text = JSON.stringify(detail);
     expect(text).not.toContain(creds.clientSecret);
     expect(text).not.toContain(key);

@@ -14,7 +14,11 @@ const COUNT = 10_000;
 const run = randomBytes(4).toString("hex");
 const WORDS = ["payments", "orders", "pets", "weather", "shipping", "billing", "users", "inventory", "search", "maps"];
 const anonymous: ServiceContext = { actor: null, requestId: "test" };
-const definition = { openapi: "3.0.3", info: { title: "scale", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } };
+const definition = {
+  openapi: "3.0.3",
+  info: { title: "scale", version: "1" },
+  paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } },
+};
 
 function row(i: number): NewApiRow {
   const word = WORDS[i % WORDS.length];
@@ -40,7 +44,8 @@ function row(i: number): NewApiRow {
 
 beforeAll(async () => {
   const db = await getDb();
-  for (let i = 0; i < COUNT; i += 1000) await db.insert(apis).values(Array.from({ length: Math.min(1000, COUNT - i) }, (_, k) => row(i + k)));
+  for (let i = 0; i < COUNT; i += 1000)
+    await db.insert(apis).values(Array.from({ length: Math.min(1000, COUNT - i) }, (_, k) => row(i + k)));
   await db.execute(sql`analyze apis`);
 }, 240_000);
 
@@ -64,7 +69,9 @@ describe("catalog at 10,000 APIs", () => {
     const plan = await db.execute(sql`explain select ${apis.id} from ${apis} where ${and(catalogFilter(null), matchesSearch(query))}`);
     const text = JSON.stringify(plan);
     expect(text).toContain("apis_search_idx");
-    const tagPlan = JSON.stringify(await db.execute(sql`explain select ${apis.id} from ${apis} where ${apis.tags} @> ${sql`array[${`rare${run}`}]::text[]`}`));
+    const tagPlan = JSON.stringify(
+      await db.execute(sql`explain select ${apis.id} from ${apis} where ${apis.tags} @> ${sql`array[${`rare${run}`}]::text[]`}`),
+    );
     expect(tagPlan).toContain("apis_tags_idx");
   });
 

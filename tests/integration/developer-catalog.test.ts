@@ -132,7 +132,13 @@ describe("catalog search, filters and pages", () => {
     const [env] = await db.select().from(environments).where(eq(environments.name, "default"));
     const detail = await getCatalogApi(ids.Published, anonymous);
     expect(detail.gateways).toEqual([
-      { environment: "default", displayName: env.displayName, region: env.region, type: "builtin", urls: env.publicUrls.map((u) => `${u.replace(/\/$/, "")}/cat-${run}-published/v1`) },
+      {
+        environment: "default",
+        displayName: env.displayName,
+        region: env.region,
+        type: "builtin",
+        urls: env.publicUrls.map((u) => `${u.replace(/\/$/, "")}/cat-${run}-published/v1`),
+      },
     ]);
     expect(detail.operations).toEqual([{ method: "GET", path: "/items", summary: "List items", deprecated: false, security: "oauth2" }]);
     expect(detail.tiers.map((t) => t.name)).toEqual(["Gold", "Bronze"]);
@@ -142,7 +148,10 @@ describe("catalog search, filters and pages", () => {
   it("hides environments limited to other roles", async () => {
     const db = await getDb();
     const [env] = await db.select().from(environments).where(eq(environments.name, "default"));
-    await db.update(environments).set({ visibleRoles: ["publisher"] }).where(eq(environments.id, env.id));
+    await db
+      .update(environments)
+      .set({ visibleRoles: ["publisher"] })
+      .where(eq(environments.id, env.id));
     try {
       expect((await getCatalogApi(ids.Published, subscriber)).gateways).toEqual([]);
       expect((await listCatalog({ tag: TAG, environment: "default" }, subscriber)).items).toEqual([]);
@@ -155,14 +164,25 @@ describe("catalog search, filters and pages", () => {
   it("downloads the definition with the gateway URLs as servers, never the backend's", async () => {
     const { document, fileName } = await getCatalogDefinition(ids.Published, anonymous);
     expect(fileName).toMatch(/\.openapi\.json$/);
-    expect((document.servers as Array<{ url: string }>).map((s) => s.url)).toEqual((await getCatalogApi(ids.Published, anonymous)).gateways[0].urls);
+    expect((document.servers as Array<{ url: string }>).map((s) => s.url)).toEqual(
+      (await getCatalogApi(ids.Published, anonymous)).gateways[0].urls,
+    );
     expect(JSON.stringify(document)).not.toContain("internal-backend.example");
     // Deployed nowhere: no servers at all rather than the backend's.
     expect((await getCatalogDefinition(ids.Deprecated, anonymous)).document.servers).toBeUndefined();
   });
 
   it("renders markdown documents sanitized", async () => {
-    await createDocument(ids.Published, { title: "Getting started", kind: "how-to", sourceType: "markdown", content: "# Hello\n\n[x](javascript:alert(1))\n\n<script>alert(1)</script>" }, publisher);
+    await createDocument(
+      ids.Published,
+      {
+        title: "Getting started",
+        kind: "how-to",
+        sourceType: "markdown",
+        content: "# Hello\n\n[x](javascript:alert(1))\n\n<script>alert(1)</script>",
+      },
+      publisher,
+    );
     const [doc] = await listCatalogDocuments(ids.Published, anonymous);
     expect(doc.html).toContain("<h1");
     expect(doc.html).not.toMatch(/<script|href="javascript:/);

@@ -33,7 +33,11 @@ async function makeApi(key: string, actions: string[], allowedTiers = ["Gold", "
       name: `Subs ${key} ${run}`,
       version: "v1",
       context: `/subs-${run}-${key}`,
-      definition: JSON.stringify({ openapi: "3.0.3", info: { title: "s", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } }),
+      definition: JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "s", version: "1" },
+        paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } },
+      }),
       endpoints: { production: "http://127.0.0.1:9/x", sandbox: null, overrides: {} },
       allowedTiers,
     } as never,
@@ -66,7 +70,16 @@ describe("subscription rules", () => {
     const sub = await createSubscription({ applicationId: app.id, apiId: apis.live, tier: "Silver" }, consumer);
     expect(sub).toMatchObject({ status: "active", tier: "Silver", created: true });
     const page = await listSubscriptions({ applicationId: app.id }, consumer);
-    expect(page.items).toEqual([expect.objectContaining({ id: sub.id, apiName: `Subs live ${run}`, apiVersion: "v1", apiLifecycleState: "PUBLISHED", applicationName: `ok-${run}`, status: "active" })]);
+    expect(page.items).toEqual([
+      expect.objectContaining({
+        id: sub.id,
+        apiName: `Subs live ${run}`,
+        apiVersion: "v1",
+        apiLifecycleState: "PUBLISHED",
+        applicationName: `ok-${run}`,
+        status: "active",
+      }),
+    ]);
     expect((await listSubscriptions({ applicationId: app.id }, stranger)).items).toEqual([]);
   });
 
@@ -91,15 +104,26 @@ describe("subscription rules", () => {
 
   it("refuses retired, deprecated and unpublished APIs", async () => {
     const app = await createApplication({ name: `state-${run}` }, consumer);
-    await expect(createSubscription({ applicationId: app.id, apiId: apis.gone, tier: "Gold" }, consumer)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/is retired/) });
-    await expect(createSubscription({ applicationId: app.id, apiId: apis.old, tier: "Gold" }, consumer)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/deprecated and takes no new subscriptions/) });
-    await expect(createSubscription({ applicationId: app.id, apiId: apis.draft, tier: "Gold" }, consumer)).rejects.toMatchObject({ status: 400 });
+    await expect(createSubscription({ applicationId: app.id, apiId: apis.gone, tier: "Gold" }, consumer)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/is retired/),
+    });
+    await expect(createSubscription({ applicationId: app.id, apiId: apis.old, tier: "Gold" }, consumer)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/deprecated and takes no new subscriptions/),
+    });
+    await expect(createSubscription({ applicationId: app.id, apiId: apis.draft, tier: "Gold" }, consumer)).rejects.toMatchObject({
+      status: 400,
+    });
     expect(await rowsOf(app.id)).toEqual([]);
   });
 
   it("refuses someone else's application with 403 and creates nothing", async () => {
     const app = await createApplication({ name: `theirs-${run}` }, consumer);
-    await expect(createSubscription({ applicationId: app.id, apiId: apis.live, tier: "Gold" }, stranger)).rejects.toMatchObject({ code: "forbidden", status: 403 });
+    await expect(createSubscription({ applicationId: app.id, apiId: apis.live, tier: "Gold" }, stranger)).rejects.toMatchObject({
+      code: "forbidden",
+      status: 403,
+    });
     expect(await rowsOf(app.id)).toEqual([]);
     const sub = await createSubscription({ applicationId: app.id, apiId: apis.live, tier: "Gold" }, consumer);
     await expect(deleteSubscription(sub.id, stranger)).rejects.toMatchObject({ code: "not_found" });
@@ -112,7 +136,9 @@ describe("subscription rules", () => {
     const db = await getDb();
     await db.delete(rateLimitPolicies).where(and(eq(rateLimitPolicies.kind, "subscription"), eq(rateLimitPolicies.name, name)));
     const app = await createApplication({ name: `ghost-${run}` }, consumer);
-    await expect(createSubscription({ applicationId: app.id, apiId: apis.ghost, tier: name }, consumer)).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(createSubscription({ applicationId: app.id, apiId: apis.ghost, tier: name }, consumer)).rejects.toMatchObject({
+      code: "validation_failed",
+    });
     expect(await rowsOf(app.id)).toEqual([]);
   });
 
@@ -136,7 +162,11 @@ describe("approval", () => {
 
       const forOwner = await listSubscriptionApprovals({}, publisher);
       expect(forOwner.items.map((s) => s.id)).toEqual(expect.arrayContaining([sub.id, sub2.id]));
-      expect(forOwner.items.find((s) => s.id === sub.id)).toMatchObject({ ownerEmail: consumer.actor!.email, apiName: `Subs live ${run}`, status: "pending" });
+      expect(forOwner.items.find((s) => s.id === sub.id)).toMatchObject({
+        ownerEmail: consumer.actor!.email,
+        apiName: `Subs live ${run}`,
+        status: "pending",
+      });
       expect((await listSubscriptionApprovals({}, otherPublisher)).items.map((s) => s.id)).not.toContain(sub.id);
       expect((await listSubscriptionApprovals({}, adminCtx)).items.map((s) => s.id)).toContain(sub.id);
       await expect(listSubscriptionApprovals({}, consumer)).rejects.toMatchObject({ code: "forbidden" });

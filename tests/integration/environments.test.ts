@@ -11,7 +11,12 @@ import { SECRET_MASK } from "@/lib/services/environments/config-secrets";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { deleteEnvironment } from "@/lib/services/environments/delete-environment";
 import { DEFAULT_ENVIRONMENT, ensureDefaults } from "@/lib/services/environments/ensure-defaults";
-import { getEnvironment, getEnvironmentSummary, listEnvironments, listEnvironmentSummaries } from "@/lib/services/environments/get-environment";
+import {
+  getEnvironment,
+  getEnvironmentSummary,
+  listEnvironments,
+  listEnvironmentSummaries,
+} from "@/lib/services/environments/get-environment";
 import { testEnvironment } from "@/lib/services/environments/test-environment";
 import { updateEnvironment } from "@/lib/services/environments/update-environment";
 import { listGatewayInstances } from "@/lib/services/gateways/list-instances";
@@ -71,7 +76,12 @@ describe("first-start defaults", () => {
     if (before === 0) {
       expect(results.filter((r) => r.environment)).toHaveLength(1);
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ type: "builtin", mode: "write-only", publicUrls: ["http://localhost:8280"], gatewayTokenPrefix: null });
+      expect(rows[0]).toMatchObject({
+        type: "builtin",
+        mode: "write-only",
+        publicUrls: ["http://localhost:8280"],
+        gatewayTokenPrefix: null,
+      });
     }
     expect(rows.length).toBeLessThanOrEqual(1);
   });
@@ -123,8 +133,16 @@ describe("creating environments", () => {
       [{ config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE" } }, "config.secretAccessKey", /secret access key/],
       [{ config: { region: "eu-west-1", roleArn: "arn:aws:iam::12:role/x" } }, "config.roleArn", /IAM role ARN/],
       [{ config: { region: "Europe", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET } }, "config.region", /Region code/],
-      [{ config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET, endpoint: "localhost:4566" } }, "config.endpoint", /URL/],
-      [{ config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET, color: "red" } }, "config", /Unrecognized key/],
+      [
+        { config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET, endpoint: "localhost:4566" } },
+        "config.endpoint",
+        /URL/,
+      ],
+      [
+        { config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET, color: "red" } },
+        "config",
+        /Unrecognized key/,
+      ],
       [{ mode: "write-only", discoveryIntervalMinutes: 15 }, "discoveryIntervalMinutes", /read-only or read-write/],
       [{ discoveryIntervalMinutes: 2 }, "discoveryIntervalMinutes", /5 minutes/],
     ];
@@ -138,7 +156,12 @@ describe("creating environments", () => {
   });
 
   it("reports settings and connection errors together", async () => {
-    const error = await failure(createEnvironment({ ...awsInput("Bad Name"), displayName: "", config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE" } }, adminCtx));
+    const error = await failure(
+      createEnvironment(
+        { ...awsInput("Bad Name"), displayName: "", config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE" } },
+        adminCtx,
+      ),
+    );
     expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual(["config.secretAccessKey", "displayName", "name"]);
     const name = uniqueName("aws");
     await createEnvironment(awsInput(name), adminCtx);
@@ -186,14 +209,24 @@ describe("editing environments", () => {
 
   it("clears optional fields and refuses to clear a required secret", async () => {
     const name = uniqueName("kong");
-    await createEnvironment({ name, type: "kong", config: { adminUrl: "http://kong:8001/", adminToken: "kong-admin-token", workspace: "team-a" } }, adminCtx);
+    await createEnvironment(
+      { name, type: "kong", config: { adminUrl: "http://kong:8001/", adminToken: "kong-admin-token", workspace: "team-a" } },
+      adminCtx,
+    );
     expect((await getEnvironment(name, adminCtx)).config.adminUrl).toBe("http://kong:8001");
     const cleared = await updateEnvironment(name, { config: { workspace: "", adminToken: null } }, adminCtx);
     expect(cleared.config).toEqual({ adminUrl: "http://kong:8001" });
     expect(cleared.secrets.adminToken.set).toBe(false);
 
     const envoy = uniqueName("envoy");
-    await createEnvironment({ name: envoy, type: "envoy", config: { apiServerUrl: "https://k8s:6443", bearerToken: "t0ken", namespace: "gw", gatewayName: "eg" } }, adminCtx);
+    await createEnvironment(
+      {
+        name: envoy,
+        type: "envoy",
+        config: { apiServerUrl: "https://k8s:6443", bearerToken: "t0ken", namespace: "gw", gatewayName: "eg" },
+      },
+      adminCtx,
+    );
     const error = await failure(updateEnvironment(envoy, { config: { bearerToken: null } }, adminCtx));
     expect(error.fieldErrors?.["config.bearerToken"]).toMatch(/bearer token/);
   });
@@ -214,7 +247,10 @@ describe("editing environments", () => {
     const created = await createEnvironment(awsInput(name), adminCtx);
     await updateEnvironment(name, { description: "Prod", config: { secretAccessKey: "rotated-secret-value" } }, adminCtx);
     const db = await getDb();
-    const [entry] = await db.select().from(auditEntries).where(and(eq(auditEntries.action, "environment.update"), eq(auditEntries.objectId, created.id)));
+    const [entry] = await db
+      .select()
+      .from(auditEntries)
+      .where(and(eq(auditEntries.action, "environment.update"), eq(auditEntries.objectId, created.id)));
     expect(entry.details.changed).toEqual(expect.arrayContaining(["description", "config"]));
     expect(JSON.stringify(entry.details)).not.toContain("rotated-secret-value");
   });
@@ -243,7 +279,11 @@ describe("connection tests", () => {
     expect(fake.calls.at(-1)?.config.adminToken).toBe("s3cret-token");
     expect((await getEnvironment(name, adminCtx)).health?.status).toBe("healthy");
 
-    fake.answerTestsWith(async () => ({ ok: false, message: "Kong refused the admin token.", fieldErrors: { adminToken: "Kong refused the admin token." } }));
+    fake.answerTestsWith(async () => ({
+      ok: false,
+      message: "Kong refused the admin token.",
+      fieldErrors: { adminToken: "Kong refused the admin token." },
+    }));
     const refused = await testEnvironment(name, adminCtx);
     expect(refused.errors).toEqual([{ path: "config.adminToken", message: "Kong refused the admin token." }]);
   });
@@ -268,7 +308,10 @@ describe("gateway tokens", () => {
     expect(first.token.startsWith(first.prefix)).toBe(true);
     expect((await verifyGatewayToken(first.token)).name).toBe(name);
     const db = await getDb();
-    const stored = await db.select().from(gatewayTokens).where(eq(gatewayTokens.environmentId, (await rowOf(name)).id));
+    const stored = await db
+      .select()
+      .from(gatewayTokens)
+      .where(eq(gatewayTokens.environmentId, (await rowOf(name)).id));
     expect(stored.map((t) => t.name)).toEqual(["primary"]);
     expect(stored[0].tokenHash).not.toContain(first.token.slice(4));
     expect((await getEnvironment(name, adminCtx)).gatewayToken?.prefix).toBe(first.prefix);
@@ -357,7 +400,11 @@ describe("deleting environments", () => {
     // The APIs and deployment features own these tables; stand-ins replace them if they have not landed.
     const cleanUps = [
       await insertApiAllowingTiers(apiId, "Orders", []),
-      await insertRow("api_revisions", { id: revisionId, api_id: apiId }, "create table api_revisions (id text primary key, api_id text not null)"),
+      await insertRow(
+        "api_revisions",
+        { id: revisionId, api_id: apiId },
+        "create table api_revisions (id text primary key, api_id text not null)",
+      ),
       await insertRow(
         "deployments",
         { id: deploymentId, api_id: apiId, revision_id: revisionId, environment_id: env.id, status: "deployed" },

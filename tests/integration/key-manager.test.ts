@@ -31,7 +31,15 @@ afterAll(() => closeDb());
 const PETSTORE = {
   openapi: "3.0.3",
   info: { title: "Pets", version: "1.0.0" },
-  paths: { "/pets": { get: { responses: { "200": { description: "ok" } } } }, "/pets/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } } },
+  paths: {
+    "/pets": { get: { responses: { "200": { description: "ok" } } } },
+    "/pets/{id}": {
+      get: {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    },
+  },
 };
 
 let publisher: ServiceContext;
@@ -45,7 +53,15 @@ beforeAll(async () => {
   consumer = await userContext(["subscriber"], "km-sub");
   const context = `/km${Date.now().toString(36)}`;
   const api = await createApi(
-    { name: "Pets", version: "v1", context, definition: JSON.stringify(PETSTORE), endpoints: { production: "http://127.0.0.1:9/pets", sandbox: null, overrides: {} }, security: { scheme: "oauth2", apiKeyHeader: "apikey" }, allowedTiers: ["Gold"] } as never,
+    {
+      name: "Pets",
+      version: "v1",
+      context,
+      definition: JSON.stringify(PETSTORE),
+      endpoints: { production: "http://127.0.0.1:9/pets", sandbox: null, overrides: {} },
+      security: { scheme: "oauth2", apiKeyHeader: "apikey" },
+      allowedTiers: ["Gold"],
+    } as never,
     publisher,
   );
   apiId = api.id;
@@ -58,8 +74,15 @@ describe("key manager", () => {
   it("issues ES256 tokens with the claims gateways check, verifiable with the JWKS", async () => {
     const app = await createApplication({ name: "km-app" }, consumer);
     const creds = await generateClientCredentials(app.id, { keyType: "sandbox" }, consumer);
-    const token = await issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: creds.clientSecret });
-    const { payload, protectedHeader } = await jwtVerify(token.access_token, createLocalJWKSet((await getJwks()) as { keys: JWK[] }), { issuer: config.tokenIssuer, audience: config.tokenAudience });
+    const token = await issueClientCredentialsToken({
+      grantType: "client_credentials",
+      clientId: creds.clientId,
+      clientSecret: creds.clientSecret,
+    });
+    const { payload, protectedHeader } = await jwtVerify(token.access_token, createLocalJWKSet((await getJwks()) as { keys: JWK[] }), {
+      issuer: config.tokenIssuer,
+      audience: config.tokenAudience,
+    });
     expect(protectedHeader.alg).toBe("ES256");
     expect(protectedHeader.kid).toBeTruthy();
     expect(payload).toMatchObject({ sub: app.id, client_id: creds.clientId, keytype: "sandbox" });
@@ -72,12 +95,18 @@ describe("key manager", () => {
   it("answers RFC 6749 errors for a wrong secret and an unsupported grant", async () => {
     const app = await createApplication({ name: "km-app-2" }, consumer);
     const creds = await generateClientCredentials(app.id, { keyType: "production" }, consumer);
-    await expect(issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: "wrong" })).rejects.toMatchObject({ error: "invalid_client", status: 401 });
-    await expect(issueClientCredentialsToken({ grantType: "password", clientId: creds.clientId, clientSecret: creds.clientSecret })).rejects.toMatchObject({ error: "unsupported_grant_type" });
+    await expect(
+      issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: "wrong" }),
+    ).rejects.toMatchObject({ error: "invalid_client", status: 401 });
+    await expect(
+      issueClientCredentialsToken({ grantType: "password", clientId: creds.clientId, clientSecret: creds.clientSecret }),
+    ).rejects.toMatchObject({ error: "unsupported_grant_type" });
     // A regenerated secret replaces the old one.
     const again = await generateClientCredentials(app.id, { keyType: "production" }, consumer);
     expect(again.clientId).toBe(creds.clientId);
-    await expect(issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: creds.clientSecret })).rejects.toMatchObject({ error: "invalid_client" });
+    await expect(
+      issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: creds.clientSecret }),
+    ).rejects.toMatchObject({ error: "invalid_client" });
   });
 
   it("keeps a rotated-out key published so that its tokens still verify", async () => {
@@ -115,7 +144,12 @@ describe("subscriptions, deployment and the gateway snapshot", () => {
     const snapshot = await buildSnapshot(defaultEnvId);
     expect(snapshotSchema.safeParse(snapshot).success).toBe(true);
     const api = snapshot.apis.find((a) => a.id === apiId)!;
-    expect(api).toMatchObject({ version: "v1", security: ["oauth2"], upstream: { production: "http://127.0.0.1:9/pets" }, isDefaultVersion: true });
+    expect(api).toMatchObject({
+      version: "v1",
+      security: ["oauth2"],
+      upstream: { production: "http://127.0.0.1:9/pets" },
+      isDefaultVersion: true,
+    });
     expect(api.operations.map((o) => `${o.method} ${o.path}`)).toEqual(["GET /pets", "GET /pets/{id}"]);
     expect(snapshot.subscriptions).toContainEqual({ id: sub.id, applicationId: app.id, apiId, tier: "Gold", status: "active" });
     expect(snapshot.apiKeys.map((k) => k.hash)).toContain(hashToken(key));
@@ -125,7 +159,9 @@ describe("subscriptions, deployment and the gateway snapshot", () => {
 
   it("refuses bad subscriptions and nothing is created", async () => {
     const app = await createApplication({ name: "km-bad" }, consumer);
-    await expect(createSubscription({ applicationId: app.id, apiId, tier: "Bronze" }, consumer)).rejects.toMatchObject({ code: "validation_failed" });
+    await expect(createSubscription({ applicationId: app.id, apiId, tier: "Bronze" }, consumer)).rejects.toMatchObject({
+      code: "validation_failed",
+    });
     const stranger = await userContext(["subscriber"], "km-stranger");
     await expect(createSubscription({ applicationId: app.id, apiId, tier: "Gold" }, stranger)).rejects.toMatchObject({ code: "forbidden" });
   });

@@ -23,10 +23,16 @@ import { userContext } from "../helpers";
  */
 
 /** Routes a request to Meridian's handlers, behind any host and below the issuer's path (a proxy's view). */
-async function meridian(input: string | URL | Request, init?: { method?: string; headers?: HeadersInit; body?: unknown; redirect?: RequestRedirect; signal?: AbortSignal | null }): Promise<Response> {
+async function meridian(
+  input: string | URL | Request,
+  init?: { method?: string; headers?: HeadersInit; body?: unknown; redirect?: RequestRedirect; signal?: AbortSignal | null },
+): Promise<Response> {
   const req = new Request(input, init as RequestInit);
   const path = new URL(req.url).pathname;
-  const issuerPath = new URL(process.env.MERIDIAN_TOKEN_ISSUER || process.env.MERIDIAN_PUBLIC_URL || "http://localhost").pathname.replace(/\/+$/, "");
+  const issuerPath = new URL(process.env.MERIDIAN_TOKEN_ISSUER || process.env.MERIDIAN_PUBLIC_URL || "http://localhost").pathname.replace(
+    /\/+$/,
+    "",
+  );
   const local = issuerPath && path.startsWith(`${issuerPath}/`) ? path.slice(issuerPath.length) : path;
   if (path.startsWith("/.well-known/oauth-authorization-server")) {
     const issuerPathSegments = path.slice("/.well-known/oauth-authorization-server".length).split("/").filter(Boolean);
@@ -59,7 +65,14 @@ beforeAll(async () => {
       definition: JSON.stringify({
         openapi: "3.0.3",
         info: { title: "Reports", version: "1" },
-        components: { securitySchemes: { oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://x.example/token", scopes: { "reports:read": "" } } } } } },
+        components: {
+          securitySchemes: {
+            oauth: {
+              type: "oauth2",
+              flows: { clientCredentials: { tokenUrl: "https://x.example/token", scopes: { "reports:read": "" } } },
+            },
+          },
+        },
         paths: { "/reports": { get: { security: [{ oauth: ["reports:read"] }], responses: { "200": { description: "ok" } } } } },
       }),
       endpoints: { production: "http://127.0.0.1:9/reports", sandbox: null, overrides: {} },
@@ -80,7 +93,10 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  for (const [name, value] of [["MERIDIAN_PUBLIC_URL", saved.publicUrl], ["MERIDIAN_TOKEN_ISSUER", saved.issuer]] as const) {
+  for (const [name, value] of [
+    ["MERIDIAN_PUBLIC_URL", saved.publicUrl],
+    ["MERIDIAN_TOKEN_ISSUER", saved.issuer],
+  ] as const) {
     if (value === undefined) delete process.env[name];
     else process.env[name] = value;
   }
@@ -122,30 +138,53 @@ describe("metadata", () => {
     await expect(client.clientCredentialsGrant(config, { scope: "reports:delete" })).rejects.toMatchObject({ error: "invalid_scope" });
   });
 
-  it.each(["oidc", "oauth2"] as const)("passes oauth4webapi's issuer check and runs the client credentials grant with client_secret_post (%s)", async (algorithm) => {
-    const issuer = new URL(PUBLIC_URL);
-    const options = { [oauth.customFetch]: meridian, [oauth.allowInsecureRequests]: true };
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm, ...options }));
-    const response = await oauth.clientCredentialsGrantRequest(as, { client_id: creds.clientId }, oauth.ClientSecretPost(creds.clientSecret), { scope: "reports:read" }, options);
-    const result = await oauth.processClientCredentialsResponse(as, { client_id: creds.clientId }, response);
-    expect(result).toMatchObject({ token_type: "bearer", scope: "reports:read" });
-    expect(result.access_token.split(".")).toHaveLength(3);
-  });
+  it.each(["oidc", "oauth2"] as const)(
+    "passes oauth4webapi's issuer check and runs the client credentials grant with client_secret_post (%s)",
+    async (algorithm) => {
+      const issuer = new URL(PUBLIC_URL);
+      const options = { [oauth.customFetch]: meridian, [oauth.allowInsecureRequests]: true };
+      const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm, ...options }));
+      const response = await oauth.clientCredentialsGrantRequest(
+        as,
+        { client_id: creds.clientId },
+        oauth.ClientSecretPost(creds.clientSecret),
+        { scope: "reports:read" },
+        options,
+      );
+      const result = await oauth.processClientCredentialsResponse(as, { client_id: creds.clientId }, response);
+      expect(result).toMatchObject({ token_type: "bearer", scope: "reports:read" });
+      expect(result.access_token.split(".")).toHaveLength(3);
+    },
+  );
 
   it("serves the RFC 8414 document after the path of an issuer that has one", async () => {
     process.env.MERIDIAN_TOKEN_ISSUER = "https://gateway.example.test/key-manager/";
     for (const algorithm of ["oidc", "oauth2"] as const) {
-      const config = await client.discovery(new URL("https://gateway.example.test/key-manager"), creds.clientId, undefined, client.ClientSecretBasic(creds.clientSecret), { algorithm, [client.customFetch]: meridian });
-      expect(config.serverMetadata()).toMatchObject({ issuer: "https://gateway.example.test/key-manager", token_endpoint: "https://gateway.example.test/key-manager/oauth2/token" });
+      const config = await client.discovery(
+        new URL("https://gateway.example.test/key-manager"),
+        creds.clientId,
+        undefined,
+        client.ClientSecretBasic(creds.clientSecret),
+        { algorithm, [client.customFetch]: meridian },
+      );
+      expect(config.serverMetadata()).toMatchObject({
+        issuer: "https://gateway.example.test/key-manager",
+        token_endpoint: "https://gateway.example.test/key-manager/oauth2/token",
+      });
     }
     expect((await meridian("https://gateway.example.test/.well-known/oauth-authorization-server")).status).toBe(404);
   });
 });
 
 describe("invalid_request", () => {
-  const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+  const basic = (id: string, secret: string) =>
+    `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
   const post = (url: string, body: string, headers: Record<string, string> = {}) =>
-    meridian(`https://meridian.example.test${url}`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+    meridian(`https://meridian.example.test${url}`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    });
 
   async function expectInvalidRequest(response: Response, description: RegExp) {
     expect(response.status).toBe(400);
@@ -156,9 +195,21 @@ describe("invalid_request", () => {
 
   it("refuses a repeated parameter (RFC 6749 §3.2)", async () => {
     const auth = { authorization: basic(creds.clientId, creds.clientSecret) };
-    await expectInvalidRequest(await post("/oauth2/token", "grant_type=client_credentials&grant_type=client_credentials", auth), /grant_type is repeated/);
-    await expectInvalidRequest(await post("/oauth2/token", "grant_type=client_credentials&scope=reports:read&scope=admin", auth), /scope is repeated/);
-    await expectInvalidRequest(await post("/oauth2/token", `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}&client_secret=${creds.clientSecret}`), /client_secret is repeated/);
+    await expectInvalidRequest(
+      await post("/oauth2/token", "grant_type=client_credentials&grant_type=client_credentials", auth),
+      /grant_type is repeated/,
+    );
+    await expectInvalidRequest(
+      await post("/oauth2/token", "grant_type=client_credentials&scope=reports:read&scope=admin", auth),
+      /scope is repeated/,
+    );
+    await expectInvalidRequest(
+      await post(
+        "/oauth2/token",
+        `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}&client_secret=${creds.clientSecret}`,
+      ),
+      /client_secret is repeated/,
+    );
     await expectInvalidRequest(await post("/oauth2/revoke", "token=a&token=b", auth), /token is repeated/);
     // Once each, the same request succeeds.
     expect((await post("/oauth2/token", "grant_type=client_credentials&scope=reports:read", auth)).status).toBe(200);
@@ -166,9 +217,22 @@ describe("invalid_request", () => {
 
   it("refuses two client authentication methods in one request (RFC 6749 §2.3)", async () => {
     const auth = { authorization: basic(creds.clientId, creds.clientSecret) };
-    await expectInvalidRequest(await post("/oauth2/token", `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}`, auth), /one client authentication method/);
-    await expectInvalidRequest(await post("/oauth2/revoke", `token=x&client_secret=${creds.clientSecret}`, auth), /one client authentication method/);
-    await expectInvalidRequest(await post("/oauth2/token", "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=x", auth), /one client authentication method/);
+    await expectInvalidRequest(
+      await post("/oauth2/token", `grant_type=client_credentials&client_id=${creds.clientId}&client_secret=${creds.clientSecret}`, auth),
+      /one client authentication method/,
+    );
+    await expectInvalidRequest(
+      await post("/oauth2/revoke", `token=x&client_secret=${creds.clientSecret}`, auth),
+      /one client authentication method/,
+    );
+    await expectInvalidRequest(
+      await post(
+        "/oauth2/token",
+        "grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=x",
+        auth,
+      ),
+      /one client authentication method/,
+    );
     // A client_id beside Basic credentials is no second method, but it must name the same client.
     expect((await post("/oauth2/token", `grant_type=client_credentials&client_id=${creds.clientId}`, auth)).status).toBe(200);
     await expectInvalidRequest(await post("/oauth2/token", "grant_type=client_credentials&client_id=someone-else", auth), /differs/);

@@ -30,7 +30,11 @@ async function publishedApi(key: string, allowedTiers?: string[]) {
       name: `Offered ${key} ${run}`,
       version: "v1",
       context: `/offered-${run}-${key}`,
-      definition: JSON.stringify({ openapi: "3.0.3", info: { title: "o", version: "1" }, paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } } }),
+      definition: JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "o", version: "1" },
+        paths: { "/x": { get: { responses: { "200": { description: "ok" } } } } },
+      }),
       endpoints: { production: "http://127.0.0.1:9/x", sandbox: null, overrides: {} },
       security: { scheme: "apiKey", apiKeyHeader: "x-api-key" },
       ...(allowedTiers ? { allowedTiers } : {}),
@@ -59,7 +63,10 @@ describe("an API whose publisher allowed no tier in particular", () => {
   it("takes a subscription on any tier that exists, in its own spelling, and only those", async () => {
     const api = await publishedApi("subscribe");
     const app = await createApplication({ name: `offered-${run}` }, consumer);
-    await expect(createSubscription({ applicationId: app.id, apiId: api.id, tier: "NoSuchTier" }, consumer)).rejects.toMatchObject({ code: "validation_failed", message: expect.stringMatching(/offered: .*Gold/) });
+    await expect(createSubscription({ applicationId: app.id, apiId: api.id, tier: "NoSuchTier" }, consumer)).rejects.toMatchObject({
+      code: "validation_failed",
+      message: expect.stringMatching(/offered: .*Gold/),
+    });
     const sub = await createSubscription({ applicationId: app.id, apiId: api.id, tier: "bronze" }, consumer);
     expect(sub).toMatchObject({ status: "active", tier: "Bronze" });
 
@@ -75,7 +82,21 @@ describe("an API whose publisher allowed no tier in particular", () => {
 
   it("plans one AWS usage plan per existing tier; a narrowed API plans only its own", async () => {
     const envName = `aws-offered-${run}`;
-    await createEnvironment({ name: envName, type: "aws", mode: "write-only", displayName: envName, config: { region: "eu-west-1", accessKeyId: "AKIAMERIDIANEMULATOR", secretAccessKey: "meridian-emulator-secret", endpoint: "http://127.0.0.1:9" } }, adminCtx);
+    await createEnvironment(
+      {
+        name: envName,
+        type: "aws",
+        mode: "write-only",
+        displayName: envName,
+        config: {
+          region: "eu-west-1",
+          accessKeyId: "AKIAMERIDIANEMULATOR",
+          secretAccessKey: "meridian-emulator-secret",
+          endpoint: "http://127.0.0.1:9",
+        },
+      },
+      adminCtx,
+    );
     const plansOf = async (allowed?: string[]) => {
       const api = await publishedApi(`aws-${allowed?.join("-").toLowerCase() ?? "all"}`, allowed);
       const revision = await createRevision(api.id, { description: "r1" }, publisher);

@@ -65,12 +65,19 @@ interface Call {
 }
 
 /** Calls one documented operation through its route handler and checks the answer against the description. */
-async function call(method: (typeof METHODS)[number], docPath: string, options: Call = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+async function call(
+  method: (typeof METHODS)[number],
+  docPath: string,
+  options: Call = {},
+): Promise<{ status: number; body: unknown; headers: Headers }> {
   const operation = doc.paths[docPath]?.[method];
   if (!operation) throw new Error(`${method.toUpperCase()} ${docPath} is not documented`);
   const route = routeFor(docPath);
   expect(fs.existsSync(route.file), `${route.file} serves ${docPath}`).toBe(true);
-  const mod = (await import(route.file)) as Record<string, (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>>;
+  const mod = (await import(route.file)) as Record<
+    string,
+    (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>
+  >;
   const handler = mod[method.toUpperCase()];
   expect(handler, `${method.toUpperCase()} exported by ${route.file}`).toBeTypeOf("function");
 
@@ -107,7 +114,10 @@ async function call(method: (typeof METHODS)[number], docPath: string, options: 
       const pointer = `#/paths/${escape(docPath)}/${method}/responses/${res.status in operation.responses ? res.status : "default"}/content/${escape(contentType)}/schema`;
       const validate = ajv.getSchema(`openapi.json${pointer}`) ?? ajv.compile({ $ref: `openapi.json${pointer}` });
       const ok = validate(parsed);
-      expect(ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`), `${key} ${res.status} body against the description`).toEqual([]);
+      expect(
+        ok ? [] : validate.errors?.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+        `${key} ${res.status} body against the description`,
+      ).toEqual([]);
     }
   }
   return { status: res.status, body: parsed, headers: res.headers };
@@ -124,14 +134,21 @@ const PETSTORE = {
   servers: [{ url: "http://127.0.0.1:9/pets" }],
   paths: {
     "/pets": { get: { operationId: "listPets", responses: { "200": { description: "Pets" } } } },
-    "/pets/{petId}": { get: { operationId: "getPet", parameters: [{ name: "petId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "A pet" } } } },
+    "/pets/{petId}": {
+      get: {
+        operationId: "getPet",
+        parameters: [{ name: "petId", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "A pet" } },
+      },
+    },
   },
 };
 
 beforeAll(async () => {
   await ensureDefaults();
   approvalBefore = (await getSettings()).subscriptionApproval;
-  const tokenOf = async (roles: Parameters<typeof userContext>[0], label: string) => (await createToken({ name: "openapi-test" }, await userContext(roles, label))).token;
+  const tokenOf = async (roles: Parameters<typeof userContext>[0], label: string) =>
+    (await createToken({ name: "openapi-test" }, await userContext(roles, label))).token;
   admin = await tokenOf(["admin", "publisher", "subscriber"], "oa-admin");
   publisher = await tokenOf(["publisher"], "oa-pub");
   subscriber = await tokenOf(["subscriber"], "oa-sub");
@@ -162,11 +179,18 @@ describe("management API responses against its OpenAPI description", () => {
     await call("get", "/api/health");
     await call("get", "/api/v1/me", as(admin));
     await call("get", "/api/v1/me");
-    const created = (await call("post", "/api/v1/tokens", { ...as(admin), json: { name: "spare", expiresInDays: 1 } })).body as { id: string };
+    const created = (await call("post", "/api/v1/tokens", { ...as(admin), json: { name: "spare", expiresInDays: 1 } })).body as {
+      id: string;
+    };
     await call("get", "/api/v1/tokens", as(admin));
     await call("delete", "/api/v1/tokens/{id}", { ...as(admin), params: { id: created.id } });
     await call("delete", "/api/v1/tokens/{id}", { ...as(admin), params: { id: "tok_missing" } });
-    const user = (await call("post", "/api/v1/users", { ...as(admin), json: { email: `oa-${suffix}@example.test`, roles: ["subscriber"], password: "correct-horse-42" } })).body as { user?: { id: string }; id?: string };
+    const user = (
+      await call("post", "/api/v1/users", {
+        ...as(admin),
+        json: { email: `oa-${suffix}@example.test`, roles: ["subscriber"], password: "correct-horse-42" },
+      })
+    ).body as { user?: { id: string }; id?: string };
     const userId = user.user?.id ?? user.id!;
     await call("get", "/api/v1/users", { ...as(admin), query: { pageSize: "5" } });
     await call("get", "/api/v1/users", as(subscriber));
@@ -177,67 +201,158 @@ describe("management API responses against its OpenAPI description", () => {
     await call("patch", "/api/v1/settings", { ...as(admin), json: { subscriptionApproval: true } });
 
     // APIs.
-    const api = (await call("post", "/api/v1/apis", { ...as(publisher), json: { definition: PETSTORE, context: `/oa-${suffix}` } })).body as { id: string };
+    const api = (await call("post", "/api/v1/apis", { ...as(publisher), json: { definition: PETSTORE, context: `/oa-${suffix}` } }))
+      .body as { id: string };
     await call("post", "/api/v1/apis", { ...as(publisher), json: { definition: "not: [a document" } });
     await call("get", "/api/v1/apis", as(publisher));
     await call("get", "/api/v1/apis/{id}", { ...as(publisher), params: { id: api.id } });
     await call("get", "/api/v1/apis/{id}", { ...as(publisher), params: { id: "api_missing" } });
-    await call("patch", "/api/v1/apis/{id}", { ...as(publisher), params: { id: api.id }, json: { description: "Pets, described", allowedTiers: ["Gold", "Unlimited"] } });
+    await call("patch", "/api/v1/apis/{id}", {
+      ...as(publisher),
+      params: { id: api.id },
+      json: { description: "Pets, described", allowedTiers: ["Gold", "Unlimited"] },
+    });
     await call("get", "/api/v1/apis/{id}/definition", { ...as(publisher), params: { id: api.id } });
     await call("put", "/api/v1/apis/{id}/definition", { ...as(publisher), params: { id: api.id }, json: PETSTORE });
     await call("get", "/api/v1/apis/{id}/operations", { ...as(publisher), params: { id: api.id } });
-    await call("patch", "/api/v1/apis/{id}/operations", { ...as(publisher), params: { id: api.id }, json: { method: "GET", path: "/pets", security: null, rateLimit: { requests: 10, unit: "second", burst: 10 } } });
+    await call("patch", "/api/v1/apis/{id}/operations", {
+      ...as(publisher),
+      params: { id: api.id },
+      json: { method: "GET", path: "/pets", security: null, rateLimit: { requests: 10, unit: "second", burst: 10 } },
+    });
     await call("get", "/api/v1/apis/{id}/lifecycle", { ...as(publisher), params: { id: api.id } });
-    const revision = (await call("post", "/api/v1/apis/{id}/revisions", { ...as(publisher), params: { id: api.id }, json: { description: "first" } })).body as { id: string };
-    const second = (await call("post", "/api/v1/apis/{id}/revisions", { ...as(publisher), params: { id: api.id }, json: {} })).body as { id: string };
+    const revision = (
+      await call("post", "/api/v1/apis/{id}/revisions", { ...as(publisher), params: { id: api.id }, json: { description: "first" } })
+    ).body as { id: string };
+    const second = (await call("post", "/api/v1/apis/{id}/revisions", { ...as(publisher), params: { id: api.id }, json: {} })).body as {
+      id: string;
+    };
     await call("get", "/api/v1/apis/{id}/revisions", { ...as(publisher), params: { id: api.id } });
-    await call("get", "/api/v1/apis/{id}/revisions/compare", { ...as(publisher), params: { id: api.id }, query: { from: revision.id, to: "current" } });
+    await call("get", "/api/v1/apis/{id}/revisions/compare", {
+      ...as(publisher),
+      params: { id: api.id },
+      query: { from: revision.id, to: "current" },
+    });
     await call("get", "/api/v1/apis/{id}/revisions/{revisionId}", { ...as(publisher), params: { id: api.id, revisionId: revision.id } });
-    await call("post", "/api/v1/apis/{id}/revisions/{revisionId}/restore", { ...as(publisher), params: { id: api.id, revisionId: revision.id } });
+    await call("post", "/api/v1/apis/{id}/revisions/{revisionId}/restore", {
+      ...as(publisher),
+      params: { id: api.id, revisionId: revision.id },
+    });
     await call("delete", "/api/v1/apis/{id}/revisions/{revisionId}", { ...as(publisher), params: { id: api.id, revisionId: second.id } });
-    const document = (await call("post", "/api/v1/apis/{id}/documents", { ...as(publisher), params: { id: api.id }, json: { title: "Guide", kind: "how-to", sourceType: "markdown", content: "# Hello" } })).body as { id: string };
+    const document = (
+      await call("post", "/api/v1/apis/{id}/documents", {
+        ...as(publisher),
+        params: { id: api.id },
+        json: { title: "Guide", kind: "how-to", sourceType: "markdown", content: "# Hello" },
+      })
+    ).body as { id: string };
     await call("get", "/api/v1/apis/{id}/documents", { ...as(publisher), params: { id: api.id } });
     await call("get", "/api/v1/apis/{id}/documents/{documentId}", { ...as(publisher), params: { id: api.id, documentId: document.id } });
-    await call("patch", "/api/v1/apis/{id}/documents/{documentId}", { ...as(publisher), params: { id: api.id, documentId: document.id }, json: { title: "The guide" } });
-    const version = (await call("post", "/api/v1/apis/{id}/versions", { ...as(publisher), params: { id: api.id }, json: { version: "2.0.0", context: `/oa2-${suffix}` } })).body as { id: string };
+    await call("patch", "/api/v1/apis/{id}/documents/{documentId}", {
+      ...as(publisher),
+      params: { id: api.id, documentId: document.id },
+      json: { title: "The guide" },
+    });
+    const version = (
+      await call("post", "/api/v1/apis/{id}/versions", {
+        ...as(publisher),
+        params: { id: api.id },
+        json: { version: "2.0.0", context: `/oa2-${suffix}` },
+      })
+    ).body as { id: string };
     await call("delete", "/api/v1/apis/{id}", { ...as(publisher), params: { id: version.id } });
 
     // Environments, tiers, deployments, jobs.
     const envName = `oa-${suffix}`;
-    await call("post", "/api/v1/environments", { ...as(admin), json: { name: envName, type: "builtin", displayName: "OpenAPI test", publicUrls: ["http://127.0.0.1:9"] } });
+    await call("post", "/api/v1/environments", {
+      ...as(admin),
+      json: { name: envName, type: "builtin", displayName: "OpenAPI test", publicUrls: ["http://127.0.0.1:9"] },
+    });
     await call("post", "/api/v1/environments", { ...as(admin), json: { name: "Bad Name", type: "builtin" } });
     await call("get", "/api/v1/environments", as(admin));
     await call("get", "/api/v1/environments", as(publisher));
     await call("get", "/api/v1/environments/{name}", { ...as(admin), params: { name: envName } });
     await call("get", "/api/v1/environments/{name}", { ...as(publisher), params: { name: envName } });
-    await call("patch", "/api/v1/environments/{name}", { ...as(admin), params: { name: envName }, json: { description: "For the description's own test" } });
+    await call("patch", "/api/v1/environments/{name}", {
+      ...as(admin),
+      params: { name: envName },
+      json: { description: "For the description's own test" },
+    });
     await call("post", "/api/v1/environments/{name}/test", { ...as(admin), params: { name: envName } });
-    const gatewayToken = ((await call("post", "/api/v1/environments/{name}/token", { ...as(admin), params: { name: envName } })).body as { token: string }).token;
+    const gatewayToken = (
+      (await call("post", "/api/v1/environments/{name}/token", { ...as(admin), params: { name: envName } })).body as { token: string }
+    ).token;
     await call("get", "/api/v1/environments/{name}/instances", { ...as(admin), params: { name: envName } });
     await call("get", "/api/v1/environments/{name}/propagation", { ...as(admin), params: { name: envName } });
-    const named = (await call("post", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName }, json: { name: "replica-b" } })).body as { id: string };
+    const named = (
+      await call("post", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName }, json: { name: "replica-b" } })
+    ).body as { id: string };
     await call("post", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName }, json: { name: "replica-b" } });
     await call("get", "/api/v1/environments/{name}/tokens", { ...as(admin), params: { name: envName } });
     await call("delete", "/api/v1/environments/{name}/tokens/{id}", { ...as(admin), params: { name: envName, id: named.id } });
     await call("delete", "/api/v1/environments/{name}/tokens/{id}", { ...as(admin), params: { name: envName, id: "gwt_missing" } });
-    await call("post", "/api/v1/tiers", { ...as(admin), json: { name: `Oa${suffix}`, displayName: "OpenAPI tier", requests: 5, unit: "second", burst: 5 } });
+    await call("post", "/api/v1/tiers", {
+      ...as(admin),
+      json: { name: `Oa${suffix}`, displayName: "OpenAPI tier", requests: 5, unit: "second", burst: 5 },
+    });
     await call("get", "/api/v1/tiers", as(admin));
     await call("get", "/api/v1/tiers/{name}", { ...as(admin), params: { name: `Oa${suffix}` } });
-    await call("patch", "/api/v1/tiers/{name}", { ...as(admin), params: { name: `Oa${suffix}` }, json: { displayName: "OpenAPI tier, renamed" } });
+    await call("patch", "/api/v1/tiers/{name}", {
+      ...as(admin),
+      params: { name: `Oa${suffix}` },
+      json: { displayName: "OpenAPI tier, renamed" },
+    });
     await call("delete", "/api/v1/tiers/{name}", { ...as(admin), params: { name: `Oa${suffix}` } });
-    await call("post", "/api/v1/apis/{id}/deployments/plan", { ...as(publisher), params: { id: api.id }, json: { revisionId: revision.id, environments: [envName] } });
-    await call("post", "/api/v1/apis/{id}/deployments", { ...as(publisher), params: { id: api.id }, json: { revisionId: revision.id, environments: [envName] } });
-    const deployments = (await call("get", "/api/v1/apis/{id}/deployments", { ...as(publisher), params: { id: api.id } })).body as { items: Array<{ id: string }> } | Array<{ id: string }>;
+    await call("post", "/api/v1/apis/{id}/deployments/plan", {
+      ...as(publisher),
+      params: { id: api.id },
+      json: { revisionId: revision.id, environments: [envName] },
+    });
+    await call("post", "/api/v1/apis/{id}/deployments", {
+      ...as(publisher),
+      params: { id: api.id },
+      json: { revisionId: revision.id, environments: [envName] },
+    });
+    const deployments = (await call("get", "/api/v1/apis/{id}/deployments", { ...as(publisher), params: { id: api.id } })).body as
+      { items: Array<{ id: string }> } | Array<{ id: string }>;
     const deploymentId = (Array.isArray(deployments) ? deployments : deployments.items)[0].id;
     await call("get", "/api/v1/deployments/{id}", { ...as(publisher), params: { id: deploymentId } });
     await call("post", "/api/v1/apis/{id}/lifecycle", { ...as(publisher), params: { id: api.id }, json: { action: "publish" } });
 
     // Gateway sync, with the environment's gateway token.
     const snapshot = await call("get", "/api/gateway/v1/snapshot", as(gatewayToken));
-    await call("get", "/api/gateway/v1/snapshot", { ...as(gatewayToken), headers: { "if-none-match": snapshot.headers.get("etag") ?? "" } });
+    await call("get", "/api/gateway/v1/snapshot", {
+      ...as(gatewayToken),
+      headers: { "if-none-match": snapshot.headers.get("etag") ?? "" },
+    });
     await call("get", "/api/gateway/v1/snapshot", as("not-a-token"));
-    await call("post", "/api/gateway/v1/heartbeat", { ...as(gatewayToken), json: { instanceId: "gw-oa-1", region: "local", appliedVersion: "1", startedAt: new Date().toISOString() } });
-    const batch = { batchId: randomUUID(), events: [{ id: randomUUID(), time: new Date().toISOString(), environment: envName, instanceId: "gw-oa-1", region: null, apiId: api.id, operation: "GET /pets", applicationId: null, keyType: null, method: "GET", path: "/pets", status: 200, latencyMs: 3, upstreamLatencyMs: 2, requestBytes: 0, responseBytes: 10 }] };
+    await call("post", "/api/gateway/v1/heartbeat", {
+      ...as(gatewayToken),
+      json: { instanceId: "gw-oa-1", region: "local", appliedVersion: "1", startedAt: new Date().toISOString() },
+    });
+    const batch = {
+      batchId: randomUUID(),
+      events: [
+        {
+          id: randomUUID(),
+          time: new Date().toISOString(),
+          environment: envName,
+          instanceId: "gw-oa-1",
+          region: null,
+          apiId: api.id,
+          operation: "GET /pets",
+          applicationId: null,
+          keyType: null,
+          method: "GET",
+          path: "/pets",
+          status: 200,
+          latencyMs: 3,
+          upstreamLatencyMs: 2,
+          requestBytes: 0,
+          responseBytes: 10,
+        },
+      ],
+    };
     await call("post", "/api/gateway/v1/events", { ...as(gatewayToken), json: batch });
     await call("post", "/api/gateway/v1/events", { ...as(gatewayToken), json: batch });
     await call("post", "/api/gateway/v1/events", { ...as(gatewayToken), json: { batchId: "nope" } });
@@ -253,28 +368,40 @@ describe("management API responses against its OpenAPI description", () => {
     await call("get", "/api/v1/catalog/{apiId}", { ...as(subscriber), params: { apiId: "api_missing" } });
     await call("get", "/api/v1/catalog/{apiId}/definition", { ...as(subscriber), params: { apiId: api.id } });
     await call("get", "/api/v1/catalog/{apiId}/documents", { ...as(subscriber), params: { apiId: api.id } });
-    const app = (await call("post", "/api/v1/applications", { ...as(subscriber), json: { name: `OpenAPI app ${suffix}` } })).body as { id: string };
+    const app = (await call("post", "/api/v1/applications", { ...as(subscriber), json: { name: `OpenAPI app ${suffix}` } })).body as {
+      id: string;
+    };
     await call("get", "/api/v1/applications", as(subscriber));
     await call("get", "/api/v1/applications/{id}", { ...as(subscriber), params: { id: app.id } });
     await call("patch", "/api/v1/applications/{id}", { ...as(subscriber), params: { id: app.id }, json: { description: "Calls pets" } });
-    const client = (await call("post", "/api/v1/applications/{id}/keys", { ...as(subscriber), params: { id: app.id }, json: { keyType: "production" } })).body as { clientId: string; clientSecret: string };
-    const apiKey = (await call("post", "/api/v1/applications/{id}/api-keys", { ...as(subscriber), params: { id: app.id }, json: { name: "ci" } })).body as { id: string };
+    const client = (
+      await call("post", "/api/v1/applications/{id}/keys", { ...as(subscriber), params: { id: app.id }, json: { keyType: "production" } })
+    ).body as { clientId: string; clientSecret: string };
+    const apiKey = (
+      await call("post", "/api/v1/applications/{id}/api-keys", { ...as(subscriber), params: { id: app.id }, json: { name: "ci" } })
+    ).body as { id: string };
     await call("get", "/api/v1/applications/{id}/api-keys", { ...as(subscriber), params: { id: app.id } });
     await call("delete", "/api/v1/applications/{id}/api-keys/{keyId}", { ...as(subscriber), params: { id: app.id, keyId: apiKey.id } });
-    const subscription = (await call("post", "/api/v1/subscriptions", { ...as(subscriber), json: { applicationId: app.id, apiId: api.id, tier: "Gold" } })).body as { id: string };
+    const subscription = (
+      await call("post", "/api/v1/subscriptions", { ...as(subscriber), json: { applicationId: app.id, apiId: api.id, tier: "Gold" } })
+    ).body as { id: string };
     await call("get", "/api/v1/subscriptions", as(subscriber));
     await call("get", "/api/v1/subscriptions", { ...as(publisher), query: { view: "approvals" } });
     await call("post", "/api/v1/subscriptions/{id}/approve", { ...as(publisher), params: { id: subscription.id } });
     await call("post", "/api/v1/subscriptions/{id}/block", { ...as(publisher), params: { id: subscription.id } });
     await call("post", "/api/v1/subscriptions/{id}/unblock", { ...as(publisher), params: { id: subscription.id } });
-    const otherApp = (await call("post", "/api/v1/applications", { ...as(subscriber), json: { name: `OpenAPI app 2 ${suffix}` } })).body as { id: string };
-    const refused = (await call("post", "/api/v1/subscriptions", { ...as(subscriber), json: { applicationId: otherApp.id, apiId: api.id, tier: "Gold" } })).body as { id: string };
+    const otherApp = (await call("post", "/api/v1/applications", { ...as(subscriber), json: { name: `OpenAPI app 2 ${suffix}` } }))
+      .body as { id: string };
+    const refused = (
+      await call("post", "/api/v1/subscriptions", { ...as(subscriber), json: { applicationId: otherApp.id, apiId: api.id, tier: "Gold" } })
+    ).body as { id: string };
     await call("post", "/api/v1/subscriptions/{id}/reject", { ...as(publisher), params: { id: refused.id } });
     await call("post", "/api/v1/applications/{id}/token", { ...as(subscriber), params: { id: app.id }, json: { keyType: "production" } });
 
     // The key manager.
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString("base64")}`;
-    const issued = (await call("post", "/oauth2/token", { headers: { authorization: basic }, form: { grant_type: "client_credentials" } })).body as { access_token: string };
+    const issued = (await call("post", "/oauth2/token", { headers: { authorization: basic }, form: { grant_type: "client_credentials" } }))
+      .body as { access_token: string };
     await call("post", "/oauth2/token", { headers: { authorization: basic }, form: { grant_type: "password" } });
     await call("post", "/oauth2/revoke", { headers: { authorization: basic }, form: { token: issued.access_token } });
     await call("get", "/oauth2/jwks");
@@ -289,15 +416,43 @@ describe("management API responses against its OpenAPI description", () => {
     const worker = startWorker({ tasks: [], handlers: JOB_HANDLERS, concurrency: 1 });
     try {
       const kongEnv = `oa-kong-${suffix}`;
-      await call("post", "/api/v1/environments", { ...as(admin), json: { name: kongEnv, type: "kong", mode: "read-only", config: { adminUrl: "http://127.0.0.1:9" } } });
-      const definition = { openapi: "3.0.3", info: { title: "Found", version: "v1" }, paths: { "/found": { get: { responses: { "200": { description: "ok" } } } } } };
-      fake.remote.set("found", { externalId: "found", name: "Found", version: "v1", context: `/found-${suffix}`, definition, upstreams: ["http://127.0.0.1:9/found"], contentHash: "1" });
-      const job = (await call("post", "/api/v1/environments/{name}/discover", { ...as(admin), params: { name: kongEnv } })).body as { id?: string; jobId?: string };
+      await call("post", "/api/v1/environments", {
+        ...as(admin),
+        json: { name: kongEnv, type: "kong", mode: "read-only", config: { adminUrl: "http://127.0.0.1:9" } },
+      });
+      const definition = {
+        openapi: "3.0.3",
+        info: { title: "Found", version: "v1" },
+        paths: { "/found": { get: { responses: { "200": { description: "ok" } } } } },
+      };
+      fake.remote.set("found", {
+        externalId: "found",
+        name: "Found",
+        version: "v1",
+        context: `/found-${suffix}`,
+        definition,
+        upstreams: ["http://127.0.0.1:9/found"],
+        contentHash: "1",
+      });
+      const job = (await call("post", "/api/v1/environments/{name}/discover", { ...as(admin), params: { name: kongEnv } })).body as {
+        id?: string;
+        jobId?: string;
+      };
       const jobId = job.id ?? job.jobId!;
-      await until(async () => (await call("get", "/api/v1/jobs/{id}", { ...as(admin), params: { id: jobId } })).body as { status: string }, (j) => j.status === "succeeded");
-      const discovered = (await call("get", "/api/v1/environments/{name}/discovered", { ...as(admin), params: { name: kongEnv } })).body as { items: Array<{ id: string }> };
-      await call("post", "/api/v1/environments/{name}/discovered/{discoveredId}/import", { ...as(admin), params: { name: kongEnv, discoveredId: discovered.items[0].id } });
-      await call("post", "/api/v1/environments/{name}/discovered/{discoveredId}/import", { ...as(admin), params: { name: kongEnv, discoveredId: "dsc_missing" } });
+      await until(
+        async () => (await call("get", "/api/v1/jobs/{id}", { ...as(admin), params: { id: jobId } })).body as { status: string },
+        (j) => j.status === "succeeded",
+      );
+      const discovered = (await call("get", "/api/v1/environments/{name}/discovered", { ...as(admin), params: { name: kongEnv } }))
+        .body as { items: Array<{ id: string }> };
+      await call("post", "/api/v1/environments/{name}/discovered/{discoveredId}/import", {
+        ...as(admin),
+        params: { name: kongEnv, discoveredId: discovered.items[0].id },
+      });
+      await call("post", "/api/v1/environments/{name}/discovered/{discoveredId}/import", {
+        ...as(admin),
+        params: { name: kongEnv, discoveredId: "dsc_missing" },
+      });
     } finally {
       await worker.stop();
       restore();
@@ -313,7 +468,9 @@ describe("management API responses against its OpenAPI description", () => {
     await call("delete", "/api/v1/environments/{name}", { ...as(admin), params: { name: envName } });
     await call("delete", "/api/v1/apis/{id}", { ...as(publisher), params: { id: api.id } });
 
-    const documentedOps = Object.entries(doc.paths).flatMap(([p, item]) => METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`));
+    const documentedOps = Object.entries(doc.paths).flatMap(([p, item]) =>
+      METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     expect(documentedOps.filter((op) => !covered.has(op))).toEqual([]);
     // Every operation is seen succeeding, not only refusing.
     const succeeded = documentedOps.filter((op) => covered.get(op)!.some((s) => s < 400));

@@ -35,13 +35,25 @@ import { adminCtx, userContext } from "../helpers";
 const PETS = {
   openapi: "3.0.3",
   info: { title: "Pets", version: "1.0.0" },
-  components: { securitySchemes: { oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://x.example/token", scopes: { "pets:read": "", "pets:write": "" } } } } } },
+  components: {
+    securitySchemes: {
+      oauth: {
+        type: "oauth2",
+        flows: { clientCredentials: { tokenUrl: "https://x.example/token", scopes: { "pets:read": "", "pets:write": "" } } },
+      },
+    },
+  },
   paths: {
     "/pets": {
       get: { security: [{ oauth: ["pets:read"] }], responses: { "200": { description: "ok" } } },
       post: { responses: { "201": { description: "created" } } },
     },
-    "/pets/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } },
+    "/pets/{id}": {
+      get: {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { "200": { description: "ok" } },
+      },
+    },
   },
 };
 
@@ -86,14 +98,34 @@ describe("scopes of operations", () => {
   });
 
   it("lets the publisher assign scopes to an operation, and refuses them where no token is asked for", async () => {
-    const op = await updateOperationPolicy(apiId, { method: "post", path: "/pets", security: null, rateLimit: null, scopes: ["pets:write", "pets:write", "pets:admin"] }, publisher);
+    const op = await updateOperationPolicy(
+      apiId,
+      { method: "post", path: "/pets", security: null, rateLimit: null, scopes: ["pets:write", "pets:write", "pets:admin"] },
+      publisher,
+    );
     expect(op.scopes).toEqual(["pets:admin", "pets:write"]);
     // Saving the security and limit alone keeps the scopes.
-    expect((await updateOperationPolicy(apiId, { method: "post", path: "/pets", security: "oauth2", rateLimit: null }, publisher)).scopes).toEqual(["pets:admin", "pets:write"]);
-    await expect(updateOperationPolicy(apiId, { method: "get", path: "/pets/{id}", security: "apiKey", rateLimit: null, scopes: ["pets:read"] }, publisher)).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { scopes: expect.any(String) } });
-    await expect(updateOperationPolicy(apiId, { method: "get", path: "/pets/{id}", security: null, rateLimit: null, scopes: ["two words"] }, publisher)).rejects.toMatchObject({ code: "validation_failed" });
+    expect(
+      (await updateOperationPolicy(apiId, { method: "post", path: "/pets", security: "oauth2", rateLimit: null }, publisher)).scopes,
+    ).toEqual(["pets:admin", "pets:write"]);
+    await expect(
+      updateOperationPolicy(
+        apiId,
+        { method: "get", path: "/pets/{id}", security: "apiKey", rateLimit: null, scopes: ["pets:read"] },
+        publisher,
+      ),
+    ).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { scopes: expect.any(String) } });
+    await expect(
+      updateOperationPolicy(
+        apiId,
+        { method: "get", path: "/pets/{id}", security: null, rateLimit: null, scopes: ["two words"] },
+        publisher,
+      ),
+    ).rejects.toMatchObject({ code: "validation_failed" });
     const stranger = await userContext(["publisher"], "scope-stranger");
-    await expect(updateOperationPolicy(apiId, { method: "post", path: "/pets", security: null, rateLimit: null, scopes: [] }, stranger)).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      updateOperationPolicy(apiId, { method: "post", path: "/pets", security: null, rateLimit: null, scopes: [] }, stranger),
+    ).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("records the scopes in the revision and carries them in the snapshot of the environment", async () => {
@@ -102,7 +134,10 @@ describe("scopes of operations", () => {
     revisionId = revision.id;
     const db = await getDb();
     const [row] = await db.select().from(apiRevisions).where(eq(apiRevisions.id, revision.id));
-    expect(row.settings.operationPolicies).toMatchObject({ "GET /pets": { scopes: ["pets:read"] }, "POST /pets": { security: "oauth2", scopes: ["pets:admin", "pets:write"] } });
+    expect(row.settings.operationPolicies).toMatchObject({
+      "GET /pets": { scopes: ["pets:read"] },
+      "POST /pets": { security: "oauth2", scopes: ["pets:admin", "pets:write"] },
+    });
     expect(row.settings.operationPolicies["GET /pets/{id}"]).toBeUndefined();
     await deployRevision(apiId, { revisionId: revision.id, environments: ["default"] }, publisher);
     const snapshot = await buildSnapshot(defaultEnvId);
@@ -119,7 +154,10 @@ describe("the token endpoint grants only scopes of subscribed APIs", () => {
   it("refuses scopes of an API the application is not subscribed to, with invalid_scope", async () => {
     const app = await createApplication({ name: "scope-unsubscribed" }, consumer);
     const creds = await generateClientCredentials(app.id, {}, consumer);
-    await expect(issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read" })).rejects.toMatchObject({ error: "invalid_scope", status: 400 });
+    await expect(issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read" })).rejects.toMatchObject({
+      error: "invalid_scope",
+      status: 400,
+    });
     // Without a scope the token carries none, as before.
     const plain = await issueClientCredentialsToken({ grantType: "client_credentials", ...creds });
     expect(plain.scope).toBeUndefined();
@@ -131,12 +169,21 @@ describe("the token endpoint grants only scopes of subscribed APIs", () => {
     const creds = await generateClientCredentials(app.id, {}, consumer);
     const token = await issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:write pets:read" });
     expect(token.scope).toBe("pets:write pets:read");
-    const error = await issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read admin:everything" }).catch((e: unknown) => e);
+    const error = await issueClientCredentialsToken({
+      grantType: "client_credentials",
+      ...creds,
+      scope: "pets:read admin:everything",
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ error: "invalid_scope", description: expect.stringContaining("admin:everything") });
-    await expect(issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read  pets:write" })).rejects.toMatchObject({ error: "invalid_scope" });
+    await expect(
+      issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read  pets:write" }),
+    ).rejects.toMatchObject({ error: "invalid_scope" });
     // The portal's token generator grants the same way.
     expect((await generateAccessToken(app.id, { scope: "pets:admin" }, consumer)).scope).toBe("pets:admin");
-    await expect(generateAccessToken(app.id, { scope: "other:thing" }, consumer)).rejects.toMatchObject({ code: "validation_failed", fieldErrors: { scope: expect.stringContaining("other:thing") } });
+    await expect(generateAccessToken(app.id, { scope: "other:thing" }, consumer)).rejects.toMatchObject({
+      code: "validation_failed",
+      fieldErrors: { scope: expect.stringContaining("other:thing") },
+    });
   });
 
   it("grants nothing for a subscription that awaits approval", async () => {
@@ -146,9 +193,13 @@ describe("the token endpoint grants only scopes of subscribed APIs", () => {
       const sub = await createSubscription({ applicationId: app.id, apiId, tier: "Gold" }, consumer);
       expect(sub.status).toBe("pending");
       const creds = await generateClientCredentials(app.id, {}, consumer);
-      await expect(issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read" })).rejects.toMatchObject({ error: "invalid_scope" });
+      await expect(issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read" })).rejects.toMatchObject({
+        error: "invalid_scope",
+      });
       await decideSubscription(sub.id, "approve", publisher);
-      expect((await issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read" })).scope).toBe("pets:read");
+      expect((await issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:read" })).scope).toBe(
+        "pets:read",
+      );
     } finally {
       await updateSettings({ subscriptionApproval: false }, adminCtx);
     }
@@ -158,8 +209,14 @@ describe("the token endpoint grants only scopes of subscribed APIs", () => {
     const app = await createApplication({ name: "scope-deployed" }, consumer);
     await createSubscription({ applicationId: app.id, apiId, tier: "Gold" }, consumer);
     const creds = await generateClientCredentials(app.id, {}, consumer);
-    await updateOperationPolicy(apiId, { method: "post", path: "/pets", security: "oauth2", rateLimit: null, scopes: ["pets:write"] }, publisher);
-    expect((await issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:admin" })).scope).toBe("pets:admin");
+    await updateOperationPolicy(
+      apiId,
+      { method: "post", path: "/pets", security: "oauth2", rateLimit: null, scopes: ["pets:write"] },
+      publisher,
+    );
+    expect((await issueClientCredentialsToken({ grantType: "client_credentials", ...creds, scope: "pets:admin" })).scope).toBe(
+      "pets:admin",
+    );
     // Restoring the revision brings its scopes back as they were recorded.
     await restoreRevision(apiId, revisionId, publisher);
     const { items } = await listOperations(apiId, {}, publisher);
@@ -191,7 +248,11 @@ describe("the built-in gateway enforces the snapshot's scopes", () => {
       publisher,
     );
     context = api.context;
-    await updateOperationPolicy(api.id, { method: "post", path: "/pets", security: null, rateLimit: null, scopes: ["pets:write"] }, publisher);
+    await updateOperationPolicy(
+      api.id,
+      { method: "post", path: "/pets", security: null, rateLimit: null, scopes: ["pets:write"] },
+      publisher,
+    );
     await changeLifecycle(api.id, { action: "publish" }, publisher);
     const revision = await createRevision(api.id, { description: "gateway" }, publisher);
     await deployRevision(api.id, { revisionId: revision.id, environments: ["default"] }, publisher);
@@ -219,7 +280,8 @@ describe("the built-in gateway enforces the snapshot's scopes", () => {
     if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true });
   });
 
-  const call = (path: string, token: string, method = "GET") => fetch(`${gateway.url}${context}/v1${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  const call = (path: string, token: string, method = "GET") =>
+    fetch(`${gateway.url}${context}/v1${path}`, { method, headers: { authorization: `Bearer ${token}` } });
 
   it("answers 403 insufficient_scope with a Bearer challenge naming the scopes, and 200 with them", async () => {
     const refused = await call("/pets", tokens.read, "POST");

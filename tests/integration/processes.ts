@@ -27,7 +27,11 @@ export interface Spawned {
 
 /** Runs one of the project's scripts with tsx, as `npm start` / `npm run worker` do. */
 export function runScript(script: string, env: Record<string, string | undefined>): Spawned {
-  const child = spawn(TSX_BIN, [script], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(TSX_BIN, [script], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));

@@ -38,9 +38,12 @@ async function everyStoredSecret(): Promise<string[]> {
   const rows = Array.isArray(columns) ? columns : ((columns as unknown as { rows: typeof columns }).rows ?? []);
   const found: string[] = [];
   for (const { table_name, column_name } of rows) {
-    const result = (await db.execute(sql`select ${sql.identifier(column_name)}::text as v from ${sql.identifier(table_name)} where ${sql.identifier(column_name)}::text like '%v1.%'`)) as unknown;
+    const result = (await db.execute(
+      sql`select ${sql.identifier(column_name)}::text as v from ${sql.identifier(table_name)} where ${sql.identifier(column_name)}::text like '%v1.%'`,
+    )) as unknown;
     const values = (Array.isArray(result) ? result : ((result as { rows: unknown[] }).rows ?? [])) as Array<{ v: string | null }>;
-    for (const { v } of values) for (const m of (v ?? "").matchAll(/v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*/g)) found.push(m[0]);
+    for (const { v } of values)
+      for (const m of (v ?? "").matchAll(/v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]*/g)) found.push(m[0]);
   }
   return found;
 }
@@ -83,7 +86,9 @@ describe("the secret key of a shared database", () => {
         (e: unknown) => e,
       );
       expect(refused).toBeInstanceOf(SecretKeyMismatchError);
-      expect((refused as Error).message).toMatch(/MERIDIAN_SECRET_KEY is not the key this database's secrets are written with: refusing to start/);
+      expect((refused as Error).message).toMatch(
+        /MERIDIAN_SECRET_KEY is not the key this database's secrets are written with: refusing to start/,
+      );
       expect((refused as Error).message).toMatch(/MERIDIAN_SECRET_KEY_PREVIOUS/);
     } finally {
       useKeys(ORIGINAL.key);
@@ -93,7 +98,15 @@ describe("the secret key of a shared database", () => {
   it("re-encrypts every secret under the new key on rotation, then refuses the old key", async () => {
     // Secrets of each kind: an environment's credentials, the signing key, an API key.
     const env = `rot-${randomBytes(3).toString("hex")}`;
-    await createEnvironment({ name: env, type: "aws", mode: "write-only", config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET, endpoint: "http://127.0.0.1:9" } }, adminCtx);
+    await createEnvironment(
+      {
+        name: env,
+        type: "aws",
+        mode: "write-only",
+        config: { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: SECRET, endpoint: "http://127.0.0.1:9" },
+      },
+      adminCtx,
+    );
     await getActiveSigningKey();
     const owner = await userContext(["subscriber"]);
     const app = await createApplication({ name: `rot-${randomBytes(3).toString("hex")}` }, owner);
@@ -135,7 +148,8 @@ describe("replicas started on one database", () => {
     const env = { DATABASE_URL: "", MERIDIAN_DATA_DIR: dataDir, MERIDIAN_SECRET_KEY_PREVIOUS: "", LOG_LEVEL: "info" };
     const first = runScript("scripts/worker.ts", { ...env, MERIDIAN_SECRET_KEY: randomBytes(32).toString("hex") });
     const deadline = Date.now() + 90_000;
-    while (!first.output().includes("worker started") && first.child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (!first.output().includes("worker started") && first.child.exitCode === null && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect(first.output()).toContain("worker started");
     first.child.kill("SIGTERM");
     expect(await first.exit).toBe(0);
@@ -147,7 +161,12 @@ describe("replicas started on one database", () => {
   });
 
   it("refuse to start on a PostgreSQL server without an explicit secret key and session secret", { timeout: 60_000 }, async () => {
-    const unreachable = { DATABASE_URL: "postgres://meridian@127.0.0.1:1/none", MERIDIAN_SECRET_KEY: "", NEXTAUTH_SECRET: "", MERIDIAN_DATA_DIR: os.tmpdir() };
+    const unreachable = {
+      DATABASE_URL: "postgres://meridian@127.0.0.1:1/none",
+      MERIDIAN_SECRET_KEY: "",
+      NEXTAUTH_SECRET: "",
+      MERIDIAN_DATA_DIR: os.tmpdir(),
+    };
     const web = runScript("scripts/start.ts", unreachable);
     expect(await web.exit).toBe(1);
     expect(web.output()).toContain("MERIDIAN_SECRET_KEY and NEXTAUTH_SECRET must be set explicitly");

@@ -45,7 +45,10 @@ async function bump(): Promise<void> {
   await db.transaction((tx) => bumpSnapshotVersions(tx, [envId]));
 }
 
-function poll(known: string | null, options: { wait?: number; delta?: boolean; gzip?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
+function poll(
+  known: string | null,
+  options: { wait?: number; delta?: boolean; gzip?: boolean; signal?: AbortSignal } = {},
+): Promise<Response> {
   const params = new URLSearchParams({ wait: String(options.wait ?? 0) });
   if (options.delta) params.set("delta", "1");
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -139,13 +142,37 @@ describe("snapshot sync for a fleet", () => {
     // The change happened ten seconds ago (reported times are never later than the control plane's now).
     const changedAt = new Date(Date.now() - 10_000);
     await db.update(environments).set({ snapshotChangedAt: changedAt }).where(eq(environments.id, envId));
-    await recordHeartbeat(envId, { instanceId: "fleet-a", region: "eu", appliedVersion: version, appliedAt: new Date(changedAt.getTime() + 300) });
-    await recordHeartbeat(envId, { instanceId: "fleet-b", region: "eu", appliedVersion: version - 1, appliedAt: new Date(changedAt.getTime() - 5_000) });
+    await recordHeartbeat(envId, {
+      instanceId: "fleet-a",
+      region: "eu",
+      appliedVersion: version,
+      appliedAt: new Date(changedAt.getTime() + 300),
+    });
+    await recordHeartbeat(envId, {
+      instanceId: "fleet-b",
+      region: "eu",
+      appliedVersion: version - 1,
+      appliedAt: new Date(changedAt.getTime() - 5_000),
+    });
     let view = await getSnapshotPropagation("default", adminCtx);
-    expect(view).toMatchObject({ snapshotVersion: version, healthy: 2, current: 1, reachedAllMs: null, versions: [{ version, instances: 1 }, { version: version - 1, instances: 1 }] });
+    expect(view).toMatchObject({
+      snapshotVersion: version,
+      healthy: 2,
+      current: 1,
+      reachedAllMs: null,
+      versions: [
+        { version, instances: 1 },
+        { version: version - 1, instances: 1 },
+      ],
+    });
     expect(view.gzipBytes).toBeLessThan(view.snapshotBytes);
     // A heartbeat at the same version keeps the time the instance applied it.
-    await recordHeartbeat(envId, { instanceId: "fleet-b", region: "eu", appliedVersion: version, appliedAt: new Date(changedAt.getTime() + 700) });
+    await recordHeartbeat(envId, {
+      instanceId: "fleet-b",
+      region: "eu",
+      appliedVersion: version,
+      appliedAt: new Date(changedAt.getTime() + 700),
+    });
     await recordHeartbeat(envId, { instanceId: "fleet-a", region: "eu", appliedVersion: version });
     view = await getSnapshotPropagation("default", adminCtx);
     expect(view).toMatchObject({ healthy: 2, current: 2, reachedAllMs: 700, versions: [{ version, instances: 2 }] });

@@ -48,8 +48,19 @@ describe("default tiers", () => {
 describe("creating and editing tiers", () => {
   it("creates a tier with burst and quota, audits it, and edits its limits", async () => {
     const name = uniqueTier("Platinum");
-    const tier = await createTier({ name, requests: 100, unit: "second", burst: 200, monthlyQuota: 5_000_000, description: "For partners" }, adminCtx);
-    expect(tier).toMatchObject({ kind: "subscription", name, displayName: name, requests: 100, unit: "second", burst: 200, monthlyQuota: 5_000_000 });
+    const tier = await createTier(
+      { name, requests: 100, unit: "second", burst: 200, monthlyQuota: 5_000_000, description: "For partners" },
+      adminCtx,
+    );
+    expect(tier).toMatchObject({
+      kind: "subscription",
+      name,
+      displayName: name,
+      requests: 100,
+      unit: "second",
+      burst: 200,
+      monthlyQuota: 5_000_000,
+    });
     expect(tier.summary).toBe("100 requests per second, burst 200, 5,000,000 per month");
 
     const edited = await updateTier("subscription", name, { requests: 150, burst: null, displayName: "Platinum plus" }, adminCtx);

@@ -34,7 +34,10 @@ describe("personal access tokens", () => {
 
     const expiring = await createToken({ name: "b", expiresInDays: 1 }, ctx);
     const db = await getDb();
-    await db.update(personalAccessTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(personalAccessTokens.id, expiring.record.id));
+    await db
+      .update(personalAccessTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(personalAccessTokens.id, expiring.record.id));
     await expect(verifyToken(expiring.token)).rejects.toMatchObject({ code: "invalid_token" });
 
     const live = await createToken({ name: "c" }, ctx);

@@ -36,7 +36,10 @@ beforeAll(async () => {
   const publisher = await userContext(["publisher"], "try-pub");
   consumer = await userContext(["subscriber"], "try-consumer");
   const envName = `try-${run}`;
-  await createEnvironment({ name: envName, type: "builtin", mode: "write-only", displayName: envName, publicUrls: [gatewayUrl] } as never, adminCtx);
+  await createEnvironment(
+    { name: envName, type: "builtin", mode: "write-only", displayName: envName, publicUrls: [gatewayUrl] } as never,
+    adminCtx,
+  );
   const api = await createApi(
     {
       name: `Try ${run}`,
@@ -46,7 +49,12 @@ beforeAll(async () => {
         openapi: "3.0.3",
         info: { title: "t", version: "1" },
         paths: {
-          "/items/{id}": { get: { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "ok" } } } },
+          "/items/{id}": {
+            get: {
+              parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+              responses: { "200": { description: "ok" } },
+            },
+          },
           "/redirect": { get: { responses: { "302": { description: "moved" } } } },
           "/large": { get: { responses: { "200": { description: "big" } } } },
         },
@@ -71,7 +79,19 @@ afterAll(async () => {
 describe("Try it through the portal's server", () => {
   it("calls the operation on the API's gateway with the credential only, and answers what the gateway answered", async () => {
     const result = await tryOperation(
-      { apiId, base, method: "GET", path: "/items/{id}", params: { id: "a/../b" }, query: "q=1", headers: [["x-api-key", "k1"], ["cookie", "next-auth.session-token=secret"], ["host", "internal"]] },
+      {
+        apiId,
+        base,
+        method: "GET",
+        path: "/items/{id}",
+        params: { id: "a/../b" },
+        query: "q=1",
+        headers: [
+          ["x-api-key", "k1"],
+          ["cookie", "next-auth.session-token=secret"],
+          ["host", "internal"],
+        ],
+      },
       consumer,
     );
     expect(result).toMatchObject({ status: 200, truncated: false });
@@ -84,11 +104,21 @@ describe("Try it through the portal's server", () => {
 
   it("is no open proxy: only the API's gateway URLs and operations, for signed-in developers", async () => {
     const before = seen.length;
-    await expect(tryOperation({ apiId, base: "http://169.254.169.254/latest", method: "GET", path: "/items/{id}", params: { id: "1" } }, consumer)).rejects.toMatchObject({ code: "bad_request" });
-    await expect(tryOperation({ apiId, base: `${base}@evil.example`, method: "GET", path: "/items/{id}", params: { id: "1" } }, consumer)).rejects.toMatchObject({ code: "bad_request" });
-    await expect(tryOperation({ apiId, base, method: "GET", path: "/admin", params: {} }, consumer)).rejects.toMatchObject({ code: "bad_request" });
-    await expect(tryOperation({ apiId, base, method: "GET", path: "/items/{id}", params: { id: "1" } }, { actor: null })).rejects.toMatchObject({ code: "unauthenticated" });
-    await expect(tryOperation({ apiId: "api_nope", base, method: "GET", path: "/items/{id}", params: { id: "1" } }, consumer)).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      tryOperation({ apiId, base: "http://169.254.169.254/latest", method: "GET", path: "/items/{id}", params: { id: "1" } }, consumer),
+    ).rejects.toMatchObject({ code: "bad_request" });
+    await expect(
+      tryOperation({ apiId, base: `${base}@evil.example`, method: "GET", path: "/items/{id}", params: { id: "1" } }, consumer),
+    ).rejects.toMatchObject({ code: "bad_request" });
+    await expect(tryOperation({ apiId, base, method: "GET", path: "/admin", params: {} }, consumer)).rejects.toMatchObject({
+      code: "bad_request",
+    });
+    await expect(
+      tryOperation({ apiId, base, method: "GET", path: "/items/{id}", params: { id: "1" } }, { actor: null }),
+    ).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(
+      tryOperation({ apiId: "api_nope", base, method: "GET", path: "/items/{id}", params: { id: "1" } }, consumer),
+    ).rejects.toMatchObject({ code: "not_found" });
     expect(seen.length).toBe(before);
   });
 

@@ -80,7 +80,9 @@ describe("authenticate", () => {
   it("locks an email after repeated failures, even with the right password", async () => {
     const ctx = await userContext(["subscriber"]);
     for (let i = 0; i < MAX_FAILURES_PER_EMAIL; i++) {
-      expect(await codeOf(authenticate({ email: ctx.actor!.email, password: "nope-nope-nope-1", ip: `10.1.0.${i}` }))).toBe("invalid_credentials");
+      expect(await codeOf(authenticate({ email: ctx.actor!.email, password: "nope-nope-nope-1", ip: `10.1.0.${i}` }))).toBe(
+        "invalid_credentials",
+      );
     }
     expect(await codeOf(authenticate({ email: ctx.actor!.email, password: STRONG_PASSWORD, ip: "10.1.1.1" }))).toBe("too_many_attempts");
   });

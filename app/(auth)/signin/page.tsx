@@ -16,5 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const target = safeCallback(callbackUrl);
   if (await getSessionActor()) redirect(target);
   const { selfSignup } = await getSettings();
-  return <SignInForm callbackUrl={target} selfSignup={selfSignup} initialError={error && error !== "CredentialsSignin" ? error : undefined} />;
+  return (
+    <SignInForm callbackUrl={target} selfSignup={selfSignup} initialError={error && error !== "CredentialsSignin" ? error : undefined} />
+  );
 }

@@ -11,7 +11,9 @@ export default async function SignUpPage() {
     return (
       <div className="space-y-3">
         <h1 className="text-xl font-semibold">Sign-up is closed</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">This Meridian does not take self sign-ups. Ask an administrator for an invitation.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          This Meridian does not take self sign-ups. Ask an administrator for an invitation.
+        </p>
         <Link href="/signin" className="text-sm font-medium text-brand-600 dark:text-brand-100 hover:underline">
           Back to sign in
         </Link>

@@ -33,10 +33,31 @@ export function SignUpForm() {
         <Input id="name" name="name" autoComplete="name" />
       </Field>
       <Field id="email" label="Email" error={fieldErrors.email}>
-        <Input id="email" name="email" type="email" autoComplete="email" required aria-invalid={!!fieldErrors.email} aria-describedby={fieldErrors.email ? "email-error" : undefined} />
+        <Input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          aria-invalid={!!fieldErrors.email}
+          aria-describedby={fieldErrors.email ? "email-error" : undefined}
+        />
       </Field>
-      <Field id="password" label="Password" help="At least 10 characters, mixing letters with digits or symbols." error={fieldErrors.password}>
-        <Input id="password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!fieldErrors.password} aria-describedby={fieldErrors.password ? "password-error" : "password-help"} />
+      <Field
+        id="password"
+        label="Password"
+        help="At least 10 characters, mixing letters with digits or symbols."
+        error={fieldErrors.password}
+      >
+        <Input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          aria-invalid={!!fieldErrors.password}
+          aria-describedby={fieldErrors.password ? "password-error" : "password-help"}
+        />
       </Field>
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Creating account…" : "Create account"}

@@ -22,7 +22,10 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   const environment = sp.environment?.slice(0, 63) || undefined;
   const page = Math.min(Math.max(Number(sp.page) || 1, 1), 100000);
   const ctx = { actor };
-  const [result, environments] = await Promise.all([listCatalog({ q, tag, environment, page, pageSize: 24 }, ctx), listCatalogEnvironments(ctx)]);
+  const [result, environments] = await Promise.all([
+    listCatalog({ q, tag, environment, page, pageSize: 24 }, ctx),
+    listCatalogEnvironments(ctx),
+  ]);
   const filtered = !!(q || tag || environment);
   const query = { q, tag, environment };
   const hrefWith = (changes: Partial<Search>) => {
@@ -37,12 +40,21 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="API catalog"
         description="Discover the APIs published on this Meridian, read their references, try them and subscribe with your applications."
-        actions={can(actor?.roles, "applications:write") ? <ButtonLink variant="secondary" href="/applications">Your applications</ButtonLink> : undefined}
+        actions={
+          can(actor?.roles, "applications:write") ? (
+            <ButtonLink variant="secondary" href="/applications">
+              Your applications
+            </ButtonLink>
+          ) : undefined
+        }
       />
       <CatalogSearch q={q} tag={tag} environment={environment} environments={environments} />
       {tag && (
         <p className="mb-4 flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
-          Tagged <span className="rounded-full bg-brand-50 px-2 py-0.5 font-medium text-brand-700 dark:bg-brand-700/20 dark:text-brand-100">#{tag}</span>
+          Tagged{" "}
+          <span className="rounded-full bg-brand-50 px-2 py-0.5 font-medium text-brand-700 dark:bg-brand-700/20 dark:text-brand-100">
+            #{tag}
+          </span>
           <Link href={hrefWith({ tag: undefined, page: undefined })} className="text-brand-600 dark:text-brand-100 hover:underline">
             Clear tag
           </Link>
@@ -50,15 +62,30 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       )}
       {result.items.length === 0 ? (
         filtered ? (
-          <EmptyState title="No API matches" action={<ButtonLink variant="secondary" href="/">Clear the filters</ButtonLink>}>
+          <EmptyState
+            title="No API matches"
+            action={
+              <ButtonLink variant="secondary" href="/">
+                Clear the filters
+              </ButtonLink>
+            }
+          >
             Search matches the beginning of words in names, descriptions and tags. Try fewer or shorter words.
           </EmptyState>
         ) : (
           <EmptyState
             title="No APIs are published yet"
-            action={can(actor?.roles, "portal:publisher") ? <ButtonLink href="/publisher/apis">Open the publisher portal</ButtonLink> : !actor ? <ButtonLink href="/signup">Create an account</ButtonLink> : undefined}
+            action={
+              can(actor?.roles, "portal:publisher") ? (
+                <ButtonLink href="/publisher/apis">Open the publisher portal</ButtonLink>
+              ) : !actor ? (
+                <ButtonLink href="/signup">Create an account</ButtonLink>
+              ) : undefined
+            }
           >
-            {can(actor?.roles, "portal:publisher") ? "Publish an API from the publisher portal and it appears here for consumers." : "When publishers release APIs, they appear here. Check back soon."}
+            {can(actor?.roles, "portal:publisher")
+              ? "Publish an API from the publisher portal and it appears here for consumers."
+              : "When publishers release APIs, they appear here. Check back soon."}
           </EmptyState>
         )
       ) : (

@@ -13,9 +13,14 @@ export default async function SubscriptionsPage({ searchParams }: { searchParams
   const result = await listSubscriptions({ page, pageSize: 50 }, { actor });
   return (
     <>
-      <PageHeader title="Subscriptions" description="Every subscription of your applications. Pending ones wait for the API's publisher; blocked ones are refused by gateways." />
+      <PageHeader
+        title="Subscriptions"
+        description="Every subscription of your applications. Pending ones wait for the API's publisher; blocked ones are refused by gateways."
+      />
       <SubscriptionsTable subscriptions={result.items} showApplication title="Your subscriptions" />
-      {result.total > result.pageSize && <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath="/subscriptions" />}
+      {result.total > result.pageSize && (
+        <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath="/subscriptions" />
+      )}
     </>
   );
 }

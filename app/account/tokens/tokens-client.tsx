@@ -64,7 +64,13 @@ export function TokensClient({ tokens }: { tokens: PublicToken[] }) {
             <Field id="token-name" label="Name" error={create.fieldErrors.name} className="min-w-60 flex-1">
               <Input id="token-name" name="name" placeholder="ci-pipeline" required maxLength={100} />
             </Field>
-            <Field id="token-expiry" label="Expires in (days)" help="Leave empty for no expiry." error={create.fieldErrors.expiresInDays} className="w-48">
+            <Field
+              id="token-expiry"
+              label="Expires in (days)"
+              help="Leave empty for no expiry."
+              error={create.fieldErrors.expiresInDays}
+              className="w-48"
+            >
               <Input id="token-expiry" name="expiresInDays" type="number" min={1} max={3650} />
             </Field>
             <Button type="submit" disabled={create.pending}>

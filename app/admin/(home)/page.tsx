@@ -38,7 +38,11 @@ export default async function AdminHome() {
           <CardHeader
             title={<span id="home-gateways">Gateways</span>}
             description={`${environments.length} ${environments.length === 1 ? "environment" : "environments"} · ${healthy} healthy`}
-            actions={<Link className={LINK} href="/admin/environments">All environments</Link>}
+            actions={
+              <Link className={LINK} href="/admin/environments">
+                All environments
+              </Link>
+            }
           />
           <ul className="divide-y divide-slate-100 dark:divide-slate-800">
             {environments.slice(0, 8).map((e) => (
@@ -56,7 +60,9 @@ export default async function AdminHome() {
               </li>
             ))}
           </ul>
-          {environments.length === 0 && <CardBody className="text-sm text-slate-600 dark:text-slate-400">No gateway environment yet.</CardBody>}
+          {environments.length === 0 && (
+            <CardBody className="text-sm text-slate-600 dark:text-slate-400">No gateway environment yet.</CardBody>
+          )}
         </Card>
 
         <Card aria-labelledby="home-failing">
@@ -71,7 +77,10 @@ export default async function AdminHome() {
               {failing.items.map((d) => (
                 <li key={d.id} className="space-y-1 px-5 py-3 text-sm">
                   <div className="flex flex-wrap items-center gap-2">
-                    <Link href={`/publisher/apis/${d.apiId}/deployments`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
+                    <Link
+                      href={`/publisher/apis/${d.apiId}/deployments`}
+                      className="font-medium text-brand-700 hover:underline dark:text-brand-100"
+                    >
                       {d.apiName} {d.apiVersion}
                     </Link>
                     <span className="text-slate-600 dark:text-slate-400">on {d.environment}</span>
@@ -88,7 +97,14 @@ export default async function AdminHome() {
         </Card>
 
         <Card aria-labelledby="home-traffic">
-          <CardHeader title={<span id="home-traffic">Traffic, last 24 hours</span>} actions={<Link className={LINK} href="/admin/analytics">Analytics</Link>} />
+          <CardHeader
+            title={<span id="home-traffic">Traffic, last 24 hours</span>}
+            actions={
+              <Link className={LINK} href="/admin/analytics">
+                Analytics
+              </Link>
+            }
+          />
           <CardBody>
             <dl className="grid grid-cols-3 gap-4">
               {[
@@ -112,7 +128,14 @@ export default async function AdminHome() {
         </Card>
 
         <Card aria-labelledby="home-activity">
-          <CardHeader title={<span id="home-activity">Recent activity</span>} actions={<Link className={LINK} href="/admin/audit">Audit log</Link>} />
+          <CardHeader
+            title={<span id="home-activity">Recent activity</span>}
+            actions={
+              <Link className={LINK} href="/admin/audit">
+                Audit log
+              </Link>
+            }
+          />
           <CardBody>
             {audit.items.length === 0 ? (
               <p className="text-sm text-slate-600 dark:text-slate-400">Nothing has happened yet.</p>

@@ -34,9 +34,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { page: _page, ...query } = f;
   return (
     <>
-      <PageHeader title="Audit log" description="Every change, who made it and when. Entries are written in the same transaction as the change." />
+      <PageHeader
+        title="Audit log"
+        description="Every change, who made it and when. Entries are written in the same transaction as the change."
+      />
       <Card>
-        <form className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800" aria-label="Filter audit entries">
+        <form
+          className="grid gap-3 border-b border-slate-200 p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800"
+          aria-label="Filter audit entries"
+        >
           <Input name="actor" placeholder="Actor email" defaultValue={f.actor} aria-label="Actor" />
           <Input name="action" placeholder="Action, e.g. user." defaultValue={f.action} aria-label="Action" />
           <Input name="objectType" placeholder="Object type" defaultValue={f.objectType} aria-label="Object type" />

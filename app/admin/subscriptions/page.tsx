@@ -19,7 +19,9 @@ export default async function AdminSubscriptionsPage({ searchParams }: { searchP
     <>
       <PageHeader title="Subscriptions" description="Subscriptions to every API. Whether new ones need approval is a platform setting." />
       <SubscriptionApprovals items={result.items} status={status} basePath="/admin/subscriptions" apiHrefBase="/publisher/apis/" />
-      {result.total > result.pageSize && <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath="/admin/subscriptions" query={{ status }} />}
+      {result.total > result.pageSize && (
+        <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath="/admin/subscriptions" query={{ status }} />
+      )}
     </>
   );
 }

@@ -6,7 +6,11 @@ export const dynamic = "force-dynamic";
 export function POST(req: Request) {
   return oauthEndpoint(async () => {
     const form = await readForm(req);
-    await revokeAccessToken({ token: form.get("token") ?? undefined, tokenTypeHint: form.get("token_type_hint") ?? undefined, ...clientCredentials(req, form) });
+    await revokeAccessToken({
+      token: form.get("token") ?? undefined,
+      tokenTypeHint: form.get("token_type_hint") ?? undefined,
+      ...clientCredentials(req, form),
+    });
     return new Response(null, { status: 200, headers: { "cache-control": "no-store" } });
   });
 }

@@ -7,7 +7,11 @@ export function POST(req: Request) {
   return oauthEndpoint(async () => {
     const form = await readForm(req);
     const credentials = clientCredentials(req, form);
-    const token = await issueClientCredentialsToken({ grantType: form.get("grant_type") ?? undefined, scope: form.get("scope") ?? undefined, ...credentials });
+    const token = await issueClientCredentialsToken({
+      grantType: form.get("grant_type") ?? undefined,
+      scope: form.get("scope") ?? undefined,
+      ...credentials,
+    });
     return Response.json(token, { headers: { "cache-control": "no-store", pragma: "no-cache" } });
   });
 }

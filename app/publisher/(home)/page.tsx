@@ -35,7 +35,9 @@ export default async function PublisherHome() {
               }
             />
             {apis.total === 0 ? (
-              <CardBody className="text-sm text-slate-600 dark:text-slate-400">No APIs yet: import an OpenAPI document or start one from scratch.</CardBody>
+              <CardBody className="text-sm text-slate-600 dark:text-slate-400">
+                No APIs yet: import an OpenAPI document or start one from scratch.
+              </CardBody>
             ) : (
               <ApiListTable apis={apis.items} />
             )}
@@ -45,12 +47,19 @@ export default async function PublisherHome() {
           <CardHeader title="Automate with the management API" description="Everything in this portal is also available under /api/v1." />
           <CardBody className="space-y-2 text-sm text-slate-600 dark:text-slate-400">
             <p>
-              Create a personal access token under <a className="text-brand-700 underline underline-offset-2 dark:text-brand-100" href="/account/tokens">Access tokens</a> and send it as{" "}
-              <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">Authorization: Bearer …</code>.
+              Create a personal access token under{" "}
+              <a className="text-brand-700 underline underline-offset-2 dark:text-brand-100" href="/account/tokens">
+                Access tokens
+              </a>{" "}
+              and send it as <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">Authorization: Bearer …</code>.
             </p>
             <p>
-              The API is described at <a className="text-brand-700 underline underline-offset-2 dark:text-brand-100" href="/api/v1/openapi.json">/api/v1/openapi.json</a>. Import from CI with{" "}
-              <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">POST /api/v1/apis</code> and a multipart <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">definition</code> file.
+              The API is described at{" "}
+              <a className="text-brand-700 underline underline-offset-2 dark:text-brand-100" href="/api/v1/openapi.json">
+                /api/v1/openapi.json
+              </a>
+              . Import from CI with <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">POST /api/v1/apis</code> and a multipart{" "}
+              <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">definition</code> file.
             </p>
           </CardBody>
         </Card>

@@ -17,9 +17,20 @@ export default async function PublisherSubscriptionsPage({ searchParams }: { sea
   const result = await listSubscriptionApprovals({ status, page }, { actor });
   return (
     <>
-      <PageHeader title="Subscriptions" description="Subscriptions to the APIs you own. Approve or reject the ones that wait; block a subscription to have gateways refuse its calls." />
+      <PageHeader
+        title="Subscriptions"
+        description="Subscriptions to the APIs you own. Approve or reject the ones that wait; block a subscription to have gateways refuse its calls."
+      />
       <SubscriptionApprovals items={result.items} status={status} basePath="/publisher/subscriptions" apiHrefBase="/publisher/apis/" />
-      {result.total > result.pageSize && <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath="/publisher/subscriptions" query={{ status }} />}
+      {result.total > result.pageSize && (
+        <Pagination
+          page={result.page}
+          pageSize={result.pageSize}
+          total={result.total}
+          basePath="/publisher/subscriptions"
+          query={{ status }}
+        />
+      )}
     </>
   );
 }

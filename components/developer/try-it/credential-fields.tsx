@@ -99,13 +99,33 @@ export function CredentialFields({ mode, onModeChange, token, onTokenChange, api
             </div>
           )}
           <Field id="try-token" label="Access token" help="Sent as Authorization: Bearer …">
-            <Input id="try-token" value={token} onChange={(e) => onTokenChange(e.target.value.trim())} placeholder="eyJ…" autoComplete="off" spellCheck={false} className="font-mono text-xs" />
+            <Input
+              id="try-token"
+              value={token}
+              onChange={(e) => onTokenChange(e.target.value.trim())}
+              placeholder="eyJ…"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono text-xs"
+            />
           </Field>
         </div>
       )}
       {mode === "apiKey" && (
-        <Field id="try-api-key" label="API key" help="API keys are shown once, when created: paste one of your application's keys. Sent in the apikey header.">
-          <Input id="try-api-key" value={apiKey} onChange={(e) => onApiKeyChange(e.target.value.trim())} placeholder="mrd_…" autoComplete="off" spellCheck={false} className="font-mono text-xs" />
+        <Field
+          id="try-api-key"
+          label="API key"
+          help="API keys are shown once, when created: paste one of your application's keys. Sent in the apikey header."
+        >
+          <Input
+            id="try-api-key"
+            value={apiKey}
+            onChange={(e) => onApiKeyChange(e.target.value.trim())}
+            placeholder="mrd_…"
+            autoComplete="off"
+            spellCheck={false}
+            className="font-mono text-xs"
+          />
         </Field>
       )}
     </fieldset>

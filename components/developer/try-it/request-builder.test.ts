@@ -8,7 +8,9 @@ describe("try-it request builder", () => {
   });
 
   it("fills and encodes path parameters and appends the query", () => {
-    expect(buildUrl("http://gw:8280/pets/v1/", "/pets/{id}", { id: "a b/c" }, "?limit=2")).toBe("http://gw:8280/pets/v1/pets/a%20b%2Fc?limit=2");
+    expect(buildUrl("http://gw:8280/pets/v1/", "/pets/{id}", { id: "a b/c" }, "?limit=2")).toBe(
+      "http://gw:8280/pets/v1/pets/a%20b%2Fc?limit=2",
+    );
     expect(buildUrl("http://gw/pets/v1", "/pets", {}, "  ")).toBe("http://gw/pets/v1/pets");
   });
 
@@ -21,6 +23,8 @@ describe("try-it request builder", () => {
   });
 
   it("writes the client credentials grant", () => {
-    expect(tokenCurl("http://m/oauth2/token", "mcl_1", "s3")).toBe("curl -u 'mcl_1:s3' -d grant_type=client_credentials 'http://m/oauth2/token'");
+    expect(tokenCurl("http://m/oauth2/token", "mcl_1", "s3")).toBe(
+      "curl -u 'mcl_1:s3' -d grant_type=client_credentials 'http://m/oauth2/token'",
+    );
   });
 });

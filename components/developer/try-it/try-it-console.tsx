@@ -26,7 +26,10 @@ function defaultMode(scheme: string): CredentialMode {
  * and the gateway checks the credential, the subscription and the limits.
  */
 export function TryItConsole({ api, applications, signedIn }: { api: Api; applications: TryItApplication[] | null; signedIn: boolean }) {
-  const bases = useMemo(() => api.gateways.flatMap((g) => g.urls.map((url) => ({ url, label: `${g.displayName}${g.region ? ` (${g.region})` : ""}` }))), [api.gateways]);
+  const bases = useMemo(
+    () => api.gateways.flatMap((g) => g.urls.map((url) => ({ url, label: `${g.displayName}${g.region ? ` (${g.region})` : ""}` }))),
+    [api.gateways],
+  );
   const [operationIndex, setOperationIndex] = useState(0);
   const operation = api.operations[operationIndex];
   const [base, setBase] = useState(bases[0]?.url ?? "");
@@ -41,7 +44,8 @@ export function TryItConsole({ api, applications, signedIn }: { api: Api; applic
   const [response, setResponse] = useState<TryItResponse | null>(null);
 
   if (!operation) return <p className="text-sm text-slate-500">This API has no operations to try.</p>;
-  if (bases.length === 0) return <p className="text-sm text-slate-500">This API is not deployed to any gateway yet, so there is nothing to call.</p>;
+  if (bases.length === 0)
+    return <p className="text-sm text-slate-500">This API is not deployed to any gateway yet, so there is nothing to call.</p>;
 
   const names = pathParamNames(operation.path);
   const url = buildUrl(base, operation.path, params, query);
@@ -71,7 +75,16 @@ export function TryItConsole({ api, applications, signedIn }: { api: Api; applic
     setError(null);
     setResponse(null);
     try {
-      const result = await tryOperationAction({ apiId: api.id, base, method: operation.method, path: operation.path, params, query, headers, body: hasBody ? body : undefined });
+      const result = await tryOperationAction({
+        apiId: api.id,
+        base,
+        method: operation.method,
+        path: operation.path,
+        params,
+        query,
+        headers,
+        body: hasBody ? body : undefined,
+      });
       if (result.ok) setResponse(toShownResponse(result.data));
       else setError(result.message);
     } catch {
@@ -108,7 +121,12 @@ export function TryItConsole({ api, applications, signedIn }: { api: Api; applic
             </Field>
             {names.map((name) => (
               <Field key={name} id={`try-param-${name}`} label={`Path parameter ${name}`}>
-                <Input id={`try-param-${name}`} value={params[name] ?? ""} onChange={(e) => setParams({ ...params, [name]: e.target.value })} required />
+                <Input
+                  id={`try-param-${name}`}
+                  value={params[name] ?? ""}
+                  onChange={(e) => setParams({ ...params, [name]: e.target.value })}
+                  required
+                />
               </Field>
             ))}
             <Field id="try-query" label="Query string" help="For example limit=10&sort=name">
@@ -119,10 +137,21 @@ export function TryItConsole({ api, applications, signedIn }: { api: Api; applic
                 <Textarea id="try-body-input" rows={6} value={body} onChange={(e) => setBody(e.target.value)} placeholder="{}" />
               </Field>
             )}
-            <CredentialFields mode={mode} onModeChange={setMode} token={token} onTokenChange={setToken} apiKey={apiKey} onApiKeyChange={setApiKey} applications={applications} />
+            <CredentialFields
+              mode={mode}
+              onModeChange={setMode}
+              token={token}
+              onTokenChange={setToken}
+              apiKey={apiKey}
+              onApiKeyChange={setApiKey}
+              applications={applications}
+            />
             {!signedIn && (
               <p role="note" className="text-sm text-slate-600 dark:text-slate-400">
-                <Link href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${api.id}/try`)}`} className="font-medium text-brand-600 hover:underline">
+                <Link
+                  href={`/signin?callbackUrl=${encodeURIComponent(`/apis/${api.id}/try`)}`}
+                  className="font-medium text-brand-600 hover:underline"
+                >
                   Sign in
                 </Link>{" "}
                 to send requests from this page; the curl line works from a terminal.
@@ -138,12 +167,23 @@ export function TryItConsole({ api, applications, signedIn }: { api: Api; applic
       <div className="space-y-6">
         <Card>
           <CardHeader title="Response" />
-          <CardBody>{response ? <ResponseView response={response} /> : <p className="text-sm text-slate-500">{pending ? "Waiting for the gateway…" : "Send the request to see the gateway's answer."}</p>}</CardBody>
+          <CardBody>
+            {response ? (
+              <ResponseView response={response} />
+            ) : (
+              <p className="text-sm text-slate-500">
+                {pending ? "Waiting for the gateway…" : "Send the request to see the gateway's answer."}
+              </p>
+            )}
+          </CardBody>
         </Card>
         <Card>
           <CardHeader title="curl" actions={<CopyButton value={curl} label="Copy curl" />} />
           <CardBody>
-            <pre className="overflow-auto rounded-md bg-slate-100 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-slate-800" data-testid="try-curl">
+            <pre
+              className="overflow-auto rounded-md bg-slate-100 p-3 font-mono text-xs whitespace-pre-wrap break-all dark:bg-slate-800"
+              data-testid="try-curl"
+            >
               {curl}
             </pre>
           </CardBody>

@@ -20,11 +20,17 @@ export function CreateApiTabs({ sources, maxBytesLabel }: { sources: VersionSour
         <Tabs
           label="How to create the API"
           active={active}
-          onChange={(key) => router.replace(`/publisher/apis/new?tab=${key}${params.get("from") ? `&from=${params.get("from")}` : ""}`, { scroll: false })}
+          onChange={(key) =>
+            router.replace(`/publisher/apis/new?tab=${key}${params.get("from") ? `&from=${params.get("from")}` : ""}`, { scroll: false })
+          }
           items={[
             { key: "import", label: "Import OpenAPI", content: <ImportForm maxBytesLabel={maxBytesLabel} /> },
             { key: "scratch", label: "Start from scratch", content: <ScratchForm /> },
-            { key: "version", label: "New version of an API", content: <VersionForm sources={sources} selected={params.get("from") ?? undefined} /> },
+            {
+              key: "version",
+              label: "New version of an API",
+              content: <VersionForm sources={sources} selected={params.get("from") ?? undefined} />,
+            },
           ]}
         />
       </CardBody>

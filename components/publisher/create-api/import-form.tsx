@@ -44,10 +44,18 @@ export function ImportForm({ maxBytesLabel }: { maxBytesLabel: string }) {
       init = { method: "POST", body };
     } else if (source === "paste") {
       if (!str("definition")) return setFieldErrors({ definition: "Paste a document." });
-      init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...metadata, definition: String(form.get("definition")) }) };
+      init = {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...metadata, definition: String(form.get("definition")) }),
+      };
     } else {
       if (!str("definitionUrl")) return setFieldErrors({ definitionUrl: "Give the URL of the document." });
-      init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...metadata, definitionUrl: str("definitionUrl") }) };
+      init = {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...metadata, definitionUrl: str("definitionUrl") }),
+      };
     }
     setPending(true);
     setError(null);
@@ -74,8 +82,18 @@ export function ImportForm({ maxBytesLabel }: { maxBytesLabel: string }) {
         <legend className="text-sm font-medium text-slate-700 dark:text-slate-200">Where is the document?</legend>
         <div className="mt-2 grid gap-2 sm:grid-cols-3">
           {SOURCES.map((s) => (
-            <label key={s.key} className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50 dark:border-slate-700 dark:has-[:checked]:bg-brand-700/20">
-              <input type="radio" name="source" value={s.key} checked={source === s.key} onChange={() => setSource(s.key)} className="mt-0.5" />
+            <label
+              key={s.key}
+              className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50 dark:border-slate-700 dark:has-[:checked]:bg-brand-700/20"
+            >
+              <input
+                type="radio"
+                name="source"
+                value={s.key}
+                checked={source === s.key}
+                onChange={() => setSource(s.key)}
+                className="mt-0.5"
+              />
               <span>
                 <span className="block font-medium">{s.label}</span>
                 <span className="block text-xs text-slate-600 dark:text-slate-400">{s.help}</span>
@@ -85,13 +103,24 @@ export function ImportForm({ maxBytesLabel }: { maxBytesLabel: string }) {
         </div>
       </fieldset>
       {source === "upload" && (
-        <Field id="import-file" label="OpenAPI file" help={`OpenAPI 3.0, 3.1 or Swagger 2.0, JSON or YAML, up to ${maxBytesLabel}.`} error={fieldErrors.definition}>
+        <Field
+          id="import-file"
+          label="OpenAPI file"
+          help={`OpenAPI 3.0, 3.1 or Swagger 2.0, JSON or YAML, up to ${maxBytesLabel}.`}
+          error={fieldErrors.definition}
+        >
           <Input id="import-file" name="file" type="file" accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml" />
         </Field>
       )}
       {source === "paste" && (
         <Field id="import-text" label="OpenAPI document" help="JSON or YAML." error={fieldErrors.definition}>
-          <Textarea id="import-text" name="definition" rows={14} spellCheck={false} placeholder={"openapi: 3.0.3\ninfo:\n  title: My API\n  version: 1.0.0\npaths: {}"} />
+          <Textarea
+            id="import-text"
+            name="definition"
+            rows={14}
+            spellCheck={false}
+            placeholder={"openapi: 3.0.3\ninfo:\n  title: My API\n  version: 1.0.0\npaths: {}"}
+          />
         </Field>
       )}
       {source === "url" && (
@@ -110,7 +139,12 @@ export function ImportForm({ maxBytesLabel }: { maxBytesLabel: string }) {
           <Input id="import-context" name="context" placeholder="/pets" />
         </Field>
       </div>
-      <Field id="import-production" label="Production endpoint" help="The backend URL. Defaults to the document's first server." error={fieldErrors["endpoints.production"]}>
+      <Field
+        id="import-production"
+        label="Production endpoint"
+        help="The backend URL. Defaults to the document's first server."
+        error={fieldErrors["endpoints.production"]}
+      >
         <Input id="import-production" name="production" type="url" placeholder="https://backend.example.com/v1" />
       </Field>
       <DefinitionErrors errors={errors} />

@@ -50,7 +50,9 @@ export function ScratchForm() {
       context: context || contextFromName(name),
       description: str("description") || undefined,
       endpoints: { production: str("production") || null, sandbox: str("sandbox") || null },
-      operations: rows.filter((r) => r.path.trim()).map((r) => ({ method: r.method, path: r.path.trim(), summary: r.summary.trim() || undefined })),
+      operations: rows
+        .filter((r) => r.path.trim())
+        .map((r) => ({ method: r.method, path: r.path.trim(), summary: r.summary.trim() || undefined })),
     });
     if (!result) return;
     toast.success(`Created ${result.name}`);
@@ -91,7 +93,12 @@ export function ScratchForm() {
         <Input id="scratch-description" name="description" />
       </Field>
       <div className="grid gap-4 md:grid-cols-2">
-        <Field id="scratch-production" label="Production endpoint" help="The backend the gateway calls." error={fieldErrors["endpoints.production"]}>
+        <Field
+          id="scratch-production"
+          label="Production endpoint"
+          help="The backend the gateway calls."
+          error={fieldErrors["endpoints.production"]}
+        >
           <Input id="scratch-production" name="production" type="url" placeholder="https://backend.example.com" />
         </Field>
         <Field id="scratch-sandbox" label="Sandbox endpoint (optional)" error={fieldErrors["endpoints.sandbox"]}>
@@ -100,13 +107,20 @@ export function ScratchForm() {
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-700 dark:text-slate-200">First operations</legend>
-        <p className="text-xs text-slate-600 dark:text-slate-400">Path parameters such as {"{id}"} are declared for you. Refine everything later in the definition editor.</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400">
+          Path parameters such as {"{id}"} are declared for you. Refine everything later in the definition editor.
+        </p>
         {rows.map((row, i) => (
           <div key={row.key} className="flex flex-wrap items-center gap-2" data-testid="scratch-operation">
             <label className="sr-only" htmlFor={`op-method-${row.key}`}>
               Method of operation {i + 1}
             </label>
-            <Select id={`op-method-${row.key}`} value={row.method} onChange={(e) => update(row.key, { method: e.target.value })} className="w-28">
+            <Select
+              id={`op-method-${row.key}`}
+              value={row.method}
+              onChange={(e) => update(row.key, { method: e.target.value })}
+              className="w-28"
+            >
               {METHODS.map((m) => (
                 <option key={m}>{m}</option>
               ))}
@@ -114,12 +128,30 @@ export function ScratchForm() {
             <label className="sr-only" htmlFor={`op-path-${row.key}`}>
               Path of operation {i + 1}
             </label>
-            <Input id={`op-path-${row.key}`} value={row.path} onChange={(e) => update(row.key, { path: e.target.value })} placeholder="/items/{id}" className="w-64 font-mono" />
+            <Input
+              id={`op-path-${row.key}`}
+              value={row.path}
+              onChange={(e) => update(row.key, { path: e.target.value })}
+              placeholder="/items/{id}"
+              className="w-64 font-mono"
+            />
             <label className="sr-only" htmlFor={`op-summary-${row.key}`}>
               Summary of operation {i + 1}
             </label>
-            <Input id={`op-summary-${row.key}`} value={row.summary} onChange={(e) => update(row.key, { summary: e.target.value })} placeholder="Summary (optional)" className="min-w-48 flex-1" />
-            <Button variant="ghost" size="sm" onClick={() => setRows((r) => r.filter((x) => x.key !== row.key))} disabled={rows.length === 1} aria-label={`Remove operation ${i + 1}`}>
+            <Input
+              id={`op-summary-${row.key}`}
+              value={row.summary}
+              onChange={(e) => update(row.key, { summary: e.target.value })}
+              placeholder="Summary (optional)"
+              className="min-w-48 flex-1"
+            />
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => setRows((r) => r.filter((x) => x.key !== row.key))}
+              disabled={rows.length === 1}
+              aria-label={`Remove operation ${i + 1}`}
+            >
               Remove
             </Button>
           </div>

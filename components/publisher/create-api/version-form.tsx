@@ -25,16 +25,24 @@ export function VersionForm({ sources, selected }: { sources: VersionSource[]; s
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const context = String(form.get("context") ?? "").trim();
-    const result = await run({ sourceId: String(form.get("sourceId")), input: { version: String(form.get("version") ?? "").trim(), context: context || undefined } });
+    const result = await run({
+      sourceId: String(form.get("sourceId")),
+      input: { version: String(form.get("version") ?? "").trim(), context: context || undefined },
+    });
     if (!result) return;
     toast.success(`Created ${result.name} ${result.version}`);
     router.push(`/publisher/apis/${result.id}`);
   }
 
-  if (sources.length === 0) return <EmptyState title="No API to copy yet">Create or import an API first; then make new versions of it here.</EmptyState>;
+  if (sources.length === 0)
+    return <EmptyState title="No API to copy yet">Create or import an API first; then make new versions of it here.</EmptyState>;
   return (
     <form onSubmit={onSubmit} className="max-w-2xl space-y-5" noValidate aria-label="Create a new version">
-      <Field id="version-source" label="API to copy" help="Its document, settings, policies and documents are copied; the original stays as it is.">
+      <Field
+        id="version-source"
+        label="API to copy"
+        help="Its document, settings, policies and documents are copied; the original stays as it is."
+      >
         <Select id="version-source" name="sourceId" defaultValue={selected ?? sources[0].id}>
           {sources.map((s) => (
             <option key={s.id} value={s.id}>
@@ -47,7 +55,12 @@ export function VersionForm({ sources, selected }: { sources: VersionSource[]; s
         <Field id="version-new" label="New version" error={fieldErrors["input.version"] ?? fieldErrors.version}>
           <Input id="version-new" name="version" placeholder="2.0.0" required />
         </Field>
-        <Field id="version-context" label="Context (optional)" help="Leave empty to keep the same context." error={fieldErrors["input.context"] ?? fieldErrors.context}>
+        <Field
+          id="version-context"
+          label="Context (optional)"
+          help="Leave empty to keep the same context."
+          error={fieldErrors["input.context"] ?? fieldErrors.context}
+        >
           <Input id="version-context" name="context" placeholder="/pets" />
         </Field>
       </div>

@@ -15,7 +15,17 @@ interface Bucket {
 }
 
 const PREFIX = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/[^?]*)?(\?.*)?$/;
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+]);
 
 function answer(res: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": randomUUID(), ...headers });
@@ -115,9 +125,14 @@ export function createDataPlane(state: EmulatorState) {
     if (method.apiKeyRequired) {
       const value = req.headers["x-api-key"];
       const key = typeof value === "string" ? [...state.apiKeys.values()].find((k) => k.value === value && k.enabled) : undefined;
-      const plan = key && [...state.usagePlans.values()].find((p) => p.keys.includes(key.id) && p.apiStages.some((s) => s.apiId === restApiId && s.stage === stageName));
+      const plan =
+        key &&
+        [...state.usagePlans.values()].find(
+          (p) => p.keys.includes(key.id) && p.apiStages.some((s) => s.apiId === restApiId && s.stage === stageName),
+        );
       if (!key || !plan) return answer(res, 403, "Forbidden");
-      if (!take(`plan:${plan.id}:${key.id}`, plan.throttle?.rateLimit, plan.throttle?.burstLimit, now)) return answer(res, 429, "Too Many Requests");
+      if (!take(`plan:${plan.id}:${key.id}`, plan.throttle?.rateLimit, plan.throttle?.burstLimit, now))
+        return answer(res, 429, "Too Many Requests");
       if (plan.quota) {
         const counter = `quota:${plan.id}:${key.id}:${quotaPeriod(plan, now)}`;
         const used = quotaCounts.get(counter) ?? 0;
@@ -128,7 +143,15 @@ export function createDataPlane(state: EmulatorState) {
 
     const settingKey = `${found.resource.path.replace(/^\//, "")}/${method.httpMethod}`;
     const setting = stage.methodSettings[settingKey] ?? stage.methodSettings["*/*"];
-    if (setting && !take(`stage:${restApiId}:${stageName}:${stage.methodSettings[settingKey] ? settingKey : "*/*"}`, setting.throttlingRateLimit, setting.throttlingBurstLimit, now)) {
+    if (
+      setting &&
+      !take(
+        `stage:${restApiId}:${stageName}:${stage.methodSettings[settingKey] ? settingKey : "*/*"}`,
+        setting.throttlingRateLimit,
+        setting.throttlingBurstLimit,
+        now,
+      )
+    ) {
       return answer(res, 429, "Too Many Requests");
     }
 

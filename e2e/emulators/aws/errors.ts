@@ -36,7 +36,11 @@ const MESSAGE_BY_STATUS: Record<number, string> = {
 };
 
 export function errorFor(status: number, type?: string, message?: string): AwsError {
-  return new AwsError(status, type ?? TYPE_BY_STATUS[status] ?? (status >= 500 ? "InternalFailure" : "BadRequestException"), message ?? MESSAGE_BY_STATUS[status] ?? `Injected ${status}`);
+  return new AwsError(
+    status,
+    type ?? TYPE_BY_STATUS[status] ?? (status >= 500 ? "InternalFailure" : "BadRequestException"),
+    message ?? MESSAGE_BY_STATUS[status] ?? `Injected ${status}`,
+  );
 }
 
 export function sendError(res: http.ServerResponse, error: AwsError, requestId: string): void {
@@ -44,7 +48,13 @@ export function sendError(res: http.ServerResponse, error: AwsError, requestId: 
   res.end(JSON.stringify({ message: error.message }));
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, requestId: string, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "x-amzn-requestid": requestId, ...headers });
   res.end(text);

@@ -5,7 +5,13 @@ import type { EmuDeployment, EmuRestApi, EmuStage } from "./store";
  * regenerates it (not the imported text). With extensions=integrations or apigateway, the
  * x-amazon-apigateway-* extensions are included.
  */
-export function exportStage(api: EmuRestApi, stage: EmuStage, deployment: EmuDeployment, region: string, extensions: string | undefined): Record<string, unknown> {
+export function exportStage(
+  api: EmuRestApi,
+  stage: EmuStage,
+  deployment: EmuDeployment,
+  region: string,
+  extensions: string | undefined,
+): Record<string, unknown> {
   const { snapshot } = deployment;
   const withIntegrations = extensions === "integrations" || extensions === "apigateway";
   const withAuthorizers = withIntegrations || extensions === "authorizers";
@@ -21,14 +27,28 @@ export function exportStage(api: EmuRestApi, stage: EmuStage, deployment: EmuDep
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([key, required]) => {
           const [, location, name] = /^method\.request\.(path|querystring|header)\.(.+)$/.exec(key) ?? [];
-          return { name: name ?? key, in: location === "querystring" ? "query" : location, required: location === "path" ? true : required, schema: { type: "string" } };
+          return {
+            name: name ?? key,
+            in: location === "querystring" ? "query" : location,
+            required: location === "path" ? true : required,
+            schema: { type: "string" },
+          };
         });
       const responses = Object.fromEntries(
         Object.values(method.methodResponses).map((r) => [
           r.statusCode,
           {
             description: `${r.statusCode} response`,
-            ...(r.responseParameters ? { headers: Object.fromEntries(Object.keys(r.responseParameters).map((h) => [h.replace("method.response.header.", ""), { schema: { type: "string" } }])) } : {}),
+            ...(r.responseParameters
+              ? {
+                  headers: Object.fromEntries(
+                    Object.keys(r.responseParameters).map((h) => [
+                      h.replace("method.response.header.", ""),
+                      { schema: { type: "string" } },
+                    ]),
+                  ),
+                }
+              : {}),
             content: {},
           },
         ]),
@@ -77,7 +97,11 @@ export function exportStage(api: EmuRestApi, stage: EmuStage, deployment: EmuDep
                 ...(integration.connectionType ? { connectionType: integration.connectionType } : {}),
                 timeoutInMillis: integration.timeoutInMillis,
                 ...(integration.integrationResponses
-                  ? { responses: Object.fromEntries(Object.values(integration.integrationResponses).map((r) => [r.statusCode === "200" ? "default" : r.statusCode, r])) }
+                  ? {
+                      responses: Object.fromEntries(
+                        Object.values(integration.integrationResponses).map((r) => [r.statusCode === "200" ? "default" : r.statusCode, r]),
+                      ),
+                    }
                   : {}),
               },
             }
@@ -95,7 +119,9 @@ export function exportStage(api: EmuRestApi, stage: EmuStage, deployment: EmuDep
       // API Gateway fills in the deployment's date when the API has no version.
       version: snapshot.version ?? new Date(deployment.createdDate * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
     },
-    servers: [{ url: `https://${api.id}.execute-api.${region}.amazonaws.com/{basePath}`, variables: { basePath: { default: stage.stageName } } }],
+    servers: [
+      { url: `https://${api.id}.execute-api.${region}.amazonaws.com/{basePath}`, variables: { basePath: { default: stage.stageName } } },
+    ],
     paths,
     components: Object.keys(schemes).length ? { securitySchemes: schemes } : {},
     ...(withIntegrations && snapshot.apiKeySource !== "HEADER" ? { "x-amazon-apigateway-api-key-source": snapshot.apiKeySource } : {}),

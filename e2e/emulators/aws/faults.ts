@@ -14,7 +14,12 @@ export interface Fault {
 }
 
 export function takeFault(faults: Fault[], method: string, path: string): Fault | undefined {
-  const i = faults.findIndex((f) => (!f.match?.method || f.match.method.toUpperCase() === method) && (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)) && (!f.match?.pathContains || path.includes(f.match.pathContains)));
+  const i = faults.findIndex(
+    (f) =>
+      (!f.match?.method || f.match.method.toUpperCase() === method) &&
+      (!f.match?.pathPrefix || path.startsWith(f.match.pathPrefix)) &&
+      (!f.match?.pathContains || path.includes(f.match.pathContains)),
+  );
   if (i < 0) return undefined;
   const fault = faults[i];
   const left = (fault.times ?? 1) - 1;
@@ -27,9 +32,12 @@ export function parseFaults(value: unknown): Fault[] {
   const list = Array.isArray(value) ? value : [value];
   return list.map((f) => {
     const fault = f as Fault;
-    if (!fault || typeof fault.status !== "number" || !(fault.status === 0 || (fault.status >= 400 && fault.status <= 599))) throw new Error("A fault needs a status: 0 (drop the connection) or 400–599.");
-    if (fault.times !== undefined && (!Number.isInteger(fault.times) || fault.times < 1)) throw new Error("times must be a whole number of at least 1.");
-    if (fault.delayMs !== undefined && (typeof fault.delayMs !== "number" || fault.delayMs < 0 || fault.delayMs > 60_000)) throw new Error("delayMs must be between 0 and 60000.");
+    if (!fault || typeof fault.status !== "number" || !(fault.status === 0 || (fault.status >= 400 && fault.status <= 599)))
+      throw new Error("A fault needs a status: 0 (drop the connection) or 400–599.");
+    if (fault.times !== undefined && (!Number.isInteger(fault.times) || fault.times < 1))
+      throw new Error("times must be a whole number of at least 1.");
+    if (fault.delayMs !== undefined && (typeof fault.delayMs !== "number" || fault.delayMs < 0 || fault.delayMs > 60_000))
+      throw new Error("delayMs must be between 0 and 60000.");
     return { ...fault, times: fault.times ?? 1 };
   });
 }

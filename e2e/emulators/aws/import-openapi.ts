@@ -11,9 +11,25 @@ import { newId, type EmuAuthorizer, type EmuIntegration, type EmuMethod, type Em
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const METHODS: Record<string, string> = { get: "GET", put: "PUT", post: "POST", delete: "DELETE", options: "OPTIONS", head: "HEAD", patch: "PATCH", "x-amazon-apigateway-any-method": "ANY" };
-const INTEGRATION_TYPES: Record<string, EmuIntegration["type"]> = { http_proxy: "HTTP_PROXY", http: "HTTP", mock: "MOCK", aws_proxy: "AWS_PROXY", aws: "AWS" };
-const AUTHORIZER_URI = /^arn:aws(-[a-z]+)*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?\/invocations$/;
+const METHODS: Record<string, string> = {
+  get: "GET",
+  put: "PUT",
+  post: "POST",
+  delete: "DELETE",
+  options: "OPTIONS",
+  head: "HEAD",
+  patch: "PATCH",
+  "x-amazon-apigateway-any-method": "ANY",
+};
+const INTEGRATION_TYPES: Record<string, EmuIntegration["type"]> = {
+  http_proxy: "HTTP_PROXY",
+  http: "HTTP",
+  mock: "MOCK",
+  aws_proxy: "AWS_PROXY",
+  aws: "AWS",
+};
+const AUTHORIZER_URI =
+  /^arn:aws(-[a-z]+)*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?\/invocations$/;
 
 export interface ImportResult extends EmuSnapshot {
   warnings: string[];
@@ -45,19 +61,33 @@ export function importDefinition(doc: Json): ImportResult {
   const warnings: string[] = [];
   const version = typeof doc.openapi === "string" ? doc.openapi : typeof doc.swagger === "string" ? doc.swagger : undefined;
   if (!version || !(/^3\.0\.\d+$/.test(version) || version === "2.0")) {
-    throw badRequest(`Invalid OpenAPI input: API Gateway imports OpenAPI 3.0 and Swagger 2.0 documents${version ? `, not ${version}` : ""}.`);
+    throw badRequest(
+      `Invalid OpenAPI input: API Gateway imports OpenAPI 3.0 and Swagger 2.0 documents${version ? `, not ${version}` : ""}.`,
+    );
   }
   const info = isObject(doc.info) ? doc.info : {};
   if (typeof info.title !== "string" || !info.title.trim()) errors.push("Unable to create the REST API: info.title is required.");
   if (!isObject(doc.paths)) errors.push("Unable to create the REST API: the document has no paths object.");
   // Every schema becomes a model, whose name API Gateway takes only when it is alphanumeric.
-  const models = isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : isObject(doc.definitions) ? doc.definitions : {};
+  const models =
+    isObject(doc.components) && isObject(doc.components.schemas)
+      ? doc.components.schemas
+      : isObject(doc.definitions)
+        ? doc.definitions
+        : {};
   for (const name of Object.keys(models)) {
     if (!/^[A-Za-z0-9]+$/.test(name)) errors.push(`Unable to create model for '${name}': Model name must be alphanumeric: ${name}`);
   }
-  const schemes = (isObject(doc.components) && isObject(doc.components.securitySchemes) ? doc.components.securitySchemes : isObject(doc.securityDefinitions) ? doc.securityDefinitions : {}) as Json;
+  const schemes = (
+    isObject(doc.components) && isObject(doc.components.securitySchemes)
+      ? doc.components.securitySchemes
+      : isObject(doc.securityDefinitions)
+        ? doc.securityDefinitions
+        : {}
+  ) as Json;
   const apiKeySource = doc["x-amazon-apigateway-api-key-source"] ?? "HEADER";
-  if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER") errors.push(`Invalid value for x-amazon-apigateway-api-key-source: ${String(apiKeySource)}.`);
+  if (apiKeySource !== "HEADER" && apiKeySource !== "AUTHORIZER")
+    errors.push(`Invalid value for x-amazon-apigateway-api-key-source: ${String(apiKeySource)}.`);
 
   const resources = new Map<string, EmuResource>();
   const root: EmuResource = { id: newId(10), path: "/", resourceMethods: {} };
@@ -72,13 +102,19 @@ export function importDefinition(doc: Json): ImportResult {
       let r = resources.get(current);
       if (!r) {
         const variable = /^\{[^}]+\}$/.test(part);
-        const sibling = [...resources.values()].find((s) => s.parentId === parent.id && /^\{[^}]+\}$/.test(s.pathPart ?? "") && s.pathPart !== part);
+        const sibling = [...resources.values()].find(
+          (s) => s.parentId === parent.id && /^\{[^}]+\}$/.test(s.pathPart ?? "") && s.pathPart !== part,
+        );
         if (variable && sibling) {
-          errors.push(`Unable to create resource at path '${current}': A sibling (${sibling.pathPart}) of this resource already has a variable path part -- only one is allowed`);
+          errors.push(
+            `Unable to create resource at path '${current}': A sibling (${sibling.pathPart}) of this resource already has a variable path part -- only one is allowed`,
+          );
           return undefined;
         }
         if (!/^(\{[A-Za-z0-9._-]+\+?\}|[A-Za-z0-9._~:@!$&'()*+,;=-]+)$/.test(part)) {
-          errors.push(`Unable to create resource at path '${current}': Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.`);
+          errors.push(
+            `Unable to create resource at path '${current}': Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace.`,
+          );
           return undefined;
         }
         r = { id: newId(6), parentId: parent.id, pathPart: part, path: current, resourceMethods: {} };
@@ -103,16 +139,24 @@ export function importDefinition(doc: Json): ImportResult {
       return undefined;
     }
     if (typeof def.authorizerUri !== "string" || !AUTHORIZER_URI.test(def.authorizerUri)) {
-      errors.push(`Unable to create authorizer '${name}': Invalid Authorizer URI: ${String(def.authorizerUri)}. Authorizer URI should be a valid API Gateway ARN that represents a Lambda function invocation.`);
+      errors.push(
+        `Unable to create authorizer '${name}': Invalid Authorizer URI: ${String(def.authorizerUri)}. Authorizer URI should be a valid API Gateway ARN that represents a Lambda function invocation.`,
+      );
       return undefined;
     }
-    const identitySource = typeof def.identitySource === "string" ? def.identitySource : type === "TOKEN" ? `method.request.header.${String(scheme.name ?? "Authorization")}` : "";
+    const identitySource =
+      typeof def.identitySource === "string"
+        ? def.identitySource
+        : type === "TOKEN"
+          ? `method.request.header.${String(scheme.name ?? "Authorization")}`
+          : "";
     if (type === "TOKEN" && !/^method\.request\.header\.[A-Za-z0-9-]+$/.test(identitySource)) {
       errors.push(`Unable to create authorizer '${name}': Invalid identity source for a TOKEN authorizer: ${identitySource}.`);
       return undefined;
     }
     const ttl = def.authorizerResultTtlInSeconds === undefined ? 300 : Number(def.authorizerResultTtlInSeconds);
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) errors.push(`Unable to create authorizer '${name}': authorizerResultTtlInSeconds must be between 0 and 3600.`);
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600)
+      errors.push(`Unable to create authorizer '${name}': authorizerResultTtlInSeconds must be between 0 and 3600.`);
     const authorizer: EmuAuthorizer = {
       id: newId(6),
       name,
@@ -142,12 +186,16 @@ export function importDefinition(doc: Json): ImportResult {
       if (!isObject(op)) continue;
       const where = `Unable to put method '${httpMethod}' on resource at path '${path}'`;
       const requestParameters: Record<string, boolean> = {};
-      for (const rawParam of [...(Array.isArray(item.parameters) ? item.parameters : []), ...(Array.isArray(op.parameters) ? op.parameters : [])]) {
+      for (const rawParam of [
+        ...(Array.isArray(item.parameters) ? item.parameters : []),
+        ...(Array.isArray(op.parameters) ? op.parameters : []),
+      ]) {
         const p = resolveRef(doc, rawParam);
         if (!isObject(p) || typeof p.name !== "string") continue;
         const location = p.in === "path" ? "path" : p.in === "query" ? "querystring" : p.in === "header" ? "header" : undefined;
         if (!location) continue;
-        if (location === "path" && !pathVariables.includes(p.name)) warnings.push(`${where}: path parameter '${p.name}' is not in the path.`);
+        if (location === "path" && !pathVariables.includes(p.name))
+          warnings.push(`${where}: path parameter '${p.name}' is not in the path.`);
         requestParameters[`method.request.${location}.${p.name}`] = p.required === true || location === "path";
       }
 
@@ -184,7 +232,10 @@ export function importDefinition(doc: Json): ImportResult {
         const response = resolveRef(doc, rawResponse);
         const headers = isObject(response) && isObject(response.headers) ? Object.keys(response.headers) : [];
         declaredHeaders.set(status, new Set(headers));
-        methodResponses[status] = { statusCode: status, ...(headers.length ? { responseParameters: Object.fromEntries(headers.map((h) => [`method.response.header.${h}`, false])) } : {}) };
+        methodResponses[status] = {
+          statusCode: status,
+          ...(headers.length ? { responseParameters: Object.fromEntries(headers.map((h) => [`method.response.header.${h}`, false])) } : {}),
+        };
       }
 
       const method: EmuMethod = {
@@ -203,7 +254,13 @@ export function importDefinition(doc: Json): ImportResult {
       } else if (!isObject(rawIntegration)) {
         errors.push(`${where}: x-amazon-apigateway-integration must be an object.`);
       } else {
-        const integration = importIntegration(rawIntegration, requestParameters, declaredHeaders, `Unable to put integration on '${httpMethod}' for resource at path '${path}'`, errors);
+        const integration = importIntegration(
+          rawIntegration,
+          requestParameters,
+          declaredHeaders,
+          `Unable to put integration on '${httpMethod}' for resource at path '${path}'`,
+          errors,
+        );
         if (integration) method.methodIntegration = integration;
       }
       resource.resourceMethods[httpMethod] = method;
@@ -222,7 +279,13 @@ export function importDefinition(doc: Json): ImportResult {
   };
 }
 
-function importIntegration(raw: Json, methodParams: Record<string, boolean>, declaredHeaders: Map<string, Set<string>>, where: string, errors: string[]): EmuIntegration | undefined {
+function importIntegration(
+  raw: Json,
+  methodParams: Record<string, boolean>,
+  declaredHeaders: Map<string, Set<string>>,
+  where: string,
+  errors: string[],
+): EmuIntegration | undefined {
   const type = INTEGRATION_TYPES[String(raw.type ?? "").toLowerCase()];
   if (!type) {
     errors.push(`${where}: Enumeration value for type must be one of http, http_proxy, mock, aws, aws_proxy; got ${String(raw.type)}.`);
@@ -259,13 +322,21 @@ function importIntegration(raw: Json, methodParams: Record<string, boolean>, dec
       continue;
     }
     const s = String(source);
-    if (s.startsWith("method.request.") && !(s in methodParams)) errors.push(`${where}: Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression parameter specified: ${s}]`);
+    if (s.startsWith("method.request.") && !(s in methodParams))
+      errors.push(
+        `${where}: Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression parameter specified: ${s}]`,
+      );
   }
   for (const variable of [...(integration.uri ?? "").matchAll(/\{([^}]+)\}/g)].map((m) => m[1])) {
-    if (!(`integration.request.path.${variable}` in mappings)) errors.push(`${where}: Invalid mapping expression specified: the URI uses {${variable}}, which no integration.request.path.${variable} mapping provides.`);
+    if (!(`integration.request.path.${variable}` in mappings))
+      errors.push(
+        `${where}: Invalid mapping expression specified: the URI uses {${variable}}, which no integration.request.path.${variable} mapping provides.`,
+      );
   }
-  if (Object.keys(mappings).length) integration.requestParameters = Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, String(v)]));
-  if (isObject(raw.requestTemplates)) integration.requestTemplates = Object.fromEntries(Object.entries(raw.requestTemplates).map(([k, v]) => [k, String(v)]));
+  if (Object.keys(mappings).length)
+    integration.requestParameters = Object.fromEntries(Object.entries(mappings).map(([k, v]) => [k, String(v)]));
+  if (isObject(raw.requestTemplates))
+    integration.requestTemplates = Object.fromEntries(Object.entries(raw.requestTemplates).map(([k, v]) => [k, String(v)]));
   if (typeof raw.passthroughBehavior === "string") integration.passthroughBehavior = raw.passthroughBehavior.toUpperCase();
 
   const responses = isObject(raw.responses) ? raw.responses : {};
@@ -281,13 +352,19 @@ function importIntegration(raw: Json, methodParams: Record<string, boolean>, dec
     for (const target of Object.keys(params)) {
       const header = /^method\.response\.header\.(.+)$/.exec(target)?.[1];
       if (!header || !declaredHeaders.get(statusCode)?.has(header)) {
-        errors.push(`${where}: Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${target}]`);
+        errors.push(
+          `${where}: Invalid mapping expression specified: Validation Result: warnings : [], errors : [Invalid mapping expression specified: ${target}]`,
+        );
       }
     }
     integrationResponses[statusCode] = {
       statusCode,
-      ...(Object.keys(params).length ? { responseParameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) } : {}),
-      ...(isObject(rawResponse.responseTemplates) ? { responseTemplates: Object.fromEntries(Object.entries(rawResponse.responseTemplates).map(([k, v]) => [k, String(v)])) } : {}),
+      ...(Object.keys(params).length
+        ? { responseParameters: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])) }
+        : {}),
+      ...(isObject(rawResponse.responseTemplates)
+        ? { responseTemplates: Object.fromEntries(Object.entries(rawResponse.responseTemplates).map(([k, v]) => [k, String(v)])) }
+        : {}),
     };
   }
   if (Object.keys(integrationResponses).length) integration.integrationResponses = integrationResponses;

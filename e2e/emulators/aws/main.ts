@@ -27,7 +27,13 @@ const accessKeyId = values["access-key-id"] ?? process.env.AWS_EMULATOR_ACCESS_K
 const secretAccessKey = values["secret-access-key"] ?? process.env.AWS_EMULATOR_SECRET_ACCESS_KEY ?? DEFAULT_CREDENTIALS.secretAccessKey;
 
 async function main() {
-  const emulator = await startAwsEmulator({ port, dataPort, host: values.host, region: values.region, credentials: [{ accessKeyId, secretAccessKey }] });
+  const emulator = await startAwsEmulator({
+    port,
+    dataPort,
+    host: values.host,
+    region: values.region,
+    credentials: [{ accessKeyId, secretAccessKey }],
+  });
   console.log(`AWS API Gateway emulator: management ${emulator.url}, data plane ${emulator.dataUrl}`);
   let stopping = false;
   const stop = async () => {

@@ -59,7 +59,9 @@ export function patchOps(req: ApiRequest): PatchOp[] {
   return ops.map((o) => {
     const op = o as Record<string, unknown>;
     if (typeof op.op !== "string" || !["add", "remove", "replace", "move", "copy", "test"].includes(op.op)) {
-      throw badRequest("1 validation error detected: Value at 'patchOperations.1.member.op' failed to satisfy constraint: Member must satisfy enum value set: [add, remove, move, test, replace, copy]");
+      throw badRequest(
+        "1 validation error detected: Value at 'patchOperations.1.member.op' failed to satisfy constraint: Member must satisfy enum value set: [add, remove, move, test, replace, copy]",
+      );
     }
     if (typeof op.path !== "string") throw badRequest("Invalid patch operation: path is required.");
     return { op: op.op, path: op.path, ...(op.value !== undefined ? { value: String(op.value) } : {}) };
@@ -74,13 +76,16 @@ export function paginate<T>(req: ApiRequest, items: T[]): { item: T[]; position?
   const rawLimit = param(req, "limit");
   const limit = rawLimit === undefined ? DEFAULT_LIMIT : Number(rawLimit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw badRequest(`1 validation error detected: Value '${rawLimit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${MAX_LIMIT}`);
+    throw badRequest(
+      `1 validation error detected: Value '${rawLimit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${MAX_LIMIT}`,
+    );
   }
   const position = param(req, "position");
   let offset = 0;
   if (position) {
     const decoded = Number(Buffer.from(position, "base64url").toString("utf8").replace(/^o:/, ""));
-    if (!Number.isInteger(decoded) || decoded < 0 || !Buffer.from(position, "base64url").toString("utf8").startsWith("o:")) throw badRequest("Invalid position parameter");
+    if (!Number.isInteger(decoded) || decoded < 0 || !Buffer.from(position, "base64url").toString("utf8").startsWith("o:"))
+      throw badRequest("Invalid position parameter");
     offset = decoded;
   }
   const page = items.slice(offset, offset + limit);
@@ -95,7 +100,8 @@ export function validTags(value: unknown): Record<string, string> {
   const tags = Object.entries(value as Record<string, unknown>);
   if (tags.length > 50) throw badRequest("Too many tags: at most 50 are allowed.");
   for (const [k, v] of tags) {
-    if (typeof v !== "string" || !k || k.length > 128 || v.length > 256 || k.startsWith("aws:")) throw badRequest(`Invalid tag ${k}: keys are 1–128 characters not starting with aws:, values at most 256 characters.`);
+    if (typeof v !== "string" || !k || k.length > 128 || v.length > 256 || k.startsWith("aws:"))
+      throw badRequest(`Invalid tag ${k}: keys are 1–128 characters not starting with aws:, values at most 256 characters.`);
   }
   return Object.fromEntries(tags) as Record<string, string>;
 }

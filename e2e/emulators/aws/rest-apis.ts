@@ -24,7 +24,10 @@ export function restApiView(api: EmuRestApi, warnings?: string[]) {
   };
 }
 
-const methodView = (m: EmuMethod) => ({ ...m, ...(m.methodIntegration ? { methodIntegration: { ...m.methodIntegration, cacheNamespace: "", cacheKeyParameters: [] } } : {}) });
+const methodView = (m: EmuMethod) => ({
+  ...m,
+  ...(m.methodIntegration ? { methodIntegration: { ...m.methodIntegration, cacheNamespace: "", cacheKeyParameters: [] } } : {}),
+});
 
 function resourceView(r: EmuResource, embedMethods: boolean) {
   return {
@@ -52,7 +55,11 @@ export const stageView = (s: EmuStage) => ({
   lastUpdatedDate: s.lastUpdatedDate,
 });
 
-const deploymentView = (d: EmuDeployment) => ({ id: d.id, ...(d.description ? { description: d.description } : {}), createdDate: d.createdDate });
+const deploymentView = (d: EmuDeployment) => ({
+  id: d.id,
+  ...(d.description ? { description: d.description } : {}),
+  createdDate: d.createdDate,
+});
 
 /** CreateRestApi's endpointConfiguration: exactly one of EDGE, REGIONAL or PRIVATE. */
 function endpointConfigurationOf(value: unknown): { types: string[] } {
@@ -78,7 +85,8 @@ function stageOrThrow(req: ApiRequest, api: EmuRestApi, name: string): EmuStage 
 /** Writes an imported definition into an API (overwrite: what was there is replaced). */
 function applyDefinition(api: EmuRestApi, req: ApiRequest): string[] {
   const imported = importDefinition(parseDefinition(req.body));
-  if (param(req, "failonwarnings") === "true" && imported.warnings.length) throw badRequest(`Warnings found during import:\n\t${imported.warnings.join("\n\t")}`);
+  if (param(req, "failonwarnings") === "true" && imported.warnings.length)
+    throw badRequest(`Warnings found during import:\n\t${imported.warnings.join("\n\t")}`);
   api.name = imported.name;
   api.version = imported.version;
   api.description = imported.description;
@@ -134,7 +142,10 @@ function createDeployment(req: ApiRequest, api: EmuRestApi): ApiResponse {
   return ok(deploymentView(deployment), 201);
 }
 
-const SETTING_FIELDS: Record<string, "throttlingRateLimit" | "throttlingBurstLimit"> = { "throttling/rateLimit": "throttlingRateLimit", "throttling/burstLimit": "throttlingBurstLimit" };
+const SETTING_FIELDS: Record<string, "throttlingRateLimit" | "throttlingBurstLimit"> = {
+  "throttling/rateLimit": "throttlingRateLimit",
+  "throttling/burstLimit": "throttlingBurstLimit",
+};
 const unescape = (s: string) => s.replace(/~1/g, "/").replace(/~0/g, "~");
 
 function updateStage(req: ApiRequest, api: EmuRestApi, stage: EmuStage): ApiResponse {
@@ -165,7 +176,8 @@ function updateStage(req: ApiRequest, api: EmuRestApi, stage: EmuStage): ApiResp
       }
       if (op.op !== "replace") throw badRequest(`Invalid patch operation specified. Must be 'replace' for path ${op.path}`);
       const value = Number(op.value);
-      if (!Number.isFinite(value) || value < 0 || (field === "throttlingBurstLimit" && !Number.isInteger(value))) throw badRequest(`Invalid value for ${setting}: ${op.value}`);
+      if (!Number.isFinite(value) || value < 0 || (field === "throttlingBurstLimit" && !Number.isInteger(value)))
+        throw badRequest(`Invalid value for ${setting}: ${op.value}`);
       stage.methodSettings[key] = { ...stage.methodSettings[key], [field]: value };
     }
   }
@@ -178,7 +190,13 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
   const [, id, sub, subId, subSub, exportType] = segments;
 
   if (segments.length === 1) {
-    if (method === "GET") return ok(paginate(req, [...state.restApis.values()].map((a) => restApiView(a))));
+    if (method === "GET")
+      return ok(
+        paginate(
+          req,
+          [...state.restApis.values()].map((a) => restApiView(a)),
+        ),
+      );
     if (method === "POST") {
       const now = nowSeconds();
       const api: EmuRestApi = {
@@ -200,8 +218,10 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
       } else {
         const body = jsonBody(req);
         if (typeof body.name !== "string" || !body.name) throw badRequest("Invalid REST API name specified");
-        for (const field of ["description", "version"] as const) if (body[field] !== undefined && typeof body[field] !== "string") throw badRequest(`Invalid ${field}: expected a string.`);
-        if (body.apiKeySource !== undefined && body.apiKeySource !== "HEADER" && body.apiKeySource !== "AUTHORIZER") throw badRequest(`Invalid API Key Source specified: ${String(body.apiKeySource)}`);
+        for (const field of ["description", "version"] as const)
+          if (body[field] !== undefined && typeof body[field] !== "string") throw badRequest(`Invalid ${field}: expected a string.`);
+        if (body.apiKeySource !== undefined && body.apiKeySource !== "HEADER" && body.apiKeySource !== "AUTHORIZER")
+          throw badRequest(`Invalid API Key Source specified: ${String(body.apiKeySource)}`);
         const rootId = newId(10);
         Object.assign(api, {
           name: body.name,
@@ -210,7 +230,9 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
           tags: validTags(body.tags),
           rootResourceId: rootId,
           ...(body.apiKeySource ? { apiKeySource: body.apiKeySource } : {}),
-          ...(body.endpointConfiguration !== undefined ? { endpointConfiguration: endpointConfigurationOf(body.endpointConfiguration) } : {}),
+          ...(body.endpointConfiguration !== undefined
+            ? { endpointConfiguration: endpointConfigurationOf(body.endpointConfiguration) }
+            : {}),
         });
         api.resources.set(rootId, { id: rootId, path: "/", resourceMethods: {} });
       }
@@ -244,7 +266,8 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
       if (!deployment) throw notFound("Invalid Deployment identifier specified");
       if (method === "GET") return ok(deploymentView(deployment));
       if (method === "DELETE") {
-        if ([...api.stages.values()].some((s) => s.deploymentId === subId)) throw badRequest("Active stages pointing to this deployment must be moved or deleted");
+        if ([...api.stages.values()].some((s) => s.deploymentId === subId))
+          throw badRequest("Active stages pointing to this deployment must be moved or deleted");
         api.deployments.delete(subId);
         return accepted();
       }
@@ -258,9 +281,19 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
       const name = String(body.stageName ?? "");
       if (!STAGE_NAME.test(name)) throw badRequest("Stage name only allows a-zA-Z0-9_");
       if (api.stages.has(name)) throw conflict("Stage already exists");
-      if (typeof body.deploymentId !== "string" || !api.deployments.has(body.deploymentId)) throw badRequest("Invalid deployment identifier specified");
+      if (typeof body.deploymentId !== "string" || !api.deployments.has(body.deploymentId))
+        throw badRequest("Invalid deployment identifier specified");
       const now = nowSeconds();
-      const stage: EmuStage = { stageName: name, deploymentId: body.deploymentId, ...(typeof body.description === "string" ? { description: body.description } : {}), createdDate: now, lastUpdatedDate: now, methodSettings: {}, variables: {}, tags: validTags(body.tags) };
+      const stage: EmuStage = {
+        stageName: name,
+        deploymentId: body.deploymentId,
+        ...(typeof body.description === "string" ? { description: body.description } : {}),
+        createdDate: now,
+        lastUpdatedDate: now,
+        methodSettings: {},
+        variables: {},
+        tags: validTags(body.tags),
+      };
       api.stages.set(name, stage);
       return ok(stageView(stage), 201);
     }
@@ -270,7 +303,14 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
         if (exportType !== "oas30" && exportType !== "swagger") throw badRequest(`Invalid export type: ${exportType}`);
         const deployment = api.deployments.get(stage.deploymentId)!;
         const doc = exportStage(api, stage, deployment, state.region, param(req, "extensions"));
-        return { status: 200, raw: { contentType: "application/json", data: JSON.stringify(doc, null, 2), headers: { "content-disposition": `attachment; filename="${exportType}_${Math.floor(Date.now() / 1000)}.json"` } } };
+        return {
+          status: 200,
+          raw: {
+            contentType: "application/json",
+            data: JSON.stringify(doc, null, 2),
+            headers: { "content-disposition": `attachment; filename="${exportType}_${Math.floor(Date.now() / 1000)}.json"` },
+          },
+        };
       }
       if (!subSub && method === "GET") return ok(stageView(stage));
       if (!subSub && method === "PATCH") return updateStage(req, api, stage);
@@ -288,7 +328,12 @@ export function routeRestApis(req: ApiRequest): ApiResponse {
       if (!resource) throw notFound("Invalid Resource identifier specified");
       return ok(resourceView(resource, embed));
     }
-    return ok(paginate(req, [...api.resources.values()].sort((a, b) => (a.path < b.path ? -1 : 1)).map((r) => resourceView(r, embed))));
+    return ok(
+      paginate(
+        req,
+        [...api.resources.values()].sort((a, b) => (a.path < b.path ? -1 : 1)).map((r) => resourceView(r, embed)),
+      ),
+    );
   }
 
   if (sub === "authorizers" && method === "GET" && !subId) return ok(paginate(req, [...api.authorizers.values()]));

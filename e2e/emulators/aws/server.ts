@@ -45,7 +45,6 @@ export interface AwsEmulator {
 
 const MAX_BODY = 10 * 1024 * 1024;
 
-
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -161,7 +160,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         res.end();
       } else sendJson(res, out.status, out.body, requestId);
     } catch (error) {
-      const e = error instanceof AwsError ? error : errorFor(500, "InternalFailure", error instanceof Error ? error.message : "Internal failure");
+      const e =
+        error instanceof AwsError ? error : errorFor(500, "InternalFailure", error instanceof Error ? error.message : "Internal failure");
       status = e.status;
       sendError(res, e, requestId);
     } finally {

@@ -12,7 +12,8 @@ export interface Credential {
   secretAccessKey: string;
 }
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
 /** How far a signing time may be from the emulator's clock, as on AWS. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -66,24 +67,51 @@ function headerValue(req: http.IncomingMessage, name: string): string | undefine
 
 const missingToken = () => new AwsError(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
 const badSignature = (detail = "") =>
-  new AwsError(403, "InvalidSignatureException", `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.${detail}`);
+  new AwsError(
+    403,
+    "InvalidSignatureException",
+    `The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.${detail}`,
+  );
 
 /** Throws the AwsError AWS would answer with; returns the access key id when the signature holds. */
-export function verifySignature(req: http.IncomingMessage, body: Buffer, credentials: Credential[], service = "apigateway", now = Date.now()): string {
+export function verifySignature(
+  req: http.IncomingMessage,
+  body: Buffer,
+  credentials: Credential[],
+  service = "apigateway",
+  now = Date.now(),
+): string {
   const authorization = headerValue(req, "authorization");
   if (!authorization) throw missingToken();
   const m = AUTH.exec(authorization);
-  if (!m) throw new AwsError(403, "IncompleteSignatureException", `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authorization.split(" ")[0]}`);
+  if (!m)
+    throw new AwsError(
+      403,
+      "IncompleteSignatureException",
+      `Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters. Authorization=${authorization.split(" ")[0]}`,
+    );
   const [, accessKeyId, date, region, signedService, signedHeaders, signature] = m;
   const credential = credentials.find((c) => c.accessKeyId === accessKeyId);
   if (!credential) throw new AwsError(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
-  if (signedService !== service) throw new AwsError(403, "InvalidSignatureException", `Credential should be scoped to correct service: '${service}'.`);
+  if (signedService !== service)
+    throw new AwsError(403, "InvalidSignatureException", `Credential should be scoped to correct service: '${service}'.`);
 
   const amzDate = headerValue(req, "x-amz-date");
   if (!amzDate || !/^\d{8}T\d{6}Z$/.test(amzDate) || !amzDate.startsWith(date)) throw badSignature();
-  const signedAt = Date.UTC(+amzDate.slice(0, 4), +amzDate.slice(4, 6) - 1, +amzDate.slice(6, 8), +amzDate.slice(9, 11), +amzDate.slice(11, 13), +amzDate.slice(13, 15));
+  const signedAt = Date.UTC(
+    +amzDate.slice(0, 4),
+    +amzDate.slice(4, 6) - 1,
+    +amzDate.slice(6, 8),
+    +amzDate.slice(9, 11),
+    +amzDate.slice(11, 13),
+    +amzDate.slice(13, 15),
+  );
   if (Math.abs(now - signedAt) > MAX_SKEW_MS) {
-    throw new AwsError(403, "InvalidSignatureException", `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes of the server time.`);
+    throw new AwsError(
+      403,
+      "InvalidSignatureException",
+      `Signature expired: ${amzDate} is now earlier or later than the allowed 15 minutes of the server time.`,
+    );
   }
 
   const names = signedHeaders.split(";");
@@ -95,7 +123,14 @@ export function verifySignature(req: http.IncomingMessage, body: Buffer, credent
 
   const rawUrl = req.url ?? "/";
   const q = rawUrl.indexOf("?");
-  const canonicalRequest = [req.method ?? "GET", canonicalPath(q < 0 ? rawUrl : rawUrl.slice(0, q)), canonicalQuery(q < 0 ? "" : rawUrl.slice(q + 1)), canonicalHeaders, signedHeaders, claimedHash ?? bodyHash].join("\n");
+  const canonicalRequest = [
+    req.method ?? "GET",
+    canonicalPath(q < 0 ? rawUrl : rawUrl.slice(0, q)),
+    canonicalQuery(q < 0 ? "" : rawUrl.slice(q + 1)),
+    canonicalHeaders,
+    signedHeaders,
+    claimedHash ?? bodyHash,
+  ].join("\n");
   const scope = `${date}/${region}/${signedService}/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonicalRequest)].join("\n");
   const key = hmac(hmac(hmac(hmac(`AWS4${credential.secretAccessKey}`, date), region), signedService), "aws4_request");

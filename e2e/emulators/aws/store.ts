@@ -11,7 +11,10 @@ export interface EmuIntegration {
   requestTemplates?: Record<string, string>;
   passthroughBehavior?: string;
   timeoutInMillis: number;
-  integrationResponses?: Record<string, { statusCode: string; responseParameters?: Record<string, string>; responseTemplates?: Record<string, string> }>;
+  integrationResponses?: Record<
+    string,
+    { statusCode: string; responseParameters?: Record<string, string>; responseTemplates?: Record<string, string> }
+  >;
 }
 
 export interface EmuMethod {
@@ -161,7 +164,12 @@ export function stateView(state: EmulatorState) {
       tags: api.tags,
       resources: [...api.resources.values()].map((r) => ({ path: r.path, methods: Object.keys(r.resourceMethods) })),
       deployments: [...api.deployments.values()].map((d) => ({ id: d.id, description: d.description })),
-      stages: [...api.stages.values()].map((s) => ({ stageName: s.stageName, deploymentId: s.deploymentId, description: s.description, methodSettings: s.methodSettings })),
+      stages: [...api.stages.values()].map((s) => ({
+        stageName: s.stageName,
+        deploymentId: s.deploymentId,
+        description: s.description,
+        methodSettings: s.methodSettings,
+      })),
     })),
     usagePlans: [...state.usagePlans.values()],
     apiKeys: [...state.apiKeys.values()].map((k) => ({ id: k.id, name: k.name, enabled: k.enabled, tags: k.tags })),

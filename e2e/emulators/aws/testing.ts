@@ -41,8 +41,15 @@ export async function startEmulator(): Promise<{ emulator: AwsEmulator; config: 
 }
 
 /** Calls a deployed stage through the emulator's data plane. */
-export async function invoke(invokeUrl: string, path: string, init: { method?: string; apiKey?: string; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${invokeUrl}${path}`, { method: init.method ?? "GET", headers: { ...(init.apiKey ? { "x-api-key": init.apiKey } : {}), ...init.headers } });
+export async function invoke(
+  invokeUrl: string,
+  path: string,
+  init: { method?: string; apiKey?: string; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(`${invokeUrl}${path}`, {
+    method: init.method ?? "GET",
+    headers: { ...(init.apiKey ? { "x-api-key": init.apiKey } : {}), ...init.headers },
+  });
   const text = await res.text();
   let body: unknown = text;
   try {

@@ -45,23 +45,32 @@ function keyOrThrow(req: ApiRequest, id: string): EmuApiKey {
 
 function checkApiStage(req: ApiRequest, planId: string, apiId: string, stage: string): void {
   const api = req.state.restApis.get(apiId);
-  if (!api || !api.stages.has(stage)) throw badRequest(`Invalid API Stage {api: ${apiId}, stage: ${stage}} specified for usageplan ${planId}`);
+  if (!api || !api.stages.has(stage))
+    throw badRequest(`Invalid API Stage {api: ${apiId}, stage: ${stage}} specified for usageplan ${planId}`);
 }
 
 function throttleOf(value: unknown): EmuUsagePlan["throttle"] {
   if (value === undefined) return undefined;
   const t = value as { rateLimit?: unknown; burstLimit?: unknown };
-  if ((t.rateLimit !== undefined && (typeof t.rateLimit !== "number" || t.rateLimit < 0)) || (t.burstLimit !== undefined && (!Number.isInteger(t.burstLimit) || (t.burstLimit as number) < 0))) {
+  if (
+    (t.rateLimit !== undefined && (typeof t.rateLimit !== "number" || t.rateLimit < 0)) ||
+    (t.burstLimit !== undefined && (!Number.isInteger(t.burstLimit) || (t.burstLimit as number) < 0))
+  ) {
     throw badRequest("Invalid throttle settings: rateLimit must be a non-negative number and burstLimit a non-negative integer.");
   }
-  return { ...(t.rateLimit !== undefined ? { rateLimit: t.rateLimit as number } : {}), ...(t.burstLimit !== undefined ? { burstLimit: t.burstLimit as number } : {}) };
+  return {
+    ...(t.rateLimit !== undefined ? { rateLimit: t.rateLimit as number } : {}),
+    ...(t.burstLimit !== undefined ? { burstLimit: t.burstLimit as number } : {}),
+  };
 }
 
 function quotaOf(value: unknown): EmuUsagePlan["quota"] {
   if (value === undefined) return undefined;
   const q = value as { limit?: unknown; period?: unknown; offset?: unknown };
-  if (!Number.isInteger(q.limit) || (q.limit as number) < 0) throw badRequest("Invalid quota settings: limit must be a non-negative integer.");
-  if (!PERIODS.includes(q.period as (typeof PERIODS)[number])) throw badRequest(`Invalid quota settings: period must be one of ${PERIODS.join(", ")}.`);
+  if (!Number.isInteger(q.limit) || (q.limit as number) < 0)
+    throw badRequest("Invalid quota settings: limit must be a non-negative integer.");
+  if (!PERIODS.includes(q.period as (typeof PERIODS)[number]))
+    throw badRequest(`Invalid quota settings: period must be one of ${PERIODS.join(", ")}.`);
   return { limit: q.limit as number, period: q.period as (typeof PERIODS)[number], offset: Number(q.offset ?? 0) };
 }
 
@@ -72,10 +81,12 @@ function updatePlan(req: ApiRequest, plan: EmuUsagePlan): void {
       const [apiId, stage] = v.split(":");
       if (op.op === "add") {
         checkApiStage(req, plan.id, apiId, stage);
-        if (plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) throw conflict(`Stage ${stage} of API ${apiId} is already in usage plan ${plan.id}`);
+        if (plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage))
+          throw conflict(`Stage ${stage} of API ${apiId} is already in usage plan ${plan.id}`);
         plan.apiStages.push({ apiId, stage });
       } else if (op.op === "remove") {
-        if (!plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage)) throw badRequest(`API Stage ${v} is not associated with usage plan ${plan.id}`);
+        if (!plan.apiStages.some((s) => s.apiId === apiId && s.stage === stage))
+          throw badRequest(`API Stage ${v} is not associated with usage plan ${plan.id}`);
         plan.apiStages = plan.apiStages.filter((s) => !(s.apiId === apiId && s.stage === stage));
       } else throw badRequest(`Invalid patch operation specified. Must be one of: [add, remove] for path /apiStages`);
     } else if (op.op === "remove" && op.path === "/throttle") delete plan.throttle;
@@ -85,7 +96,8 @@ function updatePlan(req: ApiRequest, plan: EmuUsagePlan): void {
     else if (op.path === "/description") plan.description = v;
     else if (op.path === "/throttle/rateLimit" || op.path === "/throttle/burstLimit") {
       const n = Number(v);
-      if (!Number.isFinite(n) || n < 0 || (op.path.endsWith("burstLimit") && !Number.isInteger(n))) throw badRequest(`Invalid value for ${op.path}: ${v}`);
+      if (!Number.isFinite(n) || n < 0 || (op.path.endsWith("burstLimit") && !Number.isInteger(n)))
+        throw badRequest(`Invalid value for ${op.path}: ${v}`);
       plan.throttle = { ...plan.throttle, [op.path.slice("/throttle/".length)]: n };
     } else if (op.path === "/quota/limit" || op.path === "/quota/period" || op.path === "/quota/offset") {
       const quota = plan.quota ?? { limit: 0, period: "MONTH", offset: 0 };
@@ -152,7 +164,15 @@ function usagePlans(req: ApiRequest): ApiResponse {
     const view = (k: EmuApiKey) => ({ id: k.id, type: "API_KEY", value: k.value, ...(k.name ? { name: k.name } : {}) });
     if (!keyId && method === "GET") {
       const prefix = param(req, "name");
-      return ok(paginate(req, plan.keys.map((k) => state.apiKeys.get(k)!).filter((k) => k && (!prefix || k.name?.startsWith(prefix))).map(view)));
+      return ok(
+        paginate(
+          req,
+          plan.keys
+            .map((k) => state.apiKeys.get(k)!)
+            .filter((k) => k && (!prefix || k.name?.startsWith(prefix)))
+            .map(view),
+        ),
+      );
     }
     if (!keyId && method === "POST") {
       const body = jsonBody(req);
@@ -182,12 +202,18 @@ function apiKeys(req: ApiRequest): ApiResponse {
       const prefix = param(req, "name");
       const withValues = param(req, "includeValues") === "true";
       const keys = [...state.apiKeys.values()].filter((k) => !prefix || k.name?.startsWith(prefix));
-      return ok(paginate(req, keys.map((k) => keyView(k, withValues))));
+      return ok(
+        paginate(
+          req,
+          keys.map((k) => keyView(k, withValues)),
+        ),
+      );
     }
     if (method === "POST") {
       const body = jsonBody(req);
       const value = typeof body.value === "string" ? body.value : randomBytes(30).toString("base64url").slice(0, 40);
-      if (value.length < 20 || value.length > 128) throw badRequest("API Key value should be at least 20 characters and at most 128 characters");
+      if (value.length < 20 || value.length > 128)
+        throw badRequest("API Key value should be at least 20 characters and at most 128 characters");
       // Two keys with one value are one key to API Gateway.
       if ([...state.apiKeys.values()].some((k) => k.value === value)) throw conflict("API Key already exists");
       const now = nowSeconds();

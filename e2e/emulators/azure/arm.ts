@@ -9,7 +9,13 @@ import type { ApiEntity, EmulatorStore, ProductEntity, SubscriptionEntity } from
  */
 
 export const SUPPORTED_API_VERSIONS = new Set([
-  "2021-08-01", "2022-08-01", "2023-03-01-preview", "2023-05-01-preview", "2023-09-01-preview", "2024-05-01", "2024-06-01-preview",
+  "2021-08-01",
+  "2022-08-01",
+  "2023-03-01-preview",
+  "2023-05-01-preview",
+  "2023-09-01-preview",
+  "2024-05-01",
+  "2024-06-01-preview",
 ]);
 
 export interface ArmAnswer {
@@ -32,17 +38,27 @@ export interface ArmContext {
 }
 
 export class ArmError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details?: Array<{ code: string; target?: string; message: string }>) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Array<{ code: string; target?: string; message: string }>,
+  ) {
     super(message);
   }
 }
 
-const errorAnswer = (e: ArmError): ArmAnswer => ({ status: e.status, body: { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } } });
+const errorAnswer = (e: ArmError): ArmAnswer => ({
+  status: e.status,
+  body: { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } },
+});
 const notFound = (what: string): never => {
   throw new ArmError(404, "ResourceNotFound", `${what} not found.`);
 };
 const invalid = (target: string, message: string): never => {
-  throw new ArmError(400, "ValidationError", "One or more fields contain incorrect values:", [{ code: "ValidationError", target, message }]);
+  throw new ArmError(400, "ValidationError", "One or more fields contain incorrect values:", [
+    { code: "ValidationError", target, message },
+  ]);
 };
 const etag = () => `"${randomBytes(8).toString("hex")}"`;
 // Azure's entity names: no control characters nor * # & + : < > ? and at most 256 characters.
@@ -95,7 +111,8 @@ const withEtag = (body: unknown, tag: string, status = 200): ArmAnswer => ({ sta
 function requireIfMatch(headers: Record<string, string | string[] | undefined>, current: string | undefined): void {
   const ifMatch = headers["if-match"];
   if (ifMatch === undefined) throw new ArmError(400, "InvalidRequest", "The 'If-Match' header is required for this operation.");
-  if (ifMatch !== "*" && current && ifMatch !== current) throw new ArmError(412, "PreconditionFailed", "The entity has been modified since it was last read.");
+  if (ifMatch !== "*" && current && ifMatch !== current)
+    throw new ArmError(412, "PreconditionFailed", "The entity has been modified since it was last read.");
 }
 
 function props(body: unknown): Record<string, unknown> {
@@ -114,7 +131,8 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
   if (path.startsWith("/") || path.length > 400) invalid("path", "The path must be at most 400 characters and must not begin with '/'.");
   let imported: ReturnType<typeof importOpenApi> | undefined;
   if (p.value !== undefined || p.format !== undefined) {
-    if (p.format !== "openapi+json" && p.format !== "openapi" && p.format !== "openapi-link" && p.format !== "openapi+json-link") invalid("format", `The format '${String(p.format)}' is not supported by this emulator.`);
+    if (p.format !== "openapi+json" && p.format !== "openapi" && p.format !== "openapi-link" && p.format !== "openapi+json-link")
+      invalid("format", `The format '${String(p.format)}' is not supported by this emulator.`);
     if (typeof p.value !== "string") invalid("value", "The value is required when a format is given.");
     try {
       imported = importOpenApi(String(p.value));
@@ -129,19 +147,28 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
   let versionSetId: string | undefined;
   if (typeof p.apiVersionSetId === "string" && p.apiVersionSetId) {
     versionSetId = p.apiVersionSetId.split("/").pop()!;
-    if (!ctx.store.versionSets.has(versionSetId)) throw new ArmError(400, "ValidationError", `API version set '${versionSetId}' does not exist.`);
+    if (!ctx.store.versionSets.has(versionSetId))
+      throw new ArmError(400, "ValidationError", `API version set '${versionSetId}' does not exist.`);
     if (typeof p.apiVersion !== "string") invalid("apiVersion", "The API version is required when the API belongs to a version set.");
   } else if (p.apiVersion) invalid("apiVersionSetId", "An API version set is required when an API version is given.");
   const protocols = (p.protocols as string[] | undefined) ?? existing?.protocols ?? ["https"];
-  if (!Array.isArray(protocols) || protocols.some((x) => x !== "http" && x !== "https" && x !== "ws" && x !== "wss")) invalid("protocols", "Protocols must be http, https, ws or wss.");
-  if (p.serviceUrl !== undefined && (typeof p.serviceUrl !== "string" || !/^(https?|wss?):\/\/./.test(p.serviceUrl))) invalid("serviceUrl", "The service URL must be an absolute http(s) URL.");
-  if (p.apiRevisionDescription !== undefined && (typeof p.apiRevisionDescription !== "string" || p.apiRevisionDescription.length > 256)) invalid("apiRevisionDescription", "The API revision description must be a string of at most 256 characters.");
-  const keyNames = (p.subscriptionKeyParameterNames as { header?: string; query?: string } | undefined) ?? existing?.subscriptionKeyParameterNames;
+  if (!Array.isArray(protocols) || protocols.some((x) => x !== "http" && x !== "https" && x !== "ws" && x !== "wss"))
+    invalid("protocols", "Protocols must be http, https, ws or wss.");
+  if (p.serviceUrl !== undefined && (typeof p.serviceUrl !== "string" || !/^(https?|wss?):\/\/./.test(p.serviceUrl)))
+    invalid("serviceUrl", "The service URL must be an absolute http(s) URL.");
+  if (p.apiRevisionDescription !== undefined && (typeof p.apiRevisionDescription !== "string" || p.apiRevisionDescription.length > 256))
+    invalid("apiRevisionDescription", "The API revision description must be a string of at most 256 characters.");
+  const keyNames =
+    (p.subscriptionKeyParameterNames as { header?: string; query?: string } | undefined) ?? existing?.subscriptionKeyParameterNames;
   for (const other of ctx.store.apis.values()) {
     if (other.id === id || !other.isCurrent || other.path.toLowerCase() !== path.toLowerCase()) continue;
     const sameSet = versionSetId && other.apiVersionSetId === versionSetId;
     if (!sameSet || other.apiVersion === p.apiVersion) {
-      throw new ArmError(409, "Conflict", `Cannot create API '${id}' with the same path '${path}' as API '${other.id}' unless it is a part of the same version set with a different version.`);
+      throw new ArmError(
+        409,
+        "Conflict",
+        `Cannot create API '${id}' with the same path '${path}' as API '${other.id}' unless it is a part of the same version set with a different version.`,
+      );
     }
   }
   const api: ApiEntity = {
@@ -157,7 +184,10 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
     apiRevisionDescription: (p.apiRevisionDescription as string | undefined) ?? existing?.apiRevisionDescription,
     isCurrent: rev === undefined,
     subscriptionRequired: (p.subscriptionRequired as boolean | undefined) ?? existing?.subscriptionRequired ?? true,
-    subscriptionKeyParameterNames: { header: keyNames?.header ?? "Ocp-Apim-Subscription-Key", query: keyNames?.query ?? "subscription-key" },
+    subscriptionKeyParameterNames: {
+      header: keyNames?.header ?? "Ocp-Apim-Subscription-Key",
+      query: keyNames?.query ?? "subscription-key",
+    },
     operations: imported?.operations ?? existing?.operations ?? [],
     components: imported ? imported.components : existing?.components,
     etag: etag(),
@@ -165,7 +195,8 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
   // Re-importing replaces the operations: policies of operations that are gone go with them.
   if (imported && existing) {
     const kept = new Set(api.operations.map((o) => o.id));
-    for (const key of [...ctx.store.operationPolicies.keys()]) if (key.startsWith(`${rawId}/`) && !kept.has(key.slice(rawId.length + 1))) ctx.store.operationPolicies.delete(key);
+    for (const key of [...ctx.store.operationPolicies.keys()])
+      if (key.startsWith(`${rawId}/`) && !kept.has(key.slice(rawId.length + 1))) ctx.store.operationPolicies.delete(key);
   }
   ctx.store.apis.set(rawId, api);
   const resource = () => apiContract(ctx, ctx.store.apis.get(rawId) ?? api);
@@ -176,7 +207,12 @@ function putApi(ctx: ArmContext, rawId: string, body: unknown): ArmAnswer {
   return { status: 202, headers: { location: `${ctx.baseUrl}${serviceId(ctx)}/operationresults/${opId}?api-version=2024-05-01` } };
 }
 
-function deleteApi(ctx: ArmContext, id: string, headers: Record<string, string | string[] | undefined>, deleteRevisions: boolean): ArmAnswer {
+function deleteApi(
+  ctx: ArmContext,
+  id: string,
+  headers: Record<string, string | string[] | undefined>,
+  deleteRevisions: boolean,
+): ArmAnswer {
   const api = ctx.store.apis.get(id);
   requireIfMatch(headers, api?.etag);
   if (!api) return { status: 204 };
@@ -191,13 +227,19 @@ function deleteApi(ctx: ArmContext, id: string, headers: Record<string, string |
 }
 
 function policyContract(ctx: ArmContext, scope: string, xml: string) {
-  return { id: `${serviceId(ctx)}${scope}/policies/policy`, type: "Microsoft.ApiManagement/service/apis/policies", name: "policy", properties: { format: "xml", value: xml } };
+  return {
+    id: `${serviceId(ctx)}${scope}/policies/policy`,
+    type: "Microsoft.ApiManagement/service/apis/policies",
+    name: "policy",
+    properties: { format: "xml", value: xml },
+  };
 }
 
 function putPolicy(body: unknown): string {
   const p = props(body);
   if (typeof p.value !== "string" || !p.value) invalid("value", "The policy content is required.");
-  if (p.format !== undefined && p.format !== "xml" && p.format !== "rawxml") invalid("format", `The format '${String(p.format)}' is not supported for policies in this emulator.`);
+  if (p.format !== undefined && p.format !== "xml" && p.format !== "rawxml")
+    invalid("format", `The format '${String(p.format)}' is not supported for policies in this emulator.`);
   try {
     validatePolicy(String(p.value));
   } catch (error) {
@@ -212,7 +254,13 @@ function productContract(ctx: ArmContext, p: ProductEntity) {
     id: `${serviceId(ctx)}/products/${p.id}`,
     type: "Microsoft.ApiManagement/service/products",
     name: p.id,
-    properties: { displayName: p.displayName, description: p.description, subscriptionRequired: p.subscriptionRequired, approvalRequired: p.approvalRequired, state: p.state },
+    properties: {
+      displayName: p.displayName,
+      description: p.description,
+      subscriptionRequired: p.subscriptionRequired,
+      approvalRequired: p.approvalRequired,
+      state: p.state,
+    },
   };
 }
 
@@ -275,7 +323,14 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
         location: "West Europe",
         etag: "AAAAAAAAAAA=",
         sku: { name: "Developer", capacity: 1 },
-        properties: { publisherEmail: "api@example.com", publisherName: "Meridian", provisioningState: "Succeeded", gatewayUrl: ctx.gatewayUrl, managementApiUrl: ctx.baseUrl, platformVersion: "stv2" },
+        properties: {
+          publisherEmail: "api@example.com",
+          publisherName: "Meridian",
+          provisioningState: "Succeeded",
+          gatewayUrl: ctx.gatewayUrl,
+          managementApiUrl: ctx.baseUrl,
+          platformVersion: "stv2",
+        },
       },
     };
   }
@@ -291,7 +346,12 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
   }
 
   if (collection === "apis") {
-    if (n === 1 && method === "GET") return page(ctx, url, [...s.apis.values()].map((a) => apiContract(ctx, a)));
+    if (n === 1 && method === "GET")
+      return page(
+        ctx,
+        url,
+        [...s.apis.values()].map((a) => apiContract(ctx, a)),
+      );
     const api = s.apis.get(id);
     if (n === 2) {
       if (method === "PUT") return putApi(ctx, id, body);
@@ -304,27 +364,57 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
     if (!api) notFound(`API '${id}'`);
     if (sub === "operations") {
       if (n === 3 && method === "GET") {
-        return page(ctx, url, api!.operations.map((o) => ({
-          id: `${serviceId(ctx)}/apis/${api!.id}/operations/${o.id}`,
-          type: "Microsoft.ApiManagement/service/apis/operations",
-          name: o.id,
-          properties: { displayName: o.displayName, method: o.method, urlTemplate: o.urlTemplate, templateParameters: o.templateParameters, description: o.description, responses: [] },
-        })));
+        return page(
+          ctx,
+          url,
+          api!.operations.map((o) => ({
+            id: `${serviceId(ctx)}/apis/${api!.id}/operations/${o.id}`,
+            type: "Microsoft.ApiManagement/service/apis/operations",
+            name: o.id,
+            properties: {
+              displayName: o.displayName,
+              method: o.method,
+              urlTemplate: o.urlTemplate,
+              templateParameters: o.templateParameters,
+              description: o.description,
+              responses: [],
+            },
+          })),
+        );
       }
       const op = api!.operations.find((o) => o.id === subId) ?? notFound(`Operation '${subId}'`);
       const key = `${api!.id}/${op.id}`;
-      if (n === 4 && method === "GET") return { status: 200, body: { id: `${serviceId(ctx)}/apis/${api!.id}/operations/${op.id}`, name: op.id, properties: { displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate } } };
+      if (n === 4 && method === "GET")
+        return {
+          status: 200,
+          body: {
+            id: `${serviceId(ctx)}/apis/${api!.id}/operations/${op.id}`,
+            name: op.id,
+            properties: { displayName: op.displayName, method: op.method, urlTemplate: op.urlTemplate },
+          },
+        };
       if (subSub === "policies" && n === 5 && method === "GET") {
         const xml = s.operationPolicies.get(key);
-        return { status: 200, body: { value: xml ? [policyContract(ctx, `/apis/${api!.id}/operations/${op.id}`, xml)] : [], count: xml ? 1 : 0 } };
+        return {
+          status: 200,
+          body: { value: xml ? [policyContract(ctx, `/apis/${api!.id}/operations/${op.id}`, xml)] : [], count: xml ? 1 : 0 },
+        };
       }
       if (subSub === "policies" && subSubId === "policy" && n === 6) {
         if (method === "PUT") {
           const existed = s.operationPolicies.has(key);
           s.operationPolicies.set(key, putPolicy(body));
-          return withEtag(policyContract(ctx, `/apis/${api!.id}/operations/${op.id}`, s.operationPolicies.get(key)!), etag(), existed ? 200 : 201);
+          return withEtag(
+            policyContract(ctx, `/apis/${api!.id}/operations/${op.id}`, s.operationPolicies.get(key)!),
+            etag(),
+            existed ? 200 : 201,
+          );
         }
-        if (method === "GET") return withEtag(policyContract(ctx, `/apis/${api!.id}/operations/${op.id}`, s.operationPolicies.get(key) ?? notFound("Policy")), etag());
+        if (method === "GET")
+          return withEtag(
+            policyContract(ctx, `/apis/${api!.id}/operations/${op.id}`, s.operationPolicies.get(key) ?? notFound("Policy")),
+            etag(),
+          );
         if (method === "DELETE") {
           requireIfMatch(headers, undefined);
           return { status: s.operationPolicies.delete(key) ? 200 : 204 };
@@ -342,7 +432,8 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
           s.apiPolicies.set(api!.id, putPolicy(body));
           return withEtag(policyContract(ctx, `/apis/${api!.id}`, s.apiPolicies.get(api!.id)!), etag(), existed ? 200 : 201);
         }
-        if (method === "GET") return withEtag(policyContract(ctx, `/apis/${api!.id}`, s.apiPolicies.get(api!.id) ?? notFound("Policy")), etag());
+        if (method === "GET")
+          return withEtag(policyContract(ctx, `/apis/${api!.id}`, s.apiPolicies.get(api!.id) ?? notFound("Policy")), etag());
         if (method === "DELETE") {
           requireIfMatch(headers, undefined);
           return { status: s.apiPolicies.delete(api!.id) ? 200 : 204 };
@@ -356,7 +447,13 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       id: `${serviceId(ctx)}/apiVersionSets/${v.id}`,
       type: "Microsoft.ApiManagement/service/apiVersionSets",
       name: v.id,
-      properties: { displayName: v.displayName, description: v.description, versioningScheme: v.versioningScheme, versionQueryName: v.versionQueryName, versionHeaderName: v.versionHeaderName },
+      properties: {
+        displayName: v.displayName,
+        description: v.description,
+        versioningScheme: v.versioningScheme,
+        versionQueryName: v.versionQueryName,
+        versionHeaderName: v.versionHeaderName,
+      },
     });
     if (n === 1 && method === "GET") return page(ctx, url, [...s.versionSets.values()].map(contract));
     if (n === 2 && method === "PUT") {
@@ -364,11 +461,22 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       const p = props(body);
       if (typeof p.displayName !== "string" || !p.displayName) invalid("displayName", "The display name is required.");
       if (String(p.displayName).length > 100) invalid("displayName", "The display name must be at most 100 characters.");
-      if (p.versioningScheme !== "Segment" && p.versioningScheme !== "Query" && p.versioningScheme !== "Header") invalid("versioningScheme", "The versioning scheme must be Segment, Query or Header.");
-      if (p.versioningScheme === "Query" && !p.versionQueryName) invalid("versionQueryName", "The version query name is required for the Query scheme.");
-      if (p.versioningScheme === "Header" && !p.versionHeaderName) invalid("versionHeaderName", "The version header name is required for the Header scheme.");
+      if (p.versioningScheme !== "Segment" && p.versioningScheme !== "Query" && p.versioningScheme !== "Header")
+        invalid("versioningScheme", "The versioning scheme must be Segment, Query or Header.");
+      if (p.versioningScheme === "Query" && !p.versionQueryName)
+        invalid("versionQueryName", "The version query name is required for the Query scheme.");
+      if (p.versioningScheme === "Header" && !p.versionHeaderName)
+        invalid("versionHeaderName", "The version header name is required for the Header scheme.");
       const existed = s.versionSets.has(id);
-      const v = { id, displayName: String(p.displayName), description: p.description as string | undefined, versioningScheme: p.versioningScheme as "Segment", versionQueryName: p.versionQueryName as string | undefined, versionHeaderName: p.versionHeaderName as string | undefined, etag: etag() };
+      const v = {
+        id,
+        displayName: String(p.displayName),
+        description: p.description as string | undefined,
+        versioningScheme: p.versioningScheme as "Segment",
+        versionQueryName: p.versionQueryName as string | undefined,
+        versionHeaderName: p.versionHeaderName as string | undefined,
+        etag: etag(),
+      };
       s.versionSets.set(id, v);
       return withEtag(contract(v), v.etag, existed ? 200 : 201);
     }
@@ -381,14 +489,20 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       requireIfMatch(headers, v?.etag);
       if (!v) return { status: 204 };
       const users = [...s.apis.values()].filter((a) => a.apiVersionSetId === id);
-      if (users.length) throw new ArmError(409, "Conflict", `The API version set '${id}' is used by ${users.length} API(s) and cannot be deleted.`);
+      if (users.length)
+        throw new ArmError(409, "Conflict", `The API version set '${id}' is used by ${users.length} API(s) and cannot be deleted.`);
       s.versionSets.delete(id);
       return { status: 200 };
     }
   }
 
   if (collection === "products") {
-    if (n === 1 && method === "GET") return page(ctx, url, [...s.products.values()].map((p) => productContract(ctx, p)));
+    if (n === 1 && method === "GET")
+      return page(
+        ctx,
+        url,
+        [...s.products.values()].map((p) => productContract(ctx, p)),
+      );
     const product = s.products.get(id);
     if (n === 2 && method === "PUT") {
       if (!validName(id)) invalid("productId", `'${id}' is not a valid product identifier.`);
@@ -396,7 +510,8 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       if (typeof p.displayName !== "string" || !p.displayName) invalid("displayName", "The display name is required.");
       if (String(p.displayName).length > 300) invalid("displayName", "The display name must be at most 300 characters.");
       const subscriptionRequired = (p.subscriptionRequired as boolean | undefined) ?? true;
-      if (p.approvalRequired === true && !subscriptionRequired) invalid("approvalRequired", "Approval can be required only when a subscription is required.");
+      if (p.approvalRequired === true && !subscriptionRequired)
+        invalid("approvalRequired", "Approval can be required only when a subscription is required.");
       const entity: ProductEntity = {
         id,
         displayName: String(p.displayName),
@@ -416,7 +531,11 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       if (!product) return { status: 204 };
       const subs = [...s.subscriptions.values()].filter((x) => x.scope === `/products/${id}`);
       if (subs.length && url.searchParams.get("deleteSubscriptions") !== "true") {
-        throw new ArmError(409, "Conflict", `Product '${id}' has ${subs.length} subscription(s); delete them first or pass deleteSubscriptions=true.`);
+        throw new ArmError(
+          409,
+          "Conflict",
+          `Product '${id}' has ${subs.length} subscription(s); delete them first or pass deleteSubscriptions=true.`,
+        );
       }
       for (const x of subs) s.subscriptions.delete(x.id);
       s.products.delete(id);
@@ -424,7 +543,15 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
     }
     if (!product) notFound(`Product '${id}'`);
     if (sub === "apis") {
-      if (n === 3 && method === "GET") return page(ctx, url, product!.apis.map((a) => s.apis.get(a)).filter((a): a is ApiEntity => !!a).map((a) => apiContract(ctx, a)));
+      if (n === 3 && method === "GET")
+        return page(
+          ctx,
+          url,
+          product!.apis
+            .map((a) => s.apis.get(a))
+            .filter((a): a is ApiEntity => !!a)
+            .map((a) => apiContract(ctx, a)),
+        );
       if (n === 4 && method === "PUT") {
         const api = s.apis.get(subId) ?? notFound(`API '${subId}'`);
         const existed = product!.apis.includes(subId);
@@ -441,7 +568,12 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
   }
 
   if (collection === "subscriptions") {
-    if (n === 1 && method === "GET") return page(ctx, url, [...s.subscriptions.values()].map((x) => subscriptionContract(ctx, x)));
+    if (n === 1 && method === "GET")
+      return page(
+        ctx,
+        url,
+        [...s.subscriptions.values()].map((x) => subscriptionContract(ctx, x)),
+      );
     const existing = s.subscriptions.get(id);
     if (n === 2 && method === "PUT") {
       if (!validName(id)) invalid("sid", `'${id}' is not a valid subscription identifier.`);
@@ -450,10 +582,12 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       if (typeof p.displayName !== "string" || !p.displayName) invalid("displayName", "The display name is required.");
       if (String(p.displayName).length > 100) invalid("displayName", "The display name must be at most 100 characters.");
       for (const k of ["primaryKey", "secondaryKey"] as const) {
-        if (p[k] !== undefined && (typeof p[k] !== "string" || String(p[k]).length < 1 || String(p[k]).length > 256)) invalid(k, `The ${k} must be 1 to 256 characters.`);
+        if (p[k] !== undefined && (typeof p[k] !== "string" || String(p[k]).length < 1 || String(p[k]).length > 256))
+          invalid(k, `The ${k} must be 1 to 256 characters.`);
       }
       const state = (p.state as string | undefined) ?? existing?.state ?? "submitted";
-      if (!["suspended", "active", "expired", "submitted", "rejected", "cancelled"].includes(state)) invalid("state", `Unknown state '${state}'.`);
+      if (!["suspended", "active", "expired", "submitted", "rejected", "cancelled"].includes(state))
+        invalid("state", `Unknown state '${state}'.`);
       const entity: SubscriptionEntity = {
         id,
         displayName: String(p.displayName),
@@ -467,7 +601,8 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
       s.subscriptions.set(id, entity);
       return withEtag(subscriptionContract(ctx, entity), entity.etag, existing ? 200 : 201);
     }
-    if (n === 2 && method === "GET") return withEtag(subscriptionContract(ctx, existing ?? notFound(`Subscription '${id}'`)), existing!.etag);
+    if (n === 2 && method === "GET")
+      return withEtag(subscriptionContract(ctx, existing ?? notFound(`Subscription '${id}'`)), existing!.etag);
     if (n === 2 && method === "DELETE") {
       requireIfMatch(headers, existing?.etag);
       return { status: s.subscriptions.delete(id) ? 200 : 204 };
@@ -478,7 +613,11 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
     }
   }
 
-  throw new ArmError(404, "ResourceNotFound", `The resource path '${req.rest || "/"}' with method ${method} is not known to this emulator.`);
+  throw new ArmError(
+    404,
+    "ResourceNotFound",
+    `The resource path '${req.rest || "/"}' with method ${method} is not known to this emulator.`,
+  );
 }
 
 function exportApi(ctx: ArmContext, api: ApiEntity, format: string): ArmAnswer {
@@ -495,7 +634,14 @@ function exportApi(ctx: ArmContext, api: ApiEntity, format: string): ArmAnswer {
     // Azure hands out a blob URL with a SAS token, valid for five minutes; no bearer token needed.
     const token = randomBytes(12).toString("hex");
     ctx.store.exports.set(token, { document, expires: Date.now() + 5 * 60_000 });
-    return { status: 200, body: { id: `${serviceId(ctx)}/apis/${api.id}`, format, value: { link: `${ctx.baseUrl}/_blob/apiexport/${api.id}.json?sv=2021-08-06&se=5m&sig=${token}` } } };
+    return {
+      status: 200,
+      body: {
+        id: `${serviceId(ctx)}/apis/${api.id}`,
+        format,
+        value: { link: `${ctx.baseUrl}/_blob/apiexport/${api.id}.json?sv=2021-08-06&se=5m&sig=${token}` },
+      },
+    };
   }
   throw new ArmError(400, "ValidationError", `The export format '${format}' is not supported; use openapi+json-link or openapi+json.`);
 }

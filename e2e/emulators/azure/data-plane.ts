@@ -35,7 +35,9 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 function matchTemplate(template: string, path: string): boolean {
   const t = template.split("?")[0].split("/").filter(Boolean);
   const p = path.split("/").filter(Boolean);
-  return t.length === p.length && t.every((seg, i) => (/^\{[^}]+\}$/.test(seg) ? p[i].length > 0 : seg.toLowerCase() === p[i].toLowerCase()));
+  return (
+    t.length === p.length && t.every((seg, i) => (/^\{[^}]+\}$/.test(seg) ? p[i].length > 0 : seg.toLowerCase() === p[i].toLowerCase()))
+  );
 }
 
 function route(store: EmulatorStore, pathname: string): { api: ApiEntity; rest: string } | undefined {
@@ -80,7 +82,10 @@ function hasRequiredClaims(required: XmlElement | undefined, payload: Record<str
 }
 
 function corsHeaders(cors: XmlElement, origin: string | undefined): Record<string, string> | undefined {
-  const allowedOrigins = list(cors.children.find((c) => c.name === "allowed-origins"), "origin");
+  const allowedOrigins = list(
+    cors.children.find((c) => c.name === "allowed-origins"),
+    "origin",
+  );
   if (!origin || !(allowedOrigins.includes("*") || allowedOrigins.includes(origin))) return undefined;
   const credentials = cors.attrs["allow-credentials"] === "true";
   return {
@@ -121,7 +126,10 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
 
   async function validateJwt(policy: XmlElement, req: IncomingMessage): Promise<void> {
     const fail = (): never => {
-      throw new Refused({ status: Number(policy.attrs["failed-validation-httpcode"] ?? 401), message: policy.attrs["failed-validation-error-message"] ?? "Invalid JWT." });
+      throw new Refused({
+        status: Number(policy.attrs["failed-validation-httpcode"] ?? 401),
+        message: policy.attrs["failed-validation-error-message"] ?? "Invalid JWT.",
+      });
     };
     const headerValue = req.headers[(policy.attrs["header-name"] ?? "Authorization").toLowerCase()];
     const raw = Array.isArray(headerValue) ? headerValue[0] : headerValue;
@@ -129,18 +137,33 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     const scheme = policy.attrs["require-scheme"];
     if (scheme && !raw.toLowerCase().startsWith(`${scheme.toLowerCase()} `)) return fail();
     const token = raw.replace(/^\S+\s+/, "");
-    const issuers = list(policy.children.find((c) => c.name === "issuers"), "issuer");
-    const audiences = list(policy.children.find((c) => c.name === "audiences"), "audience");
+    const issuers = list(
+      policy.children.find((c) => c.name === "issuers"),
+      "issuer",
+    );
+    const audiences = list(
+      policy.children.find((c) => c.name === "audiences"),
+      "audience",
+    );
     for (const config of policy.children.filter((c) => c.name === "openid-config")) {
       let payload: Record<string, unknown>;
       try {
         const { keys } = await keySet(config.attrs.url);
-        ({ payload } = await jwtVerify(token, keys, { ...(issuers.length ? { issuer: issuers } : {}), ...(audiences.length ? { audience: audiences } : {}) }));
+        ({ payload } = await jwtVerify(token, keys, {
+          ...(issuers.length ? { issuer: issuers } : {}),
+          ...(audiences.length ? { audience: audiences } : {}),
+        }));
       } catch {
         // Next configuration, if any.
         continue;
       }
-      if (!hasRequiredClaims(policy.children.find((c) => c.name === "required-claims"), payload)) fail();
+      if (
+        !hasRequiredClaims(
+          policy.children.find((c) => c.name === "required-claims"),
+          payload,
+        )
+      )
+        fail();
       return;
     }
     fail();
@@ -156,7 +179,11 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     if (hits.length >= calls) {
       const retry = Math.max(1, Math.ceil((hits[0] + periodMs - now) / 1000));
       windows.set(key, hits);
-      throw new Refused({ status: 429, message: `Rate limit is exceeded. Try again in ${retry} seconds.`, headers: { "retry-after": String(retry) } });
+      throw new Refused({
+        status: 429,
+        message: `Rate limit is exceeded. Try again in ${retry} seconds.`,
+        headers: { "retry-after": String(retry) },
+      });
     }
     hits.push(now);
     windows.set(key, hits);
@@ -172,7 +199,11 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     if (entry.count >= calls) {
       const left = Math.ceil((entry.start + periodMs - now) / 1000);
       const hms = new Date(left * 1000).toISOString().slice(11, 19);
-      throw new Refused({ status: 403, message: `Out of call volume quota. Quota will be replenished in ${hms}.`, headers: { "retry-after": String(left) } });
+      throw new Refused({
+        status: 403,
+        message: `Out of call volume quota. Quota will be replenished in ${hms}.`,
+        headers: { "retry-after": String(left) },
+      });
     }
     entry.count++;
     quotas.set(key, entry);
@@ -185,7 +216,11 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
       else if (policy.name === "quota-by-key") quota(policy, ctx);
       else if (policy.name === "return-response") {
         const status = Number(policy.children.find((c) => c.name === "set-status")?.attrs.code ?? 200);
-        const headers = Object.fromEntries(policy.children.filter((c) => c.name === "set-header").map((h) => [h.attrs.name.toLowerCase(), h.children.map((v) => v.text).join(",")]));
+        const headers = Object.fromEntries(
+          policy.children
+            .filter((c) => c.name === "set-header")
+            .map((h) => [h.attrs.name.toLowerCase(), h.children.map((v) => v.text).join(",")]),
+        );
         throw new Refused({ status, message: "", headers, body: policy.children.find((c) => c.name === "set-body")?.text ?? "" });
       } else if (policy.name === "choose") {
         const branch = policy.children.find((c) => c.name === "otherwise" || evaluate(c.attrs.condition, ctx) === true);
@@ -218,9 +253,20 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     if (preflight) {
       if (!cors) return send(res, 404, { statusCode: 404, message: "Resource not found" });
       const allow = corsHeaders(cors, origin);
-      const methods = list(cors.children.find((c) => c.name === "allowed-methods"), "method");
-      const headers = list(cors.children.find((c) => c.name === "allowed-headers"), "header");
-      res.writeHead(200, allow && (methods.includes("*") || methods.includes(method)) ? { ...allow, "access-control-allow-methods": methods.join(","), "access-control-allow-headers": headers.join(",") } : {});
+      const methods = list(
+        cors.children.find((c) => c.name === "allowed-methods"),
+        "method",
+      );
+      const headers = list(
+        cors.children.find((c) => c.name === "allowed-headers"),
+        "header",
+      );
+      res.writeHead(
+        200,
+        allow && (methods.includes("*") || methods.includes(method))
+          ? { ...allow, "access-control-allow-methods": methods.join(","), "access-control-allow-headers": headers.join(",") }
+          : {},
+      );
       return void res.end();
     }
     if (!op) return send(res, 404, { statusCode: 404, message: "Resource not found" });
@@ -229,11 +275,30 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     let subscription: { subscription: SubscriptionEntity; productId: string | null } | undefined;
     const keyHeader = api.subscriptionKeyParameterNames.header.toLowerCase();
     // A key that is sent is checked even when the API does not require one.
-    const key = (req.headers[keyHeader] as string | undefined) ?? url.searchParams.get(api.subscriptionKeyParameterNames.query) ?? undefined;
+    const key =
+      (req.headers[keyHeader] as string | undefined) ?? url.searchParams.get(api.subscriptionKeyParameterNames.query) ?? undefined;
     if (api.subscriptionRequired || key) {
-      if (!key) return send(res, 401, { statusCode: 401, message: "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API." }, extra);
+      if (!key)
+        return send(
+          res,
+          401,
+          {
+            statusCode: 401,
+            message: "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
+          },
+          extra,
+        );
       subscription = findSubscription(api, key);
-      if (!subscription) return send(res, 401, { statusCode: 401, message: "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription." }, extra);
+      if (!subscription)
+        return send(
+          res,
+          401,
+          {
+            statusCode: 401,
+            message: "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.",
+          },
+          extra,
+        );
     }
     const ctx: ExpressionContext = {
       apiId: api.id,
@@ -253,7 +318,13 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
         res.writeHead(error.refusal.status, { ...extra, ...error.refusal.headers });
         return void res.end(error.refusal.body);
       }
-      if (error instanceof Refused) return send(res, error.refusal.status, { statusCode: error.refusal.status, message: error.refusal.message }, { ...extra, ...error.refusal.headers });
+      if (error instanceof Refused)
+        return send(
+          res,
+          error.refusal.status,
+          { statusCode: error.refusal.status, message: error.refusal.message },
+          { ...extra, ...error.refusal.headers },
+        );
       throw error;
     }
     if (!api.serviceUrl) return send(res, 500, { statusCode: 500, message: "The API has no backend service URL." }, extra);

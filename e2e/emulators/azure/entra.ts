@@ -62,7 +62,14 @@ function metadata(baseUrl: string, tenant: string) {
 }
 
 /** Answers the Entra paths, or undefined when the path is not one of them. */
-export function handleEntra(store: EmulatorStore, clients: EmulatorClient[], baseUrl: string, method: string, url: URL, form: URLSearchParams | undefined): EntraAnswer | undefined {
+export function handleEntra(
+  store: EmulatorStore,
+  clients: EmulatorClient[],
+  baseUrl: string,
+  method: string,
+  url: URL,
+  form: URLSearchParams | undefined,
+): EntraAnswer | undefined {
   const path = url.pathname;
   if (method === "GET" && /^\/(common|organizations)\/discovery\/instance$/.test(path)) {
     const host = new URL(baseUrl).host;
@@ -79,31 +86,61 @@ export function handleEntra(store: EmulatorStore, clients: EmulatorClient[], bas
   if (meta && method === "GET") {
     const tenant = decodeURIComponent(meta[1]);
     if (tenant !== "common" && tenant !== "organizations" && !clients.some((c) => c.tenantId === tenant)) {
-      return aadError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return aadError(
+        400,
+        "invalid_tenant",
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     return { status: 200, body: metadata(baseUrl, tenant) };
   }
   const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
   if (!token) return undefined;
-  if (method !== "POST" || !form) return aadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+  if (method !== "POST" || !form)
+    return aadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
   const tenant = decodeURIComponent(token[1]);
   if (!clients.some((c) => c.tenantId === tenant)) {
-    return aadError(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return aadError(
+      400,
+      "invalid_request",
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
-  if (form.get("grant_type") !== "client_credentials") return aadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+  if (form.get("grant_type") !== "client_credentials")
+    return aadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
   const clientId = form.get("client_id") ?? "";
   const client = clients.find((c) => c.tenantId === tenant && c.clientId === clientId);
   if (!client) {
-    return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+    return aadError(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`,
+    );
   }
   if (form.get("client_secret") !== client.clientSecret) {
-    return aadError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+    return aadError(
+      401,
+      "invalid_client",
+      7000215,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    );
   }
   const scope = form.get("scope") ?? "";
   if (!scope.split(" ").some((s) => s.endsWith("/.default"))) {
-    return aadError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+    return aadError(
+      400,
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`,
+    );
   }
   const accessToken = randomBytes(32).toString("base64url");
   store.tokens.set(accessToken, Date.now() + TOKEN_TTL_SECONDS * 1000);
-  return { status: 200, body: { token_type: "Bearer", expires_in: TOKEN_TTL_SECONDS, ext_expires_in: TOKEN_TTL_SECONDS, access_token: accessToken } };
+  return {
+    status: 200,
+    body: { token_type: "Bearer", expires_in: TOKEN_TTL_SECONDS, ext_expires_in: TOKEN_TTL_SECONDS, access_token: accessToken },
+  };
 }

@@ -57,7 +57,8 @@ function jwtClaims(header: string | undefined): Record<string, unknown> | null {
   }
 }
 
-const JWT_CLAIM = /^context\.Request\.Headers\.GetValueOrDefault\("([^"]+)",\s*""\)\.AsJwt\(\)\?\.Claims\.GetValueOrDefault\("([^"]+)",\s*"([^"]*)"\)$/;
+const JWT_CLAIM =
+  /^context\.Request\.Headers\.GetValueOrDefault\("([^"]+)",\s*""\)\.AsJwt\(\)\?\.Claims\.GetValueOrDefault\("([^"]+)",\s*"([^"]*)"\)$/;
 const HEADER = /^context\.Request\.Headers\.GetValueOrDefault\("([^"]+)",\s*"([^"]*)"\)$/;
 
 function term(text: string, ctx: ExpressionContext): string | null {
@@ -101,7 +102,9 @@ function evaluateInner(inner: string, ctx: ExpressionContext): string | boolean 
   }
   const sum = splitTopLevel(inner, ["+"]);
   if (sum.parts.length === 1 && !sum.parts[0].startsWith("(")) return term(sum.parts[0], ctx);
-  return sum.parts.map((p) => (p.startsWith("(") && p.endsWith(")") ? String(evaluateInner(p.slice(1, -1), ctx)) : term(p, ctx) ?? "")).join("");
+  return sum.parts
+    .map((p) => (p.startsWith("(") && p.endsWith(")") ? String(evaluateInner(p.slice(1, -1), ctx)) : (term(p, ctx) ?? "")))
+    .join("");
 }
 
 /** An attribute value: a literal, or an "@(…)" expression. */

@@ -9,7 +9,15 @@ export interface Fault {
   message?: string;
 }
 
-const CODES: Record<number, string> = { 429: "TooManyRequests", 500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout", 409: "Conflict", 400: "ValidationError" };
+const CODES: Record<number, string> = {
+  429: "TooManyRequests",
+  500: "InternalServerError",
+  502: "BadGateway",
+  503: "ServiceUnavailable",
+  504: "GatewayTimeout",
+  409: "Conflict",
+  400: "ValidationError",
+};
 
 export class FaultList {
   private faults: Fault[] = [];
@@ -30,7 +38,9 @@ export class FaultList {
   /** The fault that applies to this request, consumed; undefined when none does. */
   take(method: string, pathAndQuery: string): Fault | undefined {
     const i = this.faults.findIndex(
-      (f) => (!f.match.method || f.match.method.toUpperCase() === method.toUpperCase()) && (!f.match.pathContains || pathAndQuery.includes(f.match.pathContains)),
+      (f) =>
+        (!f.match.method || f.match.method.toUpperCase() === method.toUpperCase()) &&
+        (!f.match.pathContains || pathAndQuery.includes(f.match.pathContains)),
     );
     if (i < 0) return undefined;
     const fault = this.faults[i];

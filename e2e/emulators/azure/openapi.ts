@@ -31,7 +31,12 @@ function operationName(operationId: unknown, method: string, path: string, taken
   let base =
     typeof operationId === "string" && operationId.trim()
       ? operationId.trim().replace(/[^A-Za-z0-9._-]+/g, "-")
-      : `${method}-${path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "root"}`;
+      : `${method}-${
+          path
+            .replace(/[{}]/g, "")
+            .replace(/[^A-Za-z0-9]+/g, "-")
+            .replace(/^-+|-+$/g, "") || "root"
+        }`;
   base = base.slice(0, 80);
   let name = base;
   for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${base}-${i}`;
@@ -44,7 +49,9 @@ export function importOpenApi(value: string): ImportedDocument {
   try {
     doc = JSON.parse(value) as Record<string, unknown>;
   } catch (error) {
-    throw new ImportError(`Parsing error(s): The input OpenAPI file is not valid for the OpenAPI specification https://spec.openapis.org/oas/v3.0.3 (${(error as Error).message}).`);
+    throw new ImportError(
+      `Parsing error(s): The input OpenAPI file is not valid for the OpenAPI specification https://spec.openapis.org/oas/v3.0.3 (${(error as Error).message}).`,
+    );
   }
   if (!doc || typeof doc !== "object" || (typeof doc.openapi !== "string" && doc.swagger !== "2.0")) {
     throw new ImportError("Parsing error(s): The input is not an OpenAPI document: the 'openapi' field is missing.");
@@ -76,10 +83,22 @@ export function importOpenApi(value: string): ImportedDocument {
       });
     }
   }
-  return { title: info.title, description: typeof info.description === "string" ? info.description : "", operations, components: doc.components as Record<string, unknown> | undefined };
+  return {
+    title: info.title,
+    description: typeof info.description === "string" ? info.description : "",
+    operations,
+    components: doc.components as Record<string, unknown> | undefined,
+  };
 }
 
-export function exportOpenApi(api: { displayName: string; description: string; apiVersion?: string; serverUrl: string; operations: ImportedOperation[]; components?: Record<string, unknown> }): Record<string, unknown> {
+export function exportOpenApi(api: {
+  displayName: string;
+  description: string;
+  apiVersion?: string;
+  serverUrl: string;
+  operations: ImportedOperation[];
+  components?: Record<string, unknown>;
+}): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of api.operations) {
     const { parameters, ...rest } = op.source;

@@ -69,7 +69,12 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
     return void res.end();
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": String(Buffer.byteLength(text)), "x-ms-request-id": crypto.randomUUID(), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(text)),
+    "x-ms-request-id": crypto.randomUUID(),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -77,7 +82,9 @@ const armError = (code: string, message: string) => ({ error: { code, message } 
 
 export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
   const host = options.host ?? "127.0.0.1";
-  const clients = options.clients ?? [{ tenantId: EMULATOR_DEFAULTS.tenantId, clientId: EMULATOR_DEFAULTS.clientId, clientSecret: EMULATOR_DEFAULTS.clientSecret }];
+  const clients = options.clients ?? [
+    { tenantId: EMULATOR_DEFAULTS.tenantId, clientId: EMULATOR_DEFAULTS.clientId, clientSecret: EMULATOR_DEFAULTS.clientSecret },
+  ];
   const store = emptyStore();
   const faults = new FaultList();
   const crash = new Crash();
@@ -111,7 +118,14 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       } catch {
         // Form bodies stay text.
       }
-      if (!url.pathname.startsWith("/_emulator")) store.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body: /\/token$/.test(url.pathname) ? "(form)" : parsed, status });
+      if (!url.pathname.startsWith("/_emulator"))
+        store.requests.push({
+          method,
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          body: /\/token$/.test(url.pathname) ? "(form)" : parsed,
+          status,
+        });
       send(res, status, body, headers);
     };
 
@@ -124,7 +138,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     const blob = /^\/_blob\/apiexport\/[^/]+$/.exec(url.pathname);
     if (blob && method === "GET") {
       const entry = store.exports.get(url.searchParams.get("sig") ?? "");
-      if (!entry || entry.expires < Date.now()) return reply(403, { code: "AuthenticationFailed", message: "Server failed to authenticate the request." });
+      if (!entry || entry.expires < Date.now())
+        return reply(403, { code: "AuthenticationFailed", message: "Server failed to authenticate the request." });
       return reply(200, entry.document);
     }
 
@@ -135,20 +150,39 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     const auth = req.headers.authorization;
     if (!auth) return reply(401, armError("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."));
     const expires = /^Bearer (.+)$/.exec(auth) ? store.tokens.get(auth.slice(7)) : undefined;
-    if (!expires || expires < Date.now()) return reply(401, armError("AuthenticationFailed", "Authentication failed. The access token is invalid or has expired."));
+    if (!expires || expires < Date.now())
+      return reply(401, armError("AuthenticationFailed", "Authentication failed. The access token is invalid or has expired."));
     if (crash.hold(res)) return;
     const apiVersion = url.searchParams.get("api-version");
-    if (!apiVersion) return reply(400, armError("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."));
+    if (!apiVersion)
+      return reply(
+        400,
+        armError("MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."),
+      );
     if (!SUPPORTED_API_VERSIONS.has(apiVersion)) {
-      return reply(400, armError("InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are '${[...SUPPORTED_API_VERSIONS].join(",")}'.`));
+      return reply(
+        400,
+        armError(
+          "InvalidApiVersionParameter",
+          `The api-version '${apiVersion}' is invalid. The supported versions are '${[...SUPPORTED_API_VERSIONS].join(",")}'.`,
+        ),
+      );
     }
     const m = SERVICE_PATH.exec(url.pathname);
     if (!m) return reply(404, armError("NotFound", `The resource path '${url.pathname}' is not an API Management path.`));
     const c = ctx();
-    if (m[1].toLowerCase() !== c.subscriptionId) return reply(404, armError("SubscriptionNotFound", `The subscription '${m[1]}' could not be found.`));
-    if (m[2].toLowerCase() !== c.resourceGroup.toLowerCase()) return reply(404, armError("ResourceGroupNotFound", `Resource group '${m[2]}' could not be found.`));
+    if (m[1].toLowerCase() !== c.subscriptionId)
+      return reply(404, armError("SubscriptionNotFound", `The subscription '${m[1]}' could not be found.`));
+    if (m[2].toLowerCase() !== c.resourceGroup.toLowerCase())
+      return reply(404, armError("ResourceGroupNotFound", `Resource group '${m[2]}' could not be found.`));
     if (m[3].toLowerCase() !== c.serviceName.toLowerCase()) {
-      return reply(404, armError("ResourceNotFound", `The Resource 'Microsoft.ApiManagement/service/${m[3]}' under resource group '${m[2]}' was not found.`));
+      return reply(
+        404,
+        armError(
+          "ResourceNotFound",
+          `The Resource 'Microsoft.ApiManagement/service/${m[3]}' under resource group '${m[2]}' was not found.`,
+        ),
+      );
     }
     let body: unknown;
     if (text) {
@@ -242,7 +276,10 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
 
 function snapshot(store: EmulatorStore, faults: FaultList) {
   return {
-    apis: [...store.apis.values()].map(({ operations, ...api }) => ({ ...api, operations: operations.map((o) => ({ id: o.id, method: o.method, urlTemplate: o.urlTemplate })) })),
+    apis: [...store.apis.values()].map(({ operations, ...api }) => ({
+      ...api,
+      operations: operations.map((o) => ({ id: o.id, method: o.method, urlTemplate: o.urlTemplate })),
+    })),
     versionSets: [...store.versionSets.values()],
     products: [...store.products.values()],
     subscriptions: [...store.subscriptions.values()].map(({ primaryKey: _p, secondaryKey: _s, ...s }) => s),

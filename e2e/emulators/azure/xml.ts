@@ -15,7 +15,11 @@ export interface XmlElement {
 }
 
 export class XmlError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${message} Line ${line}, position ${column}.`);
   }
 }
@@ -121,7 +125,8 @@ export function parseXml(source: string): XmlElement {
         skipSpace();
         if (source[pos] !== ">") fail(`'${source[pos] ?? "EOF"}' is an unexpected token. The expected token is '>'.`);
         pos++;
-        if (closing !== name) fail(`The '${name}' start tag on line ${line} position ${col + 1} does not match the end tag of '${closing}'.`, closeAt);
+        if (closing !== name)
+          fail(`The '${name}' start tag on line ${line} position ${col + 1} does not match the end tag of '${closing}'.`, closeAt);
         return el;
       }
       if (source.startsWith("<![CDATA[", pos)) {

@@ -61,7 +61,9 @@ export class RawBackend {
 
   /** Every request received for paths under `/name`. */
   requests(name: string): BackendRequest[] {
-    return this.connections.flatMap((c) => c.requests).filter((r) => r.path === `/${name}` || r.path.startsWith(`/${name}/`) || r.path.startsWith(`/${name}?`));
+    return this.connections
+      .flatMap((c) => c.requests)
+      .filter((r) => r.path === `/${name}` || r.path.startsWith(`/${name}/`) || r.path.startsWith(`/${name}?`));
   }
 
   /** Everything received on connections that carried a request under `/name`. */

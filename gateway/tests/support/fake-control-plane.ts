@@ -80,7 +80,8 @@ export class FakeControlPlane {
       return;
     }
     const url = new URL(req.url ?? "/", "http://x");
-    if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot") return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0), url.searchParams.get("delta") === "1");
+    if (req.method === "GET" && url.pathname === "/api/gateway/v1/snapshot")
+      return this.snapshot(req, res, Number(url.searchParams.get("wait") ?? 0), url.searchParams.get("delta") === "1");
     const chunks: Buffer[] = [];
     if (this.discardEvents && req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
       req.resume();
@@ -121,7 +122,10 @@ export class FakeControlPlane {
       const current = this.published.get(this.version);
       // Compressed as the control plane sends it to a gateway that accepts it.
       const gzip = /application\/gzip/.test(req.headers.accept ?? "");
-      const answer = (json: string) => res.writeHead(200, { etag: `"${this.version}"`, "content-type": gzip ? "application/gzip" : "application/json" }).end(gzip ? gzipSync(json) : json);
+      const answer = (json: string) =>
+        res
+          .writeHead(200, { etag: `"${this.version}"`, "content-type": gzip ? "application/gzip" : "application/json" })
+          .end(gzip ? gzipSync(json) : json);
       if (base && current && JSON.stringify(current) === this.body) {
         this.deltasServed++;
         return void answer(JSON.stringify(diffSnapshots(base, current)));

@@ -20,7 +20,9 @@ export class TestKeys {
     return new TestKeys(kid, jwk, privateKey, publicKey);
   }
 
-  async token(options: { sub?: string; aud?: string; expiresIn?: string | number; jti?: string; keytype?: string; scope?: string; kid?: string } = {}): Promise<string> {
+  async token(
+    options: { sub?: string; aud?: string; expiresIn?: string | number; jti?: string; keytype?: string; scope?: string; kid?: string } = {},
+  ): Promise<string> {
     return new SignJWT({ client_id: "client-1", scope: options.scope ?? "default", keytype: options.keytype ?? "production" })
       .setProtectedHeader({ alg: "ES256", kid: options.kid ?? this.kid, typ: "at+jwt" })
       .setIssuer(ISSUER)

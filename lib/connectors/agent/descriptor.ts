@@ -4,7 +4,8 @@ import type { ConnectorDescriptor } from "../types";
 export const agentDescriptor: ConnectorDescriptor = {
   type: "agent",
   label: "Gateway agent",
-  description: "Any gateway with an agent beside it that speaks Meridian's gateway sync protocol: it pulls snapshots and reports heartbeats with the environment's gateway token.",
+  description:
+    "Any gateway with an agent beside it that speaks Meridian's gateway sync protocol: it pulls snapshots and reports heartbeats with the environment's gateway token.",
   modes: ["write-only"],
   capabilities: {
     delivery: "pull",

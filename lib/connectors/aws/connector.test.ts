@@ -14,7 +14,9 @@ const KEYS = { region: "eu-west-1", accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretA
 /** API Gateway's REST protocol: errors carry their type in x-amzn-ErrorType. */
 async function apiGateway(status: number, errorType?: string) {
   server = await startTestServer((_req, res) =>
-    errorType ? sendJson(res, status, { message: `${errorType} from the test double` }, { "x-amzn-ErrorType": errorType }) : sendJson(res, status, { item: [] }),
+    errorType
+      ? sendJson(res, status, { message: `${errorType} from the test double` }, { "x-amzn-ErrorType": errorType })
+      : sendJson(res, status, { item: [] }),
   );
   return server;
 }
@@ -26,7 +28,9 @@ describe("AWS connection test", () => {
     expect(result).toMatchObject({ ok: true, message: expect.stringMatching(/^API Gateway in eu-west-1 accepted the credentials/) });
     expect(s.requests).toHaveLength(1);
     expect(s.requests[0].url).toBe("/restapis?limit=1");
-    expect(String(s.requests[0].headers.authorization)).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/apigateway\/aws4_request/);
+    expect(String(s.requests[0].headers.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/apigateway\/aws4_request/,
+    );
   });
 
   it.each([
@@ -80,9 +84,14 @@ describe("AWS connection test", () => {
     // STS speaks the query protocol: XML errors.
     server = await startTestServer((_req, res) => {
       res.writeHead(403, { "content-type": "text/xml" });
-      res.end(`<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error><RequestId>1</RequestId></ErrorResponse>`);
+      res.end(
+        `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform sts:AssumeRole</Message></Error><RequestId>1</RequestId></ErrorResponse>`,
+      );
     });
-    const result = await awsConnector.testConnection({ ...KEYS, roleArn: "arn:aws:iam::123456789012:role/meridian", endpoint: server.url }, testContext());
+    const result = await awsConnector.testConnection(
+      { ...KEYS, roleArn: "arn:aws:iam::123456789012:role/meridian", endpoint: server.url },
+      testContext(),
+    );
     expect(result.ok).toBe(false);
     expect(result.fieldErrors?.roleArn).toMatch(/refused to let these credentials assume the role/);
     expect(server.requests[0].method).toBe("POST");

@@ -1,4 +1,12 @@
-import { CreateDeploymentCommand, CreateRestApiCommand, DeleteRestApiCommand, GetRestApisCommand, GetUsagePlansCommand, PutRestApiCommand, type RestApi } from "@aws-sdk/client-api-gateway";
+import {
+  CreateDeploymentCommand,
+  CreateRestApiCommand,
+  DeleteRestApiCommand,
+  GetRestApisCommand,
+  GetUsagePlansCommand,
+  PutRestApiCommand,
+  type RestApi,
+} from "@aws-sdk/client-api-gateway";
 import { ConnectorError, type DeploymentInput, type DeploymentRef } from "../types";
 import { exportStage } from "./export";
 import { invokeUrl } from "./invoke-url";
@@ -25,7 +33,13 @@ async function findByIdempotencyKey(session: AwsSession, key: string, pageSize: 
  * same call that makes the API, so there is no moment at which an API of Meridian's exists
  * untagged: whatever call a dying worker made last, the retry finds what it left.
  */
-async function restApiOfFirstDeploy(session: AwsSession, input: DeploymentInput, stageName: string, pageSize: number, step: (name: string, detail?: string) => Promise<void>): Promise<{ restApiId: string; adopted: boolean }> {
+async function restApiOfFirstDeploy(
+  session: AwsSession,
+  input: DeploymentInput,
+  stageName: string,
+  pageSize: number,
+  step: (name: string, detail?: string) => Promise<void>,
+): Promise<{ restApiId: string; adopted: boolean }> {
   const [kept, ...extra] = await findByIdempotencyKey(session, input.idempotencyKey, pageSize);
   // Two attempts that ran at once (a lease lost while its worker still ran) can each have made one.
   for (const api of extra) {
@@ -56,7 +70,11 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
     const { config } = session;
     const spec = awsDeploymentSpec(input, config);
     if (spec.plan.refusals.length) {
-      throw new ConnectorError("unsupported", `API Gateway cannot enforce: ${spec.plan.refusals.map((r) => `${r.feature}: ${r.reason}`).join(" ")}`, false);
+      throw new ConnectorError(
+        "unsupported",
+        `API Gateway cannot enforce: ${spec.plan.refusals.map((r) => `${r.feature}: ${r.reason}`).join(" ")}`,
+        false,
+      );
     }
     const step = async (name: string, detail?: string) => {
       await input.onStep?.(name, detail);
@@ -96,13 +114,23 @@ export async function deployAws(input: DeploymentInput, previousRef: DeploymentR
       await step("Created a deployment", `${deployment.id} now serves stage ${stageName}`);
 
       const patched = await configureStage(session, restApiId, spec.stage);
-      if (patched) await step("Configured the stage", `${spec.stage.description}${Object.keys(spec.stage.methodSettings).length ? `, ${Object.keys(spec.stage.methodSettings).length} method throttle(s)` : ""}`);
+      if (patched)
+        await step(
+          "Configured the stage",
+          `${spec.stage.description}${Object.keys(spec.stage.methodSettings).length ? `, ${Object.keys(spec.stage.methodSettings).length} method throttle(s)` : ""}`,
+        );
 
-      const plans = await syncUsagePlans(session, { restApiId, stage: stageName, previousIds: previousRef?.ids ?? {}, pageSize }, spec.usagePlans, (name, detail) => step(name, detail));
+      const plans = await syncUsagePlans(
+        session,
+        { restApiId, stage: stageName, previousIds: previousRef?.ids ?? {}, pageSize },
+        spec.usagePlans,
+        (name, detail) => step(name, detail),
+      );
       createdPlans.push(...plans.created);
 
       const exported = await exportStage(session, restApiId, stageName);
-      if (!exported) throw new ConnectorError("unavailable", `Stage ${stageName} of ${restApiId} could not be exported right after deploying.`);
+      if (!exported)
+        throw new ConnectorError("unavailable", `Stage ${stageName} of ${restApiId} could not be exported right after deploying.`);
       return {
         type: "aws",
         version: 1,
@@ -131,11 +159,21 @@ async function removeRestApi(session: AwsSession, restApiId: string, stageName: 
  * Best effort: the original failure is what the caller must see, not a cleanup's. The usage
  * plans an earlier attempt made before its worker died go too: they carry the API's tag.
  */
-async function removeFailedFirstDeploy(session: AwsSession, restApiId: string, stageName: string, plans: string[], pageSize: number, step: (name: string, detail?: string) => Promise<void>) {
+async function removeFailedFirstDeploy(
+  session: AwsSession,
+  restApiId: string,
+  stageName: string,
+  plans: string[],
+  pageSize: number,
+  step: (name: string, detail?: string) => Promise<void>,
+) {
   try {
     await removeRestApi(session, restApiId, stageName, plans, pageSize);
     await step("Removed the REST API of the failed attempt", restApiId);
   } catch (cleanupError) {
-    await step("Could not remove the REST API of the failed attempt", `${restApiId}: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`).catch(() => undefined);
+    await step(
+      "Could not remove the REST API of the failed attempt",
+      `${restApiId}: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`,
+    ).catch(() => undefined);
   }
 }

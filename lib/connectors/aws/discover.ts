@@ -1,4 +1,11 @@
-import { GetResourcesCommand, GetRestApiCommand, GetRestApisCommand, GetStageCommand, GetStagesCommand, type RestApi } from "@aws-sdk/client-api-gateway";
+import {
+  GetResourcesCommand,
+  GetRestApiCommand,
+  GetRestApisCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  type RestApi,
+} from "@aws-sdk/client-api-gateway";
 import type { ConnectorConfig, DeploymentRef, DiscoveredApi, ObservedState } from "../types";
 import { contentHash } from "./content-hash";
 import { exportStage } from "./export";
@@ -9,9 +16,13 @@ import { withAwsSession, type AwsSession } from "./session";
 const CONCURRENCY = 4;
 
 async function integrationUris(session: AwsSession, restApiId: string, pageSize: number): Promise<string[]> {
-  const resources = await listAll((position) => session.send(new GetResourcesCommand({ restApiId, embed: ["methods"], limit: pageSize, position })));
+  const resources = await listAll((position) =>
+    session.send(new GetResourcesCommand({ restApiId, embed: ["methods"], limit: pageSize, position })),
+  );
   const uris = new Set<string>();
-  for (const resource of resources) for (const method of Object.values(resource.resourceMethods ?? {})) if (method.methodIntegration?.uri) uris.add(method.methodIntegration.uri);
+  for (const resource of resources)
+    for (const method of Object.values(resource.resourceMethods ?? {}))
+      if (method.methodIntegration?.uri) uris.add(method.methodIntegration.uri);
   return [...uris].sort();
 }
 
@@ -68,7 +79,13 @@ export async function observeAws(raw: ConnectorConfig, ref: DeploymentRef): Prom
     return {
       exists: true,
       ...(exported ? { contentHash: exported.contentHash } : {}),
-      details: { restApiId, stage: stageName, deploymentId: stage.deploymentId, stageDescription: stage.description, deployedByRef: stage.deploymentId === ref.ids.deploymentId },
+      details: {
+        restApiId,
+        stage: stageName,
+        deploymentId: stage.deploymentId,
+        stageDescription: stage.description,
+        deployedByRef: stage.deploymentId === ref.ids.deploymentId,
+      },
     };
   });
 }

@@ -23,7 +23,8 @@ export function describeAwsFailure(error: unknown, config: AwsConfig, phase: Aws
     return { ok: false, message, fieldErrors: { [fieldName]: message } };
   }
   if (name === "CredentialsProviderError") {
-    const message = "No AWS credentials were found for Meridian itself: enter an access key, or run Meridian with an AWS identity that may assume the role.";
+    const message =
+      "No AWS credentials were found for Meridian itself: enter an access key, or run Meridian with an AWS identity that may assume the role.";
     return { ok: false, message, fieldErrors: { accessKeyId: message } };
   }
   if (name === "UnrecognizedClientException" || name === "InvalidClientTokenId") {
@@ -56,10 +57,23 @@ export function describeAwsFailure(error: unknown, config: AwsConfig, phase: Aws
     const message = `The endpoint ${config.endpoint} does not answer like API Gateway${status ? ` (HTTP ${status})` : ""}.`;
     return { ok: false, message, fieldErrors: { endpoint: message } };
   }
-  return { ok: false, message: `API Gateway refused the call${status ? ` (HTTP ${status})` : ""}: ${name ? `${name}: ` : ""}${(e.message ?? "no details").slice(0, 300)}` };
+  return {
+    ok: false,
+    message: `API Gateway refused the call${status ? ` (HTTP ${status})` : ""}: ${name ? `${name}: ` : ""}${(e.message ?? "no details").slice(0, 300)}`,
+  };
 }
 
-const UNAUTHORIZED = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "MissingAuthenticationTokenException", "ExpiredTokenException", "ExpiredToken", "UnauthorizedException", "CredentialsProviderError"]);
+const UNAUTHORIZED = new Set([
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "MissingAuthenticationTokenException",
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "UnauthorizedException",
+  "CredentialsProviderError",
+]);
 
 /**
  * Classifies an SDK failure for the deployment engine: throttling, 5xx and transport failures
@@ -78,8 +92,10 @@ export function toConnectorError(error: unknown): ConnectorError {
     const timedOut = network === "no answer came within the time limit" || network === "the connection timed out";
     return new ConnectorError(timedOut ? "timeout" : "unavailable", `Could not reach API Gateway: ${network}.`);
   }
-  if (name === "TooManyRequestsException" || name === "LimitExceededException" || name === "ThrottlingException" || status === 429) return new ConnectorError("throttled", message, true, status ?? 429);
-  if (name === "ServiceUnavailableException" || name === "InternalFailure" || (status !== undefined && status >= 500)) return new ConnectorError("unavailable", message, true, status);
+  if (name === "TooManyRequestsException" || name === "LimitExceededException" || name === "ThrottlingException" || status === 429)
+    return new ConnectorError("throttled", message, true, status ?? 429);
+  if (name === "ServiceUnavailableException" || name === "InternalFailure" || (status !== undefined && status >= 500))
+    return new ConnectorError("unavailable", message, true, status);
   if (name === "NotFoundException" || status === 404) return new ConnectorError("not_found", message, false, status ?? 404);
   if (name === "ConflictException" || status === 409) return new ConnectorError("conflict", message, false, status ?? 409);
   if (UNAUTHORIZED.has(name) || status === 401) return new ConnectorError("unauthorized", message, false, status);

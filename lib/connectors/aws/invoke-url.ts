@@ -4,7 +4,10 @@ const DEFAULT_TEMPLATE = "https://{restApiId}.execute-api.{region}.amazonaws.com
 
 /** Where clients call a deployed stage: AWS's execute-api host, or the environment's own template. */
 export function invokeUrl(config: Pick<AwsConfig, "region" | "invokeUrlTemplate">, restApiId: string, stage: string): string {
-  return (config.invokeUrlTemplate ?? DEFAULT_TEMPLATE).replaceAll("{restApiId}", restApiId).replaceAll("{region}", config.region).replaceAll("{stage}", stage);
+  return (config.invokeUrlTemplate ?? DEFAULT_TEMPLATE)
+    .replaceAll("{restApiId}", restApiId)
+    .replaceAll("{region}", config.region)
+    .replaceAll("{stage}", stage);
 }
 
 /** The ARN that tags API Gateway resources, for example a REST API's. */

@@ -1,4 +1,11 @@
-import { CreateApiKeyCommand, CreateUsagePlanKeyCommand, DeleteApiKeyCommand, DeleteUsagePlanKeyCommand, GetApiKeysCommand, GetUsagePlansCommand } from "@aws-sdk/client-api-gateway";
+import {
+  CreateApiKeyCommand,
+  CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanKeyCommand,
+  GetApiKeysCommand,
+  GetUsagePlansCommand,
+} from "@aws-sdk/client-api-gateway";
 import { ConnectorError, type ConnectorConfig, type DeploymentRef, type SubscriptionKeyInput } from "../types";
 import { isNotFound } from "./errors";
 import { listAll } from "./paginate";
@@ -16,7 +23,11 @@ export async function provisionAwsKey(input: SubscriptionKeyInput, pageSize: num
   return withAwsSession(input.config, input.signal, async (session) => {
     const usagePlanId = input.ref.ids[usagePlanIdKey(input.subscription.tier)];
     if (!usagePlanId) {
-      throw new ConnectorError("invalid", `This deployment has no usage plan for tier ${input.subscription.tier}: deploy the API again with that tier allowed.`, false);
+      throw new ConnectorError(
+        "invalid",
+        `This deployment has no usage plan for tier ${input.subscription.tier}: deploy the API again with that tier allowed.`,
+        false,
+      );
     }
     const name = apiKeyName(input.key.id);
     // nameQuery matches by prefix: keep the exact name only.
@@ -45,7 +56,13 @@ export async function provisionAwsKey(input: SubscriptionKeyInput, pageSize: num
 }
 
 /** Takes the key out of the subscription's usage plan; deletes it once no plan holds it. */
-export async function revokeAwsKey(raw: ConnectorConfig, _ref: DeploymentRef, ids: Record<string, string>, signal: AbortSignal | undefined, pageSize: number): Promise<void> {
+export async function revokeAwsKey(
+  raw: ConnectorConfig,
+  _ref: DeploymentRef,
+  ids: Record<string, string>,
+  signal: AbortSignal | undefined,
+  pageSize: number,
+): Promise<void> {
   await withAwsSession(raw, signal, async (session) => {
     const { apiKeyId, usagePlanId } = ids;
     if (!apiKeyId) return;

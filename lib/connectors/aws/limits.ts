@@ -37,7 +37,12 @@ export function toThrottle(limit: LimitSpec, what: string): { throttle?: Throttl
   const burstLimit = limit.burst ?? limit.requests;
   const stated = `${limit.requests} per ${limit.unit}${limit.burst !== null ? `, burst ${limit.burst}` : ""}`;
   if (rateLimit <= 0 || burstLimit < 1 || !Number.isInteger(burstLimit)) {
-    return { refusal: { feature: what, reason: `${stated} cannot be an API Gateway throttle: it needs a positive rate and a whole burst of at least 1.` } };
+    return {
+      refusal: {
+        feature: what,
+        reason: `${stated} cannot be an API Gateway throttle: it needs a positive rate and a whole burst of at least 1.`,
+      },
+    };
   }
   if (rateLimit > ACCOUNT_RATE_LIMIT || burstLimit > ACCOUNT_BURST_LIMIT) {
     return {
@@ -53,7 +58,11 @@ export function toThrottle(limit: LimitSpec, what: string): { throttle?: Throttl
 const limited = (t: DeploymentTier) => !t.unlimited && t.requests !== null && t.unit !== null;
 
 /** One usage plan per tier: API keys must sit in a plan for the stage to accept them, even unlimited ones. */
-export function usagePlansFor(input: DeploymentInput, usesApiKeys: boolean, usesAuthorizer: boolean): { plans: UsagePlanSpec[]; refusals: PlanRefusal[] } {
+export function usagePlansFor(
+  input: DeploymentInput,
+  usesApiKeys: boolean,
+  usesAuthorizer: boolean,
+): { plans: UsagePlanSpec[]; refusals: PlanRefusal[] } {
   const refusals: PlanRefusal[] = [];
   if (!usesApiKeys) {
     const tiers = input.tiers.filter(limited);
@@ -74,7 +83,10 @@ export function usagePlansFor(input: DeploymentInput, usesApiKeys: boolean, uses
       description: `Meridian tier ${tier.displayName} for ${input.api.name} ${input.api.version} (${input.api.id}).`,
     };
     if (limited(tier)) {
-      const { throttle, refusal } = toThrottle({ requests: tier.requests!, unit: tier.unit!, burst: tier.burst }, `Tier ${tier.displayName}`);
+      const { throttle, refusal } = toThrottle(
+        { requests: tier.requests!, unit: tier.unit!, burst: tier.burst },
+        `Tier ${tier.displayName}`,
+      );
       if (refusal) refusals.push(refusal);
       if (throttle) plan.throttle = throttle;
     }
@@ -108,7 +120,8 @@ export function methodThrottlesFor(input: DeploymentInput): { methodSettings: Re
   if (settings.rateLimit) {
     refusals.push({
       feature: "API rate limit",
-      reason: "API Gateway throttles each method separately, while Meridian's API rate limit is one budget shared by all operations: set rate limits per operation for this environment.",
+      reason:
+        "API Gateway throttles each method separately, while Meridian's API rate limit is one budget shared by all operations: set rate limits per operation for this environment.",
     });
   }
   for (const [key, policy] of Object.entries(settings.operationPolicies)) {

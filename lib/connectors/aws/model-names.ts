@@ -68,6 +68,8 @@ export function withAwsModelNames(document: JsonObject): { document: JsonObject;
   if (!schemas || renamed.size === 0) return { document, renamed };
   const out = rewriteRefs(document, renamed) as JsonObject;
   const outComponents = out.components as JsonObject;
-  outComponents.schemas = Object.fromEntries(Object.entries(outComponents.schemas as JsonObject).map(([name, schema]) => [renamed.get(name) ?? name, schema]));
+  outComponents.schemas = Object.fromEntries(
+    Object.entries(outComponents.schemas as JsonObject).map(([name, schema]) => [renamed.get(name) ?? name, schema]),
+  );
   return { document: out, renamed };
 }

@@ -14,12 +14,18 @@ export const stageDescription = (revisionNumber: number) => `Meridian revision $
 
 /** Everything a deploy writes, computed without I/O: the publisher's plan and the deploy's input are one thing. */
 export function awsDeploymentSpec(input: DeploymentInput, config: AwsConfig): AwsDeploymentSpec {
-  const doc = buildAwsDocument(input, { region: config.region, authorizerArn: config.authorizerArn, authorizerRoleArn: config.authorizerRoleArn });
+  const doc = buildAwsDocument(input, {
+    region: config.region,
+    authorizerArn: config.authorizerArn,
+    authorizerRoleArn: config.authorizerRoleArn,
+  });
   const tiers = usagePlansFor(input, doc.usesApiKeys, doc.usesAuthorizer);
   const throttles = methodThrottlesFor(input);
   const stage = { name: config.stageName, description: stageDescription(input.revision.number), methodSettings: throttles.methodSettings };
 
-  const artifacts: DeploymentPlan["artifacts"] = [{ kind: "openapi", name: `${input.api.name} ${input.api.version}`, format: "json", content: doc.document }];
+  const artifacts: DeploymentPlan["artifacts"] = [
+    { kind: "openapi", name: `${input.api.name} ${input.api.version}`, format: "json", content: doc.document },
+  ];
   artifacts.push({ kind: "stage", name: stage.name, format: "json", content: stage });
   if (doc.usesAuthorizer && config.authorizerArn) {
     artifacts.push({

@@ -5,7 +5,21 @@ import { isObject, type JsonObject } from "@/lib/domain/openapi/types";
  * does not support. These keywords only document (examples, XML names, read/write hints,
  * discriminators), so removing them changes what the document says, not what is enforced.
  */
-const DOCUMENTATION_ONLY = ["example", "examples", "xml", "readOnly", "writeOnly", "discriminator", "externalDocs", "deprecated", "$schema", "$id", "$comment", "contentMediaType", "contentEncoding"];
+const DOCUMENTATION_ONLY = [
+  "example",
+  "examples",
+  "xml",
+  "readOnly",
+  "writeOnly",
+  "discriminator",
+  "externalDocs",
+  "deprecated",
+  "$schema",
+  "$id",
+  "$comment",
+  "contentMediaType",
+  "contentEncoding",
+];
 
 /** A schema that API Gateway accepts: draft 4 spellings of the 3.1 keywords it would refuse. */
 export function cleanSchema(value: unknown): unknown {
@@ -17,8 +31,17 @@ export function cleanSchema(value: unknown): unknown {
   for (const [key, child] of Object.entries(value)) {
     if (DOCUMENTATION_ONLY.includes(key)) continue;
     if (key === "properties" || key === "patternProperties" || key === "definitions" || key === "$defs") {
-      out[key === "$defs" ? "definitions" : key] = isObject(child) ? Object.fromEntries(Object.entries(child).map(([name, s]) => [name, cleanSchema(s)])) : child;
-    } else if (key === "items" || key === "additionalProperties" || key === "not" || key === "allOf" || key === "anyOf" || key === "oneOf") {
+      out[key === "$defs" ? "definitions" : key] = isObject(child)
+        ? Object.fromEntries(Object.entries(child).map(([name, s]) => [name, cleanSchema(s)]))
+        : child;
+    } else if (
+      key === "items" ||
+      key === "additionalProperties" ||
+      key === "not" ||
+      key === "allOf" ||
+      key === "anyOf" ||
+      key === "oneOf"
+    ) {
       out[key] = cleanSchema(child);
     } else {
       out[key] = child;
@@ -36,7 +59,10 @@ export function cleanSchema(value: unknown): unknown {
     delete out.const;
   }
   // 3.1 numeric exclusive bounds are draft 4 booleans beside minimum/maximum.
-  for (const [exclusive, bound] of [["exclusiveMinimum", "minimum"], ["exclusiveMaximum", "maximum"]] as const) {
+  for (const [exclusive, bound] of [
+    ["exclusiveMinimum", "minimum"],
+    ["exclusiveMaximum", "maximum"],
+  ] as const) {
     if (typeof out[exclusive] === "number") {
       out[bound] = out[exclusive];
       out[exclusive] = true;

@@ -7,7 +7,9 @@ import { isNotFound, toConnectorError } from "./errors";
 /** Any API Gateway command; its output type is read off the handler it resolves to. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Sendable = { resolveMiddlewareWithContext: (...args: any[]) => (...args: any[]) => Promise<{ output: unknown }> };
-type OutputOf<C> = C extends { resolveMiddlewareWithContext: (...args: never[]) => (...args: never[]) => Promise<{ output: infer O }> } ? O : never;
+type OutputOf<C> = C extends { resolveMiddlewareWithContext: (...args: never[]) => (...args: never[]) => Promise<{ output: infer O }> }
+  ? O
+  : never;
 
 /** One environment's API Gateway: config, client, and a send that classifies every failure. */
 export interface AwsSession {
@@ -50,7 +52,11 @@ export async function openAwsSession(raw: ConnectorConfig, signal?: AbortSignal)
 }
 
 /** Runs `fn` with a session and always releases its sockets. */
-export async function withAwsSession<T>(raw: ConnectorConfig, signal: AbortSignal | undefined, fn: (session: AwsSession) => Promise<T>): Promise<T> {
+export async function withAwsSession<T>(
+  raw: ConnectorConfig,
+  signal: AbortSignal | undefined,
+  fn: (session: AwsSession) => Promise<T>,
+): Promise<T> {
   const session = await openAwsSession(raw, signal);
   try {
     return await fn(session);

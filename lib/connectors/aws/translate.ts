@@ -56,11 +56,13 @@ export function pathParameters(path: string): string[] | undefined {
 
 function mergeParameters(shared: unknown, own: unknown, pathParams: string[]): unknown[] {
   const byKey = new Map<string, unknown>();
-  const keyOf = (p: unknown, i: number) => (isObject(p) && typeof p.name === "string" ? `${p.in}:${p.name}` : `ref:${i}:${JSON.stringify(p)}`);
+  const keyOf = (p: unknown, i: number) =>
+    isObject(p) && typeof p.name === "string" ? `${p.in}:${p.name}` : `ref:${i}:${JSON.stringify(p)}`;
   (Array.isArray(shared) ? shared : []).forEach((p, i) => byKey.set(keyOf(p, i), p));
   (Array.isArray(own) ? own : []).forEach((p, i) => byKey.set(keyOf(p, i + 1000), p));
   // API Gateway maps only declared method parameters into the integration.
-  for (const name of pathParams) if (!byKey.has(`path:${name}`)) byKey.set(`path:${name}`, { name, in: "path", required: true, schema: { type: "string" } });
+  for (const name of pathParams)
+    if (!byKey.has(`path:${name}`)) byKey.set(`path:${name}`, { name, in: "path", required: true, schema: { type: "string" } });
   return [...byKey.values()].map(cleanParameter);
 }
 
@@ -73,7 +75,9 @@ function proxyIntegration(endpoint: string, method: string, path: string, pathPa
     type: "http_proxy",
     httpMethod: method.toUpperCase(),
     uri: `${endpoint}${path.replace(/\{([^}+]+)\+\}/g, "{$1}")}`,
-    ...(pathParams.length ? { requestParameters: Object.fromEntries(pathParams.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])) } : {}),
+    ...(pathParams.length
+      ? { requestParameters: Object.fromEntries(pathParams.map((p) => [`integration.request.path.${p}`, `method.request.path.${p}`])) }
+      : {}),
     passthroughBehavior: "when_no_match",
     connectionType: "INTERNET",
     timeoutInMillis: INTEGRATION_TIMEOUT_MS,
@@ -96,9 +100,14 @@ function corsPreflight(cors: ApiSettingsSnapshot["cors"], pathParams: string[]):
   const headers = corsHeaders(cors);
   return {
     summary: "CORS preflight",
-    ...(pathParams.length ? { parameters: pathParams.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })) } : {}),
+    ...(pathParams.length
+      ? { parameters: pathParams.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })) }
+      : {}),
     responses: {
-      "200": { description: "CORS preflight", headers: Object.fromEntries(Object.keys(headers).map((h) => [h, { schema: { type: "string" } }])) },
+      "200": {
+        description: "CORS preflight",
+        headers: Object.fromEntries(Object.keys(headers).map((h) => [h, { schema: { type: "string" } }])),
+      },
     },
     "x-amazon-apigateway-integration": {
       type: "mock",
@@ -131,7 +140,10 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
     operations += HTTP_METHODS.filter((method) => isObject(rawItem[method])).length;
     const pathParams = pathParameters(path);
     if (!pathParams) {
-      refusals.push({ feature: `Path ${path}`, reason: "API Gateway path parameters must span a whole path segment, such as /orders/{orderId}." });
+      refusals.push({
+        feature: `Path ${path}`,
+        reason: "API Gateway path parameters must span a whole path segment, such as /orders/{orderId}.",
+      });
       continue;
     }
     const item: JsonObject = {};
@@ -142,11 +154,22 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
         refusals.push({ feature: `TRACE ${path}`, reason: "API Gateway REST APIs have no TRACE method." });
         continue;
       }
-      const { security: _security, callbacks: _callbacks, servers: _servers, parameters, requestBody, responses, ...rest } = withoutAmazonExtensions(raw);
+      const {
+        security: _security,
+        callbacks: _callbacks,
+        servers: _servers,
+        parameters,
+        requestBody,
+        responses,
+        ...rest
+      } = withoutAmazonExtensions(raw);
       const op: JsonObject = { ...rest, parameters: mergeParameters(rawItem.parameters, parameters, pathParams) };
       if ((op.parameters as unknown[]).length === 0) delete op.parameters;
       if (requestBody !== undefined) op.requestBody = cleanRequestBody(requestBody);
-      op.responses = isObject(responses) && Object.keys(responses).length ? mapValues(responses, cleanResponse) : { default: { description: "Response" } };
+      op.responses =
+        isObject(responses) && Object.keys(responses).length
+          ? mapValues(responses, cleanResponse)
+          : { default: { description: "Response" } };
 
       const scheme = operationSecurity(settings, method, path);
       if (scheme === "apiKey") {
@@ -174,7 +197,8 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
   if (operations === 0) {
     refusals.push({
       feature: "Operations",
-      reason: "API Gateway refuses to deploy a REST API without methods, and this revision has no operations (a document with webhooks only describes calls the API makes, not requests it serves).",
+      reason:
+        "API Gateway refuses to deploy a REST API without methods, and this revision has no operations (a document with webhooks only describes calls the API makes, not requests it serves).",
     });
   }
   if (oauthWithoutAuthorizer.length) {
@@ -192,10 +216,16 @@ export function buildAwsDocument(input: DeploymentInput, target: AwsTarget): Aws
     });
   }
   if (usesApiKeys && settings.security.apiKeyHeader.toLowerCase() !== "x-api-key") {
-    refusals.push({ feature: "API key header", reason: `API Gateway reads API keys from the x-api-key header only; this API expects them in ${settings.security.apiKeyHeader}.` });
+    refusals.push({
+      feature: "API key header",
+      reason: `API Gateway reads API keys from the x-api-key header only; this API expects them in ${settings.security.apiKeyHeader}.`,
+    });
   }
   if (settings.cors.enabled && settings.cors.origins.length > 1 && !settings.cors.origins.includes("*")) {
-    refusals.push({ feature: "CORS origins", reason: `API Gateway's OPTIONS mock answers with one fixed Access-Control-Allow-Origin; this API allows ${settings.cors.origins.length} origins.` });
+    refusals.push({
+      feature: "CORS origins",
+      reason: `API Gateway's OPTIONS mock answers with one fixed Access-Control-Allow-Origin; this API allows ${settings.cors.origins.length} origins.`,
+    });
   }
 
   const securitySchemes: JsonObject = {};
@@ -236,6 +266,9 @@ const LISTED_RENAMES = 10;
 
 function modelRenameNote(renamed: Map<string, string>): string {
   const pairs = [...renamed].map(([from, to]) => `${from} → ${to}`);
-  const listed = pairs.length > LISTED_RENAMES ? `${pairs.slice(0, LISTED_RENAMES).join(", ")} and ${pairs.length - LISTED_RENAMES} more` : pairs.join(", ");
+  const listed =
+    pairs.length > LISTED_RENAMES
+      ? `${pairs.slice(0, LISTED_RENAMES).join(", ")} and ${pairs.length - LISTED_RENAMES} more`
+      : pairs.join(", ");
   return `API Gateway model names must be alphanumeric: ${renamed.size} schema${renamed.size === 1 ? " is" : "s are"} renamed on API Gateway, with every reference to them (${listed}). Requests and responses are unchanged; the exported document and generated SDKs use the new names.`;
 }

@@ -1,4 +1,11 @@
-import { DeleteDeploymentCommand, DeleteRestApiCommand, DeleteStageCommand, GetDeploymentsCommand, GetStagesCommand, GetUsagePlanCommand } from "@aws-sdk/client-api-gateway";
+import {
+  DeleteDeploymentCommand,
+  DeleteRestApiCommand,
+  DeleteStageCommand,
+  GetDeploymentsCommand,
+  GetStagesCommand,
+  GetUsagePlanCommand,
+} from "@aws-sdk/client-api-gateway";
 import { ConnectorError, type ConnectorConfig, type DeploymentRef, type UndeployOptions } from "../types";
 import { listAll } from "./paginate";
 import { withAwsSession } from "./session";
@@ -29,7 +36,8 @@ export async function undeployAws(raw: ConnectorConfig, ref: DeploymentRef, opti
       await step("Removed a usage plan", `${plan.name ?? usagePlanId} (${usagePlanId})`);
     }
 
-    if (await session.sendOrMissing(new DeleteStageCommand({ restApiId, stageName }))) await step("Removed the stage", `${stageName} of ${restApiId}`);
+    if (await session.sendOrMissing(new DeleteStageCommand({ restApiId, stageName })))
+      await step("Removed the stage", `${stageName} of ${restApiId}`);
 
     if (options.deleteApi) {
       await session.sendOrMissing(new DeleteRestApiCommand({ restApiId }));

@@ -1,4 +1,11 @@
-import { CreateUsagePlanCommand, DeleteUsagePlanCommand, GetUsagePlansCommand, UpdateUsagePlanCommand, type PatchOperation, type UsagePlan } from "@aws-sdk/client-api-gateway";
+import {
+  CreateUsagePlanCommand,
+  DeleteUsagePlanCommand,
+  GetUsagePlansCommand,
+  UpdateUsagePlanCommand,
+  type PatchOperation,
+  type UsagePlan,
+} from "@aws-sdk/client-api-gateway";
 import { ConnectorError } from "../types";
 import type { UsagePlanSpec } from "./limits";
 import { listAll } from "./paginate";
@@ -20,8 +27,10 @@ function patchesFor(plan: UsagePlan, spec: UsagePlanSpec, apiStage: string): Pat
   if (plan.name !== spec.name) ops.push({ op: "replace", path: "/name", value: spec.name });
   if ((plan.description ?? "") !== spec.description) ops.push({ op: "replace", path: "/description", value: spec.description });
   if (spec.throttle) {
-    if (plan.throttle?.rateLimit !== spec.throttle.rateLimit) ops.push({ op: "replace", path: "/throttle/rateLimit", value: String(spec.throttle.rateLimit) });
-    if (plan.throttle?.burstLimit !== spec.throttle.burstLimit) ops.push({ op: "replace", path: "/throttle/burstLimit", value: String(spec.throttle.burstLimit) });
+    if (plan.throttle?.rateLimit !== spec.throttle.rateLimit)
+      ops.push({ op: "replace", path: "/throttle/rateLimit", value: String(spec.throttle.rateLimit) });
+    if (plan.throttle?.burstLimit !== spec.throttle.burstLimit)
+      ops.push({ op: "replace", path: "/throttle/burstLimit", value: String(spec.throttle.burstLimit) });
   } else if (plan.throttle) {
     ops.push({ op: "remove", path: "/throttle" });
   }
@@ -39,7 +48,9 @@ function patchesFor(plan: UsagePlan, spec: UsagePlanSpec, apiStage: string): Pat
 export async function deleteUsagePlan(session: AwsSession, usagePlanId: string, apiStages: string[]): Promise<void> {
   for (const apiStage of apiStages) {
     try {
-      await session.sendOrMissing(new UpdateUsagePlanCommand({ usagePlanId, patchOperations: [{ op: "remove", path: "/apiStages", value: apiStage }] }));
+      await session.sendOrMissing(
+        new UpdateUsagePlanCommand({ usagePlanId, patchOperations: [{ op: "remove", path: "/apiStages", value: apiStage }] }),
+      );
     } catch (error) {
       // Already detached: nothing to remove.
       if (!(error instanceof ConnectorError && error.code === "invalid")) throw error;
@@ -65,7 +76,9 @@ export async function syncUsagePlans(
 
   for (const spec of specs) {
     const previousId = target.previousIds[usagePlanIdKey(spec.tier)];
-    const existing = ours.find((p) => p.id === previousId) ?? ours.find((p) => p.tags?.[TAG_TIER] === spec.tier && p.tags?.[TAG_REST_API] === target.restApiId);
+    const existing =
+      ours.find((p) => p.id === previousId) ??
+      ours.find((p) => p.tags?.[TAG_TIER] === spec.tier && p.tags?.[TAG_REST_API] === target.restApiId);
     if (existing?.id) {
       const ops = patchesFor(existing, spec, apiStage);
       if (ops.length) {
@@ -94,7 +107,11 @@ export async function syncUsagePlans(
   const kept = new Set(Object.values(sync.ids));
   for (const plan of ours) {
     if (!plan.id || kept.has(plan.id)) continue;
-    await deleteUsagePlan(session, plan.id, (plan.apiStages ?? []).map((s) => `${s.apiId}:${s.stage}`).filter((s) => s === apiStage));
+    await deleteUsagePlan(
+      session,
+      plan.id,
+      (plan.apiStages ?? []).map((s) => `${s.apiId}:${s.stage}`).filter((s) => s === apiStage),
+    );
     await onPlan("Removed a usage plan", `${plan.name ?? plan.id} (${plan.id})`);
   }
   return sync;

@@ -25,7 +25,10 @@ export const azureConnector: Connector = {
       const client = await apiManagementClient(config, credential);
       const service = await client.apiManagementService.get(config.resourceGroup, config.serviceName, { abortSignal: ctx.signal });
       const where = service.location ? ` in ${service.location}` : "";
-      return { ok: true, message: `Connected to API Management service ${service.name ?? config.serviceName}${where} (${service.sku?.name ?? "unknown"} tier).` };
+      return {
+        ok: true,
+        message: `Connected to API Management service ${service.name ?? config.serviceName}${where} (${service.sku?.name ?? "unknown"} tier).`,
+      };
     } catch (error) {
       return describeAzureFailure(error, config, "management");
     }

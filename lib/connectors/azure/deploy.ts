@@ -49,7 +49,12 @@ export function serviceResourceId(s: AzureSession): string {
 }
 
 /** Azure operation names by "METHOD /urlTemplate", as the import named them. */
-async function operationNames(client: ApiManagementClient, s: AzureSession, apiId: string, signal?: AbortSignal): Promise<Map<string, string>> {
+async function operationNames(
+  client: ApiManagementClient,
+  s: AzureSession,
+  apiId: string,
+  signal?: AbortSignal,
+): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for await (const op of client.apiOperation.listByApi(s.rg, s.service, apiId, { abortSignal: signal })) {
     if (op.name && op.method && op.urlTemplate) names.set(`${op.method.toUpperCase()} ${op.urlTemplate}`, op.name);
@@ -68,7 +73,10 @@ async function operationNames(client: ApiManagementClient, s: AzureSession, apiI
 export async function deployToAzure(input: DeploymentInput, previousRef?: DeploymentRef): Promise<DeploymentRef> {
   const t = translate(input);
   if (t.refusals.length) {
-    throw new ConnectorError("unsupported", `Azure API Management cannot enforce: ${t.refusals.map((r) => `${r.feature} (${r.reason})`).join("; ")}`);
+    throw new ConnectorError(
+      "unsupported",
+      `Azure API Management cannot enforce: ${t.refusals.map((r) => `${r.feature} (${r.reason})`).join("; ")}`,
+    );
   }
   const config = azureConfigSchema.parse(input.config);
   const signal = input.signal;
@@ -112,11 +120,23 @@ export async function deployToAzure(input: DeploymentInput, previousRef?: Deploy
       { abortSignal: signal, updateIntervalInMs: LRO_POLL_MS },
     );
     // Deleting the API takes its policies and product links with it.
-    if (ownApi) created.push({ what: "API", undo: () => client.api.beginDeleteAndWait(rg, service, names.apiId, "*", { deleteRevisions: true, updateIntervalInMs: LRO_POLL_MS }) });
+    if (ownApi)
+      created.push({
+        what: "API",
+        undo: () =>
+          client.api.beginDeleteAndWait(rg, service, names.apiId, "*", { deleteRevisions: true, updateIntervalInMs: LRO_POLL_MS }),
+      });
     await step("API", `${names.apiId} at /${names.path}/${names.apiVersion}`);
 
     doing = `writing the policy of API ${names.apiId}`;
-    await client.apiPolicy.createOrUpdate(rg, service, names.apiId, "policy", { format: "rawxml", value: t.apiPolicy }, { abortSignal: signal });
+    await client.apiPolicy.createOrUpdate(
+      rg,
+      service,
+      names.apiId,
+      "policy",
+      { format: "rawxml", value: t.apiPolicy },
+      { abortSignal: signal },
+    );
     await step("API policy");
 
     const wanted = Object.entries(t.operationPolicies);
@@ -126,12 +146,23 @@ export async function deployToAzure(input: DeploymentInput, previousRef?: Deploy
       for (const [key, xml] of wanted) {
         const opName = opNames.get(key);
         if (!opName) throw new ConnectorError("invalid", `Azure imported no operation for ${key}, which has its own policy.`);
-        await client.apiOperationPolicy.createOrUpdate(rg, service, names.apiId, opName, "policy", { format: "rawxml", value: xml }, { abortSignal: signal });
+        await client.apiOperationPolicy.createOrUpdate(
+          rg,
+          service,
+          names.apiId,
+          opName,
+          "policy",
+          { format: "rawxml", value: xml },
+          { abortSignal: signal },
+        );
       }
       // A redeploy clears the policies of operations that no longer differ from the API.
       if (apiExisted) {
         for (const [key, opName] of opNames) {
-          if (!t.operationPolicies[key]) await ignoreNotFound(() => client.apiOperationPolicy.delete(rg, service, names.apiId, opName, "policy", "*", { abortSignal: signal }));
+          if (!t.operationPolicies[key])
+            await ignoreNotFound(() =>
+              client.apiOperationPolicy.delete(rg, service, names.apiId, opName, "policy", "*", { abortSignal: signal }),
+            );
         }
       }
       await step("Operation policies", `${wanted.length} operation(s) with their own policy`);
@@ -143,7 +174,11 @@ export async function deployToAzure(input: DeploymentInput, previousRef?: Deploy
       const existed = await exists(() => client.product.get(rg, service, p.productId, { abortSignal: signal }));
       await client.product.createOrUpdate(rg, service, p.productId, p.product, { abortSignal: signal });
       // Products are named after the API: those of an API this deployment made are its own too.
-      if (!existed || (ownApi && apiExisted)) created.push({ what: `product ${p.productId}`, undo: () => client.product.delete(rg, service, p.productId, "*", { deleteSubscriptions: true }) });
+      if (!existed || (ownApi && apiExisted))
+        created.push({
+          what: `product ${p.productId}`,
+          undo: () => client.product.delete(rg, service, p.productId, "*", { deleteSubscriptions: true }),
+        });
       await client.productApi.createOrUpdate(rg, service, p.productId, names.apiId, { abortSignal: signal });
       ids[`product:${p.tier}`] = p.productId;
     }

@@ -17,7 +17,13 @@ export async function discoverOnAzure(raw: Record<string, unknown>, options: { s
     for await (const api of s.client.api.listByService(s.rg, s.service, { abortSignal: signal })) {
       // Revisions other than the current one are drafts or history, not what is served.
       if (api.isCurrent === false || !api.name) continue;
-      apis.push({ id: api.name, name: api.displayName ?? api.name, version: api.apiVersion ?? undefined, path: api.path ?? "", serviceUrl: api.serviceUrl ?? undefined });
+      apis.push({
+        id: api.name,
+        name: api.displayName ?? api.name,
+        version: api.apiVersion ?? undefined,
+        path: api.path ?? "",
+        serviceUrl: api.serviceUrl ?? undefined,
+      });
     }
   } catch (error) {
     throw toConnectorError(error, "listing APIs");
@@ -55,7 +61,17 @@ export async function observeOnAzure(raw: Record<string, unknown>, ref: Deployme
   try {
     const api = await s.client.api.get(s.rg, s.service, apiId);
     const exported = await exportApi(s, apiId);
-    return { exists: true, contentHash: exported.contentHash, details: { apiId, path: api.path, apiVersion: api.apiVersion, serviceUrl: api.serviceUrl, subscriptionRequired: api.subscriptionRequired } };
+    return {
+      exists: true,
+      contentHash: exported.contentHash,
+      details: {
+        apiId,
+        path: api.path,
+        apiVersion: api.apiVersion,
+        serviceUrl: api.serviceUrl,
+        subscriptionRequired: api.subscriptionRequired,
+      },
+    };
   } catch (error) {
     if (isNotFound(error)) return { exists: false };
     throw toConnectorError(error, `reading API ${apiId}`);

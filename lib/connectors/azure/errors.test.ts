@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { describeAzureFailure } from "./errors";
 
-const CONFIG = { tenantId: "contoso.onmicrosoft.com", clientId: "6f1c3b7e-2d4a-4f5b-9c8d-0e1f2a3b4c5d", clientSecret: "x", subscriptionId: "6f1c3b7e-2d4a-4f5b-9c8d-0e1f2a3b4c5d", resourceGroup: "rg", serviceName: "apim" };
-const aad = (description: string, error = "invalid_client") => ({ name: "AuthenticationError", statusCode: 401, errorResponse: { error, errorDescription: description } });
+const CONFIG = {
+  tenantId: "contoso.onmicrosoft.com",
+  clientId: "6f1c3b7e-2d4a-4f5b-9c8d-0e1f2a3b4c5d",
+  clientSecret: "x",
+  subscriptionId: "6f1c3b7e-2d4a-4f5b-9c8d-0e1f2a3b4c5d",
+  resourceGroup: "rg",
+  serviceName: "apim",
+};
+const aad = (description: string, error = "invalid_client") => ({
+  name: "AuthenticationError",
+  statusCode: 401,
+  errorResponse: { error, errorDescription: description },
+});
 const arm = (code: string, statusCode: number) => ({ name: "RestError", code, statusCode, message: `${code} from the test double` });
 
 describe("Azure failures", () => {
@@ -23,7 +34,12 @@ describe("Azure failures", () => {
 
   it("puts an unreachable endpoint override on its field, and throttling on none", () => {
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
-    expect(describeAzureFailure(refused, { ...CONFIG, endpoint: "https://127.0.0.1:9" }, "management").fieldErrors?.endpoint).toMatch(/Could not reach Azure Resource Manager at https:\/\/127.0.0.1:9: the connection was refused/);
-    expect(describeAzureFailure(arm("TooManyRequests", 429), CONFIG, "management")).toEqual({ ok: false, message: "Azure is throttling requests. Try again in a minute." });
+    expect(describeAzureFailure(refused, { ...CONFIG, endpoint: "https://127.0.0.1:9" }, "management").fieldErrors?.endpoint).toMatch(
+      /Could not reach Azure Resource Manager at https:\/\/127.0.0.1:9: the connection was refused/,
+    );
+    expect(describeAzureFailure(arm("TooManyRequests", 429), CONFIG, "management")).toEqual({
+      ok: false,
+      message: "Azure is throttling requests. Try again in a minute.",
+    });
   });
 });

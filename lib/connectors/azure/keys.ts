@@ -13,7 +13,10 @@ import { subscriptionDisplayName, subscriptionSid } from "./names";
 export async function provisionKeyOnAzure(input: SubscriptionKeyInput): Promise<Record<string, string>> {
   const productId = input.ref.ids[`product:${input.subscription.tier}`];
   if (!productId) {
-    throw new ConnectorError("invalid", `The deployment on Azure has no product for tier ${input.subscription.tier}: only API-key APIs get products, one per allowed tier.`);
+    throw new ConnectorError(
+      "invalid",
+      `The deployment on Azure has no product for tier ${input.subscription.tier}: only API-key APIs get products, one per allowed tier.`,
+    );
   }
   const sid = subscriptionSid(input.subscription.id, input.key.id);
   const s = await azureSession(azureConfigSchema.parse(input.config));
@@ -22,7 +25,12 @@ export async function provisionKeyOnAzure(input: SubscriptionKeyInput): Promise<
       s.rg,
       s.service,
       sid,
-      { scope: `/products/${productId}`, displayName: subscriptionDisplayName(input.subscription.applicationName, input.key.keyType), primaryKey: input.key.value, state: "active" },
+      {
+        scope: `/products/${productId}`,
+        displayName: subscriptionDisplayName(input.subscription.applicationName, input.key.keyType),
+        primaryKey: input.key.value,
+        state: "active",
+      },
       { notify: false, abortSignal: input.signal },
     );
   } catch (error) {
@@ -31,7 +39,12 @@ export async function provisionKeyOnAzure(input: SubscriptionKeyInput): Promise<
   return { subscriptionId: sid };
 }
 
-export async function revokeKeyOnAzure(raw: Record<string, unknown>, _ref: DeploymentRef, remoteIds: Record<string, string>, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function revokeKeyOnAzure(
+  raw: Record<string, unknown>,
+  _ref: DeploymentRef,
+  remoteIds: Record<string, string>,
+  options: { signal?: AbortSignal } = {},
+): Promise<void> {
   const sid = remoteIds.subscriptionId;
   if (!sid) return;
   const s = await azureSession(azureConfigSchema.parse(raw));

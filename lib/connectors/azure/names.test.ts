@@ -15,13 +15,19 @@ describe("Azure names", () => {
     expect(names.apiId.startsWith(apiIdStart)).toBe(true);
     expect(names.versionSetId.startsWith(versionSetStart)).toBe(true);
     expect(names.path).toBe(path);
-    for (const id of [names.apiId, names.versionSetId, names.productId("Gold"), names.productId("Free tier (EU)")]) expect(id).toMatch(AZURE_ID);
+    for (const id of [names.apiId, names.versionSetId, names.productId("Gold"), names.productId("Free tier (EU)")])
+      expect(id).toMatch(AZURE_ID);
   });
 
   it("is deterministic and keeps lossy mappings apart", () => {
-    const [one, two] = [azureNames({ name: "A", version: "v1", context: "/a/b" }), azureNames({ name: "A", version: "v1", context: "/a/b" })];
+    const [one, two] = [
+      azureNames({ name: "A", version: "v1", context: "/a/b" }),
+      azureNames({ name: "A", version: "v1", context: "/a/b" }),
+    ];
     expect([one.apiId, one.versionSetId, one.productId("Gold")]).toEqual([two.apiId, two.versionSetId, two.productId("Gold")]);
-    expect(azureNames({ name: "A", version: "v1", context: "/a/b" }).apiId).not.toBe(azureNames({ name: "A", version: "v1", context: "/a-b" }).apiId);
+    expect(azureNames({ name: "A", version: "v1", context: "/a/b" }).apiId).not.toBe(
+      azureNames({ name: "A", version: "v1", context: "/a-b" }).apiId,
+    );
     expect(slug("sub_1", "id")).not.toBe(slug("sub-1", "id"));
     expect(subscriptionSid("sub_1", "key_1")).toBe(subscriptionSid("sub_1", "key_1"));
     expect(subscriptionSid("sub_1", "key_1")).toMatch(AZURE_ID);

@@ -46,13 +46,22 @@ export interface AzureNames {
 
 export function azureNames(api: { name: string; version: string; context: string }): AzureNames {
   const path = api.context.trim().replace(/^\/+|\/+$/g, "");
-  if (!path) throw new ConnectorError("invalid", `The context "${api.context}" is empty: Azure API Management needs a path to serve the API at.`);
-  if (path.length > 400) throw new ConnectorError("invalid", `The context "${api.context}" is longer than the 400 characters Azure allows for an API path.`);
+  if (!path)
+    throw new ConnectorError("invalid", `The context "${api.context}" is empty: Azure API Management needs a path to serve the API at.`);
+  if (path.length > 400)
+    throw new ConnectorError("invalid", `The context "${api.context}" is longer than the 400 characters Azure allows for an API path.`);
   const bad = path.split("/").find((segment) => !SEGMENT.test(segment));
-  if (bad !== undefined) throw new ConnectorError("invalid", `The context "${api.context}" has a segment "${bad}" that Azure cannot serve: use letters, digits and - . _ ~ only.`);
+  if (bad !== undefined)
+    throw new ConnectorError(
+      "invalid",
+      `The context "${api.context}" has a segment "${bad}" that Azure cannot serve: use letters, digits and - . _ ~ only.`,
+    );
   const version = api.version.trim();
   if (!version || version.length > 100 || !SEGMENT.test(version)) {
-    throw new ConnectorError("invalid", `The version "${api.version}" cannot be a URL segment on Azure: use 1-100 letters, digits and - . _ ~.`);
+    throw new ConnectorError(
+      "invalid",
+      `The version "${api.version}" cannot be a URL segment on Azure: use 1-100 letters, digits and - . _ ~.`,
+    );
   }
   const name = api.name.trim();
   if (!name) throw new ConnectorError("invalid", "The API has no name to show on Azure.");

@@ -17,7 +17,10 @@ function parse(xml: string): XmlElement {
   return parseXml(xml);
 }
 
-const find = (el: XmlElement, name: string): XmlElement[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => find(c, name))];
+const find = (el: XmlElement, name: string): XmlElement[] => [
+  ...(el.name === name ? [el] : []),
+  ...el.children.flatMap((c) => find(c, name)),
+];
 const inbound = (root: XmlElement) => root.children.find((c) => c.name === "inbound")!;
 
 describe("Azure policy XML", () => {
@@ -33,37 +36,71 @@ describe("Azure policy XML", () => {
     expect(find(jwt, "issuer")[0].text).toBe(KEY_MANAGER.issuer);
     expect(find(jwt, "audience")[0].text).toBe(KEY_MANAGER.audience);
     // Bronze (10/s) is stricter than Gold (5000/min); Gold's monthly quota is the only one.
-    expect(find(root, "rate-limit-by-key")[0].attrs).toEqual({ calls: "10", "renewal-period": "1", "counter-key": `@(context.Api.Id + ":" + ${CLIENT_ID_KEY})` });
+    expect(find(root, "rate-limit-by-key")[0].attrs).toEqual({
+      calls: "10",
+      "renewal-period": "1",
+      "counter-key": `@(context.Api.Id + ":" + ${CLIENT_ID_KEY})`,
+    });
     expect(find(root, "quota-by-key")[0].attrs).toMatchObject({ calls: "1000000", "renewal-period": String(30 * 86400) });
     expect(find(root, "origin").map((o) => o.text)).toEqual(["https://app.example.com"]);
   });
 
   it("chooses each API-key tier's limits by its product", () => {
-    const root = parse(apiPolicyXml({ settings: sampleSettings(), tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: { Gold: "p-gold", Bronze: "p-bronze", Unlimited: "p-unlimited" } }));
+    const root = parse(
+      apiPolicyXml({
+        settings: sampleSettings(),
+        tiers: SAMPLE_TIERS,
+        keyManager: KEY_MANAGER,
+        productIds: { Gold: "p-gold", Bronze: "p-bronze", Unlimited: "p-unlimited" },
+      }),
+    );
     expect(find(root, "validate-jwt")).toHaveLength(0);
     const whens = find(root, "when").filter((w) => w.attrs.condition.includes("Product"));
     expect(whens.map((w) => w.attrs.condition)).toEqual(['@(context.Product.Id == "p-gold")', '@(context.Product.Id == "p-bronze")']);
     expect(whens[0].children.map((c) => c.name)).toEqual(["rate-limit-by-key", "quota-by-key"]);
-    expect(whens[0].children[0].attrs).toMatchObject({ calls: "5000", "renewal-period": "60", "counter-key": '@(context.Api.Id + ":" + context.Subscription.Id)' });
+    expect(whens[0].children[0].attrs).toMatchObject({
+      calls: "5000",
+      "renewal-period": "60",
+      "counter-key": '@(context.Api.Id + ":" + context.Subscription.Id)',
+    });
   });
 
   it("expresses hour and day limits with quota-by-key, beyond rate-limit-by-key's 300 seconds", () => {
-    const tiers: DeploymentTier[] = [{ name: "Daily", displayName: "Daily", requests: 1000, unit: "day", burst: 10, monthlyQuota: null, unlimited: false }];
-    const root = parse(apiPolicyXml({ settings: sampleSettings({ rateLimit: { requests: 50, unit: "hour", burst: 5 } }), tiers, keyManager: KEY_MANAGER, productIds: { Daily: "p" } }));
+    const tiers: DeploymentTier[] = [
+      { name: "Daily", displayName: "Daily", requests: 1000, unit: "day", burst: 10, monthlyQuota: null, unlimited: false },
+    ];
+    const root = parse(
+      apiPolicyXml({
+        settings: sampleSettings({ rateLimit: { requests: 50, unit: "hour", burst: 5 } }),
+        tiers,
+        keyManager: KEY_MANAGER,
+        productIds: { Daily: "p" },
+      }),
+    );
     expect(find(root, "rate-limit-by-key")).toHaveLength(0);
-    expect(find(root, "quota-by-key").map((q) => [q.attrs.calls, q.attrs["renewal-period"]])).toEqual([["1000", "86400"], ["50", "3600"]]);
+    expect(find(root, "quota-by-key").map((q) => [q.attrs.calls, q.attrs["renewal-period"]])).toEqual([
+      ["1000", "86400"],
+      ["50", "3600"],
+    ]);
   });
 
   it("writes operation policies only where operations differ", () => {
     const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
-    const ops = operationPoliciesXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    const ops = operationPoliciesXml(
+      { settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} },
+      KEYS.map((key) => ({ key })),
+    );
     expect(Object.keys(ops).sort()).toEqual(["GET /health", "POST /orders"]);
     const open = parse(ops["GET /health"]);
     expect(inbound(open).children.map((c) => c.name)).toEqual(["cors"]);
     expect(find(open, "validate-jwt")).toHaveLength(0);
     const limited = parse(ops["POST /orders"]);
     expect(inbound(limited).children.map((c) => c.name)).toEqual(["base", "rate-limit-by-key"]);
-    expect(find(limited, "rate-limit-by-key")[0].attrs).toMatchObject({ calls: "5", "renewal-period": "1", "counter-key": '@(context.Api.Id + ":" + context.Operation.Id)' });
+    expect(find(limited, "rate-limit-by-key")[0].attrs).toMatchObject({
+      calls: "5",
+      "renewal-period": "1",
+      "counter-key": '@(context.Api.Id + ":" + context.Operation.Id)',
+    });
   });
 
   it("requires an operation's scopes with validate-jwt required claims, 403 without them", () => {
@@ -76,7 +113,10 @@ describe("Azure policy XML", () => {
         "GET /health": { security: "none", rateLimit: null, scopes: ["ignored"] },
       },
     });
-    const ops = operationPoliciesXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    const ops = operationPoliciesXml(
+      { settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} },
+      KEYS.map((key) => ({ key })),
+    );
     expect(Object.keys(ops).sort()).toEqual(["GET /health", "GET /orders", "POST /orders"]);
     const read = parse(ops["GET /orders"]);
     expect(inbound(read).children.map((c) => c.name)).toEqual(["base", "validate-jwt"]);
@@ -93,8 +133,14 @@ describe("Azure policy XML", () => {
   });
 
   it("puts the scopes into the one validate-jwt of an OAuth2 operation of an open API", () => {
-    const settings = sampleSettings({ security: { scheme: "none", apiKeyHeader: "x" }, operationPolicies: { "GET /orders": { security: "oauth2", rateLimit: null, scopes: ["orders:read"] } } });
-    const ops = operationPoliciesXml({ settings, tiers: [], keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    const settings = sampleSettings({
+      security: { scheme: "none", apiKeyHeader: "x" },
+      operationPolicies: { "GET /orders": { security: "oauth2", rateLimit: null, scopes: ["orders:read"] } },
+    });
+    const ops = operationPoliciesXml(
+      { settings, tiers: [], keyManager: KEY_MANAGER, productIds: {} },
+      KEYS.map((key) => ({ key })),
+    );
     const jwts = find(parse(ops["GET /orders"]), "validate-jwt");
     expect(jwts).toHaveLength(1);
     expect(jwts[0].attrs["failed-validation-httpcode"]).toBe("401");
@@ -103,14 +149,25 @@ describe("Azure policy XML", () => {
 
   it("writes no scope check for an API-key operation", () => {
     const settings = sampleSettings({ operationPolicies: { "GET /orders": { security: null, rateLimit: null, scopes: ["orders:read"] } } });
-    const ops = operationPoliciesXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} }, KEYS.map((key) => ({ key })));
+    const ops = operationPoliciesXml(
+      { settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} },
+      KEYS.map((key) => ({ key })),
+    );
     expect(ops["GET /orders"]).toBeUndefined();
   });
 
   it("escapes hostile values in attributes and text", () => {
     const hostile = `https://evil.example/"><inbound/><!--&amp;'`;
-    const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x" }, cors: { enabled: true, origins: [hostile], methods: ["GET"], headers: ["x-<h>&"], credentials: false } });
-    const xml = apiPolicyXml({ settings, tiers: [], keyManager: { ...KEY_MANAGER, issuer: hostile, openidConfigurationUrl: `${hostile}?a=1&b=2` }, productIds: {} });
+    const settings = sampleSettings({
+      security: { scheme: "oauth2", apiKeyHeader: "x" },
+      cors: { enabled: true, origins: [hostile], methods: ["GET"], headers: ["x-<h>&"], credentials: false },
+    });
+    const xml = apiPolicyXml({
+      settings,
+      tiers: [],
+      keyManager: { ...KEY_MANAGER, issuer: hostile, openidConfigurationUrl: `${hostile}?a=1&b=2` },
+      productIds: {},
+    });
     const root = parse(xml);
     expect(find(root, "origin")[0].text).toBe(hostile);
     expect(find(root, "header")[0].text).toBe("x-<h>&");
@@ -121,7 +178,10 @@ describe("Azure policy XML", () => {
   });
 
   it("refuses what Azure cannot enforce", () => {
-    const oauth = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x" }, operationPolicies: { "GET /orders": { security: "apiKey", rateLimit: null } } });
+    const oauth = sampleSettings({
+      security: { scheme: "oauth2", apiKeyHeader: "x" },
+      operationPolicies: { "GET /orders": { security: "apiKey", rateLimit: null } },
+    });
     expect(policyRefusals(oauth, KEYS).map((r) => r.feature)).toEqual(["security of GET /orders"]);
     const keyed = sampleSettings({ operationPolicies: { "GET /orders": { security: "oauth2", rateLimit: null } } });
     expect(policyRefusals(keyed, KEYS).map((r) => r.feature)).toEqual(["security of GET /orders"]);
@@ -151,12 +211,28 @@ describe("Azure plan", () => {
     ]);
     const api = plan.artifacts[1].content as Record<string, unknown>;
     // /health is open: keys become optional on the API and the policy requires them elsewhere.
-    expect(api).toMatchObject({ format: "openapi+json", path: "orders-api", apiVersion: "v1", protocols: ["https"], subscriptionRequired: false, subscriptionKeyParameterNames: { header: "x-api-key" } });
+    expect(api).toMatchObject({
+      format: "openapi+json",
+      path: "orders-api",
+      apiVersion: "v1",
+      protocols: ["https"],
+      subscriptionRequired: false,
+      subscriptionKeyParameterNames: { header: "x-api-key" },
+    });
     expect(plan.artifacts.filter((a) => a.kind === "policy").every((a) => a.format === "xml")).toBe(true);
     expect(plan.refusals).toEqual([]);
   });
 
-  const tier = (name: string, t: Partial<DeploymentTier>): DeploymentTier => ({ name, displayName: name, requests: 10, unit: "second", burst: null, monthlyQuota: null, unlimited: false, ...t });
+  const tier = (name: string, t: Partial<DeploymentTier>): DeploymentTier => ({
+    name,
+    displayName: name,
+    requests: 10,
+    unit: "second",
+    burst: null,
+    monthlyQuota: null,
+    unlimited: false,
+    ...t,
+  });
   const apiKey = sampleSettings();
   const oauth2 = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
   const open = sampleSettings({ security: { scheme: "none", apiKeyHeader: "x-api-key" } });
@@ -164,8 +240,25 @@ describe("Azure plan", () => {
   it.each<[string, ReturnType<typeof sampleSettings>, DeploymentTier[], number, Array<[string, RegExp]>]>([
     ["no burst and no quota", apiKey, [tier("Flat", {})], 3, []],
     ["a tier's burst", apiKey, [tier("Bronze", { burst: 20 })], 3, [["Tier bursts", /no burst: Bronze \(burst 20\) keeps its rate/]]],
-    ["bursts of several tiers, OAuth2 held to the strictest", oauth2, [tier("Gold", { burst: 500 }), tier("Bronze", { burst: 20 })], 3, [["Tier bursts", /Gold \(burst 500\) and Bronze \(burst 20\) keep their rate/]]],
-    ["a monthly quota", apiKey, [tier("Metered", { requests: null, unit: null, monthlyQuota: 1000 })], 3, [["Monthly quotas", /fixed periods of 30 days .* calendar months \(UTC\): on Azure the monthly quota of Metered resets every 30 days/]]],
+    [
+      "bursts of several tiers, OAuth2 held to the strictest",
+      oauth2,
+      [tier("Gold", { burst: 500 }), tier("Bronze", { burst: 20 })],
+      3,
+      [["Tier bursts", /Gold \(burst 500\) and Bronze \(burst 20\) keep their rate/]],
+    ],
+    [
+      "a monthly quota",
+      apiKey,
+      [tier("Metered", { requests: null, unit: null, monthlyQuota: 1000 })],
+      3,
+      [
+        [
+          "Monthly quotas",
+          /fixed periods of 30 days .* calendar months \(UTC\): on Azure the monthly quota of Metered resets every 30 days/,
+        ],
+      ],
+    ],
     ["unlimited tiers", apiKey, [tier("Unlimited", { unlimited: true, burst: 5, monthlyQuota: 5 })], 3, []],
     ["an open API, whose tiers apply nowhere", open, [tier("Gold", { burst: 5, monthlyQuota: 10 })], 3, []],
     ["no operations", open, [], 0, [["Operations", /no operations: .* answers 404 to every request/]]],

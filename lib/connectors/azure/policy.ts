@@ -18,7 +18,8 @@ import { renderXml, type XmlNode } from "./xml";
  * application's calls to two APIs draw from one budget, unlike Meridian's per-subscription limits.
  */
 
-export const CLIENT_ID_KEY = 'context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt()?.Claims.GetValueOrDefault("client_id", "anonymous")';
+export const CLIENT_ID_KEY =
+  'context.Request.Headers.GetValueOrDefault("Authorization","").AsJwt()?.Claims.GetValueOrDefault("client_id", "anonymous")';
 const MONTH_SECONDS = 30 * 24 * 3600;
 const UNIT_SECONDS = { second: 1, minute: 60, hour: 3600, day: 86400 } as const;
 
@@ -39,14 +40,25 @@ type Limit = { requests: number; unit: keyof typeof UNIT_SECONDS };
 
 function limitPolicies(limit: Limit, counterKey: string): XmlNode[] {
   const seconds = UNIT_SECONDS[limit.unit];
-  if (seconds <= 60) return [{ name: "rate-limit-by-key", attrs: { calls: limit.requests, "renewal-period": seconds, "counter-key": `@(${counterKey})` } }];
-  return [{ name: "quota-by-key", attrs: { calls: limit.requests, "renewal-period": seconds, "counter-key": `@(${counterKey} + ":${limit.unit}")` } }];
+  if (seconds <= 60)
+    return [{ name: "rate-limit-by-key", attrs: { calls: limit.requests, "renewal-period": seconds, "counter-key": `@(${counterKey})` } }];
+  return [
+    {
+      name: "quota-by-key",
+      attrs: { calls: limit.requests, "renewal-period": seconds, "counter-key": `@(${counterKey} + ":${limit.unit}")` },
+    },
+  ];
 }
 
 function tierPolicies(tier: DeploymentTier, counterKey: string): XmlNode[] {
   const nodes: XmlNode[] = [];
-  if (!tier.unlimited && tier.requests !== null && tier.unit !== null) nodes.push(...limitPolicies({ requests: tier.requests, unit: tier.unit }, counterKey));
-  if (!tier.unlimited && tier.monthlyQuota !== null) nodes.push({ name: "quota-by-key", attrs: { calls: tier.monthlyQuota, "renewal-period": MONTH_SECONDS, "counter-key": `@(${counterKey} + ":month")` } });
+  if (!tier.unlimited && tier.requests !== null && tier.unit !== null)
+    nodes.push(...limitPolicies({ requests: tier.requests, unit: tier.unit }, counterKey));
+  if (!tier.unlimited && tier.monthlyQuota !== null)
+    nodes.push({
+      name: "quota-by-key",
+      attrs: { calls: tier.monthlyQuota, "renewal-period": MONTH_SECONDS, "counter-key": `@(${counterKey} + ":month")` },
+    });
   return nodes;
 }
 
@@ -93,13 +105,27 @@ function cors(settings: ApiSettingsSnapshot): XmlNode | null {
 
 /** The token's `scope` claim (space-separated) must hold every one of `scopes`. */
 function requiredScopes(scopes: string[]): XmlNode {
-  return { name: "required-claims", children: [{ name: "claim", attrs: { name: "scope", match: "all", separator: " " }, children: scopes.map((scope) => ({ name: "value", text: scope })) }] };
+  return {
+    name: "required-claims",
+    children: [
+      {
+        name: "claim",
+        attrs: { name: "scope", match: "all", separator: " " },
+        children: scopes.map((scope) => ({ name: "value", text: scope })),
+      },
+    ],
+  };
 }
 
 function validateJwt(km: KeyManagerInfo, scopes: string[] = []): XmlNode {
   return {
     name: "validate-jwt",
-    attrs: { "header-name": "Authorization", "failed-validation-httpcode": 401, "failed-validation-error-message": "Unauthorized. Access token is missing or invalid.", "require-scheme": "Bearer" },
+    attrs: {
+      "header-name": "Authorization",
+      "failed-validation-httpcode": 401,
+      "failed-validation-error-message": "Unauthorized. Access token is missing or invalid.",
+      "require-scheme": "Bearer",
+    },
     children: [
       { name: "openid-config", attrs: { url: km.openidConfigurationUrl } },
       { name: "audiences", children: [{ name: "audience", text: km.audience }] },
@@ -116,7 +142,14 @@ function validateJwt(km: KeyManagerInfo, scopes: string[] = []): XmlNode {
  */
 function scopeCheck(km: KeyManagerInfo, scopes: string[]): XmlNode {
   const jwt = validateJwt(km, scopes);
-  return { ...jwt, attrs: { ...jwt.attrs, "failed-validation-httpcode": 403, "failed-validation-error-message": `insufficient_scope: this operation needs an access token with the scopes ${scopes.join(" ")}.` } };
+  return {
+    ...jwt,
+    attrs: {
+      ...jwt.attrs,
+      "failed-validation-httpcode": 403,
+      "failed-validation-error-message": `insufficient_scope: this operation needs an access token with the scopes ${scopes.join(" ")}.`,
+    },
+  };
 }
 
 /** An API-key API with open operations: see subscriptionOptional. */
@@ -141,8 +174,19 @@ function subscriptionGuard(): XmlNode {
             name: "return-response",
             children: [
               { name: "set-status", attrs: { code: 401, reason: "Unauthorized" } },
-              { name: "set-header", attrs: { name: "Content-Type", "exists-action": "override" }, children: [{ name: "value", text: "application/json" }] },
-              { name: "set-body", text: JSON.stringify({ statusCode: 401, message: "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API." }) },
+              {
+                name: "set-header",
+                attrs: { name: "Content-Type", "exists-action": "override" },
+                children: [{ name: "value", text: "application/json" }],
+              },
+              {
+                name: "set-body",
+                text: JSON.stringify({
+                  statusCode: 401,
+                  message:
+                    "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.",
+                }),
+              },
             ],
           },
         ],
@@ -160,12 +204,25 @@ function tierSection(input: PolicyInput): XmlNode[] {
       .map((tier) => ({ tier, policies: tierPolicies(tier, 'context.Api.Id + ":" + context.Subscription.Id') }))
       .filter((b) => b.policies.length && input.productIds[b.tier.name]);
     if (!branches.length) return [];
-    return [{ name: "choose", children: branches.map((b) => ({ name: "when", attrs: { condition: `@(context.Product.Id == "${input.productIds[b.tier.name]}")` }, children: b.policies })) }];
+    return [
+      {
+        name: "choose",
+        children: branches.map((b) => ({
+          name: "when",
+          attrs: { condition: `@(context.Product.Id == "${input.productIds[b.tier.name]}")` },
+          children: b.policies,
+        })),
+      },
+    ];
   }
   const strictest = strictestTier(input.tiers);
   if (!strictest) return [];
   const nodes: XmlNode[] = [];
-  if (input.tiers.length > 1) nodes.push({ name: "", comment: `Access tokens carry no tier: the strictest limits of the allowed tiers (${input.tiers.map((t) => t.name).join(", ")}) apply to every client.` });
+  if (input.tiers.length > 1)
+    nodes.push({
+      name: "",
+      comment: `Access tokens carry no tier: the strictest limits of the allowed tiers (${input.tiers.map((t) => t.name).join(", ")}) apply to every client.`,
+    });
   return [...nodes, ...tierPolicies(strictest, `context.Api.Id + ":" + ${CLIENT_ID_KEY}`)];
 }
 
@@ -236,13 +293,23 @@ export function policyRefusals(settings: ApiSettingsSnapshot, operationKeys: str
     const security = settings.operationPolicies[key]?.security;
     if (!security || security === scheme) continue;
     if (security === "apiKey") {
-      refusals.push({ feature: `security of ${key}`, reason: "Azure API Management asks for subscription keys per API, not per operation: one operation cannot require an API key alone." });
+      refusals.push({
+        feature: `security of ${key}`,
+        reason:
+          "Azure API Management asks for subscription keys per API, not per operation: one operation cannot require an API key alone.",
+      });
     } else if (scheme === "apiKey" && security === "oauth2") {
-      refusals.push({ feature: `security of ${key}`, reason: `Azure API Management checks subscription keys before any policy runs: ${key} cannot accept an OAuth2 token instead of the API key.` });
+      refusals.push({
+        feature: `security of ${key}`,
+        reason: `Azure API Management checks subscription keys before any policy runs: ${key} cannot accept an OAuth2 token instead of the API key.`,
+      });
     }
   }
   if (settings.cors.enabled && settings.cors.credentials && (settings.cors.origins.length === 0 || settings.cors.origins.includes("*"))) {
-    refusals.push({ feature: "CORS with credentials", reason: "Azure API Management refuses allow-credentials with a wildcard origin: list the allowed origins." });
+    refusals.push({
+      feature: "CORS with credentials",
+      reason: "Azure API Management refuses allow-credentials with a wildcard origin: list the allowed origins.",
+    });
   }
   return refusals;
 }
@@ -256,7 +323,10 @@ const list = (names: string[]) => (names.length > 1 ? `${names.slice(0, -1).join
 export function policyNotes(settings: ApiSettingsSnapshot, tiers: DeploymentTier[], operationCount: number): PlanNote[] {
   const notes: PlanNote[] = [];
   if (operationCount === 0) {
-    notes.push({ feature: "Operations", note: "This revision has no operations: Azure API Management creates the API without any, and answers 404 to every request to it." });
+    notes.push({
+      feature: "Operations",
+      note: "This revision has no operations: Azure API Management creates the API without any, and answers 404 to every request to it.",
+    });
   }
   if (settings.security.scheme === "none") return notes;
   const limited = tiers.filter((t) => !t.unlimited);

@@ -33,12 +33,20 @@ export async function undeployFromAzure(raw: Record<string, unknown>, ref: Deplo
 
   const apiId = ref.ids.apiId;
   if (apiId) {
-    await attempt(`deleting API ${apiId}`, () => client.api.beginDeleteAndWait(rg, service, apiId, "*", { deleteRevisions: true, abortSignal: signal, updateIntervalInMs: LRO_POLL_MS }));
+    await attempt(`deleting API ${apiId}`, () =>
+      client.api.beginDeleteAndWait(rg, service, apiId, "*", {
+        deleteRevisions: true,
+        abortSignal: signal,
+        updateIntervalInMs: LRO_POLL_MS,
+      }),
+    );
     await options.onStep?.("API deleted", apiId);
   }
   for (const [key, productId] of Object.entries(ref.ids)) {
     if (!key.startsWith("product:")) continue;
-    await attempt(`deleting product ${productId}`, () => client.product.delete(rg, service, productId, "*", { deleteSubscriptions: true, abortSignal: signal }));
+    await attempt(`deleting product ${productId}`, () =>
+      client.product.delete(rg, service, productId, "*", { deleteSubscriptions: true, abortSignal: signal }),
+    );
     await options.onStep?.("Product deleted", productId);
   }
   const versionSetId = ref.ids.versionSetId;
@@ -49,7 +57,9 @@ export async function undeployFromAzure(raw: Record<string, unknown>, ref: Deplo
     });
     // Other versions of the API still use it: it stays for them.
     if (!inUse) {
-      await attempt(`deleting version set ${versionSetId}`, () => client.apiVersionSet.delete(rg, service, versionSetId, "*", { abortSignal: signal }));
+      await attempt(`deleting version set ${versionSetId}`, () =>
+        client.apiVersionSet.delete(rg, service, versionSetId, "*", { abortSignal: signal }),
+      );
       await options.onStep?.("Version set deleted", versionSetId);
     }
   }

@@ -22,7 +22,9 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 /** "METHOD /path" of every operation of an OpenAPI document. */
 export function operationKeys(definition: Record<string, unknown>): string[] {
   const paths = (definition.paths ?? {}) as Record<string, Record<string, unknown>>;
-  return Object.entries(paths).flatMap(([path, item]) => METHODS.filter((m) => item && typeof item[m] === "object").map((m) => `${m.toUpperCase()} ${path}`));
+  return Object.entries(paths).flatMap(([path, item]) =>
+    METHODS.filter((m) => item && typeof item[m] === "object").map((m) => `${m.toUpperCase()} ${path}`),
+  );
 }
 
 export function translate(input: DeploymentInput): AzureTranslation {
@@ -43,10 +45,19 @@ export function translate(input: DeploymentInput): AzureTranslation {
         } satisfies ProductContract,
       }))
     : [];
-  const policyInput = { settings, tiers: input.tiers, keyManager: input.keyManager, productIds: Object.fromEntries(products.map((p) => [p.tier, p.productId])) };
+  const policyInput = {
+    settings,
+    tiers: input.tiers,
+    keyManager: input.keyManager,
+    productIds: Object.fromEntries(products.map((p) => [p.tier, p.productId])),
+  };
   return {
     names,
-    versionSet: { displayName: names.versionSetDisplayName, versioningScheme: "Segment", description: `Versions of ${input.api.name}, managed by Meridian.` },
+    versionSet: {
+      displayName: names.versionSetDisplayName,
+      versioningScheme: "Segment",
+      description: `Versions of ${input.api.name}, managed by Meridian.`,
+    },
     api: {
       format: "openapi+json",
       value: JSON.stringify(input.revision.definition),
@@ -60,7 +71,10 @@ export function translate(input: DeploymentInput): AzureTranslation {
       ...(apiKey ? { subscriptionKeyParameterNames: { header: settings.security.apiKeyHeader, query: "subscription-key" } } : {}),
     },
     apiPolicy: apiPolicyXml(policyInput),
-    operationPolicies: operationPoliciesXml(policyInput, keys.map((key) => ({ key }))),
+    operationPolicies: operationPoliciesXml(
+      policyInput,
+      keys.map((key) => ({ key })),
+    ),
     products,
     refusals: policyRefusals(settings, keys),
     notes: policyNotes(settings, input.tiers, keys.length),
@@ -73,8 +87,18 @@ export function planOf(t: AzureTranslation): DeploymentPlan {
       { kind: "version-set", name: t.names.versionSetId, format: "json", content: t.versionSet },
       { kind: "api", name: t.names.apiId, format: "json", content: { ...t.api, value: JSON.parse(String(t.api.value)) } },
       { kind: "policy", name: `${t.names.apiId} (API)`, format: "xml", content: t.apiPolicy },
-      ...Object.entries(t.operationPolicies).map(([key, xml]) => ({ kind: "policy", name: `${t.names.apiId} ${key}`, format: "xml" as const, content: xml })),
-      ...t.products.map((p) => ({ kind: "product", name: p.productId, format: "json" as const, content: { ...p.product, apis: [t.names.apiId] } })),
+      ...Object.entries(t.operationPolicies).map(([key, xml]) => ({
+        kind: "policy",
+        name: `${t.names.apiId} ${key}`,
+        format: "xml" as const,
+        content: xml,
+      })),
+      ...t.products.map((p) => ({
+        kind: "product",
+        name: p.productId,
+        format: "json" as const,
+        content: { ...p.product, apis: [t.names.apiId] },
+      })),
     ],
     refusals: t.refusals,
     notes: t.notes,

@@ -19,18 +19,37 @@ async function kubernetes({ gatewayApi = true, programmed = "True" } = {}) {
       return res.end("404 page not found");
     }
     const name = req.url.slice(PATH.length);
-    if (name !== "eg") return sendJson(res, 404, { kind: "Status", reason: "NotFound", details: { name, group: "gateway.networking.k8s.io", kind: "gateways" }, code: 404 });
-    return sendJson(res, 200, { kind: "Gateway", metadata: { name }, status: { conditions: [{ type: "Programmed", status: programmed, message: "Address pending" }] } });
+    if (name !== "eg")
+      return sendJson(res, 404, {
+        kind: "Status",
+        reason: "NotFound",
+        details: { name, group: "gateway.networking.k8s.io", kind: "gateways" },
+        code: 404,
+      });
+    return sendJson(res, 200, {
+      kind: "Gateway",
+      metadata: { name },
+      status: { conditions: [{ type: "Programmed", status: programmed, message: "Address pending" }] },
+    });
   });
   return server;
 }
 
-const config = (url: string, extra: Record<string, unknown> = {}) => ({ apiServerUrl: url, bearerToken: "good-token", namespace: "apis", gatewayName: "eg", ...extra });
+const config = (url: string, extra: Record<string, unknown> = {}) => ({
+  apiServerUrl: url,
+  bearerToken: "good-token",
+  namespace: "apis",
+  gatewayName: "eg",
+  ...extra,
+});
 
 describe("Envoy Gateway connection test", () => {
   it("reads the named Gateway with the bearer token", async () => {
     const s = await kubernetes();
-    expect(await envoyConnector.testConnection(config(s.url), testContext())).toEqual({ ok: true, message: "Found Gateway apis/eg, programmed." });
+    expect(await envoyConnector.testConnection(config(s.url), testContext())).toEqual({
+      ok: true,
+      message: "Found Gateway apis/eg, programmed.",
+    });
     expect(s.requests[0].url).toBe(`${PATH}eg`);
   });
 

@@ -21,14 +21,25 @@ export const envoyConnector: Connector = {
       const res = await kubernetesClient(config, ctx.signal).getGateway();
       const body = jsonBody(res);
       if (res.status === 401) return failure("bearerToken", "The Kubernetes API refused the bearer token.");
-      if (res.status === 403) return failure("bearerToken", `The token may not read Gateways in namespace ${config.namespace}: grant it get on gateways.gateway.networking.k8s.io.`);
+      if (res.status === 403)
+        return failure(
+          "bearerToken",
+          `The token may not read Gateways in namespace ${config.namespace}: grant it get on gateways.gateway.networking.k8s.io.`,
+        );
       if (res.status === 404) {
         const status = body as K8sStatus | undefined;
-        if (status?.kind === "Status" && status.details?.kind === "gateways") return failure("gatewayName", `No Gateway named ${config.gatewayName} in namespace ${config.namespace}.`);
-        return failure("apiServerUrl", "The cluster does not serve the Gateway API (gateway.networking.k8s.io/v1): install Envoy Gateway, or check the URL.");
+        if (status?.kind === "Status" && status.details?.kind === "gateways")
+          return failure("gatewayName", `No Gateway named ${config.gatewayName} in namespace ${config.namespace}.`);
+        return failure(
+          "apiServerUrl",
+          "The cluster does not serve the Gateway API (gateway.networking.k8s.io/v1): install Envoy Gateway, or check the URL.",
+        );
       }
       if (res.status !== 200 || (body as Gateway | undefined)?.kind !== "Gateway") {
-        return failure("apiServerUrl", `${config.apiServerUrl} answered HTTP ${res.status}${(body as K8sStatus | undefined)?.message ? `: ${(body as K8sStatus).message}` : ""}; is this a Kubernetes API server?`);
+        return failure(
+          "apiServerUrl",
+          `${config.apiServerUrl} answered HTTP ${res.status}${(body as K8sStatus | undefined)?.message ? `: ${(body as K8sStatus).message}` : ""}; is this a Kubernetes API server?`,
+        );
       }
       const programmed = (body as Gateway).status?.conditions?.find((c) => c.type === "Programmed");
       if (programmed && programmed.status !== "True") {
@@ -37,7 +48,8 @@ export const envoyConnector: Connector = {
       return { ok: true, message: `Found Gateway ${where}${programmed ? ", programmed" : ""}.` };
     } catch (error) {
       const cause = networkFailure(error) ?? (error instanceof Error ? error.message : "unknown error");
-      if (TLS_CAUSE.test(cause)) return failure("caCertificate", `The API server's certificate is not trusted (${cause}): paste the cluster's CA certificate.`);
+      if (TLS_CAUSE.test(cause))
+        return failure("caCertificate", `The API server's certificate is not trusted (${cause}): paste the cluster's CA certificate.`);
       return failure("apiServerUrl", `Could not reach ${config.apiServerUrl}: ${cause}.`);
     }
   },

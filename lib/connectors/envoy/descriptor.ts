@@ -8,27 +8,40 @@ const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICAT
 
 export const envoyConfigSchema = z
   .object({
-    apiServerUrl: field(httpUrl(), { label: "Kubernetes API server URL", help: "The cluster where Envoy Gateway runs.", placeholder: "https://kubernetes.example.com:6443" }),
+    apiServerUrl: field(httpUrl(), {
+      label: "Kubernetes API server URL",
+      help: "The cluster where Envoy Gateway runs.",
+      placeholder: "https://kubernetes.example.com:6443",
+    }),
     bearerToken: field(secretString("bearer token", 8192), {
       label: "Bearer token",
       help: "A service account token allowed to manage Gateway API and Envoy Gateway resources in the namespace.",
       secret: true,
     }),
-    caCertificate: field(z.string().trim().max(65536).regex(PEM_CERTIFICATE, "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …).").optional(), {
-      label: "CA certificate",
-      help: "The cluster's CA in PEM form, when the API server's certificate is not publicly trusted.",
-      multiline: true,
-    }),
-    namespace: field(requiredString("namespace", 63).regex(DNS_LABEL, "A namespace is lowercase letters, digits and hyphens (at most 63)."), {
-      label: "Namespace",
-      help: "Where Meridian writes HTTPRoutes and policies.",
-      placeholder: "default",
-    }),
-    gatewayName: field(requiredString("Gateway name", 253).regex(DNS_SUBDOMAIN, "A Gateway name is lowercase letters, digits, hyphens and dots."), {
-      label: "Gateway name",
-      help: "The Gateway resource (gateway.networking.k8s.io/v1) that routes attach to.",
-      placeholder: "eg",
-    }),
+    caCertificate: field(
+      z.string().trim().max(65536).regex(PEM_CERTIFICATE, "Paste a PEM certificate (-----BEGIN CERTIFICATE----- …).").optional(),
+      {
+        label: "CA certificate",
+        help: "The cluster's CA in PEM form, when the API server's certificate is not publicly trusted.",
+        multiline: true,
+      },
+    ),
+    namespace: field(
+      requiredString("namespace", 63).regex(DNS_LABEL, "A namespace is lowercase letters, digits and hyphens (at most 63)."),
+      {
+        label: "Namespace",
+        help: "Where Meridian writes HTTPRoutes and policies.",
+        placeholder: "default",
+      },
+    ),
+    gatewayName: field(
+      requiredString("Gateway name", 253).regex(DNS_SUBDOMAIN, "A Gateway name is lowercase letters, digits, hyphens and dots."),
+      {
+        label: "Gateway name",
+        help: "The Gateway resource (gateway.networking.k8s.io/v1) that routes attach to.",
+        placeholder: "eg",
+      },
+    ),
   })
   .strict();
 

@@ -1,6 +1,16 @@
 import { createHash } from "node:crypto";
 import { DESCRIPTORS } from "../descriptors";
-import type { ConnectionTestResult, Connector, ConnectorConfig, ConnectorType, DeploymentInput, DeploymentRef, DiscoveredApi, PlanRefusal, TestConnectionContext } from "../types";
+import type {
+  ConnectionTestResult,
+  Connector,
+  ConnectorConfig,
+  ConnectorType,
+  DeploymentInput,
+  DeploymentRef,
+  DiscoveredApi,
+  PlanRefusal,
+  TestConnectionContext,
+} from "../types";
 
 export interface FakeCall {
   method: "testConnection" | "plan" | "deploy" | "undeploy" | "discover" | "observe" | "provisionKey" | "revokeKey";
@@ -16,7 +26,9 @@ export interface FakeConnector extends Connector {
   /** Keys installed remotely, by key value. */
   readonly keys: Map<string, { tier: string; subscriptionId: string }>;
   /** Sets what the next connection tests answer. */
-  answerTestsWith(result: ConnectionTestResult | ((config: ConnectorConfig, ctx: TestConnectionContext) => Promise<ConnectionTestResult>)): void;
+  answerTestsWith(
+    result: ConnectionTestResult | ((config: ConnectorConfig, ctx: TestConnectionContext) => Promise<ConnectionTestResult>),
+  ): void;
   /** The next calls of `method` throw these errors, one per call, before doing anything. */
   failNext(method: "deploy" | "undeploy" | "discover" | "provisionKey", ...errors: Error[]): void;
   /** The next deploy stops half-way until `release` is called; `reached` resolves when it gets there. */
@@ -39,7 +51,10 @@ export function createFakeConnector(type: ConnectorType = "kong"): FakeConnector
   const failures = new Map<string, Error[]>();
   const holds: Array<{ reached: () => void; released: Promise<void> }> = [];
   let refusals: PlanRefusal[] = [];
-  let answer: (config: ConnectorConfig, ctx: TestConnectionContext) => Promise<ConnectionTestResult> = async () => ({ ok: true, message: "Fake gateway reachable." });
+  let answer: (config: ConnectorConfig, ctx: TestConnectionContext) => Promise<ConnectionTestResult> = async () => ({
+    ok: true,
+    message: "Fake gateway reachable.",
+  });
 
   const externalId = (input: DeploymentInput) => `${input.environment.name}:${input.api.id}`;
   const maybeFail = (method: string) => {
@@ -88,7 +103,15 @@ export function createFakeConnector(type: ConnectorType = "kong"): FakeConnector
       }
       const contentHash = hashOf(input.revision.definition);
       const id = previousRef?.ids.api ?? externalId(input);
-      remote.set(id, { externalId: id, name: input.api.name, version: input.api.version, context: input.api.context, definition: input.revision.definition, contentHash, revisionNumber: input.revision.number });
+      remote.set(id, {
+        externalId: id,
+        name: input.api.name,
+        version: input.api.version,
+        context: input.api.context,
+        definition: input.revision.definition,
+        contentHash,
+        revisionNumber: input.revision.number,
+      });
       await input.onStep?.("Published", `revision ${input.revision.number}`);
       return { type, version: 1, ids: { api: id }, contentHash, invokeUrl: `https://fake.example/${id}` } satisfies DeploymentRef;
     },

@@ -11,7 +11,8 @@ afterEach(async () => {
 /** A Kong Admin API double: RBAC with one token and one workspace. */
 async function kong({ token = "kpat_good", workspaces = ["default", "payments"] } = {}) {
   server = await startTestServer((req, res) => {
-    if (token && req.headers["kong-admin-token"] !== token) return sendJson(res, 401, { message: "Invalid credentials. Token or User credentials required" });
+    if (token && req.headers["kong-admin-token"] !== token)
+      return sendJson(res, 401, { message: "Invalid credentials. Token or User credentials required" });
     const url = new URL(req.url ?? "/", "http://kong");
     if (url.pathname === "/status") return sendJson(res, 200, { database: { reachable: true }, server: { connections_active: 1 } });
     const ws = url.pathname === "/services" ? "default" : /^\/([^/]+)\/services$/.exec(url.pathname)?.[1];
@@ -43,7 +44,11 @@ describe("Kong connection test", () => {
 
   it("tells a URL that is not Kong's Admin API, and one that is unreachable", async () => {
     server = await startTestServer((_req, res) => sendJson(res, 200, { hello: "world" }));
-    expect((await kongConnector.testConnection({ adminUrl: server.url }, testContext())).fieldErrors?.adminUrl).toMatch(/does not answer like Kong's Admin API/);
-    expect((await kongConnector.testConnection({ adminUrl: "http://127.0.0.1:9" }, testContext())).fieldErrors?.adminUrl).toBe("Could not reach http://127.0.0.1:9: the connection was refused.");
+    expect((await kongConnector.testConnection({ adminUrl: server.url }, testContext())).fieldErrors?.adminUrl).toMatch(
+      /does not answer like Kong's Admin API/,
+    );
+    expect((await kongConnector.testConnection({ adminUrl: "http://127.0.0.1:9" }, testContext())).fieldErrors?.adminUrl).toBe(
+      "Could not reach http://127.0.0.1:9: the connection was refused.",
+    );
   });
 });

@@ -4,7 +4,11 @@ import type { ConnectorDescriptor } from "../types";
 
 export const kongConfigSchema = z
   .object({
-    adminUrl: field(httpUrl(), { label: "Admin API URL", help: "The Kong Admin API, for example http://kong-admin.internal:8001.", placeholder: "http://kong-admin:8001" }),
+    adminUrl: field(httpUrl(), {
+      label: "Admin API URL",
+      help: "The Kong Admin API, for example http://kong-admin.internal:8001.",
+      placeholder: "http://kong-admin:8001",
+    }),
     adminToken: field(secretString("admin token", 1024).optional(), {
       label: "Admin token",
       help: "Sent as Kong-Admin-Token (Kong Enterprise RBAC). Leave empty when the Admin API needs none.",

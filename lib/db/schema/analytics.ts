@@ -21,7 +21,9 @@ export const analyticsBatches = pgTable(
   },
   (t) => [
     uniqueIndex("analytics_batches_seq_key").on(t.seq),
-    index("analytics_batches_pending_idx").on(t.seq).where(sql`${t.rolledUpAt} is null`),
+    index("analytics_batches_pending_idx")
+      .on(t.seq)
+      .where(sql`${t.rolledUpAt} is null`),
     index("analytics_batches_received_at_idx").on(t.receivedAt),
   ],
 );

@@ -41,9 +41,15 @@ export const apis = pgTable(
     description: text("description").notNull().default(""),
     version: text("version").notNull(),
     context: text("context").notNull(),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     visibility: text("visibility").$type<ApiVisibility>().notNull().default("public"),
-    visibleRoles: text("visible_roles").array().notNull().default(sql`'{}'::text[]`),
+    visibleRoles: text("visible_roles")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     lifecycleState: text("lifecycle_state").$type<LifecycleState>().notNull().default("CREATED"),
     // `meridian`, or `discovered:<environment>` for APIs found on a gateway.
     origin: text("origin").notNull().default("meridian"),
@@ -51,9 +57,15 @@ export const apis = pgTable(
     security: jsonb("security").$type<ApiSecurity>().notNull(),
     rateLimit: jsonb("rate_limit").$type<RateLimit | null>(),
     cors: jsonb("cors").$type<ApiCors>().notNull(),
-    allowedTiers: text("allowed_tiers").array().notNull().default(sql`'{}'::text[]`),
+    allowedTiers: text("allowed_tiers")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     // The creator first, then co-owners; user ids. Publishers see the APIs they appear in.
-    owners: text("owners").array().notNull().default(sql`'{}'::text[]`),
+    owners: text("owners")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     definition: jsonb("definition").$type<Record<string, unknown>>().notNull(),
     definitionSource: text("definition_source").notNull(),
     definitionFormat: text("definition_format").$type<SourceFormat>().notNull(),
@@ -74,7 +86,10 @@ export const apis = pgTable(
     index("apis_name_lower_idx").on(sql`lower(${t.name})`, t.id),
     index("apis_updated_at_idx").on(t.updatedAt),
     // The developer portal's catalog: word-prefix search over name, description and tags, and the tag filter.
-    index("apis_search_idx").using("gin", sql`(to_tsvector('simple', ${t.name} || ' ' || ${t.description}) || array_to_tsvector(${t.tags}))`),
+    index("apis_search_idx").using(
+      "gin",
+      sql`(to_tsvector('simple', ${t.name} || ' ' || ${t.description}) || array_to_tsvector(${t.tags}))`,
+    ),
     index("apis_tags_idx").using("gin", t.tags),
   ],
 );

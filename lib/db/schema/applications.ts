@@ -38,7 +38,10 @@ export const oauthClients = pgTable(
     secretRotatedAt: tstz("secret_rotated_at").notNull().defaultNow(),
     ...timestamps,
   },
-  (t) => [uniqueIndex("oauth_clients_client_id_key").on(t.clientId), uniqueIndex("oauth_clients_application_key_type_key").on(t.applicationId, t.keyType)],
+  (t) => [
+    uniqueIndex("oauth_clients_client_id_key").on(t.clientId),
+    uniqueIndex("oauth_clients_application_key_type_key").on(t.applicationId, t.keyType),
+  ],
 );
 export type OauthClient = typeof oauthClients.$inferSelect;
 

@@ -40,6 +40,9 @@ export const deployments = pgTable(
     createdBy: text("created_by"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("deployments_api_environment_key").on(t.apiId, t.environmentId), index("deployments_environment_status_idx").on(t.environmentId, t.status)],
+  (t) => [
+    uniqueIndex("deployments_api_environment_key").on(t.apiId, t.environmentId),
+    index("deployments_environment_status_idx").on(t.environmentId, t.status),
+  ],
 );
 export type DeploymentRow = typeof deployments.$inferSelect;

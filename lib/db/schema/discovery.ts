@@ -33,7 +33,10 @@ export const discoveredApis = pgTable(
     lastJobId: text("last_job_id"),
     ...timestamps,
   },
-  (t) => [uniqueIndex("discovered_apis_environment_external_key").on(t.environmentId, t.externalId), index("discovered_apis_imported_idx").on(t.importedApiId)],
+  (t) => [
+    uniqueIndex("discovered_apis_environment_external_key").on(t.environmentId, t.externalId),
+    index("discovered_apis_imported_idx").on(t.importedApiId),
+  ],
 );
 export type DiscoveredApiRow = typeof discoveredApis.$inferSelect;
 

@@ -16,9 +16,15 @@ export const environments = pgTable(
     type: text("type").notNull(),
     mode: text("mode").notNull(),
     region: text("region").notNull().default(""),
-    publicUrls: text("public_urls").array().notNull().default(sql`'{}'::text[]`),
+    publicUrls: text("public_urls")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     // Roles that see APIs deployed here in the developer portal; empty means everyone.
-    visibleRoles: text("visible_roles").array().notNull().default(sql`'{}'::text[]`),
+    visibleRoles: text("visible_roles")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     // 0 turns discovery off.
     discoveryIntervalMinutes: integer("discovery_interval_minutes").notNull().default(0),
     config: jsonb("config").$type<Record<string, unknown>>().notNull().default({}),
@@ -59,7 +65,10 @@ export const gatewayTokens = pgTable(
     createdBy: text("created_by"),
     createdAt: tstz("created_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("gateway_tokens_token_hash_key").on(t.tokenHash), uniqueIndex("gateway_tokens_environment_name_key").on(t.environmentId, t.name)],
+  (t) => [
+    uniqueIndex("gateway_tokens_token_hash_key").on(t.tokenHash),
+    uniqueIndex("gateway_tokens_environment_name_key").on(t.environmentId, t.name),
+  ],
 );
 
 export type GatewayToken = typeof gatewayTokens.$inferSelect;
@@ -82,7 +91,10 @@ export const gatewayInstances = pgTable(
     firstSeenAt: tstz("first_seen_at").notNull().defaultNow(),
     lastSeenAt: tstz("last_seen_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("gateway_instances_environment_instance_key").on(t.environmentId, t.instanceId), index("gateway_instances_last_seen_at_idx").on(t.lastSeenAt)],
+  (t) => [
+    uniqueIndex("gateway_instances_environment_instance_key").on(t.environmentId, t.instanceId),
+    index("gateway_instances_last_seen_at_idx").on(t.lastSeenAt),
+  ],
 );
 
 export type GatewayInstance = typeof gatewayInstances.$inferSelect;

@@ -38,8 +38,12 @@ export const jobs = pgTable(
     ...timestamps,
   },
   (t) => [
-    index("jobs_due_idx").on(t.runAt).where(sql`status in ('queued', 'running')`),
-    index("jobs_concurrency_idx").on(t.concurrencyKey).where(sql`status in ('queued', 'running')`),
+    index("jobs_due_idx")
+      .on(t.runAt)
+      .where(sql`status in ('queued', 'running')`),
+    index("jobs_concurrency_idx")
+      .on(t.concurrencyKey)
+      .where(sql`status in ('queued', 'running')`),
     index("jobs_kind_created_idx").on(t.kind, t.createdAt),
   ],
 );

@@ -10,7 +10,10 @@ export const users = pgTable(
     name: text("name").notNull().default(""),
     // Null until an invited user sets a password.
     passwordHash: text("password_hash"),
-    roles: text("roles").array().notNull().default(sql`'{}'::text[]`),
+    roles: text("roles")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     disabled: boolean("disabled").notNull().default(false),
     lastLoginAt: tstz("last_login_at"),
     ...timestamps,

@@ -23,7 +23,7 @@ describe("latency histogram", () => {
 
   it("estimates percentiles within the bucket of the true value", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const values = Array.from({ length: 5000 }, () => Math.exp(random() * 8));
     const h = histogramOf(values);
     const max = Math.max(...values);

@@ -6,7 +6,9 @@
  */
 
 /** Upper bounds (exclusive) in milliseconds; a last, open bucket holds everything above. */
-export const LATENCY_BOUNDS_MS = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 7000, 10000, 15000, 30000, 60000] as const;
+export const LATENCY_BOUNDS_MS = [
+  1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000, 1500, 2000, 3000, 5000, 7000, 10000, 15000, 30000, 60000,
+] as const;
 
 export const LATENCY_BUCKETS = LATENCY_BOUNDS_MS.length + 1;
 

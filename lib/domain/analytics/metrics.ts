@@ -41,7 +41,20 @@ export interface AnalyticsMetrics {
 }
 
 export function emptyAggregate(): Aggregate {
-  return { requests: 0, classes: [0, 0, 0, 0, 0], status401: 0, status403: 0, status429: 0, requestBytes: 0, responseBytes: 0, latencySum: 0, latencyMax: 0, upstreamLatencySum: 0, upstreamCount: 0, histogram: emptyHistogram() };
+  return {
+    requests: 0,
+    classes: [0, 0, 0, 0, 0],
+    status401: 0,
+    status403: 0,
+    status429: 0,
+    requestBytes: 0,
+    responseBytes: 0,
+    latencySum: 0,
+    latencyMax: 0,
+    upstreamLatencySum: 0,
+    upstreamCount: 0,
+    histogram: emptyHistogram(),
+  };
 }
 
 export function mergeAggregate(into: Aggregate, from: Aggregate): Aggregate {

@@ -34,7 +34,9 @@ describe("range cover", () => {
   });
 
   it("falls back to finer units when no whole coarse bucket fits", () => {
-    expect(coverRange(Date.UTC(2026, 0, 1, 10), Date.UTC(2026, 0, 2, 2), ["week", "day", "hour"])).toEqual([{ unit: "hour", from: Date.UTC(2026, 0, 1, 10), to: Date.UTC(2026, 0, 2, 2) }]);
+    expect(coverRange(Date.UTC(2026, 0, 1, 10), Date.UTC(2026, 0, 2, 2), ["week", "day", "hour"])).toEqual([
+      { unit: "hour", from: Date.UTC(2026, 0, 1, 10), to: Date.UTC(2026, 0, 2, 2) },
+    ]);
     expect(coverRange(5 * D, 5 * D, ["day"])).toEqual([]);
     expect(coverRange(0, 3 * H, ["hour"])).toEqual([{ unit: "hour", from: 0, to: 3 * H }]);
   });

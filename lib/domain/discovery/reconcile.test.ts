@@ -32,6 +32,14 @@ describe("reconcileDiscovery", () => {
   });
 
   it("counts a duplicated id in one listing once", () => {
-    expect(reconcileDiscovery([], [{ externalId: "x", contentHash: "1" }, { externalId: "x", contentHash: "2" }])).toHaveLength(1);
+    expect(
+      reconcileDiscovery(
+        [],
+        [
+          { externalId: "x", contentHash: "1" },
+          { externalId: "x", contentHash: "2" },
+        ],
+      ),
+    ).toHaveLength(1);
   });
 });

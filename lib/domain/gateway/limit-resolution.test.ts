@@ -11,7 +11,15 @@ const appPolicy: RateLimit = { requests: 10_000, unit: "hour", burst: 500 };
 
 describe("resolveLimits", () => {
   it("keys each limit by the population it counts", () => {
-    const limits = resolveLimits({ apiId: "api", apiLimit, operationKey: "GET /x", operationLimit: opLimit, applicationId: "app", tier: gold, applicationPolicy: appPolicy });
+    const limits = resolveLimits({
+      apiId: "api",
+      apiLimit,
+      operationKey: "GET /x",
+      operationLimit: opLimit,
+      applicationId: "app",
+      tier: gold,
+      applicationPolicy: appPolicy,
+    });
     expect(limits.map((l) => [l.scope, l.key])).toEqual([
       ["subscription", "sub:app:api"],
       ["api", "api:api"],
@@ -23,22 +31,42 @@ describe("resolveLimits", () => {
 
   it("skips unlimited tiers and application limits for anonymous calls", () => {
     expect(resolveLimits({ apiId: "api", operationKey: "GET /x", applicationId: "app", tier: unlimited })).toEqual([]);
-    const anonymous = resolveLimits({ apiId: "api", apiLimit, operationKey: "GET /x", applicationId: null, tier: gold, applicationPolicy: appPolicy });
+    const anonymous = resolveLimits({
+      apiId: "api",
+      apiLimit,
+      operationKey: "GET /x",
+      applicationId: null,
+      tier: gold,
+      applicationPolicy: appPolicy,
+    });
     expect(anonymous.map((l) => l.scope)).toEqual(["api"]);
   });
 });
 
 describe("bindingLimit", () => {
-  const limits = resolveLimits({ apiId: "api", apiLimit, operationKey: "GET /x", operationLimit: opLimit, applicationId: "app", tier: gold });
+  const limits = resolveLimits({
+    apiId: "api",
+    apiLimit,
+    operationKey: "GET /x",
+    operationLimit: opLimit,
+    applicationId: "app",
+    tier: gold,
+  });
 
   it("reports the bucket closest to empty when allowed", () => {
-    const r = takeAll(limits.map((l) => ({ limit: l.limit, state: undefined })), 0);
+    const r = takeAll(
+      limits.map((l) => ({ limit: l.limit, state: undefined })),
+      0,
+    );
     expect(limits[bindingLimit(limits, r.outcomes)].scope).toBe("operation");
   });
 
   it("reports the refusing bucket that frees up last", () => {
     const states = [{ tokens: 0, updatedAt: 0 }, undefined, { tokens: 0, updatedAt: 0 }];
-    const r = takeAll(limits.map((l, i) => ({ limit: l.limit, state: states[i] })), 0);
+    const r = takeAll(
+      limits.map((l, i) => ({ limit: l.limit, state: states[i] })),
+      0,
+    );
     expect(r.allowed).toBe(false);
     expect(limits[bindingLimit(limits, r.outcomes)].scope).toBe("subscription");
   });

@@ -40,7 +40,8 @@ export function resolveLimits(input: LimitInput): ResolvedLimit[] {
     limits.push({ scope: "subscription", key: `sub:${app}:${input.apiId}`, limit: { requests, unit, burst } });
   }
   if (input.apiLimit) limits.push({ scope: "api", key: `api:${input.apiId}`, limit: input.apiLimit });
-  if (input.operationLimit) limits.push({ scope: "operation", key: `op:${input.apiId}:${input.operationKey}`, limit: input.operationLimit });
+  if (input.operationLimit)
+    limits.push({ scope: "operation", key: `op:${input.apiId}:${input.operationKey}`, limit: input.operationLimit });
   if (app !== null && input.applicationPolicy) limits.push({ scope: "application", key: `app:${app}`, limit: input.applicationPolicy });
   return limits;
 }
@@ -60,7 +61,9 @@ export function bindingLimit(limits: ResolvedLimit[], outcomes: BucketOutcome[])
     const b = outcomes[best];
     if (a.allowed !== b.allowed) {
       if (!a.allowed) best = i;
-    } else if (!a.allowed ? a.retryAfterMs > b.retryAfterMs : a.remaining / limits[i].limit.burst < b.remaining / limits[best].limit.burst) {
+    } else if (
+      !a.allowed ? a.retryAfterMs > b.retryAfterMs : a.remaining / limits[i].limit.burst < b.remaining / limits[best].limit.burst
+    ) {
       best = i;
     }
   }

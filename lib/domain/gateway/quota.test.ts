@@ -12,7 +12,10 @@ describe("monthWindow", () => {
   });
 
   it("rolls December over into January of the next year", () => {
-    expect(monthWindow(Date.parse("2026-12-15T12:00:00Z"))).toMatchObject({ period: "2026-12", resetAt: Date.parse("2027-01-01T00:00:00Z") });
+    expect(monthWindow(Date.parse("2026-12-15T12:00:00Z"))).toMatchObject({
+      period: "2026-12",
+      resetAt: Date.parse("2027-01-01T00:00:00Z"),
+    });
   });
 });
 
@@ -46,7 +49,13 @@ describe("quota headers", () => {
 
   it("tell a refused client to come back when the month ends", () => {
     const headers = quotaHeaders({ allowed: false, used: 1000, quota: 1000, window }, now);
-    expect(headers).toEqual({ "ratelimit-limit": "1000", "ratelimit-remaining": "0", "ratelimit-reset": "3600", "ratelimit-policy": "1000;w=2592000", "retry-after": "3600" });
+    expect(headers).toEqual({
+      "ratelimit-limit": "1000",
+      "ratelimit-remaining": "0",
+      "ratelimit-reset": "3600",
+      "ratelimit-policy": "1000;w=2592000",
+      "retry-after": "3600",
+    });
   });
 
   it("show what is left without Retry-After while allowed", () => {

@@ -5,10 +5,7 @@
  */
 
 export type TemplateSegment =
-  | { kind: "literal"; value: string }
-  | { kind: "pattern"; regex: RegExp }
-  | { kind: "param" }
-  | { kind: "wildcard" };
+  { kind: "literal"; value: string } | { kind: "pattern"; regex: RegExp } | { kind: "param" } | { kind: "wildcard" };
 
 /** Literal segments beat mixed ones (`{id}.json`), which beat parameters, which beat `*`. */
 const RANK = { literal: 3, pattern: 2, param: 1, wildcard: 0 } as const;

@@ -88,7 +88,13 @@ export function diffSnapshots(base: Snapshot, next: Snapshot): SnapshotDelta {
 /** The snapshot `delta` leads to from `base`; throws when the delta was made from another version. */
 export function applySnapshotDelta(base: Snapshot, delta: SnapshotDelta): Snapshot {
   if (delta.base !== base.version) throw new Error(`The delta applies to version ${delta.base}, not ${base.version}.`);
-  const next: Record<string, unknown> = { ...base, ...delta.set, format: delta.format, version: delta.version, generatedAt: delta.generatedAt };
+  const next: Record<string, unknown> = {
+    ...base,
+    ...delta.set,
+    format: delta.format,
+    version: delta.version,
+    generatedAt: delta.generatedAt,
+  };
   for (const name of COLLECTION_NAMES) {
     const change = delta.changes[name];
     if (!change) continue;
@@ -97,7 +103,8 @@ export function applySnapshotDelta(base: Snapshot, delta: SnapshotDelta): Snapsh
     for (const key of change.remove) entries.delete(key);
     for (const entry of change.put) entries.set(keyOf(name, entry), entry);
     next[name] = change.order ? change.order.map((key) => entries.get(key)) : [...entries.values()];
-    if (change.order && (next[name] as unknown[]).some((e) => e === undefined)) throw new Error(`The delta's order for ${name} names an entry it does not hold.`);
+    if (change.order && (next[name] as unknown[]).some((e) => e === undefined))
+      throw new Error(`The delta's order for ${name} names an entry it does not hold.`);
   }
   return next as unknown as Snapshot;
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { analyticsBatchSchema, analyticsBatchSchemaOf, compactAnalyticsBatchSchema, heartbeatSchema, parseAnalyticsBatch, snapshotSchema, type Snapshot } from "./snapshot";
+import {
+  analyticsBatchSchema,
+  analyticsBatchSchemaOf,
+  compactAnalyticsBatchSchema,
+  heartbeatSchema,
+  parseAnalyticsBatch,
+  snapshotSchema,
+  type Snapshot,
+} from "./snapshot";
 import { exampleSnapshot } from "./snapshot-example";
 
 const api = () => exampleSnapshot().apis[0];
@@ -24,16 +32,36 @@ describe("snapshot schema", () => {
     ["a context with a template", (s) => ({ ...s, apis: [{ ...api(), context: "/pets/{id}" }] })],
     ["a reserved context", (s) => ({ ...s, apis: [{ ...api(), context: "/__meridian/x" }] })],
     ["a version with a slash", (s) => ({ ...s, apis: [{ ...api(), version: "v1/x" }] })],
-    ["an upstream that is not http", (s) => ({ ...s, apis: [{ ...api(), upstream: { production: "file:///etc/passwd", sandbox: null } }] })],
+    [
+      "an upstream that is not http",
+      (s) => ({ ...s, apis: [{ ...api(), upstream: { production: "file:///etc/passwd", sandbox: null } }] }),
+    ],
     ["an unknown security scheme", (s) => ({ ...s, apis: [{ ...api(), security: ["basic"] }] })],
     ["an unknown method", (s) => ({ ...s, apis: [{ ...api(), operations: [{ method: "BREW", path: "/" }] }] })],
     ["two APIs on one route", (s) => ({ ...s, apis: [api(), { ...api(), id: "other" }] })],
     ["two default versions", (s) => ({ ...s, apis: [api(), { ...api(), id: "other", version: "v2" }] })],
-    ["a duplicate operation", (s) => ({ ...s, apis: [{ ...api(), operations: [{ method: "GET", path: "/" }, { method: "GET", path: "/" }] }] })],
+    [
+      "a duplicate operation",
+      (s) => ({
+        ...s,
+        apis: [
+          {
+            ...api(),
+            operations: [
+              { method: "GET", path: "/" },
+              { method: "GET", path: "/" },
+            ],
+          },
+        ],
+      }),
+    ],
     ["a subscription to an unknown tier", (s) => ({ ...s, subscriptions: [{ ...s.subscriptions[0], tier: "Platinum" }] })],
     ["a subscription with an unknown status", (s) => ({ ...s, subscriptions: [{ ...s.subscriptions[0], status: "maybe" }] })],
     ["an API key hash that is not hex sha-256", (s) => ({ ...s, apiKeys: [{ ...s.apiKeys[0], hash: "abc" }] })],
-    ["a limited tier with no requests", (s) => ({ ...s, tiers: [{ name: "Gold", requests: 0, unit: "minute", burst: 0, unlimited: false }] })],
+    [
+      "a limited tier with no requests",
+      (s) => ({ ...s, tiers: [{ name: "Gold", requests: 0, unit: "minute", burst: 0, unlimited: false }] }),
+    ],
     ["a monthly quota of 0", (s) => ({ ...s, tiers: [{ ...s.tiers[0], monthlyQuota: 0 }] })],
     ["a fractional monthly quota", (s) => ({ ...s, tiers: [{ ...s.tiers[0], monthlyQuota: 1.5 }] })],
     ["a rate limit with zero burst", (s) => ({ ...s, apis: [{ ...api(), rateLimit: { requests: 1, unit: "second", burst: 0 } }] })],
@@ -49,7 +77,14 @@ describe("snapshot schema", () => {
 
   it("reads tiers with and without a monthly quota (snapshots cached before quotas existed)", () => {
     const s = exampleSnapshot();
-    const parsed = snapshotSchema.parse({ ...s, tiers: [s.tiers[0], { ...s.tiers[0], name: "Silver", monthlyQuota: null }, { name: "Old", requests: 1, unit: "minute", burst: 1, unlimited: false }] });
+    const parsed = snapshotSchema.parse({
+      ...s,
+      tiers: [
+        s.tiers[0],
+        { ...s.tiers[0], name: "Silver", monthlyQuota: null },
+        { name: "Old", requests: 1, unit: "minute", burst: 1, unlimited: false },
+      ],
+    });
     expect(parsed.tiers.map((t) => t.monthlyQuota)).toEqual([1_000_000, null, undefined]);
   });
 
@@ -61,7 +96,9 @@ describe("snapshot schema", () => {
 
 describe("heartbeat and events", () => {
   it("parses a heartbeat", () => {
-    expect(heartbeatSchema.parse({ instanceId: "gw-1", region: null, appliedVersion: "42", startedAt: "2025-01-01T00:00:00Z" }).appliedVersion).toBe("42");
+    expect(
+      heartbeatSchema.parse({ instanceId: "gw-1", region: null, appliedVersion: "42", startedAt: "2025-01-01T00:00:00Z" }).appliedVersion,
+    ).toBe("42");
   });
 
   const event = {
@@ -93,8 +130,28 @@ describe("heartbeat and events", () => {
 
   describe("compact batches", () => {
     const batchId = "0a1b2c3d-4e5f-4a6b-8c7d-fffffffffffe";
-    const { id: _id, time: _time, path: _path, status: _status, latencyMs: _l, upstreamLatencyMs: _u, requestBytes: _q, responseBytes: _r, ...group } = event;
-    const compact = { batchId, format: 2, start: "2026-12-06T10:00:00.000Z", groups: [group], events: [[0, 5, "/p", 200, 1.5, null, 0, 10], [0, -5, "/q", 429, 0.2, null, 0, 0, "rate_limited"], [0, 7, "/r", 200, 1, 1, 0, 0]] };
+    const {
+      id: _id,
+      time: _time,
+      path: _path,
+      status: _status,
+      latencyMs: _l,
+      upstreamLatencyMs: _u,
+      requestBytes: _q,
+      responseBytes: _r,
+      ...group
+    } = event;
+    const compact = {
+      batchId,
+      format: 2,
+      start: "2026-12-06T10:00:00.000Z",
+      groups: [group],
+      events: [
+        [0, 5, "/p", 200, 1.5, null, 0, 10],
+        [0, -5, "/q", 429, 0.2, null, 0, 0, "rate_limited"],
+        [0, 7, "/r", 200, 1, 1, 0, 0],
+      ],
+    };
 
     it("expands to the full form, with ids derived from the batch id", () => {
       const full = parseAnalyticsBatch(compact);
@@ -104,7 +161,14 @@ describe("heartbeat and events", () => {
         // The last 48 bits wrap around.
         ["0a1b2c3d-4e5f-4a6b-8c7d-000000000000", "2026-12-06T10:00:00.007Z", "/r", undefined],
       ]);
-      expect(full.events[0]).toMatchObject({ ...group, status: 200, latencyMs: 1.5, upstreamLatencyMs: null, requestBytes: 0, responseBytes: 10 });
+      expect(full.events[0]).toMatchObject({
+        ...group,
+        status: 200,
+        latencyMs: 1.5,
+        upstreamLatencyMs: null,
+        requestBytes: 0,
+        responseBytes: 10,
+      });
       expect("errorCode" in full.events[0]).toBe(false);
       expect(analyticsBatchSchema.parse(full)).toEqual(full);
     });

@@ -58,7 +58,10 @@ export const operationSchema = z.object({
    * Path template relative to the API's base path (`/{context}/{version}`), as in OpenAPI:
    * `/pets/{id}`, `/files/{name}.json`; a last segment `*` matches any remainder.
    */
-  path: z.string().regex(/^\/[^?#\s]*$/).max(1000),
+  path: z
+    .string()
+    .regex(/^\/[^?#\s]*$/)
+    .max(1000),
   /** Replaces the API's `security` for this operation. */
   security: securitySchema.optional(),
   /** Skips authentication and the subscription check (a health or catalog endpoint). */
@@ -95,7 +98,15 @@ export const snapshotApiSchema = z.object({
   context: z
     .string()
     .max(200)
-    .refine((c) => c.startsWith("/") && c.slice(1).split("/").every((s) => safeSegment.test(s)), "A context is /segment[/segment…].")
+    .refine(
+      (c) =>
+        c.startsWith("/") &&
+        c
+          .slice(1)
+          .split("/")
+          .every((s) => safeSegment.test(s)),
+      "A context is /segment[/segment…].",
+    )
     .refine((c) => c !== RESERVED_PATH_PREFIX && !c.startsWith(`${RESERVED_PATH_PREFIX}/`), `${RESERVED_PATH_PREFIX} is reserved.`),
   /** Served at `/{context}/{version}/…`; the default version also at `/{context}/…`. */
   version: z.string().max(50).regex(safeSegment),
@@ -175,7 +186,11 @@ export const snapshotSchema = z
   .object({
     format: z.literal(SNAPSHOT_FORMAT),
     /** Opaque, changes whenever anything below changes; also the ETag. */
-    version: z.string().min(1).max(200).regex(/^[\x21\x23-\x7e]+$/, "A version is visible ASCII without quotes."),
+    version: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21\x23-\x7e]+$/, "A version is visible ASCII without quotes."),
     generatedAt: isoTime,
     environment: z.object({ name: z.string().min(1), region: z.string().nullable() }),
     /** Expected `iss` and `aud` of access tokens. */
@@ -288,7 +303,16 @@ export const analyticsBatchSchema = z.object({
 export type AnalyticsBatch = z.infer<typeof analyticsBatchSchema>;
 
 /** The members that all events of one operation, caller and method share: sent once per batch in the compact form. */
-export const analyticsEventGroupSchema = analyticsEventSchema.pick({ environment: true, instanceId: true, region: true, apiId: true, operation: true, applicationId: true, keyType: true, method: true });
+export const analyticsEventGroupSchema = analyticsEventSchema.pick({
+  environment: true,
+  instanceId: true,
+  region: true,
+  apiId: true,
+  operation: true,
+  applicationId: true,
+  keyType: true,
+  method: true,
+});
 export type AnalyticsEventGroup = z.infer<typeof analyticsEventGroupSchema>;
 
 /** How far an event of a compact batch may lie from the batch's `start`, either way (a day). */
@@ -333,7 +357,12 @@ export const compactAnalyticsBatchSchema = z
   })
   .superRefine((batch, ctx) => {
     const i = batch.events.findIndex((e) => e[0] >= batch.groups.length);
-    if (i >= 0) ctx.addIssue({ code: "custom", path: ["events", i, 0], message: `Event ${i} names group ${batch.events[i][0]}, but the batch has ${batch.groups.length}.` });
+    if (i >= 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["events", i, 0],
+        message: `Event ${i} names group ${batch.events[i][0]}, but the batch has ${batch.groups.length}.`,
+      });
   });
 export type CompactAnalyticsBatch = z.infer<typeof compactAnalyticsBatchSchema>;
 
@@ -357,20 +386,22 @@ export function expandAnalyticsBatch(batch: AnalyticsBatch | CompactAnalyticsBat
   const start = Date.parse(batch.start);
   const head = batch.batchId.slice(0, 24);
   const tail = parseInt(batch.batchId.slice(24), 16);
-  const events = batch.events.map(([group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode], i): AnalyticsEvent => {
-    const event: AnalyticsEvent = {
-      id: head + ((tail + i) % 2 ** 48).toString(16).padStart(12, "0"),
-      time: new Date(start + offsetMs).toISOString(),
-      ...batch.groups[group],
-      path,
-      status,
-      latencyMs,
-      upstreamLatencyMs,
-      requestBytes,
-      responseBytes,
-    };
-    if (errorCode !== undefined) event.errorCode = errorCode;
-    return event;
-  });
+  const events = batch.events.map(
+    ([group, offsetMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode], i): AnalyticsEvent => {
+      const event: AnalyticsEvent = {
+        id: head + ((tail + i) % 2 ** 48).toString(16).padStart(12, "0"),
+        time: new Date(start + offsetMs).toISOString(),
+        ...batch.groups[group],
+        path,
+        status,
+        latencyMs,
+        upstreamLatencyMs,
+        requestBytes,
+        responseBytes,
+      };
+      if (errorCode !== undefined) event.errorCode = errorCode;
+      return event;
+    },
+  );
   return { batchId: batch.batchId, events };
 }

@@ -47,7 +47,13 @@ describe("takeAll", () => {
   it("takes from every bucket or from none", () => {
     const wide: RateLimit = { requests: 100, unit: "second", burst: 100 };
     const empty = { tokens: 0, updatedAt: 0 };
-    const r = takeAll([{ limit: wide, state: undefined }, { limit: tenPerSecond, state: empty }], 0);
+    const r = takeAll(
+      [
+        { limit: wide, state: undefined },
+        { limit: tenPerSecond, state: empty },
+      ],
+      0,
+    );
     expect(r.allowed).toBe(false);
     expect(r.states[0].tokens).toBe(100);
     expect(r.outcomes[0].allowed).toBe(true);

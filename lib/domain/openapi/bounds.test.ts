@@ -9,7 +9,8 @@ import { findDanglingRefs } from "./refs";
 /** `{"a":{"a":…{"$ref":"#/x"}…}}`, `levels` objects deep, written as JSON text. */
 const deepJson = (levels: number) => `${'{"a":'.repeat(levels - 1)}{"$ref":"#/x"}${"}".repeat(levels - 1)}`;
 /** The same shape in YAML flow style, inside an OpenAPI document. */
-const deepYaml = (levels: number) => `openapi: 3.0.3\ninfo: {title: Deep, version: "1"}\npaths: {}\nx-deep: ${"[".repeat(levels)}${"]".repeat(levels)}\n`;
+const deepYaml = (levels: number) =>
+  `openapi: 3.0.3\ninfo: {title: Deep, version: "1"}\npaths: {}\nx-deep: ${"[".repeat(levels)}${"]".repeat(levels)}\n`;
 const openApiWith = (extra: string) => `{"openapi":"3.0.3","info":{"title":"Deep","version":"1"},"paths":{},"x-deep":${extra}}`;
 
 describe("document bounds", () => {
@@ -50,7 +51,10 @@ describe("document bounds", () => {
   });
 
   it("visits $refs with the path of the object that holds them, in document order", () => {
-    const doc = { paths: { "/a": { get: { $ref: "#/one", x: [{ $ref: "#/two" }, 3, null, { y: { $ref: "#/three" } }] } } }, z: { $ref: "#/four" } };
+    const doc = {
+      paths: { "/a": { get: { $ref: "#/one", x: [{ $ref: "#/two" }, 3, null, { y: { $ref: "#/three" } }] } } },
+      z: { $ref: "#/four" },
+    };
     const seen: string[] = [];
     forEachRef(doc, (ref, at) => seen.push(`${ref} ${at.join("/")}`));
     expect(seen).toEqual(["#/one paths//a/get", "#/two paths//a/get/x/0", "#/three paths//a/get/x/3/y", "#/four z"]);
@@ -71,7 +75,10 @@ describe("parsing and preparing bounded documents", () => {
 
   it("refuses a document with too many values", async () => {
     const text = openApiWith(JSON.stringify(Array.from({ length: 5000 }, (_, i) => ({ i }))));
-    expect(parseDefinitionText(text, { maxDepth: 128, maxNodes: 10_000 })).toMatchObject({ ok: false, limit: { limit: "nodes", max: 10_000 } });
+    expect(parseDefinitionText(text, { maxDepth: 128, maxNodes: 10_000 })).toMatchObject({
+      ok: false,
+      limit: { limit: "nodes", max: 10_000 },
+    });
     expect(parseDefinitionText(text, { maxDepth: 128, maxNodes: 20_000 }).ok).toBe(true);
   });
 

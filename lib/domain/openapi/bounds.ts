@@ -34,7 +34,12 @@ export function checkDocumentBounds(document: unknown, bounds: DocumentBounds = 
   if (document === null || typeof document !== "object") return undefined;
   // One frame per open object or array on the way down: its keys and the next one to visit.
   const frames: Array<{ container: Record<string, unknown> | unknown[]; keys: string[] | null; next: number }> = [];
-  const open = (container: object) => frames.push({ container: container as Record<string, unknown>, keys: Array.isArray(container) ? null : Object.keys(container), next: 0 });
+  const open = (container: object) =>
+    frames.push({
+      container: container as Record<string, unknown>,
+      keys: Array.isArray(container) ? null : Object.keys(container),
+      next: 0,
+    });
   const here = () => encodePointer(frames.map((f) => (f.keys ? f.keys[f.next - 1] : f.next - 1)));
   open(document);
   while (frames.length) {
@@ -44,15 +49,27 @@ export function checkDocumentBounds(document: unknown, bounds: DocumentBounds = 
       frames.pop();
       continue;
     }
-    const child = frame.keys ? (frame.container as Record<string, unknown>)[frame.keys[frame.next]] : (frame.container as unknown[])[frame.next];
+    const child = frame.keys
+      ? (frame.container as Record<string, unknown>)[frame.keys[frame.next]]
+      : (frame.container as unknown[])[frame.next];
     frame.next++;
     if (++nodes > bounds.maxNodes) {
-      return { limit: "nodes", max: bounds.maxNodes, path: here(), message: `The document has more than ${bounds.maxNodes.toLocaleString("en")} values, the most Meridian accepts.` };
+      return {
+        limit: "nodes",
+        max: bounds.maxNodes,
+        path: here(),
+        message: `The document has more than ${bounds.maxNodes.toLocaleString("en")} values, the most Meridian accepts.`,
+      };
     }
     if (child === null || typeof child !== "object") continue;
     // The child would sit at level frames.length + 1.
     if (frames.length + 1 > bounds.maxDepth) {
-      return { limit: "depth", max: bounds.maxDepth, path: here(), message: `The document is nested more than ${bounds.maxDepth} levels deep, the most Meridian accepts.` };
+      return {
+        limit: "depth",
+        max: bounds.maxDepth,
+        path: here(),
+        message: `The document is nested more than ${bounds.maxDepth} levels deep, the most Meridian accepts.`,
+      };
     }
     open(child);
   }

@@ -30,7 +30,13 @@ function splitLines(value: string): string[] {
  */
 export function diffTexts(before: string, after: string): TextDiff {
   const changes = diffLines(before, after, { timeout: 3000 });
-  if (!changes) return { lines: [{ kind: "skipped", text: "The documents differ too much to compare line by line.", count: 0 }], added: 0, removed: 0, truncated: true };
+  if (!changes)
+    return {
+      lines: [{ kind: "skipped", text: "The documents differ too much to compare line by line.", count: 0 }],
+      added: 0,
+      removed: 0,
+      truncated: true,
+    };
   const lines: DiffLine[] = [];
   let added = 0;
   let removed = 0;
@@ -58,7 +64,18 @@ export function diffTexts(before: string, after: string): TextDiff {
 
 /** Pretty JSON with object keys in a stable order, so that key order alone is no difference. */
 export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => (v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v), 2);
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      v && typeof v === "object" && !Array.isArray(v)
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, v[k]]),
+          )
+        : v,
+    2,
+  );
 }
 
 export interface FieldChange {
@@ -70,5 +87,7 @@ export interface FieldChange {
 /** Field-level differences of two flat-ish settings objects (nested objects compared by value). */
 export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys.filter((k) => stableJson(before[k] ?? null) !== stableJson(after[k] ?? null)).map((k) => ({ field: k, before: before[k] ?? null, after: after[k] ?? null }));
+  return keys
+    .filter((k) => stableJson(before[k] ?? null) !== stableJson(after[k] ?? null))
+    .map((k) => ({ field: k, before: before[k] ?? null, after: after[k] ?? null }));
 }

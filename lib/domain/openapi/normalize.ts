@@ -10,6 +10,9 @@ export async function normalizeToOpenApi3(document: JsonObject, spec: SpecVersio
   if (spec !== "swagger-2.0") return document;
   // patch: fix the small mistakes real-world 2.0 documents carry; resolve: never follow $refs
   // (external ones were refused before this point).
-  const converted = await convertObj(structuredClone(document) as never, { patch: true, warnOnly: true, resolve: false, direct: false } as never);
+  const converted = await convertObj(
+    structuredClone(document) as never,
+    { patch: true, warnOnly: true, resolve: false, direct: false } as never,
+  );
   return converted.openapi as unknown as JsonObject;
 }

@@ -47,7 +47,12 @@ describe("import pipeline", () => {
     expect(result.spec).toBe("openapi-3.0");
     expect(result.format).toBe("yaml");
     expect(result.source).toBe(fixture("petstore-3.0.yaml"));
-    expect(result.operations.map((o) => `${o.method} ${o.path}`)).toEqual(["get /pets", "post /pets", "get /pets/{petId}", "delete /pets/{petId}"]);
+    expect(result.operations.map((o) => `${o.method} ${o.path}`)).toEqual([
+      "get /pets",
+      "post /pets",
+      "get /pets/{petId}",
+      "delete /pets/{petId}",
+    ]);
     expect(result.operations.find((o) => o.operationId === "deletePet")?.documentSecurity).toEqual(["oauth"]);
     expect(result.operations.find((o) => o.operationId === "listPets")?.documentSecurity).toEqual(["apiKey"]);
     // Internal references stay references in what is stored.
@@ -74,7 +79,9 @@ describe("import pipeline", () => {
     expect(doc.swagger).toBeUndefined();
     expect(doc.servers).toEqual([{ url: "https://inventory.example.com/v0" }]);
     expect(Object.keys(doc.components.schemas as JsonObject)).toEqual(["Item"]);
-    expect(doc.paths["/items"].post.requestBody).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/Item" } } } });
+    expect(doc.paths["/items"].post.requestBody).toMatchObject({
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Item" } } },
+    });
     expect(JSON.stringify(doc)).not.toContain("#/definitions/");
     expect(result.operations.map((o) => o.operationId)).toEqual(["listItems", "createItem", "getItem"]);
   });
@@ -105,7 +112,13 @@ describe("import pipeline", () => {
   });
 
   it("reports dangling internal references and unsupported versions", async () => {
-    const dangling = await prepareDefinition(JSON.stringify({ openapi: "3.0.3", info: { title: "x", version: "1" }, paths: { "/a": { get: { responses: { "200": { $ref: "#/components/responses/Nope" } } } } } }));
+    const dangling = await prepareDefinition(
+      JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "x", version: "1" },
+        paths: { "/a": { get: { responses: { "200": { $ref: "#/components/responses/Nope" } } } } },
+      }),
+    );
     expect(dangling).toMatchObject({ ok: false, errors: [{ path: "/paths/~1a/get/responses/200/$ref" }] });
     const old = await prepareDefinition('{"swagger":"1.2"}');
     expect(old).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/not supported/) }] });
@@ -125,7 +138,14 @@ describe("import pipeline", () => {
 
 describe("operations", () => {
   it("keeps per-operation overrides across edits by method and path", () => {
-    const doc = buildScratchDocument({ name: "A", version: "1", operations: [{ method: "get", path: "/a" }, { method: "post", path: "/a" }] });
+    const doc = buildScratchDocument({
+      name: "A",
+      version: "1",
+      operations: [
+        { method: "get", path: "/a" },
+        { method: "post", path: "/a" },
+      ],
+    });
     const first = extractOperations(doc);
     first[1] = { ...first[1], security: "none", rateLimit: { requests: 5, unit: "second", burst: 1 } };
     const again = extractOperations(doc, first);
@@ -134,9 +154,18 @@ describe("operations", () => {
   });
 
   it("builds a valid document from scratch, with path parameters declared", async () => {
-    const doc = buildScratchDocument({ name: "Scratch", version: "0.1.0", operations: [{ method: "get", path: "/users/{userId}", summary: "One user" }] });
+    const doc = buildScratchDocument({
+      name: "Scratch",
+      version: "0.1.0",
+      operations: [{ method: "get", path: "/users/{userId}", summary: "One user" }],
+    });
     const result = await prepared(JSON.stringify(doc));
-    expect(result.operations[0]).toMatchObject({ method: "get", path: "/users/{userId}", operationId: "getUsersUserId", summary: "One user" });
+    expect(result.operations[0]).toMatchObject({
+      method: "get",
+      path: "/users/{userId}",
+      operationId: "getUsersUserId",
+      summary: "One user",
+    });
   });
 });
 
@@ -152,6 +181,8 @@ describe("diff", () => {
 
   it("ignores key order and lists changed settings", () => {
     expect(stableJson({ b: 1, a: { d: 1, c: 2 } })).toBe(stableJson({ a: { c: 2, d: 1 }, b: 1 }));
-    expect(diffFields({ name: "A", tags: ["x"], cors: { enabled: false } }, { name: "A", tags: ["x", "y"], cors: { enabled: false } })).toEqual([{ field: "tags", before: ["x"], after: ["x", "y"] }]);
+    expect(
+      diffFields({ name: "A", tags: ["x"], cors: { enabled: false } }, { name: "A", tags: ["x", "y"], cors: { enabled: false } }),
+    ).toEqual([{ field: "tags", before: ["x"], after: ["x", "y"] }]);
   });
 });

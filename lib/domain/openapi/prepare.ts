@@ -27,7 +27,12 @@ function infoOf(document: JsonObject): PreparedDefinition["info"] {
   const info = isObject(document.info) ? document.info : {};
   const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : null);
   const server = Array.isArray(document.servers) && isObject(document.servers[0]) ? str(document.servers[0].url) : null;
-  return { title: str(info.title), version: str(info.version), description: str(info.description), serverUrl: server && /^https?:\/\//i.test(server) && !server.includes("{") ? server : null };
+  return {
+    title: str(info.title),
+    version: str(info.version),
+    description: str(info.description),
+    serverUrl: server && /^https?:\/\//i.test(server) && !server.includes("{") ? server : null,
+  };
 }
 
 /** Each error also names its place as a person reads it (`paths › /pets › get`). */
@@ -41,7 +46,11 @@ function withPlaces(errors: DefinitionError[]): DefinitionError[] {
  * operations. Errors carry a pointer and the line in the text. A document past the bounds of
  * depth and size is refused right after parsing, before any walk that recurses into it.
  */
-export async function prepareDefinition(text: string, previousOperations: ReadonlyArray<ApiOperation> = [], bounds?: DocumentBounds): Promise<PrepareResult> {
+export async function prepareDefinition(
+  text: string,
+  previousOperations: ReadonlyArray<ApiOperation> = [],
+  bounds?: DocumentBounds,
+): Promise<PrepareResult> {
   const parsed = parseDefinitionText(text, bounds);
   if (!parsed.ok) return parsed;
   const external = findExternalRefs(parsed.document);
@@ -52,7 +61,15 @@ export async function prepareDefinition(text: string, previousOperations: Readon
   try {
     document = await normalizeToOpenApi3(parsed.document, validation.spec);
   } catch (error) {
-    return { ok: false, errors: [{ path: "", message: `The Swagger 2.0 document could not be converted to OpenAPI 3: ${error instanceof Error ? error.message : String(error)}` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: "",
+          message: `The Swagger 2.0 document could not be converted to OpenAPI 3: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
   }
   return {
     ok: true,

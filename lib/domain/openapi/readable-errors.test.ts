@@ -25,7 +25,14 @@ describe("readable places", () => {
     const result = await prepareDefinition(text);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors).toEqual([{ path: "/paths/~1x/get/responses", place: "paths › /x › get › responses", message: "Must be object.", line: lineOf(text, "responses") }]);
+    expect(result.errors).toEqual([
+      {
+        path: "/paths/~1x/get/responses",
+        place: "paths › /x › get › responses",
+        message: "Must be object.",
+        line: lineOf(text, "responses"),
+      },
+    ]);
   });
 
   it.each(["json", "yaml"] as const)("rewrites the parser's own place names in %s", async (format) => {
@@ -38,7 +45,10 @@ describe("readable places", () => {
   });
 
   it.each(["json", "yaml"] as const)("points a duplicated operationId at the second one in %s", async (format) => {
-    const text = texts({ ...base, paths: { "/x": { get: { operationId: "a", responses: ok }, post: { operationId: "a", responses: ok } } } })[format];
+    const text = texts({
+      ...base,
+      paths: { "/x": { get: { operationId: "a", responses: ok }, post: { operationId: "a", responses: ok } } },
+    })[format];
     const result = await prepareDefinition(text);
     if (result.ok) throw new Error("expected errors");
     const second = lineOf(text, "operationId", lineOf(text, "operationId"));
@@ -51,7 +61,12 @@ describe("JSON syntax errors", () => {
   it.each([
     ["a trailing comma, on the comma's line", '{\n  "openapi": "3.0.3",\n  "paths": {},\n}\n', 3, /comma before `}`/],
     ["a trailing comma in an array", '{\n  "tags": [1, 2,\n  ]\n}', 2, /comma before `]`/],
-    ["a missing comma, on the line of the value before it", '{\n  "openapi": "3.0.3"\n  "info": {}\n}', 2, /comma is missing before `"info"`/],
+    [
+      "a missing comma, on the line of the value before it",
+      '{\n  "openapi": "3.0.3"\n  "info": {}\n}',
+      2,
+      /comma is missing before `"info"`/,
+    ],
     ["an unquoted word (no position in V8's message)", '{\n  "openapi": "3.0.3",\n  "info": x\n}', 3, /Unexpected `x`/],
     ["a single-quoted string", "{\n  \"openapi\": '3.0.3'\n}", 2, /Unexpected/],
     ["an unclosed object", '{\n  "openapi": "3.0.3",\n  "info": {\n', 4, /`}` is missing/],
@@ -66,7 +81,7 @@ describe("JSON syntax errors", () => {
   });
 
   it("reports a YAML syntax error with its line, without repeating it in the message", () => {
-    const result = parseDefinitionText('openapi: 3.0.3\ninfo:\n  title: t\npaths:\n  /x: {get: x\n');
+    const result = parseDefinitionText("openapi: 3.0.3\ninfo:\n  title: t\npaths:\n  /x: {get: x\n");
     if (result.ok) throw new Error("expected an error");
     expect(result.errors[0].line).toBeGreaterThanOrEqual(5);
     expect(result.errors[0].message).toMatch(/^YAML syntax error: /);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { extractOperations } from "./operations";
-import { effectiveScopes, enforcedScopes, isScopeToken, oauthSchemeNames, parseScopeParameter, requirementScopes, ungrantableScopes } from "./scopes";
+import {
+  effectiveScopes,
+  enforcedScopes,
+  isScopeToken,
+  oauthSchemeNames,
+  parseScopeParameter,
+  requirementScopes,
+  ungrantableScopes,
+} from "./scopes";
 
 const PETS = {
   openapi: "3.0.3",
@@ -8,7 +16,10 @@ const PETS = {
   security: [{ oauth: ["pets:read"] }],
   components: {
     securitySchemes: {
-      oauth: { type: "oauth2", flows: { clientCredentials: { tokenUrl: "https://x/token", scopes: { "pets:read": "", "pets:write": "" } } } },
+      oauth: {
+        type: "oauth2",
+        flows: { clientCredentials: { tokenUrl: "https://x/token", scopes: { "pets:read": "", "pets:write": "" } } },
+      },
       oidc: { type: "openIdConnect", openIdConnectUrl: "https://x/.well-known/openid-configuration" },
       key: { type: "apiKey", in: "header", name: "apikey" },
     },
@@ -92,7 +103,9 @@ describe("scope rules", () => {
     expect(enforcedScopes(settings, "GET /c")).toEqual([]);
     expect(enforcedScopes(settings, "GET /d")).toEqual([]);
     expect(enforcedScopes(settings, "GET /missing")).toEqual([]);
-    expect(enforcedScopes({ security: { scheme: "apiKey" }, operationPolicies: { "GET /e": { security: "oauth2", scopes: ["e"] } } }, "GET /e")).toEqual(["e"]);
+    expect(
+      enforcedScopes({ security: { scheme: "apiKey" }, operationPolicies: { "GET /e": { security: "oauth2", scopes: ["e"] } } }, "GET /e"),
+    ).toEqual(["e"]);
   });
 
   it("names the requested scopes nothing allows", () => {

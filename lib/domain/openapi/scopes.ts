@@ -36,7 +36,8 @@ const OAUTH_SCHEME_TYPES = new Set(["oauth2", "openIdConnect"]);
 export function oauthSchemeNames(document: JsonObject): Set<string> {
   const schemes = isObject(document.components) && isObject(document.components.securitySchemes) ? document.components.securitySchemes : {};
   const names = new Set<string>();
-  for (const [name, scheme] of Object.entries(schemes)) if (isObject(scheme) && typeof scheme.type === "string" && OAUTH_SCHEME_TYPES.has(scheme.type)) names.add(name);
+  for (const [name, scheme] of Object.entries(schemes))
+    if (isObject(scheme) && typeof scheme.type === "string" && OAUTH_SCHEME_TYPES.has(scheme.type)) names.add(name);
   return names;
 }
 

@@ -35,7 +35,12 @@ export function buildScratchDocument(input: ScratchInput): JsonObject {
     const method = op.method.toLowerCase() as HttpMethod;
     if (!HTTP_METHODS.includes(method)) continue;
     const item = (paths[op.path] ??= {});
-    const params = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     item[method] = {
       operationId: operationId(method, op.path),
       ...(op.summary ? { summary: op.summary } : {}),

@@ -7,14 +7,17 @@ import { findDanglingRefs } from "./refs";
 import { encodePointer } from "./pointer";
 import { HTTP_METHODS, isObject, type DefinitionError, type JsonObject, type SpecVersion } from "./types";
 
-export type ValidationOutcome = { ok: true; spec: SpecVersion; warnings: string[] } | { ok: false; spec: SpecVersion | null; errors: DefinitionError[] };
+export type ValidationOutcome =
+  { ok: true; spec: SpecVersion; warnings: string[] } | { ok: false; spec: SpecVersion | null; errors: DefinitionError[] };
 
 const MAX_ERRORS = 50;
 
 /** Which specification a document claims, or why it claims none we support. */
 export function specVersionOf(document: JsonObject): SpecVersion | { error: string } {
   if (typeof document.swagger === "string") {
-    return document.swagger === "2.0" ? "swagger-2.0" : { error: `Swagger ${document.swagger} is not supported: use Swagger 2.0 or OpenAPI 3.0/3.1.` };
+    return document.swagger === "2.0"
+      ? "swagger-2.0"
+      : { error: `Swagger ${document.swagger} is not supported: use Swagger 2.0 or OpenAPI 3.0/3.1.` };
   }
   if (typeof document.openapi === "string") {
     if (/^3\.0\.\d+$/.test(document.openapi)) return "openapi-3.0";
@@ -34,7 +37,9 @@ function schemaValidator(spec: SpecVersion): ((data: unknown) => boolean) & { er
     if (spec === "openapi-3.1") {
       // The same adjustment the parser makes: the 3.1 schema's dynamic anchor is replaced by
       // a plain reference so that one draft-2020 validator can check it.
-      const schema = structuredClone(schemas.v31legacy) as JsonObject & { $defs: Record<string, JsonObject & { properties?: JsonObject; dependentSchemas?: Record<string, JsonObject> }> };
+      const schema = structuredClone(schemas.v31legacy) as JsonObject & {
+        $defs: Record<string, JsonObject & { properties?: JsonObject; dependentSchemas?: Record<string, JsonObject> }>;
+      };
       const dynamic = schema.$defs.schema;
       if (isObject(dynamic) && "$dynamicAnchor" in dynamic) delete dynamic.$dynamicAnchor;
       (schema.$defs.components.properties!.schemas as JsonObject).additionalProperties = dynamic;
@@ -69,7 +74,15 @@ function describeAjvError(error: ErrorObject): string {
 function schemaErrors(document: JsonObject, spec: SpecVersion): DefinitionError[] {
   const validateFn = schemaValidator(spec);
   if (validateFn(document)) return [];
-  const errors = (validateFn.errors ?? []).filter((e) => !["must have required property '$ref'", "must match exactly one schema in oneOf", "must match \"then\" schema", "must match a schema in anyOf"].includes(e.message ?? ""));
+  const errors = (validateFn.errors ?? []).filter(
+    (e) =>
+      ![
+        "must have required property '$ref'",
+        "must match exactly one schema in oneOf",
+        'must match "then" schema',
+        "must match a schema in anyOf",
+      ].includes(e.message ?? ""),
+  );
   const byPath = new Map<string, ErrorObject>();
   for (const error of errors) {
     const path = error.instancePath;
@@ -80,7 +93,8 @@ function schemaErrors(document: JsonObject, spec: SpecVersion): DefinitionError[
     byPath.set(path, error);
   }
   return [...byPath.entries()].slice(0, MAX_ERRORS).map(([path, error]) => {
-    const extra = error.keyword === "additionalProperties" ? encodePointer([String((error.params as Record<string, unknown>).additionalProperty)]) : "";
+    const extra =
+      error.keyword === "additionalProperties" ? encodePointer([String((error.params as Record<string, unknown>).additionalProperty)]) : "";
     return { path: `${path}${extra}`, message: describeAjvError(error) };
   });
 }
@@ -142,7 +156,10 @@ export async function validateDocument(document: JsonObject): Promise<Validation
   let result;
   try {
     // The parser dereferences in place: it gets a copy, never the document that is stored.
-    result = await validateWithParser(structuredClone(document) as never, { resolve: { external: false }, dereference: { circular: "ignore" } });
+    result = await validateWithParser(structuredClone(document) as never, {
+      resolve: { external: false },
+      dereference: { circular: "ignore" },
+    });
   } catch (error) {
     return { ok: false, spec, errors: [{ path: "", message: error instanceof Error ? error.message : String(error) }] };
   }

@@ -6,19 +6,31 @@ const OPS = [
   { method: "GET", path: "/pets/{id}" },
   { method: "POST", path: "/pets" },
 ];
-const input = (over: Partial<Parameters<typeof resolveTryItTarget>[2]> = {}) => ({ base: BASES[0], method: "GET", path: "/pets/{id}", params: { id: "7" }, query: "", ...over });
+const input = (over: Partial<Parameters<typeof resolveTryItTarget>[2]> = {}) => ({
+  base: BASES[0],
+  method: "GET",
+  path: "/pets/{id}",
+  params: { id: "7" },
+  query: "",
+  ...over,
+});
 
 describe("Try it target", () => {
   it("lists path parameters and builds the URL with them encoded", () => {
     expect(pathParamNames("/pets/{petId}/toys/{toyId}")).toEqual(["petId", "toyId"]);
-    expect(buildUrl("http://gw:8280/pets/v1/", "/pets/{id}", { id: "a b/c" }, "?limit=2")).toBe("http://gw:8280/pets/v1/pets/a%20b%2Fc?limit=2");
+    expect(buildUrl("http://gw:8280/pets/v1/", "/pets/{id}", { id: "a b/c" }, "?limit=2")).toBe(
+      "http://gw:8280/pets/v1/pets/a%20b%2Fc?limit=2",
+    );
   });
 
   it("builds the URL of an operation on one of the API's gateways", () => {
     const target = resolveTryItTarget(BASES, OPS, input({ query: "?expand=toys" }));
     expect(target).toMatchObject({ ok: true, method: "GET" });
     expect(target.ok && target.url.toString()).toBe("http://gw.example:8280/pets/v1/pets/7?expand=toys");
-    expect(resolveTryItTarget(BASES, OPS, input({ base: BASES[1], method: "post", path: "/pets", params: {} }))).toMatchObject({ ok: true, method: "POST" });
+    expect(resolveTryItTarget(BASES, OPS, input({ base: BASES[1], method: "post", path: "/pets", params: {} }))).toMatchObject({
+      ok: true,
+      method: "POST",
+    });
   });
 
   it.each([

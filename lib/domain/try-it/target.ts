@@ -14,7 +14,10 @@ export function pathParamNames(template: string): string[] {
 /** `{base}{path}` with the path parameters filled in (encoded) and the query string appended. */
 export function buildUrl(base: string, template: string, params: Record<string, string>, query: string): string {
   const path = template.replace(/\{([^{}]+)\}/g, (_, name: string) => encodeURIComponent(params[name] ?? ""));
-  const q = query.trim().replace(/^[?#]+/, "").replace(/#/g, "%23");
+  const q = query
+    .trim()
+    .replace(/^[?#]+/, "")
+    .replace(/#/g, "%23");
   return `${base.replace(/\/+$/, "")}${path}${q ? `?${q}` : ""}`;
 }
 
@@ -29,7 +32,11 @@ export interface TryItTargetInput {
 export type TryItTarget = { ok: true; url: URL; method: string } | { ok: false; message: string };
 
 /** The URL of a Try it request, or why it is refused. `bases` and `operations` are the API's, as the caller may see them. */
-export function resolveTryItTarget(bases: readonly string[], operations: readonly { method: string; path: string }[], input: TryItTargetInput): TryItTarget {
+export function resolveTryItTarget(
+  bases: readonly string[],
+  operations: readonly { method: string; path: string }[],
+  input: TryItTargetInput,
+): TryItTarget {
   if (!bases.includes(input.base)) return { ok: false, message: "This gateway does not serve the API (any more). Reload the page." };
   const method = input.method.toUpperCase();
   const operation = operations.find((op) => op.method.toUpperCase() === method && op.path === input.path);
@@ -47,7 +54,12 @@ export function resolveTryItTarget(bases: readonly string[], operations: readonl
   if (base.protocol !== "http:" && base.protocol !== "https:") return { ok: false, message: "Only http and https gateways can be called." };
   // Belt and braces: whatever the parameters hold, the request stays on the gateway and under the API's base path.
   const basePath = base.pathname.replace(/\/+$/, "");
-  if (url.origin !== base.origin || url.username || url.password || !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))) {
+  if (
+    url.origin !== base.origin ||
+    url.username ||
+    url.password ||
+    !(url.pathname === basePath || url.pathname.startsWith(`${basePath}/`))
+  ) {
     return { ok: false, message: "The request would leave the API's gateway URL." };
   }
   return { ok: true, url, method };

@@ -19,7 +19,8 @@ function connectorConfigSchema(schema: z.ZodType): Json {
       if (meta.secret) {
         s.writeOnly = true;
         s.format = "password";
-        s.description = `${meta.help ?? ""} Secret: encrypted at rest, read back as "••••••"; on PATCH, leave it out, blank or masked to keep it, or send null to clear it.`.trim();
+        s.description =
+          `${meta.help ?? ""} Secret: encrypted at rest, read back as "••••••"; on PATCH, leave it out, blank or masked to keep it, or send null to clear it.`.trim();
       }
     },
   }) as Json;
@@ -27,7 +28,9 @@ function connectorConfigSchema(schema: z.ZodType): Json {
   return out;
 }
 
-const configSchemas: Record<string, Json> = Object.fromEntries(listDescriptors().map((d) => [`${d.type[0].toUpperCase()}${d.type.slice(1)}Config`, connectorConfigSchema(d.configSchema)]));
+const configSchemas: Record<string, Json> = Object.fromEntries(
+  listDescriptors().map((d) => [`${d.type[0].toUpperCase()}${d.type.slice(1)}Config`, connectorConfigSchema(d.configSchema)]),
+);
 
 const environmentSummaryProperties: Json = {
   id: { type: "string", examples: ["env_4kT9…"] },
@@ -39,7 +42,11 @@ const environmentSummaryProperties: Json = {
   mode: ref("EnvironmentMode"),
   region: { type: "string" },
   publicUrls: { type: "array", items: { type: "string", format: "uri" } },
-  visibleRoles: { type: "array", items: ref("Role"), description: "Roles that see APIs deployed here in the developer portal; empty means everyone." },
+  visibleRoles: {
+    type: "array",
+    items: ref("Role"),
+    description: "Roles that see APIs deployed here in the developer portal; empty means everyone.",
+  },
   discoveryIntervalMinutes: { type: "integer", minimum: 0, maximum: 10080, description: "0 turns discovery off." },
   snapshotVersion: { type: "integer", description: "Bumped whenever what the environment's gateways must serve changes." },
   createdAt: { type: "string", format: "date-time" },
@@ -63,7 +70,8 @@ const environmentInputProperties: Json = {
   discoveryIntervalMinutes: { type: "integer", minimum: 0, maximum: 10080 },
   config: {
     type: "object",
-    description: "Connection settings of the environment's type: see the *Config schemas. Values are strings; null clears a field on PATCH.",
+    description:
+      "Connection settings of the environment's type: see the *Config schemas. Values are strings; null clears a field on PATCH.",
     additionalProperties: { type: ["string", "null"] },
   },
 };
@@ -83,7 +91,12 @@ const tierProperties: Json = {
 export const adminSchemas: Record<string, Json> = {
   EnvironmentType: { type: "string", enum: [...CONNECTOR_TYPES] },
   EnvironmentMode: { type: "string", enum: [...ENVIRONMENT_MODES], description: "Limited to the modes the type's connector supports." },
-  EnvironmentSummary: { type: "object", description: "What publishers see.", required: Object.keys(environmentSummaryProperties), properties: environmentSummaryProperties },
+  EnvironmentSummary: {
+    type: "object",
+    description: "What publishers see.",
+    required: Object.keys(environmentSummaryProperties),
+    properties: environmentSummaryProperties,
+  },
   Environment: {
     type: "object",
     description: "What admins see: the connection config with every secret masked.",
@@ -92,9 +105,18 @@ export const adminSchemas: Record<string, Json> = {
       ...environmentSummaryProperties,
       config: { type: "object", description: 'Secret fields read as "••••••".' },
       secrets: { type: "object", additionalProperties: { type: "object", properties: { set: { type: "boolean" } } } },
-      gatewayToken: { type: ["object", "null"], properties: { prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" } } },
-      lastTest: { type: ["object", "null"], properties: { at: { type: "string", format: "date-time" }, ok: { type: "boolean" }, message: { type: "string" } } },
-      health: { type: "object", properties: { status: { type: "string", enum: ["healthy", "degraded", "down", "unknown"] }, detail: { type: "string" } } },
+      gatewayToken: {
+        type: ["object", "null"],
+        properties: { prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" } },
+      },
+      lastTest: {
+        type: ["object", "null"],
+        properties: { at: { type: "string", format: "date-time" }, ok: { type: "boolean" }, message: { type: "string" } },
+      },
+      health: {
+        type: "object",
+        properties: { status: { type: "string", enum: ["healthy", "degraded", "down", "unknown"] }, detail: { type: "string" } },
+      },
     },
   },
   EnvironmentCreate: {
@@ -113,16 +135,34 @@ export const adminSchemas: Record<string, Json> = {
     properties: {
       ok: { type: "boolean" },
       message: { type: "string" },
-      errors: { type: "array", items: { type: "object", properties: { path: { type: "string", examples: ["config.secretAccessKey"] }, message: { type: "string" } } } },
+      errors: {
+        type: "array",
+        items: {
+          type: "object",
+          properties: { path: { type: "string", examples: ["config.secretAccessKey"] }, message: { type: "string" } },
+        },
+      },
       testedAt: { type: "string", format: "date-time" },
       durationMs: { type: "integer" },
     },
   },
   GatewayToken: {
     type: "object",
-    properties: { id: { type: "string", examples: ["gwt_4Jt9xQ2mZk8vPw3R"] }, name: { type: "string" }, token: { type: "string", description: "Shown once." }, prefix: { type: "string" }, createdAt: { type: "string", format: "date-time" } },
+    properties: {
+      id: { type: "string", examples: ["gwt_4Jt9xQ2mZk8vPw3R"] },
+      name: { type: "string" },
+      token: { type: "string", description: "Shown once." },
+      prefix: { type: "string" },
+      createdAt: { type: "string", format: "date-time" },
+    },
   },
-  GatewayTokenCreate: { type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 64, description: "Unique in the environment, e.g. the gateway or replica group that uses it" } } },
+  GatewayTokenCreate: {
+    type: "object",
+    required: ["name"],
+    properties: {
+      name: { type: "string", maxLength: 64, description: "Unique in the environment, e.g. the gateway or replica group that uses it" },
+    },
+  },
   GatewayTokens: {
     type: "object",
     properties: {
@@ -140,7 +180,15 @@ export const adminSchemas: Record<string, Json> = {
             instances: {
               type: "array",
               description: "Instances whose last heartbeat (in the last 24 hours) came with this token",
-              items: { type: "object", properties: { instanceId: { type: "string" }, region: { type: "string" }, status: { type: "string", enum: ["healthy", "stale"] }, lastSeenAt: { type: "string", format: "date-time" } } },
+              items: {
+                type: "object",
+                properties: {
+                  instanceId: { type: "string" },
+                  region: { type: "string" },
+                  status: { type: "string", enum: ["healthy", "stale"] },
+                  lastSeenAt: { type: "string", format: "date-time" },
+                },
+              },
             },
           },
         },
@@ -149,7 +197,17 @@ export const adminSchemas: Record<string, Json> = {
   },
   SnapshotPropagation: {
     type: "object",
-    required: ["environment", "snapshotVersion", "changedAt", "versions", "healthy", "current", "reachedAllMs", "snapshotBytes", "gzipBytes"],
+    required: [
+      "environment",
+      "snapshotVersion",
+      "changedAt",
+      "versions",
+      "healthy",
+      "current",
+      "reachedAllMs",
+      "snapshotBytes",
+      "gzipBytes",
+    ],
     properties: {
       environment: { type: "string" },
       snapshotVersion: { type: "integer" },
@@ -157,11 +215,18 @@ export const adminSchemas: Record<string, Json> = {
       versions: {
         type: "array",
         description: "Healthy instances per snapshot version they serve, newest first.",
-        items: { type: "object", required: ["version", "instances"], properties: { version: { type: "integer" }, instances: { type: "integer" } } },
+        items: {
+          type: "object",
+          required: ["version", "instances"],
+          properties: { version: { type: "integer" }, instances: { type: "integer" } },
+        },
       },
       healthy: { type: "integer", description: "Instances with a heartbeat in the last 60 s." },
       current: { type: "integer", description: "Healthy instances serving the current version." },
-      reachedAllMs: { type: ["integer", "null"], description: "From the last change to the last healthy instance applying it; null while some are behind." },
+      reachedAllMs: {
+        type: ["integer", "null"],
+        description: "From the last change to the last healthy instance applying it; null while some are behind.",
+      },
       snapshotBytes: { type: "integer", description: "The current snapshot's size on the wire." },
       gzipBytes: { type: "integer", description: "The same, gzipped (what gateways download)." },
     },
@@ -189,14 +254,27 @@ export const adminSchemas: Record<string, Json> = {
       },
     },
   },
-  Tier: { type: "object", properties: { id: { type: "string" }, ...tierProperties, summary: { type: "string" }, createdAt: { type: "string", format: "date-time" }, updatedAt: { type: "string", format: "date-time" } } },
+  Tier: {
+    type: "object",
+    properties: {
+      id: { type: "string" },
+      ...tierProperties,
+      summary: { type: "string" },
+      createdAt: { type: "string", format: "date-time" },
+      updatedAt: { type: "string", format: "date-time" },
+    },
+  },
   TierCreate: { type: "object", required: ["name"], properties: tierProperties },
   TierPatch: { type: "object", description: "kind and name are accepted only unchanged.", properties: tierProperties },
   ...configSchemas,
 };
 
 const nameParam = pathParam("name", "The environment's name");
-const kindParam = queryParam("kind", { type: "string", enum: [...POLICY_KINDS], default: "subscription" }, "Subscription tiers, application policies or API policies");
+const kindParam = queryParam(
+  "kind",
+  { type: "string", enum: [...POLICY_KINDS], default: "subscription" },
+  "Subscription tiers, application policies or API policies",
+);
 const notFound = problem("No such environment");
 
 export const adminPaths: Record<string, Json> = {
@@ -205,18 +283,31 @@ export const adminPaths: Record<string, Json> = {
       operationId: "listEnvironments",
       tags: ["environments"],
       summary: "List gateway environments (admins get masked config and health; publishers a summary)",
-      responses: { "200": json("Environments", { type: "object", properties: { items: { type: "array", items: environmentOfRole } } }), ...authErrors },
+      responses: {
+        "200": json("Environments", { type: "object", properties: { items: { type: "array", items: environmentOfRole } } }),
+        ...authErrors,
+      },
     },
     post: {
       operationId: "createEnvironment",
       tags: ["environments"],
       summary: "Register a gateway environment (admin)",
       requestBody: body(ref("EnvironmentCreate")),
-      responses: { "201": json("Created", ref("Environment")), ...authErrors, "400": problem("Invalid input, unknown type, unsupported mode, duplicate name, missing secret: errors lists the fields") },
+      responses: {
+        "201": json("Created", ref("Environment")),
+        ...authErrors,
+        "400": problem("Invalid input, unknown type, unsupported mode, duplicate name, missing secret: errors lists the fields"),
+      },
     },
   },
   "/api/v1/environments/{name}": {
-    get: { operationId: "getEnvironment", tags: ["environments"], summary: "One environment", parameters: [nameParam], responses: { "200": json("The environment", environmentOfRole), "404": notFound, ...authErrors } },
+    get: {
+      operationId: "getEnvironment",
+      tags: ["environments"],
+      summary: "One environment",
+      parameters: [nameParam],
+      responses: { "200": json("The environment", environmentOfRole), "404": notFound, ...authErrors },
+    },
     patch: {
       operationId: "updateEnvironment",
       tags: ["environments"],
@@ -230,7 +321,12 @@ export const adminPaths: Record<string, Json> = {
       tags: ["environments"],
       summary: "Delete an environment (admin)",
       parameters: [nameParam],
-      responses: { "204": { description: "Deleted" }, "404": notFound, "409": problem("Something is deployed there (code conflict)"), ...authErrors },
+      responses: {
+        "204": { description: "Deleted" },
+        "404": notFound,
+        "409": problem("Something is deployed there (code conflict)"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/environments/{name}/test": {
@@ -246,9 +342,15 @@ export const adminPaths: Record<string, Json> = {
     post: {
       operationId: "issueGatewayToken",
       tags: ["environments"],
-      summary: "Issue or rotate the environment's `primary` gateway token (admin); the token is returned once. Other named tokens are untouched",
+      summary:
+        "Issue or rotate the environment's `primary` gateway token (admin); the token is returned once. Other named tokens are untouched",
       parameters: [nameParam],
-      responses: { "201": json("The new token", ref("GatewayToken")), "404": notFound, "409": problem("Not a pull gateway"), ...authErrors },
+      responses: {
+        "201": json("The new token", ref("GatewayToken")),
+        "404": notFound,
+        "409": problem("Not a pull gateway"),
+        ...authErrors,
+      },
     },
     delete: {
       operationId: "revokeGatewayToken",
@@ -272,7 +374,13 @@ export const adminPaths: Record<string, Json> = {
       summary: "Issue a named gateway token beside the others (admin); the token is returned once and no other token is revoked",
       parameters: [nameParam],
       requestBody: body(ref("GatewayTokenCreate")),
-      responses: { "201": json("The new token", ref("GatewayToken")), "400": problem("Invalid name"), "404": notFound, "409": problem("Not a pull gateway, or the name is taken"), ...authErrors },
+      responses: {
+        "201": json("The new token", ref("GatewayToken")),
+        "400": problem("Invalid name"),
+        "404": notFound,
+        "409": problem("Not a pull gateway, or the name is taken"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/environments/{name}/tokens/{id}": {
@@ -303,7 +411,13 @@ export const adminPaths: Record<string, Json> = {
     },
   },
   "/api/v1/tiers": {
-    get: { operationId: "listTiers", tags: ["tiers"], summary: "Rate-limit tiers or policies of a kind", parameters: [kindParam], responses: { "200": json("Tiers", { type: "object", properties: { items: { type: "array", items: ref("Tier") } } }), ...authErrors } },
+    get: {
+      operationId: "listTiers",
+      tags: ["tiers"],
+      summary: "Rate-limit tiers or policies of a kind",
+      parameters: [kindParam],
+      responses: { "200": json("Tiers", { type: "object", properties: { items: { type: "array", items: ref("Tier") } } }), ...authErrors },
+    },
     post: {
       operationId: "createTier",
       tags: ["tiers"],
@@ -313,7 +427,13 @@ export const adminPaths: Record<string, Json> = {
     },
   },
   "/api/v1/tiers/{name}": {
-    get: { operationId: "getTier", tags: ["tiers"], summary: "One tier or policy", parameters: [pathParam("name"), kindParam], responses: { "200": json("The tier", ref("Tier")), "404": problem("No such tier"), ...authErrors } },
+    get: {
+      operationId: "getTier",
+      tags: ["tiers"],
+      summary: "One tier or policy",
+      parameters: [pathParam("name"), kindParam],
+      responses: { "200": json("The tier", ref("Tier")), "404": problem("No such tier"), ...authErrors },
+    },
     patch: {
       operationId: "updateTier",
       tags: ["tiers"],
@@ -327,7 +447,12 @@ export const adminPaths: Record<string, Json> = {
       tags: ["tiers"],
       summary: "Delete a tier or policy (admin)",
       parameters: [pathParam("name"), kindParam],
-      responses: { "204": { description: "Deleted" }, "404": problem("No such tier"), "409": problem("In use: `usages` lists the APIs and subscriptions"), ...authErrors },
+      responses: {
+        "204": { description: "Deleted" },
+        "404": problem("No such tier"),
+        "409": problem("In use: `usages` lists the APIs and subscriptions"),
+        ...authErrors,
+      },
     },
   },
 };

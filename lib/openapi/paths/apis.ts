@@ -5,7 +5,11 @@ const nullableString = { type: ["string", "null"] };
 const rateLimit: Json = {
   type: ["object", "null"],
   required: ["requests", "unit"],
-  properties: { requests: { type: "integer", minimum: 1 }, unit: { type: "string", enum: ["second", "minute", "hour", "day"] }, burst: { type: "integer", minimum: 0, default: 0 } },
+  properties: {
+    requests: { type: "integer", minimum: 1 },
+    unit: { type: "string", enum: ["second", "minute", "hour", "day"] },
+    burst: { type: "integer", minimum: 0, default: 0 },
+  },
 };
 const notFound = problem("No such API, or it is not yours (code not_found)");
 const invalidDefinition = problem(
@@ -26,7 +30,11 @@ const settingsProperties: Record<string, Json> = {
   security: ref("ApiSecurity"),
   rateLimit: ref("RateLimit"),
   cors: ref("ApiCors"),
-  allowedTiers: { type: "array", items: { type: "string" }, description: "Names of the subscription tiers consumers may choose; an empty list offers every tier, including tiers created later" },
+  allowedTiers: {
+    type: "array",
+    items: { type: "string" },
+    description: "Names of the subscription tiers consumers may choose; an empty list offers every tier, including tiers created later",
+  },
 };
 
 export const apiSchemas: Record<string, Json> = {
@@ -41,11 +49,18 @@ export const apiSchemas: Record<string, Json> = {
       overrides: {
         type: "object",
         description: "Per gateway environment name",
-        additionalProperties: { type: "object", properties: { production: { ...nullableString, format: "uri" }, sandbox: { ...nullableString, format: "uri" } } },
+        additionalProperties: {
+          type: "object",
+          properties: { production: { ...nullableString, format: "uri" }, sandbox: { ...nullableString, format: "uri" } },
+        },
       },
     },
   },
-  ApiSecurity: { type: "object", required: ["scheme"], properties: { scheme: { type: "string", enum: ["oauth2", "apiKey", "none"] }, apiKeyHeader: { type: "string", default: "apikey" } } },
+  ApiSecurity: {
+    type: "object",
+    required: ["scheme"],
+    properties: { scheme: { type: "string", enum: ["oauth2", "apiKey", "none"] }, apiKeyHeader: { type: "string", default: "apikey" } },
+  },
   ApiCors: {
     type: "object",
     required: ["enabled"],
@@ -78,7 +93,10 @@ export const apiSchemas: Record<string, Json> = {
         type: "object",
         properties: {
           ...settingsProperties,
-          owners: { type: "array", items: { type: "object", properties: { id: { type: "string" }, email: nullableString, name: nullableString } } },
+          owners: {
+            type: "array",
+            items: { type: "object", properties: { id: { type: "string" }, email: nullableString, name: nullableString } },
+          },
           origin: { type: "string" },
           sourceSpec: { type: "string", enum: ["swagger-2.0", "openapi-3.0", "openapi-3.1"] },
           definitionFormat: { type: "string", enum: ["json", "yaml"] },
@@ -89,15 +107,34 @@ export const apiSchemas: Record<string, Json> = {
       },
     ],
   },
-  ApiSettings: { type: "object", additionalProperties: false, properties: { ...settingsProperties, owners: { type: "array", items: { type: "string" }, description: "User ids or emails of the owners" } } },
+  ApiSettings: {
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      ...settingsProperties,
+      owners: { type: "array", items: { type: "string" }, description: "User ids or emails of the owners" },
+    },
+  },
   CreateApi: {
     type: "object",
-    description: "Give `definition` (JSON or YAML text, or a JSON object) or `definitionUrl` to import; neither to start from scratch with `operations`. Name, version and context default to the document's info.",
+    description:
+      "Give `definition` (JSON or YAML text, or a JSON object) or `definitionUrl` to import; neither to start from scratch with `operations`. Name, version and context default to the document's info.",
     properties: {
       ...settingsProperties,
       definition: { oneOf: [{ type: "string" }, { type: "object" }] },
-      definitionUrl: { type: "string", format: "uri", description: "Fetched by the server; private addresses are refused unless MERIDIAN_ALLOW_PRIVATE_URLS is set" },
-      operations: { type: "array", items: { type: "object", required: ["method", "path"], properties: { method: { type: "string" }, path: { type: "string" }, summary: { type: "string" } } } },
+      definitionUrl: {
+        type: "string",
+        format: "uri",
+        description: "Fetched by the server; private addresses are refused unless MERIDIAN_ALLOW_PRIVATE_URLS is set",
+      },
+      operations: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["method", "path"],
+          properties: { method: { type: "string" }, path: { type: "string" }, summary: { type: "string" } },
+        },
+      },
     },
   },
   ApiOperation: {
@@ -112,13 +149,28 @@ export const apiSchemas: Record<string, Json> = {
       documentSecurity: { type: "array", items: { type: "string" } },
       security: { type: ["string", "null"], enum: ["oauth2", "apiKey", "none", null] },
       rateLimit: rateLimit,
-      documentScopes: { type: "array", items: { type: "string" }, description: "OAuth2 scopes the document's security requirements ask for" },
-      scopes: { type: ["array", "null"], items: { type: "string" }, description: "OAuth2 scopes a token must all carry for this operation (OAuth2 operations only); null follows documentScopes" },
+      documentScopes: {
+        type: "array",
+        items: { type: "string" },
+        description: "OAuth2 scopes the document's security requirements ask for",
+      },
+      scopes: {
+        type: ["array", "null"],
+        items: { type: "string" },
+        description: "OAuth2 scopes a token must all carry for this operation (OAuth2 operations only); null follows documentScopes",
+      },
     },
   },
   LifecycleEvent: {
     type: "object",
-    properties: { id: { type: "string" }, action: { type: "string" }, fromState: ref("LifecycleState"), toState: ref("LifecycleState"), actorEmail: nullableString, at: { type: "string", format: "date-time" } },
+    properties: {
+      id: { type: "string" },
+      action: { type: "string" },
+      fromState: ref("LifecycleState"),
+      toState: ref("LifecycleState"),
+      actorEmail: nullableString,
+      at: { type: "string", format: "date-time" },
+    },
   },
   Revision: {
     type: "object",
@@ -174,15 +226,36 @@ export const apiPaths: Record<string, Json> = {
         content: {
           "application/json": { schema: ref("CreateApi") },
           "multipart/form-data": {
-            schema: { type: "object", properties: { definition: { type: "string", format: "binary" }, metadata: { type: "string", description: "The CreateApi fields as JSON" }, name: { type: "string" }, version: { type: "string" }, context: { type: "string" } } },
+            schema: {
+              type: "object",
+              properties: {
+                definition: { type: "string", format: "binary" },
+                metadata: { type: "string", description: "The CreateApi fields as JSON" },
+                name: { type: "string" },
+                version: { type: "string" },
+                context: { type: "string" },
+              },
+            },
           },
         },
       },
-      responses: { "201": json("Created", ref("Api")), "400": invalidDefinition, "409": problem("The context is taken in this version; the problem names the API (conflictingApi)"), "413": tooLarge, ...authErrors },
+      responses: {
+        "201": json("Created", ref("Api")),
+        "400": invalidDefinition,
+        "409": problem("The context is taken in this version; the problem names the API (conflictingApi)"),
+        "413": tooLarge,
+        ...authErrors,
+      },
     },
   },
   "/api/v1/apis/{id}": {
-    get: { operationId: "getApi", tags: ["apis"], summary: "One API", parameters: [idParam], responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors } },
+    get: {
+      operationId: "getApi",
+      tags: ["apis"],
+      summary: "One API",
+      parameters: [idParam],
+      responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors },
+    },
     patch: {
       operationId: "updateApi",
       tags: ["apis"],
@@ -196,7 +269,12 @@ export const apiPaths: Record<string, Json> = {
       tags: ["apis"],
       summary: "Delete an API deployed nowhere and without active subscriptions",
       parameters: [idParam],
-      responses: { "204": { description: "Deleted" }, "404": notFound, "409": problem("Deployed or subscribed: the detail says why"), ...authErrors },
+      responses: {
+        "204": { description: "Deleted" },
+        "404": notFound,
+        "409": problem("Deployed or subscribed: the detail says why"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/apis/{id}/definition": {
@@ -213,7 +291,13 @@ export const apiPaths: Record<string, Json> = {
       summary: "Replace the document (JSON or YAML); an invalid one is refused and nothing changes",
       parameters: [idParam, queryParam("dryRun", { type: "boolean" }, "Only validate")],
       requestBody: openapiBody,
-      responses: { "200": json("The API, or the validation result with dryRun", ref("Api")), "400": invalidDefinition, "404": notFound, "413": tooLarge, ...authErrors },
+      responses: {
+        "200": json("The API, or the validation result with dryRun", ref("Api")),
+        "400": invalidDefinition,
+        "404": notFound,
+        "413": tooLarge,
+        ...authErrors,
+      },
     },
   },
   "/api/v1/apis/{id}/operations": {
@@ -227,7 +311,8 @@ export const apiPaths: Record<string, Json> = {
     patch: {
       operationId: "updateApiOperation",
       tags: ["apis"],
-      summary: "Set one operation's security, rate limit (null follows the API) and OAuth2 scopes (null follows the document; absent keeps them)",
+      summary:
+        "Set one operation's security, rate limit (null follows the API) and OAuth2 scopes (null follows the document; absent keeps them)",
       parameters: [idParam],
       requestBody: body({
         type: "object",
@@ -237,7 +322,12 @@ export const apiPaths: Record<string, Json> = {
           path: { type: "string" },
           security: { type: ["string", "null"] },
           rateLimit: ref("RateLimit"),
-          scopes: { type: ["array", "null"], items: { type: "string" }, maxItems: 20, description: "Scope names (RFC 6749 §3.3); refused unless the operation is secured with OAuth2" },
+          scopes: {
+            type: ["array", "null"],
+            items: { type: "string" },
+            maxItems: 20,
+            description: "Scope names (RFC 6749 §3.3); refused unless the operation is secured with OAuth2",
+          },
         },
       }),
       responses: { "200": json("The operation", ref("ApiOperation")), "404": notFound, ...authErrors },
@@ -249,19 +339,42 @@ export const apiPaths: Record<string, Json> = {
       tags: ["apis"],
       summary: "Create a new version (a copy; the original is untouched)",
       parameters: [idParam],
-      requestBody: body({ type: "object", required: ["version"], properties: { version: { type: "string" }, context: { type: "string" } } }),
-      responses: { "201": json("The new API", ref("Api")), "404": notFound, "409": problem("Context taken in this version"), ...authErrors },
+      requestBody: body({
+        type: "object",
+        required: ["version"],
+        properties: { version: { type: "string" }, context: { type: "string" } },
+      }),
+      responses: {
+        "201": json("The new API", ref("Api")),
+        "404": notFound,
+        "409": problem("Context taken in this version"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/apis/{id}/lifecycle": {
-    get: { operationId: "listLifecycleHistory", tags: ["apis"], summary: "Lifecycle history, newest first", parameters: [idParam], responses: { "200": json("History", { type: "object", properties: { items: { type: "array", items: ref("LifecycleEvent") } } }), ...authErrors } },
+    get: {
+      operationId: "listLifecycleHistory",
+      tags: ["apis"],
+      summary: "Lifecycle history, newest first",
+      parameters: [idParam],
+      responses: {
+        "200": json("History", { type: "object", properties: { items: { type: "array", items: ref("LifecycleEvent") } } }),
+        ...authErrors,
+      },
+    },
     post: {
       operationId: "changeLifecycleState",
       tags: ["apis"],
       summary: "Change the lifecycle state. Publishing does not require a deployed revision (yet).",
       parameters: [idParam],
       requestBody: body({ type: "object", required: ["action"], properties: { action: ref("LifecycleAction") } }),
-      responses: { "200": json("The API in its new state", ref("Api")), "404": notFound, "409": problem("Not allowed in this state (code invalid_transition, with allowedActions)"), ...authErrors },
+      responses: {
+        "200": json("The API in its new state", ref("Api")),
+        "404": notFound,
+        "409": problem("Not allowed in this state (code invalid_transition, with allowedActions)"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/apis/{id}/revisions": {
@@ -270,7 +383,13 @@ export const apiPaths: Record<string, Json> = {
       tags: ["apis"],
       summary: "Revisions, newest first",
       parameters: [idParam],
-      responses: { "200": json("Revisions", { type: "object", properties: { items: { type: "array", items: ref("Revision") }, maxRevisions: { type: "integer" } } }), ...authErrors },
+      responses: {
+        "200": json("Revisions", {
+          type: "object",
+          properties: { items: { type: "array", items: ref("Revision") }, maxRevisions: { type: "integer" } },
+        }),
+        ...authErrors,
+      },
     },
     post: {
       operationId: "createRevision",
@@ -278,7 +397,11 @@ export const apiPaths: Record<string, Json> = {
       summary: "Snapshot the working copy as the next revision",
       parameters: [idParam],
       requestBody: body({ type: "object", properties: { description: { type: "string", maxLength: 500 } } }, false),
-      responses: { "201": json("Created", ref("Revision")), "409": problem("The most revisions are kept (MERIDIAN_MAX_REVISIONS): delete one first"), ...authErrors },
+      responses: {
+        "201": json("Created", ref("Revision")),
+        "409": problem("The most revisions are kept (MERIDIAN_MAX_REVISIONS): delete one first"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/apis/{id}/revisions/compare": {
@@ -291,7 +414,13 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}/revisions/{revisionId}": {
-    get: { operationId: "getRevision", tags: ["apis"], summary: "One revision with its document and settings", parameters: [idParam, pathParam("revisionId")], responses: { "200": json("The revision", ref("Revision")), "404": notFound, ...authErrors } },
+    get: {
+      operationId: "getRevision",
+      tags: ["apis"],
+      summary: "One revision with its document and settings",
+      parameters: [idParam, pathParam("revisionId")],
+      responses: { "200": json("The revision", ref("Revision")), "404": notFound, ...authErrors },
+    },
     delete: {
       operationId: "deleteRevision",
       tags: ["apis"],
@@ -301,29 +430,69 @@ export const apiPaths: Record<string, Json> = {
     },
   },
   "/api/v1/apis/{id}/revisions/{revisionId}/restore": {
-    post: { operationId: "restoreRevision", tags: ["apis"], summary: "Copy a revision back into the working copy", parameters: [idParam, pathParam("revisionId")], responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors } },
+    post: {
+      operationId: "restoreRevision",
+      tags: ["apis"],
+      summary: "Copy a revision back into the working copy",
+      parameters: [idParam, pathParam("revisionId")],
+      responses: { "200": json("The API", ref("Api")), "404": notFound, ...authErrors },
+    },
   },
   "/api/v1/apis/{id}/documents": {
-    get: { operationId: "listApiDocuments", tags: ["apis"], summary: "Documents of the API", parameters: [idParam], responses: { "200": json("Documents", { type: "object", properties: { items: { type: "array", items: ref("ApiDocument") } } }), ...authErrors } },
+    get: {
+      operationId: "listApiDocuments",
+      tags: ["apis"],
+      summary: "Documents of the API",
+      parameters: [idParam],
+      responses: {
+        "200": json("Documents", { type: "object", properties: { items: { type: "array", items: ref("ApiDocument") } } }),
+        ...authErrors,
+      },
+    },
     post: {
       operationId: "createApiDocument",
       tags: ["apis"],
       summary: "Add a markdown document or an external link (http/https)",
       parameters: [idParam],
-      requestBody: body({ type: "object", required: ["title", "kind", "sourceType"], properties: { title: { type: "string" }, kind: { type: "string", enum: ["how-to", "sample", "other"] }, sourceType: { type: "string", enum: ["markdown", "url"] }, content: { type: "string" }, url: { type: "string" } } }),
+      requestBody: body({
+        type: "object",
+        required: ["title", "kind", "sourceType"],
+        properties: {
+          title: { type: "string" },
+          kind: { type: "string", enum: ["how-to", "sample", "other"] },
+          sourceType: { type: "string", enum: ["markdown", "url"] },
+          content: { type: "string" },
+          url: { type: "string" },
+        },
+      }),
       responses: { "201": json("Created", ref("ApiDocument")), "409": problem("Title taken"), ...authErrors },
     },
   },
   "/api/v1/apis/{id}/documents/{documentId}": {
-    get: { operationId: "getApiDocument", tags: ["apis"], summary: "One document, markdown rendered sanitized", parameters: [idParam, pathParam("documentId")], responses: { "200": json("The document", ref("ApiDocument")), "404": notFound, ...authErrors } },
+    get: {
+      operationId: "getApiDocument",
+      tags: ["apis"],
+      summary: "One document, markdown rendered sanitized",
+      parameters: [idParam, pathParam("documentId")],
+      responses: { "200": json("The document", ref("ApiDocument")), "404": notFound, ...authErrors },
+    },
     patch: {
       operationId: "updateApiDocument",
       tags: ["apis"],
       summary: "Change a document",
       parameters: [idParam, pathParam("documentId")],
-      requestBody: body({ type: "object", properties: { title: { type: "string" }, kind: { type: "string" }, content: { type: "string" }, url: { type: "string" } } }),
+      requestBody: body({
+        type: "object",
+        properties: { title: { type: "string" }, kind: { type: "string" }, content: { type: "string" }, url: { type: "string" } },
+      }),
       responses: { "200": json("Updated", ref("ApiDocument")), "404": notFound, ...authErrors },
     },
-    delete: { operationId: "deleteApiDocument", tags: ["apis"], summary: "Delete a document", parameters: [idParam, pathParam("documentId")], responses: { "204": { description: "Deleted" }, "404": notFound, ...authErrors } },
+    delete: {
+      operationId: "deleteApiDocument",
+      tags: ["apis"],
+      summary: "Delete a document",
+      parameters: [idParam, pathParam("documentId")],
+      responses: { "204": { description: "Deleted" }, "404": notFound, ...authErrors },
+    },
   },
 };

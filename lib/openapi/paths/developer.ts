@@ -20,7 +20,11 @@ const catalogItem: Json = {
   context: { type: "string" },
   description: { type: "string" },
   tags: { type: "array", items: { type: "string" } },
-  lifecycleState: { type: "string", enum: [...LIFECYCLE_STATES], description: "PUBLISHED or DEPRECATED; PROTOTYPED for publishers and admins" },
+  lifecycleState: {
+    type: "string",
+    enum: [...LIFECYCLE_STATES],
+    description: "PUBLISHED or DEPRECATED; PROTOTYPED for publishers and admins",
+  },
   operationCount: { type: "integer" },
   updatedAt: dateTime,
 };
@@ -65,34 +69,85 @@ export const developerSchemas: Record<string, Json> = {
     type: "object",
     properties: {
       ...catalogItem,
-      security: { type: "object", properties: { scheme: { type: "string", enum: ["oauth2", "apiKey", "none"] }, apiKeyHeader: { type: "string" } } },
-      cors: { type: "object", properties: { enabled: { type: "boolean" }, origins: { type: "array", items: { type: "string" } }, headers: { type: "array", items: { type: "string" } } } },
+      security: {
+        type: "object",
+        properties: { scheme: { type: "string", enum: ["oauth2", "apiKey", "none"] }, apiKeyHeader: { type: "string" } },
+      },
+      cors: {
+        type: "object",
+        properties: {
+          enabled: { type: "boolean" },
+          origins: { type: "array", items: { type: "string" } },
+          headers: { type: "array", items: { type: "string" } },
+        },
+      },
       operations: {
         type: "array",
-        items: { type: "object", properties: { method: { type: "string" }, path: { type: "string" }, summary: nullableString, deprecated: { type: "boolean" }, security: { type: "string", enum: ["oauth2", "apiKey", "none"] } } },
+        items: {
+          type: "object",
+          properties: {
+            method: { type: "string" },
+            path: { type: "string" },
+            summary: nullableString,
+            deprecated: { type: "boolean" },
+            security: { type: "string", enum: ["oauth2", "apiKey", "none"] },
+          },
+        },
       },
       gateways: {
         type: "array",
         description: "Environments the API is deployed to (that the caller may see), with the gateway base URLs of this version",
-        items: { type: "object", properties: { environment: { type: "string" }, displayName: { type: "string" }, region: { type: "string" }, type: { type: "string" }, urls: { type: "array", items: { type: "string", format: "uri" } } } },
+        items: {
+          type: "object",
+          properties: {
+            environment: { type: "string" },
+            displayName: { type: "string" },
+            region: { type: "string" },
+            type: { type: "string" },
+            urls: { type: "array", items: { type: "string", format: "uri" } },
+          },
+        },
       },
       tiers: {
         type: "array",
         description: "Subscription tiers on offer",
-        items: { type: "object", properties: { name: { type: "string" }, displayName: { type: "string" }, description: { type: "string" }, summary: { type: "string" } } },
+        items: {
+          type: "object",
+          properties: {
+            name: { type: "string" },
+            displayName: { type: "string" },
+            description: { type: "string" },
+            summary: { type: "string" },
+          },
+        },
       },
       subscribable: { type: "boolean", description: "Only published APIs take new subscriptions" },
     },
   },
   Application: { type: "object", properties: applicationProperties },
-  ApplicationSummary: { type: "object", properties: { ...applicationProperties, subscriptionCount: { type: "integer" }, keyTypes: { type: "array", items: keyType } } },
+  ApplicationSummary: {
+    type: "object",
+    properties: { ...applicationProperties, subscriptionCount: { type: "integer" }, keyTypes: { type: "array", items: keyType } },
+  },
   ApplicationDetail: {
     type: "object",
     properties: {
       ...applicationProperties,
-      credentials: { type: "array", description: "OAuth2 clients; secrets are never read back", items: { type: "object", properties: { keyType, clientId: { type: "string" }, secretRotatedAt: dateTime } } },
+      credentials: {
+        type: "array",
+        description: "OAuth2 clients; secrets are never read back",
+        items: { type: "object", properties: { keyType, clientId: { type: "string" }, secretRotatedAt: dateTime } },
+      },
       apiKeys: { type: "array", items: ref("ApplicationApiKey") },
-      subscriptions: { type: "array", items: { allOf: [ref("Subscription"), { type: "object", properties: { gatewayUrl: nullableString, samplePath: nullableString, apiSecurity: { type: "string" } } }] } },
+      subscriptions: {
+        type: "array",
+        items: {
+          allOf: [
+            ref("Subscription"),
+            { type: "object", properties: { gatewayUrl: nullableString, samplePath: nullableString, apiSecurity: { type: "string" } } },
+          ],
+        },
+      },
     },
   },
   ApplicationApiKey: { type: "object", properties: apiKeyProperties },
@@ -109,7 +164,9 @@ export const developerPaths: Record<string, Json> = {
       description: "`q` matches word prefixes of the name, description and tags (all words required).",
       security: anonymousOk,
       parameters: [
-        ...pageParams.map((p) => (p.name === "pageSize" ? { ...p, schema: { type: "integer", minimum: 1, maximum: 100, default: 24 } } : p)),
+        ...pageParams.map((p) =>
+          p.name === "pageSize" ? { ...p, schema: { type: "integer", minimum: 1, maximum: 100, default: 24 } } : p,
+        ),
         queryParam("q", { type: "string", maxLength: 200 }, "Search"),
         queryParam("tag", { type: "string" }, "Only APIs with this tag"),
         queryParam("environment", { type: "string" }, "Only APIs deployed to this gateway environment (by name)"),
@@ -144,30 +201,62 @@ export const developerPaths: Record<string, Json> = {
       summary: "The API's documents; markdown rendered to sanitized HTML",
       security: anonymousOk,
       parameters: [catalogId],
-      responses: { "200": json("Documents", { type: "object", properties: { items: { type: "array", items: ref("ApiDocument") } } }), "404": apiNotFound },
+      responses: {
+        "200": json("Documents", { type: "object", properties: { items: { type: "array", items: ref("ApiDocument") } } }),
+        "404": apiNotFound,
+      },
     },
   },
   "/api/v1/applications": {
-    get: { operationId: "listApplications", tags: ["applications"], summary: "The caller's applications", parameters: pageParams, responses: { "200": json("A page of applications", pageOf(ref("ApplicationSummary"))), ...authErrors } },
+    get: {
+      operationId: "listApplications",
+      tags: ["applications"],
+      summary: "The caller's applications",
+      parameters: pageParams,
+      responses: { "200": json("A page of applications", pageOf(ref("ApplicationSummary"))), ...authErrors },
+    },
     post: {
       operationId: "createApplication",
       tags: ["applications"],
       summary: "Create an application",
-      requestBody: body({ type: "object", required: ["name"], properties: { name: { type: "string", maxLength: 100 }, description: { type: "string", maxLength: 1000 }, policy: nullableString } }),
-      responses: { "201": json("Created", ref("Application")), "409": problem("The caller has an application with this name"), ...authErrors },
+      requestBody: body({
+        type: "object",
+        required: ["name"],
+        properties: { name: { type: "string", maxLength: 100 }, description: { type: "string", maxLength: 1000 }, policy: nullableString },
+      }),
+      responses: {
+        "201": json("Created", ref("Application")),
+        "409": problem("The caller has an application with this name"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/applications/{id}": {
-    get: { operationId: "getApplication", tags: ["applications"], summary: "One application with its credentials (no secrets), API keys and subscriptions", parameters: [appId], responses: { "200": json("The application", ref("ApplicationDetail")), "404": appNotFound, ...authErrors } },
+    get: {
+      operationId: "getApplication",
+      tags: ["applications"],
+      summary: "One application with its credentials (no secrets), API keys and subscriptions",
+      parameters: [appId],
+      responses: { "200": json("The application", ref("ApplicationDetail")), "404": appNotFound, ...authErrors },
+    },
     patch: {
       operationId: "updateApplication",
       tags: ["applications"],
       summary: "Change name, description or application policy",
       parameters: [appId],
-      requestBody: body({ type: "object", properties: { name: { type: "string" }, description: { type: "string" }, policy: nullableString } }),
+      requestBody: body({
+        type: "object",
+        properties: { name: { type: "string" }, description: { type: "string" }, policy: nullableString },
+      }),
       responses: { "200": json("Updated", ref("Application")), "404": appNotFound, "409": problem("Name taken"), ...authErrors },
     },
-    delete: { operationId: "deleteApplication", tags: ["applications"], summary: "Delete the application with its credentials, keys and subscriptions", parameters: [appId], responses: { "204": { description: "Deleted" }, "404": appNotFound, ...authErrors } },
+    delete: {
+      operationId: "deleteApplication",
+      tags: ["applications"],
+      summary: "Delete the application with its credentials, keys and subscriptions",
+      parameters: [appId],
+      responses: { "204": { description: "Deleted" }, "404": appNotFound, ...authErrors },
+    },
   },
   "/api/v1/applications/{id}/keys": {
     post: {
@@ -176,7 +265,14 @@ export const developerPaths: Record<string, Json> = {
       summary: "Create the OAuth2 client of a key type, or regenerate its secret (the old one stops working)",
       parameters: [appId],
       requestBody: body({ type: "object", required: ["keyType"], properties: { keyType } }),
-      responses: { "201": json("The client id and secret; the secret is not shown again", { type: "object", properties: { clientId: { type: "string" }, clientSecret: { type: "string" }, keyType } }), "404": appNotFound, ...authErrors },
+      responses: {
+        "201": json("The client id and secret; the secret is not shown again", {
+          type: "object",
+          properties: { clientId: { type: "string" }, clientSecret: { type: "string" }, keyType },
+        }),
+        "404": appNotFound,
+        ...authErrors,
+      },
     },
   },
   "/api/v1/applications/{id}/token": {
@@ -185,9 +281,22 @@ export const developerPaths: Record<string, Json> = {
       tags: ["applications"],
       summary: "Generate an access token for the application (as the client credentials grant at /oauth2/token would)",
       parameters: [appId],
-      requestBody: body({ type: "object", properties: { keyType: { ...keyType, default: "production" }, scope: { type: "string" } } }, false),
+      requestBody: body(
+        { type: "object", properties: { keyType: { ...keyType, default: "production" }, scope: { type: "string" } } },
+        false,
+      ),
       responses: {
-        "200": json("The token", { type: "object", properties: { access_token: { type: "string" }, token_type: { type: "string" }, expires_in: { type: "integer" }, scope: { type: "string" }, keyType, clientId: { type: "string" } } }),
+        "200": json("The token", {
+          type: "object",
+          properties: {
+            access_token: { type: "string" },
+            token_type: { type: "string" },
+            expires_in: { type: "integer" },
+            scope: { type: "string" },
+            keyType,
+            clientId: { type: "string" },
+          },
+        }),
         "400": problem("No credentials of this key type yet"),
         "404": appNotFound,
         ...authErrors,
@@ -195,24 +304,55 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/applications/{id}/api-keys": {
-    get: { operationId: "listApiKeys", tags: ["applications"], summary: "The application's API keys (never the keys themselves)", parameters: [appId], responses: { "200": json("Keys", { type: "object", properties: { items: { type: "array", items: ref("ApplicationApiKey") } } }), "404": appNotFound, ...authErrors } },
+    get: {
+      operationId: "listApiKeys",
+      tags: ["applications"],
+      summary: "The application's API keys (never the keys themselves)",
+      parameters: [appId],
+      responses: {
+        "200": json("Keys", { type: "object", properties: { items: { type: "array", items: ref("ApplicationApiKey") } } }),
+        "404": appNotFound,
+        ...authErrors,
+      },
+    },
     post: {
       operationId: "createApiKey",
       tags: ["applications"],
       summary: "Create an API key; the key is in this answer only",
       parameters: [appId],
-      requestBody: body({ type: "object", properties: { name: { type: "string", default: "default" }, keyType: { ...keyType, default: "production" }, expiresInDays: { type: "integer", minimum: 1, maximum: 3650 } } }, false),
-      responses: { "201": json("Created", { allOf: [ref("ApplicationApiKey"), { type: "object", properties: { key: { type: "string" } } }] }), "404": appNotFound, ...authErrors },
+      requestBody: body(
+        {
+          type: "object",
+          properties: {
+            name: { type: "string", default: "default" },
+            keyType: { ...keyType, default: "production" },
+            expiresInDays: { type: "integer", minimum: 1, maximum: 3650 },
+          },
+        },
+        false,
+      ),
+      responses: {
+        "201": json("Created", { allOf: [ref("ApplicationApiKey"), { type: "object", properties: { key: { type: "string" } } }] }),
+        "404": appNotFound,
+        ...authErrors,
+      },
     },
   },
   "/api/v1/applications/{id}/api-keys/{keyId}": {
-    delete: { operationId: "revokeApiKey", tags: ["applications"], summary: "Revoke an API key; gateways refuse it within seconds", parameters: [appId, pathParam("keyId")], responses: { "204": { description: "Revoked" }, "404": problem("No such key"), ...authErrors } },
+    delete: {
+      operationId: "revokeApiKey",
+      tags: ["applications"],
+      summary: "Revoke an API key; gateways refuse it within seconds",
+      parameters: [appId, pathParam("keyId")],
+      responses: { "204": { description: "Revoked" }, "404": problem("No such key"), ...authErrors },
+    },
   },
   "/api/v1/subscriptions": {
     get: {
       operationId: "listSubscriptions",
       tags: ["subscriptions"],
-      summary: "The caller's subscriptions; with view=approvals, those of the APIs the caller decides on (publishers: own APIs; admins: all)",
+      summary:
+        "The caller's subscriptions; with view=approvals, those of the APIs the caller decides on (publishers: own APIs; admins: all)",
       parameters: [
         ...pageParams,
         queryParam("view", { type: "string", enum: ["approvals"] }),
@@ -220,16 +360,36 @@ export const developerPaths: Record<string, Json> = {
         queryParam("apiId", { type: "string" }),
         queryParam("status", subscriptionStatus, "With view=approvals the default is pending"),
       ],
-      responses: { "200": json("A page of subscriptions (SubscriptionApproval items with view=approvals)", pageOf({ anyOf: [ref("Subscription"), ref("SubscriptionApproval")] })), ...authErrors },
+      responses: {
+        "200": json(
+          "A page of subscriptions (SubscriptionApproval items with view=approvals)",
+          pageOf({ anyOf: [ref("Subscription"), ref("SubscriptionApproval")] }),
+        ),
+        ...authErrors,
+      },
     },
     post: {
       operationId: "createSubscription",
       tags: ["subscriptions"],
       summary: "Subscribe one of the caller's applications to a published API on one of its tiers",
-      description: "Waits for approval (status pending) when the platform requires it. Repeating the same request answers the existing subscription (200).",
-      requestBody: body({ type: "object", required: ["applicationId", "apiId", "tier"], properties: { applicationId: { type: "string" }, apiId: { type: "string" }, tier: { type: "string" } } }),
+      description:
+        "Waits for approval (status pending) when the platform requires it. Repeating the same request answers the existing subscription (200).",
+      requestBody: body({
+        type: "object",
+        required: ["applicationId", "apiId", "tier"],
+        properties: { applicationId: { type: "string" }, apiId: { type: "string" }, tier: { type: "string" } },
+      }),
       responses: {
-        "201": json("Subscribed", { type: "object", properties: { id: { type: "string" }, applicationId: { type: "string" }, apiId: { type: "string" }, tier: { type: "string" }, status: subscriptionStatus } }),
+        "201": json("Subscribed", {
+          type: "object",
+          properties: {
+            id: { type: "string" },
+            applicationId: { type: "string" },
+            apiId: { type: "string" },
+            tier: { type: "string" },
+            status: subscriptionStatus,
+          },
+        }),
         "200": json("Already subscribed on this tier", { type: "object" }),
         "400": problem("Tier not offered, API not published (deprecated, retired…), unknown application or API"),
         "403": problem("The application is someone else's"),
@@ -239,7 +399,13 @@ export const developerPaths: Record<string, Json> = {
     },
   },
   "/api/v1/subscriptions/{id}": {
-    delete: { operationId: "deleteSubscription", tags: ["subscriptions"], summary: "Unsubscribe", parameters: [pathParam("id")], responses: { "204": { description: "Deleted" }, "404": problem("No such subscription of the caller's"), ...authErrors } },
+    delete: {
+      operationId: "deleteSubscription",
+      tags: ["subscriptions"],
+      summary: "Unsubscribe",
+      parameters: [pathParam("id")],
+      responses: { "204": { description: "Deleted" }, "404": problem("No such subscription of the caller's"), ...authErrors },
+    },
   },
   ...Object.fromEntries(
     (["approve", "reject", "block", "unblock"] as const).map((d) => [
@@ -250,7 +416,12 @@ export const developerPaths: Record<string, Json> = {
           tags: ["subscriptions"],
           summary: `${d[0].toUpperCase()}${d.slice(1)} a subscription (admins, or a publisher of the API)`,
           parameters: [pathParam("id")],
-          responses: { "200": json("The subscription", { type: "object" }), "404": problem("No such subscription of an API the caller owns"), "409": problem("Not allowed from the current status (code invalid_transition)"), ...authErrors },
+          responses: {
+            "200": json("The subscription", { type: "object" }),
+            "404": problem("No such subscription of an API the caller owns"),
+            "409": problem("Not allowed from the current status (code invalid_transition)"),
+            ...authErrors,
+          },
         },
       },
     ]),

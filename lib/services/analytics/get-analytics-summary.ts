@@ -39,7 +39,9 @@ function groupingMask(columns: readonly string[], dimension: AnalyticsDimension 
  * and numeric additions would make the second stage several times slower. Counts and byte
  * totals stay far below 2^63.
  */
-const COMBO_SUMS = MEASURE_COLUMNS.map((c) => (c === "latency_max" ? `max(${c}) as ${c}` : c.endsWith("latency_sum") ? `sum(${c}) as ${c}` : `sum(${c})::bigint as ${c}`)).join(", ");
+const COMBO_SUMS = MEASURE_COLUMNS.map((c) =>
+  c === "latency_max" ? `max(${c}) as ${c}` : c.endsWith("latency_sum") ? `sum(${c}) as ${c}` : `sum(${c})::bigint as ${c}`,
+).join(", ");
 
 /**
  * Totals and breakdowns (largest groups first) over a time range, for what the caller may see.
@@ -54,7 +56,9 @@ export async function getAnalyticsSummary(input: AnalyticsSummaryInput, ctx: Ser
   const range = resolveRange({ from: q.from, to: q.to }, now);
   const sets = [sql`()`, ...q.groupBy.map((d) => sql.raw(`(${DIMENSION_SQL[d].join(", ")})`))];
   const used = DIMENSION_COLUMNS.filter((c) => q.groupBy.some((d) => DIMENSION_SQL[d].includes(c)));
-  const selected = used.length ? sql.raw(`grouping(${used.join(", ")}) as grouping_mask, ${used.join(", ")},`) : sql.raw("0 as grouping_mask,");
+  const selected = used.length
+    ? sql.raw(`grouping(${used.join(", ")}) as grouping_mask, ${used.join(", ")},`)
+    : sql.raw("0 as grouping_mask,");
   // Two stages: first merge the range's buckets into one row per combination of the dimensions
   // in use (and status class, which the totals split by), then group those few rows by each
   // grouping set. The wide sums run once per source row instead of once per set.
@@ -78,15 +82,32 @@ export async function getAnalyticsSummary(input: AnalyticsSummaryInput, ctx: Ser
     const mask = groupingMask(used, dimension);
     const groups = rows
       .filter((r) => Number(r.grouping_mask) === mask)
-      .map((r) => ({ key: groupKeyOf(dimension, r), apiId: dimension === "operation" ? String(r.api_id) : undefined, aggregate: aggregateFromRow(r) }))
+      .map((r) => ({
+        key: groupKeyOf(dimension, r),
+        apiId: dimension === "operation" ? String(r.api_id) : undefined,
+        aggregate: aggregateFromRow(r),
+      }))
       .sort((a, b) => b.aggregate.requests - a.aggregate.requests || a.key.localeCompare(b.key))
       .slice(0, q.limit);
     return { dimension, groups };
   });
-  const labelled = await Promise.all(ranked.map(({ dimension, groups }) => labelGroups(db, dimension, groups.map((g) => g.key))));
+  const labelled = await Promise.all(
+    ranked.map(({ dimension, groups }) =>
+      labelGroups(
+        db,
+        dimension,
+        groups.map((g) => g.key),
+      ),
+    ),
+  );
   const breakdowns: AnalyticsSummary["breakdowns"] = {};
   ranked.forEach(({ dimension, groups }, i) => {
-    breakdowns[dimension] = groups.map((g) => ({ key: g.key, label: labelled[i].get(g.key) ?? g.key, ...(g.apiId ? { apiId: g.apiId } : {}), ...toMetrics(g.aggregate) }));
+    breakdowns[dimension] = groups.map((g) => ({
+      key: g.key,
+      label: labelled[i].get(g.key) ?? g.key,
+      ...(g.apiId ? { apiId: g.apiId } : {}),
+      ...toMetrics(g.aggregate),
+    }));
   });
   return {
     from: range.from.toISOString(),

@@ -38,7 +38,11 @@ export interface AnalyticsTimeseries {
  * truncated to the interval already (roll-ups of that resolution, raw events truncated alike),
  * and without API, operation or application in play the series reads the environment roll-ups.
  */
-export async function getAnalyticsTimeseries(input: AnalyticsTimeseriesInput, ctx: ServiceContext, now = new Date()): Promise<AnalyticsTimeseries> {
+export async function getAnalyticsTimeseries(
+  input: AnalyticsTimeseriesInput,
+  ctx: ServiceContext,
+  now = new Date(),
+): Promise<AnalyticsTimeseries> {
   const q = parseInput(analyticsTimeseriesSchema, input);
   const db = await getDb();
   const scope = await resolveScope(db, ctx, q.scope);
@@ -68,10 +72,14 @@ export async function getAnalyticsTimeseries(input: AnalyticsTimeseriesInput, ct
       groupTotals.set(key, (groupTotals.get(key) ?? 0) + a.requests);
     }
   }
-  const pointsOf = (m: Map<number, Aggregate>): AnalyticsPoint[] => starts.map((t) => ({ time: new Date(t).toISOString(), ...toMetrics(m.get(t) ?? emptyAggregate()) }));
+  const pointsOf = (m: Map<number, Aggregate>): AnalyticsPoint[] =>
+    starts.map((t) => ({ time: new Date(t).toISOString(), ...toMetrics(m.get(t) ?? emptyAggregate()) }));
   let series: AnalyticsSeries[] = [];
   if (q.groupBy) {
-    const top = [...groupTotals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, q.limit).map(([k]) => k);
+    const top = [...groupTotals.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .slice(0, q.limit)
+      .map(([k]) => k);
     const labels = await labelGroups(db, q.groupBy, top);
     series = top.map((key) => ({ key, label: labels.get(key) ?? key, points: pointsOf(byGroup.get(key)!) }));
   }

@@ -18,10 +18,17 @@ const MAX_PATH = 2000;
  * across round trips, which on the embedded database would keep every other client waiting for
  * its turn.
  */
-export async function ingestEvents(environment: { id: string; name: string }, input: unknown): Promise<{ stored: number; duplicate: boolean }> {
+export async function ingestEvents(
+  environment: { id: string; name: string },
+  input: unknown,
+): Promise<{ stored: number; duplicate: boolean }> {
   const batch = expandAnalyticsBatch(parseInput(analyticsBatchSchemaOf(input), input));
   const foreign = batch.events.find((e) => e.environment !== environment.name);
-  if (foreign) throw new AppError("forbidden", `Event ${foreign.id} names environment ${foreign.environment}, but the token is for ${environment.name}.`);
+  if (foreign)
+    throw new AppError(
+      "forbidden",
+      `Event ${foreign.id} names environment ${foreign.environment}, but the token is for ${environment.name}.`,
+    );
   const ev = batch.events;
   const col = <T extends string | number | null | undefined>(pick: (e: (typeof ev)[number]) => T) => pgArray(ev.map(pick));
   const db = await getDb();

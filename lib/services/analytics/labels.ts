@@ -10,15 +10,23 @@ export async function labelGroups(db: DbOrTx, dimension: AnalyticsDimension, key
   const apiNames = new Map<string, string>();
   const present = [...new Set(apiIds.filter(Boolean))];
   if (present.length) {
-    for (const a of await db.select({ id: apis.id, name: apis.name, version: apis.version }).from(apis).where(inArray(apis.id, present))) apiNames.set(a.id, `${a.name} ${a.version}`);
+    for (const a of await db.select({ id: apis.id, name: apis.name, version: apis.version }).from(apis).where(inArray(apis.id, present)))
+      apiNames.set(a.id, `${a.name} ${a.version}`);
   }
   if (dimension === "applicationId") {
     const ids = keys.filter(Boolean);
-    const rows = ids.length ? await db.select({ id: applications.id, name: applications.name }).from(applications).where(inArray(applications.id, ids)) : [];
+    const rows = ids.length
+      ? await db.select({ id: applications.id, name: applications.name }).from(applications).where(inArray(applications.id, ids))
+      : [];
     const names = new Map(rows.map((r) => [r.id, r.name]));
     for (const k of keys) labels.set(k, k ? (names.get(k) ?? k) : "No application (anonymous or refused)");
   } else if (dimension === "environment") {
-    const rows = keys.length ? await db.select({ name: environments.name, displayName: environments.displayName }).from(environments).where(inArray(environments.name, keys)) : [];
+    const rows = keys.length
+      ? await db
+          .select({ name: environments.name, displayName: environments.displayName })
+          .from(environments)
+          .where(inArray(environments.name, keys))
+      : [];
     const names = new Map(rows.map((r) => [r.name, r.displayName]));
     for (const k of keys) labels.set(k, names.get(k) ?? k);
   } else if (dimension === "apiId") {

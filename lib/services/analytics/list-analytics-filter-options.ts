@@ -40,8 +40,13 @@ export async function listAnalyticsFilterOptions(input: unknown, ctx: ServiceCon
 
   const ownApis = canSeeAllApis(actor) ? undefined : arrayContains(apis.owners, [actor.id]);
   const ownApplications = eq(applications.ownerId, actor.id);
-  const subscribedBy = (where: SQL) => db.select({ id: subscriptions.applicationId }).from(subscriptions).innerJoin(apis, eq(apis.id, subscriptions.apiId)).where(where);
-  const subscribedTo = db.select({ id: subscriptions.apiId }).from(subscriptions).innerJoin(applications, eq(applications.id, subscriptions.applicationId)).where(ownApplications);
+  const subscribedBy = (where: SQL) =>
+    db.select({ id: subscriptions.applicationId }).from(subscriptions).innerJoin(apis, eq(apis.id, subscriptions.apiId)).where(where);
+  const subscribedTo = db
+    .select({ id: subscriptions.apiId })
+    .from(subscriptions)
+    .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
+    .where(ownApplications);
 
   let apiWhere: SQL | undefined;
   let applicationWhere: SQL | undefined;
@@ -57,12 +62,26 @@ export async function listAnalyticsFilterOptions(input: unknown, ctx: ServiceCon
   } else {
     const publisher = can(actor.roles, "apis:read");
     apiWhere = publisher ? (ownApis ? or(ownApis, inArray(apis.id, subscribedTo)) : undefined) : inArray(apis.id, subscribedTo);
-    applicationWhere = publisher ? (ownApis ? or(ownApplications, inArray(applications.id, subscribedBy(ownApis))) : undefined) : ownApplications;
+    applicationWhere = publisher
+      ? ownApis
+        ? or(ownApplications, inArray(applications.id, subscribedBy(ownApis)))
+        : undefined
+      : ownApplications;
   }
 
   const [apiRows, applicationRows, environmentRows] = await Promise.all([
-    db.select({ id: apis.id, name: apis.name, version: apis.version }).from(apis).where(apiWhere).orderBy(asc(apis.name), asc(apis.version)).limit(MAX_FILTER_OPTIONS),
-    db.select({ id: applications.id, name: applications.name }).from(applications).where(applicationWhere).orderBy(asc(applications.name)).limit(MAX_FILTER_OPTIONS),
+    db
+      .select({ id: apis.id, name: apis.name, version: apis.version })
+      .from(apis)
+      .where(apiWhere)
+      .orderBy(asc(apis.name), asc(apis.version))
+      .limit(MAX_FILTER_OPTIONS),
+    db
+      .select({ id: applications.id, name: applications.name })
+      .from(applications)
+      .where(applicationWhere)
+      .orderBy(asc(applications.name))
+      .limit(MAX_FILTER_OPTIONS),
     db.select({ name: environments.name, displayName: environments.displayName }).from(environments).orderBy(asc(environments.displayName)),
   ]);
   return {

@@ -10,15 +10,23 @@ const DAY = 24 * 60 * 60_000;
  * The range of a query: `to` defaults to now and `from` to 24 hours before `to`; both are
  * widened to whole buckets of the interval (chosen from the span when not given).
  */
-export function resolveRange(input: { from?: Date; to?: Date; interval?: Interval }, now = new Date()): { from: Date; to: Date; interval: Interval } {
+export function resolveRange(
+  input: { from?: Date; to?: Date; interval?: Interval },
+  now = new Date(),
+): { from: Date; to: Date; interval: Interval } {
   const to = input.to ?? now;
   const from = input.from ?? new Date(to.getTime() - DAY);
-  if (from.getTime() >= to.getTime()) throw new AppError("validation_failed", "from must be before to.", { fieldErrors: { from: "from must be before to." } });
+  if (from.getTime() >= to.getTime())
+    throw new AppError("validation_failed", "from must be before to.", { fieldErrors: { from: "from must be before to." } });
   const interval = input.interval ?? chooseInterval(to.getTime() - from.getTime());
   const aligned = alignRange(from.getTime(), to.getTime(), interval);
   if (aligned.to - aligned.from > MAX_SPAN_MS[interval]) {
     const days = Math.floor(MAX_SPAN_MS[interval] / DAY);
-    throw new AppError("validation_failed", `A ${interval} interval covers at most ${days} days; choose a longer interval or a shorter range.`, { fieldErrors: { interval: `At most ${days} days per ${interval} interval.` } });
+    throw new AppError(
+      "validation_failed",
+      `A ${interval} interval covers at most ${days} days; choose a longer interval or a shorter range.`,
+      { fieldErrors: { interval: `At most ${days} days per ${interval} interval.` } },
+    );
   }
   return { from: new Date(aligned.from), to: new Date(aligned.to), interval };
 }

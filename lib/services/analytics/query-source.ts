@@ -2,7 +2,15 @@ import { sql, type SQL } from "drizzle-orm";
 import { LATENCY_BUCKETS, bucketColumn } from "@/lib/domain/analytics/histogram";
 import { emptyAggregate, type Aggregate } from "@/lib/domain/analytics/metrics";
 import type { CoverSegment } from "@/lib/domain/analytics/range-cover";
-import { DIMENSION_COLUMNS, ENVIRONMENT_ROLLUPS, FULL_ROLLUPS, MEASURE_COLUMNS, rawAsRollupRows, type Resolution, type RollupFamily } from "./rollup-sql";
+import {
+  DIMENSION_COLUMNS,
+  ENVIRONMENT_ROLLUPS,
+  FULL_ROLLUPS,
+  MEASURE_COLUMNS,
+  rawAsRollupRows,
+  type Resolution,
+  type RollupFamily,
+} from "./rollup-sql";
 import type { AnalyticsDimension, StatusClass } from "./schemas";
 
 export interface SourceFilters {
@@ -31,7 +39,8 @@ export const DIMENSION_SQL: Record<AnalyticsDimension, Array<(typeof DIMENSION_C
 export function familyFor(filters: SourceFilters, groupBy: readonly AnalyticsDimension[], scope: SQL | null): RollupFamily {
   if (scope) return FULL_ROLLUPS;
   const needed = new Set<string>(groupBy.flatMap((d) => DIMENSION_SQL[d]));
-  for (const [name, value] of Object.entries(filters)) if (value !== undefined && Object.hasOwn(DIMENSION_SQL, name)) DIMENSION_SQL[name as AnalyticsDimension].forEach((c) => needed.add(c));
+  for (const [name, value] of Object.entries(filters))
+    if (value !== undefined && Object.hasOwn(DIMENSION_SQL, name)) DIMENSION_SQL[name as AnalyticsDimension].forEach((c) => needed.add(c));
   const fits = (family: RollupFamily) => [...needed].every((c) => (family.dimensions as readonly string[]).includes(c));
   return fits(ENVIRONMENT_ROLLUPS) ? ENVIRONMENT_ROLLUPS : FULL_ROLLUPS;
 }
@@ -70,7 +79,9 @@ export function sourceRows(plan: SourcePlan, filters: SourceFilters, scope: SQL 
   if (scope) conditions.push(scope);
   const where = conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``;
   const kept = new Set<string>(plan.family.dimensions);
-  const columns = sql.raw(["bucket", ...DIMENSION_COLUMNS.map((c) => (kept.has(c) ? c : `''::text as ${c}`)), ...MEASURE_COLUMNS].join(", "));
+  const columns = sql.raw(
+    ["bucket", ...DIMENSION_COLUMNS.map((c) => (kept.has(c) ? c : `''::text as ${c}`)), ...MEASURE_COLUMNS].join(", "),
+  );
   const parts = plan.segments.map(
     (s) => sql`
       select ${columns} from ${sql.raw(plan.family.tables[s.unit]!)}

@@ -21,7 +21,12 @@ export interface RollupFamily {
 /** Every dimension; weeks serve range totals (summaries), never time series. */
 export const FULL_ROLLUPS: RollupFamily = {
   dimensions: DIMENSION_COLUMNS,
-  tables: { week: "analytics_rollups_week", day: "analytics_rollups_day", hour: "analytics_rollups_hour", minute: "analytics_rollups_minute" },
+  tables: {
+    week: "analytics_rollups_week",
+    day: "analytics_rollups_day",
+    hour: "analytics_rollups_hour",
+    minute: "analytics_rollups_minute",
+  },
 };
 
 /**
@@ -76,7 +81,9 @@ export function rawAsRollupRows(unit: Resolution, where: SQL): SQL {
  */
 function rawEventSums(unit: Resolution, where: SQL): SQL {
   const histogram = HISTOGRAM.map((c, i) => `coalesce(sum(n) filter (where latency_bucket = ${i}), 0)::bigint as ${c}`).join(", ");
-  const statuses = [401, 403, 429].map((code) => `coalesce(sum(n) filter (where status = ${code}), 0)::bigint as status_${code}`).join(", ");
+  const statuses = [401, 403, 429]
+    .map((code) => `coalesce(sum(n) filter (where status = ${code}), 0)::bigint as status_${code}`)
+    .join(", ");
   return sql`
     select bucket, environment, region, api_id, operation, application_id, least(status / 100, 5)::smallint as status_class,
       sum(n)::bigint as requests, ${sql.raw(statuses)}, sum(request_bytes)::bigint as request_bytes,
@@ -99,10 +106,18 @@ function rawEventSums(unit: Resolution, where: SQL): SQL {
  * with buckets at `unit` or finer; `regroup: false` inserts a source that already has one row
  * per key of the table.
  */
-export function mergeRollupSql(table: string, dimensions: readonly DimensionColumn[], unit: Resolution, source: string, regroup = true): string {
+export function mergeRollupSql(
+  table: string,
+  dimensions: readonly DimensionColumn[],
+  unit: Resolution,
+  source: string,
+  regroup = true,
+): string {
   const dims = ["bucket", ...dimensions].join(", ");
   const measures = MEASURE_COLUMNS.map((c) => (c === "latency_max" ? `max(${c})` : `sum(${c})`)).join(", ");
-  const updates = MEASURE_COLUMNS.map((c) => (c === "latency_max" ? `${c} = greatest(t.${c}, excluded.${c})` : `${c} = t.${c} + excluded.${c}`)).join(", ");
+  const updates = MEASURE_COLUMNS.map((c) =>
+    c === "latency_max" ? `${c} = greatest(t.${c}, excluded.${c})` : `${c} = t.${c} + excluded.${c}`,
+  ).join(", ");
   const select = regroup
     ? `select date_trunc('${unit}', bucket, 'UTC') as bucket, ${dimensions.join(", ")}, ${measures}
     from ${source}

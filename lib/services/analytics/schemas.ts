@@ -18,7 +18,10 @@ export const ANALYTICS_SCOPES = ["all", "publisher", "consumer"] as const;
 export type AnalyticsScope = (typeof ANALYTICS_SCOPES)[number];
 
 /** Query strings arrive as strings; dates as ISO 8601 or epoch milliseconds. */
-const instant = z.preprocess((v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v), z.coerce.date({ error: "Use an ISO 8601 date-time." }));
+const instant = z.preprocess(
+  (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+  z.coerce.date({ error: "Use an ISO 8601 date-time." }),
+);
 const text = z.string().trim().min(1).max(300);
 
 const filters = {
@@ -40,7 +43,10 @@ export const analyticsSummarySchema = z.object({
     .string()
     .optional()
     .transform((v, ctx) => {
-      const list = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+      const list = (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const d of list) {
         if (!(ANALYTICS_DIMENSIONS as readonly string[]).includes(d)) {
           ctx.addIssue({ code: "custom", message: `Unknown dimension ${d}: use ${ANALYTICS_DIMENSIONS.join(", ")}.` });

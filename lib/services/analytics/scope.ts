@@ -17,7 +17,10 @@ export interface ResolvedScope {
 }
 
 async function ownApiIds(db: DbOrTx, userId: string): Promise<string[]> {
-  const rows = await db.select({ id: apis.id }).from(apis).where(arrayContains(apis.owners, [userId]));
+  const rows = await db
+    .select({ id: apis.id })
+    .from(apis)
+    .where(arrayContains(apis.owners, [userId]));
   return rows.map((r) => r.id);
 }
 
@@ -43,7 +46,8 @@ export async function resolveScope(db: DbOrTx, ctx: ServiceContext, requested: A
     if (canSeeAllApis(actor)) return sql`true`;
     return sql`api_id = any(${pgArray(await ownApiIds(db, actor.id))}::text[])`;
   };
-  const applicationCondition = async (): Promise<SQL> => sql`application_id = any(${pgArray(await ownApplicationIds(db, actor.id))}::text[])`;
+  const applicationCondition = async (): Promise<SQL> =>
+    sql`application_id = any(${pgArray(await ownApplicationIds(db, actor.id))}::text[])`;
   if (requested === "publisher") {
     if (!can(actor.roles, "apis:read")) throw new AppError("forbidden", "Only publishers see the traffic of their APIs.");
     return { scope: "publisher", condition: await apiCondition() };

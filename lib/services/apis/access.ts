@@ -37,7 +37,12 @@ function assertOwner<T extends Pick<ApiRow, "owners">>(actor: Actor, api: T | un
  * than "forbidden", so that ids do not reveal which APIs exist. `lock` takes the row lock that
  * serializes changes (revision numbers, lifecycle, settings). Reads the small columns only.
  */
-export async function loadApiForActor(db: DbOrTx, id: string, ctx: ServiceContext, options: LoadOptions = {}): Promise<{ actor: Actor; api: ApiMetaRow }> {
+export async function loadApiForActor(
+  db: DbOrTx,
+  id: string,
+  ctx: ServiceContext,
+  options: LoadOptions = {},
+): Promise<{ actor: Actor; api: ApiMetaRow }> {
   const actor = assertCan(ctx, options.write ? "apis:write" : "apis:read");
   const query = db.select(metaColumns).from(apis).where(eq(apis.id, id)).limit(1);
   const [api] = options.lock ? await query.for("update") : await query;
@@ -45,7 +50,12 @@ export async function loadApiForActor(db: DbOrTx, id: string, ctx: ServiceContex
 }
 
 /** As loadApiForActor, with the document, its text and the operations. */
-export async function loadFullApiForActor(db: DbOrTx, id: string, ctx: ServiceContext, options: LoadOptions = {}): Promise<{ actor: Actor; api: ApiRow }> {
+export async function loadFullApiForActor(
+  db: DbOrTx,
+  id: string,
+  ctx: ServiceContext,
+  options: LoadOptions = {},
+): Promise<{ actor: Actor; api: ApiRow }> {
   const actor = assertCan(ctx, options.write ? "apis:write" : "apis:read");
   const query = db.select().from(apis).where(eq(apis.id, id)).limit(1);
   const [api] = options.lock ? await query.for("update") : await query;
@@ -75,7 +85,9 @@ export async function resolveOwners(db: DbOrTx, given: string[]): Promise<string
     const row = g.includes("@") ? rows.find((r) => r.email === g.toLowerCase()) : rows.find((r) => r.id === g);
     if (!row) throw new AppError("validation_failed", `No user ${g}.`, { fieldErrors: { owners: `No user ${g}.` } });
     if (row.disabled || !can(row.roles, "apis:write")) {
-      throw new AppError("validation_failed", `${row.email} cannot own APIs: owners need the publisher role.`, { fieldErrors: { owners: `${row.email} cannot own APIs: owners need the publisher role.` } });
+      throw new AppError("validation_failed", `${row.email} cannot own APIs: owners need the publisher role.`, {
+        fieldErrors: { owners: `${row.email} cannot own APIs: owners need the publisher role.` },
+      });
     }
     if (!resolved.includes(row.id)) resolved.push(row.id);
   }
@@ -83,7 +95,12 @@ export async function resolveOwners(db: DbOrTx, given: string[]): Promise<string
 }
 
 /** The API that already holds a context and version, for the 409 message. */
-export async function contextHolder(db: DbOrTx, context: string, version: string, exceptId?: string): Promise<{ id: string; name: string } | undefined> {
+export async function contextHolder(
+  db: DbOrTx,
+  context: string,
+  version: string,
+  exceptId?: string,
+): Promise<{ id: string; name: string } | undefined> {
   const [row] = await db
     .select({ id: apis.id, name: apis.name })
     .from(apis)

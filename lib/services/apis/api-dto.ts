@@ -41,7 +41,10 @@ export interface ApiDetail extends ApiSummary {
 }
 
 /** The columns a list needs: never the document. */
-export type ApiSummaryRow = Pick<ApiRow, "id" | "name" | "version" | "context" | "description" | "lifecycleState" | "tags" | "operationCount" | "updatedAt">;
+export type ApiSummaryRow = Pick<
+  ApiRow,
+  "id" | "name" | "version" | "context" | "description" | "lifecycleState" | "tags" | "operationCount" | "updatedAt"
+>;
 
 export function toApiSummary(row: ApiSummaryRow): ApiSummary {
   return {
@@ -86,7 +89,11 @@ export function settingsSnapshot(row: ApiRow): ApiSettingsSnapshot {
   for (const op of row.operations) {
     const scopes = effectiveScopes({ documentScopes: op.documentScopes ?? [], scopes: op.scopes ?? null });
     if (op.security || op.rateLimit || scopes.length) {
-      operationPolicies[`${op.method.toUpperCase()} ${op.path}`] = { security: op.security, rateLimit: op.rateLimit, ...(scopes.length ? { scopes } : {}) };
+      operationPolicies[`${op.method.toUpperCase()} ${op.path}`] = {
+        security: op.security,
+        rateLimit: op.rateLimit,
+        ...(scopes.length ? { scopes } : {}),
+      };
     }
   }
   return {

@@ -27,10 +27,15 @@ export async function changeLifecycle(id: string, input: z.input<typeof lifecycl
     const allowed = allowedActions(from);
     if (!to) {
       const options = allowed.length ? `Allowed: ${allowed.join(", ")}.` : "No action is allowed: this state is final.";
-      throw new AppError("invalid_transition", `Cannot ${action} an API that is ${from}. ${options}`, { extra: { currentState: from, allowedActions: allowed } });
+      throw new AppError("invalid_transition", `Cannot ${action} an API that is ${from}. ${options}`, {
+        extra: { currentState: from, allowedActions: allowed },
+      });
     }
     const refusal = transitionPrecondition(action, { deployedRevisions: await countDeployedRevisions(tx, id) });
-    if (refusal) throw new AppError("invalid_transition", `${LIFECYCLE_ACTION_LABELS[action]}: ${refusal}`, { extra: { currentState: from, allowedActions: allowed } });
+    if (refusal)
+      throw new AppError("invalid_transition", `${LIFECYCLE_ACTION_LABELS[action]}: ${refusal}`, {
+        extra: { currentState: from, allowedActions: allowed },
+      });
     const [row] = await tx.update(apis).set({ lifecycleState: to }).where(eq(apis.id, id)).returning(apiMetaColumns);
     // Gateways learn the new state from their next snapshot (blocked APIs answer 503 there);
     // retiring undeploys everywhere.
@@ -40,8 +45,14 @@ export async function changeLifecycle(id: string, input: z.input<typeof lifecycl
       .innerJoin(environments, eq(environments.id, deployments.environmentId))
       .where(and(eq(deployments.apiId, id), ne(deployments.status, "undeployed")));
     if (to === "RETIRED") for (const { env } of live) await undeployIn(tx, id, env, ctx);
-    else await bumpSnapshotVersions(tx, live.filter(({ env }) => isPullType(env.type)).map(({ env }) => env.id));
-    await tx.insert(apiLifecycleEvents).values({ id: newId("lce"), apiId: id, action, fromState: from, toState: to, actorId: actor.id, actorEmail: actor.email });
+    else
+      await bumpSnapshotVersions(
+        tx,
+        live.filter(({ env }) => isPullType(env.type)).map(({ env }) => env.id),
+      );
+    await tx
+      .insert(apiLifecycleEvents)
+      .values({ id: newId("lce"), apiId: id, action, fromState: from, toState: to, actorId: actor.id, actorEmail: actor.email });
     await writeAudit(tx, ctx, { action: "api.lifecycle", objectType: "api", objectId: id, details: { action, from, to } });
     return toApiDetail(row, await ownersOf(tx, row.owners));
   });

@@ -38,14 +38,29 @@ function flatten(settings: ApiSettingsSnapshot): Record<string, unknown> {
 }
 
 async function side(db: Awaited<ReturnType<typeof getDb>>, api: ApiRow, id: string): Promise<Side> {
-  if (id === WORKING_COPY) return { id, label: "Working copy", source: api.definitionSource, format: api.definitionFormat, definition: api.definition, settings: settingsSnapshot(api) };
+  if (id === WORKING_COPY)
+    return {
+      id,
+      label: "Working copy",
+      source: api.definitionSource,
+      format: api.definitionFormat,
+      definition: api.definition,
+      settings: settingsSnapshot(api),
+    };
   const [rev] = await db
     .select()
     .from(apiRevisions)
     .where(and(eq(apiRevisions.apiId, api.id), eq(apiRevisions.id, id)))
     .limit(1);
   if (!rev) throw new AppError("not_found", `No revision ${id} of this API.`);
-  return { id, label: `Revision ${rev.number}`, source: rev.definitionSource, format: rev.definitionFormat, definition: rev.definition, settings: rev.settings };
+  return {
+    id,
+    label: `Revision ${rev.number}`,
+    source: rev.definitionSource,
+    format: rev.definitionFormat,
+    definition: rev.definition,
+    settings: rev.settings,
+  };
 }
 
 /**
@@ -59,5 +74,10 @@ export async function compareRevisions(apiId: string, fromId: string, toId: stri
   const [a, b] = await Promise.all([side(db, api, fromId), side(db, api, toId)]);
   const sameFormat = a.format === b.format;
   const definition = sameFormat ? diffTexts(a.source, b.source) : diffTexts(stableJson(a.definition), stableJson(b.definition));
-  return { from: { id: a.id, label: a.label }, to: { id: b.id, label: b.label }, definition, settings: diffFields(flatten(a.settings), flatten(b.settings)) };
+  return {
+    from: { id: a.id, label: a.label },
+    to: { id: b.id, label: b.label },
+    definition,
+    settings: diffFields(flatten(a.settings), flatten(b.settings)),
+  };
 }

@@ -18,7 +18,11 @@ import { apiSearchText } from "./search-text";
  * and documents) under a new version, in CREATED state. The original is not changed. The
  * caller becomes the first owner; the original's owners stay co-owners.
  */
-export async function createApiVersion(sourceId: string, input: z.input<typeof createApiVersionSchema>, ctx: ServiceContext): Promise<ApiDetail> {
+export async function createApiVersion(
+  sourceId: string,
+  input: z.input<typeof createApiVersionSchema>,
+  ctx: ServiceContext,
+): Promise<ApiDetail> {
   const values = parseInput(createApiVersionSchema, input);
   const db = await getDb();
   const { actor, api: source } = await loadFullApiForActor(db, sourceId, ctx, { write: true });
@@ -50,10 +54,25 @@ export async function createApiVersion(sourceId: string, input: z.input<typeof c
         .returning(apiMetaColumns);
       const documents = await tx.select().from(apiDocuments).where(eq(apiDocuments.apiId, sourceId));
       if (documents.length) {
-        await tx.insert(apiDocuments).values(documents.map((d) => ({ ...d, id: newId("doc"), apiId: id, createdAt: new Date(), updatedAt: new Date() })));
+        await tx
+          .insert(apiDocuments)
+          .values(documents.map((d) => ({ ...d, id: newId("doc"), apiId: id, createdAt: new Date(), updatedAt: new Date() })));
       }
-      await tx.insert(apiLifecycleEvents).values({ id: newId("lce"), apiId: id, action: "create", fromState: "CREATED", toState: "CREATED", actorId: actor.id, actorEmail: actor.email });
-      await writeAudit(tx, ctx, { action: "api.create_version", objectType: "api", objectId: id, details: { from: sourceId, version: values.version, context } });
+      await tx.insert(apiLifecycleEvents).values({
+        id: newId("lce"),
+        apiId: id,
+        action: "create",
+        fromState: "CREATED",
+        toState: "CREATED",
+        actorId: actor.id,
+        actorEmail: actor.email,
+      });
+      await writeAudit(tx, ctx, {
+        action: "api.create_version",
+        objectType: "api",
+        objectId: id,
+        details: { from: sourceId, version: values.version, context },
+      });
       return toApiDetail(row, await ownersOf(tx, row.owners));
     });
   } catch (error) {

@@ -15,7 +15,13 @@ import { apiSearchText } from "./search-text";
 import { resolveTierNames } from "./tiers";
 
 export const DEFAULT_SECURITY: ApiSecurity = { scheme: "oauth2", apiKeyHeader: "apikey" };
-export const DEFAULT_CORS: ApiCors = { enabled: false, origins: [], methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], headers: ["authorization", "content-type"], credentials: false };
+export const DEFAULT_CORS: ApiCors = {
+  enabled: false,
+  origins: [],
+  methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+  headers: ["authorization", "content-type"],
+  credentials: false,
+};
 
 /** A context from a name: "Pet Store API" → /pet-store-api. */
 export function contextFromName(name: string): string {
@@ -28,7 +34,12 @@ export function contextFromName(name: string): string {
   return `/${slug || "api"}`;
 }
 
-function required<T>(schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } }, value: unknown, field: string, message: string): T {
+function required<T>(
+  schema: { safeParse: (v: unknown) => { success: true; data: T } | { success: false } },
+  value: unknown,
+  field: string,
+  message: string,
+): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new AppError("validation_failed", message, { fieldErrors: { [field]: message } });
   return parsed.data;
@@ -54,7 +65,12 @@ export async function createApi(input: CreateApiInput, ctx: ServiceContext, inte
     prepared = await prepareOrThrow(JSON.stringify(scratch, null, 2));
   }
   const name = required(apiNameSchema, values.name ?? prepared.info.title, "name", "Give the API a name (the document has no info.title).");
-  const version = required(apiVersionSchema, values.version ?? prepared.info.version?.replace(/\s+/g, "-"), "version", "Give a version: the document's info.version cannot be used as one.");
+  const version = required(
+    apiVersionSchema,
+    values.version ?? prepared.info.version?.replace(/\s+/g, "-"),
+    "version",
+    "Give a version: the document's info.version cannot be used as one.",
+  );
   const context = required(apiContextSchema, values.context ?? contextFromName(name), "context", "Give a context such as /pets.");
   const allowedTiers = await resolveTierNames(values.allowedTiers ?? []);
 
@@ -95,12 +111,27 @@ export async function createApi(input: CreateApiInput, ctx: ServiceContext, inte
           createdBy: actor.id,
         })
         .returning(apiMetaColumns);
-      await tx.insert(apiLifecycleEvents).values({ id: newId("lce"), apiId: row.id, action: "create", fromState: "CREATED", toState: "CREATED", actorId: actor.id, actorEmail: actor.email });
+      await tx.insert(apiLifecycleEvents).values({
+        id: newId("lce"),
+        apiId: row.id,
+        action: "create",
+        fromState: "CREATED",
+        toState: "CREATED",
+        actorId: actor.id,
+        actorEmail: actor.email,
+      });
       await writeAudit(tx, ctx, {
         action: "api.create",
         objectType: "api",
         objectId: row.id,
-        details: { name, version, context, source: imported ? (values.definitionUrl ? "url" : "document") : "scratch", spec: prepared.spec, operations: prepared.operations.length },
+        details: {
+          name,
+          version,
+          context,
+          source: imported ? (values.definitionUrl ? "url" : "document") : "scratch",
+          spec: prepared.spec,
+          operations: prepared.operations.length,
+        },
       });
       return toApiDetail(row, await ownersOf(tx, row.owners));
     });

@@ -13,7 +13,9 @@ import { MAX_DOCUMENTS_PER_API } from "./list-documents";
 import { createDocumentSchema, type CreateDocumentInput } from "./schemas";
 
 export function documentTitleTaken(): AppError {
-  return new AppError("conflict", "This API already has a document with this title.", { fieldErrors: { title: "This API already has a document with this title." } });
+  return new AppError("conflict", "This API already has a document with this title.", {
+    fieldErrors: { title: "This API already has a document with this title." },
+  });
 }
 
 /** Adds a markdown document or an external link (http or https only) to an API. */
@@ -38,7 +40,12 @@ export async function createDocument(apiId: string, input: CreateDocumentInput, 
           createdBy: actor.id,
         })
         .returning();
-      await writeAudit(tx, ctx, { action: "api.document.create", objectType: "api", objectId: apiId, details: { documentId: row.id, title: row.title } });
+      await writeAudit(tx, ctx, {
+        action: "api.document.create",
+        objectType: "api",
+        objectId: apiId,
+        details: { documentId: row.id, title: row.title },
+      });
       return toApiDocument(row, { render: true });
     });
   } catch (error) {

@@ -18,7 +18,11 @@ import { createRevisionSchema } from "./schemas";
  * number of revisions kept is bounded: past the limit, the caller must delete one first, so
  * that no revision disappears without someone choosing it.
  */
-export async function createRevision(apiId: string, input: z.input<typeof createRevisionSchema>, ctx: ServiceContext): Promise<RevisionSummary> {
+export async function createRevision(
+  apiId: string,
+  input: z.input<typeof createRevisionSchema>,
+  ctx: ServiceContext,
+): Promise<RevisionSummary> {
   const values = parseInput(createRevisionSchema, input);
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -27,9 +31,13 @@ export async function createRevision(apiId: string, input: z.input<typeof create
     const limit = maxRevisions();
     const [{ n }] = await tx.select({ n: count() }).from(apiRevisions).where(eq(apiRevisions.apiId, apiId));
     if (n >= limit) {
-      throw new AppError("conflict", `This API already has ${n} revisions, the most Meridian keeps (${limit}). Delete a revision that is not deployed, then create the new one.`, {
-        extra: { maxRevisions: limit, revisions: n },
-      });
+      throw new AppError(
+        "conflict",
+        `This API already has ${n} revisions, the most Meridian keeps (${limit}). Delete a revision that is not deployed, then create the new one.`,
+        {
+          extra: { maxRevisions: limit, revisions: n },
+        },
+      );
     }
     const number = api.lastRevisionNumber + 1;
     const [row] = await tx
@@ -48,9 +56,24 @@ export async function createRevision(apiId: string, input: z.input<typeof create
         createdBy: actor.id,
         createdByEmail: actor.email,
       })
-      .returning({ id: apiRevisions.id, apiId: apiRevisions.apiId, number: apiRevisions.number, description: apiRevisions.description, operationCount: apiRevisions.operationCount, sourceSpec: apiRevisions.sourceSpec, createdBy: apiRevisions.createdBy, createdByEmail: apiRevisions.createdByEmail, createdAt: apiRevisions.createdAt });
+      .returning({
+        id: apiRevisions.id,
+        apiId: apiRevisions.apiId,
+        number: apiRevisions.number,
+        description: apiRevisions.description,
+        operationCount: apiRevisions.operationCount,
+        sourceSpec: apiRevisions.sourceSpec,
+        createdBy: apiRevisions.createdBy,
+        createdByEmail: apiRevisions.createdByEmail,
+        createdAt: apiRevisions.createdAt,
+      });
     await tx.update(apis).set({ lastRevisionNumber: number }).where(eq(apis.id, apiId));
-    await writeAudit(tx, ctx, { action: "api.revision.create", objectType: "api", objectId: apiId, details: { revisionId: row.id, number } });
+    await writeAudit(tx, ctx, {
+      action: "api.revision.create",
+      objectType: "api",
+      objectId: apiId,
+      details: { revisionId: row.id, number },
+    });
     return toRevisionSummary(row, false);
   });
 }

@@ -19,7 +19,11 @@ afterEach(() => {
 
 describe("definition request bodies", () => {
   it("reads JSON with the document as a string", async () => {
-    const req = new Request("http://x/api/v1/apis", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "A", definition: DOC }) });
+    const req = new Request("http://x/api/v1/apis", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "A", definition: DOC }),
+    });
     expect(await readCreateApiBody(req)).toEqual({ name: "A", definition: DOC });
   });
 
@@ -27,7 +31,11 @@ describe("definition request bodies", () => {
     const form = new FormData();
     form.set("definition", new Blob([DOC], { type: "application/yaml" }), "openapi.yaml");
     form.set("metadata", JSON.stringify({ context: "/t", endpoints: { production: "https://b.example.com" } }));
-    expect(await readCreateApiBody(new Request("http://x", { method: "POST", body: form }))).toEqual({ context: "/t", endpoints: { production: "https://b.example.com" }, definition: DOC });
+    expect(await readCreateApiBody(new Request("http://x", { method: "POST", body: form }))).toEqual({
+      context: "/t",
+      endpoints: { production: "https://b.example.com" },
+      definition: DOC,
+    });
     const plain = new FormData();
     plain.set("file", new Blob([DOC]), "openapi.yaml");
     plain.set("name", "Plain");
@@ -42,13 +50,33 @@ describe("definition request bodies", () => {
     const streamed = new Request("http://x", { method: "PUT", body: big });
     expect((await failure(readDefinitionBody(streamed))).code).toBe("payload_too_large");
     // Small enough for the body bound, but the document itself is over the limit.
-    const json = new Request("http://x", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ definition: "y".repeat(150) }) });
+    const json = new Request("http://x", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ definition: "y".repeat(150) }),
+    });
     expect((await failure(readCreateApiBody(json))).status).toBe(413);
   });
 
   it("reads a raw document for PUT, and refuses malformed bodies", async () => {
-    expect(await readDefinitionBody(new Request("http://x", { method: "PUT", headers: { "content-type": "application/yaml" }, body: DOC }))).toBe(DOC);
-    expect((await failure(readCreateApiBody(new Request("http://x", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" })))).code).toBe("bad_request");
-    expect((await failure(readCreateApiBody(new Request("http://x", { method: "POST", headers: { "content-type": "application/json" }, body: "[1]" })))).code).toBe("bad_request");
+    expect(
+      await readDefinitionBody(new Request("http://x", { method: "PUT", headers: { "content-type": "application/yaml" }, body: DOC })),
+    ).toBe(DOC);
+    expect(
+      (
+        await failure(
+          readCreateApiBody(
+            new Request("http://x", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" }),
+          ),
+        )
+      ).code,
+    ).toBe("bad_request");
+    expect(
+      (
+        await failure(
+          readCreateApiBody(new Request("http://x", { method: "POST", headers: { "content-type": "application/json" }, body: "[1]" })),
+        )
+      ).code,
+    ).toBe("bad_request");
   });
 });

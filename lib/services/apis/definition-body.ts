@@ -1,4 +1,11 @@
-import { assertStorableText, assertUtf8Charset, decodeUtf8, isJsonMediaType, mediaTypeOf, unsupportedMediaType } from "@/lib/api/request-text";
+import {
+  assertStorableText,
+  assertUtf8Charset,
+  decodeUtf8,
+  isJsonMediaType,
+  mediaTypeOf,
+  unsupportedMediaType,
+} from "@/lib/api/request-text";
 import { AppError } from "@/lib/errors";
 import { tooLargeError } from "./definition-input";
 import { maxDefinitionBytes } from "./limits";
@@ -111,7 +118,8 @@ export async function readCreateApiBody(req: Request): Promise<Record<string, un
   } catch {
     throw new AppError("bad_request", "The request body is not valid JSON.");
   }
-  if (!body || typeof body !== "object" || Array.isArray(body)) throw new AppError("bad_request", "The request body must be a JSON object.");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    throw new AppError("bad_request", "The request body must be a JSON object.");
   assertStorableText(body);
   const record = body as Record<string, unknown>;
   if (typeof record.definition === "string" && Buffer.byteLength(record.definition) > maxDefinitionBytes()) throw tooLargeError();
@@ -121,7 +129,12 @@ export async function readCreateApiBody(req: Request): Promise<Record<string, un
 /** PUT /api/v1/apis/{id}/definition: the document itself (JSON or YAML), or a multipart upload. */
 export async function readDefinitionBody(req: Request): Promise<string> {
   const bytes = await readBounded(req, bodyLimit());
-  assertMediaType(req, bytes, (type) => type === "multipart/form-data" || isJsonMediaType(type) || YAML_TYPES.has(type) || type.endsWith("+yaml"), DEFINITION_TYPES);
+  assertMediaType(
+    req,
+    bytes,
+    (type) => type === "multipart/form-data" || isJsonMediaType(type) || YAML_TYPES.has(type) || type.endsWith("+yaml"),
+    DEFINITION_TYPES,
+  );
   if (isMultipart(req)) {
     const form = await multipart(req, bytes);
     const text = await fileText(form.get("definition") ?? form.get("file"));

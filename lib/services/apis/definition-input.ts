@@ -7,7 +7,9 @@ import { safeFetch } from "@/lib/services/net/safe-fetch";
 import { DEFINITION_FETCH_TIMEOUT_MS, definitionBounds, maxDefinitionBytes } from "./limits";
 
 export function tooLargeError(limit = maxDefinitionBytes()): AppError {
-  return new AppError("payload_too_large", `The document is larger than the limit of ${formatBytes(limit)}.`, { extra: { limitBytes: limit } });
+  return new AppError("payload_too_large", `The document is larger than the limit of ${formatBytes(limit)}.`, {
+    extra: { limitBytes: limit },
+  });
 }
 
 export function formatBytes(bytes: number): string {
@@ -17,9 +19,13 @@ export function formatBytes(bytes: number): string {
 /** A document refused for its shape: 400 definition_too_complex, naming the bound and where it was crossed. */
 export function tooComplexError(limit: BoundsViolation): AppError {
   const variable = limit.limit === "depth" ? "MERIDIAN_MAX_DEFINITION_DEPTH" : "MERIDIAN_MAX_DEFINITION_NODES";
-  return new AppError("definition_too_complex", `${limit.message.replace(/\.$/, "")}${limit.path ? ` (at ${limit.path.slice(0, 200)}${limit.path.length > 200 ? "…" : ""})` : ""}.`, {
-    extra: { limit: limit.limit, max: limit.max, setting: variable, errors: [{ path: limit.path, message: limit.message }] },
-  });
+  return new AppError(
+    "definition_too_complex",
+    `${limit.message.replace(/\.$/, "")}${limit.path ? ` (at ${limit.path.slice(0, 200)}${limit.path.length > 200 ? "…" : ""})` : ""}.`,
+    {
+      extra: { limit: limit.limit, max: limit.max, setting: variable, errors: [{ path: limit.path, message: limit.message }] },
+    },
+  );
 }
 
 export function invalidDefinitionError(errors: DefinitionError[]): AppError {
@@ -28,11 +34,16 @@ export function invalidDefinitionError(errors: DefinitionError[]): AppError {
   const at = [first?.place ? `at ${first.place}` : null, first?.line ? `line ${first.line}` : null].filter(Boolean).join(", ");
   const where = at ? ` (${at})` : "";
   const more = errors.length > 1 ? ` and ${errors.length - 1} more problem${errors.length > 2 ? "s" : ""}` : "";
-  return new AppError("invalid_definition", `The OpenAPI document is not valid: ${first?.message ?? "unknown problem"}${where}${more}.`, { extra: { errors } });
+  return new AppError("invalid_definition", `The OpenAPI document is not valid: ${first?.message ?? "unknown problem"}${where}${more}.`, {
+    extra: { errors },
+  });
 }
 
 /** The document as text: given as text, as a JSON object, or fetched from a URL (server-side, guarded). */
-export async function definitionText(input: { definition?: string | Record<string, unknown>; definitionUrl?: string }): Promise<string | undefined> {
+export async function definitionText(input: {
+  definition?: string | Record<string, unknown>;
+  definitionUrl?: string;
+}): Promise<string | undefined> {
   const limit = maxDefinitionBytes();
   if (typeof input.definition === "string") {
     if (Buffer.byteLength(input.definition) > limit) throw tooLargeError(limit);
@@ -47,7 +58,11 @@ export async function definitionText(input: { definition?: string | Record<strin
     return text;
   }
   if (input.definitionUrl) {
-    const fetched = await safeFetch(input.definitionUrl, { maxBytes: limit, timeoutMs: DEFINITION_FETCH_TIMEOUT_MS, headers: { accept: "application/json, application/yaml, text/yaml, */*" } }).catch((error) => {
+    const fetched = await safeFetch(input.definitionUrl, {
+      maxBytes: limit,
+      timeoutMs: DEFINITION_FETCH_TIMEOUT_MS,
+      headers: { accept: "application/json, application/yaml, text/yaml, */*" },
+    }).catch((error) => {
       if (error instanceof AppError && error.code === "payload_too_large") throw tooLargeError(limit);
       if (error instanceof AppError) throw new AppError(error.code, error.message, { fieldErrors: { definitionUrl: error.message } });
       throw error;

@@ -18,11 +18,21 @@ export async function deleteApi(id: string, ctx: ServiceContext): Promise<void> 
     const { api } = await loadApiForActor(tx, id, ctx, { write: true, lock: true });
     const [deployments, subscriptions] = await Promise.all([countDeployments(tx, id), countActiveSubscriptions(tx, id)]);
     const reasons: string[] = [];
-    if (deployments > 0) reasons.push(`it is deployed to ${deployments} gateway environment${deployments === 1 ? "" : "s"} (undeploy it first)`);
-    if (subscriptions > 0) reasons.push(`it has ${subscriptions} active subscription${subscriptions === 1 ? "" : "s"} (block or remove them first)`);
-    if (reasons.length) throw new AppError("conflict", `The API "${api.name}" cannot be deleted: ${reasons.join(" and ")}.`, { extra: { deployments, subscriptions } });
+    if (deployments > 0)
+      reasons.push(`it is deployed to ${deployments} gateway environment${deployments === 1 ? "" : "s"} (undeploy it first)`);
+    if (subscriptions > 0)
+      reasons.push(`it has ${subscriptions} active subscription${subscriptions === 1 ? "" : "s"} (block or remove them first)`);
+    if (reasons.length)
+      throw new AppError("conflict", `The API "${api.name}" cannot be deleted: ${reasons.join(" and ")}.`, {
+        extra: { deployments, subscriptions },
+      });
     await removeInactiveUsage(tx, id);
     await tx.delete(apis).where(eq(apis.id, id));
-    await writeAudit(tx, ctx, { action: "api.delete", objectType: "api", objectId: id, details: { name: api.name, version: api.version, context: api.context } });
+    await writeAudit(tx, ctx, {
+      action: "api.delete",
+      objectType: "api",
+      objectId: id,
+      details: { name: api.name, version: api.version, context: api.context },
+    });
   });
 }

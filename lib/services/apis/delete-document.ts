@@ -15,6 +15,11 @@ export async function deleteDocument(apiId: string, documentId: string, ctx: Ser
       .where(and(eq(apiDocuments.apiId, apiId), eq(apiDocuments.id, documentId)))
       .returning({ id: apiDocuments.id, title: apiDocuments.title });
     if (deleted.length === 0) throw new AppError("not_found", "No such document.");
-    await writeAudit(tx, ctx, { action: "api.document.delete", objectType: "api", objectId: apiId, details: { documentId, title: deleted[0].title } });
+    await writeAudit(tx, ctx, {
+      action: "api.document.delete",
+      objectType: "api",
+      objectId: apiId,
+      details: { documentId, title: deleted[0].title },
+    });
   });
 }

@@ -22,13 +22,23 @@ export async function deleteRevision(apiId: string, revisionId: string, ctx: Ser
         .limit(1);
       if (!row) throw new AppError("not_found", "No such revision of this API.");
       number = row.number;
-      if (await isRevisionDeployed(tx, row.id)) throw new AppError("conflict", `Revision ${row.number} is deployed: undeploy it before deleting it.`);
+      if (await isRevisionDeployed(tx, row.id))
+        throw new AppError("conflict", `Revision ${row.number} is deployed: undeploy it before deleting it.`);
       await tx.delete(apiRevisions).where(eq(apiRevisions.id, row.id));
-      await writeAudit(tx, ctx, { action: "api.revision.delete", objectType: "api", objectId: apiId, details: { revisionId: row.id, number: row.number } });
+      await writeAudit(tx, ctx, {
+        action: "api.revision.delete",
+        objectType: "api",
+        objectId: apiId,
+        details: { revisionId: row.id, number: row.number },
+      });
     });
   } catch (error) {
     // An undeployed deployment record still names the revision it last served.
-    if (isForeignKeyViolation(error)) throw new AppError("conflict", `Revision ${number} is still named by a deployment record: deploy another revision to that environment first.`);
+    if (isForeignKeyViolation(error))
+      throw new AppError(
+        "conflict",
+        `Revision ${number} is still named by a deployment record: deploy another revision to that environment first.`,
+      );
     throw error;
   }
 }

@@ -12,7 +12,12 @@ export const MAX_DOCUMENTS_PER_API = 100;
 export async function listDocuments(apiId: string, ctx: ServiceContext, options: { render?: boolean } = {}): Promise<ApiDocument[]> {
   const db = await getDb();
   await loadApiForActor(db, apiId, ctx);
-  const rows = await db.select().from(apiDocuments).where(eq(apiDocuments.apiId, apiId)).orderBy(asc(apiDocuments.title)).limit(MAX_DOCUMENTS_PER_API);
+  const rows = await db
+    .select()
+    .from(apiDocuments)
+    .where(eq(apiDocuments.apiId, apiId))
+    .orderBy(asc(apiDocuments.title))
+    .limit(MAX_DOCUMENTS_PER_API);
   return rows.map((r) => toApiDocument(r, options));
 }
 

@@ -26,5 +26,13 @@ export async function listLifecycleEvents(id: string, ctx: ServiceContext): Prom
     .where(eq(apiLifecycleEvents.apiId, id))
     .orderBy(desc(apiLifecycleEvents.at), desc(apiLifecycleEvents.id))
     .limit(MAX_LIFECYCLE_EVENTS);
-  return rows.map((r) => ({ id: r.id, action: r.action, fromState: r.fromState, toState: r.toState, actorId: r.actorId, actorEmail: r.actorEmail, at: r.at.toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    action: r.action,
+    fromState: r.fromState,
+    toState: r.toState,
+    actorId: r.actorId,
+    actorEmail: r.actorEmail,
+    at: r.at.toISOString(),
+  }));
 }

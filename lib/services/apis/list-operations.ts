@@ -14,7 +14,11 @@ import { listOperationsSchema } from "./schemas";
  * database expands and pages the stored list, so a document of thousands of operations
  * never travels whole to the page.
  */
-export async function listOperations(apiId: string, input: z.input<typeof listOperationsSchema>, ctx: ServiceContext): Promise<Page<ApiOperation>> {
+export async function listOperations(
+  apiId: string,
+  input: z.input<typeof listOperationsSchema>,
+  ctx: ServiceContext,
+): Promise<Page<ApiOperation>> {
   const q = parseInput(listOperationsSchema, input);
   const db = await getDb();
   // Ownership check without reading the large columns.
@@ -34,7 +38,9 @@ export async function listOperations(apiId: string, input: z.input<typeof listOp
   let total = typed.length ? Number(typed[0].total) : 0;
   if (!typed.length && q.page > 1) {
     // Past the last page: still say how many there are.
-    const counted = await db.execute<{ n: number }>(sql`select count(*) as n from apis a, jsonb_array_elements(a.operations) as e(op) where a.id = ${apiId} ${filter}`);
+    const counted = await db.execute<{ n: number }>(
+      sql`select count(*) as n from apis a, jsonb_array_elements(a.operations) as e(op) where a.id = ${apiId} ${filter}`,
+    );
     const countRows = (Array.isArray(counted) ? counted : ((counted as { rows?: unknown[] }).rows ?? [])) as Array<{ n: number | string }>;
     total = Number(countRows[0]?.n ?? 0);
   }

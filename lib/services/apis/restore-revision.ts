@@ -44,7 +44,10 @@ export async function restoreRevision(apiId: string, revisionId: string, ctx: Se
         const [method, ...rest] = key.split(" ");
         return { method: method.toLowerCase(), path: rest.join(" "), security: p.security, rateLimit: p.rateLimit } as ApiOperation;
       });
-      const operations = extractOperations(rev.definition, policies).map((op) => ({ ...op, scopes: restoredScopes(op, s.operationPolicies?.[operationKey(op)]?.scopes) }));
+      const operations = extractOperations(rev.definition, policies).map((op) => ({
+        ...op,
+        scopes: restoredScopes(op, s.operationPolicies?.[operationKey(op)]?.scopes),
+      }));
       const [row] = await tx
         .update(apis)
         .set({
@@ -70,11 +73,17 @@ export async function restoreRevision(apiId: string, revisionId: string, ctx: Se
         })
         .where(eq(apis.id, apiId))
         .returning(apiMetaColumns);
-      await writeAudit(tx, ctx, { action: "api.revision.restore", objectType: "api", objectId: apiId, details: { revisionId, number: rev.number } });
+      await writeAudit(tx, ctx, {
+        action: "api.revision.restore",
+        objectType: "api",
+        objectId: apiId,
+        details: { revisionId, number: rev.number },
+      });
       return toApiDetail(row, await ownersOf(tx, row.owners));
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("conflict", "Another API took this revision's context and version while it was being restored. Try again.");
+    if (isUniqueViolation(error))
+      throw new AppError("conflict", "Another API took this revision's context and version while it was being restored. Try again.");
     throw error;
   }
 }

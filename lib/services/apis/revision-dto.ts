@@ -18,7 +18,10 @@ export interface RevisionDetail extends RevisionSummary {
   definition: Record<string, unknown>;
 }
 
-export type RevisionSummaryRow = Pick<ApiRevisionRow, "id" | "apiId" | "number" | "description" | "operationCount" | "sourceSpec" | "createdBy" | "createdByEmail" | "createdAt">;
+export type RevisionSummaryRow = Pick<
+  ApiRevisionRow,
+  "id" | "apiId" | "number" | "description" | "operationCount" | "sourceSpec" | "createdBy" | "createdByEmail" | "createdAt"
+>;
 
 export function toRevisionSummary(row: RevisionSummaryRow, deployed: boolean): RevisionSummary {
   return {

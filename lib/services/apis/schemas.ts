@@ -21,7 +21,14 @@ export const apiContextSchema = z
   .trim()
   .max(200, "Use at most 200 characters.")
   .transform((v) => (v.length > 1 ? v.replace(/\/+$/, "") : v))
-  .pipe(z.string().regex(/^(\/[a-z0-9][a-z0-9._-]*)+$/, "Use a base path such as /pets or /shop/orders: lowercase letters, digits, '.', '_' and '-' per segment."));
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^(\/[a-z0-9][a-z0-9._-]*)+$/,
+        "Use a base path such as /pets or /shop/orders: lowercase letters, digits, '.', '_' and '-' per segment.",
+      ),
+  );
 export const descriptionSchema = z.string().trim().max(5000, "Use at most 5000 characters.");
 export const tagsSchema = z
   .array(z.string().trim().min(1).max(50, "Tags have at most 50 characters."))
@@ -38,7 +45,10 @@ const optionalUrl = z
   .optional()
   .transform((v) => v || null);
 
-export const environmentNameSchema = z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Environment names use letters, digits, '.', '_' and '-'.");
+export const environmentNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Environment names use letters, digits, '.', '_' and '-'.");
 
 export const endpointsSchema = z.object({
   production: optionalUrl,
@@ -70,21 +80,37 @@ export const corsSchema = z
   .object({
     enabled: z.boolean(),
     origins: z
-      .array(z.string().trim().refine((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o), "Use * or an origin such as https://app.example.com (no path)."))
+      .array(
+        z
+          .string()
+          .trim()
+          .refine((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o), "Use * or an origin such as https://app.example.com (no path)."),
+      )
       .max(100)
       .default([]),
     methods: z.array(z.enum(CORS_METHODS)).max(CORS_METHODS.length).default(["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
     headers: z
-      .array(z.string().trim().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "Use valid header names."))
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "Use valid header names."),
+      )
       .max(100)
       .default(["authorization", "content-type"]),
     credentials: z.boolean().default(false),
   })
   // Browsers refuse credentials with a wildcard origin; saying so here saves a puzzled debug.
-  .refine((c) => !(c.credentials && c.origins.includes("*")), { message: "Credentials cannot be allowed with the * origin: list the origins.", path: ["origins"] });
+  .refine((c) => !(c.credentials && c.origins.includes("*")), {
+    message: "Credentials cannot be allowed with the * origin: list the origins.",
+    path: ["origins"],
+  });
 
 export const visibilitySchema = z.enum(["public", "roles"]);
-export const visibleRolesSchema = z.array(z.enum(ROLES)).max(ROLES.length).transform((r) => [...new Set(r)]);
+export const visibleRolesSchema = z
+  .array(z.enum(ROLES))
+  .max(ROLES.length)
+  .transform((r) => [...new Set(r)]);
 export const tierNamesSchema = z
   .array(z.string().trim().min(1, "Tier names cannot be empty.").max(64))
   .max(50)
@@ -152,8 +178,14 @@ export const createApiSchema = z
     operations: z.array(scratchOperationSchema).max(200, "Start with at most 200 operations; add more in the editor.").optional(),
   })
   .strict()
-  .refine((v) => !(v.definition !== undefined && v.definitionUrl), { message: "Give either a definition or a definitionUrl, not both.", path: ["definitionUrl"] })
-  .refine((v) => !((v.definition !== undefined || v.definitionUrl) && v.operations), { message: "Operations are for an API started from scratch; the imported document already lists its own.", path: ["operations"] });
+  .refine((v) => !(v.definition !== undefined && v.definitionUrl), {
+    message: "Give either a definition or a definitionUrl, not both.",
+    path: ["definitionUrl"],
+  })
+  .refine((v) => !((v.definition !== undefined || v.definitionUrl) && v.operations), {
+    message: "Operations are for an API started from scratch; the imported document already lists its own.",
+    path: ["operations"],
+  });
 export type CreateApiInput = z.input<typeof createApiSchema>;
 
 export const createApiVersionSchema = z.object({ version: apiVersionSchema, context: apiContextSchema.optional() }).strict();
@@ -170,7 +202,15 @@ export const listOperationsSchema = paginationSchema.extend({
 
 /** OAuth2 scopes of one operation: scope tokens (RFC 6749 §3.3), kept sorted and once each. */
 export const operationScopesSchema = z
-  .array(z.string().trim().refine(isScopeToken, `A scope is 1 to ${MAX_SCOPE_LENGTH} visible ASCII characters without spaces, quotes or backslashes (for example read:pets).`))
+  .array(
+    z
+      .string()
+      .trim()
+      .refine(
+        isScopeToken,
+        `A scope is 1 to ${MAX_SCOPE_LENGTH} visible ASCII characters without spaces, quotes or backslashes (for example read:pets).`,
+      ),
+  )
   .max(MAX_OPERATION_SCOPES, `At most ${MAX_OPERATION_SCOPES} scopes per operation.`)
   .transform((scopes) => normalizeScopes(scopes.filter(Boolean)));
 
@@ -185,9 +225,13 @@ export const operationPolicySchema = z
   })
   .strict();
 
-export const lifecycleActionSchema = z.object({ action: z.enum(LIFECYCLE_ACTIONS, { message: `Use one of: ${LIFECYCLE_ACTIONS.join(", ")}.` }) }).strict();
+export const lifecycleActionSchema = z
+  .object({ action: z.enum(LIFECYCLE_ACTIONS, { message: `Use one of: ${LIFECYCLE_ACTIONS.join(", ")}.` }) })
+  .strict();
 
-export const createRevisionSchema = z.object({ description: z.string().trim().max(500, "Use at most 500 characters.").default("") }).strict();
+export const createRevisionSchema = z
+  .object({ description: z.string().trim().max(500, "Use at most 500 characters.").default("") })
+  .strict();
 
 export const DOCUMENT_KINDS = ["how-to", "sample", "other"] as const;
 
@@ -196,11 +240,22 @@ const documentBase = {
   kind: z.enum(DOCUMENT_KINDS),
 };
 export const createDocumentSchema = z.discriminatedUnion("sourceType", [
-  z.object({ ...documentBase, sourceType: z.literal("markdown"), content: z.string().max(200_000, "Documents have at most 200,000 characters.").default("") }).strict(),
+  z
+    .object({
+      ...documentBase,
+      sourceType: z.literal("markdown"),
+      content: z.string().max(200_000, "Documents have at most 200,000 characters.").default(""),
+    })
+    .strict(),
   z.object({ ...documentBase, sourceType: z.literal("url"), url: httpUrl }).strict(),
 ]);
 export type CreateDocumentInput = z.input<typeof createDocumentSchema>;
 export const updateDocumentSchema = z
-  .object({ title: documentBase.title, kind: documentBase.kind, content: z.string().max(200_000, "Documents have at most 200,000 characters."), url: httpUrl })
+  .object({
+    title: documentBase.title,
+    kind: documentBase.kind,
+    content: z.string().max(200_000, "Documents have at most 200,000 characters."),
+    url: httpUrl,
+  })
   .partial()
   .strict();

@@ -22,18 +22,26 @@ export async function updateApi(id: string, input: ApiSettingsInput, ctx: Servic
       const next = { ...patch, owners: undefined as string[] | undefined, searchText: undefined as string | undefined };
       if (patch.allowedTiers) next.allowedTiers = await resolveTierNames(patch.allowedTiers, tx);
       if (patch.name !== undefined || patch.context !== undefined || patch.tags !== undefined) {
-        next.searchText = apiSearchText({ name: patch.name ?? api.name, context: patch.context ?? api.context, tags: patch.tags ?? api.tags });
+        next.searchText = apiSearchText({
+          name: patch.name ?? api.name,
+          context: patch.context ?? api.context,
+          tags: patch.tags ?? api.tags,
+        });
       }
       if (patch.owners) {
         next.owners = await resolveOwners(tx, patch.owners);
         if (!canSeeAllApis(actor) && !next.owners.includes(actor.id)) {
-          throw new AppError("validation_failed", "You cannot remove yourself from the owners: ask another owner or an admin.", { fieldErrors: { owners: "You cannot remove yourself from the owners." } });
+          throw new AppError("validation_failed", "You cannot remove yourself from the owners: ask another owner or an admin.", {
+            fieldErrors: { owners: "You cannot remove yourself from the owners." },
+          });
         }
       }
       const visibility = patch.visibility ?? api.visibility;
       const visibleRoles = patch.visibleRoles ?? api.visibleRoles;
       if (visibility === "roles" && visibleRoles.length === 0) {
-        throw new AppError("validation_failed", "Choose at least one role that may see the API.", { fieldErrors: { visibleRoles: "Choose at least one role." } });
+        throw new AppError("validation_failed", "Choose at least one role that may see the API.", {
+          fieldErrors: { visibleRoles: "Choose at least one role." },
+        });
       }
       const context = patch.context ?? api.context;
       const version = patch.version ?? api.version;

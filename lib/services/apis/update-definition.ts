@@ -22,14 +22,26 @@ export interface DefinitionCheck {
  * the stored one stays as it was; per-operation policies carry over by method and path.
  * With dryRun the document is only checked.
  */
-export async function updateDefinition(id: string, text: string, ctx: ServiceContext, options: { dryRun?: boolean } = {}): Promise<ApiDetail | DefinitionCheck> {
+export async function updateDefinition(
+  id: string,
+  text: string,
+  ctx: ServiceContext,
+  options: { dryRun?: boolean } = {},
+): Promise<ApiDetail | DefinitionCheck> {
   assertCan(ctx, "apis:write");
   if (typeof text !== "string") throw new AppError("bad_request", "Send the document as JSON or YAML text.");
   const db = await getDb();
   // Ownership first, so that strangers learn nothing from validation errors.
   const { api: before } = await loadFullApiForActor(db, id, ctx, { write: true });
   const prepared = await prepareOrThrow(text, before.operations);
-  if (options.dryRun) return { valid: true, spec: prepared.spec, format: prepared.format, operationCount: prepared.operations.length, warnings: prepared.warnings };
+  if (options.dryRun)
+    return {
+      valid: true,
+      spec: prepared.spec,
+      format: prepared.format,
+      operationCount: prepared.operations.length,
+      warnings: prepared.warnings,
+    };
   return db.transaction(async (tx) => {
     const { api } = await loadFullApiForActor(tx, id, ctx, { write: true, lock: true });
     // Re-carry policies from the locked row, in case they changed while the document was checked.
@@ -46,7 +58,12 @@ export async function updateDefinition(id: string, text: string, ctx: ServiceCon
       })
       .where(eq(apis.id, id))
       .returning(apiMetaColumns);
-    await writeAudit(tx, ctx, { action: "api.update_definition", objectType: "api", objectId: id, details: { spec: prepared.spec, operations: operations.length, bytes: Buffer.byteLength(text) } });
+    await writeAudit(tx, ctx, {
+      action: "api.update_definition",
+      objectType: "api",
+      objectId: id,
+      details: { spec: prepared.spec, operations: operations.length, bytes: Buffer.byteLength(text) },
+    });
     return toApiDetail(row, await ownersOf(tx, row.owners));
   });
 }

@@ -14,7 +14,11 @@ import { operationPolicySchema } from "./schemas";
  * Sets (or clears, with null) the security, rate limit and OAuth2 scopes of one operation. Scopes
  * are refused on an operation that is not secured with OAuth2: no other credential carries them.
  */
-export async function updateOperationPolicy(apiId: string, input: z.input<typeof operationPolicySchema>, ctx: ServiceContext): Promise<ApiOperation> {
+export async function updateOperationPolicy(
+  apiId: string,
+  input: z.input<typeof operationPolicySchema>,
+  ctx: ServiceContext,
+): Promise<ApiOperation> {
   const values = parseInput(operationPolicySchema, input);
   const db = await getDb();
   return db.transaction(async (tx) => {
@@ -27,11 +31,26 @@ export async function updateOperationPolicy(apiId: string, input: z.input<typeof
     const scopes = values.scopes === undefined ? (current.scopes ?? null) : values.scopes;
     const scheme = values.security ?? api.security.scheme;
     if (values.scopes?.length && scheme !== "oauth2") {
-      throw new AppError("validation_failed", `Scopes apply to operations secured with OAuth2; ${key} is secured with ${scheme === "apiKey" ? "an API key" : "nothing"}.`, { fieldErrors: { scopes: "Secure the operation with OAuth2 to require scopes." } });
+      throw new AppError(
+        "validation_failed",
+        `Scopes apply to operations secured with OAuth2; ${key} is secured with ${scheme === "apiKey" ? "an API key" : "nothing"}.`,
+        { fieldErrors: { scopes: "Secure the operation with OAuth2 to require scopes." } },
+      );
     }
-    operations[index] = { ...current, security: values.security, rateLimit: values.rateLimit, documentScopes: current.documentScopes ?? [], scopes };
+    operations[index] = {
+      ...current,
+      security: values.security,
+      rateLimit: values.rateLimit,
+      documentScopes: current.documentScopes ?? [],
+      scopes,
+    };
     await tx.update(apis).set({ operations }).where(eq(apis.id, apiId));
-    await writeAudit(tx, ctx, { action: "api.update_operation", objectType: "api", objectId: apiId, details: { operation: key, security: values.security, rateLimit: values.rateLimit, scopes } });
+    await writeAudit(tx, ctx, {
+      action: "api.update_operation",
+      objectType: "api",
+      objectId: apiId,
+      details: { operation: key, security: values.security, rateLimit: values.rateLimit, scopes },
+    });
     return operations[index];
   });
 }

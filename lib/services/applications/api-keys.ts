@@ -25,11 +25,23 @@ export interface PublicApiKey {
 }
 
 export function toPublicApiKey(k: ApiKey): PublicApiKey {
-  return { id: k.id, name: k.name, keyType: k.keyType, prefix: k.prefix, expiresAt: k.expiresAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString() };
+  return {
+    id: k.id,
+    name: k.name,
+    keyType: k.keyType,
+    prefix: k.prefix,
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+    createdAt: k.createdAt.toISOString(),
+  };
 }
 
 /** A new API key: prefixed as the settings say, shown once, stored as its SHA-256. */
-export async function createApiKey(applicationId: string, input: unknown, ctx: ServiceContext): Promise<{ key: string; record: PublicApiKey }> {
+export async function createApiKey(
+  applicationId: string,
+  input: unknown,
+  ctx: ServiceContext,
+): Promise<{ key: string; record: PublicApiKey }> {
   const values = parseInput(apiKeyInputSchema, input);
   const app = await getOwnedApplicationOrThrow(applicationId, ctx);
   const { apiKeyPrefix } = await getSettings();
@@ -51,7 +63,12 @@ export async function createApiKey(applicationId: string, input: unknown, ctx: S
       .returning();
     await bumpSnapshotVersions(tx);
     await requestKeySync(tx, { applicationId: app.id });
-    await writeAudit(tx, ctx, { action: "api_key.create", objectType: "application", objectId: app.id, details: { keyId: row.id, keyType: row.keyType } });
+    await writeAudit(tx, ctx, {
+      action: "api_key.create",
+      objectType: "application",
+      objectId: app.id,
+      details: { keyId: row.id, keyType: row.keyType },
+    });
     return { key, record: toPublicApiKey(row) };
   });
 }
@@ -67,9 +84,16 @@ export async function revokeApiKey(applicationId: string, keyId: string, ctx: Se
   const app = await getOwnedApplicationOrThrow(applicationId, ctx);
   const db = await getDb();
   await db.transaction(async (tx) => {
-    const [row] = await tx.select().from(apiKeys).where(and(eq(apiKeys.id, keyId), eq(apiKeys.applicationId, app.id))).limit(1);
+    const [row] = await tx
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.applicationId, app.id)))
+      .limit(1);
     if (!row) throw new AppError("not_found", "No such API key.");
-    await tx.update(apiKeys).set({ revokedAt: new Date() }).where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
     await bumpSnapshotVersions(tx);
     await requestKeySync(tx, { applicationId: app.id });
     await writeAudit(tx, ctx, { action: "api_key.revoke", objectType: "application", objectId: app.id, details: { keyId } });

@@ -11,5 +11,12 @@ export interface ApplicationView {
 }
 
 export function toApplicationView(app: Application): ApplicationView {
-  return { id: app.id, name: app.name, description: app.description, policy: app.policy, createdAt: app.createdAt.toISOString(), updatedAt: app.updatedAt.toISOString() };
+  return {
+    id: app.id,
+    name: app.name,
+    description: app.description,
+    policy: app.policy,
+    createdAt: app.createdAt.toISOString(),
+    updatedAt: app.updatedAt.toISOString(),
+  };
 }

@@ -11,5 +11,8 @@ export async function assertApplicationPolicy(db: DbOrTx, name: string | null | 
     .from(rateLimitPolicies)
     .where(and(eq(rateLimitPolicies.kind, "application"), eq(rateLimitPolicies.name, name)))
     .limit(1);
-  if (!row) throw new AppError("validation_failed", `There is no application policy named "${name}".`, { fieldErrors: { policy: "Choose one of the application policies." } });
+  if (!row)
+    throw new AppError("validation_failed", `There is no application policy named "${name}".`, {
+      fieldErrors: { policy: "Choose one of the application policies." },
+    });
 }

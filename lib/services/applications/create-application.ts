@@ -24,7 +24,10 @@ export async function createApplication(input: unknown, ctx: ServiceContext): Pr
       return app;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("conflict", "You already have an application with this name.", { fieldErrors: { name: "You already have an application with this name." } });
+    if (isUniqueViolation(error))
+      throw new AppError("conflict", "You already have an application with this name.", {
+        fieldErrors: { name: "You already have an application with this name." },
+      });
     throw error;
   }
 }

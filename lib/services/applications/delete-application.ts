@@ -17,7 +17,12 @@ export async function deleteApplication(id: string, ctx: ServiceContext): Promis
     const [{ n }] = await tx.select({ n: count() }).from(subscriptions).where(eq(subscriptions.applicationId, app.id));
     await tx.delete(applications).where(eq(applications.id, app.id));
     await bumpSnapshotVersions(tx);
-    await writeAudit(tx, ctx, { action: "application.delete", objectType: "application", objectId: app.id, details: { name: app.name, subscriptions: n } });
+    await writeAudit(tx, ctx, {
+      action: "application.delete",
+      objectType: "application",
+      objectId: app.id,
+      details: { name: app.name, subscriptions: n },
+    });
     return { id: app.id, subscriptions: n };
   });
 }

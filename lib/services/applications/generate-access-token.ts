@@ -26,7 +26,11 @@ export const generateAccessTokenSchema = z.object({
  * An access token for one of the caller's applications, as the client credentials grant would
  * issue it (the same scopes granted or refused), without the secret: the portal's "generate a token" (the owner is signed in).
  */
-export async function generateAccessToken(applicationId: string, input: unknown, ctx: ServiceContext): Promise<TokenResponse & { keyType: string; clientId: string }> {
+export async function generateAccessToken(
+  applicationId: string,
+  input: unknown,
+  ctx: ServiceContext,
+): Promise<TokenResponse & { keyType: string; clientId: string }> {
   const { keyType, scope } = parseInput(generateAccessTokenSchema, input);
   const app = await getOwnedApplicationOrThrow(applicationId, ctx);
   const db = await getDb();
@@ -40,10 +44,16 @@ export async function generateAccessToken(applicationId: string, input: unknown,
   try {
     granted = await grantScopes(app.id, scope);
   } catch (error) {
-    if (error instanceof OAuthError) throw new AppError("validation_failed", error.description, { fieldErrors: { scope: error.description } });
+    if (error instanceof OAuthError)
+      throw new AppError("validation_failed", error.description, { fieldErrors: { scope: error.description } });
     throw error;
   }
   const token = await signAccessToken({ applicationId: app.id, clientId: client.clientId, keyType, scope: granted });
-  await writeAudit(db, ctx, { action: "application.token", objectType: "application", objectId: app.id, details: { keyType, clientId: client.clientId } });
+  await writeAudit(db, ctx, {
+    action: "application.token",
+    objectType: "application",
+    objectId: app.id,
+    details: { keyType, clientId: client.clientId },
+  });
   return { ...token, keyType, clientId: client.clientId };
 }

@@ -13,7 +13,11 @@ import { keyTypeSchema } from "./schemas";
  * Creates the application's OAuth2 client for a key type, or gives it a new secret (the old
  * one stops working at once). The secret is returned this once.
  */
-export async function generateClientCredentials(applicationId: string, input: unknown, ctx: ServiceContext): Promise<{ clientId: string; clientSecret: string; keyType: string }> {
+export async function generateClientCredentials(
+  applicationId: string,
+  input: unknown,
+  ctx: ServiceContext,
+): Promise<{ clientId: string; clientSecret: string; keyType: string }> {
   const { keyType } = parseInput(z.object({ keyType: keyTypeSchema.default("production") }), input);
   const app = await getOwnedApplicationOrThrow(applicationId, ctx);
   const clientSecret = randomToken(32);
@@ -21,10 +25,24 @@ export async function generateClientCredentials(applicationId: string, input: un
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(oauthClients)
-      .values({ id: newId("ocl"), applicationId: app.id, keyType, clientId: `mcl_${randomBase58(20)}`, secretHash: hashToken(clientSecret) })
-      .onConflictDoUpdate({ target: [oauthClients.applicationId, oauthClients.keyType], set: { secretHash: hashToken(clientSecret), secretRotatedAt: new Date() } })
+      .values({
+        id: newId("ocl"),
+        applicationId: app.id,
+        keyType,
+        clientId: `mcl_${randomBase58(20)}`,
+        secretHash: hashToken(clientSecret),
+      })
+      .onConflictDoUpdate({
+        target: [oauthClients.applicationId, oauthClients.keyType],
+        set: { secretHash: hashToken(clientSecret), secretRotatedAt: new Date() },
+      })
       .returning();
-    await writeAudit(tx, ctx, { action: "application.credentials", objectType: "application", objectId: app.id, details: { keyType, clientId: row.clientId } });
+    await writeAudit(tx, ctx, {
+      action: "application.credentials",
+      objectType: "application",
+      objectId: app.id,
+      details: { keyType, clientId: row.clientId },
+    });
     return { clientId: row.clientId, clientSecret, keyType };
   });
 }

@@ -36,14 +36,29 @@ export async function getApplicationDetail(id: string, ctx: ServiceContext): Pro
     db.select().from(oauthClients).where(eq(oauthClients.applicationId, app.id)).orderBy(asc(oauthClients.keyType)),
     db.select().from(apiKeys).where(eq(apiKeys.applicationId, app.id)).orderBy(desc(apiKeys.createdAt)).limit(200),
     db
-      .select({ sub: subscriptions, api: { id: apis.id, name: apis.name, version: apis.version, context: apis.context, lifecycleState: apis.lifecycleState, operations: apis.operations, security: apis.security } })
+      .select({
+        sub: subscriptions,
+        api: {
+          id: apis.id,
+          name: apis.name,
+          version: apis.version,
+          context: apis.context,
+          lifecycleState: apis.lifecycleState,
+          operations: apis.operations,
+          security: apis.security,
+        },
+      })
       .from(subscriptions)
       .innerJoin(apis, eq(apis.id, subscriptions.apiId))
       .where(eq(subscriptions.applicationId, app.id))
       .orderBy(asc(apis.name), asc(apis.version))
       .limit(500),
   ]);
-  const endpoints = await listGatewayEndpointsByApi(db, subs.map((s) => s.api), ctx.actor);
+  const endpoints = await listGatewayEndpointsByApi(
+    db,
+    subs.map((s) => s.api),
+    ctx.actor,
+  );
   return {
     ...toApplicationView(app),
     credentials: clients.map((c) => ({ keyType: c.keyType, clientId: c.clientId, secretRotatedAt: c.secretRotatedAt.toISOString() })),

@@ -16,13 +16,23 @@ export interface ApplicationSummary extends ApplicationView {
 export const listApplicationsSchema = paginationSchema.extend({ pageSize: z.coerce.number().int().min(1).max(100).default(50) });
 
 /** The caller's own applications, by name, with their subscription counts. */
-export async function listApplications(input: z.input<typeof listApplicationsSchema>, ctx: ServiceContext): Promise<Page<ApplicationSummary>> {
+export async function listApplications(
+  input: z.input<typeof listApplicationsSchema>,
+  ctx: ServiceContext,
+): Promise<Page<ApplicationSummary>> {
   const actor = assertCan(ctx, "applications:write");
   const q = parseInput(listApplicationsSchema, input);
   const db = await getDb();
-  const subCount = db.select({ applicationId: subscriptions.applicationId, n: count().as("n") }).from(subscriptions).groupBy(subscriptions.applicationId).as("sub_count");
+  const subCount = db
+    .select({ applicationId: subscriptions.applicationId, n: count().as("n") })
+    .from(subscriptions)
+    .groupBy(subscriptions.applicationId)
+    .as("sub_count");
   const keyTypes = db
-    .select({ applicationId: oauthClients.applicationId, types: sql<string[]>`array_agg(${oauthClients.keyType} order by ${oauthClients.keyType})`.as("types") })
+    .select({
+      applicationId: oauthClients.applicationId,
+      types: sql<string[]>`array_agg(${oauthClients.keyType} order by ${oauthClients.keyType})`.as("types"),
+    })
     .from(oauthClients)
     .groupBy(oauthClients.applicationId)
     .as("key_types");

@@ -30,11 +30,19 @@ export async function updateApplication(id: string, input: unknown, ctx: Service
       const [updated] = await tx.update(applications).set(patch).where(eq(applications.id, app.id)).returning();
       // Gateways enforce the application policy: they must hear of a change.
       if (patch.policy !== undefined && patch.policy !== app.policy) await bumpSnapshotVersions(tx);
-      await writeAudit(tx, ctx, { action: "application.update", objectType: "application", objectId: app.id, details: { changed: Object.keys(patch) } });
+      await writeAudit(tx, ctx, {
+        action: "application.update",
+        objectType: "application",
+        objectId: app.id,
+        details: { changed: Object.keys(patch) },
+      });
       return toApplicationView(updated);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("conflict", "You already have an application with this name.", { fieldErrors: { name: "You already have an application with this name." } });
+    if (isUniqueViolation(error))
+      throw new AppError("conflict", "You already have an application with this name.", {
+        fieldErrors: { name: "You already have an application with this name." },
+      });
     throw error;
   }
 }

@@ -29,7 +29,13 @@ export async function listAudit(input: ListAuditInput, ctx: ServiceContext): Pro
   const db = await getDb();
   const filter = where.length ? and(...where) : undefined;
   const [items, [{ total }]] = await Promise.all([
-    db.select().from(auditEntries).where(filter).orderBy(desc(auditEntries.at), desc(auditEntries.id)).limit(q.pageSize).offset(offsetOf(q)),
+    db
+      .select()
+      .from(auditEntries)
+      .where(filter)
+      .orderBy(desc(auditEntries.at), desc(auditEntries.id))
+      .limit(q.pageSize)
+      .offset(offsetOf(q)),
     db.select({ total: count() }).from(auditEntries).where(filter),
   ]);
   return { items, total, page: q.page, pageSize: q.pageSize };

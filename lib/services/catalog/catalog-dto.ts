@@ -49,7 +49,10 @@ export interface CatalogApiDetail extends CatalogItem {
   subscribable: boolean;
 }
 
-export type CatalogItemRow = Pick<ApiRow, "id" | "name" | "version" | "context" | "description" | "tags" | "lifecycleState" | "operationCount" | "updatedAt">;
+export type CatalogItemRow = Pick<
+  ApiRow,
+  "id" | "name" | "version" | "context" | "description" | "tags" | "lifecycleState" | "operationCount" | "updatedAt"
+>;
 
 export function toCatalogItem(row: CatalogItemRow): CatalogItem {
   return {

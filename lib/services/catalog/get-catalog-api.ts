@@ -19,14 +19,35 @@ export async function loadCatalogApiOrThrow(db: DbOrTx, id: string, actor: Actor
 }
 
 /** Where APIs are deployed (status deployed), on the environments the caller may see, by API id. */
-export async function listGatewayEndpointsByApi(db: DbOrTx, list: Array<Pick<ApiRow, "id" | "context" | "version">>, actor: Actor | null): Promise<Map<string, GatewayEndpoint[]>> {
+export async function listGatewayEndpointsByApi(
+  db: DbOrTx,
+  list: Array<Pick<ApiRow, "id" | "context" | "version">>,
+  actor: Actor | null,
+): Promise<Map<string, GatewayEndpoint[]>> {
   const out = new Map<string, GatewayEndpoint[]>(list.map((a) => [a.id, []]));
   if (list.length === 0) return out;
   const rows = await db
-    .select({ apiId: deployments.apiId, name: environments.name, displayName: environments.displayName, region: environments.region, type: environments.type, publicUrls: environments.publicUrls, visibleRoles: environments.visibleRoles, reference: deployments.reference })
+    .select({
+      apiId: deployments.apiId,
+      name: environments.name,
+      displayName: environments.displayName,
+      region: environments.region,
+      type: environments.type,
+      publicUrls: environments.publicUrls,
+      visibleRoles: environments.visibleRoles,
+      reference: deployments.reference,
+    })
     .from(deployments)
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
-    .where(and(inArray(deployments.apiId, list.map((a) => a.id)), eq(deployments.status, "deployed")))
+    .where(
+      and(
+        inArray(
+          deployments.apiId,
+          list.map((a) => a.id),
+        ),
+        eq(deployments.status, "deployed"),
+      ),
+    )
     .orderBy(asc(environments.displayName));
   const byId = new Map(list.map((a) => [a.id, a]));
   for (const env of rows) {
@@ -34,12 +55,22 @@ export async function listGatewayEndpointsByApi(db: DbOrTx, list: Array<Pick<Api
     if (!canSeeEnvironment(actor, env)) continue;
     // Push gateways name their own address (AWS invoke URL, Azure gateway URL); pull gateways serve under the environment's URLs.
     const invokeUrl = typeof env.reference?.invokeUrl === "string" ? env.reference.invokeUrl : null;
-    out.get(api.id)!.push({ environment: env.name, displayName: env.displayName, region: env.region, type: env.type, urls: invokeUrl ? [invokeUrl] : gatewayUrls(env.publicUrls, api.context, api.version) });
+    out.get(api.id)!.push({
+      environment: env.name,
+      displayName: env.displayName,
+      region: env.region,
+      type: env.type,
+      urls: invokeUrl ? [invokeUrl] : gatewayUrls(env.publicUrls, api.context, api.version),
+    });
   }
   return out;
 }
 
-export async function listGatewayEndpoints(db: DbOrTx, api: Pick<ApiRow, "id" | "context" | "version">, actor: Actor | null): Promise<GatewayEndpoint[]> {
+export async function listGatewayEndpoints(
+  db: DbOrTx,
+  api: Pick<ApiRow, "id" | "context" | "version">,
+  actor: Actor | null,
+): Promise<GatewayEndpoint[]> {
   return (await listGatewayEndpointsByApi(db, [api], actor)).get(api.id) ?? [];
 }
 
@@ -58,7 +89,13 @@ export async function getCatalogApi(id: string, ctx: ServiceContext): Promise<Ca
     description: api.description,
     security: { scheme: api.security.scheme, apiKeyHeader: api.security.apiKeyHeader },
     cors: { enabled: api.cors.enabled, origins: api.cors.origins, headers: api.cors.headers },
-    operations: api.operations.map((op) => ({ method: op.method.toUpperCase(), path: op.path, summary: op.summary, deprecated: op.deprecated, security: op.security ?? api.security.scheme })),
+    operations: api.operations.map((op) => ({
+      method: op.method.toUpperCase(),
+      path: op.path,
+      summary: op.summary,
+      deprecated: op.deprecated,
+      security: op.security ?? api.security.scheme,
+    })),
     gateways,
     tiers,
     subscribable: api.lifecycleState === "PUBLISHED",
@@ -69,7 +106,12 @@ export async function getCatalogApi(id: string, ctx: ServiceContext): Promise<Ca
 export async function listCatalogDocuments(id: string, ctx: ServiceContext): Promise<ApiDocument[]> {
   const db = await getDb();
   const api = await loadCatalogApiOrThrow(db, id, ctx.actor);
-  const rows = await db.select().from(apiDocuments).where(eq(apiDocuments.apiId, api.id)).orderBy(asc(apiDocuments.title)).limit(MAX_DOCUMENTS_PER_API);
+  const rows = await db
+    .select()
+    .from(apiDocuments)
+    .where(eq(apiDocuments.apiId, api.id))
+    .orderBy(asc(apiDocuments.title))
+    .limit(MAX_DOCUMENTS_PER_API);
   return rows.map((r) => toApiDocument(r, { render: true }));
 }
 
@@ -77,13 +119,22 @@ export async function listCatalogDocuments(id: string, ctx: ServiceContext): Pro
  * The OpenAPI document as consumers call it: `servers` lists the gateway URLs (the backend's
  * address is never shown to consumers).
  */
-export async function getCatalogDefinition(id: string, ctx: ServiceContext): Promise<{ document: Record<string, unknown>; fileName: string }> {
+export async function getCatalogDefinition(
+  id: string,
+  ctx: ServiceContext,
+): Promise<{ document: Record<string, unknown>; fileName: string }> {
   const db = await getDb();
   const api = await loadCatalogApiOrThrow(db, id, ctx.actor);
   const gateways = await listGatewayEndpoints(db, api, ctx.actor);
-  const servers = gateways.flatMap((g) => g.urls.map((url) => ({ url, description: g.region ? `${g.displayName} (${g.region})` : g.displayName })));
+  const servers = gateways.flatMap((g) =>
+    g.urls.map((url) => ({ url, description: g.region ? `${g.displayName} (${g.region})` : g.displayName })),
+  );
   const { openapi, info, servers: _backend, ...rest } = api.definition;
   const document = { openapi, info, ...(servers.length ? { servers } : {}), ...rest };
-  const slug = `${api.name}-${api.version}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^-+|-+$/g, "") || "api";
+  const slug =
+    `${api.name}-${api.version}`
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "api";
   return { document, fileName: `${slug}.openapi.json` };
 }

@@ -38,7 +38,15 @@ export async function listCatalog(input: ListCatalogInput, ctx: ServiceContext):
     const [env] = await db.select().from(environments).where(eq(environments.name, q.environment)).limit(1);
     // An environment the caller may not see filters everything out, as an unknown one does.
     if (!env || !canSeeEnvironment(actor, env)) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-    where.push(inArray(apis.id, db.select({ id: deployments.apiId }).from(deployments).where(and(eq(deployments.environmentId, env.id), eq(deployments.status, "deployed")))));
+    where.push(
+      inArray(
+        apis.id,
+        db
+          .select({ id: deployments.apiId })
+          .from(deployments)
+          .where(and(eq(deployments.environmentId, env.id), eq(deployments.status, "deployed"))),
+      ),
+    );
   }
   const filter = and(...where);
   const [rows, [{ total }]] = await Promise.all([
@@ -64,7 +72,12 @@ export interface CatalogEnvironment {
 export async function listCatalogEnvironments(ctx: ServiceContext): Promise<CatalogEnvironment[]> {
   const db = await getDb();
   const rows = await db
-    .select({ name: environments.name, displayName: environments.displayName, region: environments.region, visibleRoles: environments.visibleRoles })
+    .select({
+      name: environments.name,
+      displayName: environments.displayName,
+      region: environments.region,
+      visibleRoles: environments.visibleRoles,
+    })
     .from(environments)
     .orderBy(asc(environments.displayName))
     .limit(200);

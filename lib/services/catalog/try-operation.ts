@@ -13,8 +13,14 @@ export const tryOperationSchema = z.object({
   path: z.string().min(1).max(2048),
   params: z.record(z.string().max(200), z.string().max(2048)).default({}),
   query: z.string().max(4096).default(""),
-  headers: z.array(z.tuple([z.string().max(100), z.string().max(8192)])).max(10).default([]),
-  body: z.string().max(512 * 1024).optional(),
+  headers: z
+    .array(z.tuple([z.string().max(100), z.string().max(8192)]))
+    .max(10)
+    .default([]),
+  body: z
+    .string()
+    .max(512 * 1024)
+    .optional(),
 });
 export type TryOperationInput = z.input<typeof tryOperationSchema>;
 
@@ -79,7 +85,8 @@ export async function tryOperation(input: TryOperationInput, ctx: ServiceContext
       truncated,
     };
   } catch (error) {
-    if (controller.signal.aborted) throw new AppError("upstream_timeout", `The gateway did not answer within ${TIMEOUT_MS / 1000} seconds.`);
+    if (controller.signal.aborted)
+      throw new AppError("upstream_timeout", `The gateway did not answer within ${TIMEOUT_MS / 1000} seconds.`);
     const code = (error as { cause?: { code?: string } }).cause?.code;
     throw new AppError("upstream_unavailable", `The gateway at ${target.url.origin} could not be reached${code ? ` (${code})` : ""}.`);
   } finally {

@@ -5,7 +5,13 @@ import { canSeeCatalogApi, canSeeEnvironment, catalogStates } from "./visibility
 const subscriber: Actor = { id: "usr_s", email: "s@x", roles: ["subscriber"] };
 const publisher: Actor = { id: "usr_p", email: "p@x", roles: ["publisher"] };
 const admin: Actor = { id: "usr_a", email: "a@x", roles: ["admin"] };
-const api = (over: Partial<Parameters<typeof canSeeCatalogApi>[1]> = {}) => ({ lifecycleState: "PUBLISHED" as const, visibility: "public" as const, visibleRoles: [], owners: ["usr_o"], ...over });
+const api = (over: Partial<Parameters<typeof canSeeCatalogApi>[1]> = {}) => ({
+  lifecycleState: "PUBLISHED" as const,
+  visibility: "public" as const,
+  visibleRoles: [],
+  owners: ["usr_o"],
+  ...over,
+});
 
 describe("catalog visibility", () => {
   it.each([

@@ -13,11 +13,16 @@ export function catalogStates(actor: Actor | null): LifecycleState[] {
   return can(actor?.roles, "portal:publisher") ? ["PUBLISHED", "DEPRECATED", "PROTOTYPED"] : ["PUBLISHED", "DEPRECATED"];
 }
 
-export function canSeeCatalogApi(actor: Actor | null, api: Pick<ApiRow, "lifecycleState" | "visibility" | "visibleRoles" | "owners">): boolean {
+export function canSeeCatalogApi(
+  actor: Actor | null,
+  api: Pick<ApiRow, "lifecycleState" | "visibility" | "visibleRoles" | "owners">,
+): boolean {
   if (!catalogStates(actor).includes(api.lifecycleState)) return false;
   if (api.visibility === "public") return true;
   if (!actor) return false;
-  return can(actor.roles, "apis:all") || api.owners.includes(actor.id) || api.visibleRoles.some((r) => (actor.roles as string[]).includes(r));
+  return (
+    can(actor.roles, "apis:all") || api.owners.includes(actor.id) || api.visibleRoles.some((r) => (actor.roles as string[]).includes(r))
+  );
 }
 
 /** The same rule as SQL, for lists. */
@@ -25,7 +30,10 @@ export function catalogFilter(actor: Actor | null): SQL {
   const state = inArray(apis.lifecycleState, catalogStates(actor));
   if (!actor) return and(state, eq(apis.visibility, "public"))!;
   if (can(actor.roles, "apis:all")) return state;
-  return and(state, or(eq(apis.visibility, "public"), arrayOverlaps(apis.visibleRoles, actor.roles), arrayContains(apis.owners, [actor.id])))!;
+  return and(
+    state,
+    or(eq(apis.visibility, "public"), arrayOverlaps(apis.visibleRoles, actor.roles), arrayContains(apis.owners, [actor.id])),
+  )!;
 }
 
 /** An environment limited to some roles hides its gateway URLs (and its APIs there) from the others. */

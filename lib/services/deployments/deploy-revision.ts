@@ -28,20 +28,30 @@ export function deployRefusal(api: Pick<ApiMetaRow, "origin">, env: Environment,
   const descriptor = getDescriptor(env.type);
   if (env.mode === "read-only") return `${env.displayName} is read-only: Meridian does not deploy there.`;
   if (!descriptor.capabilities.deploy) return `${descriptor.label} environments do not take deployments.`;
-  if (api.origin === `discovered:${env.name}` && env.mode !== "read-write") return `This API was discovered on ${env.displayName}: it cannot be deployed back over its source.`;
-  if (!endpointFor(revision, env.name)) return `Revision ${revision.number} has no production endpoint for ${env.name}: set one and create a new revision.`;
+  if (api.origin === `discovered:${env.name}` && env.mode !== "read-write")
+    return `This API was discovered on ${env.displayName}: it cannot be deployed back over its source.`;
+  if (!endpointFor(revision, env.name))
+    return `Revision ${revision.number} has no production endpoint for ${env.name}: set one and create a new revision.`;
   return null;
 }
 
 export async function loadDeployTargets(tx: Tx, apiId: string, input: z.output<typeof deployInputSchema>, ctx: ServiceContext) {
   const { api } = await loadApiForActor(tx, apiId, ctx, { write: true });
   if (api.lifecycleState === "RETIRED") throw new AppError("conflict", "A retired API cannot be deployed.");
-  const [revision] = await tx.select().from(apiRevisions).where(and(eq(apiRevisions.id, input.revisionId), eq(apiRevisions.apiId, api.id))).limit(1);
-  if (!revision) throw new AppError("not_found", "No such revision of this API.", { fieldErrors: { revisionId: "No such revision of this API." } });
+  const [revision] = await tx
+    .select()
+    .from(apiRevisions)
+    .where(and(eq(apiRevisions.id, input.revisionId), eq(apiRevisions.apiId, api.id)))
+    .limit(1);
+  if (!revision)
+    throw new AppError("not_found", "No such revision of this API.", { fieldErrors: { revisionId: "No such revision of this API." } });
   const names = [...new Set(input.environments)];
   const envs = await tx.select().from(environments).where(inArray(environments.name, names));
   const missing = names.filter((n) => !envs.some((e) => e.name === n));
-  if (missing.length) throw new AppError("validation_failed", `No such environment: ${missing.join(", ")}.`, { fieldErrors: { environments: `No such environment: ${missing.join(", ")}.` } });
+  if (missing.length)
+    throw new AppError("validation_failed", `No such environment: ${missing.join(", ")}.`, {
+      fieldErrors: { environments: `No such environment: ${missing.join(", ")}.` },
+    });
   return { api, revision, envs: names.map((n) => envs.find((e) => e.name === n)!) };
 }
 
@@ -65,7 +75,10 @@ export async function deployRevision(apiId: string, input: unknown, ctx: Service
         const plan = await planFor(tx, api, env, revision);
         if (plan.refusals.length) {
           const reasons = plan.refusals.map((r) => r.reason).join(" ");
-          throw new AppError("conflict", `${env.displayName} cannot enforce this revision: ${reasons}`, { fieldErrors: { environments: reasons }, extra: { environment: env.name, refusals: plan.refusals } });
+          throw new AppError("conflict", `${env.displayName} cannot enforce this revision: ${reasons}`, {
+            fieldErrors: { environments: reasons },
+            extra: { environment: env.name, refusals: plan.refusals },
+          });
         }
       }
     }
@@ -74,12 +87,23 @@ export async function deployRevision(apiId: string, input: unknown, ctx: Service
     for (const env of envs) {
       const pull = isPullType(env.type);
       const now = new Date().toISOString();
-      const step = pull ? { at: now, step: "Published", detail: `revision ${revision.number} in the snapshot of ${env.name}` } : { at: now, step: "Queued", detail: `revision ${revision.number} for ${env.name}` };
+      const step = pull
+        ? { at: now, step: "Published", detail: `revision ${revision.number} in the snapshot of ${env.name}` }
+        : { at: now, step: "Queued", detail: `revision ${revision.number} for ${env.name}` };
       const status = pull ? "deployed" : "pending";
       const reference = pull ? { type: env.type, kind: "pull", version: 1, revisionNumber: revision.number } : undefined;
       const [row] = await tx
         .insert(deployments)
-        .values({ id: newId("dep"), apiId: api.id, revisionId: revision.id, environmentId: env.id, status, steps: [step], createdBy: ctx.actor?.id, ...(pull ? { reference, deployedRevisionId: revision.id } : {}) })
+        .values({
+          id: newId("dep"),
+          apiId: api.id,
+          revisionId: revision.id,
+          environmentId: env.id,
+          status,
+          steps: [step],
+          createdBy: ctx.actor?.id,
+          ...(pull ? { reference, deployedRevisionId: revision.id } : {}),
+        })
         .onConflictDoUpdate({
           target: [deployments.apiId, deployments.environmentId],
           set: {
@@ -95,14 +119,24 @@ export async function deployRevision(apiId: string, input: unknown, ctx: Service
         .returning();
       if (pull) pulled.push(env.id);
       else {
-        const job = await enqueueJob(tx, { kind: DEPLOY_JOB, payload: { deploymentId: row.id, revisionId: revision.id }, concurrencyKey: `deployment:${row.id}`, createdBy: ctx.actor?.id });
+        const job = await enqueueJob(tx, {
+          kind: DEPLOY_JOB,
+          payload: { deploymentId: row.id, revisionId: revision.id },
+          concurrencyKey: `deployment:${row.id}`,
+          createdBy: ctx.actor?.id,
+        });
         await tx.update(deployments).set({ jobId: job.id }).where(eq(deployments.id, row.id));
         row.jobId = job.id;
       }
       out.push(row);
     }
     if (pulled.length) await bumpSnapshotVersions(tx, pulled);
-    await writeAudit(tx, ctx, { action: "api.deploy", objectType: "api", objectId: api.id, details: { revision: revision.number, environments: envs.map((e) => e.name) } });
+    await writeAudit(tx, ctx, {
+      action: "api.deploy",
+      objectType: "api",
+      objectId: api.id,
+      details: { revision: revision.number, environments: envs.map((e) => e.name) },
+    });
     return out;
   });
 }

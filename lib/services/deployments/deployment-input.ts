@@ -34,11 +34,24 @@ export async function tiersFor(db: DbOrTx, allowed: string[]): Promise<Deploymen
 }
 
 /** Everything a connector needs to translate one revision for one environment; secrets decrypted. */
-export async function buildDeploymentInput(db: DbOrTx, env: Environment, revision: ApiRevisionRow, idempotencyKey: string): Promise<DeploymentInput> {
-  const [api] = await db.select({ id: apis.id, name: apis.name, version: apis.version, context: apis.context, description: apis.description }).from(apis).where(eq(apis.id, revision.apiId)).limit(1);
+export async function buildDeploymentInput(
+  db: DbOrTx,
+  env: Environment,
+  revision: ApiRevisionRow,
+  idempotencyKey: string,
+): Promise<DeploymentInput> {
+  const [api] = await db
+    .select({ id: apis.id, name: apis.name, version: apis.version, context: apis.context, description: apis.description })
+    .from(apis)
+    .where(eq(apis.id, revision.apiId))
+    .limit(1);
   if (!api) throw new AppError("not_found", "The API of this deployment no longer exists.");
   const endpoint = endpointFor(revision, env.name);
-  if (!endpoint) throw new AppError("validation_failed", `Revision ${revision.number} has no production endpoint for ${env.name}: set one and create a new revision.`);
+  if (!endpoint)
+    throw new AppError(
+      "validation_failed",
+      `Revision ${revision.number} has no production endpoint for ${env.name}: set one and create a new revision.`,
+    );
   const s = revision.settings;
   const issuer = appConfig.tokenIssuer;
   return {
@@ -48,7 +61,12 @@ export async function buildDeploymentInput(db: DbOrTx, env: Environment, revisio
     revision: { id: revision.id, number: revision.number, definition: revision.definition, settings: s },
     endpoint,
     tiers: await tiersFor(db, s.allowedTiers),
-    keyManager: { issuer, audience: appConfig.tokenAudience, jwksUri: `${issuer}/oauth2/jwks`, openidConfigurationUrl: `${issuer}/.well-known/openid-configuration` },
+    keyManager: {
+      issuer,
+      audience: appConfig.tokenAudience,
+      jwksUri: `${issuer}/oauth2/jwks`,
+      openidConfigurationUrl: `${issuer}/.well-known/openid-configuration`,
+    },
     idempotencyKey,
   };
 }

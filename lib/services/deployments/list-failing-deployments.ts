@@ -20,14 +20,23 @@ export interface FailingDeployment {
 }
 
 /** Admins: the most recent failing deployments across every API and environment, and how many there are. */
-export async function listFailingDeployments(input: { limit?: number }, ctx: ServiceContext): Promise<{ items: FailingDeployment[]; total: number }> {
+export async function listFailingDeployments(
+  input: { limit?: number },
+  ctx: ServiceContext,
+): Promise<{ items: FailingDeployment[]; total: number }> {
   assertCan(ctx, "environments:write");
   const limit = Math.min(Math.max(input.limit ?? 5, 1), 50);
   const db = await getDb();
   const failing = inArray(deployments.status, FAILING_STATUSES);
   const [rows, [{ total }]] = await Promise.all([
     db
-      .select({ d: deployments, apiName: apis.name, apiVersion: apis.version, environment: environments.displayName, environmentName: environments.name })
+      .select({
+        d: deployments,
+        apiName: apis.name,
+        apiVersion: apis.version,
+        environment: environments.displayName,
+        environmentName: environments.name,
+      })
       .from(deployments)
       .innerJoin(apis, eq(apis.id, deployments.apiId))
       .innerJoin(environments, eq(environments.id, deployments.environmentId))

@@ -29,7 +29,12 @@ export async function planFor(db: DbOrTx, api: ApiMetaRow, env: Environment, rev
     // A gateway Meridian feeds serves an API without operations: it answers 404 to every request.
     const notes: PlanNote[] = extractOperations(revision.definition).length
       ? []
-      : [{ feature: "Operations", note: `This revision has no operations: the gateway serves ${s.context}/${s.version} but answers 404 to every request to it.` }];
+      : [
+          {
+            feature: "Operations",
+            note: `This revision has no operations: the gateway serves ${s.context}/${s.version} but answers 404 to every request to it.`,
+          },
+        ];
     return {
       ...base,
       refusals: [],
@@ -39,7 +44,16 @@ export async function planFor(db: DbOrTx, api: ApiMetaRow, env: Environment, rev
           kind: "snapshot-api",
           name: `${s.context}/${s.version}`,
           format: "json",
-          content: { context: s.context, version: s.version, upstream: endpointFor(revision, env.name), security: s.security.scheme, cors: s.cors.enabled, rateLimit: s.rateLimit, allowedTiers: s.allowedTiers, operationPolicies: s.operationPolicies },
+          content: {
+            context: s.context,
+            version: s.version,
+            upstream: endpointFor(revision, env.name),
+            security: s.security.scheme,
+            cors: s.cors.enabled,
+            rateLimit: s.rateLimit,
+            allowedTiers: s.allowedTiers,
+            operationPolicies: s.operationPolicies,
+          },
         },
       ],
     };

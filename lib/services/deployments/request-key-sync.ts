@@ -14,7 +14,10 @@ export const KEY_SYNC_JOB = "deployment.sync-keys";
 export async function requestKeySync(tx: DbOrTx, target: { apiIds?: string[]; applicationId?: string }): Promise<number> {
   let apiIds = target.apiIds ?? [];
   if (target.applicationId) {
-    const subs = await tx.select({ apiId: subscriptions.apiId }).from(subscriptions).where(eq(subscriptions.applicationId, target.applicationId));
+    const subs = await tx
+      .select({ apiId: subscriptions.apiId })
+      .from(subscriptions)
+      .where(eq(subscriptions.applicationId, target.applicationId));
     apiIds = [...apiIds, ...subs.map((s) => s.apiId)];
   }
   if (apiIds.length === 0) return 0;
@@ -22,11 +25,21 @@ export async function requestKeySync(tx: DbOrTx, target: { apiIds?: string[]; ap
     .select({ id: deployments.id })
     .from(deployments)
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
-    .where(and(inArray(deployments.apiId, [...new Set(apiIds)]), eq(deployments.status, "deployed"), notInArray(environments.type, [...PULL_TYPES])));
+    .where(
+      and(
+        inArray(deployments.apiId, [...new Set(apiIds)]),
+        eq(deployments.status, "deployed"),
+        notInArray(environments.type, [...PULL_TYPES]),
+      ),
+    );
   let queued = 0;
   for (const { id } of rows) {
     const key = `keys:${id}`;
-    const [waiting] = await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.concurrencyKey, key), eq(jobs.status, "queued"), or(isNull(jobs.lockedBy), eq(jobs.attempts, 0)))).limit(1);
+    const [waiting] = await tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(eq(jobs.concurrencyKey, key), eq(jobs.status, "queued"), or(isNull(jobs.lockedBy), eq(jobs.attempts, 0))))
+      .limit(1);
     if (waiting) continue;
     await enqueueJob(tx, { kind: KEY_SYNC_JOB, payload: { deploymentId: id }, concurrencyKey: key });
     queued++;

@@ -15,7 +15,9 @@ interface DeployPayload {
 
 /** A reference this connector wrote earlier: what a redeploy replaces. */
 export function previousRefOf(reference: Record<string, unknown> | null, type: string): DeploymentRef | undefined {
-  return reference && reference.type === type && typeof reference.contentHash === "string" ? (reference as unknown as DeploymentRef) : undefined;
+  return reference && reference.type === type && typeof reference.contentHash === "string"
+    ? (reference as unknown as DeploymentRef)
+    : undefined;
 }
 
 /** Runs one deployment through its environment's connector; the engine retries transient failures. */
@@ -23,12 +25,21 @@ export const deployJobHandler: JobHandler = {
   async run(ctx) {
     const { deploymentId, revisionId } = ctx.job.payload as unknown as DeployPayload;
     const db = await getDb();
-    const [row] = await db.select({ d: deployments, env: environments }).from(deployments).innerJoin(environments, eq(environments.id, deployments.environmentId)).where(eq(deployments.id, deploymentId)).limit(1);
+    const [row] = await db
+      .select({ d: deployments, env: environments })
+      .from(deployments)
+      .innerJoin(environments, eq(environments.id, deployments.environmentId))
+      .where(eq(deployments.id, deploymentId))
+      .limit(1);
     // A later deploy of another revision, or an undeploy, superseded this job: it has nothing to do.
-    if (!row || row.d.revisionId !== revisionId || row.d.status === "undeploying" || row.d.status === "undeployed") return { skipped: "superseded" };
+    if (!row || row.d.revisionId !== revisionId || row.d.status === "undeploying" || row.d.status === "undeployed")
+      return { skipped: "superseded" };
     const { env } = row;
     const revision = await loadRevision(db, revisionId);
-    await appendDeploymentStep(db, deploymentId, `Attempt ${ctx.job.attempts} started`, `revision ${revision.number} to ${env.name}`, { status: "deploying", jobId: ctx.job.id });
+    await appendDeploymentStep(db, deploymentId, `Attempt ${ctx.job.attempts} started`, `revision ${revision.number} to ${env.name}`, {
+      status: "deploying",
+      jobId: ctx.job.id,
+    });
     const input = await buildDeploymentInput(db, env, revision, `${deploymentId}:${ctx.job.id}`);
     input.signal = ctx.signal;
     input.onStep = async (step, detail) => {
@@ -37,14 +48,26 @@ export const deployJobHandler: JobHandler = {
     const connector = getConnector(env.type);
     const ref = await connector.deploy(input, previousRefOf(row.d.reference, env.type));
     const reference = { ...ref, revisionNumber: revision.number } as unknown as Record<string, unknown>;
-    await ctx.complete(async (tx) => {
-      const [current] = await tx.select({ revisionId: deployments.revisionId }).from(deployments).where(eq(deployments.id, deploymentId)).for("update");
-      // Asked for another revision meanwhile: that deploy's job records its own outcome.
-      if (current?.revisionId !== revisionId) return;
-      const detail = ref.invokeUrl ? `revision ${revision.number} serves at ${ref.invokeUrl}` : `revision ${revision.number}`;
-      await appendDeploymentStep(tx, deploymentId, "Deployed", detail, { status: "deployed", reference, deployedRevisionId: revisionId, error: null });
-      if (connector.provisionKey && revision.settings.security.scheme === "apiKey") await requestKeySync(tx, { apiIds: [row.d.apiId] });
-    }, { reference });
+    await ctx.complete(
+      async (tx) => {
+        const [current] = await tx
+          .select({ revisionId: deployments.revisionId })
+          .from(deployments)
+          .where(eq(deployments.id, deploymentId))
+          .for("update");
+        // Asked for another revision meanwhile: that deploy's job records its own outcome.
+        if (current?.revisionId !== revisionId) return;
+        const detail = ref.invokeUrl ? `revision ${revision.number} serves at ${ref.invokeUrl}` : `revision ${revision.number}`;
+        await appendDeploymentStep(tx, deploymentId, "Deployed", detail, {
+          status: "deployed",
+          reference,
+          deployedRevisionId: revisionId,
+          error: null,
+        });
+        if (connector.provisionKey && revision.settings.security.scheme === "apiKey") await requestKeySync(tx, { apiIds: [row.d.apiId] });
+      },
+      { reference },
+    );
   },
 
   async onRetry(job, failure) {
@@ -56,7 +79,11 @@ export const deployJobHandler: JobHandler = {
   async onFailed(job, failure) {
     const { deploymentId, revisionId } = job.payload as unknown as DeployPayload;
     const db = await getDb();
-    const [current] = await db.select({ revisionId: deployments.revisionId }).from(deployments).where(eq(deployments.id, deploymentId)).limit(1);
+    const [current] = await db
+      .select({ revisionId: deployments.revisionId })
+      .from(deployments)
+      .where(eq(deployments.id, deploymentId))
+      .limit(1);
     if (current?.revisionId !== revisionId) return;
     // Whatever served before keeps serving: the reference and deployed revision still name it.
     await appendDeploymentStep(db, deploymentId, "Failed", failure.message, { status: "failed", error: failure.message });

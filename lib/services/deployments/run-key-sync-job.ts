@@ -34,7 +34,15 @@ export const keySyncJobHandler: JobHandler = {
 
     const wanted = usesKeys
       ? await db
-          .select({ subscriptionId: subscriptions.id, tier: subscriptions.tier, applicationId: applications.id, applicationName: applications.name, keyId: apiKeys.id, secret: apiKeys.secretEncrypted, keyType: apiKeys.keyType })
+          .select({
+            subscriptionId: subscriptions.id,
+            tier: subscriptions.tier,
+            applicationId: applications.id,
+            applicationName: applications.name,
+            keyId: apiKeys.id,
+            secret: apiKeys.secretEncrypted,
+            keyType: apiKeys.keyType,
+          })
           .from(subscriptions)
           .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
           .innerJoin(apiKeys, eq(apiKeys.applicationId, applications.id))
@@ -62,7 +70,11 @@ export const keySyncJobHandler: JobHandler = {
       await db.delete(remoteKeys).where(eq(remoteKeys.id, h.id));
       removed++;
     }
-    const kept = new Set(have.filter((h) => wantedByKey.get(keyOf(h.subscriptionId, h.apiKeyId))?.tier === h.tier).map((h) => keyOf(h.subscriptionId, h.apiKeyId)));
+    const kept = new Set(
+      have
+        .filter((h) => wantedByKey.get(keyOf(h.subscriptionId, h.apiKeyId))?.tier === h.tier)
+        .map((h) => keyOf(h.subscriptionId, h.apiKeyId)),
+    );
     for (const w of wanted) {
       if (kept.has(keyOf(w.subscriptionId, w.keyId))) continue;
       const remoteIds = await connector.provisionKey({
@@ -76,7 +88,10 @@ export const keySyncJobHandler: JobHandler = {
       await db
         .insert(remoteKeys)
         .values({ id: newId("rky"), deploymentId, subscriptionId: w.subscriptionId, apiKeyId: w.keyId, tier: w.tier, remoteIds })
-        .onConflictDoUpdate({ target: [remoteKeys.deploymentId, remoteKeys.subscriptionId, remoteKeys.apiKeyId], set: { tier: w.tier, remoteIds } });
+        .onConflictDoUpdate({
+          target: [remoteKeys.deploymentId, remoteKeys.subscriptionId, remoteKeys.apiKeyId],
+          set: { tier: w.tier, remoteIds },
+        });
       added++;
     }
     if (added || removed) await ctx.step("Keys synchronised", `${added} installed, ${removed} removed on ${row.env.name}`);

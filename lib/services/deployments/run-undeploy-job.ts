@@ -18,7 +18,12 @@ export const undeployJobHandler: JobHandler = {
   async run(ctx) {
     const { deploymentId, deleteApi } = ctx.job.payload as unknown as UndeployPayload;
     const db = await getDb();
-    const [row] = await db.select({ d: deployments, env: environments }).from(deployments).innerJoin(environments, eq(environments.id, deployments.environmentId)).where(eq(deployments.id, deploymentId)).limit(1);
+    const [row] = await db
+      .select({ d: deployments, env: environments })
+      .from(deployments)
+      .innerJoin(environments, eq(environments.id, deployments.environmentId))
+      .where(eq(deployments.id, deploymentId))
+      .limit(1);
     if (!row || row.d.status !== "undeploying") return { skipped: "superseded" };
     const { env } = row;
     await appendDeploymentStep(db, deploymentId, `Attempt ${ctx.job.attempts} started`, `removing from ${env.name}`, { jobId: ctx.job.id });
@@ -34,13 +39,19 @@ export const undeployJobHandler: JobHandler = {
       });
     }
     await ctx.complete(async (tx) => {
-      await appendDeploymentStep(tx, deploymentId, "Undeployed", deleteApi ? `removed from ${env.name}, API deleted there` : `removed from ${env.name}`, {
-        status: "undeployed",
-        // A remote API kept in place is reused (overwritten) by the next deploy instead of duplicated.
-        reference: deleteApi ? null : row.d.reference,
-        deployedRevisionId: null,
-        error: null,
-      });
+      await appendDeploymentStep(
+        tx,
+        deploymentId,
+        "Undeployed",
+        deleteApi ? `removed from ${env.name}, API deleted there` : `removed from ${env.name}`,
+        {
+          status: "undeployed",
+          // A remote API kept in place is reused (overwritten) by the next deploy instead of duplicated.
+          reference: deleteApi ? null : row.d.reference,
+          deployedRevisionId: null,
+          error: null,
+        },
+      );
       // Keys installed for this deployment went with it.
       await tx.delete(remoteKeys).where(eq(remoteKeys.deploymentId, deploymentId));
     });
@@ -48,11 +59,17 @@ export const undeployJobHandler: JobHandler = {
 
   async onRetry(job, failure) {
     const db = await getDb();
-    await db.update(deployments).set({ error: failure.message }).where(eq(deployments.id, (job.payload as unknown as UndeployPayload).deploymentId));
+    await db
+      .update(deployments)
+      .set({ error: failure.message })
+      .where(eq(deployments.id, (job.payload as unknown as UndeployPayload).deploymentId));
   },
 
   async onFailed(job, failure) {
     const db = await getDb();
-    await appendDeploymentStep(db, (job.payload as unknown as UndeployPayload).deploymentId, "Undeploy failed", failure.message, { status: "failed", error: failure.message });
+    await appendDeploymentStep(db, (job.payload as unknown as UndeployPayload).deploymentId, "Undeploy failed", failure.message, {
+      status: "failed",
+      error: failure.message,
+    });
   },
 };

@@ -22,7 +22,12 @@ export interface UndeployOptions {
  * gateways get an undeploy job (the deployment shows `undeploying` until it reports). Deploys
  * still waiting in the queue are cancelled. Undeploying what is not deployed is not an error.
  */
-export async function undeployApi(apiId: string, environmentName: string, ctx: ServiceContext, options: UndeployOptions = {}): Promise<DeploymentRow | null> {
+export async function undeployApi(
+  apiId: string,
+  environmentName: string,
+  ctx: ServiceContext,
+  options: UndeployOptions = {},
+): Promise<DeploymentRow | null> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const { api } = await loadApiForActor(tx, apiId, ctx, { write: true });
@@ -32,10 +37,24 @@ export async function undeployApi(apiId: string, environmentName: string, ctx: S
   });
 }
 
-export async function undeployIn(tx: Tx, apiId: string, env: typeof environments.$inferSelect, ctx: ServiceContext, options: UndeployOptions = {}): Promise<DeploymentRow | null> {
-  const [row] = await tx.select().from(deployments).where(and(eq(deployments.apiId, apiId), eq(deployments.environmentId, env.id))).for("update").limit(1);
+export async function undeployIn(
+  tx: Tx,
+  apiId: string,
+  env: typeof environments.$inferSelect,
+  ctx: ServiceContext,
+  options: UndeployOptions = {},
+): Promise<DeploymentRow | null> {
+  const [row] = await tx
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.apiId, apiId), eq(deployments.environmentId, env.id)))
+    .for("update")
+    .limit(1);
   if (!row || row.status === "undeployed" || row.status === "undeploying") return row ?? null;
-  await tx.update(jobs).set({ status: "cancelled", finishedAt: new Date(), error: "Cancelled by an undeploy." }).where(and(eq(jobs.concurrencyKey, `deployment:${row.id}`), eq(jobs.status, "queued")));
+  await tx
+    .update(jobs)
+    .set({ status: "cancelled", finishedAt: new Date(), error: "Cancelled by an undeploy." })
+    .where(and(eq(jobs.concurrencyKey, `deployment:${row.id}`), eq(jobs.status, "queued")));
   let out: DeploymentRow | null;
   if (isPullType(env.type)) {
     await tx.delete(deployments).where(eq(deployments.id, row.id));
@@ -43,13 +62,30 @@ export async function undeployIn(tx: Tx, apiId: string, env: typeof environments
     out = null;
   } else if (!row.reference) {
     // Nothing was created remotely yet: there is nothing to remove.
-    await appendDeploymentStep(tx, row.id, "Undeployed", "nothing had been created remotely", { status: "undeployed", deployedRevisionId: null });
+    await appendDeploymentStep(tx, row.id, "Undeployed", "nothing had been created remotely", {
+      status: "undeployed",
+      deployedRevisionId: null,
+    });
     out = { ...row, status: "undeployed" };
   } else {
-    const job = await enqueueJob(tx, { kind: UNDEPLOY_JOB, payload: { deploymentId: row.id, deleteApi: !!options.deleteApi }, concurrencyKey: `deployment:${row.id}`, createdBy: ctx.actor?.id });
-    await appendDeploymentStep(tx, row.id, "Undeploy queued", options.deleteApi ? "the remote API will be deleted too" : undefined, { status: "undeploying", jobId: job.id, error: null });
+    const job = await enqueueJob(tx, {
+      kind: UNDEPLOY_JOB,
+      payload: { deploymentId: row.id, deleteApi: !!options.deleteApi },
+      concurrencyKey: `deployment:${row.id}`,
+      createdBy: ctx.actor?.id,
+    });
+    await appendDeploymentStep(tx, row.id, "Undeploy queued", options.deleteApi ? "the remote API will be deleted too" : undefined, {
+      status: "undeploying",
+      jobId: job.id,
+      error: null,
+    });
     out = { ...row, status: "undeploying", jobId: job.id };
   }
-  await writeAudit(tx, ctx, { action: "api.undeploy", objectType: "api", objectId: apiId, details: { environment: env.name, deleteApi: !!options.deleteApi } });
+  await writeAudit(tx, ctx, {
+    action: "api.undeploy",
+    objectType: "api",
+    objectId: apiId,
+    details: { environment: env.name, deleteApi: !!options.deleteApi },
+  });
   return out;
 }

@@ -14,14 +14,19 @@ export const DISCOVER_JOB = "environment.discover";
 export function discoveryRefusal(env: Environment): string | null {
   const descriptor = getDescriptor(env.type);
   if (!descriptor.capabilities.discover) return `${descriptor.label} environments cannot be discovered.`;
-  if (env.mode === "write-only") return `${env.displayName} is write-only: switch it to read-only or read-write to discover what runs there.`;
+  if (env.mode === "write-only")
+    return `${env.displayName} is write-only: switch it to read-only or read-write to discover what runs there.`;
   return null;
 }
 
 /** Queues a discovery of the environment, or returns the one already waiting or running. */
 export async function queueDiscovery(tx: DbOrTx, env: Environment, createdBy: string | null): Promise<JobRow> {
   const key = `discover:${env.id}`;
-  const [active] = await tx.select().from(jobs).where(and(eq(jobs.concurrencyKey, key), inArray(jobs.status, ["queued", "running"]))).limit(1);
+  const [active] = await tx
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.concurrencyKey, key), inArray(jobs.status, ["queued", "running"])))
+    .limit(1);
   if (active) return active;
   return enqueueJob(tx, { kind: DISCOVER_JOB, payload: { environmentId: env.id }, concurrencyKey: key, createdBy, maxAttempts: 4 });
 }

@@ -11,11 +11,19 @@ import { getEnvironmentRowOrThrow } from "@/lib/services/environments/get-enviro
  * Makes a discovered API a Meridian API with origin `discovered:<environment>`, or, when it was
  * imported before, brings that API's document up to date: never a duplicate.
  */
-export async function importDiscovered(environmentName: string, discoveredId: string, ctx: ServiceContext): Promise<{ apiId: string; created: boolean }> {
+export async function importDiscovered(
+  environmentName: string,
+  discoveredId: string,
+  ctx: ServiceContext,
+): Promise<{ apiId: string; created: boolean }> {
   assertCan(ctx, "apis:write");
   const db = await getDb();
   const env = await getEnvironmentRowOrThrow(environmentName, db);
-  const [row] = await db.select().from(discoveredApis).where(and(eq(discoveredApis.id, discoveredId), eq(discoveredApis.environmentId, env.id))).limit(1);
+  const [row] = await db
+    .select()
+    .from(discoveredApis)
+    .where(and(eq(discoveredApis.id, discoveredId), eq(discoveredApis.environmentId, env.id)))
+    .limit(1);
   if (!row) throw new AppError("not_found", "No such discovered API.");
   if (row.state === "gone") throw new AppError("conflict", `${row.name} is gone from ${env.displayName}: there is nothing to import.`);
   if (!row.definition) throw new AppError("conflict", `${env.displayName} gave no OpenAPI document for ${row.name}.`);

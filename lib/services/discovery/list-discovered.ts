@@ -36,7 +36,12 @@ export async function listDiscovered(name: string, ctx: ServiceContext): Promise
     .where(eq(discoveredApis.environmentId, env.id))
     .orderBy(discoveredApis.name)
     .limit(500);
-  const [lastJob] = await db.select().from(jobs).where(and(eq(jobs.concurrencyKey, `discover:${env.id}`))).orderBy(desc(jobs.createdAt)).limit(1);
+  const [lastJob] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.concurrencyKey, `discover:${env.id}`)))
+    .orderBy(desc(jobs.createdAt))
+    .limit(1);
   return {
     lastJob: lastJob ? toJobView(lastJob) : null,
     items: rows.map(({ d, apiName }) => ({
@@ -52,7 +57,10 @@ export async function listDiscovered(name: string, ctx: ServiceContext): Promise
       lastSeenAt: d.lastSeenAt?.toISOString() ?? null,
       goneAt: d.goneAt?.toISOString() ?? null,
       importedApi: d.importedApiId ? { id: d.importedApiId, name: apiName ?? d.name, upToDate: d.importedHash === d.contentHash } : null,
-      changes: d.state === "updated" && d.previousDefinition && d.definition ? diffTexts(stableJson(d.previousDefinition), stableJson(d.definition)) : null,
+      changes:
+        d.state === "updated" && d.previousDefinition && d.definition
+          ? diffTexts(stableJson(d.previousDefinition), stableJson(d.definition))
+          : null,
     })),
   };
 }

@@ -25,13 +25,28 @@ export const discoverJobHandler: JobHandler = {
         counts[change.kind]++;
         if (change.kind === "gone") {
           const row = known.find((k) => k.externalId === change.known.externalId)!;
-          await tx.update(discoveredApis).set({ state: "gone", goneAt: row.goneAt ?? now, lastJobId: ctx.job.id }).where(eq(discoveredApis.id, row.id));
+          await tx
+            .update(discoveredApis)
+            .set({ state: "gone", goneAt: row.goneAt ?? now, lastJobId: ctx.job.id })
+            .where(eq(discoveredApis.id, row.id));
           continue;
         }
         const l = change.listed;
-        const fields = { name: l.name.slice(0, 300), version: l.version ?? null, context: l.context ?? null, definition: l.definition ?? null, upstreams: (l.upstreams ?? []).slice(0, 50), contentHash: l.contentHash, lastSeenAt: now, goneAt: null, lastJobId: ctx.job.id };
+        const fields = {
+          name: l.name.slice(0, 300),
+          version: l.version ?? null,
+          context: l.context ?? null,
+          definition: l.definition ?? null,
+          upstreams: (l.upstreams ?? []).slice(0, 50),
+          contentHash: l.contentHash,
+          lastSeenAt: now,
+          goneAt: null,
+          lastJobId: ctx.job.id,
+        };
         if (change.kind === "new") {
-          await tx.insert(discoveredApis).values({ id: newId("dsc"), environmentId: env.id, externalId: l.externalId, state: "new", ...fields });
+          await tx
+            .insert(discoveredApis)
+            .values({ id: newId("dsc"), environmentId: env.id, externalId: l.externalId, state: "new", ...fields });
         } else {
           const row = known.find((k) => k.externalId === change.known.externalId)!;
           await tx

@@ -11,7 +11,15 @@ export async function scheduleDiscovery(now = new Date()): Promise<number> {
   const last = await db
     .select({ key: jobs.concurrencyKey, at: max(jobs.createdAt) })
     .from(jobs)
-    .where(and(eq(jobs.kind, DISCOVER_JOB), inArray(jobs.concurrencyKey, envs.map((e) => `discover:${e.id}`))))
+    .where(
+      and(
+        eq(jobs.kind, DISCOVER_JOB),
+        inArray(
+          jobs.concurrencyKey,
+          envs.map((e) => `discover:${e.id}`),
+        ),
+      ),
+    )
     .groupBy(jobs.concurrencyKey);
   let queued = 0;
   for (const env of envs) {

@@ -17,12 +17,15 @@ export async function countDeploymentsIn(environmentId: string, tx: DbOrTx): Pro
   const { present, hasStatus } = await deploymentColumns(tx);
   if (!present) return 0;
   const live = hasStatus ? sql`and status <> 'undeployed'` : sql``;
-  const rows = rowsOf<{ n: number | string }>(await tx.execute(sql`select count(*) as n from deployments where environment_id = ${environmentId} ${live}`));
+  const rows = rowsOf<{ n: number | string }>(
+    await tx.execute(sql`select count(*) as n from deployments where environment_id = ${environmentId} ${live}`),
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 /** Deletes the records of deployments that were undone, so that the environment itself can go. */
 export async function forgetUndeployedIn(environmentId: string, tx: DbOrTx): Promise<void> {
   const { present, hasStatus } = await deploymentColumns(tx);
-  if (present && hasStatus) await tx.execute(sql`delete from deployments where environment_id = ${environmentId} and status = 'undeployed'`);
+  if (present && hasStatus)
+    await tx.execute(sql`delete from deployments where environment_id = ${environmentId} and status = 'undeployed'`);
 }

@@ -52,7 +52,12 @@ export async function createEnvironment(input: unknown, ctx: ServiceContext): Pr
         })
         .returning();
       // Never the config: the audit log is readable by every admin, forever.
-      await writeAudit(tx, ctx, { action: "environment.create", objectType: "environment", objectId: row.id, details: { name: row.name, type: row.type, mode } });
+      await writeAudit(tx, ctx, {
+        action: "environment.create",
+        objectType: "environment",
+        objectId: row.id,
+        details: { name: row.name, type: row.type, mode },
+      });
       return toEnvironmentView(row);
     });
   } catch (error) {

@@ -15,10 +15,19 @@ export async function deleteEnvironment(name: string, ctx: ServiceContext): Prom
     if (!current) throw new AppError("not_found", `No environment named "${name}".`);
     const deployments = await countDeploymentsIn(current.id, tx);
     if (deployments > 0) {
-      throw new AppError("conflict", `${deployments} ${deployments === 1 ? "API is" : "APIs are"} deployed to "${name}": undeploy ${deployments === 1 ? "it" : "them"} first.`, { extra: { deployments } });
+      throw new AppError(
+        "conflict",
+        `${deployments} ${deployments === 1 ? "API is" : "APIs are"} deployed to "${name}": undeploy ${deployments === 1 ? "it" : "them"} first.`,
+        { extra: { deployments } },
+      );
     }
     await forgetUndeployedIn(current.id, tx);
     await tx.delete(environments).where(eq(environments.id, current.id));
-    await writeAudit(tx, ctx, { action: "environment.delete", objectType: "environment", objectId: current.id, details: { name, type: current.type } });
+    await writeAudit(tx, ctx, {
+      action: "environment.delete",
+      objectType: "environment",
+      objectId: current.id,
+      details: { name, type: current.type },
+    });
   });
 }

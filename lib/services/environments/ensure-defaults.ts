@@ -18,9 +18,23 @@ export const DEFAULT_ENVIRONMENT = {
 
 export const DEFAULT_TIERS: Array<Pick<NewRateLimitPolicy, "name" | "displayName" | "description" | "requests" | "unit" | "unlimited">> = [
   { name: "Bronze", displayName: "Bronze", description: "For trying an API out.", requests: 1000, unit: "minute", unlimited: false },
-  { name: "Silver", displayName: "Silver", description: "For applications in production.", requests: 2000, unit: "minute", unlimited: false },
+  {
+    name: "Silver",
+    displayName: "Silver",
+    description: "For applications in production.",
+    requests: 2000,
+    unit: "minute",
+    unlimited: false,
+  },
   { name: "Gold", displayName: "Gold", description: "For high-traffic applications.", requests: 5000, unit: "minute", unlimited: false },
-  { name: "Unlimited", displayName: "Unlimited", description: "No limit: for trusted applications.", requests: null, unit: null, unlimited: true },
+  {
+    name: "Unlimited",
+    displayName: "Unlimited",
+    description: "No limit: for trusted applications.",
+    requests: null,
+    unit: null,
+    unlimited: true,
+  },
 ];
 
 // Records that the first-start data was made once for this database.
@@ -57,7 +71,12 @@ export async function ensureDefaults(): Promise<DefaultsResult> {
       .returning({ id: environments.id });
     if (row) {
       result.environment = true;
-      await writeAudit(tx, systemContext, { action: "environment.create", objectType: "environment", objectId: row.id, details: { name: DEFAULT_ENVIRONMENT.name, type: DEFAULT_ENVIRONMENT.type, default: true } });
+      await writeAudit(tx, systemContext, {
+        action: "environment.create",
+        objectType: "environment",
+        objectId: row.id,
+        details: { name: DEFAULT_ENVIRONMENT.name, type: DEFAULT_ENVIRONMENT.type, default: true },
+      });
     }
 
     const rows = await tx
@@ -66,7 +85,12 @@ export async function ensureDefaults(): Promise<DefaultsResult> {
       .onConflictDoNothing()
       .returning({ id: rateLimitPolicies.id, name: rateLimitPolicies.name });
     result.tiers = rows.length;
-    if (rows.length) await writeAudit(tx, systemContext, { action: "tier.create", objectType: "tier", details: { names: rows.map((r) => r.name), default: true } });
+    if (rows.length)
+      await writeAudit(tx, systemContext, {
+        action: "tier.create",
+        objectType: "tier",
+        details: { names: rows.map((r) => r.name), default: true },
+      });
     await tx.insert(settings).values({ key: DEFAULTS_MARKER, value: new Date().toISOString() }).onConflictDoNothing();
     return result;
   });

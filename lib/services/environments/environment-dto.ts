@@ -60,7 +60,10 @@ export function toEnvironmentView(row: Environment, health?: EnvironmentHealth):
     ...toEnvironmentSummary(row),
     config,
     secrets,
-    gatewayToken: row.gatewayTokenPrefix && row.gatewayTokenCreatedAt ? { prefix: row.gatewayTokenPrefix, createdAt: row.gatewayTokenCreatedAt.toISOString() } : null,
+    gatewayToken:
+      row.gatewayTokenPrefix && row.gatewayTokenCreatedAt
+        ? { prefix: row.gatewayTokenPrefix, createdAt: row.gatewayTokenCreatedAt.toISOString() }
+        : null,
     lastTest: row.lastTestAt ? { at: row.lastTestAt.toISOString(), ok: !!row.lastTestOk, message: row.lastTestMessage ?? "" } : null,
     ...(health ? { health } : {}),
   };

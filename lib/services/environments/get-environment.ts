@@ -32,7 +32,9 @@ async function instanceCounts(ids: string[], now = new Date()): Promise<Map<stri
       healthy: sql<number>`count(*) filter (where ${gatewayInstances.lastSeenAt} >= ${healthySince.toISOString()})`.mapWith(Number),
     })
     .from(gatewayInstances)
-    .where(and(inArray(gatewayInstances.environmentId, ids), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))))
+    .where(
+      and(inArray(gatewayInstances.environmentId, ids), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))),
+    )
     .groupBy(gatewayInstances.environmentId);
   for (const r of rows) out.set(r.environmentId, { healthy: r.healthy, total: r.total });
   return out;
@@ -40,7 +42,13 @@ async function instanceCounts(ids: string[], now = new Date()): Promise<Map<stri
 
 function withHealth(row: Environment, counts: Map<string, InstanceCounts>): EnvironmentView {
   const descriptor = DESCRIPTORS[row.type as ConnectorType];
-  const health = descriptor ? environmentHealth(descriptor, counts.get(row.id) ?? { healthy: 0, total: 0 }, { at: row.lastTestAt, ok: row.lastTestOk, message: row.lastTestMessage }) : undefined;
+  const health = descriptor
+    ? environmentHealth(descriptor, counts.get(row.id) ?? { healthy: 0, total: 0 }, {
+        at: row.lastTestAt,
+        ok: row.lastTestOk,
+        message: row.lastTestMessage,
+      })
+    : undefined;
   return toEnvironmentView(row, health);
 }
 

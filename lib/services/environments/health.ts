@@ -29,9 +29,12 @@ export function environmentHealth(
   if (descriptor.capabilities.delivery === "pull") {
     if (instances.total === 0) return { status: "unknown", detail: "No gateway instance has connected yet." };
     if (instances.healthy === 0) return { status: "down", detail: `All ${instances.total} recent instances are stale.` };
-    if (instances.healthy < instances.total) return { status: "degraded", detail: `${instances.healthy} of ${instances.total} instances healthy.` };
+    if (instances.healthy < instances.total)
+      return { status: "degraded", detail: `${instances.healthy} of ${instances.total} instances healthy.` };
     return { status: "healthy", detail: `${instances.healthy} healthy ${instances.healthy === 1 ? "instance" : "instances"}.` };
   }
   if (!lastTest.at) return { status: "unknown", detail: "Connection never tested." };
-  return lastTest.ok ? { status: "healthy", detail: "Last connection test passed." } : { status: "down", detail: lastTest.message ?? "Last connection test failed." };
+  return lastTest.ok
+    ? { status: "healthy", detail: "Last connection test passed." }
+    : { status: "down", detail: lastTest.message ?? "Last connection test failed." };
 }

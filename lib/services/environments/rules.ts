@@ -29,7 +29,12 @@ export interface ValidatedInput<T> {
  * that a form shows every problem at once. `config` is prepared (validated, secrets encrypted)
  * when the input has one and the type is known.
  */
-export function validateEnvironmentInput<S extends z.ZodType>(schema: S, input: unknown, descriptor: ConnectorDescriptor | undefined, stored?: Record<string, unknown>): ValidatedInput<z.output<S>> {
+export function validateEnvironmentInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  descriptor: ConnectorDescriptor | undefined,
+  stored?: Record<string, unknown>,
+): ValidatedInput<z.output<S>> {
   const parsed = schema.safeParse(input);
   const errors: FieldErrors = parsed.success ? {} : fieldErrorsFromZod(parsed.error.issues);
   const rawConfig = input && typeof input === "object" ? (input as { config?: unknown }).config : undefined;

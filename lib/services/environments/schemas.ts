@@ -25,7 +25,9 @@ const discoveryIntervalSchema = z.coerce
   .refine((m) => m === 0 || m >= 5, "Discover at most every 5 minutes, or use 0 to turn it off.");
 
 /** Config values as sent: strings for fields, null to clear a stored value on edit. */
-export const configInputSchema = z.record(z.string(), z.union([z.string().max(65536), z.null()]), { error: "The config is an object of field values." });
+export const configInputSchema = z.record(z.string(), z.union([z.string().max(65536), z.null()]), {
+  error: "The config is an object of field values.",
+});
 
 const editable = {
   displayName: z.string({ error: "Enter a display name." }).trim().min(1, "Enter a display name.").max(100, "Use at most 100 characters."),

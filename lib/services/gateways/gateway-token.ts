@@ -39,16 +39,27 @@ export interface IssuedGatewayToken {
 export function assertPullGateway(row: Environment): void {
   const descriptor = getDescriptor(row.type);
   if (descriptor.capabilities.delivery !== "pull") {
-    throw new AppError("conflict", `${descriptor.label} environments are reached by Meridian with their connection settings; they have no gateway token.`);
+    throw new AppError(
+      "conflict",
+      `${descriptor.label} environments are reached by Meridian with their connection settings; they have no gateway token.`,
+    );
   }
 }
 
 /** Inserts a new named token for an environment (in the caller's transaction). */
-export async function insertGatewayToken(tx: DbOrTx, env: Environment, name: string, createdBy: string | null): Promise<IssuedGatewayToken> {
+export async function insertGatewayToken(
+  tx: DbOrTx,
+  env: Environment,
+  name: string,
+  createdBy: string | null,
+): Promise<IssuedGatewayToken> {
   const token = `${GATEWAY_TOKEN_PREFIX}${randomToken(32)}`;
   const prefix = token.slice(0, GATEWAY_TOKEN_SHOWN_CHARS);
   try {
-    const [row] = await tx.insert(gatewayTokens).values({ id: newId("gwt"), environmentId: env.id, name, tokenHash: hashToken(token), prefix, createdBy }).returning();
+    const [row] = await tx
+      .insert(gatewayTokens)
+      .values({ id: newId("gwt"), environmentId: env.id, name, tokenHash: hashToken(token), prefix, createdBy })
+      .returning();
     return { id: row.id, name: row.name, token, prefix, createdAt: row.createdAt.toISOString() };
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("conflict", `Environment "${env.name}" already has a gateway token named "${name}".`);

@@ -26,13 +26,20 @@ export async function listGatewayTokens(environment: string, ctx: ServiceContext
   assertCan(ctx, "environments:write");
   const env = await getEnvironmentRowOrThrow(environment);
   const db = await getDb();
-  const tokens = await db.select().from(gatewayTokens).where(eq(gatewayTokens.environmentId, env.id)).orderBy(asc(gatewayTokens.createdAt), asc(gatewayTokens.name)).limit(MAX_GATEWAY_TOKENS);
+  const tokens = await db
+    .select()
+    .from(gatewayTokens)
+    .where(eq(gatewayTokens.environmentId, env.id))
+    .orderBy(asc(gatewayTokens.createdAt), asc(gatewayTokens.name))
+    .limit(MAX_GATEWAY_TOKENS);
   const ids = tokens.map((t) => t.id);
   const instances = ids.length
     ? await db
         .select()
         .from(gatewayInstances)
-        .where(and(inArray(gatewayInstances.tokenId, ids), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))))
+        .where(
+          and(inArray(gatewayInstances.tokenId, ids), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))),
+        )
         .orderBy(desc(gatewayInstances.lastSeenAt))
         .limit(1000)
     : [];
@@ -46,7 +53,12 @@ export async function listGatewayTokens(environment: string, ctx: ServiceContext
       createdBy: t.createdBy,
       instances: instances
         .filter((i) => i.tokenId === t.id)
-        .map((i) => ({ instanceId: i.instanceId, region: i.region, status: isInstanceHealthy(i.lastSeenAt, now) ? "healthy" : "stale", lastSeenAt: i.lastSeenAt.toISOString() })),
+        .map((i) => ({
+          instanceId: i.instanceId,
+          region: i.region,
+          status: isInstanceHealthy(i.lastSeenAt, now) ? "healthy" : "stale",
+          lastSeenAt: i.lastSeenAt.toISOString(),
+        })),
     })),
   };
 }

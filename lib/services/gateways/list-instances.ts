@@ -34,7 +34,9 @@ export async function listGatewayInstances(name: string, ctx: ServiceContext, no
   const rows = await db
     .select()
     .from(gatewayInstances)
-    .where(and(eq(gatewayInstances.environmentId, env.id), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))))
+    .where(
+      and(eq(gatewayInstances.environmentId, env.id), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))),
+    )
     .orderBy(desc(gatewayInstances.lastSeenAt))
     .limit(MAX_INSTANCES_LISTED);
   return {

@@ -27,7 +27,11 @@ export type HeartbeatInput = z.input<typeof heartbeatSchema>;
  * the instance can tell whether it is behind. `tokenId` is the named token the instance
  * authenticated with, so that the admin portal lists which instances use which token.
  */
-export async function recordHeartbeat(environmentId: string, input: HeartbeatInput, tokenId: string | null = null): Promise<{ snapshotVersion: number }> {
+export async function recordHeartbeat(
+  environmentId: string,
+  input: HeartbeatInput,
+  tokenId: string | null = null,
+): Promise<{ snapshotVersion: number }> {
   const values = parseInput(heartbeatSchema, input);
   const db = await getDb();
   const now = new Date();
@@ -37,7 +41,17 @@ export async function recordHeartbeat(environmentId: string, input: HeartbeatInp
   try {
     const [row] = await db
       .insert(gatewayInstances)
-      .values({ id: newId("gwi"), environmentId, instanceId: values.instanceId, region: values.region, appliedVersion: values.appliedVersion, appliedAt, tokenId, firstSeenAt: now, lastSeenAt: now })
+      .values({
+        id: newId("gwi"),
+        environmentId,
+        instanceId: values.instanceId,
+        region: values.region,
+        appliedVersion: values.appliedVersion,
+        appliedAt,
+        tokenId,
+        firstSeenAt: now,
+        lastSeenAt: now,
+      })
       .onConflictDoUpdate({
         target: [gatewayInstances.environmentId, gatewayInstances.instanceId],
         set: {
@@ -59,8 +73,19 @@ export async function recordHeartbeat(environmentId: string, input: HeartbeatInp
   // Instances restarted under new ids leave old rows behind: a new instance is the (rare)
   // moment to forget those of its environment that have been silent past retention.
   if (inserted) {
-    await db.delete(gatewayInstances).where(and(eq(gatewayInstances.environmentId, environmentId), lt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS))));
+    await db
+      .delete(gatewayInstances)
+      .where(
+        and(
+          eq(gatewayInstances.environmentId, environmentId),
+          lt(gatewayInstances.lastSeenAt, new Date(now.getTime() - INSTANCE_RETENTION_MS)),
+        ),
+      );
   }
-  const [env] = await db.select({ snapshotVersion: environments.snapshotVersion }).from(environments).where(eq(environments.id, environmentId)).limit(1);
+  const [env] = await db
+    .select({ snapshotVersion: environments.snapshotVersion })
+    .from(environments)
+    .where(eq(environments.id, environmentId))
+    .limit(1);
   return { snapshotVersion: env?.snapshotVersion ?? 0 };
 }

@@ -21,6 +21,11 @@ export async function revokeGatewayTokenById(environment: string, tokenId: strin
     if (removed.name === PRIMARY_GATEWAY_TOKEN) {
       await tx.update(environments).set({ gatewayTokenPrefix: null, gatewayTokenCreatedAt: null }).where(eq(environments.id, env.id));
     }
-    await writeAudit(tx, ctx, { action: "environment.token_revoke", objectType: "environment", objectId: env.id, details: { name: environment, token: removed.name, tokenId: removed.id, prefix: removed.prefix } });
+    await writeAudit(tx, ctx, {
+      action: "environment.token_revoke",
+      objectType: "environment",
+      objectId: env.id,
+      details: { name: environment, token: removed.name, tokenId: removed.id, prefix: removed.prefix },
+    });
   });
 }

@@ -23,6 +23,11 @@ export async function revokeGatewayToken(name: string, ctx: ServiceContext): Pro
       .returning();
     await tx.update(environments).set({ gatewayTokenPrefix: null, gatewayTokenCreatedAt: null }).where(eq(environments.id, current.id));
     if (!removed) return;
-    await writeAudit(tx, ctx, { action: "environment.token_revoke", objectType: "environment", objectId: current.id, details: { name, token: removed.name, prefix: removed.prefix } });
+    await writeAudit(tx, ctx, {
+      action: "environment.token_revoke",
+      objectType: "environment",
+      objectId: current.id,
+      details: { name, token: removed.name, prefix: removed.prefix },
+    });
   });
 }

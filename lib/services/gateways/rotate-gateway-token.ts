@@ -24,8 +24,16 @@ export async function rotateGatewayToken(name: string, ctx: ServiceContext): Pro
       .where(and(eq(gatewayTokens.environmentId, current.id), eq(gatewayTokens.name, PRIMARY_GATEWAY_TOKEN)))
       .returning({ id: gatewayTokens.id });
     const issued = await insertGatewayToken(tx, current, PRIMARY_GATEWAY_TOKEN, actor.id === "system" ? null : actor.id);
-    await tx.update(environments).set({ gatewayTokenPrefix: issued.prefix, gatewayTokenCreatedAt: new Date(issued.createdAt) }).where(eq(environments.id, current.id));
-    await writeAudit(tx, ctx, { action: removed.length ? "environment.token_rotate" : "environment.token_create", objectType: "environment", objectId: current.id, details: { name, token: issued.name, prefix: issued.prefix } });
+    await tx
+      .update(environments)
+      .set({ gatewayTokenPrefix: issued.prefix, gatewayTokenCreatedAt: new Date(issued.createdAt) })
+      .where(eq(environments.id, current.id));
+    await writeAudit(tx, ctx, {
+      action: removed.length ? "environment.token_rotate" : "environment.token_create",
+      objectType: "environment",
+      objectId: current.id,
+      details: { name, token: issued.name, prefix: issued.prefix },
+    });
     return issued;
   });
 }

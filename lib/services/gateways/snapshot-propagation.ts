@@ -33,9 +33,15 @@ export async function getSnapshotPropagation(name: string, ctx: ServiceContext, 
   const env = await getEnvironmentRowOrThrow(name);
   const db = await getDb();
   const rows = await db
-    .select({ appliedVersion: gatewayInstances.appliedVersion, appliedAt: gatewayInstances.appliedAt, lastSeenAt: gatewayInstances.lastSeenAt })
+    .select({
+      appliedVersion: gatewayInstances.appliedVersion,
+      appliedAt: gatewayInstances.appliedAt,
+      lastSeenAt: gatewayInstances.lastSeenAt,
+    })
     .from(gatewayInstances)
-    .where(and(eq(gatewayInstances.environmentId, env.id), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - GATEWAY_STALE_AFTER_MS))));
+    .where(
+      and(eq(gatewayInstances.environmentId, env.id), gt(gatewayInstances.lastSeenAt, new Date(now.getTime() - GATEWAY_STALE_AFTER_MS))),
+    );
   const healthy = rows.filter((r) => isInstanceHealthy(r.lastSeenAt, now));
   const byVersion = new Map<number, number>();
   for (const r of healthy) byVersion.set(r.appliedVersion, (byVersion.get(r.appliedVersion) ?? 0) + 1);

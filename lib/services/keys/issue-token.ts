@@ -29,13 +29,21 @@ export async function grantScopes(applicationId: string, scope: string | undefin
   if (requested.length === 0) return undefined;
   const missing = ungrantableScopes(requested, await subscribedScopes(applicationId));
   if (missing.length) {
-    throw new OAuthError("invalid_scope", `No API this application is subscribed to defines the scope${missing.length === 1 ? "" : "s"} ${missing.join(" ")}.`);
+    throw new OAuthError(
+      "invalid_scope",
+      `No API this application is subscribed to defines the scope${missing.length === 1 ? "" : "s"} ${missing.join(" ")}.`,
+    );
   }
   return requested.join(" ");
 }
 
 /** Signs an access token for an application (the client credentials grant and the portal); `scope` is already granted. */
-export async function signAccessToken(input: { applicationId: string; clientId: string; keyType: string; scope?: string }): Promise<TokenResponse> {
+export async function signAccessToken(input: {
+  applicationId: string;
+  clientId: string;
+  keyType: string;
+  scope?: string;
+}): Promise<TokenResponse> {
   const { accessTokenTtlSeconds } = await getSettings();
   const { kid, key } = await getActiveSigningKey();
   const token = await new SignJWT({ client_id: input.clientId, keytype: input.keyType, ...(input.scope ? { scope: input.scope } : {}) })
@@ -51,9 +59,15 @@ export async function signAccessToken(input: { applicationId: string; clientId: 
 }
 
 /** RFC 6749 §4.4: the client credentials grant. */
-export async function issueClientCredentialsToken(input: { grantType?: string; clientId: string; clientSecret: string; scope?: string }): Promise<TokenResponse> {
+export async function issueClientCredentialsToken(input: {
+  grantType?: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}): Promise<TokenResponse> {
   if (!input.grantType) throw new OAuthError("invalid_request", "grant_type is required.");
-  if (input.grantType !== "client_credentials") throw new OAuthError("unsupported_grant_type", "Only the client_credentials grant is supported.");
+  if (input.grantType !== "client_credentials")
+    throw new OAuthError("unsupported_grant_type", "Only the client_credentials grant is supported.");
   const client = await authenticateClient(input.clientId, input.clientSecret);
   const scope = await grantScopes(client.applicationId, input.scope);
   return signAccessToken({ applicationId: client.applicationId, clientId: client.clientId, keyType: client.keyType, scope });

@@ -11,7 +11,12 @@ import { getJwks } from "./signing-keys";
 export async function verifyOwnAccessToken(token: string): Promise<{ jti: string; exp: number; sub: string; client_id: string } | null> {
   try {
     const jwks = createLocalJWKSet((await getJwks()) as { keys: JWK[] });
-    const { payload } = await jwtVerify(token, jwks, { issuer: config.tokenIssuer, audience: config.tokenAudience, algorithms: ["ES256", "RS256"], clockTolerance: 30 });
+    const { payload } = await jwtVerify(token, jwks, {
+      issuer: config.tokenIssuer,
+      audience: config.tokenAudience,
+      algorithms: ["ES256", "RS256"],
+      clockTolerance: 30,
+    });
     if (!payload.jti || !payload.exp || !payload.sub || typeof payload.client_id !== "string") return null;
     return { jti: payload.jti, exp: payload.exp, sub: payload.sub, client_id: payload.client_id };
   } catch {
@@ -32,7 +37,12 @@ export async function recordRevocation(claims: { jti: string; exp: number; sub: 
 }
 
 /** RFC 7009: the client revokes one of its own access tokens. Unknown tokens are not an error. */
-export async function revokeAccessToken(input: { token?: string; tokenTypeHint?: string; clientId: string; clientSecret: string }): Promise<void> {
+export async function revokeAccessToken(input: {
+  token?: string;
+  tokenTypeHint?: string;
+  clientId: string;
+  clientSecret: string;
+}): Promise<void> {
   const client = await authenticateClient(input.clientId, input.clientSecret);
   if (!input.token) throw new OAuthError("invalid_request", "token is required.");
   if (input.tokenTypeHint && !["access_token", "refresh_token"].includes(input.tokenTypeHint)) {

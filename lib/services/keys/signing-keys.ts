@@ -51,7 +51,12 @@ export async function getJwks(now = new Date()): Promise<{ keys: JWK[] }> {
   const rows = await db
     .select({ publicJwk: signingKeys.publicJwk })
     .from(signingKeys)
-    .where(or(eq(signingKeys.status, "active"), and(eq(signingKeys.status, "retired"), or(isNull(signingKeys.publishedUntil), gt(signingKeys.publishedUntil, now)))))
+    .where(
+      or(
+        eq(signingKeys.status, "active"),
+        and(eq(signingKeys.status, "retired"), or(isNull(signingKeys.publishedUntil), gt(signingKeys.publishedUntil, now))),
+      ),
+    )
     .orderBy(desc(signingKeys.createdAt));
   if (rows.length === 0) {
     await getActiveSigningKey();
@@ -63,7 +68,9 @@ export async function getJwks(now = new Date()): Promise<{ keys: JWK[] }> {
 /** A new key signs from now on; the old ones stay published until their tokens expire. */
 export async function rotateSigningKey(ctx: ServiceContext): Promise<{ kid: string }> {
   assertCan(ctx, "settings:write");
-  const previous = await getDb().then((db) => db.select({ kid: signingKeys.kid }).from(signingKeys).where(eq(signingKeys.status, "active")));
+  const previous = await getDb().then((db) =>
+    db.select({ kid: signingKeys.kid }).from(signingKeys).where(eq(signingKeys.status, "active")),
+  );
   const kid = await createKey();
   const db = await getDb();
   await db.transaction(async (tx) => {
@@ -75,7 +82,12 @@ export async function rotateSigningKey(ctx: ServiceContext): Promise<{ kid: stri
         .where(eq(signingKeys.kid, p.kid));
     }
     await bumpSnapshotVersions(tx);
-    await writeAudit(tx, ctx, { action: "signing_key.rotate", objectType: "signing_key", objectId: kid, details: { retired: previous.map((p) => p.kid) } });
+    await writeAudit(tx, ctx, {
+      action: "signing_key.rotate",
+      objectType: "signing_key",
+      objectId: kid,
+      details: { retired: previous.map((p) => p.kid) },
+    });
   });
   cached = undefined;
   return { kid };

@@ -63,7 +63,10 @@ const ENCRYPTED_COLUMNS: Array<(tx: Tx, convert: (stored: string) => string | nu
   // API keys kept decryptable to provision them on vendor gateways.
   async (tx, convert) => {
     let n = 0;
-    for (const row of await tx.select({ id: apiKeys.id, secret: apiKeys.secretEncrypted }).from(apiKeys).where(isNotNull(apiKeys.secretEncrypted))) {
+    for (const row of await tx
+      .select({ id: apiKeys.id, secret: apiKeys.secretEncrypted })
+      .from(apiKeys)
+      .where(isNotNull(apiKeys.secretEncrypted))) {
       const next = convert(row.secret!);
       if (next === null) continue;
       await tx.update(apiKeys).set({ secretEncrypted: next }).where(eq(apiKeys.id, row.id));
@@ -82,7 +85,8 @@ function decrypts(stored: string, key: Buffer): boolean {
   }
 }
 
-const SAME_KEY_HINT = "Give every control-plane replica (web and worker) the same MERIDIAN_SECRET_KEY. To change the key, set the new one in MERIDIAN_SECRET_KEY and the old one in MERIDIAN_SECRET_KEY_PREVIOUS.";
+const SAME_KEY_HINT =
+  "Give every control-plane replica (web and worker) the same MERIDIAN_SECRET_KEY. To change the key, set the new one in MERIDIAN_SECRET_KEY and the old one in MERIDIAN_SECRET_KEY_PREVIOUS.";
 
 /**
  * Run at start, before anything else reads secrets: makes sure this process's secret key is
@@ -127,7 +131,9 @@ export async function ensureSecretKey(): Promise<SecretKeyState> {
       });
     }
     if (unreadable > 0) {
-      throw new SecretKeyMismatchError(`${unreadable} stored secret(s) cannot be decrypted with MERIDIAN_SECRET_KEY${previous ? " or MERIDIAN_SECRET_KEY_PREVIOUS" : ""}: refusing to start. ${SAME_KEY_HINT}`);
+      throw new SecretKeyMismatchError(
+        `${unreadable} stored secret(s) cannot be decrypted with MERIDIAN_SECRET_KEY${previous ? " or MERIDIAN_SECRET_KEY_PREVIOUS" : ""}: refusing to start. ${SAME_KEY_HINT}`,
+      );
     }
     const value = { check, algorithm: "HMAC-SHA256", recordedAt: new Date().toISOString() };
     await tx

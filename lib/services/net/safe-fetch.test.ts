@@ -38,7 +38,25 @@ const resolveTo =
     addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
 
 describe("isPrivateAddress", () => {
-  it.each(["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "::ffff:127.0.0.1", "::ffff:7f00:1", "ff02::1", "[::1]"])("refuses %s", (address) => {
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "172.31.255.255",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd12:3456::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "ff02::1",
+    "[::1]",
+  ])("refuses %s", (address) => {
     expect(isPrivateAddress(address)).toBe(true);
   });
   it.each(["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8"])("accepts %s", (address) => {
@@ -48,13 +66,19 @@ describe("isPrivateAddress", () => {
 
 describe("safeFetch", () => {
   it("refuses loopback and private addresses by default, literal or resolved", async () => {
-    expect((await failure(safeFetch(`http://127.0.0.1:${port}/doc`, { allowPrivate: false }))).message).toMatch(/private, loopback or link-local/);
+    expect((await failure(safeFetch(`http://127.0.0.1:${port}/doc`, { allowPrivate: false }))).message).toMatch(
+      /private, loopback or link-local/,
+    );
     expect((await failure(safeFetch("http://[::1]/doc", { allowPrivate: false }))).code).toBe("bad_request");
-    expect((await failure(safeFetch("http://metadata.example/latest", { allowPrivate: false, resolve: resolveTo("169.254.169.254") }))).message).toMatch(/169\.254\.169\.254/);
+    expect(
+      (await failure(safeFetch("http://metadata.example/latest", { allowPrivate: false, resolve: resolveTo("169.254.169.254") }))).message,
+    ).toMatch(/169\.254\.169\.254/);
   });
 
   it("refuses a host when any one of its addresses is private", async () => {
-    const error = await failure(safeFetch("http://mixed.example/doc", { allowPrivate: false, resolve: resolveTo("93.184.216.34", "10.0.0.5") }));
+    const error = await failure(
+      safeFetch("http://mixed.example/doc", { allowPrivate: false, resolve: resolveTo("93.184.216.34", "10.0.0.5") }),
+    );
     expect(error.message).toMatch(/10\.0\.0\.5/);
   });
 
@@ -88,8 +112,12 @@ describe("safeFetch", () => {
   });
 
   it("stops at the size limit, the timeout and error statuses", async () => {
-    expect((await failure(safeFetch(`http://127.0.0.1:${port}/big`, { allowPrivate: true, maxBytes: 1000 }))).code).toBe("payload_too_large");
-    expect((await failure(safeFetch(`http://127.0.0.1:${port}/slow`, { allowPrivate: true, timeoutMs: 200 }))).code).toBe("upstream_timeout");
+    expect((await failure(safeFetch(`http://127.0.0.1:${port}/big`, { allowPrivate: true, maxBytes: 1000 }))).code).toBe(
+      "payload_too_large",
+    );
+    expect((await failure(safeFetch(`http://127.0.0.1:${port}/slow`, { allowPrivate: true, timeoutMs: 200 }))).code).toBe(
+      "upstream_timeout",
+    );
     expect((await failure(safeFetch(`http://127.0.0.1:${port}/missing`, { allowPrivate: true }))).message).toMatch(/404/);
   });
 });

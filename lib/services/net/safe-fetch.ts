@@ -117,7 +117,9 @@ async function resolvePublic(hostname: string, resolve: Resolver, allowPrivate: 
   if (!allowPrivate) {
     const blocked = addresses.find((a) => isPrivateAddress(a.address));
     if (blocked) {
-      throw new BlockedAddressError(`${hostname} resolves to ${blocked.address}, a private, loopback or link-local address. Fetching such addresses is turned off on this server.`);
+      throw new BlockedAddressError(
+        `${hostname} resolves to ${blocked.address}, a private, loopback or link-local address. Fetching such addresses is turned off on this server.`,
+      );
     }
   }
   return addresses;
@@ -165,7 +167,11 @@ function causeChain(error: unknown): unknown[] {
   return out;
 }
 
-async function readBounded(response: Response | Awaited<ReturnType<typeof undiciFetch>>, maxBytes: number, controller: AbortController): Promise<Buffer> {
+async function readBounded(
+  response: Response | Awaited<ReturnType<typeof undiciFetch>>,
+  maxBytes: number,
+  controller: AbortController,
+): Promise<Buffer> {
   const declared = Number(response.headers.get("content-length") || 0);
   if (declared > maxBytes) {
     controller.abort();
@@ -200,7 +206,12 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions = {}):
     for (let hop = 0; ; hop++) {
       // Checked before connecting too, for a clear message (the connect-time check is the guard).
       await resolvePublic(url.hostname, resolve, allowPrivate);
-      const response = await undiciFetch(url, { dispatcher, redirect: "manual", signal: controller.signal, headers: { "user-agent": "Meridian", ...options.headers } });
+      const response = await undiciFetch(url, {
+        dispatcher,
+        redirect: "manual",
+        signal: controller.signal,
+        headers: { "user-agent": "Meridian", ...options.headers },
+      });
       if ([301, 302, 303, 307, 308].includes(response.status)) {
         const location = response.headers.get("location");
         await response.body?.cancel().catch(() => {});
@@ -221,7 +232,8 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions = {}):
     const chain = causeChain(error);
     const blocked = chain.find((e) => e instanceof BlockedAddressError) as BlockedAddressError | undefined;
     if (blocked) throw new AppError("bad_request", blocked.message);
-    if (controller.signal.aborted) throw new AppError("upstream_timeout", `The server did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
+    if (controller.signal.aborted)
+      throw new AppError("upstream_timeout", `The server did not answer within ${Math.round(timeoutMs / 1000)} seconds.`);
     const reason = chain.map((e) => (e as { code?: string }).code).find(Boolean);
     throw new AppError("upstream_unavailable", `The URL could not be fetched${reason ? ` (${reason})` : ""}.`);
   } finally {

@@ -1,7 +1,17 @@
 import { and, eq, gt, inArray, isNull, ne, or } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db/client";
-import { apiKeys, apiRevisions, apis, applications, deployments, environments, rateLimitPolicies, revokedTokens, subscriptions } from "@/lib/db/schema";
+import {
+  apiKeys,
+  apiRevisions,
+  apis,
+  applications,
+  deployments,
+  environments,
+  rateLimitPolicies,
+  revokedTokens,
+  subscriptions,
+} from "@/lib/db/schema";
 import type { ApiSettingsSnapshot } from "@/lib/db/schema";
 import { SNAPSHOT_FORMAT, snapshotSchema, type Security, type Snapshot, type SnapshotApi } from "@/lib/domain/gateway/snapshot";
 import { extractOperations, operationKey } from "@/lib/domain/openapi/operations";
@@ -57,7 +67,18 @@ function toSnapshotApi(
     operations,
     ...(s.rateLimit ? { rateLimit: s.rateLimit } : {}),
     ...(s.cors?.enabled
-      ? { cors: { enabled: true, origins: s.cors.origins.length ? s.cors.origins : ["*"], methods: (s.cors.methods.length ? s.cors.methods : ["GET", "POST", "PUT", "PATCH", "DELETE"]).map((m) => m.toUpperCase()).filter((m) => GATEWAY_METHODS.has(m)) as SnapshotApi["operations"][number]["method"][], headers: s.cors.headers.length ? s.cors.headers : ["authorization", "content-type", "apikey"], credentials: s.cors.credentials, maxAge: 600 } }
+      ? {
+          cors: {
+            enabled: true,
+            origins: s.cors.origins.length ? s.cors.origins : ["*"],
+            methods: (s.cors.methods.length ? s.cors.methods : ["GET", "POST", "PUT", "PATCH", "DELETE"])
+              .map((m) => m.toUpperCase())
+              .filter((m) => GATEWAY_METHODS.has(m)) as SnapshotApi["operations"][number]["method"][],
+            headers: s.cors.headers.length ? s.cors.headers : ["authorization", "content-type", "apikey"],
+            credentials: s.cors.credentials,
+            maxAge: 600,
+          },
+        }
       : {}),
   };
 }
@@ -85,12 +106,21 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     const current = newestByContext.get(ctx);
     if (!current || api.createdAt > current.createdAt) newestByContext.set(ctx, { id: api.id, createdAt: api.createdAt });
   }
-  const snapshotApis = rows.map(({ api, revision }) => toSnapshotApi(env, api, revision, newestByContext.get(revision.settings.context)?.id === api.id));
+  const snapshotApis = rows.map(({ api, revision }) =>
+    toSnapshotApi(env, api, revision, newestByContext.get(revision.settings.context)?.id === api.id),
+  );
   const apiIds = snapshotApis.map((a) => a.id);
 
   const subs = apiIds.length
     ? await db
-        .select({ id: subscriptions.id, applicationId: subscriptions.applicationId, apiId: subscriptions.apiId, tier: subscriptions.tier, status: subscriptions.status, policy: applications.policy })
+        .select({
+          id: subscriptions.id,
+          applicationId: subscriptions.applicationId,
+          apiId: subscriptions.apiId,
+          tier: subscriptions.tier,
+          status: subscriptions.status,
+          policy: applications.policy,
+        })
         .from(subscriptions)
         .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
         .where(and(inArray(subscriptions.apiId, apiIds), inArray(subscriptions.status, ["active", "blocked", "pending"])))
@@ -100,12 +130,16 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     ? await db
         .select({ hash: apiKeys.hash, applicationId: apiKeys.applicationId, keyType: apiKeys.keyType, expiresAt: apiKeys.expiresAt })
         .from(apiKeys)
-        .where(and(inArray(apiKeys.applicationId, appIds), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))))
+        .where(
+          and(inArray(apiKeys.applicationId, appIds), isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now))),
+        )
     : [];
   const revoked = await db.select().from(revokedTokens).where(gt(revokedTokens.expiresAt, now));
   const policies = await db.select().from(rateLimitPolicies);
   const tierRows = policies.filter((p) => p.kind === "subscription");
-  const appPolicies = new Map(policies.filter((p) => p.kind === "application" && !p.unlimited && p.requests && p.unit).map((p) => [p.name, p]));
+  const appPolicies = new Map(
+    policies.filter((p) => p.kind === "application" && !p.unlimited && p.requests && p.unit).map((p) => [p.name, p]),
+  );
 
   const applicationPolicies: Snapshot["applicationPolicies"] = {};
   for (const s of subs) {
@@ -125,9 +159,21 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     apis: snapshotApis,
     // A subscription on a tier that was deleted since would make the whole snapshot invalid.
     subscriptions: subs.filter((s) => tierNames.has(s.tier)).map(({ policy: _policy, ...s }) => s as Snapshot["subscriptions"][number]),
-    apiKeys: keys.map((k) => ({ hash: k.hash, applicationId: k.applicationId, keyType: k.keyType, expiresAt: k.expiresAt?.toISOString() ?? null })),
+    apiKeys: keys.map((k) => ({
+      hash: k.hash,
+      applicationId: k.applicationId,
+      keyType: k.keyType,
+      expiresAt: k.expiresAt?.toISOString() ?? null,
+    })),
     revokedTokenIds: revoked.map((r) => ({ jti: r.jti, expiresAt: r.expiresAt.toISOString() })),
-    tiers: tierRows.map((t) => ({ name: t.name, requests: t.requests ?? 0, unit: (t.unit ?? "minute") as "minute", burst: t.burst ?? t.requests ?? 0, unlimited: t.unlimited, monthlyQuota: t.monthlyQuota && t.monthlyQuota > 0 ? t.monthlyQuota : null })),
+    tiers: tierRows.map((t) => ({
+      name: t.name,
+      requests: t.requests ?? 0,
+      unit: (t.unit ?? "minute") as "minute",
+      burst: t.burst ?? t.requests ?? 0,
+      unlimited: t.unlimited,
+      monthlyQuota: t.monthlyQuota && t.monthlyQuota > 0 ? t.monthlyQuota : null,
+    })),
     applicationPolicies,
   };
   const parsed = snapshotSchema.safeParse(snapshot);

@@ -103,7 +103,10 @@ export class SnapshotWatcher {
     try {
       const db = await getDb();
       this.queries++;
-      const rows = await db.select({ id: environments.id, v: environments.snapshotVersion }).from(environments).where(inArray(environments.id, [...this.waiters.keys()]));
+      const rows = await db
+        .select({ id: environments.id, v: environments.snapshotVersion })
+        .from(environments)
+        .where(inArray(environments.id, [...this.waiters.keys()]));
       this.settle(rows.map((r) => [r.id, String(r.v)]));
     } catch (error) {
       logger.warn({ err: error }, "snapshot version poll failed");

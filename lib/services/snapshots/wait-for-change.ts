@@ -13,10 +13,20 @@ export const MAX_WAIT_SECONDS = 30;
  * waiting gateways cost the database nothing more for each of them. It also ends when the
  * process starts shutting down, so that a long poll never delays a drain.
  */
-export async function waitForSnapshotChange(environmentId: string, known: string, waitSeconds: number, signal?: AbortSignal, current?: string): Promise<string> {
+export async function waitForSnapshotChange(
+  environmentId: string,
+  known: string,
+  waitSeconds: number,
+  signal?: AbortSignal,
+  current?: string,
+): Promise<string> {
   if (current === undefined) {
     const db = await getDb();
-    const [row] = await db.select({ v: environments.snapshotVersion }).from(environments).where(eq(environments.id, environmentId)).limit(1);
+    const [row] = await db
+      .select({ v: environments.snapshotVersion })
+      .from(environments)
+      .where(eq(environments.id, environmentId))
+      .limit(1);
     current = String(row?.v ?? known);
   }
   const stopping = shutdownSignal();

@@ -38,7 +38,10 @@ const viewColumns = {
 };
 
 /** The subscriptions of the caller's applications, newest first, with the API's name, version and state. */
-export async function listSubscriptions(input: z.input<typeof listSubscriptionsSchema>, ctx: ServiceContext): Promise<Page<SubscriptionView>> {
+export async function listSubscriptions(
+  input: z.input<typeof listSubscriptionsSchema>,
+  ctx: ServiceContext,
+): Promise<Page<SubscriptionView>> {
   const actor = assertCan(ctx, "subscriptions:write");
   const q = parseInput(listSubscriptionsSchema, input);
   const where: SQL[] = [eq(applications.ownerId, actor.id)];
@@ -47,10 +50,19 @@ export async function listSubscriptions(input: z.input<typeof listSubscriptionsS
   if (q.status) where.push(eq(subscriptions.status, q.status));
   const filter = and(...where);
   const db = await getDb();
-  const base = () => db.select(viewColumns).from(subscriptions).innerJoin(applications, eq(applications.id, subscriptions.applicationId)).innerJoin(apis, eq(apis.id, subscriptions.apiId));
+  const base = () =>
+    db
+      .select(viewColumns)
+      .from(subscriptions)
+      .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
+      .innerJoin(apis, eq(apis.id, subscriptions.apiId));
   const [rows, [{ total }]] = await Promise.all([
     base().where(filter).orderBy(desc(subscriptions.createdAt), desc(subscriptions.id)).limit(q.pageSize).offset(offsetOf(q)),
-    db.select({ total: count() }).from(subscriptions).innerJoin(applications, eq(applications.id, subscriptions.applicationId)).where(filter),
+    db
+      .select({ total: count() })
+      .from(subscriptions)
+      .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
+      .where(filter),
   ]);
   return { items: rows.map(toSubscriptionView), total, page: q.page, pageSize: q.pageSize };
 }
@@ -59,7 +71,10 @@ export async function listSubscriptions(input: z.input<typeof listSubscriptionsS
  * Subscriptions an approver decides on: of every API for admins, of the APIs they own or co-own
  * for publishers. Pending ones by default, oldest first (first come, first served).
  */
-export async function listSubscriptionApprovals(input: z.input<typeof listApprovalsSchema>, ctx: ServiceContext): Promise<Page<SubscriptionApprovalView>> {
+export async function listSubscriptionApprovals(
+  input: z.input<typeof listApprovalsSchema>,
+  ctx: ServiceContext,
+): Promise<Page<SubscriptionApprovalView>> {
   const actor = assertCan(ctx, "subscriptions:approve");
   const q = parseInput(listApprovalsSchema, input);
   const where: SQL[] = [eq(subscriptions.status, q.status)];

@@ -24,7 +24,13 @@ export function invalidTier(fieldErrors: Record<string, string>): AppError {
 export async function createTier(input: unknown, ctx: ServiceContext): Promise<TierView> {
   assertCan(ctx, "tiers:write");
   const v = parseInput(createTierSchema, input);
-  const limits = { unlimited: v.unlimited, requests: v.requests ?? null, unit: v.unit ?? null, burst: v.burst ?? null, monthlyQuota: v.monthlyQuota ?? null };
+  const limits = {
+    unlimited: v.unlimited,
+    requests: v.requests ?? null,
+    unit: v.unit ?? null,
+    burst: v.burst ?? null,
+    monthlyQuota: v.monthlyQuota ?? null,
+  };
   const errors = tierLimitErrors(limits);
   if (Object.keys(errors).length) throw invalidTier(errors);
   const db = await getDb();
@@ -32,11 +38,23 @@ export async function createTier(input: unknown, ctx: ServiceContext): Promise<T
     return await db.transaction(async (tx) => {
       const [row] = await tx
         .insert(rateLimitPolicies)
-        .values({ id: newId(v.kind === "subscription" ? "tier" : "pol"), kind: v.kind, name: v.name, displayName: v.displayName || v.name, description: v.description, ...limits })
+        .values({
+          id: newId(v.kind === "subscription" ? "tier" : "pol"),
+          kind: v.kind,
+          name: v.name,
+          displayName: v.displayName || v.name,
+          description: v.description,
+          ...limits,
+        })
         .returning();
       // Gateways enforce tiers from their snapshot: every environment must serve the change.
       await bumpSnapshotVersions(tx);
-      await writeAudit(tx, ctx, { action: "tier.create", objectType: "tier", objectId: row.id, details: { kind: row.kind, name: row.name, limits: toTierView(row).summary } });
+      await writeAudit(tx, ctx, {
+        action: "tier.create",
+        objectType: "tier",
+        objectId: row.id,
+        details: { kind: row.kind, name: row.name, limits: toTierView(row).summary },
+      });
       return toTierView(row);
     });
   } catch (error) {

@@ -19,7 +19,11 @@ export async function deleteTier(kind: PolicyKind, name: string, ctx: ServiceCon
     if (usages.length > 0) {
       const shown = usages.slice(0, 5).map((u) => (u.type === "api" ? `API ${u.label}` : u.label));
       const more = usages.length > shown.length ? ` and ${usages.length - shown.length} more` : "";
-      throw new AppError("conflict", `${KIND_LABELS[kind]} "${current.name}" is in use by ${shown.join(", ")}${more}. Remove it from them first.`, { extra: { usages } });
+      throw new AppError(
+        "conflict",
+        `${KIND_LABELS[kind]} "${current.name}" is in use by ${shown.join(", ")}${more}. Remove it from them first.`,
+        { extra: { usages } },
+      );
     }
     await tx.delete(rateLimitPolicies).where(eq(rateLimitPolicies.id, current.id));
     // Gateways enforce tiers from their snapshot: every environment must serve the change.

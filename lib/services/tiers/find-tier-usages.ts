@@ -36,7 +36,9 @@ export async function findTierUsages(tierName: string, kind: PolicyKind = "subsc
 
   const subscriptionColumns = await optionalTableColumns(db, "subscriptions");
   if (subscriptionColumns.has("tier") && subscriptionColumns.has("id")) {
-    const rows = rowsOf<{ id: string }>(await db.execute(sql`select id from subscriptions where lower(tier) = lower(${tierName}) order by id limit ${MAX_USAGES_LISTED}`));
+    const rows = rowsOf<{ id: string }>(
+      await db.execute(sql`select id from subscriptions where lower(tier) = lower(${tierName}) order by id limit ${MAX_USAGES_LISTED}`),
+    );
     for (const r of rows) usages.push({ type: "subscription", id: r.id, label: `subscription ${r.id}` });
   }
   return usages;

@@ -16,7 +16,10 @@ export const policyKindSchema = z.enum(POLICY_KINDS, { error: `Choose a kind: ${
 export const tierNameSchema = z
   .string({ error: "Enter a name." })
   .trim()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "Use 1 to 64 letters, digits, hyphens and underscores, starting with a letter (for example Gold).");
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    "Use 1 to 64 letters, digits, hyphens and underscores, starting with a letter (for example Gold).",
+  );
 
 const count = (what: string, max: number) =>
   z.coerce

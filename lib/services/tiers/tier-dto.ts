@@ -18,7 +18,13 @@ export interface TierView {
   updatedAt: string;
 }
 
-export function describeLimits(t: { unlimited: boolean; requests: number | null; unit: string | null; burst: number | null; monthlyQuota: number | null }): string {
+export function describeLimits(t: {
+  unlimited: boolean;
+  requests: number | null;
+  unit: string | null;
+  burst: number | null;
+  monthlyQuota: number | null;
+}): string {
   if (t.unlimited) return "Unlimited";
   const parts = [`${(t.requests ?? 0).toLocaleString("en")} requests per ${t.unit ?? "minute"}`];
   if (t.burst) parts.push(`burst ${t.burst.toLocaleString("en")}`);

@@ -20,10 +20,17 @@ export async function updateTier(kind: PolicyKind, name: string, input: unknown,
   return db.transaction(async (tx) => {
     const current = await getTierRowOrThrow(kind, name, tx);
     const errors: Record<string, string> = {};
-    if (patch.name !== undefined && patch.name !== current.name) errors.name = "A tier's name cannot change: other objects refer to it. Create a new tier instead.";
+    if (patch.name !== undefined && patch.name !== current.name)
+      errors.name = "A tier's name cannot change: other objects refer to it. Create a new tier instead.";
     if (patch.kind !== undefined && patch.kind !== current.kind) errors.kind = "A tier's kind cannot change.";
 
-    const limits: TierLimits = { unlimited: current.unlimited, requests: current.requests, unit: current.unit as RateUnit | null, burst: current.burst, monthlyQuota: current.monthlyQuota };
+    const limits: TierLimits = {
+      unlimited: current.unlimited,
+      requests: current.requests,
+      unit: current.unit as RateUnit | null,
+      burst: current.burst,
+      monthlyQuota: current.monthlyQuota,
+    };
     if (patch.unlimited !== undefined) {
       // Switching to unlimited drops the limits the request does not mention.
       if (patch.unlimited && !current.unlimited) for (const f of LIMIT_FIELDS) if (patch[f] === undefined) limits[f] = null;
@@ -44,7 +51,12 @@ export async function updateTier(kind: PolicyKind, name: string, input: unknown,
       .returning();
     // Gateways enforce tiers from their snapshot: every environment must serve the change.
     await bumpSnapshotVersions(tx);
-    await writeAudit(tx, ctx, { action: "tier.update", objectType: "tier", objectId: row.id, details: { kind, name, limits: toTierView(row).summary } });
+    await writeAudit(tx, ctx, {
+      action: "tier.update",
+      objectType: "tier",
+      objectId: row.id,
+      details: { kind, name, limits: toTierView(row).summary },
+    });
     return toTierView(row);
   });
 }

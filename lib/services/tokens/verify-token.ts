@@ -12,7 +12,11 @@ export async function verifyToken(token: string): Promise<Actor> {
   const invalid = new AppError("invalid_token", "The access token is invalid, expired or revoked.");
   if (!token.startsWith(PAT_PREFIX) || token.length > 200) throw invalid;
   const db = await getDb();
-  const [row] = await db.select().from(personalAccessTokens).where(eq(personalAccessTokens.tokenHash, hashToken(token))).limit(1);
+  const [row] = await db
+    .select()
+    .from(personalAccessTokens)
+    .where(eq(personalAccessTokens.tokenHash, hashToken(token)))
+    .limit(1);
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= new Date())) throw invalid;
   const actor = await loadActor(row.userId);
   if (!actor) throw invalid;

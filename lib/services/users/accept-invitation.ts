@@ -45,7 +45,11 @@ export async function acceptInvitation(input: unknown, ctx: ServiceContext): Pro
       .set({ passwordHash, ...(values.name ? { name: values.name } : {}) })
       .where(eq(users.id, row.user.id))
       .returning();
-    await writeAudit(tx, { ...ctx, actor: { id: user.id, email: user.email, roles: [] } }, { action: "user.accept_invitation", objectType: "user", objectId: user.id });
+    await writeAudit(
+      tx,
+      { ...ctx, actor: { id: user.id, email: user.email, roles: [] } },
+      { action: "user.accept_invitation", objectType: "user", objectId: user.id },
+    );
     return toPublicUser(user);
   });
 }

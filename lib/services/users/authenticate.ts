@@ -22,12 +22,22 @@ export async function authenticate(input: { email: unknown; password: unknown; i
   const ip = input.ip || "unknown";
   const emailParse = emailSchema.safeParse(input.email);
   const password = typeof input.password === "string" ? input.password : "";
-  const email = emailParse.success ? emailParse.data : String(input.email ?? "").slice(0, 254).toLowerCase();
+  const email = emailParse.success
+    ? emailParse.data
+    : String(input.email ?? "")
+        .slice(0, 254)
+        .toLowerCase();
   const db = await getDb();
   const since = new Date(Date.now() - ATTEMPT_WINDOW_MS);
   const [[byEmail], [byIp]] = await Promise.all([
-    db.select({ n: count() }).from(authAttempts).where(and(eq(authAttempts.email, email), eq(authAttempts.success, false), gt(authAttempts.at, since))),
-    db.select({ n: count() }).from(authAttempts).where(and(eq(authAttempts.ip, ip), eq(authAttempts.success, false), gt(authAttempts.at, since))),
+    db
+      .select({ n: count() })
+      .from(authAttempts)
+      .where(and(eq(authAttempts.email, email), eq(authAttempts.success, false), gt(authAttempts.at, since))),
+    db
+      .select({ n: count() })
+      .from(authAttempts)
+      .where(and(eq(authAttempts.ip, ip), eq(authAttempts.success, false), gt(authAttempts.at, since))),
   ]);
   if (byEmail.n >= MAX_FAILURES_PER_EMAIL || byIp.n >= MAX_FAILURES_PER_IP) {
     throw new AppError("too_many_attempts", "Too many failed sign-in attempts. Wait 15 minutes and try again.");

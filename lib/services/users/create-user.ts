@@ -28,7 +28,10 @@ export async function createUser(input: unknown, ctx: ServiceContext): Promise<C
   const db = await getDb();
   try {
     return await db.transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ id: newId("usr"), email, name, passwordHash, roles }).returning();
+      const [user] = await tx
+        .insert(users)
+        .values({ id: newId("usr"), email, name, passwordHash, roles })
+        .returning();
       if (invitationToken) {
         await tx.insert(invitations).values({
           id: newId("inv"),
@@ -38,11 +41,19 @@ export async function createUser(input: unknown, ctx: ServiceContext): Promise<C
           createdBy: ctx.actor?.id,
         });
       }
-      await writeAudit(tx, ctx, { action: invitationToken ? "user.invite" : "user.create", objectType: "user", objectId: user.id, details: { email, roles } });
+      await writeAudit(tx, ctx, {
+        action: invitationToken ? "user.invite" : "user.create",
+        objectType: "user",
+        objectId: user.id,
+        details: { email, roles },
+      });
       return { user: toPublicUser(user), invitationToken };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("email_taken", "A user with this email already exists.", { fieldErrors: { email: "A user with this email already exists." } });
+    if (isUniqueViolation(error))
+      throw new AppError("email_taken", "A user with this email already exists.", {
+        fieldErrors: { email: "A user with this email already exists." },
+      });
     throw error;
   }
 }

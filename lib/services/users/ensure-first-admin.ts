@@ -20,7 +20,10 @@ export interface FirstAdminResult {
  */
 export async function ensureFirstAdmin(env: Record<string, string | undefined> = process.env): Promise<FirstAdminResult> {
   const db = await getDb();
-  const [{ admins }] = await db.select({ admins: count() }).from(users).where(arrayContains(users.roles, ["admin"]));
+  const [{ admins }] = await db
+    .select({ admins: count() })
+    .from(users)
+    .where(arrayContains(users.roles, ["admin"]));
   if (admins > 0) return { created: false };
   const email = emailSchema.parse(env.MERIDIAN_ADMIN_EMAIL || "admin@localhost");
   let password = env.MERIDIAN_ADMIN_PASSWORD;

@@ -3,7 +3,10 @@ import { ROLES } from "@/lib/auth/permissions";
 import { emailSchema, passwordSchema } from "@/lib/domain/password";
 
 export const nameSchema = z.string().trim().max(120, "Use at most 120 characters.");
-export const rolesSchema = z.array(z.enum(ROLES)).max(ROLES.length).transform((r) => [...new Set(r)]);
+export const rolesSchema = z
+  .array(z.enum(ROLES))
+  .max(ROLES.length)
+  .transform((r) => [...new Set(r)]);
 
 export const signUpSchema = z.object({
   email: emailSchema,

@@ -15,17 +15,28 @@ import { toPublicUser, type PublicUser } from "./user-dto";
 export async function signUp(input: unknown, ctx: ServiceContext): Promise<PublicUser> {
   const values = parseInput(signUpSchema, input);
   const { email, name, password } = values;
-  if (!(await getSettings()).selfSignup) throw new AppError("signup_disabled", "Self sign-up is turned off. Ask an administrator for an invitation.");
+  if (!(await getSettings()).selfSignup)
+    throw new AppError("signup_disabled", "Self sign-up is turned off. Ask an administrator for an invitation.");
   const passwordHash = await hashPassword(password);
   const db = await getDb();
   try {
     return await db.transaction(async (tx) => {
-      const [user] = await tx.insert(users).values({ id: newId("usr"), email, name, passwordHash, roles: ["subscriber"] }).returning();
-      await writeAudit(tx, { ...ctx, actor: { id: user.id, email, roles: ["subscriber"] } }, { action: "user.sign_up", objectType: "user", objectId: user.id });
+      const [user] = await tx
+        .insert(users)
+        .values({ id: newId("usr"), email, name, passwordHash, roles: ["subscriber"] })
+        .returning();
+      await writeAudit(
+        tx,
+        { ...ctx, actor: { id: user.id, email, roles: ["subscriber"] } },
+        { action: "user.sign_up", objectType: "user", objectId: user.id },
+      );
       return toPublicUser(user);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("email_taken", "An account with this email already exists.", { fieldErrors: { email: "An account with this email already exists." } });
+    if (isUniqueViolation(error))
+      throw new AppError("email_taken", "An account with this email already exists.", {
+        fieldErrors: { email: "An account with this email already exists." },
+      });
     throw error;
   }
 }

@@ -17,7 +17,8 @@ export async function updateUser(id: string, input: unknown, ctx: ServiceContext
   return db.transaction(async (tx) => {
     const [current] = await tx.select().from(users).where(eq(users.id, id)).for("update").limit(1);
     if (!current) throw new AppError("not_found", "No such user.");
-    const losesAdmin = current.roles.includes("admin") && !current.disabled && ((patch.roles && !patch.roles.includes("admin")) || patch.disabled === true);
+    const losesAdmin =
+      current.roles.includes("admin") && !current.disabled && ((patch.roles && !patch.roles.includes("admin")) || patch.disabled === true);
     if (losesAdmin) {
       const [{ others }] = await tx
         .select({ others: count() })
@@ -26,7 +27,12 @@ export async function updateUser(id: string, input: unknown, ctx: ServiceContext
       if (others === 0) throw new AppError("conflict", "This is the last active admin: make another user admin first.");
     }
     const [user] = await tx.update(users).set(patch).where(eq(users.id, id)).returning();
-    await writeAudit(tx, ctx, { action: patch.disabled === true ? "user.disable" : patch.disabled === false ? "user.enable" : "user.update", objectType: "user", objectId: id, details: patch });
+    await writeAudit(tx, ctx, {
+      action: patch.disabled === true ? "user.disable" : patch.disabled === false ? "user.enable" : "user.update",
+      objectType: "user",
+      objectId: id,
+      details: patch,
+    });
     return toPublicUser(user);
   });
 }

@@ -31,7 +31,12 @@ export function AcceptInvitationForm({ token, email, name }: { token: string; em
       <Field id="name" label="Name">
         <Input id="name" name="name" defaultValue={name} autoComplete="name" />
       </Field>
-      <Field id="password" label="Password" help="At least 10 characters, mixing letters with digits or symbols." error={fieldErrors.password}>
+      <Field
+        id="password"
+        label="Password"
+        help="At least 10 characters, mixing letters with digits or symbols."
+        error={fieldErrors.password}
+      >
         <Input id="password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!fieldErrors.password} />
       </Field>
       <Button type="submit" className="w-full" disabled={pending}>

@@ -12,7 +12,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     return (
       <div className="space-y-3">
         <h1 className="text-xl font-semibold">Invitation not valid</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">This invitation was used, has expired or does not exist. Ask an administrator for a new one.</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          This invitation was used, has expired or does not exist. Ask an administrator for a new one.
+        </p>
         <Link href="/signin" className="text-sm font-medium text-brand-600 dark:text-brand-100 hover:underline">
           Go to sign in
         </Link>

@@ -24,7 +24,10 @@ export default async function CatalogApiLayout({ children, params }: { children:
         <ApiStateBadge state={api.lifecycleState} />
       </div>
       {api.lifecycleState === "DEPRECATED" && (
-        <p role="note" className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="note"
+          className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
           This API is deprecated: existing subscriptions keep working, but it takes no new ones. Look for a newer version in the catalog.
         </p>
       )}

@@ -22,8 +22,16 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
   const actor = await getSessionActor();
   const api = await loadCatalogApiForPage((await params).id, actor);
   const canSubscribe = can(actor?.roles, "subscriptions:write");
-  const [apps, subs] = canSubscribe && actor ? await Promise.all([listApplications({ pageSize: 100 }, { actor }), listSubscriptions({ apiId: api.id, pageSize: 100 }, { actor })]) : [null, null];
-  const security = api.security.scheme === "oauth2" ? "OAuth2 access token (Authorization: Bearer …)" : api.security.scheme === "apiKey" ? "API key (apikey header)" : "None";
+  const [apps, subs] =
+    canSubscribe && actor
+      ? await Promise.all([listApplications({ pageSize: 100 }, { actor }), listSubscriptions({ apiId: api.id, pageSize: 100 }, { actor })])
+      : [null, null];
+  const security =
+    api.security.scheme === "oauth2"
+      ? "OAuth2 access token (Authorization: Bearer …)"
+      : api.security.scheme === "apiKey"
+        ? "API key (apikey header)"
+        : "None";
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
@@ -38,7 +46,9 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
             }
           />
           <CardBody className="space-y-3 text-sm">
-            <p className="whitespace-pre-line text-slate-700 dark:text-slate-300">{api.description || "The publisher has not described this API yet."}</p>
+            <p className="whitespace-pre-line text-slate-700 dark:text-slate-300">
+              {api.description || "The publisher has not described this API yet."}
+            </p>
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-slate-600 dark:text-slate-400">
               <dt className="font-medium">Security</dt>
               <dd>{security}</dd>
@@ -49,7 +59,11 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
                   <dt className="font-medium">Tags</dt>
                   <dd className="flex flex-wrap gap-1">
                     {api.tags.map((t) => (
-                      <Link key={t} href={`/?tag=${encodeURIComponent(t)}`} className="rounded-full border border-slate-200 px-2 text-xs hover:border-brand-500 dark:border-slate-700">
+                      <Link
+                        key={t}
+                        href={`/?tag=${encodeURIComponent(t)}`}
+                        className="rounded-full border border-slate-200 px-2 text-xs hover:border-brand-500 dark:border-slate-700"
+                      >
                         #{t}
                       </Link>
                     ))}
@@ -61,7 +75,14 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
         </Card>
         <GatewayUrls gateways={api.gateways} />
         <Card>
-          <CardHeader title="Operations" description={<Link href={`/apis/${api.id}/reference`} className="text-brand-600 dark:text-brand-100 hover:underline">Read the full reference</Link>} />
+          <CardHeader
+            title="Operations"
+            description={
+              <Link href={`/apis/${api.id}/reference`} className="text-brand-600 dark:text-brand-100 hover:underline">
+                Read the full reference
+              </Link>
+            }
+          />
           {api.operations.length === 0 ? (
             <CardBody className="text-sm text-slate-600 dark:text-slate-400">This API has no operations yet.</CardBody>
           ) : (
@@ -73,7 +94,11 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
                   {op.summary && <span className="text-slate-500 dark:text-slate-400">{op.summary}</span>}
                 </li>
               ))}
-              {api.operations.length > MAX_LISTED_OPERATIONS && <li className="px-5 py-2 text-sm text-slate-600 dark:text-slate-400">and {api.operations.length - MAX_LISTED_OPERATIONS} more in the reference.</li>}
+              {api.operations.length > MAX_LISTED_OPERATIONS && (
+                <li className="px-5 py-2 text-sm text-slate-600 dark:text-slate-400">
+                  and {api.operations.length - MAX_LISTED_OPERATIONS} more in the reference.
+                </li>
+              )}
             </ul>
           )}
         </Card>

@@ -26,7 +26,10 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
     <>
       <PageHeader title="Applications" description="Your applications: their OAuth2 credentials, API keys and subscriptions." />
       <div className="space-y-6">
-        <CreateApplicationForm policies={policies.map((p) => ({ name: p.name, displayName: p.displayName, summary: p.summary }))} returnTo={returnTo} />
+        <CreateApplicationForm
+          policies={policies.map((p) => ({ name: p.name, displayName: p.displayName, summary: p.summary }))}
+          returnTo={returnTo}
+        />
         <Card>
           <CardHeader title="Your applications" />
           {apps.items.length === 0 ? (
@@ -51,10 +54,16 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
                       <Link href={`/applications/${a.id}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
                         {a.name}
                       </Link>
-                      {a.description && <div className="mt-0.5 line-clamp-1 text-xs text-slate-600 dark:text-slate-400">{a.description}</div>}
+                      {a.description && (
+                        <div className="mt-0.5 line-clamp-1 text-xs text-slate-600 dark:text-slate-400">{a.description}</div>
+                      )}
                     </Td>
                     <Td className="space-x-1">
-                      {a.keyTypes.length === 0 ? <span className="text-xs text-slate-600 dark:text-slate-400">None yet</span> : a.keyTypes.map((k) => <Badge key={k}>{k}</Badge>)}
+                      {a.keyTypes.length === 0 ? (
+                        <span className="text-xs text-slate-600 dark:text-slate-400">None yet</span>
+                      ) : (
+                        a.keyTypes.map((k) => <Badge key={k}>{k}</Badge>)
+                      )}
                     </Td>
                     <Td className="text-right tabular-nums">{a.subscriptionCount}</Td>
                     <Td className="text-xs">{a.policy ?? "—"}</Td>

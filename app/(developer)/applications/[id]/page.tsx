@@ -9,7 +9,11 @@ import { DeleteApplication } from "@/components/developer/delete-application";
 import { requirePageActor } from "@/lib/auth/guards";
 import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
-import { getApplicationDetail, type ApplicationDetail, type ApplicationSubscriptionView } from "@/lib/services/applications/get-application-detail";
+import {
+  getApplicationDetail,
+  type ApplicationDetail,
+  type ApplicationSubscriptionView,
+} from "@/lib/services/applications/get-application-detail";
 import { listTiers } from "@/lib/services/tiers/list-tiers";
 
 export const metadata: Metadata = { title: "Application" };
@@ -49,13 +53,28 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <CredentialsPanel applicationId={app.id} keyType="production" credential={credential("production")} tokenUrl={tokenUrl} target={oauthTarget} />
-          <CredentialsPanel applicationId={app.id} keyType="sandbox" credential={credential("sandbox")} tokenUrl={tokenUrl} target={oauthTarget} />
+          <CredentialsPanel
+            applicationId={app.id}
+            keyType="production"
+            credential={credential("production")}
+            tokenUrl={tokenUrl}
+            target={oauthTarget}
+          />
+          <CredentialsPanel
+            applicationId={app.id}
+            keyType="sandbox"
+            credential={credential("sandbox")}
+            tokenUrl={tokenUrl}
+            target={oauthTarget}
+          />
           <ApiKeysPanel applicationId={app.id} keys={app.apiKeys} target={callTarget(app.subscriptions, "apiKey")} />
           <SubscriptionsTable subscriptions={app.subscriptions} />
         </div>
         <div className="min-w-0 space-y-6">
-          <ApplicationSettingsForm app={app} policies={policies.map((p) => ({ name: p.name, displayName: p.displayName, summary: p.summary }))} />
+          <ApplicationSettingsForm
+            app={app}
+            policies={policies.map((p) => ({ name: p.name, displayName: p.displayName, summary: p.summary }))}
+          />
           <DeleteApplication id={app.id} name={app.name} subscriptionCount={app.subscriptions.length} />
         </div>
       </div>

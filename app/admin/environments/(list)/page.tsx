@@ -47,7 +47,10 @@ export default async function EnvironmentsPage() {
                 {environments.map((e) => (
                   <tr key={e.id} data-testid={`environment-row-${e.name}`}>
                     <Td>
-                      <Link href={`/admin/environments/${e.name}`} className="font-medium text-brand-700 hover:underline dark:text-brand-100">
+                      <Link
+                        href={`/admin/environments/${e.name}`}
+                        className="font-medium text-brand-700 hover:underline dark:text-brand-100"
+                      >
                         {e.displayName}
                       </Link>
                       <div className="font-mono text-xs text-slate-600 dark:text-slate-400">{e.name}</div>
@@ -64,7 +67,10 @@ export default async function EnvironmentsPage() {
           )}
         </Card>
         <Card>
-          <CardHeader title="Gateway types" description="The connectors Meridian has: how each reaches its gateway, the modes it offers and what the gateway can enforce." />
+          <CardHeader
+            title="Gateway types"
+            description="The connectors Meridian has: how each reaches its gateway, the modes it offers and what the gateway can enforce."
+          />
           <ConnectorTypesTable types={connectorCatalog()} />
         </Card>
       </div>

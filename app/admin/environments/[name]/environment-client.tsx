@@ -12,7 +12,15 @@ import type { EnvironmentView } from "@/lib/services/environments/environment-dt
  * The connection test and the settings form share the test's field errors, so that a failure
  * shows under the input it blames. `children` sits between them (gateway token, instances).
  */
-export function EnvironmentClient({ environment, types, children }: { environment: EnvironmentView; types: ConnectorTypeView[]; children?: ReactNode }) {
+export function EnvironmentClient({
+  environment,
+  types,
+  children,
+}: {
+  environment: EnvironmentView;
+  types: ConnectorTypeView[];
+  children?: ReactNode;
+}) {
   const [testErrors, setTestErrors] = useState<Record<string, string>>({});
   const type = types.find((t) => t.type === environment.type);
   const fields = type?.fields ?? [];
@@ -21,12 +29,20 @@ export function EnvironmentClient({ environment, types, children }: { environmen
       <Card>
         <CardHeader title="Connection" description={environment.health && <HealthBadge health={environment.health} />} />
         <CardBody>
-          <ConnectionTestPanel name={environment.name} fields={fields} pull={type?.capabilities.delivery === "pull"} onResult={(r) => setTestErrors(Object.fromEntries((r?.errors ?? []).map((e) => [e.path, e.message])))} />
+          <ConnectionTestPanel
+            name={environment.name}
+            fields={fields}
+            pull={type?.capabilities.delivery === "pull"}
+            onResult={(r) => setTestErrors(Object.fromEntries((r?.errors ?? []).map((e) => [e.path, e.message])))}
+          />
         </CardBody>
       </Card>
       {children}
       <Card>
-        <CardHeader title="Settings" description={fields.some((f) => f.secret) ? "Leave a secret empty to keep the stored value." : undefined} />
+        <CardHeader
+          title="Settings"
+          description={fields.some((f) => f.secret) ? "Leave a secret empty to keep the stored value." : undefined}
+        />
         <CardBody>
           <EnvironmentForm types={types} environment={environment} extraErrors={testErrors} />
         </CardBody>

@@ -11,7 +11,10 @@ export default async function NewEnvironmentPage() {
   await requirePageActor("environments:write");
   return (
     <>
-      <PageHeader title="New environment" description="Register a gateway. Secrets are encrypted at rest and never shown again; test the connection once it is saved." />
+      <PageHeader
+        title="New environment"
+        description="Register a gateway. Secrets are encrypted at rest and never shown again; test the connection once it is saved."
+      />
       <Card>
         <CardBody>
           <EnvironmentForm types={connectorCatalog()} />

@@ -36,7 +36,9 @@ export default async function TiersPage({ searchParams }: { searchParams: Promis
             aria-current={k === kind ? "page" : undefined}
             className={cn(
               "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
-              k === kind ? "border-brand-600 text-brand-700 dark:text-brand-100" : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400",
+              k === kind
+                ? "border-brand-600 text-brand-700 dark:text-brand-100"
+                : "border-transparent text-slate-600 hover:text-slate-900 dark:text-slate-400",
             )}
           >
             {TAB_LABELS[k]}

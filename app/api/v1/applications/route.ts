@@ -5,7 +5,9 @@ import { listApplications, listApplicationsSchema } from "@/lib/services/applica
 import { applicationInputSchema } from "@/lib/services/applications/schemas";
 import { otherMethods } from "@/lib/api/methods";
 
-export const GET = apiHandler({ permission: "applications:write" }, async ({ req, ctx }) => listApplications(readQuery(req, listApplicationsSchema), ctx));
+export const GET = apiHandler({ permission: "applications:write" }, async ({ req, ctx }) =>
+  listApplications(readQuery(req, listApplicationsSchema), ctx),
+);
 
 export const POST = apiHandler({ permission: "applications:write" }, async ({ req, ctx }) => {
   const app = await createApplication(await readJson(req, applicationInputSchema), ctx);

@@ -6,6 +6,8 @@ import { otherMethods } from "@/lib/api/methods";
 
 export const GET = apiHandler({ permission: "settings:write" }, async () => getSettings());
 
-export const PATCH = apiHandler({ permission: "settings:write" }, async ({ req, ctx }) => updateSettings(await readJson(req, settingsPatchSchema), ctx));
+export const PATCH = apiHandler({ permission: "settings:write" }, async ({ req, ctx }) =>
+  updateSettings(await readJson(req, settingsPatchSchema), ctx),
+);
 
 export const { POST, PUT, DELETE, OPTIONS } = otherMethods("GET", "PATCH");

@@ -16,7 +16,10 @@ export default async function ApisPage({ searchParams }: { searchParams: Promise
   const actor = await requirePageActor("apis:read");
   const { q, page, state } = await searchParams;
   const filterState = isLifecycleState(state) ? state : undefined;
-  const result = await listApis({ q: q?.slice(0, 200) || undefined, state: filterState, page: Math.min(Math.max(Number(page) || 1, 1), 100000), pageSize: 25 }, { actor });
+  const result = await listApis(
+    { q: q?.slice(0, 200) || undefined, state: filterState, page: Math.min(Math.max(Number(page) || 1, 1), 100000), pageSize: 25 },
+    { actor },
+  );
   const canWrite = can(actor.roles, "apis:write");
   const filtered = !!(q || filterState);
   return (
@@ -42,7 +45,12 @@ export default async function ApisPage({ searchParams }: { searchParams: Promise
           <label htmlFor="api-state" className="sr-only">
             Lifecycle state
           </label>
-          <select id="api-state" name="state" defaultValue={filterState ?? ""} className="min-w-0 flex-1 rounded-md sm:flex-none border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
+          <select
+            id="api-state"
+            name="state"
+            defaultValue={filterState ?? ""}
+            className="min-w-0 flex-1 rounded-md sm:flex-none border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+          >
             <option value="">Any state</option>
             {LIFECYCLE_STATES.map((s) => (
               <option key={s} value={s}>
@@ -50,7 +58,10 @@ export default async function ApisPage({ searchParams }: { searchParams: Promise
               </option>
             ))}
           </select>
-          <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+          <button
+            type="submit"
+            className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
             Search
           </button>
         </form>
@@ -59,7 +70,10 @@ export default async function ApisPage({ searchParams }: { searchParams: Promise
             {filtered ? (
               <EmptyState title="No API matches this search">Try another name, context or tag, or clear the filters.</EmptyState>
             ) : (
-              <EmptyState title="No APIs yet" action={canWrite ? <ButtonLink href="/publisher/apis/new">Create your first API</ButtonLink> : undefined}>
+              <EmptyState
+                title="No APIs yet"
+                action={canWrite ? <ButtonLink href="/publisher/apis/new">Create your first API</ButtonLink> : undefined}
+              >
                 Import an OpenAPI or Swagger document, or start from scratch with a few operations.
               </EmptyState>
             )}
@@ -67,7 +81,15 @@ export default async function ApisPage({ searchParams }: { searchParams: Promise
         ) : (
           <ApiListTable apis={result.items} />
         )}
-        {result.total > 0 && <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath="/publisher/apis" query={{ q, state: filterState }} />}
+        {result.total > 0 && (
+          <Pagination
+            page={result.page}
+            pageSize={result.pageSize}
+            total={result.total}
+            basePath="/publisher/apis"
+            query={{ q, state: filterState }}
+          />
+        )}
       </Card>
     </>
   );

@@ -22,7 +22,10 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
         </div>
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-400">Imported from</dt>
-          <dd className="font-medium">{{ "swagger-2.0": "Swagger 2.0", "openapi-3.0": "OpenAPI 3.0", "openapi-3.1": "OpenAPI 3.1" }[api.sourceSpec]} ({api.definitionFormat.toUpperCase()})</dd>
+          <dd className="font-medium">
+            {{ "swagger-2.0": "Swagger 2.0", "openapi-3.0": "OpenAPI 3.0", "openapi-3.1": "OpenAPI 3.1" }[api.sourceSpec]} (
+            {api.definitionFormat.toUpperCase()})
+          </dd>
         </div>
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-400">Revisions made</dt>
@@ -33,7 +36,11 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
           <dd className="font-medium">{created} UTC</dd>
         </div>
       </dl>
-      <SettingsForm key={`${api.id}-${api.updatedAt}`} api={api} tiers={tiers.map((t) => ({ name: t.name, displayName: t.displayName, summary: t.summary }))} />
+      <SettingsForm
+        key={`${api.id}-${api.updatedAt}`}
+        api={api}
+        tiers={tiers.map((t) => ({ name: t.name, displayName: t.displayName, summary: t.summary }))}
+      />
       <DangerZone apiId={api.id} name={api.name} />
     </div>
   );

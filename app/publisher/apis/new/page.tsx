@@ -22,9 +22,15 @@ export default async function NewApiPage({ searchParams }: { searchParams: Promi
   }
   return (
     <>
-      <PageHeader title="Create an API" description="Import an OpenAPI 3.0, 3.1 or Swagger 2.0 document, start from scratch, or make a new version of one of your APIs." />
+      <PageHeader
+        title="Create an API"
+        description="Import an OpenAPI 3.0, 3.1 or Swagger 2.0 document, start from scratch, or make a new version of one of your APIs."
+      />
       <Suspense fallback={<LoadingState />}>
-        <CreateApiTabs sources={sources.map((a) => ({ id: a.id, name: a.name, version: a.version, context: a.context }))} maxBytesLabel={formatBytes(maxDefinitionBytes())} />
+        <CreateApiTabs
+          sources={sources.map((a) => ({ id: a.id, name: a.name, version: a.version, context: a.context }))}
+          maxBytesLabel={formatBytes(maxDefinitionBytes())}
+        />
       </Suspense>
     </>
   );

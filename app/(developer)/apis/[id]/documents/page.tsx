@@ -14,12 +14,18 @@ export default async function DocumentsPage({ params }: { params: Promise<{ id: 
   const actor = await getSessionActor();
   const api = await loadCatalogApiForPage((await params).id, actor);
   const documents = await listCatalogDocuments(api.id, { actor });
-  if (documents.length === 0) return <EmptyState title="No documents">The publisher has not added guides or samples to this API yet.</EmptyState>;
+  if (documents.length === 0)
+    return <EmptyState title="No documents">The publisher has not added guides or samples to this API yet.</EmptyState>;
   return (
     <div className="grid gap-6 lg:grid-cols-[14rem_1fr]">
       <nav aria-label="Documents" className="space-y-1 text-sm lg:sticky lg:top-20 lg:self-start">
         {documents.map((d) => (
-          <a key={d.id} href={d.sourceType === "url" ? d.url! : `#${d.id}`} className="block rounded px-2 py-1 text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800" {...(d.sourceType === "url" ? { target: "_blank", rel: "noopener noreferrer nofollow" } : {})}>
+          <a
+            key={d.id}
+            href={d.sourceType === "url" ? d.url! : `#${d.id}`}
+            className="block rounded px-2 py-1 text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+            {...(d.sourceType === "url" ? { target: "_blank", rel: "noopener noreferrer nofollow" } : {})}
+          >
             {d.title}
             {d.sourceType === "url" && <span aria-hidden> ↗</span>}
           </a>
@@ -31,7 +37,12 @@ export default async function DocumentsPage({ params }: { params: Promise<{ id: 
             <CardHeader title={d.title} description={KIND_LABELS[d.kind]} />
             <CardBody>
               {d.sourceType === "url" ? (
-                <a href={d.url!} target="_blank" rel="noopener noreferrer nofollow" className="text-sm break-all text-brand-600 dark:text-brand-100 hover:underline">
+                <a
+                  href={d.url!}
+                  target="_blank"
+                  rel="noopener noreferrer nofollow"
+                  className="text-sm break-all text-brand-600 dark:text-brand-100 hover:underline"
+                >
                   {d.url}
                 </a>
               ) : (

@@ -11,6 +11,7 @@ export default async function ReferencePage({ params }: { params: Promise<{ id: 
   const actor = await getSessionActor();
   const api = await loadCatalogApiForPage((await params).id, actor);
   const { document } = await getCatalogDefinition(api.id, { actor });
-  if (api.operations.length === 0) return <EmptyState title="No operations yet">The publisher has not described any operation of this API.</EmptyState>;
+  if (api.operations.length === 0)
+    return <EmptyState title="No operations yet">The publisher has not described any operation of this API.</EmptyState>;
   return <ApiReferenceLoader document={document} />;
 }

@@ -8,6 +8,10 @@ export const dynamic = "force-dynamic";
 export const POST = withGatewayToken(async ({ req, environment, tokenId }) => {
   const beat = await readJson(req, heartbeatSchema);
   const applied = beat.appliedVersion && /^\d+$/.test(beat.appliedVersion) ? Number(beat.appliedVersion) : 0;
-  const result = await recordHeartbeat(environment.id, { instanceId: beat.instanceId, region: beat.region ?? "", appliedVersion: applied, appliedAt: beat.appliedAt ?? null }, tokenId);
+  const result = await recordHeartbeat(
+    environment.id,
+    { instanceId: beat.instanceId, region: beat.region ?? "", appliedVersion: applied, appliedAt: beat.appliedAt ?? null },
+    tokenId,
+  );
   return Response.json({ snapshotVersion: String(result.snapshotVersion) });
 });

@@ -23,11 +23,18 @@ export const GET = withGatewayToken(async ({ req, environment }) => {
   const params = new URL(req.url).searchParams;
   const wait = Number(params.get("wait") ?? 0) || 0;
   let version = String(environment.snapshotVersion);
-  if (known !== null && known === version && wait > 0) version = await waitForSnapshotChange(environment.id, known, wait, req.signal, version);
-  if (known !== null && known === version) return new Response(null, { status: 304, headers: { etag: `"${version}"`, "cache-control": "no-store" } });
+  if (known !== null && known === version && wait > 0)
+    version = await waitForSnapshotChange(environment.id, known, wait, req.signal, version);
+  if (known !== null && known === version)
+    return new Response(null, { status: 304, headers: { etag: `"${version}"`, "cache-control": "no-store" } });
   const built = await snapshotCache.current(environment.id, version);
   const body = (known !== null && params.get("delta") === "1" ? snapshotCache.delta(environment.id, known, built) : null) ?? built.full;
   const gzip = /\bapplication\/gzip\b/i.test(req.headers.get("accept") ?? "");
-  const headers = { etag: `"${built.version}"`, "content-type": gzip ? "application/gzip" : "application/json", "cache-control": "no-store, no-transform", vary: "accept" };
+  const headers = {
+    etag: `"${built.version}"`,
+    "content-type": gzip ? "application/gzip" : "application/json",
+    "cache-control": "no-store, no-transform",
+    vary: "accept",
+  };
   return new Response(gzip ? new Uint8Array(body.gzip()) : body.json, { headers });
 });

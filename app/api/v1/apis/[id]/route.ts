@@ -9,7 +9,9 @@ type P = { id: string };
 
 export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => getApi(params.id, ctx));
 
-export const PATCH = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) => updateApi(params.id, await readJson(req, apiSettingsSchema), ctx));
+export const PATCH = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) =>
+  updateApi(params.id, await readJson(req, apiSettingsSchema), ctx),
+);
 
 export const DELETE = apiHandler<P>({ permission: "apis:write" }, async ({ ctx, params }) => {
   await deleteApi(params.id, ctx);

@@ -9,7 +9,9 @@ type P = { id: string };
 
 export const GET = apiHandler<P>({ permission: "applications:write" }, async ({ ctx, params }) => getApplicationDetail(params.id, ctx));
 
-export const PATCH = apiHandler<P>({ permission: "applications:write" }, async ({ req, ctx, params }) => updateApplication(params.id, await readJson(req, applicationPatchSchema), ctx));
+export const PATCH = apiHandler<P>({ permission: "applications:write" }, async ({ req, ctx, params }) =>
+  updateApplication(params.id, await readJson(req, applicationPatchSchema), ctx),
+);
 
 export const DELETE = apiHandler<P>({ permission: "applications:write" }, async ({ ctx, params }) => {
   await deleteApplication(params.id, ctx);

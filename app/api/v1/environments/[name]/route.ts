@@ -12,7 +12,9 @@ export const GET = apiHandler<P>({ permission: "environments:read" }, async ({ c
   can(actor?.roles, "environments:write") ? getEnvironment(params.name, ctx) : getEnvironmentSummary(params.name, ctx),
 );
 
-export const PATCH = apiHandler<P>({ permission: "environments:write" }, async ({ req, ctx, params }) => updateEnvironment(params.name, await readJson(req, environmentBodySchema), ctx));
+export const PATCH = apiHandler<P>({ permission: "environments:write" }, async ({ req, ctx, params }) =>
+  updateEnvironment(params.name, await readJson(req, environmentBodySchema), ctx),
+);
 
 export const DELETE = apiHandler<P>({ permission: "environments:write" }, async ({ ctx, params }) => {
   await deleteEnvironment(params.name, ctx);

@@ -8,6 +8,8 @@ type P = { id: string };
 
 export const GET = apiHandler<P>({ permission: "users:read" }, async ({ params }) => getUserOrThrow(params.id));
 
-export const PATCH = apiHandler<P>({ permission: "users:write" }, async ({ req, ctx, params }) => updateUser(params.id, await readJson(req, updateUserSchema), ctx));
+export const PATCH = apiHandler<P>({ permission: "users:write" }, async ({ req, ctx, params }) =>
+  updateUser(params.id, await readJson(req, updateUserSchema), ctx),
+);
 
 export const { POST, PUT, DELETE, OPTIONS } = otherMethods("GET", "PATCH");

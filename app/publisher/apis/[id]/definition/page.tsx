@@ -21,7 +21,12 @@ export default async function DefinitionPage({ params }: { params: Promise<{ id:
         </a>
         . External $refs are refused: keep the document self-contained.
       </p>
-      <DefinitionEditorLoader key={api.updatedAt} apiId={api.id} initialSource={definition.source} canWrite={can(actor.roles, "apis:write")} />
+      <DefinitionEditorLoader
+        key={api.updatedAt}
+        apiId={api.id}
+        initialSource={definition.source}
+        canWrite={can(actor.roles, "apis:write")}
+      />
     </div>
   );
 }

@@ -15,7 +15,11 @@ export default async function DeploymentsPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const api = await loadApiForPage(id, actor);
   const ctx = { actor };
-  const [revisions, deployments, environments] = await Promise.all([listRevisions(api.id, ctx), listDeployments(api.id, ctx), listEnvironmentSummaries(ctx)]);
+  const [revisions, deployments, environments] = await Promise.all([
+    listRevisions(api.id, ctx),
+    listDeployments(api.id, ctx),
+    listEnvironmentSummaries(ctx),
+  ]);
   const targets: DeployTarget[] = environments.map((e) => {
     const descriptor = getDescriptor(e.type);
     const unavailable =
@@ -28,5 +32,13 @@ export default async function DeploymentsPage({ params }: { params: Promise<{ id
             : null;
     return { name: e.name, displayName: e.displayName, typeLabel: e.typeLabel, type: e.type, mode: e.mode, unavailable };
   });
-  return <DeploymentsPanel apiId={api.id} revisions={revisions.items.map((r) => ({ id: r.id, number: r.number }))} targets={targets} initial={deployments} canWrite={can(actor.roles, "apis:write")} />;
+  return (
+    <DeploymentsPanel
+      apiId={api.id}
+      revisions={revisions.items.map((r) => ({ id: r.id, number: r.number }))}
+      targets={targets}
+      initial={deployments}
+      canWrite={can(actor.roles, "apis:write")}
+    />
+  );
 }

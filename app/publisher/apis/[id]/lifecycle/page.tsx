@@ -22,7 +22,11 @@ export default async function LifecyclePage({ params }: { params: Promise<{ id: 
   return (
     <div className="grid gap-6 lg:grid-cols-[2fr_3fr]">
       <Card>
-        <CardHeader title="Current state" description={LIFECYCLE_STATE_DESCRIPTIONS[api.lifecycleState]} actions={<LifecycleBadge state={api.lifecycleState} />} />
+        <CardHeader
+          title="Current state"
+          description={LIFECYCLE_STATE_DESCRIPTIONS[api.lifecycleState]}
+          actions={<LifecycleBadge state={api.lifecycleState} />}
+        />
         <CardBody className="space-y-5">
           <LifecycleActions apiId={api.id} actions={api.allowedActions} canWrite={can(actor.roles, "apis:write")} />
           <details className="text-sm">
@@ -60,7 +64,8 @@ export default async function LifecyclePage({ params }: { params: Promise<{ id: 
                     "Created"
                   ) : (
                     <span className="flex flex-wrap items-center gap-1">
-                      {isLifecycleState(e.fromState) && <LifecycleBadge state={e.fromState} />} → {isLifecycleState(e.toState) && <LifecycleBadge state={e.toState} />}
+                      {isLifecycleState(e.fromState) && <LifecycleBadge state={e.fromState} />} →{" "}
+                      {isLifecycleState(e.toState) && <LifecycleBadge state={e.toState} />}
                       <span className="text-slate-600 dark:text-slate-400">({e.action})</span>
                     </span>
                   )}

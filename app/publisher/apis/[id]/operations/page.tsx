@@ -14,12 +14,22 @@ export const metadata: Metadata = { title: "API operations" };
 
 const PAGE_SIZE = 50;
 
-export default async function OperationsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ q?: string; page?: string }> }) {
+export default async function OperationsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ q?: string; page?: string }>;
+}) {
   const actor = await requirePageActor("apis:read");
   const { id } = await params;
   const { q, page } = await searchParams;
   const api = await loadApiForPage(id, actor);
-  const result = await listOperations(api.id, { q: q?.slice(0, 200) || undefined, page: Math.min(Math.max(Number(page) || 1, 1), 100000), pageSize: PAGE_SIZE }, { actor });
+  const result = await listOperations(
+    api.id,
+    { q: q?.slice(0, 200) || undefined, page: Math.min(Math.max(Number(page) || 1, 1), 100000), pageSize: PAGE_SIZE },
+    { actor },
+  );
   const canWrite = can(actor.roles, "apis:write");
   return (
     <Card>
@@ -35,11 +45,15 @@ export default async function OperationsPage({ params, searchParams }: { params:
           placeholder="Search by path, operation id, summary or method"
           className="w-full max-w-md rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
         />
-        <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">Edit the document on the Definition tab; security, OAuth2 scopes and rate limits per operation are set here.</span>
+        <span className="ml-auto text-xs text-slate-600 dark:text-slate-400">
+          Edit the document on the Definition tab; security, OAuth2 scopes and rate limits per operation are set here.
+        </span>
       </form>
       {result.items.length === 0 ? (
         <div className="p-4">
-          <EmptyState title={q ? "No operation matches this search" : "This API has no operations yet"}>{q ? "Try another path or operation id." : "Add paths in the definition editor."}</EmptyState>
+          <EmptyState title={q ? "No operation matches this search" : "This API has no operations yet"}>
+            {q ? "Try another path or operation id." : "Add paths in the definition editor."}
+          </EmptyState>
         </div>
       ) : (
         <Table>
@@ -62,17 +76,33 @@ export default async function OperationsPage({ params, searchParams }: { params:
                 </Td>
                 <Td className="text-sm">
                   {op.summary ?? <span className="text-slate-500 dark:text-slate-400">—</span>}
-                  {op.documentSecurity.length > 0 && <div className="text-xs text-slate-600 dark:text-slate-400">document security: {op.documentSecurity.join(", ")}</div>}
+                  {op.documentSecurity.length > 0 && (
+                    <div className="text-xs text-slate-600 dark:text-slate-400">document security: {op.documentSecurity.join(", ")}</div>
+                  )}
                 </Td>
                 <Td>
-                  <OperationPolicyEditor apiId={api.id} operation={op} apiScheme={api.security.scheme} apiLimit={api.rateLimit} canWrite={canWrite} />
+                  <OperationPolicyEditor
+                    apiId={api.id}
+                    operation={op}
+                    apiScheme={api.security.scheme}
+                    apiLimit={api.rateLimit}
+                    canWrite={canWrite}
+                  />
                 </Td>
               </tr>
             ))}
           </tbody>
         </Table>
       )}
-      {result.total > 0 && <Pagination page={result.page} pageSize={result.pageSize} total={result.total} basePath={`/publisher/apis/${api.id}/operations`} query={{ q }} />}
+      {result.total > 0 && (
+        <Pagination
+          page={result.page}
+          pageSize={result.pageSize}
+          total={result.total}
+          basePath={`/publisher/apis/${api.id}/operations`}
+          query={{ q }}
+        />
+      )}
     </Card>
   );
 }

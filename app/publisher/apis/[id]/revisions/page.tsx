@@ -14,7 +14,13 @@ export const metadata: Metadata = { title: "API revisions" };
 
 const SELECT = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 
-export default async function RevisionsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ from?: string; to?: string }> }) {
+export default async function RevisionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ from?: string; to?: string }>;
+}) {
   const actor = await requirePageActor("apis:read");
   const { id } = await params;
   const { from, to } = await searchParams;
@@ -36,7 +42,10 @@ export default async function RevisionsPage({ params, searchParams }: { params: 
       <RevisionsPanel apiId={api.id} revisions={items} maxRevisions={maxRevisions} canWrite={can(actor.roles, "apis:write")} />
       {items.length > 0 && (
         <Card>
-          <CardHeader title="Compare" description="Two revisions, or a revision and the working copy: the settings that differ and the document's changes." />
+          <CardHeader
+            title="Compare"
+            description="Two revisions, or a revision and the working copy: the settings that differ and the document's changes."
+          />
           <CardBody>
             <form className="flex flex-wrap items-end gap-3" method="get" aria-label="Compare revisions">
               <label className="space-y-1 text-sm">

@@ -10,7 +10,12 @@ type P = { id: string };
 export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ req, ctx, params }) => {
   const definition = await getApiDefinition(params.id, ctx);
   if (new URL(req.url).searchParams.get("format") === "source") {
-    return new Response(definition.source, { headers: { "content-type": definition.format === "json" ? "application/json" : "application/yaml; charset=utf-8", "cache-control": "no-store" } });
+    return new Response(definition.source, {
+      headers: {
+        "content-type": definition.format === "json" ? "application/json" : "application/yaml; charset=utf-8",
+        "cache-control": "no-store",
+      },
+    });
   }
   return definition.document;
 });

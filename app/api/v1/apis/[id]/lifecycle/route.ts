@@ -6,8 +6,12 @@ import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
-export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => ({ items: await listLifecycleEvents(params.id, ctx) }));
+export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => ({
+  items: await listLifecycleEvents(params.id, ctx),
+}));
 
-export const POST = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) => changeLifecycle(params.id, await readJson(req, lifecycleActionSchema), ctx));
+export const POST = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) =>
+  changeLifecycle(params.id, await readJson(req, lifecycleActionSchema), ctx),
+);
 
 export const { PUT, PATCH, DELETE, OPTIONS } = otherMethods("GET", "POST");

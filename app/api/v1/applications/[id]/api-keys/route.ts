@@ -5,7 +5,9 @@ import { otherMethods } from "@/lib/api/methods";
 
 type P = { id: string };
 
-export const GET = apiHandler<P>({ permission: "applications:write" }, async ({ ctx, params }) => ({ items: await listApiKeys(params.id, ctx) }));
+export const GET = apiHandler<P>({ permission: "applications:write" }, async ({ ctx, params }) => ({
+  items: await listApiKeys(params.id, ctx),
+}));
 
 /** The key is in this answer only; Meridian keeps its hash. */
 export const POST = apiHandler<P>({ permission: "applications:write" }, async ({ req, ctx, params }) => {

@@ -6,7 +6,11 @@ import { otherMethods } from "@/lib/api/methods";
 export const GET = apiHandler<{ apiId: string }>({ auth: "optional" }, async ({ ctx, params }) => {
   const { document, fileName } = await getCatalogDefinition(params.apiId, ctx);
   return new Response(JSON.stringify(document, null, 2), {
-    headers: { "content-type": "application/json; charset=utf-8", "content-disposition": `attachment; filename="${fileName}"`, "cache-control": "no-store" },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "cache-control": "no-store",
+    },
   });
 });
 

@@ -9,7 +9,12 @@ const DECISIONS = new Set<string>(["approve", "reject", "block", "unblock"]);
 export const POST = apiHandler<{ id: string; decision: string }>({ permission: "subscriptions:approve" }, async ({ ctx, params }) => {
   if (!DECISIONS.has(params.decision)) throw new AppError("not_found", "Use approve, reject, block or unblock.");
   const sub = await decideSubscription(params.id, params.decision as SubscriptionDecision, ctx);
-  return { ...sub, createdAt: sub.createdAt.toISOString(), updatedAt: sub.updatedAt.toISOString(), decidedAt: sub.decidedAt?.toISOString() ?? null };
+  return {
+    ...sub,
+    createdAt: sub.createdAt.toISOString(),
+    updatedAt: sub.updatedAt.toISOString(),
+    decidedAt: sub.decidedAt?.toISOString() ?? null,
+  };
 });
 
 export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = otherMethods("POST");

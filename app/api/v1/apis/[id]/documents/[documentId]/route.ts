@@ -9,7 +9,9 @@ type P = { id: string; documentId: string };
 
 export const GET = apiHandler<P>({ permission: "apis:read" }, async ({ ctx, params }) => getDocument(params.id, params.documentId, ctx));
 
-export const PATCH = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) => updateDocument(params.id, params.documentId, await readJson(req, updateDocumentSchema), ctx));
+export const PATCH = apiHandler<P>({ permission: "apis:write" }, async ({ req, ctx, params }) =>
+  updateDocument(params.id, params.documentId, await readJson(req, updateDocumentSchema), ctx),
+);
 
 export const DELETE = apiHandler<P>({ permission: "apis:write" }, async ({ ctx, params }) => {
   await deleteDocument(params.id, params.documentId, ctx);
