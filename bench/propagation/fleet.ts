@@ -24,6 +24,7 @@ import { gunzipSync } from "node:zlib";
 import { Agent, request } from "undici";
 import { applySnapshotDelta, isSnapshotDelta, type SnapshotDelta } from "@/lib/domain/gateway/snapshot-delta";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
+import { benchPublisher, publishedApi } from "./seed";
 
 const { values } = parseArgs({
   options: {
@@ -159,34 +160,14 @@ async function main() {
   const gateways: SimulatedGateway[] = [];
   try {
     await waitFor(`${base}/api/health`, 600_000);
-    const { createUser } = await import("@/lib/services/users/create-user");
-    const { createApi } = await import("@/lib/services/apis/create-api");
-    const { changeLifecycle } = await import("@/lib/services/apis/change-lifecycle");
-    const { createRevision } = await import("@/lib/services/apis/create-revision");
     const { deployRevision } = await import("@/lib/services/deployments/deploy-revision");
     const { rotateGatewayToken } = await import("@/lib/services/gateways/rotate-gateway-token");
     const { closeDb } = await import("@/lib/db/client");
     const seed = { actor: { id: "usr_bench", email: "bench@local", roles: ["admin" as const] }, requestId: "bench" };
-    const { user } = await createUser(
-      { email: `fleet-${Date.now()}@local.test`, roles: ["publisher"], password: "Bench-password-1" },
-      seed,
-    );
-    const ctx = { actor: { id: user.id, email: user.email, roles: user.roles }, requestId: "bench" };
+    const ctx = await benchPublisher("fleet");
     const deploy = async (i: number) => {
-      const api = await createApi(
-        {
-          name: `Fleet ${i}`,
-          version: "v1",
-          context: `/fleet${i}`,
-          operations: [{ method: "get", path: "/ping" }],
-          endpoints: { production: `http://127.0.0.1:${backendPort}`, sandbox: null, overrides: {} },
-          security: { scheme: "none", apiKeyHeader: "apikey" },
-        } as never,
-        ctx,
-      );
-      await changeLifecycle(api.id, { action: "publish" } as never, ctx);
-      const revision = await createRevision(api.id, { description: "bench" }, ctx);
-      await deployRevision(api.id, { revisionId: revision.id, environments: ["default"] }, ctx);
+      const api = await publishedApi(`fleet${i}`, `Fleet ${i}`, backendPort, ctx);
+      await deployRevision(api.apiId, { revisionId: api.revisionId, environments: ["default"] }, ctx);
     };
     const seeding = performance.now();
     for (let i = 0; i < APIS; i++) await deploy(i);

@@ -12,6 +12,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { benchPublisher, publishedApi } from "./seed";
 
 const { values } = parseArgs({ options: { deploys: { type: "string", default: "20" }, port: { type: "string", default: "3390" } } });
 const DEPLOYS = Number(values.deploys);
@@ -58,37 +59,16 @@ async function main() {
     await waitFor(`http://127.0.0.1:${GATEWAY_PORT}/__meridian/healthz`, 60_000);
 
     // Services reach the embedded database through the running Meridian.
-    const { createUser } = await import("@/lib/services/users/create-user");
-    const { createApi } = await import("@/lib/services/apis/create-api");
-    const { changeLifecycle } = await import("@/lib/services/apis/change-lifecycle");
-    const { createRevision } = await import("@/lib/services/apis/create-revision");
     const { deployRevision } = await import("@/lib/services/deployments/deploy-revision");
     const { closeDb } = await import("@/lib/db/client");
-    const seed = { actor: { id: "usr_bench", email: "bench@local", roles: ["admin" as const] } };
-    const { user } = await createUser(
-      { email: `bench-${Date.now()}@local.test`, roles: ["publisher"], password: "Bench-password-1" },
-      seed,
-    );
-    const ctx = { actor: { id: user.id, email: user.email, roles: user.roles } };
+    const ctx = await benchPublisher("bench");
 
     const samples: number[] = [];
     for (let i = 0; i < DEPLOYS; i++) {
-      const api = await createApi(
-        {
-          name: `Propagation ${i}`,
-          version: "v1",
-          context: `/prop${i}`,
-          operations: [{ method: "get", path: "/ping" }],
-          endpoints: { production: `http://127.0.0.1:${backendPort}`, sandbox: null, overrides: {} },
-          security: { scheme: "none", apiKeyHeader: "apikey" },
-        } as never,
-        ctx,
-      );
-      await changeLifecycle(api.id, { action: "publish" } as never, ctx);
-      const revision = await createRevision(api.id, { description: "bench" }, ctx);
+      const api = await publishedApi(`prop${i}`, `Propagation ${i}`, backendPort, ctx);
       const url = `http://127.0.0.1:${GATEWAY_PORT}/prop${i}/v1/ping`;
       const started = performance.now();
-      await deployRevision(api.id, { revisionId: revision.id, environments: ["default"] }, ctx);
+      await deployRevision(api.apiId, { revisionId: api.revisionId, environments: ["default"] }, ctx);
       for (;;) {
         const status = await fetch(url).then(
           (r) => r.status,
