@@ -31,22 +31,27 @@ function refuse(path: string, message: string): never {
   throw new AppError("bad_request", path ? `${path}: ${message}` : message, { fieldErrors: { [key]: message } });
 }
 
-/** Walks a parsed JSON value (keys and strings) and refuses the first string that cannot be stored. */
+/**
+ * Walks a parsed JSON value (keys and strings) and refuses the first string that cannot be
+ * stored. Iterative, with a stack of its own: bodies may be nested deeper than the call stack
+ * goes (their depth is bounded elsewhere, after this check).
+ */
 export function assertStorableText(value: unknown, path = ""): void {
-  if (typeof value === "string") {
-    const problem = textProblem(value);
-    if (problem) refuse(path, problem);
-    return;
-  }
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => assertStorableText(item, path ? `${path}.${index}` : String(index)));
-    return;
-  }
-  if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      const keyProblem = textProblem(key);
-      if (keyProblem) refuse(path, keyProblem);
-      assertStorableText(item, path ? `${path}.${key}` : key);
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length > 0) {
+    const [current, at] = stack.pop()!;
+    if (typeof current === "string") {
+      const problem = textProblem(current);
+      if (problem) refuse(at, problem);
+    } else if (Array.isArray(current)) {
+      for (let index = current.length - 1; index >= 0; index--) stack.push([current[index], at ? `${at}.${index}` : String(index)]);
+    } else if (current && typeof current === "object") {
+      const entries = Object.entries(current);
+      for (const [key] of entries) {
+        const keyProblem = textProblem(key);
+        if (keyProblem) refuse(at, keyProblem);
+      }
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i][1], at ? `${at}.${entries[i][0]}` : entries[i][0]]);
     }
   }
 }
