@@ -7,7 +7,7 @@ import { createApplication } from "@/lib/services/applications/create-applicatio
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { listTierNames } from "@/lib/services/tiers/list-tiers";
-import { expect, seedUser, signInRequest, test, unique, type SeededUser } from "../fixtures";
+import { expect, SAME_ORIGIN, seedUser, signInRequest, test, unique, type SeededUser } from "../fixtures";
 import { GREETING, startBackend } from "./support";
 
 const gatewayUrl = process.env.E2E_GATEWAY_URL!;
@@ -83,10 +83,14 @@ test("an API whose publisher chose no tier offers every tier: catalog, subscribe
   const detail = await (await page.request.get(`/api/v1/catalog/${api.id}`)).json();
   expect(detail.tiers.map((t: { name: string }) => t.name).sort()).toEqual([...tiers].sort());
   const other = await createApplication({ name: "Tier app 2" }, consumer.ctx);
-  const res = await page.request.post("/api/v1/subscriptions", { data: { applicationId: other.id, apiId: api.id, tier: "Unlimited" } });
+  const res = await page.request.post("/api/v1/subscriptions", {
+    data: { applicationId: other.id, apiId: api.id, tier: "Unlimited" },
+    headers: SAME_ORIGIN,
+  });
   expect(res.status(), await res.text()).toBeLessThan(300);
   const refused = await page.request.post("/api/v1/subscriptions", {
     data: { applicationId: other.id, apiId: api.id, tier: "NoSuchTier" },
+    headers: SAME_ORIGIN,
   });
   expect(refused.status()).toBe(400);
 });

@@ -101,7 +101,9 @@ test.describe("publisher APIs", () => {
     await page.getByRole("button", { name: "Save definition" }).click();
 
     const errors = page.getByRole("list", { name: "Validation errors" });
-    await expect(errors).toContainText("/paths/~1things/get/parameters/0/schema/type");
+    // The place as a person reads it; the JSON pointer is in its tooltip.
+    await expect(errors).toContainText("paths › /things › get › parameters › 0 › schema › type");
+    await expect(errors.locator('[title="/paths/~1things/get/parameters/0/schema/type"]').first()).toBeVisible();
     await expect(errors.getByRole("button", { name: "line 13" })).toBeVisible();
     await expect(page.getByText("Unsaved changes")).toBeVisible();
     // What was typed is still there; the stored document did not change.
