@@ -4,6 +4,7 @@ import { environments } from "@/lib/db/schema";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
 import { recordHeartbeat } from "@/lib/services/gateways/record-heartbeat";
+import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 import { expect, seedCtx, test, unique } from "../fixtures";
 
 /**
@@ -20,6 +21,8 @@ test.describe("snapshot propagation", () => {
     await createEnvironment({ name, type: "builtin", publicUrls: ["http://localhost:9"] }, seedCtx);
     const env = await getEnvironmentRowOrThrow(name);
     const db = await getDb();
+    // One change at least, so that an instance on version 0 is behind.
+    await db.transaction((tx) => bumpSnapshotVersions(tx, [env.id]));
     // The last change happened ten seconds ago (reported times are never later than the control plane's now).
     const changedAt = new Date(Date.now() - 10_000);
     await db.update(environments).set({ snapshotChangedAt: changedAt }).where(eq(environments.id, env.id));
