@@ -39,16 +39,33 @@ export function otherMethods<const A extends ImplementedMethod>(
         ? () => new Response(null, { status: 204, headers: { allow } })
         : (req) =>
             problemResponse(
-              new AppError("method_not_allowed", `${req.method} is not supported on ${new URL(req.url).pathname}; it allows ${allow}.`, {
-                extra: { allow: allow.split(", ") },
-              }),
-              req.headers.get("x-request-id")?.slice(0, 64) || undefined,
+              new AppError(
+                "method_not_allowed",
+                `${method} is not supported on ${readSafely(() => new URL(req.url).pathname) ?? "this route"}; it allows ${allow}.`,
+                {
+                  extra: { allow: allow.split(", ") },
+                },
+              ),
+              readSafely(() => req.headers.get("x-request-id")?.slice(0, 64)) || undefined,
               { allow },
             );
     handlers.add(handler);
     out[method] = handler;
   }
   return out as Record<Exclude<RouteMethod, A | (A extends "GET" ? "HEAD" : never)>, OtherMethodHandler>;
+}
+
+/**
+ * A property of the request, or undefined when it cannot be read: on a `force-static` route
+ * Next.js hands the handler a proxy of the request, and Node.js 24's Request keeps its state in
+ * private fields, which a proxy cannot reach (a TypeError that would turn the 405 into a 500).
+ */
+function readSafely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether a route export came from otherMethods (the route does not implement that method). */
