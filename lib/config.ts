@@ -52,6 +52,13 @@ export const config = {
   get tokenAudience(): string {
     return process.env.MERIDIAN_TOKEN_AUDIENCE || "meridian-gateways";
   },
+  /**
+   * On PostgreSQL, waiting gateways are woken by NOTIFY; this slower poll only catches a
+   * notification lost while the listening connection reconnected.
+   */
+  get snapshotSafetyPollMs(): number {
+    return Number(process.env.MERIDIAN_SNAPSHOT_SAFETY_POLL_MS) || 2_000;
+  },
   version: process.env.npm_package_version || "0.1.0",
 };
 

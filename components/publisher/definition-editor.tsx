@@ -35,6 +35,16 @@ export function DefinitionEditor({ apiId, initialSource, canWrite }: { apiId: st
   const [status, setStatus] = useState<string | null>(null);
   const viewRef = useRef<EditorView | null>(null);
   const dirty = draft !== saved;
+
+  // A newer document from the server (this save, or another publisher's) becomes the saved one;
+  // the text being edited is replaced only when it holds no unsaved changes. The editor stays
+  // mounted, so the outcome of a save stays on screen after the page refreshes.
+  const [serverSource, setServerSource] = useState(initialSource);
+  if (initialSource !== serverSource) {
+    setServerSource(initialSource);
+    setSaved(initialSource);
+    if (draft === saved) setDraft(initialSource);
+  }
   const format = detectFormat(draft);
 
   const extensions = useMemo(() => [format === "json" ? json() : yaml(), lintGutter()], [format]);

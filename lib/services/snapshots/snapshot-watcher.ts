@@ -8,15 +8,13 @@ import { logger } from "@/lib/log";
  * One watcher per process for the snapshot versions that waiting gateways long-poll on. However
  * many gateways wait, the database sees the same work: on PostgreSQL one `LISTEN` connection
  * (every version bump sends a `NOTIFY` with the new versions, in the bumping transaction, so it
- * arrives on commit) plus a slow safety poll; on the embedded database one shared poll of the
+ * arrives on commit) plus a slow safety poll (`MERIDIAN_SNAPSHOT_SAFETY_POLL_MS`); on the embedded database one shared poll of the
  * versions of the environments that have waiters. Both stop when nobody waits.
  */
 
 export const NOTIFY_CHANNEL = "meridian_snapshot_versions";
 /** Shared poll on the embedded database, where nothing notifies. */
 const EMBEDDED_POLL_MS = 200;
-/** Safety poll beside LISTEN (a notification lost while the listening connection reconnected). */
-const LISTEN_POLL_MS = 2_000;
 
 interface Waiter {
   known: string;
@@ -86,7 +84,7 @@ export class SnapshotWatcher {
     if (this.timer) return;
     const kind = await getDbKind();
     if (this.timer || this.waiters.size === 0) return;
-    const interval = kind === "postgres" ? LISTEN_POLL_MS : EMBEDDED_POLL_MS;
+    const interval = kind === "postgres" ? config.snapshotSafetyPollMs : EMBEDDED_POLL_MS;
     if (kind === "postgres") this.listener ??= this.listen();
     this.timer = setInterval(() => void this.poll(), interval);
     this.timer.unref();

@@ -22,7 +22,6 @@ export default async function DefinitionPage({ params }: { params: Promise<{ id:
         . External $refs are refused: keep the document self-contained.
       </p>
       <DefinitionEditorLoader
-        key={api.updatedAt}
         apiId={api.id}
         initialSource={definition.source}
         canWrite={can(actor.roles, "apis:write")}
