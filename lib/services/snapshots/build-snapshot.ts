@@ -27,16 +27,15 @@ function securityOf(scheme: string | null | undefined): Security {
   return scheme === "oauth2" ? ["oauth2"] : scheme === "apiKey" ? ["apiKey"] : [];
 }
 
-function toSnapshotApi(
-  env: { name: string },
-  api: { id: string; lifecycleState: string; createdAt: Date },
-  revision: { id: string; definition: Record<string, unknown>; settings: ApiSettingsSnapshot },
-  isDefaultVersion: boolean,
-): SnapshotApi {
-  const s = revision.settings;
-  const override = s.endpoints.overrides?.[env.name];
+type SnapshotOperation = SnapshotApi["operations"][number];
+
+/** Revisions never change: their gateway operations are worked out once per process. */
+const OPERATIONS_CACHED = 20_000;
+const operationsByRevision = new Map<string, SnapshotOperation[]>();
+
+function snapshotOperations(definition: Record<string, unknown>, s: ApiSettingsSnapshot): SnapshotOperation[] {
   const policies = s.operationPolicies ?? {};
-  const operations = extractOperations(revision.definition as JsonObject)
+  return extractOperations(definition as JsonObject)
     .map((op) => ({ ...op, method: op.method.toUpperCase() }))
     .filter((op) => GATEWAY_METHODS.has(op.method))
     .map((op) => {
@@ -44,13 +43,29 @@ function toSnapshotApi(
       const policy = policies[key];
       const scopes = enforcedScopes({ security: s.security, operationPolicies: policies }, key);
       return {
-        method: op.method as SnapshotApi["operations"][number]["method"],
+        method: op.method as SnapshotOperation["method"],
         path: op.path,
         ...(policy?.security ? { security: securityOf(policy.security) } : {}),
         ...(policy?.rateLimit ? { rateLimit: policy.rateLimit } : {}),
         ...(scopes.length ? { scopes } : {}),
       };
     });
+}
+
+function remember(revisionId: string, operations: SnapshotOperation[]): void {
+  if (operationsByRevision.size >= OPERATIONS_CACHED) operationsByRevision.delete(operationsByRevision.keys().next().value!);
+  operationsByRevision.set(revisionId, operations);
+}
+
+function toSnapshotApi(
+  env: { name: string },
+  api: { id: string; lifecycleState: string; createdAt: Date },
+  revision: { id: string; settings: ApiSettingsSnapshot },
+  operations: SnapshotOperation[],
+  isDefaultVersion: boolean,
+): SnapshotApi {
+  const s = revision.settings;
+  const override = s.endpoints.overrides?.[env.name];
   return {
     id: api.id,
     name: s.name,
@@ -93,7 +108,11 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
   const [env] = await db.select().from(environments).where(eq(environments.id, environmentId)).limit(1);
   if (!env) throw new AppError("not_found", "No such environment.");
   const rows = await db
-    .select({ api: apis, revision: apiRevisions })
+    // Only what the snapshot uses; documents are read only for revisions not seen before.
+    .select({
+      api: { id: apis.id, lifecycleState: apis.lifecycleState, createdAt: apis.createdAt },
+      revision: { id: apiRevisions.id, settings: apiRevisions.settings },
+    })
     .from(deployments)
     .innerJoin(apis, eq(apis.id, deployments.apiId))
     .innerJoin(apiRevisions, eq(apiRevisions.id, deployments.revisionId))
@@ -106,8 +125,29 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     const current = newestByContext.get(ctx);
     if (!current || api.createdAt > current.createdAt) newestByContext.set(ctx, { id: api.id, createdAt: api.createdAt });
   }
+  const unseen = rows.filter(({ revision }) => !operationsByRevision.has(revision.id));
+  for (let i = 0; i < unseen.length; i += 500) {
+    const batch = unseen.slice(i, i + 500).map(({ revision }) => revision);
+    const documents = await db
+      .select({ id: apiRevisions.id, definition: apiRevisions.definition })
+      .from(apiRevisions)
+      .where(
+        inArray(
+          apiRevisions.id,
+          batch.map((r) => r.id),
+        ),
+      );
+    const settingsOf = new Map(batch.map((r) => [r.id, r.settings]));
+    for (const d of documents) remember(d.id, snapshotOperations(d.definition, settingsOf.get(d.id)!));
+  }
   const snapshotApis = rows.map(({ api, revision }) =>
-    toSnapshotApi(env, api, revision, newestByContext.get(revision.settings.context)?.id === api.id),
+    toSnapshotApi(
+      env,
+      api,
+      revision,
+      operationsByRevision.get(revision.id) ?? [],
+      newestByContext.get(revision.settings.context)?.id === api.id,
+    ),
   );
   const apiIds = snapshotApis.map((a) => a.id);
 
