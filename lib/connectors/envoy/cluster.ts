@@ -1,4 +1,4 @@
-import type { KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesObject, KubernetesObjectApi } from "@kubernetes/client-node";
 import { networkFailure } from "../http";
 import { ConnectorError } from "../types";
 import type { EnvoyConfig } from "./descriptor";
@@ -9,7 +9,12 @@ import { FIELD_MANAGER } from "./names";
  * environment's CA and token only (never the process's kubeconfig). Loaded on first use.
  */
 export async function objectsApi(config: EnvoyConfig): Promise<KubernetesObjectApi> {
-  const { KubeConfig, KubernetesObjectApi } = await import("@kubernetes/client-node");
+  const { KubernetesObjectApi } = await import("@kubernetes/client-node");
+  return KubernetesObjectApi.makeApiClient(await kubeConfig(config));
+}
+
+export async function kubeConfig(config: EnvoyConfig): Promise<KubeConfig> {
+  const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [
@@ -24,7 +29,7 @@ export async function objectsApi(config: EnvoyConfig): Promise<KubernetesObjectA
     contexts: [{ name: "meridian", cluster: "meridian", user: "meridian", namespace: config.namespace }],
     currentContext: "meridian",
   });
-  return KubernetesObjectApi.makeApiClient(kc);
+  return kc;
 }
 
 type K8sStatusBody = {

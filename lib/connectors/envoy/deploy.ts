@@ -130,7 +130,7 @@ export async function deployToEnvoy(input: DeploymentInput, previousRef?: Deploy
 
     doing = "removing resources the revision no longer has";
     const wanted = new Set(t.objects.map((o) => `${o.kind}/${o.metadata.name}`));
-    const stale = (await listOwned(api, config, input.api.id)).filter((o) => !wanted.has(`${o.kind}/${o.metadata?.name}`));
+    const stale = (await listOwned(config, input.api.id)).filter((o) => !wanted.has(`${o.kind}/${o.metadata?.name}`));
     await deleteOwned(api, stale);
     if (stale.length) await step("Old resources removed", stale.map((o) => `${o.kind}/${o.metadata?.name}`).join(", "));
 

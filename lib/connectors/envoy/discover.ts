@@ -1,7 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { contentHash } from "../azure/hash";
 import type { DeploymentRef, DiscoveredApi, ObservedState } from "../types";
-import { isNotFound, objectsApi, toConnectorError } from "./cluster";
+import { isNotFound, toConnectorError } from "./cluster";
 import { specHash } from "./deploy";
 import { envoyConfigSchema } from "./descriptor";
 import { API_LABEL, ENVOY_API_VERSION, GATEWAY_API_VERSION, MANAGED_BY } from "./names";
@@ -15,9 +15,13 @@ export function openApiPath(match: { type?: string; value?: string } | undefined
   const value = match?.value ?? "/";
   if (match?.type !== "RegularExpression") return value;
   let n = 0;
+  // A segment class ([^/]+) holds a slash of its own: it becomes a parameter before splitting.
   return value
+    .replace(/\[\^\/\][+*]/g, "\u0000")
     .split("/")
-    .map((segment) => (/[\[\]()*+?|^$]/.test(segment.replace(/\\\./g, "")) ? `{param${++n}}` : segment.replace(/\\(.)/g, "$1")))
+    .map((segment) =>
+      segment.includes("\u0000") || /[[\]()*+?|^$]/.test(segment.replace(/\\./g, "")) ? `{param${++n}}` : segment.replace(/\\(.)/g, "$1"),
+    )
     .join("/");
 }
 
@@ -111,18 +115,17 @@ const targets = (policy: Obj, route: Obj) =>
  */
 export async function discoverOnEnvoy(raw: Record<string, unknown>, options: { signal?: AbortSignal } = {}): Promise<DiscoveredApi[]> {
   const config = envoyConfigSchema.parse(raw);
-  const api = await objectsApi(config);
   let doing = "listing HTTPRoutes";
   try {
-    const routes = (await listAll(api, GATEWAY_API_VERSION, "HTTPRoute", config.namespace)) as Obj[];
+    const routes = (await listAll(config, GATEWAY_API_VERSION, "HTTPRoute", config.namespace)) as Obj[];
     if (options.signal?.aborted) throw new Error("cancelled");
     doing = "listing policies";
     const policies = [
-      ...((await listAll(api, ENVOY_API_VERSION, "SecurityPolicy", config.namespace)) as Obj[]),
-      ...((await listAll(api, ENVOY_API_VERSION, "BackendTrafficPolicy", config.namespace)) as Obj[]),
+      ...((await listAll(config, ENVOY_API_VERSION, "SecurityPolicy", config.namespace)) as Obj[]),
+      ...((await listAll(config, ENVOY_API_VERSION, "BackendTrafficPolicy", config.namespace)) as Obj[]),
     ];
     const backends = new Map(
-      ((await listAll(api, ENVOY_API_VERSION, "Backend", config.namespace)) as Obj[]).map((b) => [b.metadata!.name!, b]),
+      ((await listAll(config, ENVOY_API_VERSION, "Backend", config.namespace)) as Obj[]).map((b) => [b.metadata!.name!, b]),
     );
     const groups = new Map<string, Obj[]>();
     for (const route of routes) {
@@ -142,9 +145,8 @@ export async function discoverOnEnvoy(raw: Record<string, unknown>, options: { s
 /** Whether the deployment's routes still exist, and the hash of what the cluster holds for it. */
 export async function observeOnEnvoy(raw: Record<string, unknown>, ref: DeploymentRef): Promise<ObservedState> {
   const config = envoyConfigSchema.parse(raw);
-  const api = await objectsApi(config);
   try {
-    const owned = (await listOwned(api, { ...config, namespace: ref.ids.namespace ?? config.namespace }, ref.ids.apiLabel ?? "")) as Obj[];
+    const owned = (await listOwned({ ...config, namespace: ref.ids.namespace ?? config.namespace }, ref.ids.apiLabel ?? "")) as Obj[];
     const routes = owned.filter((o) => o.kind === "HTTPRoute");
     if (!routes.length) return { exists: false };
     const order = (ref.ids.routes ?? "").split(",");

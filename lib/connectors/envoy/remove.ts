@@ -14,7 +14,7 @@ export async function undeployFromEnvoy(raw: Record<string, unknown>, ref: Deplo
   const apiLabel = ref.ids.apiLabel;
   if (!apiLabel) return;
   try {
-    const owned = await listOwned(api, { ...config, namespace: ref.ids.namespace ?? config.namespace }, apiLabel);
+    const owned = await listOwned({ ...config, namespace: ref.ids.namespace ?? config.namespace }, apiLabel);
     await deleteOwned(api, owned);
     await options.onStep?.("Resources deleted", owned.map((o) => `${o.kind}/${o.metadata?.name}`).join(", ") || "none left");
   } catch (error) {
