@@ -320,6 +320,23 @@ describe("Envoy Gateway connector against the Kubernetes emulator", () => {
     expect(objects().filter((o) => o.metadata.labels?.["meridian.dev/api"])).toEqual([]);
   });
 
+  it("fails as a retryable timeout when the cluster stops answering half-way, removing what it had created", async () => {
+    process.env.MERIDIAN_K8S_REQUEST_TIMEOUT_MS = "400";
+    try {
+      emu.faults.add({ match: { method: "GET", pathContains: "/httproutefilters/" }, delayMs: 1500, times: 1 });
+      await expect(envoyConnector.deploy(input())).rejects.toMatchObject({
+        code: "timeout",
+        retryable: true,
+        message: expect.stringMatching(
+          /did not answer while applying HTTPRouteFilter meridian-api-orders-rewrite: no answer came within the time limit/,
+        ),
+      });
+      expect(objects().filter((o) => o.metadata.labels?.["meridian.dev/api"])).toEqual([]);
+    } finally {
+      delete process.env.MERIDIAN_K8S_REQUEST_TIMEOUT_MS;
+    }
+  });
+
   it("says clearly when the token, the namespace or the Gateway is wrong", async () => {
     await expect(envoyConnector.deploy(input({ config: { ...emu.config, bearerToken: "wrong-token" } }))).rejects.toMatchObject({
       code: "unauthorized",

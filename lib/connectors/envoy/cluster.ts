@@ -8,12 +8,15 @@ import { FIELD_MANAGER } from "./names";
  * The cluster through @kubernetes/client-node's objects API: one client per call site, with the
  * environment's CA and token only (never the process's kubeconfig). Loaded on first use.
  */
-export async function objectsApi(config: EnvoyConfig): Promise<KubernetesObjectApi> {
+export async function objectsApi(config: EnvoyConfig, signal?: AbortSignal): Promise<KubernetesObjectApi> {
   const { KubernetesObjectApi } = await import("@kubernetes/client-node");
-  return KubernetesObjectApi.makeApiClient(await kubeConfig(config));
+  return KubernetesObjectApi.makeApiClient(await kubeConfig(config, signal));
 }
 
-export async function kubeConfig(config: EnvoyConfig): Promise<KubeConfig> {
+/** Each request's time limit (MERIDIAN_K8S_REQUEST_TIMEOUT_MS): a cluster that stops answering half-way fails as a retryable timeout. */
+const requestTimeoutMs = () => Number(process.env.MERIDIAN_K8S_REQUEST_TIMEOUT_MS) || 30_000;
+
+export async function kubeConfig(config: EnvoyConfig, signal?: AbortSignal): Promise<KubeConfig> {
   const { KubeConfig } = await import("@kubernetes/client-node");
   const kc = new KubeConfig();
   kc.loadFromOptions({
@@ -29,6 +32,13 @@ export async function kubeConfig(config: EnvoyConfig): Promise<KubeConfig> {
     contexts: [{ name: "meridian", cluster: "meridian", user: "meridian", namespace: config.namespace }],
     currentContext: "meridian",
   });
+  // Every request passes through here: it gets the caller's signal and a time limit of its own.
+  const authenticate = kc.applySecurityAuthentication.bind(kc);
+  kc.applySecurityAuthentication = async (context) => {
+    await authenticate(context);
+    const timeout = AbortSignal.timeout(requestTimeoutMs());
+    context.setSignal(signal ? AbortSignal.any([signal, timeout]) : timeout);
+  };
   return kc;
 }
 

@@ -99,7 +99,7 @@ export async function deployToEnvoy(input: DeploymentInput, previousRef?: Deploy
       "unsupported",
       `Envoy Gateway cannot enforce: ${t.refusals.map((r) => `${r.feature} (${r.reason})`).join("; ")}`,
     );
-  const api = await objectsApi(config);
+  const api = await objectsApi(config, input.signal);
   const step = async (name: string, detail?: string) => input.onStep?.(name, detail);
   const created: K8sObject[] = [];
   let doing = `reading Gateway ${config.namespace}/${config.gatewayName}`;
@@ -130,7 +130,9 @@ export async function deployToEnvoy(input: DeploymentInput, previousRef?: Deploy
 
     doing = "removing resources the revision no longer has";
     const wanted = new Set(t.objects.map((o) => `${o.kind}/${o.metadata.name}`));
-    const stale = (await listOwned(config, input.api.id)).filter((o) => !wanted.has(`${o.kind}/${o.metadata?.name}`));
+    const stale = (await listOwned({ ...config, signal: input.signal }, input.api.id)).filter(
+      (o) => !wanted.has(`${o.kind}/${o.metadata?.name}`),
+    );
     await deleteOwned(api, stale);
     if (stale.length) await step("Old resources removed", stale.map((o) => `${o.kind}/${o.metadata?.name}`).join(", "));
 

@@ -117,15 +117,18 @@ export async function discoverOnEnvoy(raw: Record<string, unknown>, options: { s
   const config = envoyConfigSchema.parse(raw);
   let doing = "listing HTTPRoutes";
   try {
-    const routes = (await listAll(config, GATEWAY_API_VERSION, "HTTPRoute", config.namespace)) as Obj[];
+    const routes = (await listAll({ ...config, signal: options.signal }, GATEWAY_API_VERSION, "HTTPRoute", config.namespace)) as Obj[];
     if (options.signal?.aborted) throw new Error("cancelled");
     doing = "listing policies";
     const policies = [
-      ...((await listAll(config, ENVOY_API_VERSION, "SecurityPolicy", config.namespace)) as Obj[]),
-      ...((await listAll(config, ENVOY_API_VERSION, "BackendTrafficPolicy", config.namespace)) as Obj[]),
+      ...((await listAll({ ...config, signal: options.signal }, ENVOY_API_VERSION, "SecurityPolicy", config.namespace)) as Obj[]),
+      ...((await listAll({ ...config, signal: options.signal }, ENVOY_API_VERSION, "BackendTrafficPolicy", config.namespace)) as Obj[]),
     ];
     const backends = new Map(
-      ((await listAll(config, ENVOY_API_VERSION, "Backend", config.namespace)) as Obj[]).map((b) => [b.metadata!.name!, b]),
+      ((await listAll({ ...config, signal: options.signal }, ENVOY_API_VERSION, "Backend", config.namespace)) as Obj[]).map((b) => [
+        b.metadata!.name!,
+        b,
+      ]),
     );
     const groups = new Map<string, Obj[]>();
     for (const route of routes) {

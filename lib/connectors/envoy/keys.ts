@@ -26,7 +26,7 @@ async function patchEntry(
   const name = ref.ids.keySecret;
   if (!name) throw new ConnectorError("invalid", "The deployment on Envoy Gateway has no key Secret: only API-key APIs have one.");
   const namespace = ref.ids.namespace ?? config.namespace;
-  const api = await objectsApi(config);
+  const api = await objectsApi(config, signal);
   const header = { apiVersion: "v1", kind: "Secret", metadata: { name, namespace } };
   await withConflictRetry(async () => {
     if (signal?.aborted) throw new ConnectorError("timeout", "The key synchronisation was cancelled.");

@@ -30,14 +30,14 @@ const PLURALS: Record<string, string> = {
  * model of); Secrets through the core API.
  */
 export async function listAll(
-  config: EnvoyConfig,
+  config: EnvoyConfig & { signal?: AbortSignal },
   apiVersion: string,
   kind: string,
   namespace: string,
   labelSelector?: string,
 ): Promise<KubernetesObject[]> {
   const { CoreV1Api, CustomObjectsApi } = await import("@kubernetes/client-node");
-  const kc = await kubeConfig(config);
+  const kc = await kubeConfig(config, config.signal);
   const items: KubernetesObject[] = [];
   let token: string | undefined;
   do {
@@ -63,7 +63,7 @@ export async function listAll(
 }
 
 /** This API's objects in the cluster: those carrying both of Meridian's labels. */
-export async function listOwned(config: EnvoyConfig, apiId: string): Promise<KubernetesObject[]> {
+export async function listOwned(config: EnvoyConfig & { signal?: AbortSignal }, apiId: string): Promise<KubernetesObject[]> {
   const selector = `${MANAGED_BY}=meridian,${API_LABEL}=${labelValue(apiId)}`;
   const all: KubernetesObject[] = [];
   for (const k of OWNED_KINDS) all.push(...(await listAll(config, k.apiVersion, k.kind, config.namespace, selector)));

@@ -10,11 +10,11 @@ import { deleteOwned, listOwned } from "./owned";
  */
 export async function undeployFromEnvoy(raw: Record<string, unknown>, ref: DeploymentRef, options: UndeployOptions = {}): Promise<void> {
   const config = envoyConfigSchema.parse(raw);
-  const api = await objectsApi(config);
+  const api = await objectsApi(config, options.signal);
   const apiLabel = ref.ids.apiLabel;
   if (!apiLabel) return;
   try {
-    const owned = await listOwned({ ...config, namespace: ref.ids.namespace ?? config.namespace }, apiLabel);
+    const owned = await listOwned({ ...config, signal: options.signal, namespace: ref.ids.namespace ?? config.namespace }, apiLabel);
     await deleteOwned(api, owned);
     await options.onStep?.("Resources deleted", owned.map((o) => `${o.kind}/${o.metadata?.name}`).join(", ") || "none left");
   } catch (error) {
