@@ -190,9 +190,26 @@ describe("Envoy Gateway connector against the Kubernetes emulator", () => {
     expect(preflight.headers["access-control-allow-methods"]).toBe("GET,POST");
   });
 
-  it("deploys an OAuth2 API that checks Meridian's tokens through the remote JWKS", async () => {
-    await envoyConnector.deploy(input({ scheme: "oauth2" }));
+  it("deploys an OAuth2 API that checks Meridian's tokens through the remote JWKS and lets subscribed clients only", async () => {
+    const ref = await envoyConnector.deploy(input({ scheme: "oauth2" }));
     expect((await call("/orders-api/v1/orders")).status).toBe(401);
+    // Until the subscribed clients are written, a valid token is denied.
+    expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-a")}` })).status).toBe(403);
+    await envoyConnector.syncClients!(emu.config, ref, ["client-a", "client-b"]);
+    expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("not-subscribed")}` })).status).toBe(403);
+    // A redeploy (server-side apply of the policy) keeps the clients; a later sync replaces them.
+    await envoyConnector.deploy(input({ scheme: "oauth2", number: 2 }), ref);
+    const policy = objects().find((o) => o.metadata.name === "meridian-api-orders-security")!;
+    expect((policy.spec as { authorization: { defaultAction: string; rules: unknown[] } }).authorization).toEqual({
+      defaultAction: "Deny",
+      rules: [
+        {
+          name: "meridian-subscribed",
+          action: "Allow",
+          principal: { jwt: { provider: "meridian", claims: [{ name: "client_id", values: ["client-a", "client-b"] }] } },
+        },
+      ],
+    });
     expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-a", "other-audience")}` })).status).toBe(
       401,
     );
@@ -203,6 +220,10 @@ describe("Envoy Gateway connector against the Kubernetes emulator", () => {
     expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-a")}` })).status).toBe(200);
     expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-a")}` })).status).toBe(429);
     expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-b")}` })).status).toBe(200);
+    await envoyConnector.syncClients!(emu.config, ref, ["client-b"]);
+    expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-a")}` })).status).toBe(403);
+    await envoyConnector.syncClients!(emu.config, ref, []);
+    expect((await call("/orders-api/v1/orders", { authorization: `Bearer ${await token("client-b")}` })).status).toBe(403);
   });
 
   it("redeploys an older revision in place, removing what it no longer has, and undeploys twice", async () => {

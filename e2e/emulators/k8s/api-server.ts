@@ -330,7 +330,7 @@ function write(
   next.metadata.resourceVersion = String(store.resourceVersion);
   const others = (existing?.metadata.managedFields ?? []).filter((f) => f.manager !== manager);
   next.metadata.managedFields = [...others, { manager, operation: "Apply", apiVersion: groupVersion(type), time: now }];
-  if (!statusOnly && type.kind !== "Secret" && type.kind !== "Namespace" && type.kind !== "Service" && specChanged) delete next.status;
+  // Status stays as the controller last wrote it (with its observedGeneration) until it reconciles again.
   if (existing && !specChanged && !statusOnly) next.status = existing.status;
   store.objects.set(key, next);
   onWrite();

@@ -111,6 +111,7 @@ export function createDataPlane(store: K8sStore, serviceTargets: () => Record<st
     const headers: Record<string, string | string[] | undefined> = { ...req.headers };
 
     const jwt = security?.jwt as Json | undefined;
+    let claims: { provider: string; payload: Record<string, unknown> } | undefined;
     if (jwt) {
       const auth = String(req.headers.authorization ?? "");
       if (!/^Bearer /i.test(auth))
@@ -126,6 +127,7 @@ export function createDataPlane(store: K8sStore, serviceTargets: () => Record<st
           });
           for (const c of (p.claimToHeaders as Json[]) ?? [])
             if (payload[String(c.claim)] !== undefined) headers[String(c.header).toLowerCase()] = String(payload[String(c.claim)]);
+          claims = { provider: String(p.name), payload };
           verified = true;
           break;
         } catch {
@@ -137,6 +139,22 @@ export function createDataPlane(store: K8sStore, serviceTargets: () => Record<st
           "www-authenticate": 'Bearer realm="http://data-plane", error="invalid_token"',
           ...corsOut,
         });
+    }
+
+    // Authorization: the first rule whose principal matches decides, else the default action.
+    const authorization = security?.authorization as Json | undefined;
+    if (authorization) {
+      const rule = ((authorization.rules as Json[] | undefined) ?? []).find((r) => {
+        const jwtPrincipal = ((r.principal ?? {}) as Json).jwt as Json | undefined;
+        if (!jwtPrincipal || !claims || claims.provider !== jwtPrincipal.provider) return false;
+        return ((jwtPrincipal.claims as Json[] | undefined) ?? []).every((c) => {
+          const v = claims!.payload[String(c.name)];
+          const values = (c.values as string[]) ?? [];
+          return Array.isArray(v) ? v.some((x) => values.includes(String(x))) : v !== undefined && values.includes(String(v));
+        });
+      });
+      const action = rule ? rule.action : (authorization.defaultAction ?? "Deny");
+      if (action !== "Allow") return send(res, 403, "RBAC: access denied", corsOut);
     }
 
     const apiKey = security?.apiKeyAuth as Json | undefined;

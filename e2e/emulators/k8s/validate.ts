@@ -131,6 +131,18 @@ export function validate(type: ResourceType, obj: Obj): Cause[] {
         if (!p.localJWKS && !(typeof uri === "string" && /^https?:\/\//.test(uri)))
           causes.push(invalid(`spec.jwt.providers[${i}].remoteJWKS.uri`, uri, "must be an http or https URI"));
       });
+      const authorization = spec.authorization as Spec | undefined;
+      if (authorization?.defaultAction !== undefined && !["Allow", "Deny"].includes(String(authorization.defaultAction)))
+        causes.push(unsupported("spec.authorization.defaultAction", authorization.defaultAction, ["Allow", "Deny"]));
+      arr(authorization?.rules)?.forEach((r, i) => {
+        if (!["Allow", "Deny"].includes(String(r.action)))
+          causes.push(unsupported(`spec.authorization.rules[${i}].action`, r.action, ["Allow", "Deny"]));
+        if (!r.principal) causes.push(required(`spec.authorization.rules[${i}].principal`));
+        const jwtPrincipal = (r.principal as Spec | undefined)?.jwt as Spec | undefined;
+        arr(jwtPrincipal?.claims)?.forEach((c, j) => {
+          if (!arr(c.values)?.length) causes.push(required(`spec.authorization.rules[${i}].principal.jwt.claims[${j}].values`));
+        });
+      });
       const apiKey = spec.apiKeyAuth as Spec | undefined;
       if (apiKey) {
         if (!arr(apiKey.credentialRefs)?.length) causes.push(required("spec.apiKeyAuth.credentialRefs"));

@@ -2,6 +2,7 @@ import { jsonBody, networkFailure } from "../http";
 import { failure } from "../results";
 import type { Connector } from "../types";
 import { kubernetesClient } from "./client";
+import { syncClientsOnEnvoy } from "./clients";
 import { deployToEnvoy } from "./deploy";
 import { envoyConfigSchema, envoyDescriptor } from "./descriptor";
 import { discoverOnEnvoy, observeOnEnvoy } from "./discover";
@@ -69,4 +70,5 @@ export const envoyConnector: Connector = {
   observe: observeOnEnvoy,
   provisionKey: provisionKeyOnEnvoy,
   revokeKey: revokeKeyOnEnvoy,
+  syncClients: syncClientsOnEnvoy,
 };

@@ -161,6 +161,7 @@ describe("Envoy Gateway translation", () => {
           },
         ],
       },
+      authorization: { defaultAction: "Deny" },
     });
     // No CORS and no security: the open route needs no policy.
     expect(find(t.objects, "SecurityPolicy", "meridian-api-orders-open-security")).toBeUndefined();

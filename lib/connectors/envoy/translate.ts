@@ -289,6 +289,9 @@ export function translate(input: DeploymentInput, config: EnvoyConfig): EnvoyTra
                 },
               ],
             },
+            // Only subscribed clients pass: their rule is written by the key synchronisation
+            // (clients.ts), never by a deploy, whose apply leaves it in place.
+            authorization: { defaultAction: "Deny" },
           }
         : scheme === "apiKey"
           ? {
@@ -361,7 +364,7 @@ function limitNotes(input: DeploymentInput, groups: Map<SecurityScheme, unknown>
     });
     notes.push({
       feature: "Subscriptions of OAuth2 callers",
-      note: "Envoy Gateway accepts every valid Meridian access token for this audience: the policy does not list the subscribed applications' client ids, so an application without a subscription passes too.",
+      note: "The policy denies every token until the key synchronisation writes the rule that allows the subscribed applications' client ids (moments after the deployment, and after each subscription change).",
     });
   }
   return notes;
