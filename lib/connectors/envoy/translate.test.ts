@@ -165,7 +165,7 @@ describe("Envoy Gateway translation", () => {
     });
     // No CORS and no security: the open route needs no policy.
     expect(find(t.objects, "SecurityPolicy", "meridian-api-orders-open-security")).toBeUndefined();
-    expect(t.notes.map((n) => n.feature)).toEqual(["Rate limits", "Tiers of OAuth2 callers", "Subscriptions of OAuth2 callers"]);
+    expect(t.notes.map((n) => n.feature)).toEqual(["Backend", "Rate limits", "Tiers of OAuth2 callers", "Subscriptions of OAuth2 callers"]);
   });
 
   it("limits each key by its tier: one rule per tier on the key name's prefix, one bucket per key, monthly quotas by month", () => {

@@ -185,6 +185,10 @@ export function translate(input: DeploymentInput, config: EnvoyConfig): EnvoyTra
         spec: { endpoints: [endpoint], ...(https ? { tls: { wellKnownCACertificates: "System" } } : {}) },
       });
       backendRef = { group: ENVOY_GROUP, kind: "Backend", name: `${base}-backend` };
+      notes.push({
+        feature: "Backend",
+        note: `The endpoint ${hostname} is reached through an Envoy Gateway Backend resource, which the installation must enable (extensionApis.enableBackend).`,
+      });
     }
   }
 
