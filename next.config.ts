@@ -4,7 +4,7 @@ const nextConfig: NextConfig = {
   // A separate build directory lets two builds (for example two test runs) coexist.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native and WASM packages stay outside the server bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "postgres"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "postgres", "@kubernetes/client-node"],
   experimental: {
     // Enables forbidden() so that a wrong role renders a real 403 page.
     authInterrupts: true,

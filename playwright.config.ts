@@ -33,6 +33,11 @@ process.env.E2E_AWS_DATA_URL = `http://127.0.0.1:${awsPort + 1}`;
 process.env.E2E_AZURE_URL = `https://127.0.0.1:${azurePort}`;
 process.env.E2E_AZURE_DATA_URL = `http://127.0.0.1:${azurePort + 1}`;
 process.env.E2E_AZURE_CA_FILE = `${dataDir}-azure-ca.pem`;
+// A Kubernetes API server with Envoy Gateway's controller, and its Envoy data plane.
+const k8sPort = port + 1500;
+process.env.E2E_K8S_URL = `https://127.0.0.1:${k8sPort}`;
+process.env.E2E_K8S_DATA_URL = `http://127.0.0.1:${k8sPort + 1}`;
+process.env.E2E_K8S_CA_FILE = `${dataDir}-k8s-ca.pem`;
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
@@ -90,6 +95,15 @@ export default defineConfig({
     {
       command: `node_modules/.bin/tsx e2e/emulators/azure/main.ts --port ${azurePort} --data-port ${azurePort + 1} --cert-out "${process.env.E2E_AZURE_CA_FILE}"`,
       url: `${process.env.E2E_AZURE_URL}/_emulator/state`,
+      ignoreHTTPSErrors: true,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node_modules/.bin/tsx e2e/emulators/k8s/main.ts --port ${k8sPort} --data-port ${k8sPort + 1} --cert-out "${process.env.E2E_K8S_CA_FILE}"`,
+      url: `${process.env.E2E_K8S_URL}/_emulator/state`,
       ignoreHTTPSErrors: true,
       timeout: 60_000,
       reuseExistingServer: false,

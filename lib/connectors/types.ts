@@ -236,6 +236,13 @@ export interface Connector {
   /** Gateways that check API keys themselves: installs a Meridian-issued key for a subscription; returns remote ids. Idempotent. */
   provisionKey?(input: SubscriptionKeyInput): Promise<Record<string, string>>;
 
+  /**
+   * Gateways that check Meridian's access tokens themselves and list who may call (Envoy
+   * Gateway's authorization rules): sets the OAuth2 client ids of the applications actively
+   * subscribed to the API, replacing the previous list. Idempotent.
+   */
+  syncClients?(config: ConnectorConfig, ref: DeploymentRef, clientIds: string[], options?: { signal?: AbortSignal }): Promise<void>;
+
   /** Removes a key installed by provisionKey; a remote "not found" counts as success. */
   revokeKey?(
     config: ConnectorConfig,

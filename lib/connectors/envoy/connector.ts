@@ -1,9 +1,14 @@
 import { jsonBody, networkFailure } from "../http";
-import { notAvailableYet } from "../not-available";
 import { failure } from "../results";
 import type { Connector } from "../types";
 import { kubernetesClient } from "./client";
+import { syncClientsOnEnvoy } from "./clients";
+import { deployToEnvoy } from "./deploy";
 import { envoyConfigSchema, envoyDescriptor } from "./descriptor";
+import { discoverOnEnvoy, observeOnEnvoy } from "./discover";
+import { provisionKeyOnEnvoy, revokeKeyOnEnvoy } from "./keys";
+import { undeployFromEnvoy } from "./remove";
+import { planOf, translate } from "./translate";
 
 type K8sStatus = { kind?: string; reason?: string; message?: string; details?: { kind?: string } };
 type Gateway = { kind?: string; status?: { conditions?: Array<{ type?: string; status?: string; message?: string }> } };
@@ -54,5 +59,16 @@ export const envoyConnector: Connector = {
     }
   },
 
-  ...notAvailableYet("Envoy Gateway"),
+  /** The exact multi-document YAML a deploy applies, and refusals for what Envoy Gateway cannot enforce. */
+  async plan(input) {
+    return planOf(translate(input, envoyConfigSchema.parse(input.config)));
+  },
+
+  deploy: deployToEnvoy,
+  undeploy: undeployFromEnvoy,
+  discover: discoverOnEnvoy,
+  observe: observeOnEnvoy,
+  provisionKey: provisionKeyOnEnvoy,
+  revokeKey: revokeKeyOnEnvoy,
+  syncClients: syncClientsOnEnvoy,
 };

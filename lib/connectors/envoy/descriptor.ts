@@ -42,6 +42,14 @@ export const envoyConfigSchema = z
         placeholder: "eg",
       },
     ),
+    sectionName: field(
+      z.string().trim().max(253).regex(DNS_SUBDOMAIN, "A listener name is lowercase letters, digits, hyphens and dots.").optional(),
+      {
+        label: "Listener (sectionName)",
+        help: "Optional: the Gateway listener the routes attach to; all listeners when blank.",
+        placeholder: "https",
+      },
+    ),
   })
   .strict();
 

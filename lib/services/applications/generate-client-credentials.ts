@@ -4,6 +4,7 @@ import { oauthClients } from "@/lib/db/schema";
 import { hashToken, randomToken } from "@/lib/crypto/hash";
 import { newId, randomBase58 } from "@/lib/id";
 import { writeAudit } from "@/lib/services/audit/write-audit";
+import { requestKeySync } from "@/lib/services/deployments/request-key-sync";
 import type { ServiceContext } from "@/lib/services/context";
 import { parseInput } from "@/lib/services/validate";
 import { getOwnedApplicationOrThrow } from "./get-application";
@@ -43,6 +44,8 @@ export async function generateClientCredentials(
       objectId: app.id,
       details: { keyType, clientId: row.clientId },
     });
+    // Gateways that list subscribed clients (Envoy Gateway) learn the new client id.
+    await requestKeySync(tx, { applicationId: app.id });
     return { clientId: row.clientId, clientSecret, keyType };
   });
 }

@@ -64,7 +64,9 @@ export const deployJobHandler: JobHandler = {
           deployedRevisionId: revisionId,
           error: null,
         });
-        if (connector.provisionKey && revision.settings.security.scheme === "apiKey") await requestKeySync(tx, { apiIds: [row.d.apiId] });
+        const scheme = revision.settings.security.scheme;
+        if ((connector.provisionKey && scheme === "apiKey") || (connector.syncClients && scheme === "oauth2"))
+          await requestKeySync(tx, { apiIds: [row.d.apiId] });
       },
       { reference },
     );

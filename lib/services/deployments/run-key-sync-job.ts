@@ -2,7 +2,7 @@ import { and, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
 import { getConnector, getDescriptor } from "@/lib/connectors/registry";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
-import { apiKeys, apiRevisions, applications, deployments, environments, remoteKeys, subscriptions } from "@/lib/db/schema";
+import { apiKeys, apiRevisions, applications, deployments, environments, oauthClients, remoteKeys, subscriptions } from "@/lib/db/schema";
 import { newId } from "@/lib/id";
 import type { JobHandler } from "@/lib/jobs/runner";
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
@@ -12,7 +12,9 @@ import { previousRefOf } from "./run-deploy-job";
  * Reconciles the keys a push gateway holds for one deployment with what Meridian says: every
  * production API key of every application with an active subscription to the API is installed
  * (in its tier's usage plan or product); keys of blocked or removed subscriptions, revoked or
- * expired keys, and keys whose tier changed are removed. Safe to run any number of times.
+ * expired keys, and keys whose tier changed are removed. For OAuth2 APIs on gateways that list
+ * who may call, the production client ids of the subscribed applications are set. Safe to run
+ * any number of times.
  */
 export const keySyncJobHandler: JobHandler = {
   async run(ctx) {
@@ -95,6 +97,24 @@ export const keySyncJobHandler: JobHandler = {
       added++;
     }
     if (added || removed) await ctx.step("Keys synchronised", `${added} installed, ${removed} removed on ${row.env.name}`);
-    return { added, removed, total: wanted.length };
+    let clients: number | undefined;
+    if (connector.syncClients && row.security?.security.scheme === "oauth2") {
+      const rows = await db
+        .selectDistinct({ clientId: oauthClients.clientId })
+        .from(subscriptions)
+        .innerJoin(oauthClients, eq(oauthClients.applicationId, subscriptions.applicationId))
+        .where(and(eq(subscriptions.apiId, row.d.apiId), eq(subscriptions.status, "active"), eq(oauthClients.keyType, "production")))
+        .orderBy(oauthClients.clientId)
+        .limit(5000);
+      await connector.syncClients(
+        config,
+        ref,
+        rows.map((r) => r.clientId),
+        { signal: ctx.signal },
+      );
+      clients = rows.length;
+      await ctx.step("Subscribed clients synchronised", `${clients} client id(s) allowed on ${row.env.name}`);
+    }
+    return { added, removed, total: wanted.length, ...(clients !== undefined ? { clients } : {}) };
   },
 };
