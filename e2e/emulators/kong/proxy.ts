@@ -21,9 +21,13 @@ interface RouteMatch {
   captures: Record<string, string>;
 }
 
-function matchRoute(ws: Workspace, method: string, path: string): RouteMatch | undefined {
+function matchRoute(ws: Workspace, method: string, path: string, host: string): RouteMatch | undefined {
   const candidates: Array<RouteMatch & { regex: boolean; length: number; priority: number }> = [];
   for (const route of ws.entities.routes.values()) {
+    // A disabled service serves as if its routes did not exist.
+    if (ws.entities.services.get(ref(route.service) ?? "")?.enabled === false) continue;
+    const hosts = route.hosts as string[] | null;
+    if (hosts?.length && !hosts.includes(host)) continue;
     const methods = route.methods as string[] | null;
     if (methods?.length && !methods.includes(method)) continue;
     for (const p of (route.paths as string[] | null) ?? ["/"]) {
@@ -83,7 +87,7 @@ export function createProxy(workspaceOf: () => Workspace) {
     const ws = workspaceOf();
     const url = new URL(req.url ?? "/", "http://proxy");
     const method = (req.method ?? "GET").toUpperCase();
-    const match = matchRoute(ws, method, url.pathname);
+    const match = matchRoute(ws, method, url.pathname, String(req.headers.host ?? "").replace(/:\d+$/, ""));
     if (!match) return send(res, 404, { message: "no Route matched with those values" });
     const routeId = match.route.id;
     const serviceId = match.service?.id ?? null;

@@ -51,7 +51,7 @@ export function kongClient(config: KongConfig, signal?: AbortSignal, options: { 
     else headers["Kong-Admin-Token"] = config.adminToken;
   }
   const base = entitiesBase(config);
-  const root = konnect ? base : config.adminUrl;
+  const status = konnect ? `${config.adminUrl}/v2/control-planes/${config.controlPlaneId}` : `${config.adminUrl}/status`;
   const delay = options.retryDelayMs ?? 200;
   const aborter = signal ?? new AbortController().signal;
 
@@ -102,6 +102,9 @@ export function kongClient(config: KongConfig, signal?: AbortSignal, options: { 
   async function must(method: string, path: string, doing: string, body?: unknown) {
     const res = await call(method, path, body);
     if (res.status >= 200 && res.status < 300) return res.status === 204 ? undefined : jsonBody(res);
+    // A listing that is not found: the workspace itself is missing.
+    if (res.status === 404 && method === "GET" && config.workspace && /^\/[a-z-]+\?/.test(path))
+      throw new ConnectorError("not_found", `Kong has no workspace named ${config.workspace}.`, false, 404);
     throw errorOf(res, doing, config);
   }
 
@@ -121,7 +124,7 @@ export function kongClient(config: KongConfig, signal?: AbortSignal, options: { 
   return {
     config,
     base,
-    status: () => once("GET", `${root}${konnect ? "" : "/status"}`),
+    status: () => once("GET", status),
     firstService: () => once("GET", `${base}/services?size=1`),
     messageOf,
     call,

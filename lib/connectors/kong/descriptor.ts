@@ -90,6 +90,7 @@ export const kongDescriptor: ConnectorDescriptor = {
     subscriptions: true,
     securitySchemes: ["oauth2", "apiKey", "none"],
     policies: ["rateLimit", "quota", "cors"],
+    jwtCredentials: true,
   },
   configSchema: kongConfigSchema,
 };

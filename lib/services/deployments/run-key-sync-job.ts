@@ -2,17 +2,21 @@ import { and, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
 import { getConnector, getDescriptor } from "@/lib/connectors/registry";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
-import { apiKeys, apiRevisions, applications, deployments, environments, remoteKeys, subscriptions } from "@/lib/db/schema";
+import { apiKeys, apiRevisions, applications, deployments, environments, oauthClients, remoteKeys, subscriptions } from "@/lib/db/schema";
 import { newId } from "@/lib/id";
 import type { JobHandler } from "@/lib/jobs/runner";
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
+import { activeSigningKeyPem } from "@/lib/services/keys/signing-keys";
 import { previousRefOf } from "./run-deploy-job";
 
 /**
  * Reconciles the keys a push gateway holds for one deployment with what Meridian says: every
  * production API key of every application with an active subscription to the API is installed
  * (in its tier's usage plan or product); keys of blocked or removed subscriptions, revoked or
- * expired keys, and keys whose tier changed are removed. Safe to run any number of times.
+ * expired keys, and keys whose tier changed are removed. Gateways that check Meridian's tokens
+ * with a credential per application (Kong's jwt_secret) get one per subscribed application of
+ * an OAuth2 API, holding the key manager's current public key: remembered under the key's kid,
+ * so that a rotation replaces every one of them. Safe to run any number of times.
  */
 export const keySyncJobHandler: JobHandler = {
   async run(ctx) {
@@ -58,9 +62,34 @@ export const keySyncJobHandler: JobHandler = {
           )
           .limit(5000)
       : [];
+    const settings = row.security;
+    const usesJwt =
+      !!connector.descriptor.capabilities.jwtCredentials &&
+      !!settings &&
+      (settings.security.scheme === "oauth2" || Object.values(settings.operationPolicies).some((p) => p.security === "oauth2"));
+    type Wanted = (typeof wanted)[number] & { kind?: "jwt"; clientId?: string; value?: string };
+    const all: Wanted[] = [...wanted];
+    if (usesJwt) {
+      const signing = await activeSigningKeyPem();
+      const clients = await db
+        .select({
+          subscriptionId: subscriptions.id,
+          tier: subscriptions.tier,
+          applicationId: applications.id,
+          applicationName: applications.name,
+          clientId: oauthClients.clientId,
+        })
+        .from(subscriptions)
+        .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
+        .innerJoin(oauthClients, and(eq(oauthClients.applicationId, applications.id), eq(oauthClients.keyType, "production")))
+        .where(and(eq(subscriptions.apiId, row.d.apiId), eq(subscriptions.status, "active")))
+        .limit(5000);
+      for (const c of clients)
+        all.push({ ...c, keyId: `jwt:${signing.kid}`, secret: null, keyType: "production", kind: "jwt", value: signing.pem });
+    }
     const have = await db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deploymentId));
     const keyOf = (subscriptionId: string, apiKeyId: string) => `${subscriptionId}/${apiKeyId}`;
-    const wantedByKey = new Map(wanted.map((w) => [keyOf(w.subscriptionId, w.keyId), w]));
+    const wantedByKey = new Map(all.map((w) => [keyOf(w.subscriptionId, w.keyId), w]));
     let removed = 0;
     let added = 0;
     for (const h of have) {
@@ -75,13 +104,16 @@ export const keySyncJobHandler: JobHandler = {
         .filter((h) => wantedByKey.get(keyOf(h.subscriptionId, h.apiKeyId))?.tier === h.tier)
         .map((h) => keyOf(h.subscriptionId, h.apiKeyId)),
     );
-    for (const w of wanted) {
+    for (const w of all) {
       if (kept.has(keyOf(w.subscriptionId, w.keyId))) continue;
       const remoteIds = await connector.provisionKey({
         config,
         ref,
         subscription: { id: w.subscriptionId, applicationId: w.applicationId, applicationName: w.applicationName, tier: w.tier },
-        key: { id: w.keyId, value: decryptSecret(w.secret!), keyType: w.keyType },
+        key:
+          w.kind === "jwt"
+            ? { id: w.keyId, value: w.value!, keyType: w.keyType, kind: "jwt", clientId: w.clientId }
+            : { id: w.keyId, value: decryptSecret(w.secret!), keyType: w.keyType },
         idempotencyKey: `${deploymentId}:${w.subscriptionId}:${w.keyId}`,
         signal: ctx.signal,
       });
@@ -95,6 +127,6 @@ export const keySyncJobHandler: JobHandler = {
       added++;
     }
     if (added || removed) await ctx.step("Keys synchronised", `${added} installed, ${removed} removed on ${row.env.name}`);
-    return { added, removed, total: wanted.length };
+    return { added, removed, total: all.length };
   },
 };
