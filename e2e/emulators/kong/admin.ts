@@ -12,6 +12,7 @@ export interface AdminRequest {
   readOnly: boolean;
   /** The path prefix of this workspace or control plane, for `next` links. */
   prefix: string;
+  maxPageSize?: number;
 }
 
 export interface AdminResponse {
@@ -54,6 +55,8 @@ function hasTags(e: Entity, filter: string | null): boolean {
 }
 
 function page(entities: Entity[], req: AdminRequest, path: string): AdminResponse {
+  // A test may make pages smaller than asked, to exercise paging with a few entities.
+  const limit = req.maxPageSize ?? 1000;
   const sizeText = req.query.get("size");
   const size = sizeText === null ? 100 : Number(sizeText);
   if (!Number.isInteger(size)) throw new KongError(400, { code: 9, name: "invalid size", message: "size must be a number" });
@@ -76,10 +79,11 @@ function page(entities: Entity[], req: AdminRequest, path: string): AdminRespons
     start = decoded;
   }
   const matching = entities.filter((e) => hasTags(e, tags));
-  const data = matching.slice(start, start + size);
-  const more = start + size < matching.length;
+  const taken = Math.min(size, limit);
+  const data = matching.slice(start, start + taken);
+  const more = start + taken < matching.length;
   if (!more) return { status: 200, body: { data, next: null } };
-  const offset = Buffer.from(String(start + size)).toString("base64url");
+  const offset = Buffer.from(String(start + taken)).toString("base64url");
   const q = new URLSearchParams(req.query);
   q.set("offset", offset);
   return { status: 200, body: { data, next: `${req.prefix}/${path}?${q}`, offset } };

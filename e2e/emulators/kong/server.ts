@@ -27,6 +27,8 @@ export interface KongEmulatorOptions {
   /** Konnect control planes served under /v2/control-planes/{id}/core-entities, with the bearer tokens they accept. */
   controlPlanes?: string[];
   konnectTokens?: string[];
+  /** Pages hold at most this many entities whatever `size` asks (Kong's own limit is 1000). */
+  maxPageSize?: number;
 }
 
 export interface KongEmulator {
@@ -78,6 +80,7 @@ function listen(server: http.Server, port: number, host: string): Promise<number
 export async function startKongEmulator(options: KongEmulatorOptions = {}): Promise<KongEmulator> {
   const host = options.host ?? "127.0.0.1";
   const state = createState(options);
+  if (options.maxPageSize) state.pageSizeLimit = options.maxPageSize;
   const faults: Fault[] = [];
   const crash = new Crash();
   // The proxy serves the default workspace's entities (Kong Enterprise routes all workspaces; Meridian's tests use one).
@@ -215,7 +218,15 @@ export async function startKongEmulator(options: KongEmulatorOptions = {}): Prom
         status = 201;
         return sendJson(res, 201, exportDeclarative(ws));
       }
-      const out = routeAdmin(ws, { method, segments: rest, query: url.searchParams, body, readOnly: state.mode === "dbless", prefix });
+      const out = routeAdmin(ws, {
+        method,
+        segments: rest,
+        query: url.searchParams,
+        body,
+        readOnly: state.mode === "dbless",
+        prefix,
+        maxPageSize: state.pageSizeLimit,
+      });
       status = out.status;
       sendJson(res, out.status, out.body);
     } catch (error) {

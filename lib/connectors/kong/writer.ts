@@ -98,7 +98,9 @@ function declarativeWriter(kong: KongClient): KongWriter {
     immediate: false,
     async get(type, id) {
       await load();
-      return lists.get(type)!.get(id);
+      const list = lists.get(type)!;
+      // As the Admin API does: an id, else a service's or route's name, or a consumer's username.
+      return list.get(id) ?? [...list.values()].find((e) => (type === "consumers" ? e.username : e.name) === id);
     },
     async list(type, tag) {
       await load();
