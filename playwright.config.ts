@@ -33,6 +33,10 @@ process.env.E2E_AWS_DATA_URL = `http://127.0.0.1:${awsPort + 1}`;
 process.env.E2E_AZURE_URL = `https://127.0.0.1:${azurePort}`;
 process.env.E2E_AZURE_DATA_URL = `http://127.0.0.1:${azurePort + 1}`;
 process.env.E2E_AZURE_CA_FILE = `${dataDir}-azure-ca.pem`;
+// Kong: the Admin API and the proxy.
+const kongPort = port + 1400;
+process.env.E2E_KONG_ADMIN_URL = `http://127.0.0.1:${kongPort}`;
+process.env.E2E_KONG_PROXY_URL = `http://127.0.0.1:${kongPort + 1}`;
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
@@ -91,6 +95,14 @@ export default defineConfig({
       command: `node_modules/.bin/tsx e2e/emulators/azure/main.ts --port ${azurePort} --data-port ${azurePort + 1} --cert-out "${process.env.E2E_AZURE_CA_FILE}"`,
       url: `${process.env.E2E_AZURE_URL}/_emulator/state`,
       ignoreHTTPSErrors: true,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node_modules/.bin/tsx e2e/emulators/kong/main.ts --port ${kongPort} --proxy-port ${kongPort + 1}`,
+      url: `${process.env.E2E_KONG_ADMIN_URL}/_emulator/state`,
       timeout: 60_000,
       reuseExistingServer: false,
       stdout: "pipe",
