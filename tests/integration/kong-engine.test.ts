@@ -68,7 +68,7 @@ async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, 
   }
 }
 
-async function deployed(scheme: "oauth2" | "apiKey") {
+async function deployed(scheme: "oauth2" | "apiKey", beforeDeploy?: (apiId: string) => Promise<void>) {
   const env = unique("kong");
   await createEnvironment(
     {
@@ -107,6 +107,7 @@ async function deployed(scheme: "oauth2" | "apiKey") {
   );
   await changeLifecycle(api.id, { action: "publish" } as never, publisher);
   const revision = await createRevision(api.id, {}, publisher);
+  await beforeDeploy?.(api.id);
   const [plan] = await planDeployment(api.id, { revisionId: revision.id, environments: [env] }, publisher);
   expect(plan.artifacts[0]).toMatchObject({ kind: "declarative-config", content: { _format_version: "3.0" } });
   const [row] = await deployRevision(api.id, { revisionId: revision.id, environments: [env] }, publisher);
@@ -146,6 +147,22 @@ describe("Kong through the deployment engine and key sync", () => {
     );
     // As the plan says: one key per credential, so the previous key's tokens stop passing.
     expect(await status(before)).toBe(401);
+  });
+
+  it("gives applications subscribed before the deploy their jwt credential once the API is deployed", async () => {
+    workers.push(startWorker({ tasks: [], handlers: JOB_HANDLERS }));
+    const app = await createApplication({ name: unique("kong-early-app") }, subscriber);
+    const creds = await generateClientCredentials(app.id, { keyType: "production" }, subscriber);
+    const { url } = await deployed("oauth2", async (apiId) => {
+      await createSubscription({ applicationId: app.id, apiId, tier: "Gold" }, subscriber);
+    });
+    const token = (
+      await issueClientCredentialsToken({ grantType: "client_credentials", clientId: creds.clientId, clientSecret: creds.clientSecret })
+    ).access_token;
+    await until(
+      async () => (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).status,
+      (s) => s === 200,
+    );
   });
 
   it("installs a subscriber's API key on its consumer", async () => {

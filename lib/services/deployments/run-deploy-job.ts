@@ -64,7 +64,10 @@ export const deployJobHandler: JobHandler = {
           deployedRevisionId: revisionId,
           error: null,
         });
-        if (connector.provisionKey && revision.settings.security.scheme === "apiKey") await requestKeySync(tx, { apiIds: [row.d.apiId] });
+        // Keys, and for gateways holding the key manager's public key per application, OAuth2 credentials.
+        const scheme = revision.settings.security.scheme;
+        const jwt = connector.descriptor.capabilities.jwtCredentials && scheme === "oauth2";
+        if (connector.provisionKey && (scheme === "apiKey" || jwt)) await requestKeySync(tx, { apiIds: [row.d.apiId] });
       },
       { reference },
     );
