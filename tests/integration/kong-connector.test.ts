@@ -312,6 +312,23 @@ describe.each(["database", "dbless"] as const)("Kong connector, %s mode", (mode)
     expect(plugins.map((p) => p.name)).not.toContain("key-auth");
   });
 
+  it("reports Kong's refusal of a credential (a key another consumer holds) and changes nothing", async () => {
+    const ref = await kongConnector.deploy(input());
+    if (mode === "database") {
+      await admin("POST", "/consumers", { username: "someone" });
+      await admin("POST", "/consumers/someone/key-auth", { key: "mk_taken" });
+    } else {
+      const current = JSON.parse(((await admin("GET", "/config")).body as { config: string }).config) as Record<string, unknown>;
+      await admin("POST", "/config", { ...current, consumers: [{ username: "someone", keyauth_credentials: [{ key: "mk_taken" }] }] });
+    }
+    const error = await subscribe(ref, "app_t", "Gold", { id: "key_t", value: "mk_taken" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as Error).message).toMatch(
+      mode === "dbless" ? /Kong refused the declarative configuration: keyauth_credentials .*key/ : /UNIQUE violation/,
+    );
+    expect((await call("/orders-api/v1/orders", { "x-api-key": "mk_taken" })).status).toBe(403);
+  });
+
   it("refuses to touch a service of the same name that Meridian did not write", async () => {
     if (mode === "database") await admin("POST", "/services", { name: "meridian.api_orders", url: "http://elsewhere.test" });
     else

@@ -73,8 +73,9 @@ function page(entities: Entity[], req: AdminRequest, path: string): AdminRespons
   const offsetText = req.query.get("offset");
   let start = 0;
   if (offsetText !== null) {
-    const decoded = Number(Buffer.from(offsetText, "base64url").toString("utf8"));
-    if (!Number.isInteger(decoded) || decoded < 0)
+    const text = /^[A-Za-z0-9_-]+$/.test(offsetText) ? Buffer.from(offsetText, "base64url").toString("utf8") : "";
+    const decoded = /^\d+$/.test(text) ? Number(text) : -1;
+    if (decoded < 0)
       throw new KongError(400, { code: 7, name: "invalid offset", message: `'${offsetText}' is not a valid offset: bad base64 encoding` });
     start = decoded;
   }

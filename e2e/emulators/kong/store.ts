@@ -18,7 +18,8 @@ export class Workspace {
   };
 
   list(type: EntityType): Entity[] {
-    return [...this.entities[type].values()].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+    // Kong pages in primary-key order.
+    return [...this.entities[type].values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   clear(): void {
