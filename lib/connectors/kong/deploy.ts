@@ -62,15 +62,25 @@ export async function deployToKong(input: DeploymentInput, _previousRef?: Deploy
     await put("services", { ...t.service, ...(w.immediate && firstDeploy ? { enabled: false } : { enabled: true }) });
     await step("Service", `${t.service.name} → ${input.endpoint}`);
     const knownRoutes = new Set(before.routes.map((r) => r.id));
+    // Each phase's writes are independent of one another: a few at a time, phases in order.
     if (w.immediate)
-      for (const r of t.routes) if (!knownRoutes.has(r.id)) await put("routes", { ...r, hosts: [STAGING_HOST] } as unknown as Entity);
-    for (const p of t.plugins) await put("plugins", p as unknown as Entity);
-    for (const r of t.routes) await put("routes", { ...r, hosts: null } as unknown as Entity);
+      await inParallel(
+        t.routes.filter((r) => !knownRoutes.has(r.id)),
+        (r) => put("routes", { ...r, hosts: [STAGING_HOST] } as unknown as Entity),
+      );
+    await inParallel(t.plugins, (p) => put("plugins", p as unknown as Entity));
+    await inParallel(t.routes, (r) => put("routes", { ...r, hosts: null } as unknown as Entity));
     await step("Routes", `${t.routes.length} route(s) under ${t.basePath}`);
     // What the previous revision had and this one has not.
     const wanted = new Set([...t.routes.map((r) => r.id), ...t.plugins.map((p) => p.id)]);
-    for (const p of before.plugins) if (!wanted.has(p.id)) await w.del("plugins", p);
-    for (const r of before.routes) if (!wanted.has(r.id)) await w.del("routes", r);
+    await inParallel(
+      before.plugins.filter((p) => !wanted.has(p.id)),
+      (p) => w.del("plugins", p),
+    );
+    await inParallel(
+      before.routes.filter((r) => !wanted.has(r.id)),
+      (r) => w.del("routes", r),
+    );
     if (w.immediate && firstDeploy) await w.put("services", { ...t.service, enabled: true } as unknown as Entity);
     await w.commit();
     await step("Plugins", `${t.plugins.length} plugin(s): ${[...new Set(t.plugins.map((p) => p.name))].join(", ")}`);
@@ -88,6 +98,27 @@ export async function deployToKong(input: DeploymentInput, _previousRef?: Deploy
     }
     throw failure;
   }
+}
+
+/** Admin API writes at once per phase: enough to hide round trips, few enough not to trip Kong's own limits. */
+const WRITE_CONCURRENCY = 6;
+
+/** Runs `run` over `items`, a few at a time; the first failure is thrown once the others in flight have settled. */
+async function inParallel<T>(items: T[], run: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < items.length && failure === undefined) {
+      const item = items[next++];
+      try {
+        await run(item);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  if (failure !== undefined) throw failure;
 }
 
 /** Puts Kong back as it was: a first deploy's entities removed, a redeploy's previous ones restored. */

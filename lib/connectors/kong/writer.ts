@@ -81,8 +81,14 @@ function databaseWriter(kong: KongClient): KongWriter {
 function declarativeWriter(kong: KongClient): KongWriter {
   let doc: Record<string, unknown> | undefined;
   const lists = new Map<EntityType, Map<string, Entity>>();
-  async function load() {
-    if (doc) return;
+  let loading: Promise<void> | undefined;
+  // Concurrent readers share one GET /config.
+  const load = () =>
+    (loading ??= read().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    }));
+  async function read() {
     const res = await kong.call("GET", "/config");
     if (res.status !== 200) throw errorOf(res, "reading the declarative configuration", kong.config);
     const text = (JSON.parse(res.body) as { config?: unknown }).config;
@@ -148,6 +154,7 @@ function declarativeWriter(kong: KongClient): KongWriter {
         throw failure;
       }
       doc = undefined;
+      loading = undefined;
       lists.clear();
     },
   };
