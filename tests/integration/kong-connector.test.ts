@@ -278,6 +278,19 @@ describe.each(["database", "dbless"] as const)("Kong connector, %s mode", (mode)
     expect(ref.ids.serviceName).toBe("meridian.api_orders");
   });
 
+  it("a Kong that drops connections half-way: retried, and when it never recovers a retryable failure with nothing left", async () => {
+    const path = mode === "database" ? "/routes" : "/config";
+    emu.faults.push({ status: 0, times: 2, match: { pathPrefix: path, method: mode === "database" ? "PUT" : "POST" } });
+    await kongConnector.deploy(input({ scheme: "none" }));
+    expect((await call("/orders-api/v1/orders")).status).toBe(200);
+    emu.reset();
+    emu.faults.push({ status: 0, times: 50, match: { pathPrefix: path, method: mode === "database" ? "PUT" : "POST" } });
+    const error = await kongConnector.deploy(input({ scheme: "none" })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "unavailable", retryable: true });
+    emu.faults.splice(0);
+    expect((await held()).services ?? []).toEqual([]);
+  });
+
   it("says which token Kong refused, and leaves nothing behind", async () => {
     const error = await kongConnector.deploy(input({ cfg: { ...config, adminToken: "wrong" } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorError);
