@@ -178,6 +178,16 @@ describe.each(["database", "dbless"] as const)("Kong connector, %s mode", (mode)
     expect((state.plugins ?? []).filter((p) => p.consumer)).toEqual([]);
   });
 
+  it("a redeploy carries a tier's new limit to its subscribers", async () => {
+    const ref = await kongConnector.deploy(input());
+    await subscribe(ref, "app_t2", "Bronze", { id: "key_t2", value: "mk_tier" });
+    const h = { "x-api-key": "mk_tier" };
+    expect((await call("/orders-api/v1/orders", h)).headers.get("ratelimit-limit")).toBe("2");
+    const tiers = TIERS.map((t) => (t.name === "Bronze" ? { ...t, requests: 7 } : t));
+    await kongConnector.deploy({ ...input({ number: 2 }), tiers });
+    expect((await call("/orders-api/v1/orders", h)).headers.get("ratelimit-limit")).toBe("7");
+  });
+
   it("checks Meridian's tokens with the jwt plugin, and follows a key rotation", async () => {
     const ref = await kongConnector.deploy(input({ scheme: "oauth2" }));
     const remote = await subscribe(ref, "app_j", "Gold", { id: "jwt:k1", value: signing.pem, kind: "jwt", clientId: "client-j" });

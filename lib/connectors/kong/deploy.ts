@@ -2,9 +2,10 @@ import { ConnectorError, type DeploymentInput, type DeploymentRef } from "../typ
 import { kongClient } from "./client";
 import { declarativeConfig } from "./declarative";
 import { kongConfigSchema, kongMode } from "./descriptor";
+import { apiTag, kongName } from "./entities";
 import { hashOf, ownedEntities, type OwnedEntities } from "./owned";
 import { translateToKong, type KongTranslation } from "./translate";
-import { assertOwned, kongWriter, type Entity, type EntityType, type KongWriter } from "./writer";
+import { assertOwned, kongWriter, refId, type Entity, type EntityType, type KongWriter } from "./writer";
 
 /**
  * Writes one revision to Kong: the API's service, its routes and their plugins, every one with a
@@ -14,6 +15,10 @@ import { assertOwned, kongWriter, type Entity, type EntityType, type KongWriter 
  * one /config post. On failure a first deploy removes what it wrote and a redeploy puts the
  * previous entities back.
  */
+
+const TIER_TAG = "meridian-tier:";
+/** The rate-limiting config of the tier a subscriber's plugin was tagged with (tags carry Kong-safe names). */
+const tierLimitByTag = (t: KongTranslation, tag: string) => Object.entries(t.tierLimits).find(([name]) => kongName(name) === tag)?.[1];
 
 /** A host no client sends (RFC 2606): a route staged with it is unreachable. */
 const STAGING_HOST = "meridian-staging.invalid";
@@ -52,9 +57,7 @@ export async function deployToKong(input: DeploymentInput, _previousRef?: Deploy
   assertOwned(await w.get("services", t.service.id), `a service with Meridian's id for ${input.api.name}`);
   if (firstDeploy) assertOwned(await w.get("services", t.service.name), `a service named ${t.service.name}`);
 
-  const written: Array<{ type: EntityType; entity: Entity }> = [];
   const put = async (type: EntityType, entity: Entity) => {
-    written.push({ type, entity });
     await w.put(type, entity);
   };
   try {
@@ -71,6 +74,17 @@ export async function deployToKong(input: DeploymentInput, _previousRef?: Deploy
     await inParallel(t.plugins, (p) => put("plugins", p as unknown as Entity));
     await inParallel(t.routes, (r) => put("routes", { ...r, hosts: null } as unknown as Entity));
     await step("Routes", `${t.routes.length} route(s) under ${t.basePath}`);
+    // Subscribers' tier limits follow the revision's tiers: a changed limit is rewritten, a tier no longer limited loses its plugin.
+    if (!firstDeploy) {
+      const tierPlugins = (await w.list("plugins", apiTag(input.api.id))).filter((p) => refId(p.consumer));
+      await inParallel(tierPlugins, async (p) => {
+        const tier = p.tags?.find((tag) => tag.startsWith(TIER_TAG))?.slice(TIER_TAG.length);
+        const config = tier ? tierLimitByTag(t, tier) : undefined;
+        if (!config) return w.del("plugins", p);
+        // Not undone by a failed redeploy's rollback: the next successful deploy writes them again.
+        if (JSON.stringify(p.config) !== JSON.stringify(config)) await w.put("plugins", { ...p, config });
+      });
+    }
     // What the previous revision had and this one has not.
     const wanted = new Set([...t.routes.map((r) => r.id), ...t.plugins.map((p) => p.id)]);
     await inParallel(
