@@ -16,7 +16,10 @@ import { generateClientCredentials } from "@/lib/services/applications/generate-
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
 import { getDeployment } from "@/lib/services/deployments/get-deployment";
 import { planDeployment } from "@/lib/services/deployments/plan-deployment";
+import { discoverEnvironment } from "@/lib/services/discovery/discover-environment";
+import { listDiscovered } from "@/lib/services/discovery/list-discovered";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
+import { getJob } from "@/lib/services/jobs/get-job";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { issueClientCredentialsToken } from "@/lib/services/keys/issue-token";
 import { rotateSigningKey } from "@/lib/services/keys/signing-keys";
@@ -176,5 +179,45 @@ describe("Kong through the deployment engine and key sync", () => {
       async () => (await fetch(url, { headers: { "x-api-key": key } })).status,
       (s) => s === 200,
     );
+  });
+
+  it("discovers Kong's own services as New, Unchanged, Updated and Gone, and not the APIs Meridian deployed", async () => {
+    workers.push(startWorker({ tasks: [], handlers: JOB_HANDLERS }));
+    const { api } = await deployed("apiKey");
+    const env = unique("kong-disc");
+    await createEnvironment(
+      { name: env, type: "kong", mode: "read-only", displayName: env, config: { adminUrl: emulator.adminUrl } },
+      adminCtx,
+    );
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${emulator.adminUrl}${path}`, {
+        method,
+        headers: { "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const names = [unique("billing"), unique("search")];
+    for (const n of names) {
+      await admin("POST", "/services", { name: n, url: `${backendUrl}/${n}` });
+      await admin("POST", `/services/${n}/routes`, { name: `${n}-get`, methods: ["GET"], paths: [`~/${n}/(?<id>[^/]+)$`] });
+    }
+    const discover = async () => {
+      const job = await discoverEnvironment(env, adminCtx);
+      const done = await until(
+        () => getJob(job.id, adminCtx),
+        (j) => j.status === "succeeded" || j.status === "failed",
+      );
+      expect(done.status).toBe("succeeded");
+      const { items } = await listDiscovered(env, adminCtx);
+      return Object.fromEntries(items.map((i) => [i.name, i.state]));
+    };
+    const first = await discover();
+    expect(first).toMatchObject({ [names[0]]: "new", [names[1]]: "new" });
+    expect(Object.keys(first).some((n) => n.includes(api.id))).toBe(false);
+
+    expect(await discover()).toMatchObject({ [names[0]]: "unchanged", [names[1]]: "unchanged" });
+    await admin("PATCH", `/services/${names[0]}`, { path: "/billing-v2" });
+    await admin("DELETE", `/routes/${names[1]}-get`);
+    await admin("DELETE", `/services/${names[1]}`);
+    expect(await discover()).toMatchObject({ [names[0]]: "updated", [names[1]]: "gone" });
   });
 });
