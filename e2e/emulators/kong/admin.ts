@@ -160,11 +160,10 @@ export function routeAdmin(ws: Workspace, req: AdminRequest): AdminResponse {
     if (req.method === "POST") return { status: 201, body: write(ws, childType, validate(ws, childType, req.body, { parent: parentRef })) };
     throw new KongError(405, { message: "Method not allowed" });
   }
-  const child =
-    ofParent().find(
-      (e) =>
-        e.id === subKey || (childType === "keyauth_credentials" && e.key === subKey) || (childType === "jwt_secrets" && e.key === subKey),
-    ) ?? (childType === "routes" || childType === "plugins" ? undefined : undefined);
+  const child = ofParent().find(
+    (e) =>
+      e.id === subKey || (childType === "keyauth_credentials" && e.key === subKey) || (childType === "jwt_secrets" && e.key === subKey),
+  );
   if (req.method === "GET") {
     if (!child) throw notFound();
     return { status: 200, body: child };

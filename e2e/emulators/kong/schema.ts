@@ -253,15 +253,6 @@ function checkPluginConfig(pluginName: string, config: unknown, entity: Record<s
     ];
   if (pluginName === "acl" && !!c.allow === !!c.deny)
     errors["@entity"] = ["exactly one of these fields must be non-empty: 'config.allow', 'config.deny'"];
-  if (
-    pluginName === "rate-limiting" &&
-    c.limit_by === "consumer" &&
-    entity.consumer === undefined &&
-    entity.route === undefined &&
-    entity.service === undefined
-  ) {
-    // Global consumer limits are valid in Kong; nothing to refuse.
-  }
   return Object.keys(errors).length ? { config: errors } : undefined;
 }
 

@@ -171,7 +171,7 @@ export function planForKong(input: DeploymentInput) {
     artifacts: [
       {
         kind: "declarative-config",
-        name: `${input.api.name} ${input.api.version} (kong.yaml)`,
+        name: `${input.api.name} ${input.api.version} (decK file)`,
         format: "json" as const,
         content: declarativeConfig(t),
       },
