@@ -10,7 +10,7 @@ import { startWorker, type Worker } from "@/lib/jobs/worker";
 import { changeLifecycle } from "@/lib/services/apis/change-lifecycle";
 import { createApi } from "@/lib/services/apis/create-api";
 import { createRevision } from "@/lib/services/apis/create-revision";
-import { createApiKey } from "@/lib/services/applications/api-keys";
+import { createApiKey, revokeApiKey } from "@/lib/services/applications/api-keys";
 import { createApplication } from "@/lib/services/applications/create-application";
 import { generateClientCredentials } from "@/lib/services/applications/generate-client-credentials";
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
@@ -23,6 +23,7 @@ import { getJob } from "@/lib/services/jobs/get-job";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { issueClientCredentialsToken } from "@/lib/services/keys/issue-token";
 import { rotateSigningKey } from "@/lib/services/keys/signing-keys";
+import { decideSubscription } from "@/lib/services/subscriptions/change-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import type { ServiceContext } from "@/lib/services/context";
 import { adminCtx, userContext } from "../helpers";
@@ -174,11 +175,35 @@ describe("Kong through the deployment engine and key sync", () => {
     const app = await createApplication({ name: unique("kong-key-app") }, subscriber);
     const { key } = await createApiKey(app.id, { keyType: "production", name: "k" }, subscriber);
     expect((await fetch(url, { headers: { "x-api-key": key } })).status).toBe(401);
-    await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Gold" }, subscriber);
+    const sub = await createSubscription({ applicationId: app.id, apiId: api.id, tier: "Gold" }, subscriber);
+    const status = async (k: string) => (await fetch(url, { headers: { "x-api-key": k } })).status;
     await until(
-      async () => (await fetch(url, { headers: { "x-api-key": key } })).status,
+      () => status(key),
       (s) => s === 200,
     );
+
+    // Blocking the subscription takes the key off the API; unblocking puts it back; revoking removes it.
+    await decideSubscription(sub.id, "block", publisher);
+    await until(
+      () => status(key),
+      (s) => s === 401,
+    );
+    await decideSubscription(sub.id, "unblock", publisher);
+    await until(
+      () => status(key),
+      (s) => s === 200,
+    );
+    const { key: second, record: secondRecord } = await createApiKey(app.id, { keyType: "production", name: "k2" }, subscriber);
+    await until(
+      () => status(second),
+      (s) => s === 200,
+    );
+    await revokeApiKey(app.id, secondRecord.id, subscriber);
+    await until(
+      () => status(second),
+      (s) => s === 401,
+    );
+    expect(await status(key)).toBe(200);
   });
 
   it("discovers Kong's own services as New, Unchanged, Updated and Gone, and not the APIs Meridian deployed", async () => {
