@@ -38,6 +38,10 @@ const k8sPort = port + 1500;
 process.env.E2E_K8S_URL = `https://127.0.0.1:${k8sPort}`;
 process.env.E2E_K8S_DATA_URL = `http://127.0.0.1:${k8sPort + 1}`;
 process.env.E2E_K8S_CA_FILE = `${dataDir}-k8s-ca.pem`;
+// Kong: the Admin API and the proxy.
+const kongPort = port + 1400;
+process.env.E2E_KONG_ADMIN_URL = `http://127.0.0.1:${kongPort}`;
+process.env.E2E_KONG_PROXY_URL = `http://127.0.0.1:${kongPort + 1}`;
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
@@ -105,6 +109,14 @@ export default defineConfig({
       command: `node_modules/.bin/tsx e2e/emulators/k8s/main.ts --port ${k8sPort} --data-port ${k8sPort + 1} --cert-out "${process.env.E2E_K8S_CA_FILE}"`,
       url: `${process.env.E2E_K8S_URL}/_emulator/state`,
       ignoreHTTPSErrors: true,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `node_modules/.bin/tsx e2e/emulators/kong/main.ts --port ${kongPort} --proxy-port ${kongPort + 1}`,
+      url: `${process.env.E2E_KONG_ADMIN_URL}/_emulator/state`,
       timeout: 60_000,
       reuseExistingServer: false,
       stdout: "pipe",

@@ -1,10 +1,12 @@
 /**
- * bench/deploy: one revision to N emulated AWS environments at once, through the real
+ * bench/deploy: one revision to N emulated AWS (or Kong) environments at once, through the real
  * deployment engine (jobs on the Postgres queue, the worker, the AWS connector with the real
- * SDK) against the AWS API Gateway emulator. Prints the total time against the slowest single
- * deployment, with and without a simulated network round trip in front of the emulator.
+ * SDK, or the Kong connector over the Admin API) against the vendor's emulator. Prints the total
+ * time against the slowest single deployment, with and without a simulated network round trip
+ * in front of the emulator. Each Kong environment is an emulator of its own, as each Kong
+ * cluster has its own Admin API.
  *
- *   npx tsx bench/deploy/run.ts [--environments 10] [--rtt 0,50]
+ *   npx tsx bench/deploy/run.ts [--gateway aws|kong] [--kong-mode database|dbless] [--environments 10] [--rtt 0,50]
  *
  * Uses an in-memory embedded database unless DATABASE_URL is set.
  */
@@ -13,7 +15,18 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { environments: { type: "string", default: "10" }, rtt: { type: "string", default: "0,50" } } });
+const { values } = parseArgs({
+  options: {
+    environments: { type: "string", default: "10" },
+    rtt: { type: "string", default: "0,50" },
+    gateway: { type: "string", default: "aws" },
+    "kong-mode": { type: "string", default: "database" },
+  },
+});
+if (values.gateway !== "aws" && values.gateway !== "kong") throw new Error("--gateway is aws or kong.");
+if (values["kong-mode"] !== "database" && values["kong-mode"] !== "dbless") throw new Error("--kong-mode is database or dbless.");
+const GATEWAY = values.gateway;
+const KONG_MODE = values["kong-mode"] as "database" | "dbless";
 const N = Number(values.environments);
 const RTTS = values.rtt.split(",").map(Number);
 process.env.MERIDIAN_DATA_DIR ??= "memory://";
@@ -41,6 +54,7 @@ const ms = (a: Date | string, b: Date | string) => new Date(b).getTime() - new D
 
 async function main() {
   const { startAwsEmulator } = await import("../../e2e/emulators/aws/server");
+  const { startKongEmulator } = await import("../../e2e/emulators/kong/server");
   const { getDb, closeDb } = await import("@/lib/db/client");
   const { ensureDefaults } = await import("@/lib/services/environments/ensure-defaults");
   const { createUser } = await import("@/lib/services/users/create-user");
@@ -54,6 +68,7 @@ async function main() {
   const { inArray } = await import("drizzle-orm");
 
   const emulator = await startAwsEmulator();
+  const kongs = GATEWAY === "kong" ? await Promise.all(Array.from({ length: N }, () => startKongEmulator({ mode: KONG_MODE }))) : [];
   await getDb();
   await ensureDefaults();
   const { user } = await createUser(
@@ -104,7 +119,7 @@ async function main() {
   }
 
   console.log(
-    `bench/deploy: ${N} AWS environments (emulated), ${Object.keys(paths).length} operations, 3 usage plans; load average ${os
+    `bench/deploy: ${N} ${GATEWAY === "aws" ? "AWS" : `Kong (${KONG_MODE})`} environments (emulated), ${Object.keys(paths).length} operations, 3 ${GATEWAY === "aws" ? "usage plans" : "tiers"}; load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}, ${os.cpus().length} CPUs`,
@@ -112,10 +127,26 @@ async function main() {
   console.log("| round trip | single deployment alone | all at once: total | slowest of them | median | total ÷ slowest |");
   console.log("| --- | --- | --- | --- | --- | --- |");
   for (const rtt of RTTS) {
-    const proxy = await delayProxy(emulator.url, rtt);
+    const proxies = await Promise.all(GATEWAY === "aws" ? [delayProxy(emulator.url, rtt)] : kongs.map((k) => delayProxy(k.adminUrl, rtt)));
+    const proxy = proxies[0];
     const names: string[] = [];
     for (let i = 0; i < N; i++) {
-      const name = `aws-bench-${rtt}-${i}`;
+      const name = `${GATEWAY}-bench-${rtt}-${i}`;
+      if (GATEWAY === "kong") {
+        await createEnvironment(
+          {
+            name,
+            type: "kong",
+            mode: "write-only",
+            displayName: name,
+            publicUrls: [kongs[i].proxyUrl],
+            config: { adminUrl: proxies[i].url, ...(KONG_MODE === "dbless" ? { mode: "dbless" } : {}) },
+          },
+          ctx,
+        );
+        names.push(name);
+        continue;
+      }
       await createEnvironment(
         {
           name,
@@ -143,10 +174,11 @@ async function main() {
     console.log(
       `| ${rtt} ms | ${single.totalMs} ms | ${all.totalMs} ms | ${slowest} ms | ${median} ms | ${(all.totalMs / slowest).toFixed(2)} |`,
     );
-    proxy.close();
+    for (const p of proxies) p.close();
   }
   await worker.stop();
   await emulator.close();
+  await Promise.all(kongs.map((k) => k.close()));
   await closeDb();
 }
 

@@ -54,6 +54,13 @@ const VALID: Record<ConnectorType, Array<Record<string, unknown>>> = {
   kong: [
     { adminUrl: "http://kong-admin:8001" },
     { adminUrl: "https://kong.example.com/admin/", adminToken: "kpat_123", workspace: "team-payments" },
+    { mode: "dbless", adminUrl: "http://kong:8001" },
+    {
+      mode: "konnect",
+      adminUrl: "https://eu.api.konghq.com",
+      adminToken: "kpat_1",
+      controlPlaneId: "6c0d2a4e-5b1f-4c3a-9e7d-1a2b3c4d5e6f",
+    },
   ],
   envoy: [
     {
@@ -145,6 +152,8 @@ const INVALID: Record<ConnectorType, Array<[Record<string, unknown>, string]>> =
     [{ adminUrl: "http://user:pass@kong:8001" }, "adminUrl"],
     [{ adminUrl: "http://kong:8001", workspace: "team a" }, "workspace"],
     [{ adminUrl: "http://kong:8001", adminToken: "" }, "adminToken"],
+    [{ adminUrl: "http://kong:8001", mode: "cloud" }, "mode"],
+    [{ adminUrl: "https://eu.api.konghq.com", mode: "konnect", adminToken: "kpat_1" }, "controlPlaneId"],
   ],
   envoy: [
     [{ bearerToken: "t", namespace: "default", gatewayName: "eg" }, "apiServerUrl"],
@@ -205,15 +214,12 @@ describe("connector descriptors", () => {
     expect(() => getConnector("")).toThrow(/Unknown gateway type/);
   });
 
-  it("say plainly that deployment and discovery are not available yet", async () => {
-    await expect(getConnector("kong").discover(VALID.kong[0])).rejects.toMatchObject({
-      code: "not_implemented",
-      message: "Kong discovery is not available yet.",
-    });
-    await expect(getConnector("kong").deploy(sampleDeploymentInput(VALID.kong[0]))).rejects.toMatchObject({
+  it("say plainly that discovery is not available where a gateway has nothing to discover", async () => {
+    // Pull gateways run what Meridian sends them: their deployments never go through a connector.
+    await expect(getConnector("builtin").discover({})).rejects.toMatchObject({
       code: "not_implemented",
       status: 501,
-      message: "Kong deployment is not available yet.",
+      message: "Meridian gateway discovery is not available yet.",
     });
   });
 });

@@ -27,6 +27,12 @@ export interface ConnectorCapabilities {
   subscriptions: boolean;
   securitySchemes: SecurityScheme[];
   policies: PolicyKind[];
+  /**
+   * The gateway checks Meridian's access tokens against a per-application credential holding the
+   * key manager's public key (Kong's jwt_secret): key sync installs one per subscribed application
+   * of an OAuth2 API and replaces it when the signing key rotates.
+   */
+  jwtCredentials?: boolean;
 }
 
 /** How the admin form renders one config field. */
@@ -164,7 +170,11 @@ export interface SubscriptionKeyInput {
   config: ConnectorConfig;
   ref: DeploymentRef;
   subscription: { id: string; applicationId: string; applicationName: string; tier: string };
-  key: { id: string; value: string; keyType: "production" | "sandbox" };
+  /**
+   * An API key (`value` is the key), or for connectors with `jwtCredentials` an application's
+   * OAuth2 credential: `clientId` and the key manager's current public key (PEM) as `value`.
+   */
+  key: { id: string; value: string; keyType: "production" | "sandbox"; kind?: "apiKey" | "jwt"; clientId?: string };
   idempotencyKey: string;
   signal?: AbortSignal;
 }

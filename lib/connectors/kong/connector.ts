@@ -1,9 +1,12 @@
 import { jsonBody, networkFailure } from "../http";
-import { notAvailableYet } from "../not-available";
 import { failure } from "../results";
 import type { Connector } from "../types";
 import { kongClient } from "./client";
-import { kongConfigSchema, kongDescriptor } from "./descriptor";
+import { deployToKong, planForKong } from "./deploy";
+import { kongConfigSchema, kongDescriptor, kongMode } from "./descriptor";
+import { discoverOnKong, observeOnKong } from "./discover";
+import { provisionKeyOnKong, revokeKeyOnKong } from "./keys";
+import { undeployFromKong } from "./undeploy";
 
 export const kongConnector: Connector = {
   descriptor: kongDescriptor,
@@ -13,6 +16,20 @@ export const kongConnector: Connector = {
     const config = kongConfigSchema.parse(raw);
     const kong = kongClient(config, ctx.signal);
     try {
+      if (kongMode(config) === "konnect") {
+        const cp = await kong.status();
+        if (cp.status === 401 || cp.status === 403) return failure("adminToken", "Konnect refused the access token.");
+        if (cp.status === 404) return failure("controlPlaneId", `Konnect has no control plane ${config.controlPlaneId} in this region.`);
+        if (cp.status !== 200) return failure("adminUrl", `${config.adminUrl} answered HTTP ${cp.status}: is this Konnect's API?`);
+        const services = await kong.firstService();
+        if (services.status !== 200)
+          return failure(
+            undefined,
+            `Konnect answered HTTP ${services.status} when listing services: ${kong.messageOf(services) ?? "no details"}.`,
+          );
+        const name = jsonBody(cp)?.name;
+        return { ok: true, message: `Connected to Konnect control plane ${typeof name === "string" ? name : config.controlPlaneId}.` };
+      }
       const status = await kong.status();
       if (status.status === 401 || status.status === 403) {
         return failure("adminToken", config.adminToken ? "Kong refused the admin token." : "The Admin API requires an admin token.");
@@ -48,5 +65,15 @@ export const kongConnector: Connector = {
     }
   },
 
-  ...notAvailableYet("Kong"),
+  /** The declarative configuration (Kong's 3.0 file format) a deploy writes, refusals and notes. */
+  async plan(input) {
+    return planForKong(input);
+  },
+
+  deploy: deployToKong,
+  undeploy: undeployFromKong,
+  discover: discoverOnKong,
+  observe: observeOnKong,
+  provisionKey: provisionKeyOnKong,
+  revokeKey: revokeKeyOnKong,
 };

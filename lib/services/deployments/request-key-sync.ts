@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, notInArray, or } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { deployments, environments, jobs, subscriptions } from "@/lib/db/schema";
 import { enqueueJob } from "@/lib/jobs/queue";
+import { listDescriptors } from "@/lib/connectors/descriptors";
 import { PULL_TYPES } from "./deployment-input";
 
 export const KEY_SYNC_JOB = "deployment.sync-keys";
@@ -45,4 +46,21 @@ export async function requestKeySync(tx: DbOrTx, target: { apiIds?: string[]; ap
     queued++;
   }
   return queued;
+}
+
+/**
+ * After a signing-key rotation: a key sync for every live deployment on gateways that keep the
+ * key manager's public key in per-application credentials (Kong's jwt_secrets).
+ */
+export async function requestJwtCredentialSync(tx: DbOrTx): Promise<number> {
+  const types = listDescriptors()
+    .filter((d) => d.capabilities.jwtCredentials)
+    .map((d) => d.type);
+  if (!types.length) return 0;
+  const rows = await tx
+    .selectDistinct({ apiId: deployments.apiId })
+    .from(deployments)
+    .innerJoin(environments, eq(environments.id, deployments.environmentId))
+    .where(and(eq(deployments.status, "deployed"), inArray(environments.type, types)));
+  return requestKeySync(tx, { apiIds: rows.map((r) => r.apiId) });
 }

@@ -64,8 +64,10 @@ export const deployJobHandler: JobHandler = {
           deployedRevisionId: revisionId,
           error: null,
         });
+        // Keys, and for gateways holding the key manager's public key per application, OAuth2 credentials.
         const scheme = revision.settings.security.scheme;
-        if ((connector.provisionKey && scheme === "apiKey") || (connector.syncClients && scheme === "oauth2"))
+        const jwt = connector.descriptor.capabilities.jwtCredentials && scheme === "oauth2";
+        if ((connector.provisionKey && (scheme === "apiKey" || jwt)) || (connector.syncClients && scheme === "oauth2"))
           await requestKeySync(tx, { apiIds: [row.d.apiId] });
       },
       { reference },

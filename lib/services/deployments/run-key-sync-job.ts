@@ -6,15 +6,19 @@ import { apiKeys, apiRevisions, applications, deployments, environments, oauthCl
 import { newId } from "@/lib/id";
 import type { JobHandler } from "@/lib/jobs/runner";
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
+import { activeSigningKeyPem } from "@/lib/services/keys/signing-keys";
 import { previousRefOf } from "./run-deploy-job";
 
 /**
  * Reconciles the keys a push gateway holds for one deployment with what Meridian says: every
  * production API key of every application with an active subscription to the API is installed
  * (in its tier's usage plan or product); keys of blocked or removed subscriptions, revoked or
- * expired keys, and keys whose tier changed are removed. For OAuth2 APIs on gateways that list
- * who may call, the production client ids of the subscribed applications are set. Safe to run
- * any number of times.
+ * expired keys, and keys whose tier changed are removed. Gateways that check Meridian's tokens
+ * with a credential per application (Kong's jwt_secret) get one per subscribed application of
+ * an OAuth2 API, holding the key manager's current public key: remembered under the key's kid,
+ * so that a rotation replaces every one of them. For OAuth2 APIs on gateways that list who may
+ * call (Envoy Gateway), the production client ids of the subscribed applications are set. Safe
+ * to run any number of times.
  */
 export const keySyncJobHandler: JobHandler = {
   async run(ctx) {
@@ -60,9 +64,34 @@ export const keySyncJobHandler: JobHandler = {
           )
           .limit(5000)
       : [];
+    const settings = row.security;
+    const usesJwt =
+      !!connector.descriptor.capabilities.jwtCredentials &&
+      !!settings &&
+      (settings.security.scheme === "oauth2" || Object.values(settings.operationPolicies).some((p) => p.security === "oauth2"));
+    type Wanted = (typeof wanted)[number] & { kind?: "jwt"; clientId?: string; value?: string };
+    const all: Wanted[] = [...wanted];
+    if (usesJwt) {
+      const signing = await activeSigningKeyPem();
+      const clients = await db
+        .select({
+          subscriptionId: subscriptions.id,
+          tier: subscriptions.tier,
+          applicationId: applications.id,
+          applicationName: applications.name,
+          clientId: oauthClients.clientId,
+        })
+        .from(subscriptions)
+        .innerJoin(applications, eq(applications.id, subscriptions.applicationId))
+        .innerJoin(oauthClients, and(eq(oauthClients.applicationId, applications.id), eq(oauthClients.keyType, "production")))
+        .where(and(eq(subscriptions.apiId, row.d.apiId), eq(subscriptions.status, "active")))
+        .limit(5000);
+      for (const c of clients)
+        all.push({ ...c, keyId: `jwt:${signing.kid}`, secret: null, keyType: "production", kind: "jwt", value: signing.pem });
+    }
     const have = await db.select().from(remoteKeys).where(eq(remoteKeys.deploymentId, deploymentId));
     const keyOf = (subscriptionId: string, apiKeyId: string) => `${subscriptionId}/${apiKeyId}`;
-    const wantedByKey = new Map(wanted.map((w) => [keyOf(w.subscriptionId, w.keyId), w]));
+    const wantedByKey = new Map(all.map((w) => [keyOf(w.subscriptionId, w.keyId), w]));
     let removed = 0;
     let added = 0;
     for (const h of have) {
@@ -77,13 +106,16 @@ export const keySyncJobHandler: JobHandler = {
         .filter((h) => wantedByKey.get(keyOf(h.subscriptionId, h.apiKeyId))?.tier === h.tier)
         .map((h) => keyOf(h.subscriptionId, h.apiKeyId)),
     );
-    for (const w of wanted) {
+    for (const w of all) {
       if (kept.has(keyOf(w.subscriptionId, w.keyId))) continue;
       const remoteIds = await connector.provisionKey({
         config,
         ref,
         subscription: { id: w.subscriptionId, applicationId: w.applicationId, applicationName: w.applicationName, tier: w.tier },
-        key: { id: w.keyId, value: decryptSecret(w.secret!), keyType: w.keyType },
+        key:
+          w.kind === "jwt"
+            ? { id: w.keyId, value: w.value!, keyType: w.keyType, kind: "jwt", clientId: w.clientId }
+            : { id: w.keyId, value: decryptSecret(w.secret!), keyType: w.keyType },
         idempotencyKey: `${deploymentId}:${w.subscriptionId}:${w.keyId}`,
         signal: ctx.signal,
       });
@@ -115,6 +147,6 @@ export const keySyncJobHandler: JobHandler = {
       clients = rows.length;
       await ctx.step("Subscribed clients synchronised", `${clients} client id(s) allowed on ${row.env.name}`);
     }
-    return { added, removed, total: wanted.length, ...(clients !== undefined ? { clients } : {}) };
+    return { added, removed, total: all.length, ...(clients !== undefined ? { clients } : {}) };
   },
 };

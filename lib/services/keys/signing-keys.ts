@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, isNull, or } from "drizzle-orm";
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import { exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import { getDb } from "@/lib/db/client";
 import { signingKeys } from "@/lib/db/schema";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
+import { requestJwtCredentialSync } from "@/lib/services/deployments/request-key-sync";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 
 export const SIGNING_ALG = "ES256";
@@ -45,6 +46,21 @@ export async function getActiveSigningKey(): Promise<{ kid: string; key: CryptoK
   return cached;
 }
 
+/** The key that signs new tokens, as a PEM public key: what gateways holding one key per credential (Kong's jwt plugin) are given. */
+export async function activeSigningKeyPem(): Promise<{ kid: string; pem: string }> {
+  // Read from the database, not the cache: key sync right after a rotation must see the new key.
+  await getActiveSigningKey();
+  const db = await getDb();
+  const [row] = await db
+    .select({ kid: signingKeys.kid, publicJwk: signingKeys.publicJwk })
+    .from(signingKeys)
+    .where(eq(signingKeys.status, "active"))
+    .orderBy(desc(signingKeys.createdAt))
+    .limit(1);
+  const key = (await importJWK(row.publicJwk as JWK, SIGNING_ALG)) as CryptoKey;
+  return { kid: row.kid, pem: await exportSPKI(key) };
+}
+
 /** Public keys: the active ones and retired ones whose tokens may still be alive. */
 export async function getJwks(now = new Date()): Promise<{ keys: JWK[] }> {
   const db = await getDb();
@@ -82,6 +98,8 @@ export async function rotateSigningKey(ctx: ServiceContext): Promise<{ kid: stri
         .where(eq(signingKeys.kid, p.kid));
     }
     await bumpSnapshotVersions(tx);
+    // Gateways that hold the public key in their own credentials learn the new one through key sync.
+    await requestJwtCredentialSync(tx);
     await writeAudit(tx, ctx, {
       action: "signing_key.rotate",
       objectType: "signing_key",
