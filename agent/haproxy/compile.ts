@@ -1,5 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import type { Cors, RateLimit, RateUnit, Security, Snapshot, SnapshotApi, SnapshotOperation } from "@/lib/domain/gateway/snapshot";
+import { haproxyRefusalsFor } from "@/lib/domain/gateway/agent-gateways";
 import { RESERVED_PATH_PREFIX } from "@/lib/domain/gateway/snapshot";
 import { CompileError, type CompiledFiles } from "../kit/types";
 
@@ -78,24 +79,20 @@ const REASONS: Record<number, string> = {
  * (lib/connectors/agent), so a snapshot that reaches the agent should have none.
  */
 export function haproxyRefusals(snapshot: Pick<Snapshot, "apis" | "tiers" | "subscriptions">): string[] {
-  const out: string[] = [];
   const usedTiers = new Set(snapshot.subscriptions.map((s) => s.tier));
-  for (const tier of snapshot.tiers) {
-    if (!tier.unlimited && tier.monthlyQuota && usedTiers.has(tier.name))
-      out.push(`Tier ${tier.name} has a monthly quota: HAProxy's stick tables count sliding windows, not calendar months.`);
-  }
-  for (const api of snapshot.apis) {
-    for (const op of api.operations) {
-      if (op.rateLimit) out.push(`${api.context}/${api.version} ${op.method} ${op.path} has an operation rate limit: the HAProxy agent enforces API and tier limits only.`);
-    }
-  }
-  return out;
+  return haproxyRefusalsFor({
+    tiers: snapshot.tiers.filter((t) => usedTiers.has(t.name)),
+    operations: snapshot.apis.flatMap((api) =>
+      api.operations.map((op) => ({ label: `${api.context}/${api.version} ${op.method} ${op.path}`, rateLimit: op.rateLimit })),
+    ),
+  }).map((r) => r.reason);
 }
 
 /** A string as one HAProxy configuration word: single quotes (no escapes, no `$` expansion). */
 export function word(value: string): string {
   if (/^[A-Za-z0-9_./:@=+,-]+$/.test(value)) return value;
-  if (value.includes("'") || /[\r\n]/.test(value)) throw new CompileError(`Cannot write ${JSON.stringify(value)} into the HAProxy configuration.`);
+  if (value.includes("'") || /[\r\n]/.test(value))
+    throw new CompileError(`Cannot write ${JSON.stringify(value)} into the HAProxy configuration.`);
   return `'${value}'`;
 }
 
@@ -105,8 +102,7 @@ function regexEscape(literal: string): string {
   for (const ch of literal) {
     if (/[A-Za-z0-9/_~-]/.test(ch)) out += ch;
     else if (ch.charCodeAt(0) < 0x80) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`;
-    else
-      for (const byte of Buffer.from(ch, "utf8")) out += `\\x25${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+    else for (const byte of Buffer.from(ch, "utf8")) out += `\\x25${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
 }
@@ -150,7 +146,9 @@ function problem(status: number, code: string, detail: string): string {
 }
 
 function pem(jwk: Snapshot["jwks"]["keys"][number]): string {
-  return createPublicKey({ key: jwk as never, format: "jwk" }).export({ type: "spki", format: "pem" }).toString();
+  return createPublicKey({ key: jwk as never, format: "jwk" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
 }
 
 function hostOf(url: URL): { host: string; port: number; tls: boolean; basePath: string; hostHeader: string } {
@@ -175,7 +173,8 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   const lines: string[] = [];
   const add = (...l: string[]) => lines.push(...l);
 
-  for (const api of snapshot.apis) if (!SAFE_ID.test(api.id)) throw new CompileError(`API id ${JSON.stringify(api.id)} cannot be used in HAProxy.`);
+  for (const api of snapshot.apis)
+    if (!SAFE_ID.test(api.id)) throw new CompileError(`API id ${JSON.stringify(api.id)} cannot be used in HAProxy.`);
   const tierIndex = new Map(snapshot.tiers.map((t, i) => [t.name, i]));
 
   // Keys: one PEM per key, named by position; the kid is compared as a string.
@@ -204,7 +203,9 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   files[MAP_FILES.revoked] = maps.revoked;
 
   add(
-    "# Written by Meridian's HAProxy agent from the snapshot of environment " + snapshot.environment.name + ". Do not edit: the next change replaces it.",
+    "# Written by Meridian's HAProxy agent from the snapshot of environment " +
+      snapshot.environment.name +
+      ". Do not edit: the next change replaces it.",
     "global",
     "  default-path config",
     `  stats socket ${word(options.adminSocket)} mode 600 level admin expose-fd listeners`,
@@ -226,7 +227,11 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "",
   );
   for (const unit of UNITS) {
-    add(`backend st_rate_${unit}`, `  stick-table type string len 220 size 200k expire ${UNIT_EXPIRE[unit]} store http_req_rate(${UNIT_PERIOD[unit]})`, "");
+    add(
+      `backend st_rate_${unit}`,
+      `  stick-table type string len 220 size 200k expire ${UNIT_EXPIRE[unit]} store http_req_rate(${UNIT_PERIOD[unit]})`,
+      "",
+    );
   }
 
   const refuse = (status: number, code: string, detail: string, cond: string, headers: Record<string, string> = {}) => {
@@ -256,7 +261,8 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   const byLength = (a: SnapshotApi, b: SnapshotApi) => b.context.split("/").length - a.context.split("/").length;
   const bases: Array<{ api: SnapshotApi; index: number; base: string }> = [];
   const indexed = snapshot.apis.map((api, index) => ({ api, index }));
-  for (const { api, index } of [...indexed].sort((a, b) => byLength(a.api, b.api))) bases.push({ api, index, base: `${api.context}/${api.version}` });
+  for (const { api, index } of [...indexed].sort((a, b) => byLength(a.api, b.api)))
+    bases.push({ api, index, base: `${api.context}/${api.version}` });
   for (const { api, index } of [...indexed].sort((a, b) => byLength(a.api, b.api)))
     if (api.isDefaultVersion) bases.push({ api, index, base: api.context });
   for (const { api, index, base } of bases) {
@@ -275,23 +281,32 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     const when = `{ var(txn.apix) -m int ${i} }`;
     add(`  # ${api.name} ${api.version}`, `  http-request set-var(txn.api) str(${api.id}) if ${when}`);
     operations[api.id] = api.operations.map((op) => `${op.method} ${op.path}`);
-    const ordered = api.operations.map((op, j) => ({ op, j })).sort((a, b) => {
-      const x = specificity(a.op);
-      const y = specificity(b.op);
-      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
-    });
+    const ordered = api.operations
+      .map((op, j) => ({ op, j }))
+      .sort((a, b) => {
+        const x = specificity(a.op);
+        const y = specificity(b.op);
+        return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+      });
     // CORS: preflights are answered before authentication.
     if (api.cors?.enabled) corsRules(api.cors, when, add);
     if (api.lifecycleState === "BLOCKED") refuse(503, "api_blocked", "This API is blocked.", `if ${when}`);
     for (const { op, j } of ordered) {
       const re = templateRegex(op.path);
       add(`  http-request set-var(txn.pathok) bool(1) if ${when} { var(txn.rest) -m reg ${re} }`);
-      add(`  http-request set-var(txn.op) int(${j}) if ${when} !{ var(txn.op) -m found } { method ${op.method} } { var(txn.rest) -m reg ${re} }`);
+      add(
+        `  http-request set-var(txn.op) int(${j}) if ${when} !{ var(txn.op) -m found } { method ${op.method} } { var(txn.rest) -m reg ${re} }`,
+      );
       const bits = securityBits(op.security ?? api.security, op.open);
       add(`  http-request set-var(txn.sec) int(${bits}) if ${when} { var(txn.op) -m int ${j} } !{ var(txn.sec) -m found }`);
     }
   });
-  refuse(405, "method_not_allowed", "This API has no operation for this method here.", "if !{ var(txn.op) -m found } { var(txn.pathok) -m found }");
+  refuse(
+    405,
+    "method_not_allowed",
+    "This API has no operation for this method here.",
+    "if !{ var(txn.op) -m found } { var(txn.pathok) -m found }",
+  );
   refuse(404, "operation_not_found", "This API has no operation at this path.", "if !{ var(txn.op) -m found }");
 
   // Credentials: a bearer token where OAuth2 is accepted, else an API key where keys are.
@@ -332,7 +347,13 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       `  http-request set-var(txn.sig) var(txn.bearer),jwt_verify(${k.alg},keys/key-${i}.pem) if has_bearer !jwt_cached { var(txn.kid) -m str ${k.kid} } { var(txn.alg) -m str ${k.alg} }`,
     );
   });
-  refuse(401, "unknown_key", "The access token was signed by an unknown key.", "if has_bearer !jwt_cached !{ var(txn.sig) -m found }", challenge);
+  refuse(
+    401,
+    "unknown_key",
+    "The access token was signed by an unknown key.",
+    "if has_bearer !jwt_cached !{ var(txn.sig) -m found }",
+    challenge,
+  );
   add(
     "  http-request set-var(txn.iss) var(txn.bearer),jwt_payload_query('$.iss') if has_bearer !jwt_cached",
     "  http-request set-var(txn.aud) var(txn.bearer),jwt_payload_query('$.aud') if has_bearer !jwt_cached",
@@ -342,14 +363,26 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "  acl jwt_nbf_future var(txn.nbf),sub(txn.now) gt 60",
   );
   refuse(401, "invalid_token", "The access token is not valid.", "if has_bearer !jwt_cached !{ var(txn.sig) -m int 1 }", challenge);
-  refuse(401, "invalid_token", "The iss or aud claim of the access token is not acceptable.", "if has_bearer !jwt_cached !jwt_claims_ok or has_bearer !jwt_cached !jwt_aud_ok", challenge);
+  refuse(
+    401,
+    "invalid_token",
+    "The iss or aud claim of the access token is not acceptable.",
+    "if has_bearer !jwt_cached !jwt_claims_ok or has_bearer !jwt_cached !jwt_aud_ok",
+    challenge,
+  );
   refuse(401, "invalid_token", "The access token is not valid yet.", "if has_bearer !jwt_cached jwt_nbf_future", challenge);
   add(
     "  http-request set-var(txn.app) var(txn.bearer),jwt_payload_query('$.sub') if has_bearer",
     "  http-request set-var(txn.keytype) var(txn.bearer),jwt_payload_query('$.keytype') if has_bearer",
     "  acl keytype_ok var(txn.keytype) -m str production sandbox",
   );
-  refuse(401, "invalid_token", "The access token lacks sub, jti or a valid keytype claim.", "if has_bearer !keytype_ok or has_bearer !{ var(txn.app) -m len gt 0 } or has_bearer !{ var(txn.jti) -m len gt 0 }", challenge);
+  refuse(
+    401,
+    "invalid_token",
+    "The access token lacks sub, jti or a valid keytype claim.",
+    "if has_bearer !keytype_ok or has_bearer !{ var(txn.app) -m len gt 0 } or has_bearer !{ var(txn.jti) -m len gt 0 }",
+    challenge,
+  );
   add("  http-request sc-set-gpt0(1) var(txn.exp) if has_bearer !jwt_cached");
 
   // API keys.
@@ -377,25 +410,42 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       if (!op.scopes?.length || op.open) return;
       const needed = op.scopes.join(" ");
       const missing = op.scopes.map((s) => `!{ var(txn.scope) -m reg (^|\\x20)${regexEscape(s)}(\\x20|$) }`);
-      add(`  http-request set-var(txn.scope) var(txn.bearer),jwt_payload_query('$.scope') if ${when} { var(txn.op) -m int ${j} } has_bearer`);
+      add(
+        `  http-request set-var(txn.scope) var(txn.bearer),jwt_payload_query('$.scope') if ${when} { var(txn.op) -m int ${j} } has_bearer`,
+      );
       const conditions = missing.map((m) => `${when} { var(txn.op) -m int ${j} } needs_auth ${m}`).join(" or ");
       refuse(403, "insufficient_scope", `This operation needs an access token with the scopes ${needed}.`, `if ${conditions}`, {
         "www-authenticate": `Bearer error="insufficient_scope", scope="${needed}"`,
       });
     });
-    if (!api.upstream.sandbox) refuse(403, "sandbox_not_available", "This API has no sandbox endpoint.", `if ${when} needs_auth { var(txn.keytype) -m str sandbox }`);
+    if (!api.upstream.sandbox)
+      refuse(
+        403,
+        "sandbox_not_available",
+        "This API has no sandbox endpoint.",
+        `if ${when} needs_auth { var(txn.keytype) -m str sandbox }`,
+      );
   });
 
   // Tiers: application × API, counted in the table of the tier's unit (sc0).
   snapshot.tiers.forEach((tier, k) => {
     if (tier.unlimited) return;
-    if (tier.burst !== tier.requests) notes.push(`Tier ${tier.name}: HAProxy counts ${tier.requests} per ${tier.unit} in a sliding window; the burst of ${tier.burst} is not applied separately.`);
+    if (tier.burst !== tier.requests)
+      notes.push(
+        `Tier ${tier.name}: HAProxy counts ${tier.requests} per ${tier.unit} in a sliding window; the burst of ${tier.burst} is not applied separately.`,
+      );
     const table = `st_rate_${tier.unit}`;
     const when = `{ var(txn.sub) -m str t${k} }`;
     add(`  http-request track-sc0 var(txn.subkey) table ${table} if needs_auth ${when}`);
-    refuse(429, "rate_limited", "Too many requests; retry after the time in Retry-After.", `if needs_auth ${when} { sc0_http_req_rate(${table}) gt ${tier.requests} }`, {
-      "retry-after": String(UNIT_SECONDS[tier.unit]),
-    });
+    refuse(
+      429,
+      "rate_limited",
+      "Too many requests; retry after the time in Retry-After.",
+      `if needs_auth ${when} { sc0_http_req_rate(${table}) gt ${tier.requests} }`,
+      {
+        "retry-after": String(UNIT_SECONDS[tier.unit]),
+      },
+    );
   });
   // API limits: every call to the API, whoever makes it (sc2).
   snapshot.apis.forEach((api, i) => {
@@ -405,9 +455,15 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   function apiLimit(limit: RateLimit, when: string, key: string) {
     const table = `st_rate_${limit.unit}`;
     add(`  http-request track-sc2 str(api:${key}) table ${table} if ${when}`);
-    refuse(429, "rate_limited", "Too many requests; retry after the time in Retry-After.", `if ${when} { sc2_http_req_rate(${table}) gt ${limit.requests} }`, {
-      "retry-after": String(UNIT_SECONDS[limit.unit]),
-    });
+    refuse(
+      429,
+      "rate_limited",
+      "Too many requests; retry after the time in Retry-After.",
+      `if ${when} { sc2_http_req_rate(${table}) gt ${limit.requests} }`,
+      {
+        "retry-after": String(UNIT_SECONDS[limit.unit]),
+      },
+    );
   }
   if (Object.keys(snapshot.applicationPolicies).length)
     notes.push("Application policies (a limit over all of an application's APIs) are not enforced by the HAProxy agent.");
@@ -452,7 +508,10 @@ function corsRules(cors: Cors, when: string, add: (...l: string[]) => void): voi
   const originAcl = listed.length ? `{ req.hdr(origin) -m str ${listed.map(word).join(" ")} }` : null;
   // The allowed origin, echoed (or `*` for any origin without credentials).
   if (originAcl) add(`  http-request set-var(txn.cors) req.hdr(origin) if ${when} ${originAcl}`);
-  if (any) add(`  http-request set-var(txn.cors) ${cors.credentials ? "req.hdr(origin)" : "str(*)"} if ${when} { req.hdr(origin) -m found } !{ var(txn.cors) -m found }`);
+  if (any)
+    add(
+      `  http-request set-var(txn.cors) ${cors.credentials ? "req.hdr(origin)" : "str(*)"} if ${when} { req.hdr(origin) -m found } !{ var(txn.cors) -m found }`,
+    );
   const headers: string[] = [`hdr access-control-allow-methods ${word(cors.methods.join(", "))}`];
   if (cors.headers.length) headers.push(`hdr access-control-allow-headers ${word(cors.headers.join(", "))}`);
   if (cors.credentials) headers.push("hdr access-control-allow-credentials true");
@@ -461,7 +520,9 @@ function corsRules(cors: Cors, when: string, add: (...l: string[]) => void): voi
     `  http-request return status 204 hdr access-control-allow-origin %[var(txn.cors)] ${headers.join(" ")} hdr vary ${word("Origin, Access-Control-Request-Method, Access-Control-Request-Headers")} if ${when} METH_OPTIONS { req.hdr(access-control-request-method) -m found } { var(txn.cors) -m found }`,
     `  http-after-response set-header access-control-allow-origin %[var(txn.cors)] if ${when} { var(txn.cors) -m found }`,
     `  http-after-response set-header access-control-expose-headers ${word("retry-after")} if ${when} { var(txn.cors) -m found }`,
-    ...(cors.credentials ? [`  http-after-response set-header access-control-allow-credentials true if ${when} { var(txn.cors) -m found }`] : []),
+    ...(cors.credentials
+      ? [`  http-after-response set-header access-control-allow-credentials true if ${when} { var(txn.cors) -m found }`]
+      : []),
     `  http-after-response add-header vary Origin if ${when}`,
   );
 }

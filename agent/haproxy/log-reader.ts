@@ -50,7 +50,10 @@ const dash = (v: string) => (v === "-" || v === "" ? null : v);
 export function parseLogLine(line: string, operations: Record<string, string[]>): AgentEventRecord | null {
   const start = line.indexOf(`${LOG_PREFIX}|`);
   if (start < 0) return null;
-  const fields = line.slice(start).replace(/\r?\n$/, "").split("|");
+  const fields = line
+    .slice(start)
+    .replace(/\r?\n$/, "")
+    .split("|");
   if (fields.length < 15) return null;
   const [, seconds, ms, api, op, app, keyType, method, status, total, upstream, bytesIn, bytesOut, error] = fields;
   // The path is last and may itself hold `|`.

@@ -53,7 +53,8 @@ export function loadAgentConfig(
     token: env.MERIDIAN_GATEWAY_TOKEN ?? "",
     cacheDir: v["cache-dir"] ?? env.MERIDIAN_AGENT_CACHE_DIR ?? defaults.cacheDir,
     region: v.region ?? env.MERIDIAN_GATEWAY_REGION ?? null,
-    instanceId: v["instance-id"] ?? env.MERIDIAN_GATEWAY_INSTANCE_ID ?? `${os.hostname()}-${defaults.instanceSuffix}`.replace(/[^\w.:@-]/g, "-"),
+    instanceId:
+      v["instance-id"] ?? env.MERIDIAN_GATEWAY_INSTANCE_ID ?? `${os.hostname()}-${defaults.instanceSuffix}`.replace(/[^\w.:@-]/g, "-"),
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join(" "));
   return {
