@@ -33,6 +33,8 @@ process.env.E2E_AWS_DATA_URL = `http://127.0.0.1:${awsPort + 1}`;
 process.env.E2E_AZURE_URL = `https://127.0.0.1:${azurePort}`;
 process.env.E2E_AZURE_DATA_URL = `http://127.0.0.1:${azurePort + 1}`;
 process.env.E2E_AZURE_CA_FILE = `${dataDir}-azure-ca.pem`;
+// The HAProxy agent's browser test: HAProxy listens here (and the ports just above, if needed).
+process.env.E2E_HAPROXY_PORT = String(port + 1700);
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
