@@ -57,7 +57,7 @@ test("an admin runs HAProxy as an agent environment; a deployment to it is serve
   await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Display name").fill("HAProxy edge");
   await page.getByLabel("Type").selectOption({ label: "Gateway agent" });
-  await page.getByLabel("Gateway", { exact: true }).selectOption({ label: "HAProxy (npm run agent:haproxy)" });
+  await page.getByRole("combobox", { name: /^Gateway/ }).selectOption({ label: "HAProxy (npm run agent:haproxy)" });
   await page.getByLabel("Public URLs").fill(gatewayUrl);
   await page.getByRole("button", { name: "Create environment" }).click();
   await expect(page.getByRole("heading", { name: "HAProxy edge" })).toBeVisible();
