@@ -49,14 +49,26 @@ describe("snapshot → HAProxy configuration", () => {
       snapshot: () => enforceable(),
       expect: (c) => {
         const cfg = c.files["haproxy.cfg"];
-        expect(cfg).toContain("path_reg ^/pets/v1(/|$)");
-        expect(cfg).toContain("path_reg ^/pets(/|$)");
+        expect(cfg).toContain("set-var(txn.rest) path,bytes(8) if !{ var(txn.apix) -m found } { path,concat(/) -m beg /pets/v1/ }");
+        expect(cfg).toContain("{ path,concat(/) -m beg /pets/ }");
         // Versioned base paths come before default versions.
-        expect(cfg.indexOf("^/tight/v1(/|$)")).toBeLessThan(cfg.indexOf("^/pets(/|$)"));
+        expect(cfg.indexOf("-m beg /tight/v1/")).toBeLessThan(cfg.indexOf("-m beg /pets/ }"));
         expect(cfg).toContain("backend api_0_production");
         expect(cfg).toContain("backend api_0_sandbox");
         expect(cfg).not.toContain("backend api_1_sandbox");
         expect(c.operations.api_pets).toContain("GET /{id}");
+      },
+    },
+    {
+      name: "matches a base path with characters of regular expressions by an escaped expression",
+      snapshot: () => {
+        const s = enforceable();
+        s.apis[1] = { ...s.apis[1], context: "/t(ight)+" };
+        return s;
+      },
+      expect: (c) => {
+        expect(c.files["haproxy.cfg"]).toContain("{ path_reg ^/t\\x28ight\\x29\\x2b/v1(/|$) }");
+        expect(c.files["haproxy.cfg"]).toContain("set-var(txn.rest) path,bytes(11) if");
       },
     },
     {

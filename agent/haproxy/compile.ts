@@ -266,12 +266,16 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   for (const { api, index } of [...indexed].sort((a, b) => byLength(a.api, b.api)))
     if (api.isDefaultVersion) bases.push({ api, index, base: api.context });
   for (const { api, index, base } of bases) {
-    const re = regexEscape(base);
-    add(
-      `  http-request set-var(txn.rest) path,regsub(^${re},) if !{ var(txn.apix) -m found } { path_reg ^${re}(/|$) }`,
-      `  http-request set-var(txn.apix) int(${index}) if !{ var(txn.apix) -m found } { path_reg ^${re}(/|$) }`,
-    );
     void api;
+    // A plain base path is compared as a prefix (cheaper than a regular expression per request).
+    const match = /^[A-Za-z0-9/._~-]+$/.test(base) ? `{ path,concat(/) -m beg ${base}/ }` : `{ path_reg ^${regexEscape(base)}(/|$) }`;
+    // The rest of the path after the base, whose raw length (non-ASCII characters percent-encoded) is known.
+    const rawLength = [...base].reduce((n, ch) => n + (ch.charCodeAt(0) < 0x80 ? 1 : 3 * Buffer.byteLength(ch, "utf8")), 0);
+    const rest = `path,bytes(${rawLength})`;
+    add(
+      `  http-request set-var(txn.rest) ${rest} if !{ var(txn.apix) -m found } ${match}`,
+      `  http-request set-var(txn.apix) int(${index}) if !{ var(txn.apix) -m found } ${match}`,
+    );
   }
   refuse(404, "route_not_found", "No API is deployed at this path.", "if !{ var(txn.apix) -m found }");
   add("  http-request set-var(txn.rest) str(/) if { var(txn.rest) -m len 0 }");
@@ -327,14 +331,16 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   // Tokens: revocations first, then the cache of verified tokens, then the signature and claims.
   const challenge = { "www-authenticate": 'Bearer error="invalid_token"' };
   add(
-    "  http-request set-var(txn.jti) var(txn.bearer),jwt_payload_query('$.jti') if has_bearer",
+    // The payload is decoded once; its claims are read from the JSON (the signature is checked below, unless cached).
+    "  http-request set-var(txn.claims) var(txn.bearer),field(2,.),ub64dec if has_bearer",
+    "  http-request set-var(txn.jti) var(txn.claims),json_query('$.jti') if has_bearer",
     `  http-request set-var(txn.revoked) var(txn.jti),map(${MAP_FILES.revoked}) if has_bearer { var(txn.jti) -m found }`,
   );
   refuse(401, "token_revoked", "The access token has been revoked.", "if has_bearer { var(txn.revoked) -m found }", challenge);
   add(
     "  http-request track-sc1 var(txn.bearer),sha2(256) table st_jwt if has_bearer",
     "  acl jwt_cached sc1_get_gpt0(st_jwt),sub(txn.now) gt 0",
-    "  http-request set-var(txn.exp) var(txn.bearer),jwt_payload_query('$.exp','int') if has_bearer",
+    "  http-request set-var(txn.exp) var(txn.claims),json_query('$.exp','int') if has_bearer",
     "  acl jwt_live var(txn.exp),sub(txn.now) gt 0",
   );
   refuse(401, "token_expired", "The access token has expired.", "if has_bearer !jwt_cached { var(txn.exp) -m found } !jwt_live", challenge);
@@ -355,9 +361,9 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     challenge,
   );
   add(
-    "  http-request set-var(txn.iss) var(txn.bearer),jwt_payload_query('$.iss') if has_bearer !jwt_cached",
-    "  http-request set-var(txn.aud) var(txn.bearer),jwt_payload_query('$.aud') if has_bearer !jwt_cached",
-    "  http-request set-var(txn.nbf) var(txn.bearer),jwt_payload_query('$.nbf','int') if has_bearer !jwt_cached",
+    "  http-request set-var(txn.iss) var(txn.claims),json_query('$.iss') if has_bearer !jwt_cached",
+    "  http-request set-var(txn.aud) var(txn.claims),json_query('$.aud') if has_bearer !jwt_cached",
+    "  http-request set-var(txn.nbf) var(txn.claims),json_query('$.nbf','int') if has_bearer !jwt_cached",
     `  acl jwt_claims_ok var(txn.iss) -m str ${word(snapshot.issuer)}`,
     `  acl jwt_aud_ok var(txn.aud) -m str ${word(snapshot.audience)}`,
     "  acl jwt_nbf_future var(txn.nbf),sub(txn.now) gt 60",
@@ -372,8 +378,8 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   );
   refuse(401, "invalid_token", "The access token is not valid yet.", "if has_bearer !jwt_cached jwt_nbf_future", challenge);
   add(
-    "  http-request set-var(txn.app) var(txn.bearer),jwt_payload_query('$.sub') if has_bearer",
-    "  http-request set-var(txn.keytype) var(txn.bearer),jwt_payload_query('$.keytype') if has_bearer",
+    "  http-request set-var(txn.app) var(txn.claims),json_query('$.sub') if has_bearer",
+    "  http-request set-var(txn.keytype) var(txn.claims),json_query('$.keytype') if has_bearer",
     "  acl keytype_ok var(txn.keytype) -m str production sandbox",
   );
   refuse(
@@ -410,9 +416,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       if (!op.scopes?.length || op.open) return;
       const needed = op.scopes.join(" ");
       const missing = op.scopes.map((s) => `!{ var(txn.scope) -m reg (^|\\x20)${regexEscape(s)}(\\x20|$) }`);
-      add(
-        `  http-request set-var(txn.scope) var(txn.bearer),jwt_payload_query('$.scope') if ${when} { var(txn.op) -m int ${j} } has_bearer`,
-      );
+      add(`  http-request set-var(txn.scope) var(txn.claims),json_query('$.scope') if ${when} { var(txn.op) -m int ${j} } has_bearer`);
       const conditions = missing.map((m) => `${when} { var(txn.op) -m int ${j} } needs_auth ${m}`).join(" or ");
       refuse(403, "insufficient_scope", `This operation needs an access token with the scopes ${needed}.`, `if ${conditions}`, {
         "www-authenticate": `Bearer error="insufficient_scope", scope="${needed}"`,
