@@ -21,7 +21,8 @@ import { CompileError, type CompiledFiles } from "../kit/types";
  * - Tiers and API limits: sliding-window `http_req_rate` stick tables, one per unit, keyed by
  *   application × API (sc0) and by API (sc2); 429 with `Retry-After`.
  * - Errors: `application/problem+json` with the built-in gateway's codes.
- * - Analytics: one raw log line per request (`LOG_PREFIX|…`) to the agent's UDP socket.
+ * - Analytics: one raw log line per request (`LOG_PREFIX|…`) into a ring buffer that HAProxy
+ *   forwards over TCP to the agent's loopback port, many lines per write.
  */
 
 export interface HaproxyCompileOptions {
@@ -29,7 +30,7 @@ export interface HaproxyCompileOptions {
   bind: { host: string; port: number };
   /** Absolute path of the admin socket (runtime map updates, statistics). */
   adminSocket: string;
-  /** `host:port` of the agent's UDP log socket; null logs nothing. */
+  /** `host:port` of the agent's TCP log socket; null logs nothing. */
   logTarget: string | null;
   /** Entries of the verified-token cache. */
   tokenCacheSize?: number;
@@ -210,7 +211,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "  default-path config",
     `  stats socket ${word(options.adminSocket)} mode 600 level admin expose-fd listeners`,
     "  tune.bufsize 32768",
-    ...(options.logTarget ? [`  log ${options.logTarget} len 8192 format raw local0 info`] : []),
+    ...(options.logTarget ? ["  log ring@meridian_log local0 info"] : []),
     "",
     "defaults",
     "  mode http",
@@ -221,6 +222,19 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "  timeout http-keep-alive 60s",
     ...(options.logTarget ? ["  log global"] : []),
     "",
+    // Log lines wait in memory and go to the agent in batches over one TCP connection: no system call per request.
+    ...(options.logTarget
+      ? [
+          "ring meridian_log",
+          "  format raw",
+          "  maxlen 8192",
+          "  size 8388608",
+          "  timeout connect 2s",
+          "  timeout server 30s",
+          `  server agent ${options.logTarget}`,
+          "",
+        ]
+      : []),
     "# Verified tokens by SHA-256; gpt0 is the token's exp.",
     "backend st_jwt",
     `  stick-table type binary len 32 size ${options.tokenCacheSize ?? 100_000} expire 1h store gpt0`,

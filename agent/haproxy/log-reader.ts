@@ -1,43 +1,55 @@
-import dgram from "node:dgram";
-import type { AddressInfo } from "node:net";
+import net from "node:net";
 import type { AgentEventRecord } from "../kit/run-agent";
 import { LOG_PREFIX } from "./compile";
 
 /**
- * Reads HAProxy's request log (the `log-format` of compile.ts, sent raw over UDP to a loopback
- * port only this agent listens on) and turns each line of a request that matched an API into
- * a Meridian analytics event.
+ * Reads HAProxy's request log (the `log-format` of compile.ts): HAProxy writes each line into a
+ * ring buffer and forwards the ring over TCP to a loopback port only this agent listens on, many
+ * lines per write. Each line of a request that matched an API becomes a Meridian analytics event.
  */
 export class HaproxyLogReader {
-  private socket: dgram.Socket | null = null;
+  private server: net.Server | null = null;
+  private readonly connections = new Set<net.Socket>();
   private operations: Record<string, string[]> = {};
-  /** Lines that did not parse (another format, a truncated datagram). */
+  /** Lines that did not parse (another format, a line cut at the ring's maximum length). */
   skipped = 0;
 
   setOperations(operations: Record<string, string[]>): void {
     this.operations = operations;
   }
 
-  /** Listens on 127.0.0.1 at a free port; answers `host:port` for HAProxy's `log` line. */
+  /** Listens on 127.0.0.1 at a free port; answers `host:port` for HAProxy's ring `server` line. */
   async start(record: (event: AgentEventRecord) => void): Promise<string> {
-    const socket = dgram.createSocket("udp4");
-    socket.on("message", (message) => {
-      for (const line of message.toString("utf8").split("\n")) {
-        if (!line) continue;
-        const event = parseLogLine(line, this.operations);
-        if (event) record(event);
-        else if (!line.includes(`${LOG_PREFIX}|`)) this.skipped++;
-      }
+    const server = net.createServer((socket) => {
+      this.connections.add(socket);
+      let pending = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) {
+          if (!line) continue;
+          const event = parseLogLine(line, this.operations);
+          if (event) record(event);
+          else if (!line.includes(`${LOG_PREFIX}|`)) this.skipped++;
+        }
+        // A line longer than the ring's maximum never ends: it is dropped rather than kept growing.
+        if (pending.length > 16_384) pending = "";
+      });
+      socket.on("error", () => undefined);
+      socket.on("close", () => this.connections.delete(socket));
     });
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-    this.socket = socket;
-    return `127.0.0.1:${(socket.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    this.server = server;
+    return `127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    for (const socket of this.connections) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 
