@@ -16,6 +16,8 @@ export interface AgentConfig {
   heartbeatIntervalMs: number;
   eventBatchSize: number;
   eventFlushMs: number;
+  /** How often the applied snapshot is compiled again (time-dependent content, such as expired API keys); 60 s by default. */
+  refreshIntervalMs?: number;
 }
 
 const schema = z.object({

@@ -53,11 +53,18 @@ export async function runAgent(driver: GatewayDriver, config: AgentConfig, log: 
     );
   }
 
+  /** The snapshot the gateway serves and the files it was compiled to. */
+  let applied: { snapshot: Snapshot; files: string } | null = null;
   const apply = async (snapshot: Snapshot) => {
     try {
       const files = await driver.compile(snapshot);
-      await driver.validate(files);
-      await driver.apply(files);
+      const serialized = JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      // The same configuration (a snapshot that changes nothing this gateway sees) is not applied again.
+      if (applied?.files !== serialized) {
+        await driver.validate(files);
+        await driver.apply(files);
+      }
+      applied = { snapshot, files: serialized };
       lastError = null;
     } catch (error) {
       const message = (error as Error).message.slice(0, 2000);
@@ -93,11 +100,19 @@ export async function runAgent(driver: GatewayDriver, config: AgentConfig, log: 
     log,
   );
 
+  // Compiled configurations depend on the clock too (API keys past their expiry are left out):
+  // the applied snapshot is compiled again every `refreshIntervalMs` and applied when that changes it.
+  const refresh = setInterval(() => {
+    if (applied) void apply(applied.snapshot).catch(() => undefined);
+  }, config.refreshIntervalMs ?? 60_000);
+  refresh.unref();
+
   return {
     appliedVersion: () => sync.appliedVersion,
     lastError: () => lastError,
     flushEvents: () => shipper.flush(),
     async stop() {
+      clearInterval(refresh);
       stopHeartbeat();
       await sync.stop();
       await shipper.stop();
