@@ -70,9 +70,20 @@ export async function runAgent(driver: GatewayDriver, config: AgentConfig, log: 
       const message = (error as Error).message.slice(0, 2000);
       lastError = { version: snapshot.version, message, at: new Date().toISOString() };
       log.error({ version: snapshot.version, reason: message }, `${driver.name} kept its configuration: the snapshot could not be applied`);
+      // The admin portal shows the error at once, not at the next regular heartbeat.
+      void client.postHeartbeat(heartbeat()).catch(() => undefined);
       throw error;
     }
   };
+
+  const heartbeat = (): Heartbeat => ({
+    instanceId: config.instanceId,
+    region: config.region,
+    appliedVersion: sync.appliedVersion,
+    appliedAt: sync.appliedAt,
+    startedAt,
+    lastError,
+  });
 
   const sync = new SnapshotSync({
     client,
@@ -86,19 +97,7 @@ export async function runAgent(driver: GatewayDriver, config: AgentConfig, log: 
   await sync.loadCache();
   sync.start();
 
-  const stopHeartbeat = startHeartbeat(
-    client,
-    config.heartbeatIntervalMs,
-    () => ({
-      instanceId: config.instanceId,
-      region: config.region,
-      appliedVersion: sync.appliedVersion,
-      appliedAt: sync.appliedAt,
-      startedAt,
-      lastError,
-    }),
-    log,
-  );
+  const stopHeartbeat = startHeartbeat(client, config.heartbeatIntervalMs, heartbeat, log);
 
   // Compiled configurations depend on the clock too (API keys past their expiry are left out):
   // the applied snapshot is compiled again every `refreshIntervalMs` and applied when that changes it.

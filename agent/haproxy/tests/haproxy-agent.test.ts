@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import { startBackend } from "@/gateway/tests/support/backend";
 import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
-import { API_KEY, testSnapshot, waitFor } from "@/gateway/tests/support/harness";
+import { API_KEY, SANDBOX_API_KEY, testSnapshot, waitFor } from "@/gateway/tests/support/harness";
 import { AUDIENCE, TestKeys } from "@/gateway/tests/support/keys";
 import { runAgent, type RunningAgent } from "../../kit/run-agent";
 import type { AgentConfig } from "../../kit/config";
@@ -154,6 +154,28 @@ describe("HAProxy agent", () => {
     expect((await get("/pets/v1/42", bearer(await keys.token({ aud: `${AUDIENCE}-other` })))).status).toBe(401);
     expect((await get("/pets/v1/42", bearer(TestKeys.unsigned()))).status).toBe(401);
     expect((await get("/pets/v1/42", bearer(await keys.hs256WithPublicKey()))).status).toBe(401);
+  });
+
+  it("answers CORS preflights itself and adds CORS headers to refusals, and sends sandbox keys to the sandbox", async () => {
+    const preflight = await fetch(`${base}/pets/v1/1`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.com", "access-control-request-method": "GET" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("GET, POST");
+    const refused = await get("/pets/v1/1", { origin: "https://app.example.com" });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+    expect((await get("/pets/v1/1", { origin: "https://evil.example.com" })).headers.get("access-control-allow-origin")).toBeNull();
+
+    const sandbox = await get("/pets/v1/9", { apikey: SANDBOX_API_KEY });
+    expect(sandbox.status).toBe(200);
+    expect(((await sandbox.json()) as { url: string }).url).toBe("/sandbox/9");
+    // /tight has no sandbox upstream.
+    expect(await (await get("/tight/v1/x", bearer(await keys.token({ keytype: "sandbox" })))).json()).toMatchObject({
+      code: "sandbox_not_available",
+    });
   });
 
   it("refuses an application without a subscription with 403", async () => {
