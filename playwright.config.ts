@@ -42,6 +42,8 @@ process.env.E2E_K8S_CA_FILE = `${dataDir}-k8s-ca.pem`;
 const kongPort = port + 1400;
 process.env.E2E_KONG_ADMIN_URL = `http://127.0.0.1:${kongPort}`;
 process.env.E2E_KONG_PROXY_URL = `http://127.0.0.1:${kongPort + 1}`;
+// The HAProxy agent's browser test: HAProxy listens here (and the ports just above, if needed).
+process.env.E2E_HAPROXY_PORT = String(port + 1700);
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({

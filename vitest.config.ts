@@ -15,7 +15,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "gateway/**/*.test.ts", "components/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "gateway/**/*.test.ts", "agent/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
           setupFiles: ["tests/setup.ts"],
         },

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
-import { EventShipper, type EventSink } from "./analytics/event-shipper";
+import { EventShipper, type EventSink } from "@/lib/domain/gateway/sync/event-shipper";
 import { JwtVerifier } from "./auth/jwt-verifier";
 import { eventForwarder, type WorkerLink } from "./cluster/worker-link";
 import { trustedProxyList, type GatewayConfig } from "./config";
@@ -13,9 +13,9 @@ import { gatewayLog, type GatewayLog } from "./log";
 import { GatewayMetrics } from "./observability/metrics";
 import { UpstreamProxy } from "./proxy/upstream-proxy";
 import { compileSnapshot, type RuntimeSnapshot } from "./runtime-snapshot";
-import { ControlPlaneClient } from "./sync/control-plane-client";
-import { startHeartbeat } from "./sync/heartbeat";
-import { SnapshotSync } from "./sync/snapshot-sync";
+import { ControlPlaneClient } from "@/lib/domain/gateway/sync/control-plane-client";
+import { startHeartbeat } from "@/lib/domain/gateway/sync/heartbeat";
+import { SnapshotSync } from "@/lib/domain/gateway/sync/snapshot-sync";
 
 export interface RunningGateway {
   port: number;

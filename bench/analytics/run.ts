@@ -28,7 +28,7 @@ import { closeDb, getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
 import { presetRange } from "@/lib/domain/analytics/time-range";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
-import { EventBatcher } from "@/gateway/analytics/event-shipper";
+import { EventBatcher } from "@/lib/domain/gateway/sync/event-shipper";
 import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
 import { getAnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
 import type { ServiceContext } from "@/lib/services/context";

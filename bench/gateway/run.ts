@@ -9,7 +9,9 @@
  * speed drifts between measurements skews far less; the p99 each gateway adds over the backend at
  * half its maximum rate is measured in such slices only. Then a CPU profile of the 1-worker
  * gateway under load (BENCH_PROFILE=0 skips it), and the event-loop turns over 2 ms at half rate
- * in probed processes (BENCH_STALLS=0 skips them; see loop-stalls.ts). BENCH_CONNECTIONS and
+ * in probed processes (BENCH_STALLS=0 skips them; see loop-stalls.ts). When HAProxy is installed,
+ * the HAProxy agent (`npm run agent:haproxy`) is measured too, with the same JWT check and
+ * non-triggering tier, against nginx in the same run (target ≥ 0.9 of nginx). BENCH_CONNECTIONS and
  * BENCH_SECONDS change the load; BENCH_RUNS repeats the measurements (best and median are then
  * printed, each run with its load average).
  */
@@ -96,6 +98,40 @@ async function startGateway(
   for (let i = 0; i < 400 && (await fetch(`http://127.0.0.1:${port}/__meridian/readyz`).catch(() => null))?.status !== 200; i++)
     await new Promise((r) => setTimeout(r, 50));
   return { child, port };
+}
+
+function hasHaproxy(): boolean {
+  try {
+    execFileSync(fs.existsSync("/usr/sbin/haproxy") ? "/usr/sbin/haproxy" : "haproxy", ["-v"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The HAProxy agent on the benchmark's snapshot; the URL once HAProxy serves it. */
+async function startHaproxyAgent(cp: FakeControlPlane, work: string, auth: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  const configDir = path.join(work, "haproxy");
+  const child = start(
+    process.execPath,
+    ["--import", "tsx", "agent/haproxy/main.ts", "--haproxy-config-dir", configDir, "--port", String(port), "--host", "127.0.0.1"],
+    {
+      NODE_ENV: "production",
+      LOG_LEVEL: "error",
+      MERIDIAN_GATEWAY_ENVIRONMENT: "bench",
+      MERIDIAN_CONTROL_PLANE_URL: cp.url,
+      MERIDIAN_GATEWAY_TOKEN: cp.token,
+      MERIDIAN_GATEWAY_INSTANCE_ID: "bench-haproxy",
+    },
+  );
+  children.push(child);
+  // The agent, HAProxy's master and its worker: all their CPU time counts.
+  if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
+  const url = `http://127.0.0.1:${port}/bench/v1/pets/7`;
+  for (let i = 0; i < 400 && (await fetch(url, { headers: auth }).catch(() => null))?.status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  return url;
 }
 
 /** One of the plain Node.js proxies in front of the backend; its URL for the benchmark's path. */
@@ -246,10 +282,12 @@ interface Urls {
   bare: string;
   stock: string;
   gateway: Map<number, string>;
+  haproxy: string | null;
 }
 
 const BARE = "gateway HTTP layer (floor)";
 const STOCK = "node:http + undici proxy";
+const HAPROXY = "haproxy agent (JWT + tier)";
 
 async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures> {
   const startLoad = loadavg();
@@ -262,6 +300,7 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
   const gateway = new Map<number, Row>();
   for (const [workers, url] of urls.gateway)
     gateway.set(workers, await measure(`meridian gateway (${workers} worker${workers === 1 ? "" : "s"})`, url, auth));
+  const haproxy = urls.haproxy ? await measure(HAPROXY, urls.haproxy, auth) : null;
 
   const ratios: Record<string, number> = {};
   const nginx1 = nginx.get("1");
@@ -286,6 +325,26 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
     const label = `gateway ${g}w ÷ nginx ${n}`;
     ratios[label] = gw.result.rps / ng.result.rps;
     console.log(`${label}: ${ratios[label].toFixed(2)} (target ≥ 0.6)`);
+  }
+
+  for (const [n, ng] of nginx) {
+    if (!haproxy) break;
+    const label = `haproxy agent ÷ nginx ${n}`;
+    ratios[label] = haproxy.result.rps / ng.result.rps;
+    console.log(`${label}: ${ratios[label].toFixed(2)} (target ≥ 0.9)`);
+  }
+  for (const [n, ngUrl] of urls.nginx) {
+    if (!urls.haproxy) break;
+    const sums = { haproxy: 0, nginx: 0 };
+    for (let i = 0; i < SLICES; i++) {
+      sums.nginx += (await load(ngUrl, { connections: CONNECTIONS, seconds: SLICE_SECONDS })).rps;
+      sums.haproxy += (await load(urls.haproxy, { connections: CONNECTIONS, seconds: SLICE_SECONDS, headers: auth })).rps;
+    }
+    const label = `haproxy agent ÷ nginx ${n}, alternating`;
+    ratios[label] = sums.haproxy / sums.nginx;
+    console.log(
+      `${label} ${SLICES} × ${SLICE_SECONDS} s: ${ratios[label].toFixed(2)} (${(sums.haproxy / SLICES).toFixed(0)} against ${(sums.nginx / SLICES).toFixed(0)} req/s)`,
+    );
   }
 
   // The same pairs again, measured in alternating slices: on a shared machine whose speed drifts
@@ -337,6 +396,7 @@ async function run(urls: Urls, auth: Record<string, string>): Promise<RunFigures
     ["node:http + undici", stock],
     ["gateway HTTP layer", bare],
     ...[...gateway].map(([w, r]): [string, Row] => [`gateway ${w}w`, r]),
+    ...(haproxy ? [["haproxy agent", haproxy] as [string, Row]] : []),
   ];
   const cpu = Object.fromEntries(rows.filter(([, r]) => r.cpuUs !== null).map(([k, r]) => [k, r.cpuUs!]));
   return { load: startLoad, rps: Object.fromEntries(rows.map(([k, r]) => [k, r.result.rps])), cpu, ratios, addedP99 };
@@ -444,6 +504,10 @@ async function main(): Promise<void> {
     gateway.set(workers, `http://127.0.0.1:${g.port}/bench/v1/pets/7`);
   }
 
+  let haproxy: string | null = null;
+  if (hasHaproxy()) haproxy = await startHaproxyAgent(cp, work, auth);
+  else console.log("HAProxy is not installed (apt-get install -y haproxy): its row is skipped.");
+
   console.log(
     `loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SECONDS} s per measurement (after a 2 s warm-up), ${RUNS} run(s)`,
   );
@@ -458,7 +522,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(" ")}) ---`,
     );
-    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, ...proxies, gateway }, auth));
+    runs.push(await run({ direct: `http://127.0.0.1:${backendPort}/pets/7`, nginx, ...proxies, gateway, haproxy }, auth));
   }
   if (RUNS > 1) summarize(runs);
 

@@ -46,6 +46,7 @@ export function GatewayInstancesTable({ name, initial }: { name: string; initial
               <Th>Snapshot applied</Th>
               <Th>Last seen</Th>
               <Th>Status</Th>
+              <Th>Last error</Th>
             </tr>
           </thead>
           <tbody>
@@ -59,6 +60,16 @@ export function GatewayInstancesTable({ name, initial }: { name: string; initial
                 </Td>
                 <Td title={formatDateTime(i.lastSeenAt, { seconds: true })}>{ago(i.lastSeenSecondsAgo * 1000)}</Td>
                 <Td>{i.status === "healthy" ? <Badge tone="green">healthy</Badge> : <Badge tone="red">stale</Badge>}</Td>
+                <Td className="max-w-md text-xs" data-testid="instance-last-error">
+                  {i.lastError ? (
+                    <span className="text-red-700 dark:text-red-400" title={formatDateTime(i.lastError.at, { seconds: true })}>
+                      {i.lastError.version ? `Version ${i.lastError.version} not applied: ` : ""}
+                      {i.lastError.message}
+                    </span>
+                  ) : (
+                    "—"
+                  )}
+                </Td>
               </tr>
             ))}
           </tbody>

@@ -5,7 +5,7 @@ import { parseAnalyticsBatch, type AnalyticsBatch, type AnalyticsEvent } from "@
 import { gatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
 import { tempDir, waitFor } from "../tests/support/harness";
-import { EventBatcher, EventShipper } from "./event-shipper";
+import { EventBatcher, EventShipper } from "@/lib/domain/gateway/sync/event-shipper";
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

@@ -7,7 +7,7 @@ import { LocalQuotaStore } from "../limits/quota-counter";
 import type { GatewayLog } from "../log";
 import { GatewayMetrics } from "../observability/metrics";
 import { compileSnapshot } from "../runtime-snapshot";
-import { ControlPlaneClient } from "../sync/control-plane-client";
+import { ControlPlaneClient } from "@/lib/domain/gateway/sync/control-plane-client";
 import type { ToPrimary, ToWorker } from "./messages";
 
 export interface RunningPrimary {

@@ -1,5 +1,5 @@
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
-import { EventBatcher } from "../analytics/event-shipper";
+import { EventBatcher } from "@/lib/domain/gateway/sync/event-shipper";
 import type { QuotaCounts } from "../limits/quota-counter";
 import type { ToPrimary, ToWorker } from "./messages";
 

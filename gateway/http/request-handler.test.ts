@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
-import type { EventSink } from "../analytics/event-shipper";
-import { eventGroupJson } from "../analytics/event-json";
+import type { EventSink } from "@/lib/domain/gateway/sync/event-shipper";
+import { eventGroupJson } from "@/lib/domain/gateway/sync/event-json";
 import { JwtVerifier } from "../auth/jwt-verifier";
 import { Http1Server } from "../http1/server";
 import { LocalRateLimiter, type LimitDecision, type RateLimiter } from "../limits/rate-limiter";

@@ -86,6 +86,8 @@ export const gatewayInstances = pgTable(
     appliedVersion: integer("applied_version").notNull().default(0),
     // When the instance applied that version (its own clock, from its heartbeat; else when it was first reported).
     appliedAt: tstz("applied_at"),
+    // The last snapshot the instance could not apply and why (an agent's gateway refused what it compiled); null once one applies.
+    lastError: jsonb("last_error").$type<{ version: string | null; message: string; at: string } | null>(),
     // The token the instance authenticated with on its last heartbeat.
     tokenId: text("token_id").references(() => gatewayTokens.id, { onDelete: "set null" }),
     firstSeenAt: tstz("first_seen_at").notNull().defaultNow(),

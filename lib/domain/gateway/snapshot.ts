@@ -252,6 +252,14 @@ export const heartbeatSchema = z.object({
   /** When it applied that version (older gateways do not say). */
   appliedAt: isoTime.nullable().optional(),
   startedAt: isoTime,
+  /**
+   * Why the instance serves an older version than it was given: the last snapshot it could not
+   * apply (an agent's gateway refused the configuration it compiled). Null once one applies.
+   */
+  lastError: z
+    .object({ version: z.string().max(200).nullable(), message: z.string().max(2000), at: isoTime })
+    .nullable()
+    .optional(),
 });
 export type Heartbeat = z.infer<typeof heartbeatSchema>;
 

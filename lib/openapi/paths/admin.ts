@@ -249,6 +249,15 @@ export const adminSchemas: Record<string, Json> = {
             firstSeenAt: { type: "string", format: "date-time" },
             lastSeenAt: { type: "string", format: "date-time" },
             lastSeenSecondsAgo: { type: "integer" },
+            lastError: {
+              type: ["object", "null"],
+              description: "The last snapshot the instance could not apply, and why (an agent whose gateway refused the configuration).",
+              properties: {
+                version: { type: ["string", "null"] },
+                message: { type: "string" },
+                at: { type: "string", format: "date-time" },
+              },
+            },
           },
         },
       },

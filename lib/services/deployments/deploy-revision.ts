@@ -70,8 +70,8 @@ export async function deployRevision(apiId: string, input: unknown, ctx: Service
     for (const env of envs) {
       const refusal = deployRefusal(api, env, revision);
       if (refusal) throw new AppError("conflict", refusal, { fieldErrors: { environments: refusal } });
-      // A feature the environment cannot enforce is refused now, never dropped on the way.
-      if (!isPullType(env.type)) {
+      // A feature the environment cannot enforce is refused now, never dropped on the way (agents' gateways included).
+      if (!isPullType(env.type) || env.type === "agent") {
         const plan = await planFor(tx, api, env, revision);
         if (plan.refusals.length) {
           const reasons = plan.refusals.map((r) => r.reason).join(" ");

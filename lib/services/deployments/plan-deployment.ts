@@ -26,6 +26,10 @@ export async function planFor(db: DbOrTx, api: ApiMetaRow, env: Environment, rev
   if (refusal) return { ...base, artifacts: [], refusals: [{ feature: "deployment", reason: refusal }], notes: [] };
   if (isPullType(env.type)) {
     const s = revision.settings;
+    // An agent's gateway may not enforce everything Meridian's does: its connector says what it refuses.
+    const agentPlan =
+      env.type === "agent" ? await getConnector(env.type).plan(await buildDeploymentInput(db, env, revision, `plan:${revision.id}`)) : null;
+    if (agentPlan?.refusals.length) return { ...base, artifacts: [], refusals: agentPlan.refusals, notes: agentPlan.notes ?? [] };
     // A gateway Meridian feeds serves an API without operations: it answers 404 to every request.
     const notes: PlanNote[] = extractOperations(revision.definition).length
       ? []
@@ -35,6 +39,7 @@ export async function planFor(db: DbOrTx, api: ApiMetaRow, env: Environment, rev
             note: `This revision has no operations: the gateway serves ${s.context}/${s.version} but answers 404 to every request to it.`,
           },
         ];
+    if (agentPlan?.notes) notes.push(...agentPlan.notes);
     return {
       ...base,
       refusals: [],

@@ -18,6 +18,8 @@ export interface GatewayInstanceView {
   lastSeenAt: string;
   /** As of the listing, so that a view need not read the clock. */
   lastSeenSecondsAgo: number;
+  /** The last snapshot the instance could not apply, and why (agents whose gateway refused a configuration). */
+  lastError: { version: string | null; message: string; at: string } | null;
 }
 
 export interface GatewayInstances {
@@ -51,6 +53,7 @@ export async function listGatewayInstances(name: string, ctx: ServiceContext, no
       firstSeenAt: r.firstSeenAt.toISOString(),
       lastSeenAt: r.lastSeenAt.toISOString(),
       lastSeenSecondsAgo: Math.max(0, Math.round((now.getTime() - r.lastSeenAt.getTime()) / 1000)),
+      lastError: r.lastError ?? null,
     })),
   };
 }

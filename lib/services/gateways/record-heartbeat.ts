@@ -18,6 +18,11 @@ export const heartbeatSchema = z.object({
   region: z.string().trim().max(64, "Use at most 64 characters.").default(""),
   appliedVersion: z.coerce.number().int().min(0).max(2_147_483_647),
   appliedAt: z.coerce.date().nullable().optional(),
+  /** The last snapshot the instance could not apply (agents): shown on its row until one applies. */
+  lastError: z
+    .object({ version: z.string().max(200).nullable(), message: z.string().max(2000), at: z.string().max(64) })
+    .nullable()
+    .optional(),
 });
 export type HeartbeatInput = z.input<typeof heartbeatSchema>;
 
@@ -48,6 +53,7 @@ export async function recordHeartbeat(
         region: values.region,
         appliedVersion: values.appliedVersion,
         appliedAt,
+        lastError: values.lastError ?? null,
         tokenId,
         firstSeenAt: now,
         lastSeenAt: now,
@@ -59,6 +65,7 @@ export async function recordHeartbeat(
           appliedVersion: values.appliedVersion,
           // Kept while the version stays; a new version takes the time reported with it.
           appliedAt: sql`case when ${gatewayInstances.appliedVersion} = excluded.applied_version then coalesce(${gatewayInstances.appliedAt}, excluded.applied_at) else excluded.applied_at end`,
+          lastError: values.lastError ?? null,
           tokenId,
           lastSeenAt: now,
         },

@@ -10,7 +10,13 @@ export const POST = withGatewayToken(async ({ req, environment, tokenId }) => {
   const applied = beat.appliedVersion && /^\d+$/.test(beat.appliedVersion) ? Number(beat.appliedVersion) : 0;
   const result = await recordHeartbeat(
     environment.id,
-    { instanceId: beat.instanceId, region: beat.region ?? "", appliedVersion: applied, appliedAt: beat.appliedAt ?? null },
+    {
+      instanceId: beat.instanceId,
+      region: beat.region ?? "",
+      appliedVersion: applied,
+      appliedAt: beat.appliedAt ?? null,
+      lastError: beat.lastError ?? null,
+    },
     tokenId,
   );
   return Response.json({ snapshotVersion: String(result.snapshotVersion) });

@@ -1,5 +1,5 @@
 import type { Heartbeat } from "@/lib/domain/gateway/snapshot";
-import type { GatewayLog } from "../log";
+import type { SyncLog as GatewayLog } from "./ports";
 import type { ControlPlaneClient } from "./control-plane-client";
 
 /** Tells the control plane every `intervalMs` which snapshot this instance serves. */

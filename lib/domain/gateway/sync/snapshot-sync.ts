@@ -2,8 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { snapshotSchema, type Snapshot } from "@/lib/domain/gateway/snapshot";
 import { applySnapshotDelta, isSnapshotDelta, snapshotDeltaSchema } from "@/lib/domain/gateway/snapshot-delta";
-import type { GatewayLog } from "../log";
-import type { GatewayMetrics } from "../observability/metrics";
+import type { SyncLog as GatewayLog, SyncMetrics as GatewayMetrics } from "./ports";
 import { Backoff, sleep } from "./backoff";
 import type { ControlPlaneClient } from "./control-plane-client";
 

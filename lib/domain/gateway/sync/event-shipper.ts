@@ -2,10 +2,9 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { COMPACT_MAX_OFFSET_MS, MAX_COMPACT_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
-import type { GatewayLog } from "../log";
+import type { SyncLog as GatewayLog, SyncMetrics as GatewayMetrics } from "./ports";
 import { eventFieldsOf, eventGroupJson } from "./event-json";
-import type { GatewayMetrics } from "../observability/metrics";
-import { Backoff } from "../sync/backoff";
+import { Backoff } from "./backoff";
 
 /**
  * Analytics delivery, at least once from here and exactly once with the control plane's

@@ -1,0 +1,45 @@
+import type { AnalyticsEvent, Snapshot } from "@/lib/domain/gateway/snapshot";
+
+/** Files of a gateway's configuration: path relative to the gateway's configuration directory → content. */
+export type CompiledFiles = Record<string, string>;
+
+/** A snapshot this gateway cannot serve as it is meant (a feature it cannot enforce). */
+export class CompileError extends Error {
+  override name = "CompileError";
+}
+
+/** The gateway refused a configuration (`haproxy -c`, `nginx -t`, …); its words are in `message`. */
+export class ValidationError extends Error {
+  override name = "ValidationError";
+}
+
+/** What the gateway reports about itself, for logs and the heartbeat. */
+export interface GatewayStats {
+  /** Free-form counters the gateway exposes (connections, requests, …). */
+  [name: string]: number | string | null;
+}
+
+/**
+ * The one interface an agent implements for its gateway. The kit calls `compile` for every
+ * snapshot it accepts, then `validate`, then `apply`; a throw from any of them keeps the
+ * configuration that serves now and is reported in the next heartbeat as the last error.
+ */
+export interface GatewayDriver {
+  /** Human name for logs: "HAProxy 2.6". */
+  readonly name: string;
+  /** Pure: the gateway's configuration for a snapshot. Throw CompileError for what it cannot enforce. */
+  compile(snapshot: Snapshot): CompiledFiles | Promise<CompiledFiles>;
+  /** Ask the gateway itself whether it takes these files, without applying them. Throw ValidationError if not. */
+  validate(files: CompiledFiles): Promise<void>;
+  /** Make the gateway serve these files without dropping connections. */
+  apply(files: CompiledFiles): Promise<void>;
+  /** Counters for logs and diagnostics. */
+  readStats(): Promise<GatewayStats>;
+  /**
+   * Analytics: the kit calls this once at start with a sink; the driver records one event per
+   * request that matched an API (from the gateway's logs, its metrics, a plug-in…).
+   */
+  startAnalytics?(record: (event: Omit<AnalyticsEvent, "id" | "environment" | "instanceId" | "region">) => void): Promise<void>;
+  /** Stop the gateway's child processes and sockets the driver started. */
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "gateway_instances" ADD COLUMN "last_error" jsonb;
