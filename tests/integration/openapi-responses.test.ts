@@ -459,6 +459,19 @@ describe("management API responses against its OpenAPI description", () => {
     }
     await call("get", "/api/v1/jobs/{id}", { ...as(admin), params: { id: "job_missing" } });
 
+    // APIs as code: the project file's schema, plan, apply (twice: the second changes nothing), export, and a file with errors.
+    await call("get", "/api/v1/schemas/project.json");
+    const projectBody = {
+      project: `apiVersion: meridian/v1\napis:\n  - name: Code ${suffix}\n    version: v1\n    context: /code-${suffix}\n    definition: pets.json\n`,
+      files: { "pets.json": JSON.stringify(PETSTORE) },
+    };
+    await call("post", "/api/v1/project/plan", { ...as(publisher), json: projectBody });
+    await call("post", "/api/v1/project/plan", { ...as(publisher), json: { project: "apiVersion: meridian/v1\napis:\n  - name: x\n" } });
+    await call("post", "/api/v1/project/apply", { ...as(publisher), json: projectBody });
+    await call("post", "/api/v1/project/apply", { ...as(subscriber), json: projectBody });
+    await call("get", "/api/v1/project/export", { ...as(publisher), query: { api: `Code ${suffix}@v1` } });
+    await call("get", "/api/v1/project/export", { ...as(publisher), query: { api: "Nothing@v0" } });
+
     // Clean-up calls are operations too.
     await call("delete", "/api/v1/subscriptions/{id}", { ...as(subscriber), params: { id: subscription.id } });
     await call("delete", "/api/v1/apis/{id}/deployments/{environment}", { ...as(publisher), params: { id: api.id, environment: envName } });
