@@ -7,6 +7,16 @@ import type { JobHandler } from "@/lib/jobs/runner";
 import { buildDeploymentInput, loadRevision } from "./deployment-input";
 import { appendDeploymentStep } from "./deployment-steps";
 import { requestKeySync } from "./request-key-sync";
+import { recordApplied } from "@/lib/services/drift/record-applied";
+
+/** A failed read-back does not fail a deploy that succeeded: the first drift check records the baseline instead. */
+async function readBaseline<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch {
+    return null;
+  }
+}
 
 interface DeployPayload {
   deploymentId: string;
@@ -48,6 +58,8 @@ export const deployJobHandler: JobHandler = {
     const connector = getConnector(env.type);
     const ref = await connector.deploy(input, previousRefOf(row.d.reference, env.type));
     const reference = { ...ref, revisionNumber: revision.number } as unknown as Record<string, unknown>;
+    // What the gateway holds right after the deploy: the baseline drift checks compare with.
+    const live = connector.readLive ? await readBaseline(() => connector.readLive!(input.config, ref, { signal: ctx.signal })) : null;
     await ctx.complete(
       async (tx) => {
         const [current] = await tx
@@ -64,6 +76,7 @@ export const deployJobHandler: JobHandler = {
           deployedRevisionId: revisionId,
           error: null,
         });
+        if (live) await recordApplied(tx, { deploymentId, environmentId: env.id, revisionId, live });
         if (connector.provisionKey && revision.settings.security.scheme === "apiKey") await requestKeySync(tx, { apiIds: [row.d.apiId] });
       },
       { reference },
