@@ -124,6 +124,37 @@ export const projectSchemas: Record<string, Json> = {
       },
     },
   },
+  DriftCounts: {
+    type: "object",
+    required: ["inSync", "drifted", "missing", "unchecked"],
+    description: "Push deployments by drift state.",
+    properties: { inSync: { type: "integer" }, drifted: { type: "integer" }, missing: { type: "integer" }, unchecked: { type: "integer" } },
+  },
+  DeploymentDrift: {
+    type: "object",
+    required: ["deploymentId", "apiId", "environment", "state", "desiredRevision", "appliedRevision", "diff", "canAdopt"],
+    properties: {
+      deploymentId: { type: "string" },
+      apiId: { type: "string" },
+      apiName: { type: "string" },
+      apiVersion: { type: "string" },
+      environment: { type: "string" },
+      environmentName: { type: "string" },
+      state: {
+        type: "string",
+        enum: ["in_sync", "drifted", "missing", "unknown"],
+        description: "missing: deleted on the gateway, never shown in sync; unknown: not checked yet.",
+      },
+      desiredRevision: { type: "integer", description: "The revision the deployment asks for." },
+      appliedRevision: { type: ["integer", "null"], description: "The revision Meridian last applied there." },
+      appliedAt: { type: ["string", "null"], format: "date-time" },
+      checkedAt: { type: ["string", "null"], format: "date-time" },
+      reason: { type: ["string", "null"] },
+      checkError: { type: ["string", "null"] },
+      diff: { anyOf: [{ type: "null" }, ref("TextDiff")], description: "From what Meridian applied to what runs (native artifacts)." },
+      canAdopt: { type: "boolean" },
+    },
+  },
   ExportedProject: {
     type: "object",
     required: ["project", "files"],
@@ -133,6 +164,10 @@ export const projectSchemas: Record<string, Json> = {
     },
   },
 };
+
+const deploymentId = pathParam("id", "Deployment id (dep_…)");
+const deploymentNotFound = problem("No such deployment, or its API is not yours (code not_found)");
+const envName = pathParam("name", "Environment name");
 
 const invalidProject = problem(
   "The project file has problems (code validation_failed): errors lists each with its path and, where YAML gives it, its line and column",
@@ -181,6 +216,103 @@ export const projectPaths: Record<string, Json> = {
       },
     },
   },
-};
 
-export const driftParam = pathParam("id", "Deployment id (dep_…)");
+  "/api/v1/deployments/{id}/drift": {
+    get: {
+      operationId: "getDeploymentDrift",
+      tags: ["deployments"],
+      summary: "A push deployment's drift: In sync, Drifted (with the native artifacts' diff) or Missing",
+      parameters: [deploymentId],
+      responses: { "200": json("Drift", ref("DeploymentDrift")), "404": deploymentNotFound, ...authErrors },
+    },
+    post: {
+      operationId: "checkDeploymentDrift",
+      tags: ["deployments"],
+      summary: "Check a deployment for drift now, against what runs on the gateway",
+      parameters: [deploymentId],
+      responses: {
+        "200": json("Drift", ref("DeploymentDrift")),
+        "404": deploymentNotFound,
+        "409": problem("Not deployed, or the gateway type is not checked for drift (code conflict)"),
+        "502": problem("The gateway could not be read (code upstream_unavailable)"),
+        ...authErrors,
+      },
+    },
+  },
+  "/api/v1/deployments/{id}/reapply": {
+    post: {
+      operationId: "reapplyDeployment",
+      tags: ["deployments"],
+      summary: "Put Meridian's version back: deploy again the revision last applied there",
+      parameters: [deploymentId],
+      responses: {
+        "202": json("Deploying", {
+          type: "object",
+          required: ["id", "status"],
+          properties: { id: { type: "string" }, status: { type: "string" }, jobId: { type: ["string", "null"] } },
+        }),
+        "404": deploymentNotFound,
+        "409": problem("Undeployed, or refused by the environment (code conflict)"),
+        ...authErrors,
+      },
+    },
+  },
+  "/api/v1/deployments/{id}/adopt": {
+    post: {
+      operationId: "adoptDeploymentDrift",
+      tags: ["deployments"],
+      summary: "Make what runs on the gateway a new revision of the API (where its export maps back to OpenAPI)",
+      parameters: [deploymentId],
+      responses: {
+        "200": json("Adopted", {
+          type: "object",
+          required: ["revisionId", "revisionNumber", "deploymentId"],
+          properties: { revisionId: { type: "string" }, revisionNumber: { type: "integer" }, deploymentId: { type: "string" } },
+        }),
+        "404": deploymentNotFound,
+        "409": problem("Not drifted, missing, or not mappable back (code conflict)"),
+        ...authErrors,
+      },
+    },
+  },
+  "/api/v1/environments/{name}/drift": {
+    get: {
+      operationId: "listEnvironmentDrift",
+      tags: ["environments"],
+      summary: "Drift of every push deployment of an environment, with counts (admin; at most 200, most recently changed)",
+      parameters: [envName],
+      responses: {
+        "200": json("Drift", {
+          type: "object",
+          required: ["counts", "items"],
+          properties: { counts: ref("DriftCounts"), items: { type: "array", items: ref("DeploymentDrift") } },
+        }),
+        "404": problem("No such environment (code not_found)"),
+        ...authErrors,
+      },
+    },
+    post: {
+      operationId: "checkEnvironmentDrift",
+      tags: ["environments"],
+      summary: "Check every deployment of an environment for drift now (admin): the job to follow",
+      parameters: [envName],
+      responses: {
+        "202": json("Queued", { type: "object", properties: { jobId: { type: "string" }, status: { type: "string" } } }),
+        "404": problem("No such environment (code not_found)"),
+        "409": problem("This gateway type is not checked for drift (code conflict)"),
+        ...authErrors,
+      },
+    },
+  },
+  "/api/v1/metrics": {
+    get: {
+      operationId: "getMetrics",
+      tags: ["environments"],
+      summary: "Prometheus metrics for alerting: meridian_deployments_drift{environment,state}",
+      responses: {
+        "200": { description: "Prometheus text format", content: { "text/plain": { schema: { type: "string" } } } },
+        ...authErrors,
+      },
+    },
+  },
+};

@@ -65,3 +65,8 @@ export async function listEnvironmentDrift(name: string, ctx: ServiceContext): P
   const items = await driftViews(db, and(eq(deployments.environmentId, env.id), inArray(deployments.status, ["deployed", "drifted"])), 200);
   return { counts: await driftCounts(db, [env.id]), items };
 }
+
+/** Drift counts of one environment (GET /api/v1/environments/{name}), or of all (the admin home). */
+export async function environmentDriftCounts(environmentId?: string): Promise<DriftCounts> {
+  return driftCounts(await getDb(), environmentId ? [environmentId] : undefined);
+}
