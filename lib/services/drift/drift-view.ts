@@ -11,6 +11,7 @@ export interface DriftView {
   apiVersion: string;
   environment: string;
   environmentName: string;
+  environmentType: string;
   /** unknown: never checked (or the gateway cannot be read for drift). */
   state: DriftState;
   /** Three ways: the revision asked for, the one Meridian last applied, and what runs (the diff). */
@@ -40,7 +41,7 @@ export async function driftViews(db: DbOrTx, where: ReturnType<typeof and>, limi
     .select({
       d: { id: deployments.id, apiId: deployments.apiId },
       api: { name: apis.name, version: apis.version },
-      env: { name: environments.name, displayName: environments.displayName },
+      env: { name: environments.name, displayName: environments.displayName, type: environments.type },
       desired: desired.number,
       applied: applied.number,
       drift: deploymentDrift,
@@ -61,6 +62,7 @@ export async function driftViews(db: DbOrTx, where: ReturnType<typeof and>, limi
     apiVersion: r.api.version,
     environment: r.env.name,
     environmentName: r.env.displayName,
+    environmentType: r.env.type,
     state: r.drift?.state ?? "unknown",
     desiredRevision: r.desired,
     appliedRevision: r.applied ?? null,

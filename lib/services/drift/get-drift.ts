@@ -53,7 +53,7 @@ export async function checkDriftNow(id: string, ctx: ServiceContext): Promise<Dr
 export async function listApiDrift(apiId: string, ctx: ServiceContext): Promise<DriftView[]> {
   const db = await getDb();
   await loadApiForActor(db, apiId, ctx);
-  return driftViews(db, and(eq(deployments.apiId, apiId)), 200);
+  return (await driftViews(db, and(eq(deployments.apiId, apiId)), 200)).filter((v) => canCheckDrift(v.environmentType));
 }
 
 /** Drift of an environment's deployments (admin), with counts; bounded to the 200 most recently changed. */
