@@ -12,6 +12,9 @@ import { planFor } from "@/lib/services/deployments/plan-deployment";
 import { parseInput } from "@/lib/services/validate";
 import { desiredState, type DesiredState } from "./desired-state";
 
+/** A project carries its definitions (each bounded on import as any definition is): more than a management body's megabyte. */
+export const MAX_PROJECT_BODY_BYTES = 32 * 1024 * 1024;
+
 /** POST /api/v1/project/plan and /apply: the project file's text and the files it names (definitions, Markdown), by their path in it. */
 export const projectBodySchema = z
   .object({
