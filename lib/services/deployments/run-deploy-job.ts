@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { getConnector } from "@/lib/connectors/registry";
-import type { DeploymentRef } from "@/lib/connectors/types";
+import { ConnectorError, type DeploymentRef } from "@/lib/connectors/types";
 import { getDb } from "@/lib/db/client";
 import { deployments, environments } from "@/lib/db/schema";
 import type { JobHandler } from "@/lib/jobs/runner";
@@ -9,12 +9,18 @@ import { appendDeploymentStep } from "./deployment-steps";
 import { requestKeySync } from "./request-key-sync";
 import { recordApplied } from "@/lib/services/drift/record-applied";
 
-/** A failed read-back does not fail a deploy that succeeded: the first drift check records the baseline instead. */
+/**
+ * The read-back is part of the attempt: a transient failure (throttling, 5xx, a dropped
+ * connection) fails it and the engine retries, as for any other call. A refusal that retrying
+ * cannot fix (say a role allowed to deploy but not to export) does not fail a deploy that
+ * succeeded: the first drift check records the baseline instead.
+ */
 async function readBaseline<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
-  } catch {
-    return null;
+  } catch (error) {
+    if (error instanceof ConnectorError && !error.retryable) return null;
+    throw error;
   }
 }
 
