@@ -43,18 +43,31 @@ export async function exportProject(input: unknown, ctx: ServiceContext): Promis
   const actor = assertCan(ctx, "apis:read");
   const { api: wanted } = parseInput(exportProjectSchema, input);
   const db = await getDb();
-  const rows: ApiRow[] = await db
-    .select()
+  // The small columns to choose, then the documents of the chosen ones only.
+  const metas = await db
+    .select({ id: apis.id, name: apis.name, version: apis.version, owners: apis.owners })
     .from(apis)
     .where(eq(apis.origin, "meridian"))
     .orderBy(asc(apis.name), asc(apis.version))
-    .limit(2000);
-  const visible = rows.filter((r) => canSeeAllApis(actor) || r.owners.includes(actor.id));
-  const chosen = wanted.length ? visible.filter((r) => wanted.includes(`${r.name}@${r.version}`) || wanted.includes(r.id)) : visible;
-  const missing = wanted.filter((w) => !chosen.some((r) => `${r.name}@${r.version}` === w || r.id === w));
+    .limit(5000);
+  const visible = metas.filter((r) => canSeeAllApis(actor) || r.owners.includes(actor.id));
+  const picked = wanted.length ? visible.filter((r) => wanted.includes(`${r.name}@${r.version}`) || wanted.includes(r.id)) : visible;
+  const missing = wanted.filter((w) => !picked.some((r) => `${r.name}@${r.version}` === w || r.id === w));
   if (missing.length) throw new AppError("not_found", `No such API, or it is not yours: ${missing.join(", ")}.`);
-  if (chosen.length > MAX_EXPORTED_APIS)
+  if (picked.length > MAX_EXPORTED_APIS)
     throw new AppError("validation_failed", `Export at most ${MAX_EXPORTED_APIS} APIs at once: name them with api=name@version.`);
+  const chosen: ApiRow[] = picked.length
+    ? await db
+        .select()
+        .from(apis)
+        .where(
+          inArray(
+            apis.id,
+            picked.map((p) => p.id),
+          ),
+        )
+        .orderBy(asc(apis.name), asc(apis.version))
+    : [];
 
   const files: Record<string, string> = {};
   const ids = chosen.map((r) => r.id);
