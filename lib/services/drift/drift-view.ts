@@ -1,4 +1,6 @@
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { getConnector } from "@/lib/connectors/registry";
+import { CONNECTOR_TYPES } from "@/lib/connectors/types";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "@/lib/db/client";
 import { apiRevisions, apis, deploymentDrift, deployments, environments, type DriftState } from "@/lib/db/schema";
@@ -75,19 +77,34 @@ export async function driftViews(db: DbOrTx, where: ReturnType<typeof and>, limi
   }));
 }
 
-/** In sync, drifted, missing and unchecked push deployments, for one environment or all. */
+/**
+ * In sync, drifted, missing and unchecked push deployments, for one environment or all.
+ * Unchecked counts deployments on gateways that can be read back but have no check yet.
+ */
 export async function driftCounts(db: DbOrTx, environmentIds?: string[]): Promise<DriftCounts> {
+  const readable = CONNECTOR_TYPES.filter((t) => canRead(t));
+  const state = sql<string>`coalesce(${deploymentDrift.state}, 'unknown')`;
   const rows = await db
-    .select({ state: deploymentDrift.state, n: count() })
-    .from(deploymentDrift)
-    .innerJoin(deployments, eq(deployments.id, deploymentDrift.deploymentId))
+    .select({ state, n: count() })
+    .from(deployments)
+    .innerJoin(environments, eq(environments.id, deployments.environmentId))
+    .leftJoin(deploymentDrift, eq(deploymentDrift.deploymentId, deployments.id))
     .where(
       and(
         inArray(deployments.status, ["deployed", "drifted"]),
-        environmentIds ? inArray(deploymentDrift.environmentId, environmentIds.length ? environmentIds : ["-"]) : undefined,
+        inArray(environments.type, readable.length ? readable : ["-"]),
+        environmentIds ? inArray(deployments.environmentId, environmentIds.length ? environmentIds : ["-"]) : undefined,
       ),
     )
-    .groupBy(deploymentDrift.state);
+    .groupBy(state);
   const n = (s: DriftState) => Number(rows.find((r) => r.state === s)?.n ?? 0);
   return { inSync: n("in_sync"), drifted: n("drifted"), missing: n("missing"), unchecked: n("unknown") };
+}
+
+function canRead(type: string): boolean {
+  try {
+    return typeof getConnector(type).readLive === "function";
+  } catch {
+    return false;
+  }
 }
