@@ -1,6 +1,7 @@
 /**
  * `npm run meridian -- <command>`: administration from the shell and from CI.
  *   token create --email <email> --name <name> [--expires-days <n>]   prints a personal access token
+ *   plan | apply | export                                               APIs as code (see project-cli.ts)
  * With the embedded database it goes through the running Meridian when there is one.
  */
 import { parseArgs } from "node:util";
@@ -10,9 +11,11 @@ import { users } from "@/lib/db/schema";
 import { isAppError } from "@/lib/errors";
 import { isRole } from "@/lib/auth/permissions";
 import { createToken } from "@/lib/services/tokens/create-token";
+import { PROJECT_USAGE, runProjectCommand } from "./project-cli";
 
 const USAGE = `Usage:
-  npm run meridian -- token create --email <email> --name <name> [--expires-days <n>]`;
+  npm run meridian -- token create --email <email> --name <name> [--expires-days <n>]
+${PROJECT_USAGE}`;
 
 async function tokenCreate(args: string[]) {
   const { values } = parseArgs({
@@ -33,15 +36,22 @@ async function tokenCreate(args: string[]) {
   process.stdout.write(`${token}\n`);
 }
 
-async function main() {
+async function main(): Promise<number> {
   const [group, command, ...rest] = process.argv.slice(2);
-  if (group === "token" && command === "create") return tokenCreate(rest);
+  if (group === "token" && command === "create") {
+    await tokenCreate(rest);
+    return 0;
+  }
+  // Plan, apply and export speak to a running Meridian over REST: they never open the database.
+  if (group === "plan" || group === "apply" || group === "export") return runProjectCommand(group, process.argv.slice(3));
   throw new Error(USAGE);
 }
 
 main()
-  .then(() => closeDb())
-  .then(() => process.exit(0))
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
   .catch(async (error) => {
     console.error(isAppError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error));
     await closeDb().catch(() => {});

@@ -89,14 +89,15 @@ const JSON_TYPES = ["application/json"];
  * (application/json or a +json type; 415 otherwise, which also keeps HTML forms out), be
  * UTF-8, and hold no text PostgreSQL cannot store (400 naming the field).
  */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, options: { maxBytes?: number } = {}): Promise<z.output<S>> {
+  const maxBytes = options.maxBytes ?? MAX_JSON_BODY_BYTES;
   const length = Number(req.headers.get("content-length") || 0);
-  if (length > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  if (length > maxBytes) throw new AppError("payload_too_large", "The request body is too large.");
   const mediaType = mediaTypeOf(req.headers.get("content-type"));
   if (mediaType && !isJsonMediaType(mediaType.type)) throw unsupportedMediaType(JSON_TYPES);
   assertUtf8Charset(mediaType?.charset, JSON_TYPES);
   const bytes = new Uint8Array(await req.arrayBuffer());
-  if (bytes.byteLength > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  if (bytes.byteLength > maxBytes) throw new AppError("payload_too_large", "The request body is too large.");
   if (!bytes.byteLength) return parseInput(schema, {});
   if (!mediaType) throw unsupportedMediaType(JSON_TYPES);
   const text = decodeUtf8(bytes);

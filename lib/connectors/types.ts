@@ -198,6 +198,19 @@ export interface ObservedState {
 }
 
 /**
+ * What runs on the gateway for a deployment, as native artifacts comparable with one another
+ * (same kinds and names from one read to the next): drift detection compares them with the
+ * artifacts read back right after Meridian applied the deployment.
+ */
+export interface LiveState {
+  /** False when the deployment is gone from the gateway (API, stage or route deleted there). */
+  exists: boolean;
+  artifacts: PlanArtifact[];
+  /** Why it does not exist, in words. */
+  reason?: string;
+}
+
+/**
  * A remote failure, classified. The deployment engine retries `retryable` ones (throttling,
  * 5xx, timeouts) with back-off and fails the job with `message` otherwise.
  */
@@ -242,6 +255,13 @@ export interface Connector {
 
   /** What really runs for a deployment, for drift detection. */
   observe(config: ConnectorConfig, ref: DeploymentRef): Promise<ObservedState>;
+
+  /**
+   * Optional, for drift detection: reads what runs for a deployment as native artifacts (the
+   * API export with its integrations, policies, usage plans or products). Connectors without
+   * it are not checked for drift.
+   */
+  readLive?(config: ConnectorConfig, ref: DeploymentRef, options?: { signal?: AbortSignal }): Promise<LiveState>;
 
   /** Gateways that check API keys themselves: installs a Meridian-issued key for a subscription; returns remote ids. Idempotent. */
   provisionKey?(input: SubscriptionKeyInput): Promise<Record<string, string>>;

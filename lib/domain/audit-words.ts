@@ -51,6 +51,10 @@ const PHRASES: Record<string, string> = {
   "environment.update": "changed the environment",
   "environment.delete": "deleted the environment",
   "environment.discover": "started a discovery on the environment",
+  "environment.drift-check": "started a drift check on the environment",
+  "deployment.reapply": "re-applied a deployment that had drifted",
+  "deployment.adopt": "adopted what runs on a gateway as a new revision",
+  "project.apply": "applied a project file",
   "environment.token_create": "created a gateway token for the environment",
   "environment.token_rotate": "rotated the gateway token of the environment",
   "environment.token_revoke": "revoked the gateway token of the environment",
@@ -103,6 +107,10 @@ export function describeAuditAction(entry: AuditLike): string {
   const d = entry.details;
   const name = nameOf(entry);
   if (entry.action === "api.lifecycle" && text(d.to)) return `moved the API${name ? ` ${name}` : ""} to ${String(d.to).toLowerCase()}`;
+  if (entry.action === "deployment.drift" && text(d.to) && text(d.environment)) {
+    const state = ({ in_sync: "in sync", drifted: "drifted", missing: "missing" } as Record<string, string>)[String(d.to)] ?? String(d.to);
+    return `found a deployment on ${d.environment} ${state}`;
+  }
   if (entry.action === "api.deploy" && Array.isArray(d.environments) && d.environments.length) {
     return `deployed revision ${d.revision ?? "?"} of the API to ${d.environments.join(", ")}`;
   }

@@ -6,6 +6,7 @@ import { undeployJobHandler } from "@/lib/services/deployments/run-undeploy-job"
 import { UNDEPLOY_JOB } from "@/lib/services/deployments/undeploy-api";
 import { DISCOVER_JOB } from "@/lib/services/discovery/discover-environment";
 import { discoverJobHandler } from "@/lib/services/discovery/run-discover-job";
+import { DRIFT_JOB, driftJobHandler } from "@/lib/services/drift/run-drift-job";
 import type { JobHandler } from "./runner";
 
 /** Every durable job kind and the handler that runs it. */
@@ -14,4 +15,5 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   [UNDEPLOY_JOB]: undeployJobHandler,
   [KEY_SYNC_JOB]: keySyncJobHandler,
   [DISCOVER_JOB]: discoverJobHandler,
+  [DRIFT_JOB]: driftJobHandler,
 };

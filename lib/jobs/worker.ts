@@ -6,6 +6,7 @@ import { applyAnalyticsRetention } from "@/lib/services/analytics/apply-retentio
 import { rollUpEvents } from "@/lib/services/analytics/roll-up-events";
 import { analyticsSettings } from "@/lib/services/analytics/settings";
 import { scheduleDiscovery } from "@/lib/services/discovery/schedule-discovery";
+import { scheduleDriftChecks } from "@/lib/services/drift/schedule-drift";
 import { purgeExpired } from "@/lib/services/maintenance/purge-expired";
 import { JOB_HANDLERS } from "./handlers";
 import { claimJobs, queueEvents, queueSettings } from "./queue";
@@ -31,6 +32,7 @@ export const PERIODIC_TASKS: PeriodicTask[] = [
   { name: "analytics-roll-up", everyMs: analyticsSettings.rollupIntervalMs, run: () => rollUpEvents() },
   { name: "analytics-retention", everyMs: analyticsSettings.retentionIntervalMs, run: () => applyAnalyticsRetention() },
   { name: "discovery-schedule", everyMs: 60_000, run: () => scheduleDiscovery() },
+  { name: "drift-schedule", everyMs: 60_000, run: () => scheduleDriftChecks() },
 ];
 
 export interface WorkerOptions {

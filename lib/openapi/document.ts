@@ -4,6 +4,7 @@ import { adminPaths, adminSchemas } from "./paths/admin";
 import { developerPaths, developerSchemas } from "./paths/developer";
 import { analyticsPaths, analyticsSchemas } from "./paths/analytics";
 import { runtimePaths, runtimeSchemas } from "./paths/runtime";
+import { projectPaths, projectSchemas } from "./paths/project";
 import type { Json } from "./helpers";
 
 /** Each feature contributes its paths and schemas; the document is their union. */
@@ -14,6 +15,7 @@ const PARTS: Array<{ paths: Record<string, Json>; schemas: Record<string, Json> 
   { paths: analyticsPaths, schemas: analyticsSchemas },
   { paths: runtimePaths, schemas: runtimeSchemas },
   { paths: developerPaths, schemas: developerSchemas },
+  { paths: projectPaths, schemas: projectSchemas },
 ];
 
 /** Every tag an operation uses, in the order readers meet them. */
@@ -26,6 +28,7 @@ const TAGS: Array<{ name: string; description: string }> = [
   { name: "apis", description: "APIs, their definitions, operations, lifecycle, revisions and documents" },
   { name: "deployments", description: "Deploying revisions to gateway environments" },
   { name: "jobs", description: "Durable jobs (deployments, discovery)" },
+  { name: "project", description: "APIs as code: plan, apply and export a project file" },
   { name: "environments", description: "Gateway environments, their connections, tokens, instances and discovery" },
   { name: "tiers", description: "Rate-limit tiers and policies" },
   { name: "analytics", description: "Gateway traffic" },

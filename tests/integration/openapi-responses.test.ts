@@ -459,6 +459,71 @@ describe("management API responses against its OpenAPI description", () => {
     }
     await call("get", "/api/v1/jobs/{id}", { ...as(admin), params: { id: "job_missing" } });
 
+    // APIs as code: the project file's schema, plan, apply (twice: the second changes nothing), export, and a file with errors.
+    await call("get", "/api/v1/schemas/project.json");
+    const projectBody = {
+      project: `apiVersion: meridian/v1\napis:\n  - name: Code ${suffix}\n    version: v1\n    context: /code-${suffix}\n    definition: pets.json\n`,
+      files: { "pets.json": JSON.stringify(PETSTORE) },
+    };
+    await call("post", "/api/v1/project/plan", { ...as(publisher), json: projectBody });
+    await call("post", "/api/v1/project/plan", { ...as(publisher), json: { project: "apiVersion: meridian/v1\napis:\n  - name: x\n" } });
+    await call("post", "/api/v1/project/apply", { ...as(publisher), json: projectBody });
+    await call("post", "/api/v1/project/apply", { ...as(subscriber), json: projectBody });
+    await call("get", "/api/v1/project/export", { ...as(publisher), query: { api: `Code ${suffix}@v1` } });
+    await call("get", "/api/v1/project/export", { ...as(publisher), query: { api: "Nothing@v0" } });
+
+    // Drift, on a read-write Kong environment whose fake connector reads back what "runs" there.
+    {
+      const driftFake = createFakeConnector("kong");
+      let live: Record<string, unknown> = { paths: { "/pets": {} } };
+      Object.assign(driftFake, {
+        readLive: async () => ({ exists: true, artifacts: [{ kind: "openapi", name: "api", format: "json", content: live }] }),
+      });
+      const restoreDrift = overrideConnector(driftFake);
+      queueSettings.pollMs = 20;
+      const driftWorker = startWorker({ tasks: [], handlers: JOB_HANDLERS, concurrency: 1 });
+      try {
+        const kongRw = `oa-kongrw-${suffix}`;
+        await call("post", "/api/v1/environments", {
+          ...as(admin),
+          json: { name: kongRw, type: "kong", mode: "read-write", config: { adminUrl: "http://127.0.0.1:9" } },
+        });
+        const deployedBody = {
+          ...projectBody,
+          project: `${projectBody.project}deployments:\n  - api: Code ${suffix}\n    environments: [${kongRw}]\n`,
+        };
+        const applied = (await call("post", "/api/v1/project/apply", { ...as(publisher), json: deployedBody })).body as {
+          deployments: Array<{ id: string }>;
+        };
+        const depId = applied.deployments[0].id;
+        const dep = { ...as(publisher), params: { id: depId } };
+        await until(
+          async () => (await call("get", "/api/v1/deployments/{id}", dep)).body as { status: string },
+          (d) => d.status === "deployed",
+        );
+        await call("get", "/api/v1/deployments/{id}/drift", dep);
+        await call("get", "/api/v1/deployments/{id}/drift", { ...as(publisher), params: { id: "dep_missing" } });
+        live = { ...PETSTORE, paths: { ...PETSTORE.paths, "/extra": { get: { responses: { "200": { description: "ok" } } } } } };
+        expect(((await call("post", "/api/v1/deployments/{id}/drift", dep)).body as { state: string }).state).toBe("drifted");
+        await call("get", "/api/v1/environments/{name}/drift", { ...as(admin), params: { name: kongRw } });
+        await call("get", "/api/v1/environments/{name}", { ...as(admin), params: { name: kongRw } });
+        await call("post", "/api/v1/environments/{name}/drift", { ...as(admin), params: { name: kongRw } });
+        await call("post", "/api/v1/environments/{name}/drift", { ...as(admin), params: { name: envName } });
+        await call("get", "/api/v1/metrics", as(admin));
+        await call("get", "/api/v1/metrics", as(subscriber));
+        await call("post", "/api/v1/deployments/{id}/adopt", dep);
+        await call("post", "/api/v1/deployments/{id}/adopt", dep);
+        await call("post", "/api/v1/deployments/{id}/reapply", dep);
+        await until(
+          async () => (await call("get", "/api/v1/deployments/{id}", dep)).body as { status: string },
+          (d) => d.status === "deployed",
+        );
+      } finally {
+        await driftWorker.stop();
+        restoreDrift();
+      }
+    }
+
     // Clean-up calls are operations too.
     await call("delete", "/api/v1/subscriptions/{id}", { ...as(subscriber), params: { id: subscription.id } });
     await call("delete", "/api/v1/apis/{id}/deployments/{environment}", { ...as(publisher), params: { id: api.id, environment: envName } });

@@ -12,6 +12,7 @@ import { getAnalyticsSummary } from "@/lib/services/analytics/get-analytics-summ
 import { listAudit } from "@/lib/services/audit/list-audit";
 import { listFailingDeployments } from "@/lib/services/deployments/list-failing-deployments";
 import { listEnvironments } from "@/lib/services/environments/get-environment";
+import { environmentDriftCounts } from "@/lib/services/drift/get-drift";
 import { listUsers } from "@/lib/services/users/list-users";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -22,12 +23,13 @@ const LINK = "text-sm font-medium text-brand-700 underline-offset-2 hover:underl
 export default async function AdminHome() {
   const actor = await requirePageActor("portal:admin");
   const ctx = { actor };
-  const [users, audit, environments, failing, traffic] = await Promise.all([
+  const [users, audit, environments, failing, traffic, drift] = await Promise.all([
     listUsers({ pageSize: 1 }, ctx),
     listAudit({ pageSize: 8 }, ctx),
     listEnvironments(ctx),
     listFailingDeployments({ limit: 5 }, ctx),
     getAnalyticsSummary({ scope: "all" }, ctx),
+    environmentDriftCounts(),
   ]);
   const healthy = environments.filter((e) => e.health?.status === "healthy").length;
   return (
@@ -63,6 +65,14 @@ export default async function AdminHome() {
           {environments.length === 0 && (
             <CardBody className="text-sm text-slate-600 dark:text-slate-400">No gateway environment yet.</CardBody>
           )}
+          <CardBody className="border-t border-slate-100 text-sm dark:border-slate-800">
+            <p data-testid="home-drift" className="flex flex-wrap items-center gap-2">
+              <span className="font-medium">Drift on push gateways:</span>
+              <Badge tone="green">{drift.inSync} in sync</Badge>
+              <Badge tone={drift.drifted ? "red" : "neutral"}>{drift.drifted} drifted</Badge>
+              <Badge tone={drift.missing ? "red" : "neutral"}>{drift.missing} missing</Badge>
+            </p>
+          </CardBody>
         </Card>
 
         <Card aria-labelledby="home-failing">

@@ -64,6 +64,11 @@ export function createAwsConnector(options: AwsConnectorOptions = {}): Connector
       return observeAws(config, ref);
     },
 
+    async readLive(config, ref, liveOptions) {
+      const { readLiveAws } = await import("./live");
+      return readLiveAws(config, ref, liveOptions?.signal);
+    },
+
     async provisionKey(input) {
       const { provisionAwsKey } = await import("./keys");
       return provisionAwsKey(input, pageSize);

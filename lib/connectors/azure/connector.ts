@@ -6,6 +6,7 @@ import { discoverOnAzure, observeOnAzure } from "./discover";
 import { describeAzureFailure } from "./errors";
 import { provisionKeyOnAzure, revokeKeyOnAzure } from "./keys";
 import { undeployFromAzure } from "./remove";
+import { readLiveAzure } from "./live";
 import { planOf, translate } from "./translate";
 
 export const azureConnector: Connector = {
@@ -43,6 +44,7 @@ export const azureConnector: Connector = {
   undeploy: undeployFromAzure,
   discover: discoverOnAzure,
   observe: observeOnAzure,
+  readLive: (config, ref, options) => readLiveAzure(config, ref, options?.signal),
   provisionKey: provisionKeyOnAzure,
   revokeKey: revokeKeyOnAzure,
 };

@@ -32,6 +32,9 @@ const configSchemas: Record<string, Json> = Object.fromEntries(
   listDescriptors().map((d) => [`${d.type[0].toUpperCase()}${d.type.slice(1)}Config`, connectorConfigSchema(d.configSchema)]),
 );
 
+/** Only in GET /api/v1/environments/{name}. */
+const environmentDrift: Json = { ...ref("DriftCounts"), description: "Push deployments there by drift state (GET of one environment)." };
+
 const environmentSummaryProperties: Json = {
   id: { type: "string", examples: ["env_4kT9…"] },
   name: { type: "string", pattern: "^[a-z][a-z0-9-]{1,62}$", description: "Immutable." },
@@ -95,7 +98,7 @@ export const adminSchemas: Record<string, Json> = {
     type: "object",
     description: "What publishers see.",
     required: Object.keys(environmentSummaryProperties),
-    properties: environmentSummaryProperties,
+    properties: { ...environmentSummaryProperties, drift: environmentDrift },
   },
   Environment: {
     type: "object",
@@ -103,6 +106,7 @@ export const adminSchemas: Record<string, Json> = {
     required: [...Object.keys(environmentSummaryProperties), "config", "secrets", "gatewayToken", "lastTest"],
     properties: {
       ...environmentSummaryProperties,
+      drift: environmentDrift,
       config: { type: "object", description: 'Secret fields read as "••••••".' },
       secrets: { type: "object", additionalProperties: { type: "object", properties: { set: { type: "boolean" } } } },
       gatewayToken: {

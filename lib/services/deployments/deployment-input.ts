@@ -40,11 +40,10 @@ export async function buildDeploymentInput(
   revision: ApiRevisionRow,
   idempotencyKey: string,
 ): Promise<DeploymentInput> {
-  const [api] = await db
-    .select({ id: apis.id, name: apis.name, version: apis.version, context: apis.context, description: apis.description })
-    .from(apis)
-    .where(eq(apis.id, revision.apiId))
-    .limit(1);
+  // A plan of an API that does not exist yet (a project file's new API) names it by a planned id.
+  const [api] = revision.apiId.startsWith("planned:")
+    ? [{ id: revision.apiId }]
+    : await db.select({ id: apis.id }).from(apis).where(eq(apis.id, revision.apiId)).limit(1);
   if (!api) throw new AppError("not_found", "The API of this deployment no longer exists.");
   const endpoint = endpointFor(revision, env.name);
   if (!endpoint)

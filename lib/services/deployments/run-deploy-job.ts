@@ -1,12 +1,28 @@
 import { eq } from "drizzle-orm";
 import { getConnector } from "@/lib/connectors/registry";
-import type { DeploymentRef } from "@/lib/connectors/types";
+import { ConnectorError, type DeploymentRef } from "@/lib/connectors/types";
 import { getDb } from "@/lib/db/client";
 import { deployments, environments } from "@/lib/db/schema";
 import type { JobHandler } from "@/lib/jobs/runner";
 import { buildDeploymentInput, loadRevision } from "./deployment-input";
 import { appendDeploymentStep } from "./deployment-steps";
 import { requestKeySync } from "./request-key-sync";
+import { recordApplied } from "@/lib/services/drift/record-applied";
+
+/**
+ * The read-back is part of the attempt: a transient failure (throttling, 5xx, a dropped
+ * connection) fails it and the engine retries, as for any other call. A refusal that retrying
+ * cannot fix (say a role allowed to deploy but not to export) does not fail a deploy that
+ * succeeded: the first drift check records the baseline instead.
+ */
+async function readBaseline<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ConnectorError && !error.retryable) return null;
+    throw error;
+  }
+}
 
 interface DeployPayload {
   deploymentId: string;
@@ -48,6 +64,8 @@ export const deployJobHandler: JobHandler = {
     const connector = getConnector(env.type);
     const ref = await connector.deploy(input, previousRefOf(row.d.reference, env.type));
     const reference = { ...ref, revisionNumber: revision.number } as unknown as Record<string, unknown>;
+    // What the gateway holds right after the deploy: the baseline drift checks compare with.
+    const live = connector.readLive ? await readBaseline(() => connector.readLive!(input.config, ref, { signal: ctx.signal })) : null;
     await ctx.complete(
       async (tx) => {
         const [current] = await tx
@@ -64,6 +82,7 @@ export const deployJobHandler: JobHandler = {
           deployedRevisionId: revisionId,
           error: null,
         });
+        if (live) await recordApplied(tx, { deploymentId, environmentId: env.id, revisionId, live });
         // Keys, and for gateways holding the key manager's public key per application, OAuth2 credentials.
         const scheme = revision.settings.security.scheme;
         const jwt = connector.descriptor.capabilities.jwtCredentials && scheme === "oauth2";

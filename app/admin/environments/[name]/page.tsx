@@ -18,6 +18,9 @@ import { getSnapshotPropagation } from "@/lib/services/gateways/snapshot-propaga
 import { listDiscovered } from "@/lib/services/discovery/list-discovered";
 import { discoveryRefusal } from "@/lib/services/discovery/discover-environment";
 import { DiscoveryPanel } from "@/components/admin/discovery-panel";
+import { DriftPanel } from "@/components/shared/drift-panel";
+import { canCheckDrift } from "@/lib/services/drift/check-drift";
+import { listEnvironmentDrift } from "@/lib/services/drift/get-drift";
 import { EnvironmentClient } from "./environment-client";
 
 type Props = { params: Promise<{ name: string }> };
@@ -43,6 +46,7 @@ export default async function EnvironmentPage({ params }: Props) {
   const discoverable = type.capabilities.discover;
   const discovered = discoverable ? await listDiscovered(name, ctx) : null;
   const row = discoverable ? await getEnvironmentRowOrThrow(name) : null;
+  const drift = canCheckDrift(environment.type) ? await listEnvironmentDrift(name, ctx) : null;
 
   return (
     <>
@@ -61,6 +65,11 @@ export default async function EnvironmentPage({ params }: Props) {
             <Badge>{environment.mode}</Badge>
             {environment.region && <Badge>{environment.region}</Badge>}
             <span className="font-mono text-xs">snapshot v{environment.snapshotVersion}</span>
+            {drift && (
+              <span data-testid="environment-drift-counts" className="text-xs">
+                {drift.counts.inSync} in sync · {drift.counts.drifted} drifted · {drift.counts.missing} missing
+              </span>
+            )}
           </span>
         }
       />
@@ -70,6 +79,7 @@ export default async function EnvironmentPage({ params }: Props) {
           {propagation && <SnapshotPropagationCard name={environment.name} initial={propagation} />}
           {instances && <GatewayInstancesTable name={environment.name} initial={instances} />}
         </EnvironmentClient>
+        {drift && <DriftPanel initial={drift.items} show="api" canAct />}
         {discovered && row && <DiscoveryPanel name={environment.name} initial={discovered} disabledReason={discoveryRefusal(row)} />}
         <Card>
           <CardHeader title="Danger zone" description="Deleting is refused while anything is deployed to this environment." />

@@ -5,12 +5,16 @@ import { getEnvironment, getEnvironmentSummary } from "@/lib/services/environmen
 import { environmentBodySchema } from "@/lib/services/environments/schemas";
 import { updateEnvironment } from "@/lib/services/environments/update-environment";
 import { otherMethods } from "@/lib/api/methods";
+import { environmentDriftCounts } from "@/lib/services/drift/get-drift";
 
 type P = { name: string };
 
-export const GET = apiHandler<P>({ permission: "environments:read" }, async ({ ctx, actor, params }) =>
-  can(actor?.roles, "environments:write") ? getEnvironment(params.name, ctx) : getEnvironmentSummary(params.name, ctx),
-);
+export const GET = apiHandler<P>({ permission: "environments:read" }, async ({ ctx, actor, params }) => {
+  const env = can(actor?.roles, "environments:write")
+    ? await getEnvironment(params.name, ctx)
+    : await getEnvironmentSummary(params.name, ctx);
+  return { ...env, drift: await environmentDriftCounts(env.id) };
+});
 
 export const PATCH = apiHandler<P>({ permission: "environments:write" }, async ({ req, ctx, params }) =>
   updateEnvironment(params.name, await readJson(req, environmentBodySchema), ctx),

@@ -6,6 +6,8 @@ import { getDescriptor } from "@/lib/connectors/registry";
 import { listRevisions } from "@/lib/services/apis/list-revisions";
 import { listDeployments } from "@/lib/services/deployments/list-deployments";
 import { listEnvironmentSummaries } from "@/lib/services/environments/get-environment";
+import { DriftPanel } from "@/components/shared/drift-panel";
+import { listApiDrift } from "@/lib/services/drift/get-drift";
 import { loadApiForPage } from "../load-api";
 
 export const metadata: Metadata = { title: "API deployments" };
@@ -32,13 +34,17 @@ export default async function DeploymentsPage({ params }: { params: Promise<{ id
             : null;
     return { name: e.name, displayName: e.displayName, typeLabel: e.typeLabel, type: e.type, mode: e.mode, unavailable };
   });
+  const drift = await listApiDrift(api.id, ctx);
   return (
-    <DeploymentsPanel
-      apiId={api.id}
-      revisions={revisions.items.map((r) => ({ id: r.id, number: r.number }))}
-      targets={targets}
-      initial={deployments}
-      canWrite={can(actor.roles, "apis:write")}
-    />
+    <div className="space-y-6">
+      <DeploymentsPanel
+        apiId={api.id}
+        revisions={revisions.items.map((r) => ({ id: r.id, number: r.number }))}
+        targets={targets}
+        initial={deployments}
+        canWrite={can(actor.roles, "apis:write")}
+      />
+      {drift.length > 0 && <DriftPanel initial={drift} show="environment" canAct={can(actor.roles, "apis:write")} />}
+    </div>
   );
 }
