@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, doublePrecision, index, integer, pgTable, real, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  real,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { LATENCY_BUCKETS, bucketColumn } from "@/lib/domain/analytics/histogram";
 import { tstz } from "./columns";
 
@@ -18,6 +31,12 @@ export const analyticsBatches = pgTable(
     eventCount: integer("event_count").notNull(),
     receivedAt: tstz("received_at").notNull().defaultNow(),
     rolledUpAt: tstz("rolled_up_at"),
+    /**
+     * The batch carried per-minute aggregates (staged in analytics_aggregate_staging until
+     * rolled up); its raw events are a sample, kept for the recent calls and errors, and never
+     * counted.
+     */
+    aggregated: boolean("aggregated").notNull().default(false),
   },
   (t) => [
     uniqueIndex("analytics_batches_seq_key").on(t.seq),
@@ -145,3 +164,25 @@ export const analyticsEnvMinuteRollups = environmentRollupTable("analytics_env_r
 export const analyticsEnvHourRollups = environmentRollupTable("analytics_env_rollups_hour");
 export const analyticsEnvDayRollups = environmentRollupTable("analytics_env_rollups_day");
 export type AnalyticsEnvRollupRow = typeof analyticsEnvMinuteRollups.$inferSelect;
+
+/**
+ * Per-minute aggregates of batches in the aggregate form, as the gateways sent them, until the
+ * worker adds them to the roll-ups (then they are deleted, in the same transaction that stamps
+ * the batch). Written in the same statement that claims the batch id, so a batch's aggregates
+ * are staged exactly once; dashboards add the staged rows of batches not yet rolled up.
+ */
+export const analyticsAggregateStaging = pgTable(
+  "analytics_aggregate_staging",
+  {
+    batchSeq: bigint("batch_seq", { mode: "number" }).notNull(),
+    bucket: tstz("bucket").notNull(),
+    environment: text("environment").notNull(),
+    region: text("region").notNull().default(""),
+    apiId: text("api_id").notNull(),
+    operation: text("operation").notNull().default(""),
+    applicationId: text("application_id").notNull().default(""),
+    statusClass: smallint("status_class").notNull(),
+    ...measureColumns(),
+  },
+  (t) => [index("analytics_aggregate_staging_batch_seq_idx").on(t.batchSeq)],
+);
