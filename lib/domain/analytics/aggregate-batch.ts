@@ -4,6 +4,9 @@ import {
   MAX_COMPACT_EVENTS_PER_BATCH,
   analyticsEventGroupSchema,
   compactAnalyticsEventSchema,
+  expandAnalyticsBatch,
+  parseAnalyticsBatch,
+  type AnalyticsEvent,
   type AnalyticsEventGroup,
 } from "@/lib/domain/gateway/snapshot";
 import { LATENCY_BUCKETS, bucketIndex } from "./histogram";
@@ -282,4 +285,20 @@ function roundMicros(ms: number): number {
 /** The minute boundary at or before `timeMs`. */
 export function minuteOf(timeMs: number): number {
   return timeMs - (((timeMs % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+}
+
+/**
+ * Validates a batch of any form (full, compact or aggregate) and returns its raw events in the
+ * full form and its aggregates (none for the event forms, where every request is an event).
+ */
+export function parseAnyAnalyticsBatch(input: unknown): { batchId: string; events: AnalyticsEvent[]; aggregates: MinuteAggregate[] } {
+  if (typeof input === "object" && input !== null && (input as { format?: unknown }).format === 3) {
+    const batch = aggregateAnalyticsBatchSchema.parse(input);
+    const events = batch.events.length
+      ? expandAnalyticsBatch({ batchId: batch.batchId, format: 2, start: batch.start, groups: batch.groups, events: batch.events }).events
+      : [];
+    return { batchId: batch.batchId, events, aggregates: expandAggregates(batch) };
+  }
+  const batch = parseAnalyticsBatch(input);
+  return { batchId: batch.batchId, events: batch.events, aggregates: [] };
 }

@@ -4,7 +4,7 @@ import { rowsOf } from "@/lib/db/optional-tables";
 import { LATENCY_BUCKETS, bucketColumn } from "@/lib/domain/analytics/histogram";
 import {
   aggregateAnalyticsBatchSchema,
-  expandAggregates,
+  parseAnyAnalyticsBatch,
   type AggregateAnalyticsBatch,
   type MinuteAggregate,
 } from "@/lib/domain/analytics/aggregate-batch";
@@ -58,11 +58,7 @@ async function ingestAggregates(
   environment: { id: string; name: string },
   input: AggregateAnalyticsBatch,
 ): Promise<{ stored: number; duplicate: boolean }> {
-  const events =
-    input.events.length > 0
-      ? expandAnalyticsBatch({ batchId: input.batchId, format: 2, start: input.start, groups: input.groups, events: input.events }).events
-      : [];
-  const aggregates = expandAggregates(input);
+  const { events, aggregates } = parseAnyAnalyticsBatch(input);
   checkEnvironment(environment, events, aggregates);
   return storeBatch(environment, input.batchId, events, aggregates, true);
 }
