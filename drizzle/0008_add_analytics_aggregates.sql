@@ -47,8 +47,22 @@ CREATE TABLE "analytics_aggregate_staging" (
 	"lat_h27" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "analytics_vendor_minutes" (
+	"environment_id" text NOT NULL,
+	"api_id" text NOT NULL,
+	"bucket" timestamp with time zone NOT NULL,
+	"status_class" smallint NOT NULL,
+	"requests" bigint NOT NULL,
+	"latency_sum" double precision DEFAULT 0 NOT NULL,
+	"latency_max" real DEFAULT 0 NOT NULL,
+	"upstream_latency_sum" double precision DEFAULT 0 NOT NULL,
+	"upstream_count" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "analytics_vendor_minutes_environment_id_api_id_bucket_status_class_pk" PRIMARY KEY("environment_id","api_id","bucket","status_class")
+);
+--> statement-breakpoint
 ALTER TABLE "analytics_batches" ADD COLUMN "aggregated" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 CREATE INDEX "analytics_aggregate_staging_batch_seq_idx" ON "analytics_aggregate_staging" USING btree ("batch_seq");--> statement-breakpoint
+CREATE INDEX "analytics_vendor_minutes_bucket_idx" ON "analytics_vendor_minutes" USING btree ("bucket");--> statement-breakpoint
 -- Raw events partitioned by UTC day (written by hand: drizzle-kit cannot express partitioning).
 -- Retention drops whole days; a default partition takes events of days without their own
 -- partition (the worker creates the coming days' partitions ahead).

@@ -8,6 +8,7 @@ import { analyticsSettings } from "@/lib/services/analytics/settings";
 import { scheduleDiscovery } from "@/lib/services/discovery/schedule-discovery";
 import { purgeExpired } from "@/lib/services/maintenance/purge-expired";
 import { JOB_HANDLERS } from "./handlers";
+import { pullVendorMetrics } from "./pull-vendor-metrics";
 import { claimJobs, queueEvents, queueSettings } from "./queue";
 import { runClaimedJob, type JobHandler } from "./runner";
 
@@ -31,6 +32,7 @@ export const PERIODIC_TASKS: PeriodicTask[] = [
   { name: "analytics-roll-up", everyMs: analyticsSettings.rollupIntervalMs, run: () => rollUpEvents() },
   { name: "analytics-retention", everyMs: analyticsSettings.retentionIntervalMs, run: () => applyAnalyticsRetention() },
   { name: "discovery-schedule", everyMs: 60_000, run: () => scheduleDiscovery() },
+  { name: "vendor-metrics", everyMs: analyticsSettings.vendorMetricsIntervalMs, run: () => pullVendorMetrics() },
 ];
 
 export interface WorkerOptions {

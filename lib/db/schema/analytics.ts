@@ -7,6 +7,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   real,
   smallint,
   text,
@@ -185,4 +186,29 @@ export const analyticsAggregateStaging = pgTable(
     ...measureColumns(),
   },
   (t) => [index("analytics_aggregate_staging_batch_seq_idx").on(t.batchSeq)],
+);
+
+/**
+ * What a third-party gateway last reported per API, minute and status class (CloudWatch for
+ * AWS, the API Management reports for Azure). A vendor may revise a recent minute; each pull
+ * stages only the difference from what is here, so the roll-ups hold the latest figures,
+ * counted once.
+ */
+export const analyticsVendorMinutes = pgTable(
+  "analytics_vendor_minutes",
+  {
+    environmentId: text("environment_id").notNull(),
+    apiId: text("api_id").notNull(),
+    bucket: tstz("bucket").notNull(),
+    statusClass: smallint("status_class").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    latencySum: doublePrecision("latency_sum").notNull().default(0),
+    latencyMax: real("latency_max").notNull().default(0),
+    upstreamLatencySum: doublePrecision("upstream_latency_sum").notNull().default(0),
+    upstreamCount: bigint("upstream_count", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.apiId, t.bucket, t.statusClass] }),
+    index("analytics_vendor_minutes_bucket_idx").on(t.bucket),
+  ],
 );

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
+import { pruneVendorMinutes } from "./ingest-vendor-minutes";
 import { dropEventPartitionsBefore, ensureEventPartitions, listEventPartitions } from "./event-partitions";
 import { ROLLUP_FAMILIES, type Resolution } from "./rollup-sql";
 import { analyticsSettings } from "./settings";
@@ -59,6 +60,7 @@ export async function applyAnalyticsRetention(now = new Date()): Promise<Retenti
     }
   }
   await ensureEventPartitions(now);
+  await pruneVendorMinutes(new Date(before(analyticsSettings.minuteRollupRetentionDays)));
   const deleteOlder = async (table: string, column: string, days: number, extra = "") =>
     count(
       await db.execute(sql`
