@@ -70,7 +70,7 @@ export async function pullVendorMetrics(
         minutes = await readAzureApiReports(config, targets, from, to, options.signal);
       }
       const region = env.region || (typeof config.region === "string" ? config.region : null);
-      const stored = await ingestVendorMinutes({ id: env.id, name: env.name, region }, minutes);
+      const stored = await ingestVendorMinutes({ id: env.id, name: env.name, region, type: env.type as "aws" | "azure" }, minutes);
       result.environments++;
       result.minutes += minutes.length;
       result.requests += stored.requests;

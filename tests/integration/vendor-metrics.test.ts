@@ -126,7 +126,7 @@ async function totals(environment: string, apiId: string) {
     { environment, apiId, from: new Date(now - 3_600_000), to: new Date(now + 60_000), scope: "all", groupBy: "applicationId" },
     adminCtx,
   );
-  return { ...summary.totals, applications: summary.breakdowns.applicationId?.map((g) => g.key) };
+  return { ...summary.totals, applications: summary.breakdowns.applicationId?.map((g) => `${g.key}: ${g.label}`) };
 }
 
 describe("traffic of third-party gateways on the dashboards", () => {
@@ -150,7 +150,13 @@ describe("traffic of third-party gateways on the dashboards", () => {
       () => totals(env, apiId),
       (t) => t.requests === 8,
     );
-    expect(first).toMatchObject({ requests: 8, status2xx: 6, status5xx: 2, status4xx: 0, applications: [""] });
+    expect(first).toMatchObject({
+      requests: 8,
+      status2xx: 6,
+      status5xx: 2,
+      status4xx: 0,
+      applications: ["~aws: No per-application breakdown (AWS API Gateway)"],
+    });
     expect(first.latencyAvgMs).toBeGreaterThan(0);
     expect(aws.state.requests.some((r) => r.path.endsWith("GetMetricData") && r.status === 200)).toBe(true);
 
@@ -175,7 +181,12 @@ describe("traffic of third-party gateways on the dashboards", () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 502]);
     const result = await pullVendorMetrics();
     expect(result.failures).toEqual([]);
-    expect(await totals(env, apiId)).toMatchObject({ requests: 6, status2xx: 5, status5xx: 1, applications: [""] });
+    expect(await totals(env, apiId)).toMatchObject({
+      requests: 6,
+      status2xx: 5,
+      status5xx: 1,
+      applications: ["~azure: No per-application breakdown (Azure API Management)"],
+    });
     await pullVendorMetrics();
     await rollUpEvents();
     expect((await totals(env, apiId)).requests).toBe(6);

@@ -59,3 +59,18 @@ export function vendorClassRows(m: VendorMinute): VendorClassRow[] {
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
+
+/**
+ * The application key of traffic whose gateway reports no callers: never an application id (those
+ * start with a letter), so it neither merges with "no application" (anonymous or refused calls
+ * through Meridian's gateways) nor reads as zero traffic.
+ */
+export const NO_APPLICATION_BREAKDOWN: Record<"aws" | "azure", string> = { aws: "~aws", azure: "~azure" };
+
+const VENDOR_NAMES: Record<string, string> = { "~aws": "AWS API Gateway", "~azure": "Azure API Management" };
+
+/** The dashboard label of an application key that stands for a vendor's unbroken-down traffic, or null. */
+export function noBreakdownLabel(applicationKey: string): string | null {
+  const vendor = VENDOR_NAMES[applicationKey];
+  return vendor ? `No per-application breakdown (${vendor})` : null;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
-import { vendorClassRows, type VendorMinute } from "@/lib/domain/analytics/vendor-minutes";
+import { NO_APPLICATION_BREAKDOWN, vendorClassRows, type VendorMinute } from "@/lib/domain/analytics/vendor-minutes";
 import { pgArray } from "./pg-array";
 
 /** Held per environment for one pull's write, so that two workers never stage the same difference. */
@@ -11,13 +11,13 @@ const VENDOR_LOCK = 727_302;
 /**
  * Stores what a third-party gateway reported for an environment's APIs (see
  * `analyticsVendorMinutes`): the difference from the last report of each API, minute and
- * status class is staged as an aggregate batch of the environment (application and operation
- * unknown: ''), and the report is remembered, in one statement under a per-environment lock.
+ * status class is staged as an aggregate batch of the environment (operation unknown: '';
+ * application: the vendor's "no per-application breakdown" key), and the report is remembered, in one statement under a per-environment lock.
  * A minute read again unchanged stages nothing; a minute the vendor revised stages the change.
  * Returns the requests the staged difference adds.
  */
 export async function ingestVendorMinutes(
-  environment: { id: string; name: string; region: string | null },
+  environment: { id: string; name: string; region: string | null; type: "aws" | "azure" },
   minutes: VendorMinute[],
 ): Promise<{ rows: number; requests: number }> {
   const rows = minutes.flatMap(vendorClassRows);
@@ -51,7 +51,8 @@ export async function ingestVendorMinutes(
         staged as (
           insert into analytics_aggregate_staging (batch_seq, bucket, environment, region, api_id, operation, application_id, status_class,
             requests, latency_sum, latency_max, upstream_latency_sum, upstream_count)
-          select c.seq, d.bucket, ${environment.name}, ${environment.region ?? ""}, d.api_id, '', '', d.status_class, d.d_requests,
+          select c.seq, d.bucket, ${environment.name}, ${environment.region ?? ""}, d.api_id, '',
+            ${NO_APPLICATION_BREAKDOWN[environment.type]}, d.status_class, d.d_requests,
             d.d_latency_sum, d.latency_max, d.d_upstream_latency_sum, d.d_upstream_count
           from claimed c cross join delta d),
         saved as (
