@@ -36,13 +36,13 @@ interface Query {
 }
 
 function invalid(message: string): AwsError {
-  return new AwsError(400, "InvalidParameterValue", message);
+  return new AwsError(400, "InvalidParameterValueException", message);
 }
 
 function epochMs(value: unknown, name: string): number {
   if (typeof value === "number" && Number.isFinite(value)) return value * 1000;
   if (typeof value === "string" && !Number.isNaN(Date.parse(value))) return Date.parse(value);
-  throw new AwsError(400, "MissingParameter", `The parameter ${name} is required.`);
+  throw new AwsError(400, "MissingRequiredParameterException", `The parameter ${name} is required.`);
 }
 
 /** The value of one request for a metric; null when the request does not count in it. */
@@ -77,7 +77,7 @@ function statistic(stat: string, values: number[]): number {
 function getMetricData(state: EmulatorState, input: Record<string, unknown>) {
   const queries = input.MetricDataQueries;
   if (!Array.isArray(queries) || queries.length === 0)
-    throw new AwsError(400, "MissingParameter", "The parameter MetricDataQueries is required.");
+    throw new AwsError(400, "MissingRequiredParameterException", "The parameter MetricDataQueries is required.");
   if (queries.length > 500) throw invalid("The collection MetricDataQueries must not have a size greater than 500.");
   const start = epochMs(input.StartTime, "StartTime");
   const end = epochMs(input.EndTime, "EndTime");
@@ -97,7 +97,8 @@ function getMetricData(state: EmulatorState, input: Record<string, unknown>) {
     if (!Number.isInteger(Period) || Period <= 0 || (Period >= 60 ? Period % 60 !== 0 : ![1, 5, 10, 30].includes(Period)))
       throw invalid("The parameter MetricDataQueries.member.MetricStat.Period must be 1, 5, 10, 30 or a multiple of 60.");
     if (typeof Stat !== "string" || !STATS.test(Stat)) throw invalid(`The statistic ${String(Stat)} is not valid.`);
-    if (!Metric?.Namespace || !Metric.MetricName) throw new AwsError(400, "MissingParameter", "Namespace and MetricName are required.");
+    if (!Metric?.Namespace || !Metric.MetricName)
+      throw new AwsError(400, "MissingRequiredParameterException", "Namespace and MetricName are required.");
     const dims = new Map((Metric.Dimensions ?? []).map((d) => [d.Name, d.Value]));
     const matches =
       Metric.Namespace === "AWS/ApiGateway" &&
@@ -136,7 +137,7 @@ export function handleCloudWatch(state: EmulatorState, req: http.IncomingMessage
   const target = String(req.headers["x-amz-target"] ?? "");
   const operation = target.slice(CLOUDWATCH_TARGET_PREFIX.length);
   if (!String(req.headers["content-type"] ?? "").startsWith("application/x-amz-json-1.0"))
-    throw new AwsError(400, "InvalidParameterValue", "Content-Type must be application/x-amz-json-1.0.");
+    throw new AwsError(400, "InvalidParameterValueException", "Content-Type must be application/x-amz-json-1.0.");
   let input: Record<string, unknown>;
   try {
     input = JSON.parse(body.toString("utf8") || "{}");
@@ -152,7 +153,7 @@ export function sendCloudWatchError(res: http.ServerResponse, error: AwsError, r
   res.writeHead(error.status, {
     "content-type": "application/x-amz-json-1.0",
     "x-amzn-requestid": requestId,
-    "x-amzn-query-error": `${error.type};Sender`,
+    "x-amzn-query-error": `${error.type.replace(/Exception$/, "")};${error.status >= 500 ? "Receiver" : "Sender"}`,
   });
   res.end(JSON.stringify({ __type: `com.amazonaws.cloudwatch#${error.type}`, message: error.message }));
 }
