@@ -103,7 +103,7 @@ async function deployed(type: "aws" | "azure", config: Record<string, unknown>) 
     (d) => d.status === "deployed" || d.status === "failed",
     30_000,
   );
-  expect(done.lastError ?? null).toBeNull();
+  expect(done.error).toBeNull();
   expect(done.status).toBe("deployed");
   const invokeUrl = (done.reference as { invokeUrl?: string }).invokeUrl!;
   return { env, apiId: api.id, invokeUrl };
