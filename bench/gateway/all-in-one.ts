@@ -106,10 +106,13 @@ async function provision(baseUrl: string, backendPort: number): Promise<{ contex
   const { createSubscription } = await import("@/lib/services/subscriptions/create-subscription");
   const { generateClientCredentials } = await import("@/lib/services/applications/generate-client-credentials");
   await getDb();
-  const admin = {
-    actor: { id: "usr_bench", email: "bench@bench.local", roles: ["admin", "publisher", "subscriber"] },
-    requestId: "bench",
-  } as never;
+  const { createUser } = await import("@/lib/services/users/create-user");
+  const root = { actor: { id: "usr_bench_root", email: "root@bench.local", roles: ["admin"] }, requestId: "bench" } as never;
+  const { user } = await createUser(
+    { email: `bench-${Date.now().toString(36)}@bench.local`, roles: ["admin", "publisher", "subscriber"], password: "correct-horse-42" },
+    root,
+  );
+  const admin = { actor: { id: user.id, email: user.email, roles: user.roles }, requestId: "bench" } as never;
   await createTier({ name: "BenchHuge", requests: 1_000_000_000, unit: "minute", burst: 1_000_000 }, admin).catch(() => undefined);
   const context = `/aio${Date.now().toString(36)}`;
   const api = await createApi(
