@@ -2,6 +2,7 @@ import net from "node:net";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseEventSample } from "@/lib/domain/analytics/aggregate-batch";
 
 export const DEFAULTS = {
   longPollSeconds: 30,
@@ -12,6 +13,7 @@ export const DEFAULTS = {
   drainTimeoutMs: 25_000,
   eventBatchSize: 5_000,
   eventFlushMs: 1_000,
+  eventSample: 0.01,
   tokenCacheSize: 10_000,
   workers: 1,
   headTimeoutMs: 60_000,
@@ -88,6 +90,12 @@ export interface GatewayConfig {
   drainTimeoutMs: number;
   eventBatchSize: number;
   eventFlushMs: number;
+  /**
+   * Share (0..1) of successful requests also sent as raw events (MERIDIAN_GATEWAY_EVENT_SAMPLE,
+   * `0.01` or `1%`; default 1%). Every request is counted in the per-minute aggregates and every
+   * error is sent raw whatever the share.
+   */
+  eventSample: number;
   /** Verified tokens kept in memory. */
   tokenCacheSize: number;
   /** A client's request head must arrive within this long of its first byte (slow-head attacks). */
@@ -148,6 +156,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   return {
     ...DEFAULTS,
     ...c,
+    eventSample: parseEventSample(env.MERIDIAN_GATEWAY_EVENT_SAMPLE),
     controlPlaneUrl: c.controlPlaneUrl.replace(/\/+$/, ""),
     // The host name and port stay the same when a replica restarts, unlike a pid.
     instanceId: c.instanceId ?? `${os.hostname()}-${c.port}`,

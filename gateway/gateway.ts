@@ -70,6 +70,7 @@ export async function startReplicaDuties(
     send: (batch) => client.postEvents(batch),
     batchSize: config.eventBatchSize,
     flushMs: config.eventFlushMs,
+    events: { successSample: config.eventSample },
     maxPendingBatches: 2_000,
     log,
     metrics,
@@ -173,8 +174,12 @@ async function worker(
   await applying;
   const quotas = new SyncedQuotaCounter((deltas) => link.syncQuotas(deltas));
   const limiter = await createLimiter(config, quotas, log);
-  const events = eventForwarder(link, config.eventBatchSize, config.eventFlushMs, (error) =>
-    log.error({ err: error }, "Could not hand analytics events to the primary"),
+  const events = eventForwarder(
+    link,
+    config.eventBatchSize,
+    config.eventFlushMs,
+    (error) => log.error({ err: error }, "Could not hand analytics events to the primary"),
+    { successSample: config.eventSample },
   );
   return {
     events,

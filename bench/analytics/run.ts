@@ -11,12 +11,19 @@
  *    compact 5,000-event batches by default, or full 1,000-event ones).
  *    BENCH_INGEST=embedded or =postgresql measures one of the two.
  * 2. Dashboard query: on PostgreSQL (database meridian_bench_analytics, created when missing),
- *    30 days × 2,000 groups an hour (about 10 million events) of roll-ups seeded with
+ *    30 days × 2,000 groups an hour, about 10 million requests a day (BENCH_REQUESTS_SCALE=30
+ *    times the seed's seven requests per group), of roll-ups seeded with
  *    generate_series, then what the admin dashboard asks for "30 days": the summary with its
  *    five top lists and the time series, in parallel as the dashboard sends them, and each alone
  *    (BENCH_QUERY_RUNS times each).
  *
- * BENCH_ONLY=ingest or =query runs one half. The load average is printed beside each phase:
+ * 3. Fleet: 1,000 gateways' (BENCH_GATEWAYS) batches of one minute each, in the aggregate form
+ *    the built-in gateway sends (per-minute aggregates of 12,000 requests plus a 1% sample),
+ *    through the ingest service in this process, then their roll-up; on the embedded database
+ *    (a fresh one in BENCH_DATA_DIR-fleet) and on PostgreSQL (database meridian_bench_fleet).
+ *    See fleet.ts.
+ *
+ * BENCH_ONLY=ingest, =query or =fleet runs one part. The load average is printed beside each phase:
  * on a shared two-core machine it moves the figures more than anything else.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -35,6 +42,7 @@ import type { ServiceContext } from "@/lib/services/context";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { rotateGatewayToken } from "@/lib/services/gateways/rotate-gateway-token";
 import { isAppError } from "@/lib/errors";
+import { benchFleet, type FleetResult } from "./fleet";
 import { deriveRollupsSql, seedHourRollupsSql } from "./seed-rollups";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3304);
@@ -47,6 +55,9 @@ const QUERY_DB = "meridian_bench_analytics";
 const INGEST_DB = "meridian_bench_ingest";
 const QUERY_RUNS = Number(process.env.BENCH_QUERY_RUNS ?? 15);
 const GROUPS_PER_HOUR = Number(process.env.BENCH_GROUPS_PER_HOUR ?? 2000);
+const REQUESTS_SCALE = Number(process.env.BENCH_REQUESTS_SCALE ?? 30);
+const FLEET_GATEWAYS = Number(process.env.BENCH_GATEWAYS ?? 1000);
+const FLEET_DB = "meridian_bench_fleet";
 const ENVIRONMENT = "bench-ingest";
 /**
  * BENCH_FORM=compact (the default) posts batches as the built-in gateway writes them: the
@@ -97,9 +108,14 @@ async function batchTail(seed: number): Promise<string> {
   const events = batchEvents(seed);
   if (FORM === "full") return `,"events":${JSON.stringify(events)}}`;
   let body = "";
-  const batcher = new EventBatcher(BATCH, 60_000, async (_id, batch) => {
-    body = Buffer.from(batch).toString("utf8");
-  });
+  const batcher = new EventBatcher(
+    BATCH,
+    60_000,
+    async (_id, batch) => {
+      body = Buffer.from(batch).toString("utf8");
+    },
+    { aggregate: false },
+  );
   events.forEach((e) => batcher.record(e));
   await batcher.flush();
   return body.slice(body.indexOf(","));
@@ -281,12 +297,16 @@ async function seedQueryData(): Promise<{ events: number; seconds: number }> {
   );
   const derived = ["analytics_rollups_day", "analytics_rollups_week", "analytics_env_rollups_hour", "analytics_env_rollups_day"];
   const events = await sumOf("analytics_rollups_hour");
-  const complete = Number(seeded.n) === 30 * 24 * GROUPS_PER_HOUR && new Date(seeded.last ?? 0).getTime() === endHour.getTime() - 3_600_000;
+  const complete =
+    Number(seeded.n) === 30 * 24 * GROUPS_PER_HOUR &&
+    new Date(seeded.last ?? 0).getTime() === endHour.getTime() - 3_600_000 &&
+    // The seed's requests per group: 6 to 8, times the scale.
+    Math.abs(events / (30 * 24 * GROUPS_PER_HOUR * 7 * REQUESTS_SCALE) - 1) < 0.01;
   if (complete && (await Promise.all(derived.map(sumOf))).every((n) => n === events)) return { events, seconds: 0 };
   const t = Date.now();
   for (const table of ["analytics_rollups_hour", ...derived])
     await db.execute(sql`delete from ${sql.raw(table)} where environment like 'benchq-%'`);
-  await db.execute(sql.raw(seedHourRollupsSql("benchq", endHour, 30, GROUPS_PER_HOUR)));
+  await db.execute(sql.raw(seedHourRollupsSql("benchq", endHour, 30, GROUPS_PER_HOUR, REQUESTS_SCALE)));
   for (const statement of deriveRollupsSql("benchq")) await db.execute(sql.raw(statement));
   for (const table of ["analytics_rollups_hour", ...derived]) await db.execute(sql`vacuum analyze ${sql.raw(table)}`);
   return { events: await sumOf("analytics_rollups_hour"), seconds: Math.round((Date.now() - t) / 1000) };
@@ -344,8 +364,31 @@ async function benchQuery(): Promise<QueryResult> {
 
 const thousands = (n: number) => n.toLocaleString("en-US");
 
-function report(ingest: IngestResult[], query: QueryResult | undefined): Array<Record<string, string>> {
+/** The fleet phase on the embedded database (a directory of its own) or on PostgreSQL. */
+async function fleetOn(databaseUrl: string | undefined): Promise<FleetResult> {
+  if (databaseUrl) process.env.DATABASE_URL = databaseUrl;
+  else {
+    delete process.env.DATABASE_URL;
+    process.env.MERIDIAN_DATA_DIR = `${DATA_DIR}-fleet`;
+  }
+  const label = databaseUrl ? "PostgreSQL" : "embedded (PGlite)";
+  const result = await benchFleet(label, { id: "env_bench_fleet", name: "bench-fleet" }, FLEET_GATEWAYS, SENDERS);
+  console.log(`fleet ingest on ${label}: ${result.ingestSeconds} s for ${thousands(result.gateways)} gateway-minutes (load ${load()})`);
+  return result;
+}
+
+function report(ingest: IngestResult[], query: QueryResult | undefined, fleet: FleetResult[] = []): Array<Record<string, string>> {
   const rows: Array<Record<string, string>> = [];
+  for (const f of fleet) {
+    rows.push({
+      measure: `Fleet ingest, ${f.database}: ${thousands(f.gateways)} gateways' minute aggregates`,
+      figure: `${f.ingestSeconds} s (${thousands(f.batchesPerSecond)} batches/s)`,
+      target: "< 60 s a minute",
+      met: f.ingestSeconds < 60 ? "yes" : "no",
+      detail: `${f.rowsPerBatch} aggregate rows + ${f.eventsPerBatch} sampled events per batch (${thousands(f.requestsPerBatch)} requests); batch p50 ${f.batchP50Ms} ms, p99 ${f.batchP99Ms} ms; ingest CPU ${f.ingestCpuSeconds} s (${((f.ingestCpuSeconds / f.gateways) * 1000).toFixed(1)} ms a gateway-minute, ${((f.ingestCpuSeconds * 1e6) / (f.gateways * f.requestsPerBatch)).toFixed(2)} µs a request); roll-up ${f.rollUpSeconds} s (CPU ${f.rollUpCpuSeconds} s); requests counted ${thousands(f.requestsCounted)} of ${thousands(f.gateways * f.requestsPerBatch)}`,
+      load: load(),
+    });
+  }
   for (const r of ingest) {
     rows.push({
       measure: `Ingest, ${r.database}`,
@@ -368,7 +411,7 @@ function report(ingest: IngestResult[], query: QueryResult | undefined): Array<R
     rows.push({
       measure: "Events seeded (PostgreSQL roll-ups)",
       figure: thousands(query.eventsSeeded),
-      target: "≈ 10,000,000",
+      target: `≈ ${thousands(Math.round(30 * 24 * GROUPS_PER_HOUR * 7 * REQUESTS_SCALE))} (${thousands(Math.round((24 * GROUPS_PER_HOUR * 7 * REQUESTS_SCALE) / 1e6))} million a day)`,
       met: "",
       detail: `${thousands(query.eventsInRange)} in the 30-day range; seeding took ${query.seedSeconds} s`,
       load: "",
@@ -401,7 +444,7 @@ async function main() {
   console.log(`Analytics benchmark on ${os.cpus().length} CPUs (load average ${load()} at start)\n`);
   const only = process.env.BENCH_ONLY;
   const ingest: IngestResult[] = [];
-  if (only !== "query") {
+  if (!only || only === "ingest") {
     const targets = process.env.BENCH_URL ? [process.env.BENCH_DATABASE_URL] : [];
     if (!process.env.BENCH_URL) {
       if (process.env.BENCH_INGEST !== "postgresql") targets.push(undefined);
@@ -413,8 +456,13 @@ async function main() {
       ingest.push(result);
     }
   }
-  const query = only !== "ingest" ? await benchQuery() : undefined;
-  console.log(`\n${formatTable(report(ingest, query))}`);
+  const fleet: FleetResult[] = [];
+  if (!only || only === "fleet") {
+    for (const target of process.env.BENCH_INGEST === "postgresql" ? [] : [undefined]) fleet.push(await fleetOn(target));
+    if (process.env.BENCH_INGEST !== "embedded") fleet.push(await fleetOn(await ensureDatabase(FLEET_DB)));
+  }
+  const query = !only || only === "query" ? await benchQuery() : undefined;
+  console.log(`\n${formatTable(report(ingest, query, fleet))}`);
   console.log(`Load average at the end: ${load()}`);
 }
 

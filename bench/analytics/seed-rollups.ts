@@ -4,14 +4,15 @@ import { ENVIRONMENT_ROLLUPS, FULL_ROLLUPS, mergeRollupSql } from "@/lib/service
 /**
  * SQL that fills the hour roll-ups with `days` of traffic: every hour, `groups` distinct
  * environment × region × API × operation × application × status class rows of about seven
- * requests each (30 days × 2,000 groups ≈ 10 million events), with latencies spread over the
+ * requests each times `scale` (30 days × 2,000 groups ≈ 10 million events at scale 1, 10 million
+ * a day at scale 30), with latencies spread over the
  * histogram. Environments are named `${prefix}-0..2` so a run can scope to (and delete) its own.
  */
-export function seedHourRollupsSql(prefix: string, endHour: Date, days: number, groups: number): string {
+export function seedHourRollupsSql(prefix: string, endHour: Date, days: number, groups: number, scale = 1): string {
   const histogram = Array.from({ length: LATENCY_BUCKETS }, (_, i) => bucketColumn(i));
   // The group's latency bucket: mostly 5..14 (3-70 ms), a tail in 15..22.
   const bucketOf = "(case when g % 17 = 0 then 15 + (g / 17) % 8 else 5 + g % 10 end)";
-  const requests = "(6 + (g + h) % 3)";
+  const requests = `((6 + (g + h) % 3) * ${scale})`;
   return `
     insert into analytics_rollups_hour (bucket, environment, region, api_id, operation, application_id, status_class, requests,
       status_401, status_403, status_429, request_bytes, response_bytes, latency_sum, latency_max, upstream_latency_sum, upstream_count,

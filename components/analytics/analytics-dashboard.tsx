@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Select } from "@/components/ui/field";
+import { noBreakdownLabel } from "@/lib/domain/analytics/vendor-minutes";
 import { formatTime } from "@/lib/domain/datetime";
 import type { AnalyticsGroup, AnalyticsSummary } from "@/lib/services/analytics/get-analytics-summary";
 import type { AnalyticsTimeseries } from "@/lib/services/analytics/get-analytics-timeseries";
@@ -338,6 +339,11 @@ export function AnalyticsDashboard({
                 groups={summary.data!.breakdowns.applicationId ?? []}
                 total={totals!.requests}
                 empty="No application traffic."
+                note={
+                  (summary.data!.breakdowns.applicationId ?? []).some((g) => noBreakdownLabel(g.key))
+                    ? "AWS API Gateway and Azure API Management report traffic per API, not per application: their calls show as one row of their own (not as zero), without latency percentiles."
+                    : null
+                }
               />
             )}
             <TopTable

@@ -4,7 +4,20 @@ import type { AnalyticsGroup } from "@/lib/services/analytics/get-analytics-summ
 import { formatCount, formatMs, formatPercent } from "./format";
 
 /** The largest groups of one breakdown, with a bar for their share of the requests. */
-export function TopTable({ title, groups, total, empty }: { title: string; groups: AnalyticsGroup[]; total: number; empty: string }) {
+export function TopTable({
+  title,
+  groups,
+  total,
+  empty,
+  note,
+}: {
+  title: string;
+  groups: AnalyticsGroup[];
+  total: number;
+  empty: string;
+  /** A line under the table, e.g. why some traffic has no breakdown. */
+  note?: string | null;
+}) {
   return (
     <Card>
       <CardHeader title={title} />
@@ -42,6 +55,7 @@ export function TopTable({ title, groups, total, empty }: { title: string; group
           </tbody>
         </Table>
       )}
+      {note && <p className="px-5 pb-4 text-xs text-slate-500 dark:text-slate-400">{note}</p>}
     </Card>
   );
 }

@@ -36,7 +36,17 @@ const parseBatch = (text: string | Uint8Array): AnalyticsBatch => parseAnalytics
 
 function shipper(send: (b: Buffer) => Promise<number>, dir = tempDir()) {
   dirs.push(dir);
-  return new EventShipper({ dir, send, batchSize: 2, flushMs: 50, maxPendingBatches: 3, log: gatewayLog, metrics: new GatewayMetrics() });
+  return new EventShipper({
+    dir,
+    send,
+    batchSize: 2,
+    flushMs: 50,
+    maxPendingBatches: 3,
+    log: gatewayLog,
+    metrics: new GatewayMetrics(),
+    // The raw event form: these tests follow single events through the spool.
+    events: { aggregate: false },
+  });
 }
 
 describe("EventShipper", () => {
@@ -121,9 +131,14 @@ describe("EventShipper", () => {
 
   it("serializes a batch that outgrows one buffer into one valid document", async () => {
     const batches: { id: string; body: AnalyticsBatch }[] = [];
-    const batcher = new EventBatcher(1000, 10_000, async (id, batch) => {
-      batches.push({ id, body: parseBatch(batch) });
-    });
+    const batcher = new EventBatcher(
+      1000,
+      10_000,
+      async (id, batch) => {
+        batches.push({ id, body: parseBatch(batch) });
+      },
+      { aggregate: false },
+    );
     // ~2 KB per event: 300 of them span several 64 KiB buffers; one holds non-ASCII text.
     const paths = Array.from({ length: 300 }, (_, i) => `/${i}/${"é".repeat(i === 7 ? 2000 : 1)}${"x".repeat(2000)}`);
     paths.forEach((p) => batcher.record(event(p)));
@@ -137,7 +152,9 @@ describe("EventShipper", () => {
 
   it("starts a new batch for an event too far in time from the batch's first", async () => {
     const batches: AnalyticsBatch[] = [];
-    const batcher = new EventBatcher(1000, 10_000, async (_id, batch) => void batches.push(parseBatch(batch)));
+    const batcher = new EventBatcher(1000, 10_000, async (_id, batch) => void batches.push(parseBatch(batch)), {
+      aggregate: false,
+    });
     const at = (time: string, path: string) => ({ ...event(path), time });
     batcher.record(at("2026-12-06T10:00:00.000Z", "/now"));
     // A stream that began two days ago ends now.
@@ -156,10 +173,15 @@ describe("EventShipper", () => {
   it("hands a batch over once it holds 1 MiB, whatever its count", async () => {
     const sizes: number[] = [];
     const counts: number[] = [];
-    const batcher = new EventBatcher(10_000, 10_000, async (_id, batch) => {
-      sizes.push(batch.length);
-      counts.push(parseBatch(batch).events.length);
-    });
+    const batcher = new EventBatcher(
+      10_000,
+      10_000,
+      async (_id, batch) => {
+        sizes.push(batch.length);
+        counts.push(parseBatch(batch).events.length);
+      },
+      { aggregate: false },
+    );
     for (let i = 0; i < 1200; i++) batcher.record(event(`/${i}/${"x".repeat(1000)}`));
     await batcher.flush();
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1200);

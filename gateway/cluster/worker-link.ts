@@ -1,5 +1,5 @@
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
-import { EventBatcher } from "@/lib/domain/gateway/sync/event-shipper";
+import { EventBatcher, type BatcherOptions } from "@/lib/domain/gateway/sync/event-shipper";
 import type { QuotaCounts } from "../limits/quota-counter";
 import type { ToPrimary, ToWorker } from "./messages";
 
@@ -93,17 +93,28 @@ export class WorkerLink {
  * A worker's analytics events: batched like the single-process shipper does, and each batch
  * handed to the primary, which answers once it is on disk (one batch at a time, in order).
  */
-export function eventForwarder(link: WorkerLink, batchSize: number, flushMs: number, onError: (error: unknown) => void): EventBatcher {
+export function eventForwarder(
+  link: WorkerLink,
+  batchSize: number,
+  flushMs: number,
+  onError: (error: unknown) => void,
+  options?: BatcherOptions,
+): EventBatcher {
   let sends: Promise<void> = Promise.resolve();
-  return new EventBatcher(batchSize, flushMs, (batchId, batch) => {
-    sends = sends.then(() =>
-      link
-        .request((id) => ({ type: "events", id, batchId, batch }), 30_000)
-        .then(
-          () => undefined,
-          (error) => onError(error),
-        ),
-    );
-    return sends;
-  });
+  return new EventBatcher(
+    batchSize,
+    flushMs,
+    (batchId, batch) => {
+      sends = sends.then(() =>
+        link
+          .request((id) => ({ type: "events", id, batchId, batch }), 30_000)
+          .then(
+            () => undefined,
+            (error) => onError(error),
+          ),
+      );
+      return sends;
+    },
+    options,
+  );
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import type { EventSink } from "@/lib/domain/gateway/sync/event-shipper";
-import { eventGroupJson } from "@/lib/domain/gateway/sync/event-json";
+import { eventFieldsJson, eventGroupJson } from "@/lib/domain/gateway/sync/event-json";
 import { JwtVerifier } from "../auth/jwt-verifier";
 import { Http1Server } from "../http1/server";
 import { LocalRateLimiter, type LimitDecision, type RateLimiter } from "../limits/rate-limiter";
@@ -32,6 +32,9 @@ class Events implements EventSink {
   recordCall(group: string, timeMs: number, fields: string): void {
     this.groups.add(group);
     this.calls.push({ group: JSON.parse(group), timeMs, fields: JSON.parse(`[${fields}]`) });
+  }
+  recordRequest(group: string, timeMs: number, ...call: Parameters<typeof eventFieldsJson>): void {
+    this.recordCall(group, timeMs, eventFieldsJson(...call));
   }
 }
 

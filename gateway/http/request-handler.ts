@@ -2,7 +2,7 @@ import { resolveLimits } from "@/lib/domain/gateway/limit-resolution";
 import { resolveQuota } from "@/lib/domain/gateway/quota";
 import { matchApi, matchOperation, splitPath } from "@/lib/domain/gateway/route-match";
 import type { AnalyticsEventGroup } from "@/lib/domain/gateway/snapshot";
-import { eventFieldsJson, eventGroupJson } from "@/lib/domain/gateway/sync/event-json";
+import { eventGroupJson } from "@/lib/domain/gateway/sync/event-json";
 import type { EventSink } from "@/lib/domain/gateway/sync/event-shipper";
 import { authorize, identify, type IdentifyResult } from "../auth/authenticate";
 import type { JwtVerifier } from "../auth/jwt-verifier";
@@ -131,11 +131,7 @@ export function createRequestHandler(deps: HandlerDeps) {
     }
     const requestBytes = Number(req.headers["content-length"]) || 0;
     const responseBytes = ex.responseBytes ?? res.contentLength ?? 0;
-    events.recordCall(
-      group,
-      ex.time,
-      eventFieldsJson(ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode),
-    );
+    events.recordRequest(group, ex.time, ex.path, status, latencyMs, ex.upstreamLatencyMs, requestBytes, responseBytes, ex.errorCode);
   }
 
   function refuse(ex: Exchange, status: number, code: string, detail: string, headers?: Record<string, string>): void {

@@ -32,6 +32,8 @@ describe("multi-process gateway", () => {
         MERIDIAN_GATEWAY_TOKEN: cp.token,
         MERIDIAN_GATEWAY_CACHE_DIR: cacheDir,
         MERIDIAN_GATEWAY_INSTANCE_ID: "gw-cluster",
+        // Every request also as a raw event, so that the test can follow single requests.
+        MERIDIAN_GATEWAY_EVENT_SAMPLE: "100%",
         REDIS_URL: "",
       },
       ["--workers", "2"],
@@ -94,6 +96,9 @@ describe("multi-process gateway", () => {
       [...Array.from({ length: 20 }, (_, i) => `/pets/v1/m-${i}`), ...Array.from({ length: 10 }, (_, i) => `/pets/v1/e-${i}`)].sort(),
     );
     expect(cp.events.every((e) => e.instanceId === "gw-cluster")).toBe(true);
+    // The workers' per-minute aggregates count every request once, as many as the raw events at a 100% sample.
+    expect(cp.aggregates.length).toBeGreaterThan(0);
+    expect(cp.requestsCounted).toBe(cp.events.length);
     // The quota counts were saved by the primary for the next start.
     const saved = JSON.parse(fs.readFileSync(path.join(cacheDir, "test", "quotas", "gw-cluster.json"), "utf8"));
     expect(Object.values(saved)).toEqual([3]);

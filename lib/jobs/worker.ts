@@ -9,6 +9,7 @@ import { scheduleDiscovery } from "@/lib/services/discovery/schedule-discovery";
 import { scheduleDriftChecks } from "@/lib/services/drift/schedule-drift";
 import { purgeExpired } from "@/lib/services/maintenance/purge-expired";
 import { JOB_HANDLERS } from "./handlers";
+import { pullVendorMetrics } from "./pull-vendor-metrics";
 import { claimJobs, queueEvents, queueSettings } from "./queue";
 import { runClaimedJob, type JobHandler } from "./runner";
 
@@ -33,6 +34,7 @@ export const PERIODIC_TASKS: PeriodicTask[] = [
   { name: "analytics-retention", everyMs: analyticsSettings.retentionIntervalMs, run: () => applyAnalyticsRetention() },
   { name: "discovery-schedule", everyMs: 60_000, run: () => scheduleDiscovery() },
   { name: "drift-schedule", everyMs: 60_000, run: () => scheduleDriftChecks() },
+  { name: "vendor-metrics", everyMs: analyticsSettings.vendorMetricsIntervalMs, run: () => pullVendorMetrics() },
 ];
 
 export interface WorkerOptions {

@@ -107,6 +107,19 @@ export function createDataPlane(state: EmulatorState) {
     const deployment = stage && api.deployments.get(stage.deploymentId);
     if (!stage || !deployment) return answer(res, 403, "Forbidden");
     const snapshot = deployment.snapshot;
+    // Every request a stage answers counts in its metrics, refusals included.
+    const started = performance.now();
+    const integration: { started: number | null; ended: number | null } = { started: null, ended: null };
+    res.once("finish", () =>
+      state.traffic.push({
+        time: Date.now(),
+        apiName: api.name,
+        stage: stageName,
+        status: res.statusCode,
+        latencyMs: performance.now() - started,
+        integrationLatencyMs: integration.started === null ? null : (integration.ended ?? performance.now()) - integration.started,
+      }),
+    );
 
     const found = matchResource(snapshot.resources, rawPath);
     const httpMethod = (req.method ?? "GET").toUpperCase();
@@ -155,9 +168,11 @@ export function createDataPlane(state: EmulatorState) {
       return answer(res, 429, "Too Many Requests");
     }
 
-    const integration = method.methodIntegration!;
-    if (integration.type === "MOCK") {
-      const response = integration.integrationResponses?.["200"] ?? Object.values(integration.integrationResponses ?? {})[0];
+    const methodIntegration = method.methodIntegration!;
+    integration.started = performance.now();
+    if (methodIntegration.type === "MOCK") {
+      integration.ended = integration.started;
+      const response = methodIntegration.integrationResponses?.["200"] ?? Object.values(methodIntegration.integrationResponses ?? {})[0];
       const headers: Record<string, string> = { "x-amzn-requestid": randomUUID() };
       for (const [target, source] of Object.entries(response?.responseParameters ?? {})) {
         if (/^'.*'$/.test(source)) headers[target.replace("method.response.header.", "")] = source.slice(1, -1);
@@ -166,15 +181,22 @@ export function createDataPlane(state: EmulatorState) {
       res.writeHead(Number(response?.statusCode ?? 200), { ...(template ? { "content-type": "application/json" } : {}), ...headers });
       return void res.end(template);
     }
-    if (integration.type !== "HTTP_PROXY" && integration.type !== "HTTP") return answer(res, 500, "Internal server error");
+    if (methodIntegration.type !== "HTTP_PROXY" && methodIntegration.type !== "HTTP") return answer(res, 500, "Internal server error");
 
-    let uri = integration.uri!;
-    for (const [target, source] of Object.entries(integration.requestParameters ?? {})) {
+    let uri = methodIntegration.uri!;
+    for (const [target, source] of Object.entries(methodIntegration.requestParameters ?? {})) {
       const name = /^integration\.request\.path\.(.+)$/.exec(target)?.[1];
       const from = /^method\.request\.path\.(.+)$/.exec(source)?.[1];
       if (name && from !== undefined) uri = uri.replace(`{${name}}`, encodeURIComponent(found.params[from] ?? "").replace(/%2F/g, "/"));
     }
-    proxy(req, res, uri + search, integration.httpMethod === "ANY" ? httpMethod : integration.httpMethod!, integration.timeoutInMillis);
+    proxy(
+      req,
+      res,
+      uri + search,
+      methodIntegration.httpMethod === "ANY" ? httpMethod : methodIntegration.httpMethod!,
+      methodIntegration.timeoutInMillis,
+      () => (integration.ended = performance.now()),
+    );
   }
 
   return {
@@ -186,11 +208,19 @@ export function createDataPlane(state: EmulatorState) {
   };
 }
 
-function proxy(req: http.IncomingMessage, res: http.ServerResponse, target: string, method: string, timeoutMs: number): void {
+function proxy(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  target: string,
+  method: string,
+  timeoutMs: number,
+  onResponse: () => void,
+): void {
   const url = new URL(target);
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
   const upstream = (url.protocol === "https:" ? https : http).request(url, { method, headers, timeout: timeoutMs }, (up) => {
+    onResponse();
     const out: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
     res.writeHead(up.statusCode ?? 502, { ...out, "x-amzn-requestid": randomUUID() });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Crash } from "../crash";
+import { CLOUDWATCH_TARGET_PREFIX, handleCloudWatch, sendCloudWatchError } from "./cloudwatch";
 import { createDataPlane } from "./data-plane";
 import { AwsError, errorFor, sendError, sendJson } from "./errors";
 import { parseFaults, takeFault, type Fault } from "./faults";
@@ -126,6 +127,28 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     sendJson(res, 404, { message: "Unknown emulator control" }, requestId);
   }
 
+  /** CloudWatch (service `monitoring`) on the same endpoint, as an endpoint override serves every service. */
+  async function cloudWatch(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): Promise<void> {
+    let status = 500;
+    try {
+      const body = await readBody(req);
+      verifySignature(req, body, credentials, "monitoring");
+      const fault = takeFault(faults, "POST", "/monitoring");
+      if (fault) throw errorFor(fault.status, fault.errorType, fault.message);
+      const out = handleCloudWatch(state, req, body);
+      status = out.status;
+      res.writeHead(out.status, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": requestId });
+      res.end(JSON.stringify(out.body));
+    } catch (error) {
+      const e =
+        error instanceof AwsError ? error : errorFor(500, "InternalFailure", error instanceof Error ? error.message : "Internal failure");
+      status = e.status;
+      sendCloudWatchError(res, e, requestId);
+    } finally {
+      state.requests.push({ method: "POST", path: `/monitoring/${String(req.headers["x-amz-target"])}`, status });
+    }
+  }
+
   const management = http.createServer(async (req, res) => {
     const requestId = randomUUID();
     const rawUrl = req.url ?? "/";
@@ -133,6 +156,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const rawPath = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const method = (req.method ?? "GET").toUpperCase();
     if (rawPath.startsWith("/_emulator/")) return control(req, res, rawPath, requestId);
+    if (method === "POST" && rawPath === "/" && String(req.headers["x-amz-target"] ?? "").startsWith(CLOUDWATCH_TARGET_PREFIX))
+      return cloudWatch(req, res, requestId);
     let status = 500;
     try {
       const body = await readBody(req);

@@ -127,6 +127,19 @@ export interface EmulatorState {
   apiKeys: Map<string, EmuApiKey>;
   /** Every management request, in order, for tests that assert what a client sent. */
   requests: Array<{ method: string; path: string; status: number }>;
+  /** What the data plane carried, one entry per answered request: the source of the CloudWatch metrics. */
+  traffic: TrafficRecord[];
+}
+
+/** One request through a stage, as API Gateway reports it to CloudWatch (namespace AWS/ApiGateway). */
+export interface TrafficRecord {
+  time: number;
+  apiName: string;
+  stage: string;
+  status: number;
+  latencyMs: number;
+  /** Null when the request never reached the integration. */
+  integrationLatencyMs: number | null;
 }
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -143,7 +156,7 @@ export function newId(length = 10): string {
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export function createState(region: string): EmulatorState {
-  return { region, accountId: "123456789012", restApis: new Map(), usagePlans: new Map(), apiKeys: new Map(), requests: [] };
+  return { region, accountId: "123456789012", restApis: new Map(), usagePlans: new Map(), apiKeys: new Map(), requests: [], traffic: [] };
 }
 
 export function resetState(state: EmulatorState): void {
@@ -151,6 +164,7 @@ export function resetState(state: EmulatorState): void {
   state.usagePlans.clear();
   state.apiKeys.clear();
   state.requests.length = 0;
+  state.traffic.length = 0;
 }
 
 /** A JSON view of everything, for GET /_emulator/state and for tests. */

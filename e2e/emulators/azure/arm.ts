@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { exportOpenApi, ImportError, importOpenApi } from "./openapi";
 import { PolicyValidationError, validatePolicy } from "./policy-check";
 import type { ApiEntity, EmulatorStore, ProductEntity, SubscriptionEntity } from "./store";
+import { reportsByApi, reportsByTime } from "./reports";
 
 /**
  * The Resource Manager side of API Management: the paths, api-version, entity shapes, paging,
@@ -343,6 +344,11 @@ function route(ctx: ArmContext, req: ArmRequest): ArmAnswer {
     }
     s.operationResults.delete(id);
     return { status: 200, body: op.resource() };
+  }
+
+  if (collection === "reports" && n === 2 && method === "GET") {
+    if (id === "byApi") return page(ctx, url, reportsByApi(ctx, url));
+    if (id === "byTime") return page(ctx, url, reportsByTime(ctx, url));
   }
 
   if (collection === "apis") {

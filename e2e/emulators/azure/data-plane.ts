@@ -244,6 +244,30 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     const found = route(store, url.pathname);
     if (!found) return send(res, 404, { statusCode: 404, message: "Resource not found" });
     const { api, rest } = found;
+    // Every answered call of an API counts in the reports, refusals included.
+    const started = performance.now();
+    const backend: {
+      started: number | null;
+      ended: number | null;
+      operationId: string | null;
+      subscription: string | null;
+      product: string | null;
+    } = { started: null, ended: null, operationId: null, subscription: null, product: null };
+    // Bytes the gateway sent back, headers included (a connection may carry several calls).
+    const writtenBefore = req.socket.bytesWritten;
+    res.once("finish", () =>
+      store.traffic.push({
+        time: Date.now(),
+        apiId: api.id,
+        operationId: backend.operationId,
+        subscriptionId: backend.subscription,
+        productId: backend.product,
+        status: res.statusCode,
+        apiTimeMs: performance.now() - started,
+        serviceTimeMs: backend.started === null ? null : (backend.ended ?? performance.now()) - backend.started,
+        bandwidth: req.socket.bytesWritten - writtenBefore,
+      }),
+    );
     const origin = req.headers.origin;
     const preflight = req.method === "OPTIONS" && !!origin && !!req.headers["access-control-request-method"];
     const method = preflight ? String(req.headers["access-control-request-method"]).toUpperCase() : (req.method ?? "GET");
@@ -270,6 +294,7 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
       return void res.end();
     }
     if (!op) return send(res, 404, { statusCode: 404, message: "Resource not found" });
+    backend.operationId = op.id;
     const extra = (cors && corsHeaders(cors, origin)) || {};
 
     let subscription: { subscription: SubscriptionEntity; productId: string | null } | undefined;
@@ -300,6 +325,8 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
           extra,
         );
     }
+    backend.subscription = subscription?.subscription.id ?? null;
+    backend.product = subscription?.productId ?? null;
     const ctx: ExpressionContext = {
       apiId: api.id,
       operationId: op.id,
@@ -331,7 +358,9 @@ export function createDataPlane(store: EmulatorStore): DataPlane {
     const target = new URL(api.serviceUrl.replace(/\/+$/, "") + rest + url.search);
     const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
     delete headers[keyHeader];
+    backend.started = performance.now();
     const upstream = (target.protocol === "https:" ? https : http).request(target, { method: req.method, headers }, (up) => {
+      backend.ended = performance.now();
       res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
       up.pipe(res);
     });

@@ -75,6 +75,23 @@ export interface EmulatorStore {
   operationResults: Map<string, { remaining: number; resource: () => unknown }>;
   exports: Map<string, { document: Record<string, unknown>; expires: number }>;
   requests: CapturedRequest[];
+  /** What the gateway (data plane) carried, one entry per answered request: the source of the reports. */
+  traffic: TrafficRecord[];
+}
+
+/** One call through the gateway, as API Management's reports count it. */
+export interface TrafficRecord {
+  time: number;
+  apiId: string;
+  operationId: string | null;
+  subscriptionId: string | null;
+  productId: string | null;
+  status: number;
+  /** Whole time in the gateway (ms). */
+  apiTimeMs: number;
+  /** Time spent waiting for the backend (ms); null when the call never reached it. */
+  serviceTimeMs: number | null;
+  bandwidth: number;
 }
 
 export function emptyStore(): EmulatorStore {
@@ -89,6 +106,7 @@ export function emptyStore(): EmulatorStore {
     operationResults: new Map(),
     exports: new Map(),
     requests: [],
+    traffic: [],
   };
 }
 

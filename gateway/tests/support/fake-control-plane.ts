@@ -2,7 +2,8 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
-import { parseAnalyticsBatch, type AnalyticsBatch, type Heartbeat, type Snapshot } from "@/lib/domain/gateway/snapshot";
+import { parseAnyAnalyticsBatch, type MinuteAggregate } from "@/lib/domain/analytics/aggregate-batch";
+import type { AnalyticsBatch, Heartbeat, Snapshot } from "@/lib/domain/gateway/snapshot";
 import { diffSnapshots } from "@/lib/domain/gateway/snapshot-delta";
 
 /**
@@ -18,6 +19,8 @@ export class FakeControlPlane {
   port = 0;
   /** Batch id → events, stored once. */
   readonly batches = new Map<string, AnalyticsBatch["events"]>();
+  /** Batch id → per-minute aggregates (batches of the aggregate form), stored once. */
+  readonly aggregateBatches = new Map<string, MinuteAggregate[]>();
   /** Every delivery, duplicates included. */
   readonly deliveries: string[] = [];
   readonly heartbeats: Heartbeat[] = [];
@@ -32,6 +35,11 @@ export class FakeControlPlane {
    * from the servers being measured).
    */
   discardEvents = false;
+  /**
+   * Hands each delivered batch to a real ingest (the control plane's service on a test
+   * database) before answering; a throw answers 500, as the real route would.
+   */
+  ingest: ((body: unknown) => Promise<unknown>) | null = null;
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -74,6 +82,17 @@ export class FakeControlPlane {
     return [...this.batches.values()].flat();
   }
 
+  get aggregates(): MinuteAggregate[] {
+    return [...this.aggregateBatches.values()].flat();
+  }
+
+  /** Requests counted: from the aggregates of aggregate batches, one per event of the others. */
+  get requestsCounted(): number {
+    let n = 0;
+    for (const [id, events] of this.batches) n += this.aggregateBatches.has(id) ? 0 : events.length;
+    return n + this.aggregates.reduce((sum, a) => sum + a.requests, 0);
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (req.headers.authorization !== `Bearer ${this.token}`) {
       res.writeHead(401).end();
@@ -95,14 +114,24 @@ export class FakeControlPlane {
       res.writeHead(204).end();
     } else if (req.method === "POST" && url.pathname === "/api/gateway/v1/events") {
       if (this.failEvents) return void res.writeHead(503).end();
-      let batch: AnalyticsBatch;
+      let batch: ReturnType<typeof parseAnyAnalyticsBatch>;
       try {
-        batch = parseAnalyticsBatch(body);
+        batch = parseAnyAnalyticsBatch(body);
       } catch (error) {
         return void res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: (error as Error).message }));
       }
+      if (this.ingest) {
+        try {
+          await this.ingest(body);
+        } catch (error) {
+          return void res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: (error as Error).message }));
+        }
+      }
       this.deliveries.push(batch.batchId);
-      if (!this.batches.has(batch.batchId)) this.batches.set(batch.batchId, batch.events);
+      if (!this.batches.has(batch.batchId)) {
+        this.batches.set(batch.batchId, batch.events);
+        if (body.format === 3) this.aggregateBatches.set(batch.batchId, batch.aggregates);
+      }
       if (this.loseAnswers > 0) {
         this.loseAnswers--;
         return void res.socket?.destroy();

@@ -134,6 +134,8 @@ export function testConfig(cp: FakeControlPlane, cacheDir: string, overrides: Pa
     region: "local",
     instanceId: "gw-test",
     eventFlushMs: 100,
+    // Every request also as a raw event: these tests follow single requests.
+    eventSample: 1,
     drainTimeoutMs: 3_000,
     ...overrides,
   };

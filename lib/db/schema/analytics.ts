@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, doublePrecision, index, integer, pgTable, real, smallint, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { LATENCY_BUCKETS, bucketColumn } from "@/lib/domain/analytics/histogram";
 import { tstz } from "./columns";
 
@@ -18,6 +32,12 @@ export const analyticsBatches = pgTable(
     eventCount: integer("event_count").notNull(),
     receivedAt: tstz("received_at").notNull().defaultNow(),
     rolledUpAt: tstz("rolled_up_at"),
+    /**
+     * The batch carried per-minute aggregates (staged in analytics_aggregate_staging until
+     * rolled up); its raw events are a sample, kept for the recent calls and errors, and never
+     * counted.
+     */
+    aggregated: boolean("aggregated").notNull().default(false),
   },
   (t) => [
     uniqueIndex("analytics_batches_seq_key").on(t.seq),
@@ -145,3 +165,50 @@ export const analyticsEnvMinuteRollups = environmentRollupTable("analytics_env_r
 export const analyticsEnvHourRollups = environmentRollupTable("analytics_env_rollups_hour");
 export const analyticsEnvDayRollups = environmentRollupTable("analytics_env_rollups_day");
 export type AnalyticsEnvRollupRow = typeof analyticsEnvMinuteRollups.$inferSelect;
+
+/**
+ * Per-minute aggregates of batches in the aggregate form, as the gateways sent them, until the
+ * worker adds them to the roll-ups (then they are deleted, in the same transaction that stamps
+ * the batch). Written in the same statement that claims the batch id, so a batch's aggregates
+ * are staged exactly once; dashboards add the staged rows of batches not yet rolled up.
+ */
+export const analyticsAggregateStaging = pgTable(
+  "analytics_aggregate_staging",
+  {
+    batchSeq: bigint("batch_seq", { mode: "number" }).notNull(),
+    bucket: tstz("bucket").notNull(),
+    environment: text("environment").notNull(),
+    region: text("region").notNull().default(""),
+    apiId: text("api_id").notNull(),
+    operation: text("operation").notNull().default(""),
+    applicationId: text("application_id").notNull().default(""),
+    statusClass: smallint("status_class").notNull(),
+    ...measureColumns(),
+  },
+  (t) => [index("analytics_aggregate_staging_batch_seq_idx").on(t.batchSeq)],
+);
+
+/**
+ * What a third-party gateway last reported per API, minute and status class (CloudWatch for
+ * AWS, the API Management reports for Azure). A vendor may revise a recent minute; each pull
+ * stages only the difference from what is here, so the roll-ups hold the latest figures,
+ * counted once.
+ */
+export const analyticsVendorMinutes = pgTable(
+  "analytics_vendor_minutes",
+  {
+    environmentId: text("environment_id").notNull(),
+    apiId: text("api_id").notNull(),
+    bucket: tstz("bucket").notNull(),
+    statusClass: smallint("status_class").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    latencySum: doublePrecision("latency_sum").notNull().default(0),
+    latencyMax: real("latency_max").notNull().default(0),
+    upstreamLatencySum: doublePrecision("upstream_latency_sum").notNull().default(0),
+    upstreamCount: bigint("upstream_count", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.apiId, t.bucket, t.statusClass] }),
+    index("analytics_vendor_minutes_bucket_idx").on(t.bucket),
+  ],
+);

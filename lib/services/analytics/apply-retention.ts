@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { rowsOf } from "@/lib/db/optional-tables";
+import { pruneVendorMinutes } from "./ingest-vendor-minutes";
+import { dropEventPartitionsBefore, ensureEventPartitions, listEventPartitions } from "./event-partitions";
 import { ROLLUP_FAMILIES, type Resolution } from "./rollup-sql";
 import { analyticsSettings } from "./settings";
 
@@ -9,6 +11,8 @@ const DELETE_CHUNK = 50_000;
 
 export interface RetentionResult {
   events: number;
+  /** Day partitions of raw events dropped whole. */
+  eventPartitions: number;
   batches: number;
   minuteRollups: number;
   hourRollups: number;
@@ -17,7 +21,8 @@ export interface RetentionResult {
 }
 
 /**
- * Removes what is older than its retention: raw events (by event time), remembered batch ids,
+ * Removes what is older than its retention: raw events (by event time; whole day partitions
+ * dropped where possible, and the coming days' partitions created), remembered batch ids,
  * minute, hour, day and week roll-ups (by bucket). Raw events of a batch not yet rolled up are kept
  * whatever their age, so retention can never take traffic out of the roll-ups. Raw events go
  * in bounded chunks so that one run never holds a huge transaction.
@@ -27,22 +32,35 @@ export async function applyAnalyticsRetention(now = new Date()): Promise<Retenti
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   const count = (result: unknown) => Number(rowsOf<{ n: string | number }>(result)[0]?.n ?? 0);
 
-  let events = 0;
-  for (;;) {
-    const removed = count(
-      await db.execute(sql`
-        with gone as (
-          delete from analytics_events where ctid = any(array(
-            select e.ctid from analytics_events e
-            where e.time < ${before(analyticsSettings.rawRetentionDays)}::timestamptz
-              and not exists (select 1 from analytics_batches b where b.seq = e.batch_seq and b.rolled_up_at is null)
-            limit ${DELETE_CHUNK}))
-          returning 1)
-        select count(*) as n from gone`),
-    );
-    events += removed;
-    if (removed < DELETE_CHUNK) break;
+  // Whole days first: a day partition past retention is dropped (unless it still holds events
+  // of a batch not yet rolled up); what is left past retention (the default partition, a day
+  // kept back) goes row by row, in bounded chunks, one partition at a time (a ctid is unique
+  // only within one partition).
+  const cutoff = before(analyticsSettings.rawRetentionDays);
+  const dropped = await dropEventPartitionsBefore(new Date(cutoff));
+  let events = dropped.events;
+  for (const partition of await listEventPartitions()) {
+    if (partition.from && partition.from.toISOString() >= cutoff) continue;
+    const table = sql.identifier(partition.name);
+    for (;;) {
+      const removed = count(
+        await db.execute(sql`
+          with gone as (
+            delete from ${table} where ctid = any(array(
+              select e.ctid from ${table} e
+              where e.time < ${cutoff}::timestamptz
+                and not exists (
+                  select 1 from analytics_batches b where b.seq = e.batch_seq and b.rolled_up_at is null and not b.aggregated)
+              limit ${DELETE_CHUNK}))
+            returning 1)
+          select count(*) as n from gone`),
+      );
+      events += removed;
+      if (removed < DELETE_CHUNK) break;
+    }
   }
+  await ensureEventPartitions(now);
+  await pruneVendorMinutes(new Date(before(analyticsSettings.minuteRollupRetentionDays)));
   const deleteOlder = async (table: string, column: string, days: number, extra = "") =>
     count(
       await db.execute(sql`
@@ -61,6 +79,7 @@ export async function applyAnalyticsRetention(now = new Date()): Promise<Retenti
   };
   return {
     events,
+    eventPartitions: dropped.partitions,
     batches: await deleteOlder("analytics_batches", "received_at", analyticsSettings.batchRetentionDays, "and rolled_up_at is not null"),
     minuteRollups: await rollups("minute", analyticsSettings.minuteRollupRetentionDays),
     hourRollups: await rollups("hour", analyticsSettings.rollupRetentionDays),

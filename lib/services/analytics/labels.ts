@@ -1,6 +1,7 @@
 import { inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { apis, applications, environments } from "@/lib/db/schema";
+import { noBreakdownLabel } from "@/lib/domain/analytics/vendor-minutes";
 import type { AnalyticsDimension } from "./schemas";
 
 /** Human labels for group keys: API and application names, environment display names. */
@@ -14,12 +15,12 @@ export async function labelGroups(db: DbOrTx, dimension: AnalyticsDimension, key
       apiNames.set(a.id, `${a.name} ${a.version}`);
   }
   if (dimension === "applicationId") {
-    const ids = keys.filter(Boolean);
+    const ids = keys.filter((k) => k && !noBreakdownLabel(k));
     const rows = ids.length
       ? await db.select({ id: applications.id, name: applications.name }).from(applications).where(inArray(applications.id, ids))
       : [];
     const names = new Map(rows.map((r) => [r.id, r.name]));
-    for (const k of keys) labels.set(k, k ? (names.get(k) ?? k) : "No application (anonymous or refused)");
+    for (const k of keys) labels.set(k, noBreakdownLabel(k) ?? (k ? (names.get(k) ?? k) : "No application (anonymous or refused)"));
   } else if (dimension === "environment") {
     const rows = keys.length
       ? await db

@@ -8,6 +8,7 @@ import {
   FULL_ROLLUPS,
   MEASURE_COLUMNS,
   rawAsRollupRows,
+  stagedAsRollupRows,
   type Resolution,
   type RollupFamily,
 } from "./rollup-sql";
@@ -62,8 +63,8 @@ export interface SourcePlan {
 }
 
 /**
- * Every row in [from, to): the roll-ups of each segment plus the raw events of batches the
- * worker has not rolled up yet. All parts are read in one statement, hence one snapshot, and
+ * Every row in [from, to): the roll-ups of each segment plus the raw events (event forms) and
+ * staged aggregates (aggregate form) of batches the worker has not rolled up yet. All parts are read in one statement, hence one snapshot, and
  * the worker stamps a batch in the same transaction that adds it to the roll-ups, so each
  * event is counted once: in the roll-ups or raw, never both, never neither. Dimensions the
  * family does not keep read as '' (only queries that do not use them read such a family).
@@ -93,8 +94,14 @@ export function sourceRows(plan: SourcePlan, filters: SourceFilters, scope: SQL 
       ${sql.join(parts, sql` `)}
       ${rawAsRollupRows(
         plan.unit,
-        sql`e.batch_seq in (select seq from analytics_batches where rolled_up_at is null)
+        sql`e.batch_seq in (select seq from analytics_batches where rolled_up_at is null and not aggregated)
           and e.time >= ${plan.from.toISOString()}::timestamptz and e.time < ${plan.to.toISOString()}::timestamptz`,
+      )}
+      union all
+      ${stagedAsRollupRows(
+        plan.unit,
+        sql`s.batch_seq in (select seq from analytics_batches where rolled_up_at is null and aggregated)
+          and s.bucket >= ${plan.from.toISOString()}::timestamptz and s.bucket < ${plan.to.toISOString()}::timestamptz`,
       )}
     ) s ${where}`;
 }

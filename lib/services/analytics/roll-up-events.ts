@@ -15,7 +15,9 @@ export interface RollUpResult {
 }
 
 /**
- * Adds newly stored batches to the roll-ups (minute, hour, day and week; full and by environment), exactly once.
+ * Adds newly stored batches to the roll-ups (minute, hour, day and week; full and by environment), exactly once:
+ * the raw events of batches in the event forms, the staged aggregates of batches in the
+ * aggregate form (whose raw events are only a sample, never counted).
  *
  * Roll-ups follow ingest batches, not event time: a batch is "pending" until the transaction
  * that adds its events to every roll-up table also stamps it rolled up. Events that arrive late
@@ -32,17 +34,20 @@ export async function rollUpEvents(options: { maxTransactions?: number } = {}): 
     const done = await db.transaction(async (tx) => {
       const [lock] = rowsOf<{ ok: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${ROLLUP_LOCK}) as ok`));
       if (!lock?.ok) return null;
-      const pending = rowsOf<{ seq: string | number; event_count: number }>(
+      const pending = rowsOf<{ seq: string | number; event_count: number; aggregated: boolean }>(
         await tx.execute(sql`
-          select seq, event_count from analytics_batches
+          select seq, event_count, aggregated from analytics_batches
           where rolled_up_at is null order by seq limit ${BATCHES_PER_TRANSACTION}`),
       );
       if (pending.length === 0) return null;
       const seqs = pgArray(pending.map((p) => Number(p.seq)));
+      const eventSeqs = pgArray(pending.filter((p) => !p.aggregated).map((p) => Number(p.seq)));
+      const aggregateSeqs = pgArray(pending.filter((p) => p.aggregated).map((p) => Number(p.seq)));
       // Grouping a hundred thousand events needs more than the default 4 MB to stay in memory.
       await tx.execute(sql`set local work_mem = '64MB'`);
-      await tx.execute(rollUpBatches(seqs));
+      await tx.execute(rollUpBatches(eventSeqs, aggregateSeqs));
       await tx.execute(sql`update analytics_batches set rolled_up_at = now() where seq = any(${seqs}::bigint[])`);
+      await tx.execute(sql`delete from analytics_aggregate_staging where batch_seq = any(${aggregateSeqs}::bigint[])`);
       return { batches: pending.length, events: pending.reduce((n, p) => n + Number(p.event_count), 0) };
     });
     if (!done) break;

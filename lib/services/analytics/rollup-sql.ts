@@ -128,21 +128,38 @@ export function mergeRollupSql(
     on conflict (${dims}) do update set ${updates}`;
 }
 
+/** Staged aggregates (roll-up-shaped rows at minute resolution) matching `where`, with buckets truncated to `unit`. */
+export function stagedAsRollupRows(unit: Resolution, where: SQL): SQL {
+  return sql`
+    select date_trunc('${sql.raw(unit)}', s.bucket, 'UTC') as bucket, ${sql.raw(DIMENSION_COLUMNS.map((c) => `s.${c}`).join(", "))},
+      ${sql.raw(MEASURE_COLUMNS.map((c) => `s.${c}`).join(", "))}
+    from analytics_aggregate_staging s where ${where}`;
+}
+
 /**
- * Adds the events of the given batches to every roll-up table in one statement: the raw events
- * are read and grouped once (per minute and every dimension), and each table merges that delta
- * regrouped to its own resolution and dimensions. One statement, one snapshot: the tables can
- * never disagree about which events they hold.
+ * Adds the given batches to every roll-up table in one statement: the raw events of batches in
+ * the event forms (`eventSeqsLiteral`), read and grouped once per minute and every dimension,
+ * and the staged aggregates of batches in the aggregate form (`aggregateSeqsLiteral`); each
+ * table merges that delta regrouped to its own resolution and dimensions. One statement, one
+ * snapshot: the tables can never disagree about which requests they hold.
  */
-export function rollUpBatches(seqsLiteral: string): SQL {
+export function rollUpBatches(eventSeqsLiteral: string, aggregateSeqsLiteral = "{}"): SQL {
   const merges = ROLLUP_FAMILIES.flatMap((family) =>
     Object.entries(family.tables).map(([unit, table]) => {
       const asIs = unit === "minute" && family.dimensions.length === DIMENSION_COLUMNS.length;
       return `${table.replace(/^analytics_/, "merge_")} as (${mergeRollupSql(table, family.dimensions, unit as Resolution, "delta", !asIs)})`;
     }),
   );
+  const dims = DIMENSION_COLUMNS.join(", ");
+  const measures = MEASURE_COLUMNS.map((c) => (c === "latency_max" ? `max(${c}) as ${c}` : `sum(${c}) as ${c}`)).join(", ");
+  // One row per key, as ON CONFLICT needs: events and staged aggregates of one minute and key merge here.
   return sql`
-    with delta as materialized (${rawEventSums("minute", sql`e.batch_seq = any(${seqsLiteral}::bigint[])`)}),
+    with delta as materialized (
+      select bucket, ${sql.raw(dims)}, ${sql.raw(measures)} from (
+        ${rawEventSums("minute", sql`e.batch_seq = any(${eventSeqsLiteral}::bigint[])`)}
+        union all
+        ${stagedAsRollupRows("minute", sql`s.batch_seq = any(${aggregateSeqsLiteral}::bigint[])`)}
+      ) d group by bucket, ${sql.raw(dims)}),
     ${sql.raw(merges.join(",\n"))}
     select 1`;
 }

@@ -28,6 +28,14 @@ export const analyticsSettings = {
   get rollupIntervalMs(): number {
     return positive("MERIDIAN_ANALYTICS_ROLLUP_INTERVAL_MS", 10_000);
   },
+  /** How often the worker reads AWS and Azure environments' traffic metrics (default 60 s). */
+  get vendorMetricsIntervalMs(): number {
+    return positive("MERIDIAN_VENDOR_METRICS_INTERVAL_MS", 60_000);
+  },
+  /** How far back each read goes: vendors publish a minute late and may revise it (default 20 minutes). */
+  get vendorMetricsLookbackMinutes(): number {
+    return positive("MERIDIAN_VENDOR_METRICS_LOOKBACK_MINUTES", 20);
+  },
   get retentionIntervalMs(): number {
     return positive("MERIDIAN_ANALYTICS_RETENTION_INTERVAL_MS", 60 * 60_000);
   },

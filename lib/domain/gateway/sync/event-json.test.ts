@@ -25,9 +25,14 @@ const base: AnalyticsEvent = {
 /** The batch an EventBatcher hands over for these events, parsed as the control plane parses it. */
 async function roundTrip(events: AnalyticsEvent[]): Promise<{ raw: unknown; expanded: AnalyticsEvent[] }> {
   let body: Uint8Array | null = null;
-  const batcher = new EventBatcher(1000, 60_000, async (_id, batch) => {
-    body = batch;
-  });
+  const batcher = new EventBatcher(
+    1000,
+    60_000,
+    async (_id, batch) => {
+      body = batch;
+    },
+    { aggregate: false },
+  );
   events.forEach((e) => batcher.record(e));
   await batcher.flush();
   const raw = JSON.parse(Buffer.from(body!).toString("utf8"));
@@ -80,9 +85,14 @@ describe("compact event batches", () => {
   it("are a fraction of the full form's size", async () => {
     const events = Array.from({ length: 1000 }, (_, i) => ({ ...base, path: `/pets/v1/${i}` }));
     let body: Uint8Array | null = null;
-    const batcher = new EventBatcher(1000, 60_000, async (_id, batch) => {
-      body = batch;
-    });
+    const batcher = new EventBatcher(
+      1000,
+      60_000,
+      async (_id, batch) => {
+        body = batch;
+      },
+      { aggregate: false },
+    );
     events.forEach((e) => batcher.record(e));
     await batcher.flush();
     const full = JSON.stringify({ batchId: base.id, events });

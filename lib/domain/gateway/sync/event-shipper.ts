@@ -3,7 +3,8 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { COMPACT_MAX_OFFSET_MS, MAX_COMPACT_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import type { SyncLog as GatewayLog, SyncMetrics as GatewayMetrics } from "./ports";
-import { eventFieldsOf, eventGroupJson } from "./event-json";
+import { MAX_AGGREGATES_PER_BATCH, MinuteAggregator, keepsRawEvent, minuteOf } from "@/lib/domain/analytics/aggregate-batch";
+import { eventFieldsJson, eventFieldsOf, eventGroupJson } from "./event-json";
 import { Backoff } from "./backoff";
 
 /**
@@ -26,6 +27,21 @@ export interface ShipperOptions {
   maxPendingBatches: number;
   log: GatewayLog;
   metrics: GatewayMetrics;
+  /** Batching and sampling (`EventBatcher`); aggregates with a 1% sample when absent. */
+  events?: BatcherOptions;
+}
+
+/**
+ * How the batcher shapes what it sends. With `aggregate` (the default) every request is summed
+ * into per-minute aggregates (the batch's `format: 3`) and raw events are a sample: every error
+ * plus `successSample` (0..1, default 0.01) of the successes. Without it every request is sent
+ * as a raw event (`format: 2`), as gateways did before edge aggregation.
+ */
+export interface BatcherOptions {
+  aggregate?: boolean;
+  successSample?: number;
+  /** For tests: the random source of the sample. */
+  random?: () => number;
 }
 
 /** Statuses that may succeed later; any other 4xx means the batch itself is refused. */
@@ -39,6 +55,21 @@ export interface EventSink {
    * its own members (`eventFieldsJson`).
    */
   recordCall(group: string, timeMs: number, fields: string): void;
+  /**
+   * The same call with its members as values: aggregated without any parsing, and written as
+   * a raw event only when it is sampled.
+   */
+  recordRequest(
+    group: string,
+    timeMs: number,
+    path: string,
+    status: number,
+    latencyMs: number,
+    upstreamLatencyMs: number | null,
+    requestBytes: number,
+    responseBytes: number,
+    errorCode: string | undefined,
+  ): void;
 }
 
 /** Room for a few thousand typical events; a batch that outgrows it continues in another. */
@@ -65,14 +96,23 @@ class SerializedEvents {
 
   /** An event arriving at `timeMs` can be written as an offset from this batch's start. */
   fits(timeMs: number): boolean {
-    return this.count === 0 || Math.abs(Math.round(timeMs) - this.start) <= COMPACT_MAX_OFFSET_MS;
+    const start = this.fixedStart ?? (this.count === 0 ? null : this.start);
+    return start === null || Math.abs(Math.round(timeMs) - start) <= COMPACT_MAX_OFFSET_MS - 60_000;
+  }
+
+  /** Set while the batch's start is fixed from outside (a minute boundary, for the aggregate form). */
+  fixedStart: number | null = null;
+
+  groupIndex(group: string): number {
+    let index = this.groups.get(group);
+    if (index === undefined) this.groups.set(group, (index = this.groups.size));
+    return index;
   }
 
   append(group: string, timeMs: number, fields: string): void {
-    let index = this.groups.get(group);
-    if (index === undefined) this.groups.set(group, (index = this.groups.size));
+    const index = this.groupIndex(group);
     timeMs = Math.round(timeMs);
-    if (this.count === 0) this.start = timeMs;
+    if (this.count === 0) this.start = this.fixedStart ?? timeMs;
     const json = `[${index},${timeMs - this.start},${fields}]`;
     // At most 3 bytes per UTF-16 unit, plus the comma.
     const room = json.length * 3 + 1;
@@ -89,11 +129,19 @@ class SerializedEvents {
   }
 
   /** The events as one compact batch `{"batchId":…,"format":2,"start":…,"groups":[…],"events":[…]}`; empties the buffer. */
-  take(batchId: string): Buffer {
-    const head = `{"batchId":${JSON.stringify(batchId)},"format":2,"start":"${new Date(this.start).toISOString()}","groups":[${[...this.groups.keys()].join(",")}],"events":[`;
+  take(batchId: string, aggregates?: MinuteAggregator): Buffer {
+    let tail = "]}";
+    let format = 2;
+    if (aggregates) {
+      format = 3;
+      this.start = this.fixedStart!;
+      tail = `],"aggregates":${JSON.stringify(aggregates.take(this.start, (g) => this.groupIndex(g)))}}`;
+    }
+    const head = `{"batchId":${JSON.stringify(batchId)},"format":${format},"start":"${new Date(this.start).toISOString()}","groups":[${[...this.groups.keys()].join(",")}],"events":[`;
     const parts = [Buffer.from(head), ...this.full];
     if (this.chunk) parts.push(this.chunk.subarray(0, this.used));
-    parts.push(Buffer.from("]}"));
+    parts.push(Buffer.from(tail));
+    this.fixedStart = null;
     this.full.length = 0;
     this.chunk = null;
     this.used = 0;
@@ -104,13 +152,21 @@ class SerializedEvents {
   }
 }
 
+/** Bytes an aggregate row takes in a batch, about (for the batch size limit). */
+const AGGREGATE_ROW_BYTES = 160;
+
 /**
  * Gathers events for up to `flushMs`, `batchSize` events or 1 MiB, then hands them over as one batch,
  * serialized, under a new batch id (the control plane stores a batch id once, so whoever sends
- * the batch later, and however often, it counts once).
+ * the batch later, and however often, it counts once). With aggregation (the default) every
+ * request is summed into the batch's per-minute aggregates and only sampled requests become raw
+ * events; a request is in exactly one batch either way, so a batch's id still makes it count once.
  */
 export class EventBatcher implements EventSink {
   private readonly buffer = new SerializedEvents();
+  private readonly aggregates: MinuteAggregator | null;
+  private readonly successSample: number;
+  private readonly random: () => number;
   private timer: NodeJS.Timeout | null = null;
   private handedOver: Promise<void> = Promise.resolve();
   private readonly batchSize: number;
@@ -119,19 +175,85 @@ export class EventBatcher implements EventSink {
     batchSize: number,
     private readonly flushMs: number,
     private readonly handOver: (batchId: string, batch: Uint8Array) => Promise<void>,
+    options: BatcherOptions = {},
   ) {
     this.batchSize = Math.min(batchSize, MAX_COMPACT_EVENTS_PER_BATCH);
+    this.aggregates = options.aggregate === false ? null : new MinuteAggregator();
+    this.successSample = options.successSample ?? 0.01;
+    this.random = options.random ?? Math.random;
   }
 
   record(event: AnalyticsEvent): void {
-    this.recordCall(eventGroupJson(event), Date.parse(event.time), eventFieldsOf(event));
+    this.recordRequest(
+      eventGroupJson(event),
+      Date.parse(event.time),
+      event.path,
+      event.status,
+      event.latencyMs,
+      event.upstreamLatencyMs,
+      event.requestBytes,
+      event.responseBytes,
+      event.errorCode,
+    );
   }
 
   recordCall(group: string, timeMs: number, fields: string): void {
+    if (this.aggregates) {
+      const [path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode] = JSON.parse(`[${fields}]`) as [
+        string,
+        number,
+        number,
+        number | null,
+        number,
+        number,
+        string | undefined,
+      ];
+      this.recordRequest(group, timeMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode);
+      return;
+    }
     // A request that arrived more than a day before the batch's first (a long stream) starts a batch of its own.
     if (!this.buffer.fits(timeMs)) void this.flush();
     this.buffer.append(group, timeMs, fields);
-    if (this.buffer.count >= this.batchSize || this.buffer.bytes >= MAX_BATCH_BYTES) void this.flush();
+    this.afterRecord();
+  }
+
+  recordRequest(
+    group: string,
+    timeMs: number,
+    path: string,
+    status: number,
+    latencyMs: number,
+    upstreamLatencyMs: number | null,
+    requestBytes: number,
+    responseBytes: number,
+    errorCode: string | undefined,
+  ): void {
+    const aggregates = this.aggregates;
+    if (!aggregates) {
+      this.recordCall(group, timeMs, eventFieldsJson(path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode));
+      return;
+    }
+    timeMs = Math.round(timeMs);
+    if (!this.buffer.fits(timeMs)) void this.flush();
+    if (this.buffer.fixedStart === null) this.buffer.fixedStart = minuteOf(timeMs);
+    aggregates.add(group, timeMs, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes);
+    if (keepsRawEvent(status, this.successSample, this.random))
+      this.buffer.append(
+        group,
+        timeMs,
+        eventFieldsJson(path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode),
+      );
+    this.afterRecord();
+  }
+
+  private afterRecord(): void {
+    const rows = this.aggregates?.size ?? 0;
+    if (
+      this.buffer.count >= this.batchSize ||
+      rows >= MAX_AGGREGATES_PER_BATCH ||
+      this.buffer.bytes + rows * AGGREGATE_ROW_BYTES >= MAX_BATCH_BYTES
+    )
+      void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
@@ -142,9 +264,9 @@ export class EventBatcher implements EventSink {
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.buffer.count === 0) return this.handedOver;
+    if (this.buffer.count === 0 && !this.aggregates?.size) return this.handedOver;
     const batchId = randomUUID();
-    return (this.handedOver = this.handOver(batchId, this.buffer.take(batchId)));
+    return (this.handedOver = this.handOver(batchId, this.buffer.take(batchId, this.aggregates ?? undefined)));
   }
 }
 
@@ -173,7 +295,7 @@ export class EventShipper implements EventSink {
   private readonly backoff = new Backoff(500, 30_000);
 
   constructor(private readonly options: ShipperOptions) {
-    this.batcher = new EventBatcher(options.batchSize, options.flushMs, (batchId, batch) => this.spool(batchId, batch));
+    this.batcher = new EventBatcher(options.batchSize, options.flushMs, (batchId, batch) => this.spool(batchId, batch), options.events);
   }
 
   /** Picks up batches left by an earlier run and starts sending them. */
@@ -194,6 +316,21 @@ export class EventShipper implements EventSink {
 
   recordCall(group: string, timeMs: number, fields: string): void {
     if (!this.stopped) this.batcher.recordCall(group, timeMs, fields);
+  }
+
+  recordRequest(
+    group: string,
+    timeMs: number,
+    path: string,
+    status: number,
+    latencyMs: number,
+    upstreamLatencyMs: number | null,
+    requestBytes: number,
+    responseBytes: number,
+    errorCode: string | undefined,
+  ): void {
+    if (!this.stopped)
+      this.batcher.recordRequest(group, timeMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode);
   }
 
   /** Hands the buffered events over as one batch. */
