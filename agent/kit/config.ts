@@ -1,6 +1,7 @@
 import os from "node:os";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { z } from "zod";
+import { parseEventSample } from "@/lib/domain/analytics/aggregate-batch";
 
 /** What every agent needs, from flags or environment variables (the token preferably from MERIDIAN_GATEWAY_TOKEN). */
 export interface AgentConfig {
@@ -16,6 +17,11 @@ export interface AgentConfig {
   heartbeatIntervalMs: number;
   eventBatchSize: number;
   eventFlushMs: number;
+  /**
+   * Share (0..1) of successful requests also sent as raw events; every request is counted in the
+   * per-minute aggregates and every error is sent (MERIDIAN_GATEWAY_EVENT_SAMPLE, 1% by default).
+   */
+  eventSample?: number;
   /** How often the applied snapshot is compiled again (time-dependent content, such as expired API keys); 60 s by default. */
   refreshIntervalMs?: number;
 }
@@ -60,7 +66,14 @@ export function loadAgentConfig(
   });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join(" "));
   return {
-    config: { ...parsed.data, longPollSeconds: 30, heartbeatIntervalMs: 10_000, eventBatchSize: 5_000, eventFlushMs: 1_000 },
+    config: {
+      ...parsed.data,
+      longPollSeconds: 30,
+      heartbeatIntervalMs: 10_000,
+      eventBatchSize: 5_000,
+      eventFlushMs: 1_000,
+      eventSample: parseEventSample(env.MERIDIAN_GATEWAY_EVENT_SAMPLE),
+    },
     values: values as Record<string, string | boolean | undefined>,
   };
 }

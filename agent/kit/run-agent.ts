@@ -42,6 +42,7 @@ export async function runAgent(driver: GatewayDriver, config: AgentConfig, log: 
     send: (batch) => client.postEvents(batch),
     batchSize: config.eventBatchSize,
     flushMs: config.eventFlushMs,
+    events: { successSample: config.eventSample ?? 0.01 },
     maxPendingBatches: 10_000,
     log,
     metrics: noMetrics,

@@ -93,6 +93,8 @@ beforeAll(async () => {
     heartbeatIntervalMs: 200,
     eventBatchSize: 100,
     eventFlushMs: 100,
+    // Every call also as a raw event, so that the test can read their fields.
+    eventSample: 1,
   };
   agent = await runAgent(driver, config);
   await waitFor(() => agent.appliedVersion() === "1", 15_000);

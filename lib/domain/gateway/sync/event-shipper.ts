@@ -4,7 +4,7 @@ import path from "node:path";
 import { COMPACT_MAX_OFFSET_MS, MAX_COMPACT_EVENTS_PER_BATCH, type AnalyticsEvent } from "@/lib/domain/gateway/snapshot";
 import type { SyncLog as GatewayLog, SyncMetrics as GatewayMetrics } from "./ports";
 import { MAX_AGGREGATES_PER_BATCH, MinuteAggregator, keepsRawEvent, minuteOf } from "@/lib/domain/analytics/aggregate-batch";
-import { eventFieldsJson, eventFieldsOf, eventGroupJson } from "./event-json";
+import { eventFieldsJson, eventGroupJson } from "./event-json";
 import { Backoff } from "./backoff";
 
 /**
