@@ -11,3 +11,4 @@ export * from "./deployments";
 export * from "./analytics";
 export * from "./jobs";
 export * from "./discovery";
+export * from "./key-managers";
