@@ -156,6 +156,12 @@ export async function compileSnapshot(snapshot: Snapshot): Promise<RuntimeSnapsh
     keyManagersByIssuer: new Map((snapshot.keyManagers ?? []).map((k) => [k.issuer, k])),
     externalClients: new Map((snapshot.externalClients ?? []).map((c) => [externalClientKey(c.keyManagerId, c.clientId), c])),
     // External clients are in it too: a deleted or remapped client's cached tokens are forgotten.
-    keyFingerprint: JSON.stringify([snapshot.issuer, snapshot.audience, snapshot.jwks, snapshot.keyManagers ?? [], snapshot.externalClients ?? []]),
+    keyFingerprint: JSON.stringify([
+      snapshot.issuer,
+      snapshot.audience,
+      snapshot.jwks,
+      snapshot.keyManagers ?? [],
+      snapshot.externalClients ?? [],
+    ]),
   };
 }

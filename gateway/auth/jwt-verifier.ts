@@ -104,7 +104,8 @@ export class JwtVerifier {
       } catch {
         return fail("invalid_token", "The access token is not valid.");
       }
-      if (typeof unverified.iss === "string" && unverified.iss !== snapshot.issuer) return this.verifyExternal(token, unverified.iss, runtime);
+      if (typeof unverified.iss === "string" && unverified.iss !== snapshot.issuer)
+        return this.verifyExternal(token, unverified.iss, runtime);
     }
     try {
       const { payload } = await jwtVerify(

@@ -13,7 +13,12 @@ describe("discovery document checks", () => {
   it("reads the endpoints of a consistent document", () => {
     expect(checkDiscoveryDocument(ISSUER, good)).toEqual({
       ok: true,
-      metadata: { issuer: ISSUER, jwksUri: good.jwks_uri, tokenEndpoint: good.token_endpoint, registrationEndpoint: good.registration_endpoint },
+      metadata: {
+        issuer: ISSUER,
+        jwksUri: good.jwks_uri,
+        tokenEndpoint: good.token_endpoint,
+        registrationEndpoint: good.registration_endpoint,
+      },
     });
     const { registration_endpoint: _r, ...withoutRegistration } = good;
     expect(checkDiscoveryDocument(ISSUER, withoutRegistration)).toMatchObject({ ok: true, metadata: { registrationEndpoint: null } });

@@ -9,7 +9,18 @@ const nullableString = { type: ["string", "null"] };
 export const keyManagerSchemas: Record<string, Json> = {
   KeyManager: {
     type: "object",
-    required: ["id", "name", "displayName", "type", "issuer", "jwksUri", "tokenEndpoint", "dynamicRegistration", "clientIdClaim", "audiences"],
+    required: [
+      "id",
+      "name",
+      "displayName",
+      "type",
+      "issuer",
+      "jwksUri",
+      "tokenEndpoint",
+      "dynamicRegistration",
+      "clientIdClaim",
+      "audiences",
+    ],
     properties: {
       id: { type: "string", examples: ["kmg_4kT9…", "builtin"] },
       name: { type: "string", pattern: "^[a-z][a-z0-9-]{1,62}$" },
@@ -27,7 +38,10 @@ export const keyManagerSchemas: Record<string, Json> = {
       lastTest: {
         anyOf: [
           { type: "null" },
-          { type: "object", properties: { at: { type: "string", format: "date-time" }, ok: { type: "boolean" }, message: { type: "string" } } },
+          {
+            type: "object",
+            properties: { at: { type: "string", format: "date-time" }, ok: { type: "boolean" }, message: { type: "string" } },
+          },
         ],
       },
       createdAt: { type: ["string", "null"], format: "date-time" },
@@ -83,7 +97,11 @@ export const keyManagerSchemas: Record<string, Json> = {
       issuer: { type: "string" },
       tokenEndpoint: { type: "string", format: "uri" },
       keyType: { type: "string", enum: ["production", "sandbox"] },
-      mode: { type: "string", enum: ["registered", "mapped"], description: "Registered by Meridian, or an existing client mapped by its owner." },
+      mode: {
+        type: "string",
+        enum: ["registered", "mapped"],
+        description: "Registered by Meridian, or an existing client mapped by its owner.",
+      },
       clientId: { type: "string" },
       clientSecret: { type: "string", description: "Only in the answer that creates or rotates the client." },
       createdAt: { type: "string", format: "date-time" },
@@ -96,7 +114,10 @@ export const keyManagerSchemas: Record<string, Json> = {
     properties: {
       keyManagerId: { type: "string" },
       keyType: { type: "string", enum: ["production", "sandbox"], default: "production" },
-      clientId: { type: "string", description: "With clientSecret: map this existing client (a client-credentials grant proves it); without: register one." },
+      clientId: {
+        type: "string",
+        description: "With clientSecret: map this existing client (a client-credentials grant proves it); without: register one.",
+      },
       clientSecret: { type: "string", format: "password", writeOnly: true },
     },
   },
@@ -131,7 +152,9 @@ export const keyManagerPaths: Record<string, Json> = {
       responses: {
         "201": json("Registered", ref("KeyManager")),
         ...authErrors,
-        "400": problem("Invalid input, duplicate name or issuer, or a discovery document that is unreachable, inconsistent or has no usable JWKS"),
+        "400": problem(
+          "Invalid input, duplicate name or issuer, or a discovery document that is unreachable, inconsistent or has no usable JWKS",
+        ),
       },
     },
   },
@@ -222,7 +245,8 @@ export const keyManagerPaths: Record<string, Json> = {
     post: {
       operationId: "createKeyManagerClient",
       tags: ["applications"],
-      summary: "Register a client at the key manager (dynamic registration), or map an existing one after a client-credentials grant proves it",
+      summary:
+        "Register a client at the key manager (dynamic registration), or map an existing one after a client-credentials grant proves it",
       parameters: [pathParam("id", "The application's id")],
       requestBody: body(ref("KeyManagerClientCreate")),
       responses: {
@@ -240,7 +264,12 @@ export const keyManagerPaths: Record<string, Json> = {
       tags: ["applications"],
       summary: "Delete the client at the provider (when Meridian registered it) and the mapping",
       parameters: clientParams,
-      responses: { "204": { description: "Deleted" }, "404": problem("No such client"), "502": problem("The provider refused"), ...authErrors },
+      responses: {
+        "204": { description: "Deleted" },
+        "404": problem("No such client"),
+        "502": problem("The provider refused"),
+        ...authErrors,
+      },
     },
   },
   "/api/v1/applications/{id}/key-manager-clients/{clientId}/rotate": {

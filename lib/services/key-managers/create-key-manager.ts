@@ -60,7 +60,8 @@ export async function createKeyManager(input: unknown, ctx: ServiceContext): Pro
     });
   } catch (error) {
     if (isUniqueViolation(error)) {
-      const message = String((error as { message?: string }).message ?? "") + String((error as { cause?: { message?: string } }).cause?.message ?? "");
+      const message =
+        String((error as { message?: string }).message ?? "") + String((error as { cause?: { message?: string } }).cause?.message ?? "");
       throw message.includes("issuer") ? duplicate("issuer", metadata.issuer) : duplicate("name", values.name);
     }
     throw error;

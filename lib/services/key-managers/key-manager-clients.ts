@@ -113,7 +113,8 @@ export async function createKeyManagerClient(
         eq(keyManagerClients.keyType, values.keyType),
       ),
     );
-  if (existing) throw new AppError("conflict", `The application has a ${values.keyType} client at this key manager already: rotate or delete it.`);
+  if (existing)
+    throw new AppError("conflict", `The application has a ${values.keyType} client at this key manager already: rotate or delete it.`);
 
   let client: RegisteredClient;
   let mode: "registered" | "mapped";
@@ -133,9 +134,13 @@ export async function createKeyManagerClient(
     mode = "mapped";
   } else {
     if (!km.registrationEndpoint) {
-      throw new AppError("validation_failed", "This key manager offers no dynamic registration: map an existing client with its id and secret.", {
-        fieldErrors: { clientId: "Required: this key manager offers no dynamic registration." },
-      });
+      throw new AppError(
+        "validation_failed",
+        "This key manager offers no dynamic registration: map an existing client with its id and secret.",
+        {
+          fieldErrors: { clientId: "Required: this key manager offers no dynamic registration." },
+        },
+      );
     }
     client = await registerClient(
       km.registrationEndpoint,
@@ -172,7 +177,8 @@ export async function createKeyManagerClient(
     });
   } catch (error) {
     if (mode === "registered") await undoRegistration(client);
-    if (isUniqueViolation(error)) throw mode === "mapped" ? alreadyMapped() : new AppError("conflict", "The application has such a client already.");
+    if (isUniqueViolation(error))
+      throw mode === "mapped" ? alreadyMapped() : new AppError("conflict", "The application has such a client already.");
     throw error;
   }
 }
@@ -236,7 +242,10 @@ export async function rotateKeyManagerClient(
 ): Promise<KeyManagerClientWithSecret> {
   const { app, client, km } = await getOwnedClientOrThrow(applicationId, clientRowId, ctx);
   if (client.mode !== "registered" || !km.registrationEndpoint) {
-    throw new AppError("conflict", "A mapped client is rotated at the provider: delete the mapping and map the client with its new secret.");
+    throw new AppError(
+      "conflict",
+      "A mapped client is rotated at the provider: delete the mapping and map the client with its new secret.",
+    );
   }
   const fresh = await registerClient(
     km.registrationEndpoint,
@@ -271,8 +280,9 @@ export async function rotateKeyManagerClient(
     throw error;
   }
   if (client.registrationClientUri && client.registrationAccessTokenEncrypted) {
-    await deleteRegisteredClient(client.registrationClientUri, decryptSecret(client.registrationAccessTokenEncrypted)).catch((error: unknown) =>
-      logger.warn({ err: error, keyManager: km.name }, "the rotated-out client could not be deleted at the key manager"),
+    await deleteRegisteredClient(client.registrationClientUri, decryptSecret(client.registrationAccessTokenEncrypted)).catch(
+      (error: unknown) =>
+        logger.warn({ err: error, keyManager: km.name }, "the rotated-out client could not be deleted at the key manager"),
     );
   }
   return { ...toView(row, km), clientSecret: fresh.clientSecret };
@@ -286,7 +296,8 @@ export async function requestKeyManagerToken(
   ctx: ServiceContext,
 ): Promise<ProviderToken> {
   const { client, km } = await getOwnedClientOrThrow(applicationId, clientRowId, ctx);
-  const scope = typeof (input as { scope?: unknown })?.scope === "string" ? ((input as { scope: string }).scope.slice(0, 1000) || undefined) : undefined;
+  const scope =
+    typeof (input as { scope?: unknown })?.scope === "string" ? (input as { scope: string }).scope.slice(0, 1000) || undefined : undefined;
   if (!client.clientSecretEncrypted) throw new AppError("conflict", "No secret is stored for this client.");
   return clientCredentialsToken(km.tokenEndpoint, client.clientId, decryptSecret(client.clientSecretEncrypted), scope);
 }

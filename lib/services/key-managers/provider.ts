@@ -1,5 +1,11 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from "jose";
-import { checkDiscoveryDocument, checkJwks, discoveryUrlOf, VERIFIABLE_ALGORITHMS, type ProviderMetadata } from "@/lib/domain/key-managers/discovery";
+import {
+  checkDiscoveryDocument,
+  checkJwks,
+  discoveryUrlOf,
+  VERIFIABLE_ALGORITHMS,
+  type ProviderMetadata,
+} from "@/lib/domain/key-managers/discovery";
 import { AppError } from "@/lib/errors";
 import { safeFetch, type SafeFetchResult } from "@/lib/services/net/safe-fetch";
 
@@ -47,7 +53,11 @@ export async function discoverProvider(issuer: string): Promise<ProviderMetadata
   const refuse = (message: string) => new AppError("validation_failed", message, { fieldErrors: { issuer: message } });
   let result: SafeFetchResult;
   try {
-    result = await safeFetch(discoveryUrlOf(issuer), { timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES, headers: { accept: "application/json" } });
+    result = await safeFetch(discoveryUrlOf(issuer), {
+      timeoutMs: TIMEOUT_MS,
+      maxBytes: MAX_BYTES,
+      headers: { accept: "application/json" },
+    });
   } catch (error) {
     const reason = error instanceof AppError ? error.message : "it could not be fetched";
     throw refuse(`The discovery document of ${issuer} could not be read: ${reason}`);
@@ -157,7 +167,8 @@ export async function clientCredentialsToken(
     throw new AppError("invalid_credentials", `The key manager did not issue a token for this client (${providerReason(result)}).`);
   }
   const body = parseJson(result, "token response") as Record<string, unknown>;
-  if (typeof body.access_token !== "string") throw new AppError("upstream_unavailable", "The key manager's token response has no access_token.");
+  if (typeof body.access_token !== "string")
+    throw new AppError("upstream_unavailable", "The key manager's token response has no access_token.");
   return {
     accessToken: body.access_token,
     expiresIn: typeof body.expires_in === "number" ? body.expires_in : null,

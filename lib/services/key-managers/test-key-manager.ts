@@ -15,7 +15,13 @@ export async function testKeyManager(id: string, ctx: ServiceContext): Promise<C
   assertCan(ctx, "environments:write");
   const started = new Date();
   if (id === BUILTIN_KEY_MANAGER_ID) {
-    return { ok: true, message: "The built-in key manager runs in this server.", errors: [], testedAt: started.toISOString(), durationMs: 0 };
+    return {
+      ok: true,
+      message: "The built-in key manager runs in this server.",
+      errors: [],
+      testedAt: started.toISOString(),
+      durationMs: 0,
+    };
   }
   const row = await getKeyManagerRowOrThrow(id);
   let ok = true;
@@ -30,7 +36,8 @@ export async function testKeyManager(id: string, ctx: ServiceContext): Promise<C
         ["registrationEndpoint", metadata.registrationEndpoint, row.registrationEndpoint],
       ] as const
     ).filter(([, now, stored]) => now !== stored);
-    for (const [path, now] of moved) errors.push({ path, message: `The provider now says ${now ?? "none"}; save the issuer again to take it.` });
+    for (const [path, now] of moved)
+      errors.push({ path, message: `The provider now says ${now ?? "none"}; save the issuer again to take it.` });
     ok = moved.length === 0;
     message = ok
       ? `Discovery document and JWKS (${metadata.keys} keys) read; the endpoints match.`
