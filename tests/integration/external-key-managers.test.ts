@@ -15,6 +15,8 @@ import { createApplication } from "@/lib/services/applications/create-applicatio
 import { generateClientCredentials } from "@/lib/services/applications/generate-client-credentials";
 import type { ServiceContext } from "@/lib/services/context";
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
+import { planDeployment } from "@/lib/services/deployments/plan-deployment";
+import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { issueClientCredentialsToken } from "@/lib/services/keys/issue-token";
 import { getApiKeyManagers, setApiKeyManagers } from "@/lib/services/key-managers/api-key-managers";
@@ -350,6 +352,52 @@ describe("the built-in gateway accepts the provider's tokens for the APIs that a
     const builtin = await call(builtinToken);
     expect(builtin.status).toBe(401);
     expect((await builtin.json()).code).toBe("issuer_not_accepted");
+  });
+
+  it("carries the external issuer into the AWS authorizer's issuers and Azure's validate-jwt", async () => {
+    await createEnvironment(
+      {
+        name: `aws-${suffix}`,
+        type: "aws",
+        config: {
+          region: "eu-west-1",
+          accessKeyId: "AKIAMERIDIANEMULATOR",
+          secretAccessKey: "meridian-emulator-secret",
+          endpoint: "http://127.0.0.1:9",
+          authorizerArn: "arn:aws:lambda:eu-west-1:123456789012:function:meridian-authorizer",
+        },
+      },
+      adminCtx,
+    );
+    await createEnvironment(
+      {
+        name: `azure-${suffix}`,
+        type: "azure",
+        config: {
+          tenantId: "00000000-0000-0000-0000-000000000001",
+          clientId: "00000000-0000-0000-0000-000000000002",
+          clientSecret: "secret",
+          subscriptionId: "00000000-0000-0000-0000-000000000003",
+          resourceGroup: "rg",
+          serviceName: "apim-test",
+          endpoint: "https://127.0.0.1:9",
+        },
+      },
+      adminCtx,
+    );
+    const revision = await createRevision(apiId, { description: "plans" }, publisher);
+    const plans = await planDeployment(apiId, { revisionId: revision.id, environments: [`aws-${suffix}`, `azure-${suffix}`] }, publisher);
+    const aws = plans.find((p) => p.type === "aws")!;
+    expect(aws.artifacts.find((a) => a.kind === "authorizer-issuers")?.content).toEqual({
+      issuers: [{ issuer: idp.issuer, jwksUri: `${idp.issuer}/jwks`, audiences: [idp.audience], clientIdClaim: "client_id" }],
+    });
+    const azure = plans.find((p) => p.type === "azure")!;
+    const policy = azure.artifacts.find((a) => a.format === "xml" && String(a.content).includes("validate-jwt"))?.content as string;
+    expect(policy).toContain(`<openid-config url="${idp.issuer}/.well-known/openid-configuration"`);
+    expect(policy).toContain(`<issuer>${idp.issuer}</issuer>`);
+    // The API accepts the provider alone: Meridian's own issuer is not trusted there.
+    expect(policy).not.toContain("/oauth2/jwks");
+    expect(policy).not.toMatch(/<issuer>http:\/\/localhost/);
   });
 
   it("refuses a deleted client's tokens once the gateway has the next snapshot", async () => {
