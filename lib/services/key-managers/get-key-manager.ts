@@ -38,3 +38,25 @@ export async function listKeyManagers(query: unknown, ctx: ServiceContext): Prom
   const items = [...(withBuiltin ? [builtinKeyManagerView()] : []), ...rows.map(toKeyManagerView)];
   return { items, total: total + 1, page: page.page, pageSize: page.pageSize };
 }
+
+export interface KeyManagerChoice {
+  id: string;
+  displayName: string;
+  issuer: string;
+  tokenEndpoint: string;
+  dynamicRegistration: boolean;
+}
+
+/** External key managers a consumer may get credentials from (the first 100 by name). */
+export async function listKeyManagerChoices(ctx: ServiceContext): Promise<KeyManagerChoice[]> {
+  assertCan(ctx, "applications:write");
+  const db = await getDb();
+  const rows = await db.select().from(keyManagers).orderBy(asc(keyManagers.name)).limit(100);
+  return rows.map((r) => ({
+    id: r.id,
+    displayName: r.displayName,
+    issuer: r.issuer,
+    tokenEndpoint: r.tokenEndpoint,
+    dynamicRegistration: !!r.registrationEndpoint,
+  }));
+}

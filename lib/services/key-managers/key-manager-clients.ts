@@ -2,13 +2,13 @@ import { and, asc, eq } from "drizzle-orm";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/secrets";
 import { getDb } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { keyManagerClients, keyManagers, type KeyManagerClientRow, type KeyManagerRow } from "@/lib/db/schema";
+import { applications, keyManagerClients, keyManagers, type KeyManagerClientRow, type KeyManagerRow } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/id";
 import { logger } from "@/lib/log";
 import { getOwnedApplicationOrThrow } from "@/lib/services/applications/get-application";
 import { writeAudit } from "@/lib/services/audit/write-audit";
-import type { ServiceContext } from "@/lib/services/context";
+import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 import { parseInput } from "@/lib/services/validate";
 import { getKeyManagerRowOrThrow } from "./get-key-manager";
@@ -300,4 +300,33 @@ export async function requestKeyManagerToken(
     typeof (input as { scope?: unknown })?.scope === "string" ? (input as { scope: string }).scope.slice(0, 1000) || undefined : undefined;
   if (!client.clientSecretEncrypted) throw new AppError("conflict", "No secret is stored for this client.");
   return clientCredentialsToken(km.tokenEndpoint, client.clientId, decryptSecret(client.clientSecretEncrypted), scope);
+}
+
+export interface OwnedExternalClient {
+  id: string;
+  applicationId: string;
+  keyManagerName: string;
+  keyType: "production" | "sandbox";
+  clientId: string;
+}
+
+/** The caller's applications' external clients (the first 200), for Try it. */
+export async function listOwnedExternalClients(ctx: ServiceContext): Promise<OwnedExternalClient[]> {
+  const actor = assertCan(ctx, "applications:write");
+  const db = await getDb();
+  const rows = await db
+    .select({ client: keyManagerClients, km: keyManagers })
+    .from(keyManagerClients)
+    .innerJoin(keyManagers, eq(keyManagers.id, keyManagerClients.keyManagerId))
+    .innerJoin(applications, eq(applications.id, keyManagerClients.applicationId))
+    .where(eq(applications.ownerId, actor.id))
+    .orderBy(asc(keyManagers.name), asc(keyManagerClients.id))
+    .limit(200);
+  return rows.map(({ client, km }) => ({
+    id: client.id,
+    applicationId: client.applicationId,
+    keyManagerName: km.displayName,
+    keyType: client.keyType,
+    clientId: client.clientId,
+  }));
 }
