@@ -33,6 +33,9 @@ process.env.E2E_AWS_DATA_URL = `http://127.0.0.1:${awsPort + 1}`;
 process.env.E2E_AZURE_URL = `https://127.0.0.1:${azurePort}`;
 process.env.E2E_AZURE_DATA_URL = `http://127.0.0.1:${azurePort + 1}`;
 process.env.E2E_AZURE_CA_FILE = `${dataDir}-azure-ca.pem`;
+// A real OpenID provider (oidc-provider) for the external key manager tests.
+const oidcPort = port + 1600;
+process.env.E2E_OIDC_URL = `http://127.0.0.1:${oidcPort}`;
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
@@ -97,6 +100,14 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      command: `node_modules/.bin/tsx e2e/oidc-provider/main.ts --port ${oidcPort}`,
+      url: `${process.env.E2E_OIDC_URL}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
       command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
       url: `${baseURL}/api/health`,
       timeout: 300_000,
@@ -116,6 +127,8 @@ export default defineConfig({
         LOG_LEVEL: "warn",
         // Deployment jobs retry quickly in tests.
         MERIDIAN_JOB_BACKOFF_MS: "300",
+        // The OpenID provider of the key manager tests listens on 127.0.0.1.
+        MERIDIAN_ALLOW_PRIVATE_URLS: "true",
       },
     },
   ],
