@@ -12,6 +12,7 @@ import { changeLifecycle } from "@/lib/services/apis/change-lifecycle";
 import { createApi } from "@/lib/services/apis/create-api";
 import { createRevision } from "@/lib/services/apis/create-revision";
 import { createApplication } from "@/lib/services/applications/create-application";
+import { deleteApplication } from "@/lib/services/applications/delete-application";
 import { generateClientCredentials } from "@/lib/services/applications/generate-client-credentials";
 import type { ServiceContext } from "@/lib/services/context";
 import { deployRevision } from "@/lib/services/deployments/deploy-revision";
@@ -187,6 +188,16 @@ describe("applications' clients at the provider", () => {
       code: "invalid_credentials",
     });
     expect((await listKeyManagerClients(app.id, consumer)).items).toEqual([]);
+  });
+
+  it("deletes the application's registered clients at the provider with the application", async () => {
+    const app = await createApplication({ name: `km-gone-${suffix}` }, consumer);
+    const client = await createKeyManagerClient(app.id, { keyManagerId: kmId, keyType: "sandbox" }, consumer);
+    expect((await clientCredentialsToken(`${idp.issuer}/token`, client.clientId, client.clientSecret)).accessToken).toBeTruthy();
+    await deleteApplication(app.id, consumer);
+    await expect(clientCredentialsToken(`${idp.issuer}/token`, client.clientId, client.clientSecret)).rejects.toMatchObject({
+      code: "invalid_credentials",
+    });
   });
 
   it("reports a registration the provider refuses, and keeps nothing", async () => {

@@ -330,3 +330,18 @@ export async function listOwnedExternalClients(ctx: ServiceContext): Promise<Own
     clientId: client.clientId,
   }));
 }
+
+/**
+ * Deletes at the providers every client Meridian registered for an application, before the
+ * application goes (its rows cascade). A provider that refuses stops the deletion, so that no
+ * client is left registered without Meridian knowing of it.
+ */
+export async function deleteProviderClientsOf(applicationId: string): Promise<void> {
+  const db = await getDb();
+  const rows = await db.select().from(keyManagerClients).where(eq(keyManagerClients.applicationId, applicationId)).limit(200);
+  for (const row of rows) {
+    if (row.mode !== "registered" || !row.registrationClientUri || !row.registrationAccessTokenEncrypted) continue;
+    await deleteRegisteredClient(row.registrationClientUri, decryptSecret(row.registrationAccessTokenEncrypted));
+    await db.delete(keyManagerClients).where(eq(keyManagerClients.id, row.id));
+  }
+}
