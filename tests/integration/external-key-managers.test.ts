@@ -6,6 +6,8 @@ import { startGateway, type RunningGateway } from "@/gateway/gateway";
 import { startBackend } from "@/gateway/tests/support/backend";
 import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
 import { tempDir, testConfig, waitFor } from "@/gateway/tests/support/harness";
+import { CLOCK_SKEW_SECONDS } from "@/gateway/auth/jwt-verifier";
+import { decryptSecret } from "@/lib/crypto/secrets";
 import { closeDb, getDb } from "@/lib/db/client";
 import { auditEntries, environments, keyManagerClients, keyManagers } from "@/lib/db/schema";
 import { changeLifecycle } from "@/lib/services/apis/change-lifecycle";
@@ -70,6 +72,12 @@ afterAll(async () => {
   await other?.close();
   await closeDb();
 });
+
+async function registrationTokenOf(clientRowId: string): Promise<string> {
+  const db = await getDb();
+  const [row] = await db.select().from(keyManagerClients).where(eq(keyManagerClients.id, clientRowId));
+  return decryptSecret(row.registrationAccessTokenEncrypted!);
+}
 
 async function countRows(): Promise<number> {
   const db = await getDb();
@@ -410,6 +418,40 @@ describe("the built-in gateway accepts the provider's tokens for the APIs that a
     expect(policy).not.toContain("/oauth2/jwks");
     expect(policy).not.toMatch(/<issuer>http:\/\/localhost/);
   });
+
+  it("keeps accepting a token of a client deleted at the provider only until the token expires", async () => {
+    const brief = await startOidcProvider({ accessTokenTtl: 1 });
+    try {
+      const km = await createKeyManager(
+        { name: `brief-${suffix}`, issuer: brief.issuer, audiences: [brief.audience], registrationToken: brief.initialAccessToken },
+        adminCtx,
+      );
+      await setApiKeyManagers(apiId, { keyManagerIds: [kmId, km.id] }, publisher);
+      const client = await createKeyManagerClient(subscribed.appId, { keyManagerId: km.id }, consumer);
+      await publish();
+      const token = await tokenOf(client, brief.issuer);
+      expect((await call(token)).status).toBe(200);
+      // Someone deletes the client at the provider itself, behind Meridian's back.
+      const db = await getDb();
+      const [row] = await db.select().from(keyManagerClients).where(eq(keyManagerClients.id, client.id));
+      const registration = await fetch(row.registrationClientUri!, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${await registrationTokenOf(client.id)}` },
+      });
+      expect(registration.status).toBe(204);
+      await expect(tokenOf(client, brief.issuer)).rejects.toMatchObject({ code: "invalid_credentials" });
+      // The token it holds passes until it expires (plus the gateways' 30 s of clock skew), then never again.
+      expect((await call(token)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, (1 + CLOCK_SKEW_SECONDS + 1) * 1000));
+      const expired = await call(token);
+      expect(expired.status).toBe(401);
+      expect((await expired.json()).code).toBe("token_expired");
+      await deleteKeyManagerClient(subscribed.appId, client.id, consumer);
+      await setApiKeyManagers(apiId, { keyManagerIds: [kmId] }, publisher);
+    } finally {
+      await brief.close();
+    }
+  }, 60_000);
 
   it("refuses a deleted client's tokens once the gateway has the next snapshot", async () => {
     const token = await tokenOf(subscribed);
