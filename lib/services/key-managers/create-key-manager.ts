@@ -45,7 +45,7 @@ export async function createKeyManager(input: unknown, ctx: ServiceContext): Pro
           registrationTokenEncrypted: values.registrationToken ? encryptSecret(values.registrationToken) : null,
           lastTestAt: new Date(),
           lastTestOk: true,
-          lastTestMessage: `Discovery document and JWKS (${metadata.keys} keys) read.`,
+          lastTestMessage: `Discovery document and JWKS (${metadata.keys} ${metadata.keys === 1 ? "key" : "keys"}) read.`,
           createdBy: ctx.actor?.id ?? null,
         })
         .returning();

@@ -40,7 +40,7 @@ export async function testKeyManager(id: string, ctx: ServiceContext): Promise<C
       errors.push({ path, message: `The provider now says ${now ?? "none"}; save the issuer again to take it.` });
     ok = moved.length === 0;
     message = ok
-      ? `Discovery document and JWKS (${metadata.keys} keys) read; the endpoints match.`
+      ? `Discovery document and JWKS (${metadata.keys} ${metadata.keys === 1 ? "key" : "keys"}) read; the endpoints match.`
       : "The provider's endpoints changed since the key manager was saved.";
   } catch (error) {
     ok = false;
