@@ -97,16 +97,16 @@ export class JwtVerifier {
     if (hit) return hit;
     if (token.length > MAX_TOKEN_LENGTH) return fail("invalid_token", "The access token is too large.");
     const { snapshot, keys } = runtime;
-    if (runtime.keyManagersByIssuer.size > 0) {
-      let unverified: JWTPayload;
-      try {
-        unverified = decodeJwt(token);
-      } catch {
-        return fail("invalid_token", "The access token is not valid.");
-      }
-      if (typeof unverified.iss === "string" && unverified.iss !== snapshot.issuer)
-        return this.verifyExternal(token, unverified.iss, runtime);
+    // Told apart by `iss` before any key is looked up, so that another issuer's token is named
+    // as such (untrusted_issuer) rather than as signed by an unknown key. Only on a cache miss.
+    let unverified: JWTPayload;
+    try {
+      unverified = decodeJwt(token);
+    } catch {
+      return fail("invalid_token", "The access token is not valid.");
     }
+    if (typeof unverified.iss === "string" && unverified.iss !== snapshot.issuer)
+      return this.verifyExternal(token, unverified.iss, runtime);
     try {
       const { payload } = await jwtVerify(
         token,

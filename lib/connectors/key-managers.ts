@@ -1,8 +1,24 @@
-import type { DeploymentInput, KeyManagerInfo } from "./types";
+import type { DeploymentInput, KeyManagerInfo, PlanRefusal } from "./types";
 
-/** The key managers whose access tokens a deployment's API accepts (Meridian's alone unless the input says otherwise). */
+/**
+ * The key managers whose access tokens a deployment's API accepts in this environment
+ * (Meridian's alone unless the input says otherwise; empty when the environment allows none of them).
+ */
 export function acceptedKeyManagers(input: Pick<DeploymentInput, "keyManager" | "keyManagers">): KeyManagerInfo[] {
-  return input.keyManagers?.length ? input.keyManagers : [input.keyManager];
+  return input.keyManagers ?? [input.keyManager];
+}
+
+/** An OAuth2 API none of whose key managers the environment allows cannot be deployed there. */
+export function keyManagerRefusals(input: Pick<DeploymentInput, "keyManager" | "keyManagers" | "revision">): PlanRefusal[] {
+  const s = input.revision.settings;
+  const usesTokens = s.security.scheme === "oauth2" || Object.values(s.operationPolicies ?? {}).some((p) => p.security === "oauth2");
+  if (!usesTokens || acceptedKeyManagers(input).length > 0) return [];
+  return [
+    {
+      feature: "key managers",
+      reason: "None of the key managers this API accepts is allowed in this environment: its gateways could verify no token.",
+    },
+  ];
 }
 
 /** Every `aud` value a key manager's tokens may carry. */

@@ -25,6 +25,7 @@ import { issueClientCredentialsToken } from "@/lib/services/keys/issue-token";
 import { getApiKeyManagers, setApiKeyManagers } from "@/lib/services/key-managers/api-key-managers";
 import { createKeyManager } from "@/lib/services/key-managers/create-key-manager";
 import { deleteKeyManager } from "@/lib/services/key-managers/delete-key-manager";
+import { getEnvironmentKeyManagers, setEnvironmentKeyManagers } from "@/lib/services/key-managers/environment-key-managers";
 import { getKeyManager, listKeyManagers } from "@/lib/services/key-managers/get-key-manager";
 import {
   createKeyManagerClient,
@@ -452,6 +453,33 @@ describe("the built-in gateway accepts the provider's tokens for the APIs that a
       await brief.close();
     }
   }, 60_000);
+
+  it("lets an environment restrict the key managers its gateways trust", async () => {
+    await setEnvironmentKeyManagers("default", { keyManagerIds: ["builtin"] }, adminCtx);
+    try {
+      const restricted = await buildSnapshot(defaultEnvId);
+      expect(restricted.keyManagers ?? []).toEqual([]);
+      expect(restricted.apis.find((a) => a.id === apiId)?.keyManagers).toEqual([]);
+      await publish();
+      const refused = await call(await tokenOf(subscribed));
+      expect(refused.status).toBe(401);
+      expect((await refused.json()).code).toBe("untrusted_issuer");
+      // Push environments refuse the deployment instead: no accepted key manager is left there.
+      await setEnvironmentKeyManagers(`azure-${suffix}`, { keyManagerIds: ["builtin"] }, adminCtx);
+      const revision = await createRevision(apiId, { description: "restricted" }, publisher);
+      const [azure] = await planDeployment(apiId, { revisionId: revision.id, environments: [`azure-${suffix}`] }, publisher);
+      expect(azure.refusals).toContainEqual({ feature: "key managers", reason: expect.stringContaining("allowed in this environment") });
+      await expect(setEnvironmentKeyManagers("default", { keyManagerIds: ["kmg_missing"] }, adminCtx)).rejects.toMatchObject({
+        code: "validation_failed",
+      });
+      expect(await getEnvironmentKeyManagers("default", adminCtx)).toMatchObject({ restricted: true, items: [{ id: "builtin" }] });
+    } finally {
+      await setEnvironmentKeyManagers("default", { keyManagerIds: [] }, adminCtx);
+    }
+    expect(await getEnvironmentKeyManagers("default", adminCtx)).toEqual({ restricted: false, items: [] });
+    await publish();
+    expect((await call(await tokenOf(subscribed))).status).toBe(200);
+  });
 
   it("refuses a deleted client's tokens once the gateway has the next snapshot", async () => {
     const token = await tokenOf(subscribed);

@@ -431,6 +431,17 @@ describe("management API responses against its OpenAPI description", () => {
       await call("patch", "/api/v1/key-managers/{id}", { ...as(admin), params: { id: km.id }, json: { description: "Described" } });
       await call("post", "/api/v1/key-managers/{id}/test", { ...as(admin), params: { id: km.id } });
       await call("get", "/api/v1/apis/{id}/key-managers", { ...as(publisher), params: { id: api.id } });
+      await call("put", "/api/v1/environments/{name}/key-managers", {
+        ...as(admin),
+        params: { name: envName },
+        json: { keyManagerIds: ["builtin", km.id] },
+      });
+      await call("get", "/api/v1/environments/{name}/key-managers", { ...as(admin), params: { name: envName } });
+      await call("put", "/api/v1/environments/{name}/key-managers", {
+        ...as(admin),
+        params: { name: envName },
+        json: { keyManagerIds: [] },
+      });
       await call("put", "/api/v1/apis/{id}/key-managers", {
         ...as(publisher),
         params: { id: api.id },

@@ -1,4 +1,4 @@
-import { acceptedKeyManagers, acceptsExternalIssuers, audiencesOf } from "../key-managers";
+import { acceptedKeyManagers, acceptsExternalIssuers, audiencesOf, keyManagerRefusals } from "../key-managers";
 import type { DeploymentInput, DeploymentPlan, PlanNote } from "../types";
 import type { AwsConfig } from "./descriptor";
 import { methodThrottlesFor, usagePlansFor, type Throttle, type UsagePlanSpec } from "./limits";
@@ -71,6 +71,6 @@ export function awsDeploymentSpec(input: DeploymentInput, config: AwsConfig): Aw
     document: doc.document,
     usagePlans: tiers.plans,
     stage,
-    plan: { artifacts, refusals: [...doc.refusals, ...tiers.refusals, ...throttles.refusals], notes },
+    plan: { artifacts, refusals: [...doc.refusals, ...tiers.refusals, ...throttles.refusals, ...keyManagerRefusals(input)], notes },
   };
 }

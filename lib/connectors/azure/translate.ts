@@ -1,5 +1,5 @@
 import type { ApiCreateOrUpdateParameter, ApiVersionSetContract, ProductContract } from "@azure/arm-apimanagement";
-import { acceptedKeyManagers } from "../key-managers";
+import { acceptedKeyManagers, keyManagerRefusals } from "../key-managers";
 import type { DeploymentInput, DeploymentPlan, PlanNote, PlanRefusal } from "../types";
 import { azureNames, type AzureNames } from "./names";
 import { apiPolicyXml, hasOpenOperations, operationPoliciesXml, policyNotes, policyRefusals } from "./policy";
@@ -78,7 +78,7 @@ export function translate(input: DeploymentInput): AzureTranslation {
       keys.map((key) => ({ key })),
     ),
     products,
-    refusals: policyRefusals(settings, keys),
+    refusals: [...policyRefusals(settings, keys), ...keyManagerRefusals(input)],
     notes: policyNotes(settings, input.tiers, keys.length),
   };
 }

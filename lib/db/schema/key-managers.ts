@@ -3,6 +3,7 @@ import { boolean, index, pgTable, primaryKey, text, uniqueIndex } from "drizzle-
 import { apis } from "./apis";
 import { applications, type KeyType } from "./applications";
 import { timestamps, tstz } from "./columns";
+import { environments } from "./environments";
 
 /** The id of Meridian's own key manager, which is always present and never stored. */
 export const BUILTIN_KEY_MANAGER_ID = "builtin";
@@ -54,6 +55,24 @@ export const apiKeyManagers = pgTable(
     keyManagerId: text("key_manager_id").notNull(),
   },
   (t) => [primaryKey({ columns: [t.apiId, t.keyManagerId] }), index("api_key_managers_key_manager_id_idx").on(t.keyManagerId)],
+);
+
+/**
+ * The key managers an environment's gateways may trust (`builtin` or a key manager's id). An
+ * environment without rows trusts whatever its APIs accept; with rows, only those.
+ */
+export const environmentKeyManagers = pgTable(
+  "environment_key_managers",
+  {
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    keyManagerId: text("key_manager_id").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.environmentId, t.keyManagerId] }),
+    index("environment_key_managers_key_manager_id_idx").on(t.keyManagerId),
+  ],
 );
 
 /**

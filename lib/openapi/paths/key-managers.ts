@@ -121,6 +121,14 @@ export const keyManagerSchemas: Record<string, Json> = {
       clientSecret: { type: "string", format: "password", writeOnly: true },
     },
   },
+  EnvironmentKeyManagers: {
+    type: "object",
+    required: ["restricted", "items"],
+    properties: {
+      restricted: { type: "boolean", description: "False: the environment trusts whatever its APIs accept (items is empty)." },
+      items: { type: "array", items: ref("KeyManager") },
+    },
+  },
   ProviderToken: {
     type: "object",
     required: ["accessToken", "tokenType"],
@@ -228,6 +236,27 @@ export const keyManagerPaths: Record<string, Json> = {
         "404": problem("No such API"),
         ...authErrors,
       },
+    },
+  },
+  "/api/v1/environments/{name}/key-managers": {
+    get: {
+      operationId: "getEnvironmentKeyManagers",
+      tags: ["key managers"],
+      summary: "The key managers the environment's gateways may trust (admin); restricted false means whatever its APIs accept",
+      parameters: [pathParam("name", "The environment's name")],
+      responses: { "200": json("The restriction", ref("EnvironmentKeyManagers")), "404": problem("No such environment"), ...authErrors },
+    },
+    put: {
+      operationId: "setEnvironmentKeyManagers",
+      tags: ["key managers"],
+      summary: "Restrict the key managers the environment's gateways trust (admin); an empty list lifts the restriction",
+      parameters: [pathParam("name", "The environment's name")],
+      requestBody: body({
+        type: "object",
+        required: ["keyManagerIds"],
+        properties: { keyManagerIds: { type: "array", maxItems: 20, items: { type: "string" } } },
+      }),
+      responses: { "200": json("The restriction", ref("EnvironmentKeyManagers")), "404": problem("No such environment"), ...authErrors },
     },
   },
   "/api/v1/applications/{id}/key-manager-clients": {

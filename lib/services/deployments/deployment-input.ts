@@ -70,7 +70,7 @@ export async function buildDeploymentInput(
     endpoint,
     tiers: await tiersFor(db, s.allowedTiers),
     keyManager,
-    keyManagers: await keyManagerInfosFor(db, api.id, keyManager),
+    keyManagers: await keyManagerInfosFor(db, api.id, env.id, keyManager),
     idempotencyKey,
   };
 }

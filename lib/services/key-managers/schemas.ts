@@ -52,3 +52,8 @@ export const keyManagerClientSchema = z.object({
 export const apiKeyManagersSchema = z.object({
   keyManagerIds: z.array(z.string().min(1).max(100)).min(1, "An API accepts at least one key manager.").max(20),
 });
+
+export const environmentKeyManagersSchema = z.object({
+  /** Empty: the environment trusts whatever its APIs accept. */
+  keyManagerIds: z.array(z.string().min(1).max(100)).max(20),
+});

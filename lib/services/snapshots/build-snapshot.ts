@@ -111,7 +111,7 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     toSnapshotApi(env, api, revision, newestByContext.get(revision.settings.context)?.id === api.id),
   );
   const apiIds = snapshotApis.map((a) => a.id);
-  const trust = await trustedKeyManagers(db, apiIds);
+  const trust = await trustedKeyManagers(db, apiIds, env.id);
   for (const api of snapshotApis) {
     const accepted = trust.accepted.get(api.id);
     if (accepted && !(accepted.length === 1 && accepted[0] === "builtin")) api.keyManagers = accepted;
@@ -181,7 +181,10 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
       monthlyQuota: t.monthlyQuota && t.monthlyQuota > 0 ? t.monthlyQuota : null,
     })),
     applicationPolicies,
-    ...(trust.keyManagers.length ? { keyManagers: trust.keyManagers, externalClients: trust.externalClients } : {}),
+    // Always present, empty or not: a delta carries only members the new snapshot has, so a
+    // member left out would keep the gateway trusting the issuers of the snapshot before.
+    keyManagers: trust.keyManagers,
+    externalClients: trust.externalClients,
   };
   const parsed = snapshotSchema.safeParse(snapshot);
   if (!parsed.success) {
