@@ -44,6 +44,9 @@ process.env.E2E_KONG_ADMIN_URL = `http://127.0.0.1:${kongPort}`;
 process.env.E2E_KONG_PROXY_URL = `http://127.0.0.1:${kongPort + 1}`;
 // The HAProxy agent's browser test: HAProxy listens here (and the ports just above, if needed).
 process.env.E2E_HAPROXY_PORT = String(port + 1700);
+// A real OpenID provider (oidc-provider) for the external key manager tests.
+const oidcPort = port + 1600;
+process.env.E2E_OIDC_URL = `http://127.0.0.1:${oidcPort}`;
 fs.mkdirSync(path.dirname(dataDir), { recursive: true });
 
 export default defineConfig({
@@ -125,6 +128,14 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
+      command: `node_modules/.bin/tsx e2e/oidc-provider/main.ts --port ${oidcPort}`,
+      url: `${process.env.E2E_OIDC_URL}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
       command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
       url: `${baseURL}/api/health`,
       timeout: 300_000,
@@ -144,6 +155,8 @@ export default defineConfig({
         LOG_LEVEL: "warn",
         // Deployment jobs retry quickly in tests.
         MERIDIAN_JOB_BACKOFF_MS: "300",
+        // The OpenID provider of the key manager tests listens on 127.0.0.1.
+        MERIDIAN_ALLOW_PRIVATE_URLS: "true",
       },
     },
   ],

@@ -4,6 +4,8 @@ import type { ResolvedLimit } from "@/lib/domain/gateway/limit-resolution";
 import type { ResolvedQuota } from "@/lib/domain/gateway/quota";
 import { buildApiRouter, buildOperationRouter, type ApiRouter, type OperationRouter } from "@/lib/domain/gateway/route-match";
 import type {
+  ExternalClient,
+  SnapshotKeyManager,
   RateLimit,
   Security,
   Snapshot,
@@ -62,6 +64,8 @@ export interface RuntimeApi {
   /** Credentials of this API's schemes are never forwarded, even on open operations. */
   stripBearer: boolean;
   stripApiKey: boolean;
+  /** Key managers whose tokens this API accepts (`builtin` for Meridian's own). */
+  keyManagers: Set<string>;
 }
 
 export interface VerificationKey {
@@ -79,8 +83,16 @@ export interface RuntimeSnapshot {
   tiers: Map<string, Tier>;
   applicationPolicies: Map<string, RateLimit>;
   keys: Map<string, VerificationKey>;
+  /** External key managers by issuer. */
+  keyManagersByIssuer: Map<string, SnapshotKeyManager>;
+  /** `keyManagerId\nclientId` → the client's application. */
+  externalClients: Map<string, ExternalClient>;
   /** Changes when the keys, issuer or audience change: verified tokens are then forgotten. */
   keyFingerprint: string;
+}
+
+export function externalClientKey(keyManagerId: string, clientId: string): string {
+  return `${keyManagerId}\n${clientId}`;
 }
 
 export function subscriptionKey(applicationId: string, apiId: string): string {
@@ -113,6 +125,7 @@ function compileApi(api: SnapshotApi): RuntimeApi {
     sandbox: api.upstream.sandbox ? upstream(api.upstream.sandbox) : null,
     stripBearer: schemes.has("oauth2"),
     stripApiKey: schemes.has("apiKey"),
+    keyManagers: new Set(api.keyManagers ?? ["builtin"]),
   };
 }
 
@@ -140,6 +153,15 @@ export async function compileSnapshot(snapshot: Snapshot): Promise<RuntimeSnapsh
     tiers: new Map(snapshot.tiers.map((t) => [t.name, t])),
     applicationPolicies: new Map(Object.entries(snapshot.applicationPolicies)),
     keys,
-    keyFingerprint: JSON.stringify([snapshot.issuer, snapshot.audience, snapshot.jwks]),
+    keyManagersByIssuer: new Map((snapshot.keyManagers ?? []).map((k) => [k.issuer, k])),
+    externalClients: new Map((snapshot.externalClients ?? []).map((c) => [externalClientKey(c.keyManagerId, c.clientId), c])),
+    // External clients are in it too: a deleted or remapped client's cached tokens are forgotten.
+    keyFingerprint: JSON.stringify([
+      snapshot.issuer,
+      snapshot.audience,
+      snapshot.jwks,
+      snapshot.keyManagers ?? [],
+      snapshot.externalClients ?? [],
+    ]),
   };
 }

@@ -24,7 +24,9 @@ export type IdPrefix =
   | "lce"
   | "ocl"
   | "dsc"
-  | "rky";
+  | "rky"
+  | "kmg"
+  | "kmc";
 
 /** Random base58 string; 16 characters carry about 93 bits. */
 export function randomBase58(length = 16): string {

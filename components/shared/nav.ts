@@ -27,6 +27,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin", label: "Overview", exact: true },
   { href: "/admin/users", label: "Users", permission: "users:read" },
   { href: "/admin/environments", label: "Environments", permission: "environments:write" },
+  { href: "/admin/key-managers", label: "Key managers", permission: "environments:write" },
   { href: "/admin/tiers", label: "Tiers & policies", permission: "tiers:write" },
   { href: "/admin/subscriptions", label: "Subscriptions", permission: "subscriptions:approve" },
   { href: "/admin/analytics", label: "Analytics", permission: "analytics:all" },

@@ -39,6 +39,8 @@ export interface Identity {
   keyType: "production" | "sandbox";
   /** Null for API keys, which carry no scopes. */
   scopes: Set<string> | null;
+  /** The key manager that issued the token; absent for API keys. */
+  keyManagerId?: string;
 }
 
 export type IdentifyResult = { ok: true; identity: Identity } | ({ ok: false } & AuthFailure);
@@ -52,7 +54,15 @@ function checkApiKey(key: string, runtime: RuntimeSnapshot): IdentifyResult {
 
 function fromToken(check: TokenCheck): IdentifyResult {
   if (!check.ok) return refuse(401, check.code, check.message);
-  return { ok: true, identity: { applicationId: check.claims.applicationId, keyType: check.claims.keyType, scopes: check.claims.scopes } };
+  return {
+    ok: true,
+    identity: {
+      applicationId: check.claims.applicationId,
+      keyType: check.claims.keyType,
+      scopes: check.claims.scopes,
+      keyManagerId: check.claims.keyManagerId,
+    },
+  };
 }
 
 /** Sync when the token is cached or an API key is used, so the hot path awaits nothing. */
@@ -78,6 +88,9 @@ export function identify(
 }
 
 export function authorize(identity: Identity, api: RuntimeApi, operation: RuntimeOperation, runtime: RuntimeSnapshot): AuthResult {
+  if (identity.keyManagerId && !api.keyManagers.has(identity.keyManagerId)) {
+    return refuse(401, "issuer_not_accepted", "This API does not accept access tokens of this key manager.");
+  }
   const sub = runtime.subscriptions.get(subscriptionKey(identity.applicationId, api.api.id));
   if (!sub) return refuse(403, "subscription_required", "The application is not subscribed to this API.");
   if (sub.status === "blocked") return refuse(403, "subscription_blocked", "The subscription to this API is blocked.");

@@ -89,12 +89,19 @@ export interface DeploymentTier {
   unlimited: boolean;
 }
 
-/** Meridian's key manager, for gateways that check its JWT access tokens themselves. */
+/** A key manager (Meridian's, or an external OpenID provider), for gateways that check its JWT access tokens themselves. */
 export interface KeyManagerInfo {
+  /** `builtin` for Meridian's own, else the external key manager's id. */
+  id?: string;
   issuer: string;
+  /** The first of `audiences`. */
   audience: string;
+  /** Every accepted `aud` value; absent means `[audience]`. */
+  audiences?: string[];
   jwksUri: string;
   openidConfigurationUrl: string;
+  /** The claim that names the client (`client_id`, `azp`, …); absent means `client_id`. */
+  clientIdClaim?: string;
 }
 
 /** What a deployment names: one revision of one API, for one environment. */
@@ -108,7 +115,13 @@ export interface DeploymentInput {
   endpoint: string;
   /** The subscription tiers the API allows, with their limits. */
   tiers: DeploymentTier[];
+  /** Meridian's own key manager. */
   keyManager: KeyManagerInfo;
+  /**
+   * The key managers whose tokens the API accepts, Meridian's own (`keyManager`) among them when
+   * it is accepted. Absent means Meridian's alone; read it through `acceptedKeyManagers(input)`.
+   */
+  keyManagers?: KeyManagerInfo[];
   /** The same on every retry of one deployment: connectors use it to make writes idempotent. */
   idempotencyKey: string;
   /** Reports progress; the publisher sees each step live. */

@@ -5,6 +5,7 @@ import { developerPaths, developerSchemas } from "./paths/developer";
 import { analyticsPaths, analyticsSchemas } from "./paths/analytics";
 import { runtimePaths, runtimeSchemas } from "./paths/runtime";
 import { projectPaths, projectSchemas } from "./paths/project";
+import { keyManagerPaths, keyManagerSchemas } from "./paths/key-managers";
 import type { Json } from "./helpers";
 
 /** Each feature contributes its paths and schemas; the document is their union. */
@@ -16,6 +17,7 @@ const PARTS: Array<{ paths: Record<string, Json>; schemas: Record<string, Json> 
   { paths: runtimePaths, schemas: runtimeSchemas },
   { paths: developerPaths, schemas: developerSchemas },
   { paths: projectPaths, schemas: projectSchemas },
+  { paths: keyManagerPaths, schemas: keyManagerSchemas },
 ];
 
 /** Every tag an operation uses, in the order readers meet them. */
@@ -35,6 +37,7 @@ const TAGS: Array<{ name: string; description: string }> = [
   { name: "catalog", description: "The developer portal's API catalog" },
   { name: "applications", description: "Consumers' applications, OAuth2 clients and API keys" },
   { name: "subscriptions", description: "Subscriptions of applications to APIs, and their approval" },
+  { name: "key managers", description: "Key managers: Meridian's own and external OpenID providers whose tokens gateways accept" },
   { name: "keys", description: "The key manager's signing keys" },
   { name: "oauth2", description: "The key manager: tokens, revocation, JWKS and discovery" },
   { name: "gateway sync", description: "What gateways pull and report (gateway token)" },

@@ -15,6 +15,7 @@ import { createToken } from "@/lib/services/tokens/create-token";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { getSettings } from "@/lib/services/settings/get-settings";
 import { updateSettings } from "@/lib/services/settings/update-settings";
+import { startOidcProvider } from "@/e2e/oidc-provider/provider";
 import { adminCtx, userContext } from "../helpers";
 
 /**
@@ -408,6 +409,85 @@ describe("management API responses against its OpenAPI description", () => {
     await call("get", "/.well-known/openid-configuration");
     await call("get", "/.well-known/oauth-authorization-server");
     await call("post", "/api/v1/keys/rotate", as(admin));
+
+    // External key managers, against a real OpenID provider on this machine.
+    const idp = await startOidcProvider();
+    const privateBefore = process.env.MERIDIAN_ALLOW_PRIVATE_URLS;
+    process.env.MERIDIAN_ALLOW_PRIVATE_URLS = "true";
+    try {
+      const km = (
+        await call("post", "/api/v1/key-managers", {
+          ...as(admin),
+          json: { name: `oa-idp-${suffix}`, issuer: idp.issuer, audiences: [idp.audience], registrationToken: idp.initialAccessToken },
+        })
+      ).body as { id: string };
+      await call("post", "/api/v1/key-managers", {
+        ...as(admin),
+        json: { name: `oa-bad-${suffix}`, issuer: "http://127.0.0.1:9", audiences: ["x"] },
+      });
+      await call("get", "/api/v1/key-managers", as(admin));
+      await call("get", "/api/v1/key-managers/{id}", { ...as(admin), params: { id: km.id } });
+      await call("get", "/api/v1/key-managers/{id}", { ...as(admin), params: { id: "kmg_missing" } });
+      await call("patch", "/api/v1/key-managers/{id}", { ...as(admin), params: { id: km.id }, json: { description: "Described" } });
+      await call("post", "/api/v1/key-managers/{id}/test", { ...as(admin), params: { id: km.id } });
+      await call("get", "/api/v1/apis/{id}/key-managers", { ...as(publisher), params: { id: api.id } });
+      await call("put", "/api/v1/environments/{name}/key-managers", {
+        ...as(admin),
+        params: { name: envName },
+        json: { keyManagerIds: ["builtin", km.id] },
+      });
+      await call("get", "/api/v1/environments/{name}/key-managers", { ...as(admin), params: { name: envName } });
+      await call("put", "/api/v1/environments/{name}/key-managers", {
+        ...as(admin),
+        params: { name: envName },
+        json: { keyManagerIds: [] },
+      });
+      await call("put", "/api/v1/apis/{id}/key-managers", {
+        ...as(publisher),
+        params: { id: api.id },
+        json: { keyManagerIds: ["builtin", km.id] },
+      });
+      const kmClient = (
+        await call("post", "/api/v1/applications/{id}/key-manager-clients", {
+          ...as(subscriber),
+          params: { id: app.id },
+          json: { keyManagerId: km.id },
+        })
+      ).body as { id: string };
+      await call("post", "/api/v1/applications/{id}/key-manager-clients", {
+        ...as(subscriber),
+        params: { id: app.id },
+        json: { keyManagerId: km.id },
+      });
+      await call("get", "/api/v1/applications/{id}/key-manager-clients", { ...as(subscriber), params: { id: app.id } });
+      await call("post", "/api/v1/applications/{id}/key-manager-clients/{clientId}/rotate", {
+        ...as(subscriber),
+        params: { id: app.id, clientId: kmClient.id },
+      });
+      await call("post", "/api/v1/applications/{id}/key-manager-clients/{clientId}/token", {
+        ...as(subscriber),
+        params: { id: app.id, clientId: kmClient.id },
+      });
+      await call("delete", "/api/v1/applications/{id}/key-manager-clients/{clientId}", {
+        ...as(subscriber),
+        params: { id: app.id, clientId: kmClient.id },
+      });
+      await call("delete", "/api/v1/applications/{id}/key-manager-clients/{clientId}", {
+        ...as(subscriber),
+        params: { id: app.id, clientId: "kmc_missing" },
+      });
+      await call("put", "/api/v1/apis/{id}/key-managers", {
+        ...as(publisher),
+        params: { id: api.id },
+        json: { keyManagerIds: ["builtin"] },
+      });
+      await call("delete", "/api/v1/key-managers/{id}", { ...as(admin), params: { id: km.id } });
+      await call("delete", "/api/v1/key-managers/{id}", { ...as(admin), params: { id: "builtin" } });
+    } finally {
+      if (privateBefore === undefined) delete process.env.MERIDIAN_ALLOW_PRIVATE_URLS;
+      else process.env.MERIDIAN_ALLOW_PRIVATE_URLS = privateBefore;
+      await idp.close();
+    }
 
     // Discovery, on a Kong environment whose connector is a fake listing one API.
     const fake = createFakeConnector("kong");

@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError, Input, Select } from "@/components/ui/field";
 import { useActionForm } from "@/components/shared/use-action-form";
 import { generateTokenAction } from "@/lib/actions/developer/generate-token";
+import { requestKeyManagerTokenAction } from "@/lib/actions/developer/request-key-manager-token";
 
 export type CredentialMode = "token" | "apiKey" | "none";
 
@@ -13,6 +14,8 @@ export interface TryItApplication {
   id: string;
   name: string;
   keyTypes: string[];
+  /** Clients at external key managers: a token for Try it comes from the provider. */
+  externalClients?: Array<{ id: string; keyManagerName: string; keyType: string; clientId: string }>;
 }
 
 interface Props {
@@ -34,15 +37,26 @@ const MODES: Array<{ value: CredentialMode; label: string }> = [
 
 /** How the request authenticates: a token (pasted, or generated for one of your applications), an API key, or nothing. */
 export function CredentialFields({ mode, onModeChange, token, onTokenChange, apiKey, onApiKeyChange, applications }: Props) {
-  const withClients = (applications ?? []).filter((a) => a.keyTypes.length > 0);
+  const withClients = (applications ?? []).filter((a) => a.keyTypes.length > 0 || (a.externalClients?.length ?? 0) > 0);
   const [appId, setAppId] = useState(withClients[0]?.id ?? "");
   const app = withClients.find((a) => a.id === appId);
   const [keyType, setKeyType] = useState("production");
+  // "builtin", or the id of one of the application's external clients.
+  const [source, setSource] = useState("builtin");
   const generate = useActionForm(generateTokenAction);
+  const external = useActionForm(requestKeyManagerTokenAction);
+  const externals = app?.externalClients ?? [];
+  const externalClient = externals.find((c) => c.id === source) ?? (app && app.keyTypes.length === 0 ? externals[0] : undefined);
   const effectiveKeyType = app?.keyTypes.includes(keyType) ? keyType : (app?.keyTypes[0] ?? "production");
+  const pending = generate.pending || external.pending;
 
   async function onGenerate() {
     if (!app) return;
+    if (externalClient) {
+      const result = await external.run({ id: app.id, clientId: externalClient.id });
+      if (result) onTokenChange(result.accessToken);
+      return;
+    }
     const result = await generate.run({ id: app.id, input: { keyType: effectiveKeyType as "production" | "sandbox" } });
     if (result) onTokenChange(result.access_token);
   }
@@ -81,21 +95,35 @@ export function CredentialFields({ mode, onModeChange, token, onTokenChange, api
                       ))}
                     </Select>
                   </Field>
-                  <Field id="try-key-type" label="Keys" className="w-40">
-                    <Select id="try-key-type" value={effectiveKeyType} onChange={(e) => setKeyType(e.target.value)}>
-                      {(app?.keyTypes ?? []).map((k) => (
-                        <option key={k} value={k}>
-                          {k === "production" ? "Production" : "Sandbox"}
-                        </option>
-                      ))}
-                    </Select>
-                  </Field>
-                  <Button variant="secondary" onClick={onGenerate} disabled={generate.pending || !app}>
-                    {generate.pending ? "Getting a token…" : "Get a token"}
+                  {externals.length > 0 && (
+                    <Field id="try-key-manager" label="Key manager" className="min-w-48">
+                      <Select id="try-key-manager" value={externalClient?.id ?? "builtin"} onChange={(e) => setSource(e.target.value)}>
+                        {app && app.keyTypes.length > 0 && <option value="builtin">Meridian</option>}
+                        {externals.map((c) => (
+                          <option key={c.id} value={c.id}>
+                            {c.keyManagerName} ({c.keyType})
+                          </option>
+                        ))}
+                      </Select>
+                    </Field>
+                  )}
+                  {!externalClient && (
+                    <Field id="try-key-type" label="Keys" className="w-40">
+                      <Select id="try-key-type" value={effectiveKeyType} onChange={(e) => setKeyType(e.target.value)}>
+                        {(app?.keyTypes ?? []).map((k) => (
+                          <option key={k} value={k}>
+                            {k === "production" ? "Production" : "Sandbox"}
+                          </option>
+                        ))}
+                      </Select>
+                    </Field>
+                  )}
+                  <Button variant="secondary" onClick={onGenerate} disabled={pending || !app}>
+                    {pending ? "Getting a token…" : "Get a token"}
                   </Button>
                 </div>
               )}
-              <FormError message={generate.error} />
+              <FormError message={generate.error ?? external.error} />
             </div>
           )}
           <Field id="try-token" label="Access token" help="Sent as Authorization: Bearer …">

@@ -1,4 +1,5 @@
-import type { DeploymentInput, DeploymentPlan } from "../types";
+import { acceptedKeyManagers, acceptsExternalIssuers, audiencesOf, keyManagerRefusals } from "../key-managers";
+import type { DeploymentInput, DeploymentPlan, PlanNote } from "../types";
 import type { AwsConfig } from "./descriptor";
 import { methodThrottlesFor, usagePlansFor, type Throttle, type UsagePlanSpec } from "./limits";
 import { AUTHORIZER_SCHEME, AUTHORIZER_TTL_SECONDS, authorizerUri, buildAwsDocument } from "./translate";
@@ -41,12 +42,35 @@ export function awsDeploymentSpec(input: DeploymentInput, config: AwsConfig): Aw
       },
     });
   }
+  const notes: PlanNote[] = [...doc.notes];
+  if (doc.usesAuthorizer && config.authorizerArn) {
+    // The token authorizer is given the token alone: which issuers it trusts is its configuration.
+    artifacts.push({
+      kind: "authorizer-issuers",
+      name: `${AUTHORIZER_SCHEME} trusted issuers`,
+      format: "json",
+      content: {
+        issuers: acceptedKeyManagers(input).map((km) => ({
+          issuer: km.issuer,
+          jwksUri: km.jwksUri,
+          audiences: audiencesOf(km),
+          clientIdClaim: km.clientIdClaim ?? "client_id",
+        })),
+      },
+    });
+    if (acceptsExternalIssuers(input)) {
+      notes.push({
+        feature: "external key managers",
+        note: "The Lambda authorizer must trust the issuers listed in the authorizer-issuers artifact: tokens of other issuers are refused.",
+      });
+    }
+  }
   for (const plan of tiers.plans) artifacts.push({ kind: "usage-plan", name: plan.name, format: "json", content: plan });
 
   return {
     document: doc.document,
     usagePlans: tiers.plans,
     stage,
-    plan: { artifacts, refusals: [...doc.refusals, ...tiers.refusals, ...throttles.refusals], notes: doc.notes },
+    plan: { artifacts, refusals: [...doc.refusals, ...tiers.refusals, ...throttles.refusals, ...keyManagerRefusals(input)], notes },
   };
 }

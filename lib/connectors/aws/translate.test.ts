@@ -166,7 +166,44 @@ describe("AWS translation of security", () => {
     });
     expect(usagePlans).toEqual([]);
     expect(plan.refusals).toEqual([]);
-    expect(plan.artifacts.map((a) => a.kind)).toEqual(["openapi", "stage", "authorizer"]);
+    expect(plan.artifacts.map((a) => a.kind)).toEqual(["openapi", "stage", "authorizer", "authorizer-issuers"]);
+    // Meridian's own issuer alone: nothing to note.
+    expect(plan.artifacts.find((a) => a.kind === "authorizer-issuers")?.content).toEqual({
+      issuers: [
+        {
+          issuer: "http://localhost:3000",
+          jwksUri: "http://localhost:3000/oauth2/jwks",
+          audiences: ["meridian-gateways"],
+          clientIdClaim: "client_id",
+        },
+      ],
+    });
+    expect(plan.notes?.map((n) => n.feature)).not.toContain("external key managers");
+  });
+
+  it("gives the Lambda authorizer the external issuers an API accepts", () => {
+    const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
+    const external = {
+      id: "kmg_idp",
+      issuer: "https://idp.example.com/realms/acme",
+      audience: "orders-api",
+      audiences: ["orders-api", "account"],
+      jwksUri: "https://idp.example.com/realms/acme/certs",
+      openidConfigurationUrl: "https://idp.example.com/realms/acme/.well-known/openid-configuration",
+      clientIdClaim: "azp",
+    };
+    const { plan } = awsDeploymentSpec(
+      sampleDeploymentInput(withAuthorizer, {
+        revision: { id: "r", number: 1, definition: SAMPLE_DEFINITION, settings },
+        tiers: SAMPLE_TIERS.filter((t) => t.unlimited),
+        keyManagers: [external],
+      }),
+      withAuthorizer,
+    );
+    expect(plan.artifacts.find((a) => a.kind === "authorizer-issuers")?.content).toEqual({
+      issuers: [{ issuer: external.issuer, jwksUri: external.jwksUri, audiences: ["orders-api", "account"], clientIdClaim: "azp" }],
+    });
+    expect(plan.notes).toContainEqual({ feature: "external key managers", note: expect.stringContaining("authorizer-issuers") });
   });
 
   it.each<[string, Parameters<typeof sampleSettings>[0], typeof config, RegExp]>([

@@ -24,6 +24,35 @@ const find = (el: XmlElement, name: string): XmlElement[] => [
 const inbound = (root: XmlElement) => root.children.find((c) => c.name === "inbound")!;
 
 describe("Azure policy XML", () => {
+  it("validates tokens of every key manager the API accepts, with each provider's OpenID configuration", () => {
+    const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
+    const external = {
+      id: "kmg_idp",
+      issuer: "https://login.example.com/tenant/v2.0",
+      audience: "api://orders",
+      audiences: ["api://orders", "orders"],
+      jwksUri: "https://login.example.com/tenant/discovery/v2.0/keys",
+      openidConfigurationUrl: "https://login.example.com/tenant/v2.0/.well-known/openid-configuration",
+    };
+    const both = parse(
+      apiPolicyXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, keyManagers: [KEY_MANAGER, external], productIds: {} }),
+    );
+    const jwt = find(both, "validate-jwt")[0];
+    expect(find(jwt, "openid-config").map((c) => c.attrs.url)).toEqual([
+      KEY_MANAGER.openidConfigurationUrl,
+      external.openidConfigurationUrl,
+    ]);
+    expect(find(jwt, "issuer").map((i) => i.text)).toEqual([KEY_MANAGER.issuer, external.issuer]);
+    expect(find(jwt, "audience").map((a) => a.text)).toEqual([KEY_MANAGER.audience, "api://orders", "orders"]);
+    // An API that accepts the external provider alone does not trust Meridian's tokens.
+    const only = find(
+      parse(apiPolicyXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, keyManagers: [external], productIds: {} })),
+      "validate-jwt",
+    )[0];
+    expect(find(only, "issuer").map((i) => i.text)).toEqual([external.issuer]);
+    expect(find(only, "openid-config").map((c) => c.attrs.url)).toEqual([external.openidConfigurationUrl]);
+  });
+
   it("writes validate-jwt, CORS and the strictest tier for an OAuth2 API", () => {
     const settings = sampleSettings({ security: { scheme: "oauth2", apiKeyHeader: "x-api-key" } });
     const root = parse(apiPolicyXml({ settings, tiers: SAMPLE_TIERS, keyManager: KEY_MANAGER, productIds: {} }));

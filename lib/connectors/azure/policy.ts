@@ -1,6 +1,7 @@
 import type { ApiSettingsSnapshot } from "@/lib/db/schema/apis";
 import type { RateLimit } from "@/lib/domain/openapi/operations";
 import { enforcedScopes } from "@/lib/domain/openapi/scopes";
+import { acceptedKeyManagers, audiencesOf } from "../key-managers";
 import type { DeploymentTier, KeyManagerInfo, PlanNote, PlanRefusal } from "../types";
 import { renderXml, type XmlNode } from "./xml";
 
@@ -27,6 +28,8 @@ export interface PolicyInput {
   settings: ApiSettingsSnapshot;
   tiers: DeploymentTier[];
   keyManager: KeyManagerInfo;
+  /** The key managers the API accepts (`acceptedKeyManagers`); absent means `keyManager` alone. */
+  keyManagers?: KeyManagerInfo[];
   /** API-key APIs: the product of each tier, by tier name. */
   productIds: Record<string, string>;
 }
@@ -117,7 +120,9 @@ function requiredScopes(scopes: string[]): XmlNode {
   };
 }
 
-function validateJwt(km: KeyManagerInfo, scopes: string[] = []): XmlNode {
+/** validate-jwt takes one openid-config per accepted key manager, and any of their issuers and audiences. */
+function validateJwt(input: PolicyInput, scopes: string[] = []): XmlNode {
+  const kms = acceptedKeyManagers(input);
   return {
     name: "validate-jwt",
     attrs: {
@@ -127,9 +132,9 @@ function validateJwt(km: KeyManagerInfo, scopes: string[] = []): XmlNode {
       "require-scheme": "Bearer",
     },
     children: [
-      { name: "openid-config", attrs: { url: km.openidConfigurationUrl } },
-      { name: "audiences", children: [{ name: "audience", text: km.audience }] },
-      { name: "issuers", children: [{ name: "issuer", text: km.issuer }] },
+      ...kms.map((km) => ({ name: "openid-config", attrs: { url: km.openidConfigurationUrl } })),
+      { name: "audiences", children: [...new Set(kms.flatMap(audiencesOf))].map((audience) => ({ name: "audience", text: audience })) },
+      { name: "issuers", children: kms.map((km) => ({ name: "issuer", text: km.issuer })) },
       ...(scopes.length ? [requiredScopes(scopes)] : []),
     ],
   };
@@ -140,8 +145,8 @@ function validateJwt(km: KeyManagerInfo, scopes: string[] = []): XmlNode {
  * has refused invalid tokens with 401: a valid token without the scopes gets 403, as on the
  * built-in gateway.
  */
-function scopeCheck(km: KeyManagerInfo, scopes: string[]): XmlNode {
-  const jwt = validateJwt(km, scopes);
+function scopeCheck(input: PolicyInput, scopes: string[]): XmlNode {
+  const jwt = validateJwt(input, scopes);
   return {
     ...jwt,
     attrs: {
@@ -247,7 +252,7 @@ export function apiPolicyXml(input: PolicyInput): string {
     { name: "base" },
     // CORS first, so that preflight requests are answered before any credential is asked for.
     ...(corsNode ? [corsNode] : []),
-    ...(input.settings.security.scheme === "oauth2" ? [validateJwt(input.keyManager)] : []),
+    ...(input.settings.security.scheme === "oauth2" ? [validateJwt(input)] : []),
     ...(hasOpenOperations(input.settings) ? [subscriptionGuard()] : []),
     ...tierSection(input),
     ...apiLimit(input.settings.rateLimit),
@@ -275,9 +280,9 @@ export function operationPoliciesXml(input: PolicyInput, operations: OperationRe
         ...own,
       ]);
     } else if (override.security === "oauth2" && scheme === "none") {
-      out[key] = document([{ name: "base" }, validateJwt(input.keyManager, scopes), ...own]);
+      out[key] = document([{ name: "base" }, validateJwt(input, scopes), ...own]);
     } else if (scopes.length) {
-      out[key] = document([{ name: "base" }, scopeCheck(input.keyManager, scopes), ...own]);
+      out[key] = document([{ name: "base" }, scopeCheck(input, scopes), ...own]);
     } else if (own.length) {
       out[key] = document([{ name: "base" }, ...own]);
     }

@@ -1,4 +1,5 @@
 import type { ApiCreateOrUpdateParameter, ApiVersionSetContract, ProductContract } from "@azure/arm-apimanagement";
+import { acceptedKeyManagers, keyManagerRefusals } from "../key-managers";
 import type { DeploymentInput, DeploymentPlan, PlanNote, PlanRefusal } from "../types";
 import { azureNames, type AzureNames } from "./names";
 import { apiPolicyXml, hasOpenOperations, operationPoliciesXml, policyNotes, policyRefusals } from "./policy";
@@ -49,6 +50,7 @@ export function translate(input: DeploymentInput): AzureTranslation {
     settings,
     tiers: input.tiers,
     keyManager: input.keyManager,
+    keyManagers: acceptedKeyManagers(input),
     productIds: Object.fromEntries(products.map((p) => [p.tier, p.productId])),
   };
   return {
@@ -76,7 +78,7 @@ export function translate(input: DeploymentInput): AzureTranslation {
       keys.map((key) => ({ key })),
     ),
     products,
-    refusals: policyRefusals(settings, keys),
+    refusals: [...policyRefusals(settings, keys), ...keyManagerRefusals(input)],
     notes: policyNotes(settings, input.tiers, keys.length),
   };
 }

@@ -1,3 +1,4 @@
+import { ownIssuerOnlyRefusals } from "../key-managers";
 import { isIP } from "node:net";
 import { stringify } from "yaml";
 import type { SecurityScheme } from "@/lib/domain/openapi/operations";
@@ -344,6 +345,7 @@ export function translate(input: DeploymentInput, config: EnvoyConfig): EnvoyTra
   objects.push(...policies);
 
   notes.push(...limitNotes(input, groups));
+  refusals.push(...ownIssuerOnlyRefusals(input, "Envoy Gateway"));
   return { objects, routes, keySecret, refusals, notes };
 }
 

@@ -1,3 +1,4 @@
+import { ownIssuerOnlyRefusals } from "../key-managers";
 import type { RateLimit } from "@/lib/domain/openapi/operations";
 import { enforcedScopes } from "@/lib/domain/openapi/scopes";
 import { HTTP_METHODS, isObject } from "@/lib/domain/openapi/types";
@@ -296,6 +297,7 @@ export function translateToKong(input: DeploymentInput): KongTranslation {
       note: "Kong's rate-limiting plugin counts fixed windows and has no burst: a tier's burst is not applied.",
     });
   }
+  refusals.push(...ownIssuerOnlyRefusals(input, "Kong"));
   return { service, routes, plugins, basePath, tierLimits, usesApiKeys, usesJwt, refusals, notes };
 }
 

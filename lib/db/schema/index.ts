@@ -12,3 +12,4 @@ export * from "./analytics";
 export * from "./jobs";
 export * from "./discovery";
 export * from "./drift";
+export * from "./key-managers";

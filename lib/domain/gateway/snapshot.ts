@@ -128,6 +128,11 @@ export const snapshotApiSchema = z.object({
   /** Counts every call to the API, whoever makes it. */
   rateLimit: rateLimitSchema.optional(),
   cors: corsSchema.optional(),
+  /**
+   * Ids of the key managers whose access tokens this API accepts (`builtin` for Meridian's own,
+   * else entries of the snapshot's `keyManagers`). Absent: the built-in one only.
+   */
+  keyManagers: z.array(z.string().min(1).max(100)).max(20).optional(),
 });
 export type SnapshotApi = z.infer<typeof snapshotApiSchema>;
 
@@ -182,6 +187,29 @@ export const publicJwkSchema = z
   .refine((k) => (k.alg === "ES256" ? k.kty === "EC" && k.crv === "P-256" : k.kty === "RSA"), "The key type must match alg.");
 export type PublicJwk = z.infer<typeof publicJwkSchema>;
 
+/**
+ * An external OpenID provider whose access tokens gateways accept. Gateways fetch its JWKS
+ * themselves (cached, fetched again only for an unknown `kid`), check `iss` and `aud`, and find
+ * the application by the client id claim in `externalClients`.
+ */
+export const snapshotKeyManagerSchema = z.object({
+  id,
+  issuer: z.string().min(1).max(500),
+  jwksUri: httpUrl,
+  audiences: z.array(z.string().min(1)).min(1).max(10),
+  clientIdClaim: z.string().min(1).max(100),
+});
+export type SnapshotKeyManager = z.infer<typeof snapshotKeyManagerSchema>;
+
+/** A client at an external key manager, and the application it acts for. */
+export const externalClientSchema = z.object({
+  keyManagerId: id,
+  clientId: z.string().min(1).max(500),
+  applicationId: id,
+  keyType,
+});
+export type ExternalClient = z.infer<typeof externalClientSchema>;
+
 export const snapshotSchema = z
   .object({
     format: z.literal(SNAPSHOT_FORMAT),
@@ -207,6 +235,9 @@ export const snapshotSchema = z
     tiers: z.array(tierSchema),
     /** Application id → limit over all of that application's calls in this environment. */
     applicationPolicies: z.record(z.string(), rateLimitSchema),
+    /** External key managers some API here accepts; optional so that older snapshots still parse. */
+    keyManagers: z.array(snapshotKeyManagerSchema).optional(),
+    externalClients: z.array(externalClientSchema).optional(),
   })
   .superRefine((s, ctx) => {
     const fail = (message: string, path: (string | number)[]) => ctx.addIssue({ code: "custom", message, path });
@@ -233,6 +264,20 @@ export const snapshotSchema = z
     const tiers = new Set(s.tiers.map((t) => t.name));
     s.subscriptions.forEach((sub, i) => {
       if (!tiers.has(sub.tier)) fail(`Unknown tier ${sub.tier}.`, ["subscriptions", i, "tier"]);
+    });
+    const kmIds = new Set((s.keyManagers ?? []).map((k) => k.id));
+    const issuers = new Set<string>([s.issuer]);
+    (s.keyManagers ?? []).forEach((k, i) => {
+      if (issuers.has(k.issuer)) fail(`Two key managers with the issuer ${k.issuer}.`, ["keyManagers", i, "issuer"]);
+      issuers.add(k.issuer);
+    });
+    s.apis.forEach((api, i) =>
+      (api.keyManagers ?? []).forEach((k, j) => {
+        if (k !== "builtin" && !kmIds.has(k)) fail(`Unknown key manager ${k}.`, ["apis", i, "keyManagers", j]);
+      }),
+    );
+    (s.externalClients ?? []).forEach((c, i) => {
+      if (!kmIds.has(c.keyManagerId)) fail(`Unknown key manager ${c.keyManagerId}.`, ["externalClients", i, "keyManagerId"]);
     });
     const kids = new Set<string>();
     s.jwks.keys.forEach((k, i) => {

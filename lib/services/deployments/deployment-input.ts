@@ -8,6 +8,7 @@ import { offeredTiers } from "@/lib/domain/tiers/offered-tiers";
 import { AppError } from "@/lib/errors";
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
 import { listTierRows } from "@/lib/services/tiers/list-tiers";
+import { keyManagerInfosFor } from "@/lib/services/key-managers/deployment-key-managers";
 
 /** Pull gateways (built-in, agents) take a deployment from their next snapshot; the rest are pushed by a job. */
 export const PULL_TYPES = new Set<string>(["builtin", "agent"]);
@@ -53,6 +54,13 @@ export async function buildDeploymentInput(
     );
   const s = revision.settings;
   const issuer = appConfig.tokenIssuer;
+  const keyManager = {
+    id: "builtin",
+    issuer,
+    audience: appConfig.tokenAudience,
+    jwksUri: `${issuer}/oauth2/jwks`,
+    openidConfigurationUrl: `${issuer}/.well-known/openid-configuration`,
+  };
   return {
     config: decryptConfig(getDescriptor(env.type as ConnectorType), env.config),
     environment: { name: env.name, region: env.region, publicUrls: env.publicUrls },
@@ -60,12 +68,8 @@ export async function buildDeploymentInput(
     revision: { id: revision.id, number: revision.number, definition: revision.definition, settings: s },
     endpoint,
     tiers: await tiersFor(db, s.allowedTiers),
-    keyManager: {
-      issuer,
-      audience: appConfig.tokenAudience,
-      jwksUri: `${issuer}/oauth2/jwks`,
-      openidConfigurationUrl: `${issuer}/.well-known/openid-configuration`,
-    },
+    keyManager,
+    keyManagers: await keyManagerInfosFor(db, api.id, env.id, keyManager),
     idempotencyKey,
   };
 }

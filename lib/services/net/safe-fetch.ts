@@ -28,6 +28,11 @@ export interface SafeFetchOptions {
   /** Name resolution, replaceable in tests. */
   resolve?: Resolver;
   headers?: Record<string, string>;
+  /** GET by default. Redirects are followed for GET and HEAD only. */
+  method?: "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
+  body?: string;
+  /** Return 4xx and 5xx answers (with their bodies) instead of throwing: for APIs whose errors say why. */
+  returnErrors?: boolean;
 }
 
 export interface SafeFetchResult {
@@ -210,9 +215,12 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions = {}):
         dispatcher,
         redirect: "manual",
         signal: controller.signal,
+        method: options.method ?? "GET",
+        body: options.body,
         headers: { "user-agent": "Meridian", ...options.headers },
       });
-      if ([301, 302, 303, 307, 308].includes(response.status)) {
+      const followable = (options.method ?? "GET") === "GET" || options.method === "HEAD";
+      if (followable && [301, 302, 303, 307, 308].includes(response.status)) {
         const location = response.headers.get("location");
         await response.body?.cancel().catch(() => {});
         if (!location) throw new AppError("upstream_unavailable", `The server answered ${response.status} without a location.`);
@@ -220,7 +228,7 @@ export async function safeFetch(rawUrl: string, options: SafeFetchOptions = {}):
         url = checkUrl(new URL(location, url).toString());
         continue;
       }
-      if (response.status < 200 || response.status > 299) {
+      if (!options.returnErrors && (response.status < 200 || response.status > 299)) {
         await response.body?.cancel().catch(() => {});
         throw new AppError("upstream_unavailable", `The server answered ${response.status} for ${url.toString()}.`);
       }

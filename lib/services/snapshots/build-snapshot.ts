@@ -20,6 +20,7 @@ import type { JsonObject } from "@/lib/domain/openapi/types";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
 import { getJwks } from "@/lib/services/keys/signing-keys";
+import { trustedKeyManagers } from "@/lib/services/key-managers/snapshot-key-managers";
 
 const GATEWAY_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]);
 
@@ -150,6 +151,11 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
     ),
   );
   const apiIds = snapshotApis.map((a) => a.id);
+  const trust = await trustedKeyManagers(db, apiIds, env.id);
+  for (const api of snapshotApis) {
+    const accepted = trust.accepted.get(api.id);
+    if (accepted && !(accepted.length === 1 && accepted[0] === "builtin")) api.keyManagers = accepted;
+  }
 
   const subs = apiIds.length
     ? await db
@@ -215,6 +221,10 @@ export async function buildSnapshot(environmentId: string, now = new Date()): Pr
       monthlyQuota: t.monthlyQuota && t.monthlyQuota > 0 ? t.monthlyQuota : null,
     })),
     applicationPolicies,
+    // Always present, empty or not: a delta carries only members the new snapshot has, so a
+    // member left out would keep the gateway trusting the issuers of the snapshot before.
+    keyManagers: trust.keyManagers,
+    externalClients: trust.externalClients,
   };
   const parsed = snapshotSchema.safeParse(snapshot);
   if (!parsed.success) {

@@ -8,6 +8,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { getSessionActor } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { listApplications } from "@/lib/services/applications/list-applications";
+import { getApiKeyManagersUnchecked } from "@/lib/services/key-managers/api-key-managers";
 import { listSubscriptions } from "@/lib/services/subscriptions/list-subscriptions";
 import { loadCatalogApiForPage } from "./load-api";
 
@@ -32,6 +33,8 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
       : api.security.scheme === "apiKey"
         ? "API key (apikey header)"
         : "None";
+  // Which key managers issue the tokens this API accepts (only meaningful for OAuth2 APIs).
+  const keyManagers = api.security.scheme === "oauth2" ? await getApiKeyManagersUnchecked(api.id) : [];
 
   return (
     <div className="grid gap-6 lg:grid-cols-3">
@@ -52,6 +55,18 @@ export default async function CatalogApiPage({ params }: { params: Promise<{ id:
             <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-slate-600 dark:text-slate-400">
               <dt className="font-medium">Security</dt>
               <dd>{security}</dd>
+              {keyManagers.length > 0 && (
+                <>
+                  <dt className="font-medium">Tokens from</dt>
+                  <dd data-testid="token-issuers">
+                    {keyManagers.map((km) => (
+                      <span key={km.id} className="mr-3 inline-block">
+                        {km.displayName} <span className="font-mono text-xs">({km.tokenEndpoint})</span>
+                      </span>
+                    ))}
+                  </dd>
+                </>
+              )}
               <dt className="font-medium">Operations</dt>
               <dd>{api.operations.length}</dd>
               {api.tags.length > 0 && (

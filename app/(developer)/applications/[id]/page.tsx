@@ -6,6 +6,7 @@ import { ApplicationSettingsForm } from "@/components/developer/application-sett
 import { SubscriptionsTable } from "@/components/developer/application-subscriptions";
 import { CredentialsPanel, type CallTarget } from "@/components/developer/credentials-panel";
 import { DeleteApplication } from "@/components/developer/delete-application";
+import { ExternalClientsPanel } from "@/components/developer/external-clients-panel";
 import { requirePageActor } from "@/lib/auth/guards";
 import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
@@ -14,6 +15,8 @@ import {
   type ApplicationDetail,
   type ApplicationSubscriptionView,
 } from "@/lib/services/applications/get-application-detail";
+import { listKeyManagerChoices } from "@/lib/services/key-managers/get-key-manager";
+import { listKeyManagerClients } from "@/lib/services/key-managers/key-manager-clients";
 import { listTiers } from "@/lib/services/tiers/list-tiers";
 
 export const metadata: Metadata = { title: "Application" };
@@ -34,7 +37,11 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   }
-  const policies = await listTiers("application", { actor });
+  const [policies, externalClients, keyManagers] = await Promise.all([
+    listTiers("application", { actor }),
+    listKeyManagerClients(id, { actor }),
+    listKeyManagerChoices({ actor }),
+  ]);
   const tokenUrl = `${config.publicUrl}/oauth2/token`;
   const credential = (keyType: string) => app.credentials.find((c) => c.keyType === keyType) ?? null;
   const oauthTarget = callTarget(app.subscriptions, "oauth2");
@@ -67,6 +74,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
             tokenUrl={tokenUrl}
             target={oauthTarget}
           />
+          <ExternalClientsPanel applicationId={app.id} clients={externalClients.items} keyManagers={keyManagers} />
           <ApiKeysPanel applicationId={app.id} keys={app.apiKeys} target={callTarget(app.subscriptions, "apiKey")} />
           <SubscriptionsTable subscriptions={app.subscriptions} />
         </div>
