@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { DESCRIPTORS, listDescriptors } from "./descriptors";
 import { describeConfigFields, secretFieldNames } from "./fields";
 import { getConnector, getDescriptor } from "./registry";
-import { sampleDeploymentInput } from "./sample-input";
 import { CONNECTOR_TYPES, ENVIRONMENT_MODES, type ConnectorType } from "./types";
 
 const GUID = "6f1c3b7e-2d4a-4f5b-9c8d-0e1f2a3b4c5d";

@@ -21,11 +21,7 @@ export default async function DefinitionPage({ params }: { params: Promise<{ id:
         </a>
         . External $refs are refused: keep the document self-contained.
       </p>
-      <DefinitionEditorLoader
-        apiId={api.id}
-        initialSource={definition.source}
-        canWrite={can(actor.roles, "apis:write")}
-      />
+      <DefinitionEditorLoader apiId={api.id} initialSource={definition.source} canWrite={can(actor.roles, "apis:write")} />
     </div>
   );
 }
