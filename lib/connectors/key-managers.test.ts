@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { planAgentDeployment } from "./agent/connector";
 import { envoyConfigSchema } from "./envoy/descriptor";
 import { translate as translateToEnvoy } from "./envoy/translate";
 import { ownIssuerOnlyRefusals } from "./key-managers";
@@ -28,7 +29,7 @@ describe("gateways that verify Meridian's own tokens only", () => {
     expect(ownIssuerOnlyRefusals(withKeyManagers(kms), "Kong").map((r) => r.feature)).toEqual(features);
   });
 
-  it("name the external issuer in the Kong and Envoy Gateway plans, and refuse nothing for an API-key API", () => {
+  it("name the external issuer in the Kong, Envoy Gateway and HAProxy agent plans, and refuse nothing for an API-key API", () => {
     const input = withKeyManagers([base.keyManager, external]);
     const kong = translateToKong(input).refusals.find((r) => r.feature === "external key managers");
     expect(kong?.reason).toContain("https://idp.example.com/realms/apis");
@@ -40,6 +41,10 @@ describe("gateways that verify Meridian's own tokens only", () => {
     });
     const envoy = translateToEnvoy(input, config).refusals.find((r) => r.feature === "external key managers");
     expect(envoy?.reason).toMatch(/Envoy Gateway is set up to verify tokens of Meridian's own key manager only/);
+    const haproxy = planAgentDeployment({ ...input, config: { gateway: "haproxy" } }).refusals.find(
+      (r) => r.feature === "external key managers",
+    );
+    expect(haproxy?.reason).toMatch(/^The API accepts tokens from https:\/\/idp\.example\.com\/realms\/apis; the HAProxy agent is set up/);
     const apiKey = { ...input, revision: { ...input.revision, settings: sampleSettings() } };
     expect(ownIssuerOnlyRefusals(apiKey, "Kong")).toEqual([]);
   });

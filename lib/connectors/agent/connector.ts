@@ -1,5 +1,6 @@
 import { haproxyRefusalsFor } from "@/lib/domain/gateway/agent-gateways";
 import { heartbeatTest } from "../heartbeat";
+import { ownIssuerOnlyRefusals } from "../key-managers";
 import { notAvailableYet } from "../not-available";
 import type { Connector, DeploymentInput, DeploymentPlan, PlanNote } from "../types";
 import { agentDescriptor } from "./descriptor";
@@ -10,7 +11,9 @@ import { agentDescriptor } from "./descriptor";
  * environment's gateway cannot enforce, so that it is said before deploying and never found on
  * the gateway.
  */
-export function planAgentDeployment(input: Pick<DeploymentInput, "config" | "tiers" | "revision" | "api">): DeploymentPlan {
+export function planAgentDeployment(
+  input: Pick<DeploymentInput, "config" | "tiers" | "revision" | "api" | "keyManager" | "keyManagers">,
+): DeploymentPlan {
   const s = input.revision.settings;
   const artifacts: DeploymentPlan["artifacts"] = [
     {
@@ -21,10 +24,14 @@ export function planAgentDeployment(input: Pick<DeploymentInput, "config" | "tie
     },
   ];
   if (input.config.gateway !== "haproxy") return { artifacts, refusals: [] };
-  const refusals = haproxyRefusalsFor({
-    tiers: input.tiers,
-    operations: Object.entries(s.operationPolicies ?? {}).map(([label, policy]) => ({ label, rateLimit: policy.rateLimit })),
-  });
+  const refusals = [
+    ...haproxyRefusalsFor({
+      tiers: input.tiers,
+      operations: Object.entries(s.operationPolicies ?? {}).map(([label, policy]) => ({ label, rateLimit: policy.rateLimit })),
+    }),
+    // The HAProxy agent compiles the key manager's own signing keys for jwt_verify, not other issuers'.
+    ...ownIssuerOnlyRefusals(input, "the HAProxy agent"),
+  ];
   const notes: PlanNote[] = input.tiers
     .filter((t) => !t.unlimited && t.burst !== null && t.burst !== t.requests)
     .map((t) => ({
