@@ -59,6 +59,15 @@ export const config = {
   get snapshotSafetyPollMs(): number {
     return Number(process.env.MERIDIAN_SNAPSHOT_SAFETY_POLL_MS) || 2_000;
   },
+  /**
+   * How long a web process trusts a gateway token it has checked, without asking the database
+   * again (0: never). A revocation or rotation takes effect at once on the process that made it,
+   * and on the others within this time.
+   */
+  get gatewayTokenCacheMs(): number {
+    const raw = process.env.MERIDIAN_GATEWAY_TOKEN_CACHE_MS;
+    return raw === undefined || raw === "" ? 10_000 : Math.max(0, Number(raw) || 0);
+  },
   version: process.env.npm_package_version || "0.1.0",
 };
 

@@ -9,6 +9,7 @@ import { applySnapshotDelta, snapshotDeltaSchema } from "@/lib/domain/gateway/sn
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { recordHeartbeat } from "@/lib/services/gateways/record-heartbeat";
 import { rotateGatewayToken } from "@/lib/services/gateways/rotate-gateway-token";
+import { gatewayTokenLookups } from "@/lib/services/gateways/verify-gateway-token";
 import { getSnapshotPropagation } from "@/lib/services/gateways/snapshot-propagation";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 import { snapshotCache } from "@/lib/services/snapshots/snapshot-cache";
@@ -93,6 +94,30 @@ describe("snapshot sync for a fleet", () => {
     expect(received.every((g) => g.length === 1 && g[0] === after)).toBe(true);
     expect(snapshotCache.builds - buildsBefore).toBe(1);
   }, 60_000);
+
+  it("checks a fleet's shared token once, forgets it when it is rotated, and never sends a gateway back to a version it has passed", async () => {
+    const before = gatewayTokenLookups.count;
+    const version = await currentVersion();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => poll(version)));
+    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(304));
+    // Fifty re-polls, at most one look-up (none when an earlier test's check is still fresh).
+    expect(gatewayTokenLookups.count - before).toBeLessThanOrEqual(1);
+
+    // A change this process has not seen yet (no gateway waited for it): the remembered environment
+    // still names the old version, but a gateway that already holds the new one is not sent back.
+    await bump();
+    const newer = await currentVersion();
+    const ahead = await poll(newer, { wait: 1 });
+    expect(ahead.status).toBe(304);
+    expect(ahead.headers.get("etag")).toBe(`"${newer}"`);
+
+    // Rotation: the old token is refused at once by the process that rotated it.
+    const old = token;
+    token = (await rotateGatewayToken("default", adminCtx)).token;
+    const refused = await GET(new Request("http://cp.test/api/gateway/v1/snapshot", { headers: { authorization: `Bearer ${old}` } }));
+    expect(refused.status).toBe(401);
+    expect((await poll(null)).status).toBe(200);
+  });
 
   it("sends a gateway behind by several versions only what changed, and a gateway with a forgotten version the whole snapshot", async () => {
     const old = await currentVersion();

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { countDeploymentsIn, forgetUndeployedIn } from "./count-deployments";
+import { forgetCheckedGatewayTokens } from "@/lib/services/gateways/verify-gateway-token";
 
 /** Deletes an environment and its instance records; refused while anything is deployed there. */
 export async function deleteEnvironment(name: string, ctx: ServiceContext): Promise<void> {
@@ -30,4 +31,5 @@ export async function deleteEnvironment(name: string, ctx: ServiceContext): Prom
       details: { name, type: current.type },
     });
   });
+  forgetCheckedGatewayTokens();
 }

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { PRIMARY_GATEWAY_TOKEN } from "./gateway-token";
+import { forgetCheckedGatewayTokens } from "@/lib/services/gateways/verify-gateway-token";
 
 /** Revokes one named gateway token: only the gateways using it are cut off. */
 export async function revokeGatewayTokenById(environment: string, tokenId: string, ctx: ServiceContext): Promise<void> {
@@ -28,4 +29,5 @@ export async function revokeGatewayTokenById(environment: string, tokenId: strin
       details: { name: environment, token: removed.name, tokenId: removed.id, prefix: removed.prefix },
     });
   });
+  forgetCheckedGatewayTokens();
 }

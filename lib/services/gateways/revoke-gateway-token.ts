@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { assertPullGateway, PRIMARY_GATEWAY_TOKEN } from "./gateway-token";
+import { forgetCheckedGatewayTokens } from "@/lib/services/gateways/verify-gateway-token";
 
 /**
  * Revokes the environment's `primary` gateway token (the single-token endpoint): gateways using
@@ -30,4 +31,5 @@ export async function revokeGatewayToken(name: string, ctx: ServiceContext): Pro
       details: { name, token: removed.name, prefix: removed.prefix },
     });
   });
+  forgetCheckedGatewayTokens();
 }

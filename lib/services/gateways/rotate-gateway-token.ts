@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { assertPullGateway, insertGatewayToken, PRIMARY_GATEWAY_TOKEN, type IssuedGatewayToken } from "./gateway-token";
+import { forgetCheckedGatewayTokens } from "@/lib/services/gateways/verify-gateway-token";
 
 export type { IssuedGatewayToken } from "./gateway-token";
 
@@ -15,7 +16,7 @@ export type { IssuedGatewayToken } from "./gateway-token";
 export async function rotateGatewayToken(name: string, ctx: ServiceContext): Promise<IssuedGatewayToken> {
   const actor = assertCan(ctx, "environments:write");
   const db = await getDb();
-  return db.transaction(async (tx) => {
+  const issued = await db.transaction(async (tx) => {
     const [current] = await tx.select().from(environments).where(eq(environments.name, name)).for("update").limit(1);
     if (!current) throw new AppError("not_found", `No environment named "${name}".`);
     assertPullGateway(current);
@@ -36,4 +37,7 @@ export async function rotateGatewayToken(name: string, ctx: ServiceContext): Pro
     });
     return issued;
   });
+  // The replaced token stops working here at once (other processes: within the token cache's time).
+  forgetCheckedGatewayTokens();
+  return issued;
 }

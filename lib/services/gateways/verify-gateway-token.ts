@@ -1,4 +1,5 @@
 import { eq, getTableColumns } from "drizzle-orm";
+import { config } from "@/lib/config";
 import { hashToken } from "@/lib/crypto/hash";
 import { getDb } from "@/lib/db/client";
 import { environments, gatewayTokens } from "@/lib/db/schema";
@@ -12,22 +13,46 @@ export interface AuthenticatedGateway {
   tokenId: string;
 }
 
+/** Tokens checked lately, by hash: a fleet's long polls re-authenticate without a query each. */
+const CACHED_TOKENS = 10_000;
+const checked = new Map<string, { gateway: AuthenticatedGateway; until: number }>();
+/** Database look-ups of gateway tokens made by this process (for tests and the fleet benchmark). */
+export const gatewayTokenLookups = { count: 0 };
+
+/** Forgets every checked token, at once (a token was revoked or rotated, or an environment deleted). */
+export function forgetCheckedGatewayTokens(): void {
+  checked.clear();
+}
+
 /**
  * Resolves a gateway token (the gateway sync API's bearer) to its environment and token. The
  * token is looked up by its SHA-256 hash, so comparing it takes the same time whatever it is.
+ * A valid token is remembered for MERIDIAN_GATEWAY_TOKEN_CACHE_MS (10 s): the environment it
+ * returns may then be that old, so callers take moving values (the snapshot version) elsewhere.
  */
 export async function authenticateGateway(token: string): Promise<AuthenticatedGateway> {
   const invalid = new AppError("invalid_token", "The gateway token is invalid or was revoked or rotated.");
   if (typeof token !== "string" || !token.startsWith(GATEWAY_TOKEN_PREFIX) || token.length > 200) throw invalid;
+  const hash = hashToken(token);
+  const ttl = config.gatewayTokenCacheMs;
+  const hit = checked.get(hash);
+  if (hit && hit.until > Date.now()) return hit.gateway;
+  if (hit) checked.delete(hash);
   const db = await getDb();
+  gatewayTokenLookups.count++;
   const [row] = await db
     .select({ env: getTableColumns(environments), tokenId: gatewayTokens.id })
     .from(gatewayTokens)
     .innerJoin(environments, eq(environments.id, gatewayTokens.environmentId))
-    .where(eq(gatewayTokens.tokenHash, hashToken(token)))
+    .where(eq(gatewayTokens.tokenHash, hash))
     .limit(1);
   if (!row) throw invalid;
-  return { environment: toEnvironmentSummary(row.env), tokenId: row.tokenId };
+  const gateway = { environment: toEnvironmentSummary(row.env), tokenId: row.tokenId };
+  if (ttl > 0) {
+    if (checked.size >= CACHED_TOKENS) checked.delete(checked.keys().next().value!);
+    checked.set(hash, { gateway, until: Date.now() + ttl });
+  }
+  return gateway;
 }
 
 /** The environment a gateway token belongs to. */

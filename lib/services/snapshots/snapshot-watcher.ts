@@ -33,6 +33,11 @@ export class SnapshotWatcher {
   /** Queries this watcher made (for tests and the fleet benchmark). */
   queries = 0;
 
+  /** The highest version of an environment this process has seen notified or polled, if any. */
+  latest(environmentId: string): number | undefined {
+    return this.seen.get(environmentId);
+  }
+
   /**
    * Resolves with the environment's version as soon as it differs from `known`, or with
    * `known` when `waitMs` has passed or `signal` aborts. The caller has just read `known` as
@@ -88,6 +93,8 @@ export class SnapshotWatcher {
     if (kind === "postgres") this.listener ??= this.listen();
     this.timer = setInterval(() => void this.poll(), interval);
     this.timer.unref();
+    // Once when waiting starts: a change made while nobody waited (and so nobody listened) is seen now.
+    void this.poll();
   }
 
   private idle(): void {

@@ -1,5 +1,6 @@
 import { withGatewayToken } from "@/lib/api/gateway-handler";
 import { snapshotCache } from "@/lib/services/snapshots/snapshot-cache";
+import { snapshotWatcher } from "@/lib/services/snapshots/snapshot-watcher";
 import { waitForSnapshotChange } from "@/lib/services/snapshots/wait-for-change";
 
 export const dynamic = "force-dynamic";
@@ -22,7 +23,13 @@ export const GET = withGatewayToken(async ({ req, environment }) => {
   const known = etagValue(req.headers.get("if-none-match"));
   const params = new URL(req.url).searchParams;
   const wait = Number(params.get("wait") ?? 0) || 0;
-  let version = String(environment.snapshotVersion);
+  // The environment came from the token check, which may be a few seconds old. A long poll takes
+  // the newest version this process has seen (its watcher reads the database when waiting starts
+  // and hears every change while it waits); a plain poll, or a gateway ahead of both, reads it.
+  const seen = snapshotWatcher.latest(environment.id);
+  let version = String(Math.max(environment.snapshotVersion, seen ?? 0));
+  if (wait <= 0 || (known !== null && Number(known) > Number(version)))
+    version = await waitForSnapshotChange(environment.id, known ?? version, 0, req.signal);
   if (known !== null && known === version && wait > 0)
     version = await waitForSnapshotChange(environment.id, known, wait, req.signal, version);
   if (known !== null && known === version)
