@@ -15,7 +15,7 @@ export interface AuthenticatedGateway {
 
 /** Tokens checked lately, by hash: a fleet's long polls re-authenticate without a query each. */
 const CACHED_TOKENS = 10_000;
-const checked = new Map<string, { gateway: AuthenticatedGateway; until: number }>();
+const checked = new Map<string, { gateway: Promise<AuthenticatedGateway | null>; until: number }>();
 /** Database look-ups of gateway tokens made by this process (for tests and the fleet benchmark). */
 export const gatewayTokenLookups = { count: 0 };
 
@@ -36,8 +36,26 @@ export async function authenticateGateway(token: string): Promise<AuthenticatedG
   const hash = hashToken(token);
   const ttl = config.gatewayTokenCacheMs;
   const hit = checked.get(hash);
-  if (hit && hit.until > Date.now()) return hit.gateway;
-  if (hit) checked.delete(hash);
+  let pending = hit && hit.until > Date.now() ? hit.gateway : null;
+  if (!pending) {
+    // One look-up at a time per token: a fleet whose re-polls arrive together shares it.
+    pending = lookUp(hash);
+    checked.delete(hash);
+    if (ttl > 0) {
+      if (checked.size >= CACHED_TOKENS) checked.delete(checked.keys().next().value!);
+      checked.set(hash, { gateway: pending, until: Date.now() + ttl });
+    }
+  }
+  const gateway = await pending.catch((error: unknown) => {
+    if (checked.get(hash)?.gateway === pending) checked.delete(hash);
+    throw error;
+  });
+  if (gateway) return gateway;
+  if (checked.get(hash)?.gateway === pending) checked.delete(hash);
+  throw invalid;
+}
+
+async function lookUp(hash: string): Promise<AuthenticatedGateway | null> {
   const db = await getDb();
   gatewayTokenLookups.count++;
   const [row] = await db
@@ -46,13 +64,7 @@ export async function authenticateGateway(token: string): Promise<AuthenticatedG
     .innerJoin(environments, eq(environments.id, gatewayTokens.environmentId))
     .where(eq(gatewayTokens.tokenHash, hash))
     .limit(1);
-  if (!row) throw invalid;
-  const gateway = { environment: toEnvironmentSummary(row.env), tokenId: row.tokenId };
-  if (ttl > 0) {
-    if (checked.size >= CACHED_TOKENS) checked.delete(checked.keys().next().value!);
-    checked.set(hash, { gateway, until: Date.now() + ttl });
-  }
-  return gateway;
+  return row ? { environment: toEnvironmentSummary(row.env), tokenId: row.tokenId } : null;
 }
 
 /** The environment a gateway token belongs to. */
