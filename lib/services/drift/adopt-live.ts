@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { deploymentDrift, deployments, type DeploymentRow } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { loadApiForActor } from "@/lib/services/apis/access";
 import { createRevision } from "@/lib/services/apis/create-revision";
 import { updateDefinition } from "@/lib/services/apis/update-definition";
 import { writeAudit } from "@/lib/services/audit/write-audit";
@@ -31,6 +32,8 @@ export async function adoptLive(
 ): Promise<{ revisionId: string; revisionNumber: number; deployment: DeploymentRow }> {
   const { d, env } = await deploymentOrThrow(id);
   const db = await getDb();
+  // Who may change the API may adopt; nobody else learns anything of its drift here.
+  await loadApiForActor(db, d.apiId, ctx, { write: true });
   const [drift] = await db.select().from(deploymentDrift).where(eq(deploymentDrift.deploymentId, id)).limit(1);
   if (!drift || drift.state !== "drifted")
     throw new AppError(
