@@ -84,8 +84,13 @@ test("a publisher requires a scope of an operation; the gateway refuses a token 
 
   const call = (path: string, token: string) =>
     page.request.get(`${gatewayUrl}${api.context}/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
-  // The gateway takes the new revision from its next snapshot.
-  await expect.poll(async () => (await call("/hello/ada", withoutScope)).status(), { timeout: 15_000, intervals: [200] }).toBe(403);
+  // The gateway takes the new revision, the subscription and the credentials from its next
+  // snapshots (a 403 may first mean "not subscribed yet"): wait for the scope's refusal itself.
+  const outcome = async (token: string) => {
+    const res = await call("/hello/ada", token);
+    return `${res.status()} ${((await res.json().catch(() => ({}))) as { code?: string }).code ?? ""}`.trim();
+  };
+  await expect.poll(() => outcome(withoutScope), { timeout: 15_000, intervals: [200] }).toBe("403 insufficient_scope");
   const refused = await call("/hello/ada", withoutScope);
   expect(refused.headers()["www-authenticate"]).toBe(`Bearer error="insufficient_scope", scope="${scope}"`);
   expect((await refused.json()).code).toBe("insufficient_scope");

@@ -29,6 +29,14 @@ export async function listDiscovered(name: string, ctx: ServiceContext): Promise
   assertCan(ctx, "environments:read");
   const db = await getDb();
   const env = await getEnvironmentRowOrThrow(name, db);
+  // The job first: a run that finished between the two reads must not show as done beside the
+  // listing from before it (the page would then stop asking and keep the old list).
+  const [lastJob] = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.concurrencyKey, `discover:${env.id}`)))
+    .orderBy(desc(jobs.createdAt))
+    .limit(1);
   const rows = await db
     .select({ d: discoveredApis, apiName: apis.name })
     .from(discoveredApis)
@@ -36,12 +44,6 @@ export async function listDiscovered(name: string, ctx: ServiceContext): Promise
     .where(eq(discoveredApis.environmentId, env.id))
     .orderBy(discoveredApis.name)
     .limit(500);
-  const [lastJob] = await db
-    .select()
-    .from(jobs)
-    .where(and(eq(jobs.concurrencyKey, `discover:${env.id}`)))
-    .orderBy(desc(jobs.createdAt))
-    .limit(1);
   return {
     lastJob: lastJob ? toJobView(lastJob) : null,
     items: rows.map(({ d, apiName }) => ({
