@@ -5,9 +5,9 @@ import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDescriptor } from "@/lib/connectors/registry";
-import { decryptSecret, parseSecretKey, resetSecretKeyCache } from "@/lib/crypto/secrets";
+import { decryptSecret, encryptSecret, parseSecretKey, resetSecretKeyCache } from "@/lib/crypto/secrets";
 import { closeDb, getDb } from "@/lib/db/client";
-import { apiKeys, settings } from "@/lib/db/schema";
+import { apiKeys, keyManagerClients, keyManagers, settings } from "@/lib/db/schema";
 import { createApiKey } from "@/lib/services/applications/api-keys";
 import { createApplication } from "@/lib/services/applications/create-application";
 import { decryptConfig } from "@/lib/services/environments/config-secrets";
@@ -111,6 +111,28 @@ describe("the secret key of a shared database", () => {
     const owner = await userContext(["subscriber"]);
     const app = await createApplication({ name: `rot-${randomBytes(3).toString("hex")}` }, owner);
     const { key: apiKey, record } = await createApiKey(app.id, { name: "ci", keyType: "production" }, owner);
+    // An external key manager's registration token, and a client's secret and registration token.
+    const seedDb = await getDb();
+    const kmId = `kmg_rot${randomBytes(4).toString("hex")}`;
+    await seedDb.insert(keyManagers).values({
+      id: kmId,
+      name: kmId,
+      displayName: "Rotation provider",
+      issuer: "https://idp.example.test",
+      jwksUri: "https://idp.example.test/jwks",
+      tokenEndpoint: "https://idp.example.test/token",
+      registrationTokenEncrypted: encryptSecret("initial-access-token"),
+    });
+    await seedDb.insert(keyManagerClients).values({
+      id: `kmc_rot${randomBytes(4).toString("hex")}`,
+      keyManagerId: kmId,
+      applicationId: app.id,
+      keyType: "production",
+      mode: "registered",
+      clientId: "rotation-client",
+      clientSecretEncrypted: encryptSecret("client-secret"),
+      registrationAccessTokenEncrypted: encryptSecret("registration-access-token"),
+    });
     const before = await everyStoredSecret();
     expect(before.length).toBeGreaterThanOrEqual(3);
     expect(before.every((s) => decryptsWith(s, ORIGINAL.key!))).toBe(true);

@@ -18,6 +18,7 @@ import { deployRevision } from "@/lib/services/deployments/deploy-revision";
 import { getDeployment } from "@/lib/services/deployments/get-deployment";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
+import { getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
 import { adminCtx, userContext } from "../helpers";
 
 /**
@@ -179,8 +180,11 @@ describe("traffic of third-party gateways on the dashboards", () => {
     const { env, apiId, invokeUrl } = await deployed("azure", azure.config);
     const statuses = await traffic(invokeUrl, 5, 1);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 502]);
-    const result = await pullVendorMetrics();
+    // This environment's pull (on a shared PostgreSQL database other files' environments are there too).
+    const { id: environmentId } = await getEnvironmentRowOrThrow(env);
+    const result = await pullVendorMetrics({ environmentIds: [environmentId] });
     expect(result.failures).toEqual([]);
+    expect(result.environments).toBe(1);
     expect(await totals(env, apiId)).toMatchObject({
       requests: 6,
       status2xx: 5,

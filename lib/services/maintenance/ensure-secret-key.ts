@@ -1,7 +1,7 @@
 import { eq, isNotNull, sql } from "drizzle-orm";
 import { decryptSecret, encryptSecret, getPreviousSecretKey, getSecretKey, isEncryptedSecret, secretKeyCheck } from "@/lib/crypto/secrets";
 import { getDb, type Tx } from "@/lib/db/client";
-import { apiKeys, environments, settings, signingKeys } from "@/lib/db/schema";
+import { apiKeys, environments, keyManagerClients, keyManagers, settings, signingKeys } from "@/lib/db/schema";
 
 /** The settings row holding the check value of the key the database's secrets are written with. */
 export const SECRET_KEY_CHECK_SETTING = "secretKeyCheck";
@@ -71,6 +71,44 @@ const ENCRYPTED_COLUMNS: Array<(tx: Tx, convert: (stored: string) => string | nu
       if (next === null) continue;
       await tx.update(apiKeys).set({ secretEncrypted: next }).where(eq(apiKeys.id, row.id));
       n++;
+    }
+    return n;
+  },
+  // External key managers: the initial access token for dynamic registration.
+  async (tx, convert) => {
+    let n = 0;
+    for (const row of await tx
+      .select({ id: keyManagers.id, token: keyManagers.registrationTokenEncrypted })
+      .from(keyManagers)
+      .where(isNotNull(keyManagers.registrationTokenEncrypted))) {
+      const next = convert(row.token!);
+      if (next === null) continue;
+      await tx.update(keyManagers).set({ registrationTokenEncrypted: next }).where(eq(keyManagers.id, row.id));
+      n++;
+    }
+    return n;
+  },
+  // Their clients: secrets (for Try it and ownership proofs) and registration access tokens.
+  async (tx, convert) => {
+    let n = 0;
+    for (const row of await tx
+      .select({
+        id: keyManagerClients.id,
+        secret: keyManagerClients.clientSecretEncrypted,
+        token: keyManagerClients.registrationAccessTokenEncrypted,
+      })
+      .from(keyManagerClients)) {
+      const secret = row.secret ? convert(row.secret) : null;
+      const token = row.token ? convert(row.token) : null;
+      if (secret === null && token === null) continue;
+      await tx
+        .update(keyManagerClients)
+        .set({
+          ...(secret !== null ? { clientSecretEncrypted: secret } : {}),
+          ...(token !== null ? { registrationAccessTokenEncrypted: token } : {}),
+        })
+        .where(eq(keyManagerClients.id, row.id));
+      n += (secret !== null ? 1 : 0) + (token !== null ? 1 : 0);
     }
     return n;
   },
