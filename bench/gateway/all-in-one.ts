@@ -15,8 +15,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
-import { AUDIENCE, ISSUER, TestKeys } from "@/gateway/tests/support/keys";
-import type { Snapshot } from "@/lib/domain/gateway/snapshot";
+import { TestKeys } from "@/gateway/tests/support/keys";
+import { benchSnapshot } from "./bench-snapshot";
 import { load } from "./load";
 import { freePort, nginxConfig, start, stop, waitForPort } from "./processes";
 
@@ -59,37 +59,6 @@ function findDescendant(pid: number, needle: string): number | null {
     // gone
   }
   return null;
-}
-
-function standInSnapshot(backendPort: number, keys: TestKeys): Snapshot {
-  return {
-    format: 1,
-    version: "bench",
-    generatedAt: new Date().toISOString(),
-    environment: { name: "bench", region: null },
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    jwks: { keys: [keys.jwk] },
-    apis: [
-      {
-        id: "api_bench",
-        name: "Bench",
-        context: "/bench",
-        version: "v1",
-        isDefaultVersion: true,
-        lifecycleState: "PUBLISHED",
-        revisionId: "rev_1",
-        upstream: { production: `http://127.0.0.1:${backendPort}`, sandbox: null },
-        security: ["oauth2"],
-        operations: [{ method: "GET", path: "/pets/{id}" }],
-      },
-    ],
-    subscriptions: [{ id: "sub_1", applicationId: "app_1", apiId: "api_bench", tier: "Huge", status: "active" }],
-    apiKeys: [],
-    revokedTokenIds: [],
-    tiers: [{ name: "Huge", requests: 1_000_000_000, unit: "minute", burst: 1_000_000, unlimited: false }],
-    applicationPolicies: {},
-  };
 }
 
 /** The API, tier, application and subscription in the running Meridian, through its own database socket; returns a token. */
@@ -169,7 +138,7 @@ async function main(): Promise<void> {
   const cp = new FakeControlPlane();
   cp.discardEvents = true;
   await cp.start();
-  cp.publish(standInSnapshot(backendPort, keys));
+  cp.publish(benchSnapshot(backendPort, keys));
   const standInPort = await freePort();
   const standIn = start(process.execPath, ["--import", "tsx", "gateway/main.ts"], {
     NODE_ENV: "production",

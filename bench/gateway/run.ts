@@ -19,9 +19,9 @@ import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
-import { AUDIENCE, ISSUER, TestKeys } from "@/gateway/tests/support/keys";
+import { TestKeys } from "@/gateway/tests/support/keys";
+import { benchSnapshot } from "./bench-snapshot";
 import { fullSpeedGenerator, load, type LoadResult } from "./load";
 import { freePort, nginxConfig, start, stop, waitForPort } from "./processes";
 import { summarizeProfile } from "./profile";
@@ -38,37 +38,6 @@ const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 4);
 const GATEWAY_WORKERS = [1, 2];
 const NGINX_WORKERS: (number | "auto")[] = [1, "auto"];
 const children: ChildProcess[] = [];
-
-function snapshot(backendPort: number, keys: TestKeys): Snapshot {
-  return {
-    format: 1,
-    version: "bench",
-    generatedAt: new Date().toISOString(),
-    environment: { name: "bench", region: null },
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    jwks: { keys: [keys.jwk] },
-    apis: [
-      {
-        id: "api_bench",
-        name: "Bench",
-        context: "/bench",
-        version: "v1",
-        isDefaultVersion: true,
-        lifecycleState: "PUBLISHED",
-        revisionId: "rev_1",
-        upstream: { production: `http://127.0.0.1:${backendPort}`, sandbox: null },
-        security: ["oauth2"],
-        operations: [{ method: "GET", path: "/pets/{id}" }],
-      },
-    ],
-    subscriptions: [{ id: "sub_1", applicationId: "app_1", apiId: "api_bench", tier: "Huge", status: "active" }],
-    apiKeys: [],
-    revokedTokenIds: [],
-    tiers: [{ name: "Huge", requests: 1_000_000_000, unit: "minute", burst: 1_000_000, unlimited: false }],
-    applicationPolicies: {},
-  };
-}
 
 /** `nodeFlags` go after tsx's loader, so that they may preload TypeScript. */
 async function startGateway(
@@ -475,7 +444,7 @@ async function main(): Promise<void> {
   const cp = new FakeControlPlane();
   cp.discardEvents = true;
   await cp.start();
-  cp.publish(snapshot(backendPort, keys));
+  cp.publish(benchSnapshot(backendPort, keys));
   const token = await keys.token({ expiresIn: "2h" });
   const auth = { authorization: `Bearer ${token}` };
 
