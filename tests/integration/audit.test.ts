@@ -30,6 +30,15 @@ describe("audit log", () => {
     await writeAudit(db, actorCtx, { action: "thing.delete", objectType: "thing", objectId });
     const byObject = await listAudit({ objectType: "thing", objectId }, adminCtx);
     expect(byObject.items.map((e) => e.action)).toEqual(["thing.delete", "thing.create"]);
+    // Entries written in one transaction share its timestamp; they still list newest first.
+    const batchId = `obj_batch_${Date.now()}`;
+    const steps = ["thing.step1", "thing.step2", "thing.step3", "thing.step4", "thing.step5"];
+    await db.transaction(async (tx) => {
+      for (const action of steps) await writeAudit(tx, actorCtx, { action, objectType: "thing", objectId: batchId });
+    });
+    const batch = await listAudit({ objectType: "thing", objectId: batchId }, adminCtx);
+    expect(batch.items.map((e) => e.action)).toEqual([...steps].reverse());
+    expect(batch.items[0]).not.toHaveProperty("seq");
     const byAction = await listAudit({ objectId, action: "thing.del" }, adminCtx);
     expect(byAction.total).toBe(1);
     const byActor = await listAudit({ actor: actorCtx.actor!.email, objectId }, adminCtx);

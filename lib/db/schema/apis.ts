@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import type { LifecycleState } from "@/lib/domain/lifecycle";
 import type { ApiOperation, RateLimit, SecurityScheme } from "@/lib/domain/openapi/operations";
 import type { SourceFormat, SpecVersion } from "@/lib/domain/openapi/types";
@@ -182,6 +182,8 @@ export const apiLifecycleEvents = pgTable(
     actorId: text("actor_id"),
     actorEmail: text("actor_email"),
     at: tstz("at").notNull().defaultNow(),
+    /** Order of writing: events in the same instant keep their order. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
   },
   (t) => [index("api_lifecycle_events_api_at_idx").on(t.apiId, t.at)],
 );

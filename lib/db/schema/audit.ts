@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { bigserial, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { tstz } from "./columns";
 
 /** Who did what to which object; written in the same transaction as the change. */
@@ -6,6 +6,8 @@ export const auditEntries = pgTable(
   "audit_entries",
   {
     id: text("id").primaryKey(),
+    /** Order of writing: entries written in the same instant (or transaction) keep their order. */
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     at: tstz("at").notNull().defaultNow(),
     actorId: text("actor_id"),
     actorEmail: text("actor_email"),

@@ -24,7 +24,7 @@ export async function listLifecycleEvents(id: string, ctx: ServiceContext): Prom
     .select()
     .from(apiLifecycleEvents)
     .where(eq(apiLifecycleEvents.apiId, id))
-    .orderBy(desc(apiLifecycleEvents.at), desc(apiLifecycleEvents.id))
+    .orderBy(desc(apiLifecycleEvents.at), desc(apiLifecycleEvents.seq))
     .limit(MAX_LIFECYCLE_EVENTS);
   return rows.map((r) => ({
     id: r.id,

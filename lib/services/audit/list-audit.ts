@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, ilike, lte, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, gte, ilike, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { auditEntries, type AuditEntry } from "@/lib/db/schema";
@@ -16,7 +16,12 @@ export const listAuditSchema = paginationSchema.extend({
 });
 export type ListAuditInput = z.input<typeof listAuditSchema>;
 
-export async function listAudit(input: ListAuditInput, ctx: ServiceContext): Promise<Page<AuditEntry>> {
+/** An entry as listed: the write-order column only sorts. */
+export type ListedAuditEntry = Omit<AuditEntry, "seq">;
+
+const { seq: _seq, ...listedColumns } = getTableColumns(auditEntries);
+
+export async function listAudit(input: ListAuditInput, ctx: ServiceContext): Promise<Page<ListedAuditEntry>> {
   assertCan(ctx, "audit:read");
   const q = parseInput(listAuditSchema, input);
   const where: SQL[] = [];
@@ -30,10 +35,10 @@ export async function listAudit(input: ListAuditInput, ctx: ServiceContext): Pro
   const filter = where.length ? and(...where) : undefined;
   const [items, [{ total }]] = await Promise.all([
     db
-      .select()
+      .select(listedColumns)
       .from(auditEntries)
       .where(filter)
-      .orderBy(desc(auditEntries.at), desc(auditEntries.id))
+      .orderBy(desc(auditEntries.at), desc(auditEntries.seq))
       .limit(q.pageSize)
       .offset(offsetOf(q)),
     db.select({ total: count() }).from(auditEntries).where(filter),
