@@ -10,6 +10,7 @@ import {
   type AnalyticsEventGroup,
 } from "@/lib/domain/gateway/snapshot";
 import { LATENCY_BUCKETS, bucketIndex } from "./histogram";
+import type { Aggregate } from "./metrics";
 
 /**
  * Edge aggregation: what a gateway (the built-in one, or any gateway of the agent kit) sends
@@ -99,21 +100,11 @@ export const aggregateAnalyticsBatchSchema = z
 export type AggregateAnalyticsBatch = z.infer<typeof aggregateAnalyticsBatchSchema>;
 
 /** One aggregate with its group and minute spelled out (what the control plane stores). */
-export interface MinuteAggregate {
+/** The sums of one minute, one group and one status class: an `Aggregate` without the per-class split. */
+export interface MinuteAggregate extends Omit<Aggregate, "classes"> {
   minute: string;
   group: AnalyticsEventGroup;
   statusClass: number;
-  requests: number;
-  status401: number;
-  status403: number;
-  status429: number;
-  requestBytes: number;
-  responseBytes: number;
-  latencySum: number;
-  latencyMax: number;
-  upstreamLatencySum: number;
-  upstreamCount: number;
-  histogram: number[];
 }
 
 export function expandAggregates(batch: AggregateAnalyticsBatch): MinuteAggregate[] {
