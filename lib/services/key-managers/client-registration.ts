@@ -188,14 +188,20 @@ function abandonedWithoutAnswer(row: KeyManagerClientRow): void {
  * dropped. A provider that refuses the deletion keeps the row for the next sweep.
  */
 export async function sweepPendingRegistrations(
-  options: { olderThanMs?: number; now?: Date } = {},
+  options: { olderThanMs?: number; now?: Date; /** Only this key manager's. */ keyManagerId?: string } = {},
 ): Promise<{ deleted: number; abandoned: number; failed: number }> {
   const cutoff = new Date((options.now ?? new Date()).getTime() - (options.olderThanMs ?? PENDING_REGISTRATION_GRACE_MS));
   const db = await getDb();
   const rows = await db
     .select()
     .from(keyManagerClients)
-    .where(and(eq(keyManagerClients.status, "pending"), lt(keyManagerClients.createdAt, cutoff)))
+    .where(
+      and(
+        eq(keyManagerClients.status, "pending"),
+        lt(keyManagerClients.createdAt, cutoff),
+        options.keyManagerId ? eq(keyManagerClients.keyManagerId, options.keyManagerId) : undefined,
+      ),
+    )
     .orderBy(asc(keyManagerClients.createdAt))
     .limit(100);
   const out = { deleted: 0, abandoned: 0, failed: 0 };
