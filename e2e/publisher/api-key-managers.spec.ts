@@ -47,7 +47,7 @@ test("the publisher chooses an API's key managers with the keyboard, and the dev
     { name: `${name}-gone`, displayName: `Retired IdP ${name.slice(-6)}`, issuer: doomed.issuer, audiences: [doomed.audience] },
     seedCtx,
   );
-  const api = await seedDeployedApi(user.ctx, backend.url, { label: "Chosen issuers", scheme: "oauth2" });
+  const api = await seedDeployedApi(user.ctx, backend.url, { label: "Issuers", scheme: "oauth2" });
 
   await page.goto(`/publisher/apis/${api.id}`);
   const form = page.getByRole("form", { name: "Key managers" });
