@@ -122,13 +122,13 @@ export async function createKeyManagerClient(
       fieldErrors: { [values.clientId ? "clientSecret" : "clientId"]: "Required to map an existing client." },
     });
   }
-  const clientId = values.clientId;
+  const { clientId, clientSecret } = values;
   const [taken] = await db
     .select({ id: keyManagerClients.id })
     .from(keyManagerClients)
     .where(and(eq(keyManagerClients.keyManagerId, km.id), eq(keyManagerClients.clientId, clientId)));
   if (taken) throw alreadyMapped();
-  await proveOwnership(km, clientId, values.clientSecret);
+  await proveOwnership(km, clientId, clientSecret);
 
   try {
     return await db.transaction(async (tx) => {
@@ -141,7 +141,7 @@ export async function createKeyManagerClient(
           keyType: values.keyType,
           mode: "mapped",
           clientId,
-          clientSecretEncrypted: encryptSecret(values.clientSecret!),
+          clientSecretEncrypted: encryptSecret(clientSecret),
         })
         .returning();
       await writeAudit(tx, ctx, {
@@ -151,7 +151,7 @@ export async function createKeyManagerClient(
         details: { keyManager: km.name, keyType: values.keyType, clientId },
       });
       await bumpSnapshotVersions(tx);
-      return { ...toView(row, km), clientSecret: values.clientSecret! };
+      return { ...toView(row, km), clientSecret };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw alreadyMapped();
