@@ -8,21 +8,24 @@ type Result<T> = { ok: true; data: T } | { ok: false; code: string; message: str
 
 /**
  * Runs a server action from a form: pending state, field errors under their inputs, the
- * message above the form and as a toast.
+ * message above the form and as a toast; `code` is the failure's stable problem code.
  */
 export function useActionForm<I, T>(action: (input: I) => Promise<Result<T>>) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [code, setCode] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
 
   async function run(input: I): Promise<T | undefined> {
     setPending(true);
     setError(null);
+    setCode(null);
     setFieldErrors({});
     try {
       const result = await action(input);
       if (result.ok) return result.data;
       setError(result.message);
+      setCode(result.code);
       setFieldErrors(result.fieldErrors ?? {});
       toast.error(result.message);
       return undefined;
@@ -36,5 +39,5 @@ export function useActionForm<I, T>(action: (input: I) => Promise<Result<T>>) {
     }
   }
 
-  return { run, pending, error, fieldErrors };
+  return { run, pending, error, code, fieldErrors };
 }

@@ -28,6 +28,8 @@ export interface RunningOidcProvider {
   audience: string;
   initialAccessToken: string;
   provider: Provider;
+  /** The clients registered dynamically and not deleted since: client id → client_name. */
+  registeredClients: Map<string, string>;
   close: () => Promise<void>;
 }
 
@@ -74,12 +76,18 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     },
     ttl: { ClientCredentials: ttl },
   });
+  const registeredClients = new Map<string, string>();
+  provider.on("registration_create.success", (_ctx: unknown, client: { clientId: string; clientName?: string }) =>
+    registeredClients.set(client.clientId, client.clientName ?? ""),
+  );
+  provider.on("registration_delete.success", (_ctx: unknown, client: { clientId: string }) => registeredClients.delete(client.clientId));
   handler = provider.callback();
   return {
     issuer,
     audience,
     initialAccessToken,
     provider,
+    registeredClients,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

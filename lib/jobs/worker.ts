@@ -7,6 +7,7 @@ import { rollUpEvents } from "@/lib/services/analytics/roll-up-events";
 import { analyticsSettings } from "@/lib/services/analytics/settings";
 import { scheduleDiscovery } from "@/lib/services/discovery/schedule-discovery";
 import { scheduleDriftChecks } from "@/lib/services/drift/schedule-drift";
+import { sweepPendingRegistrations } from "@/lib/services/key-managers/client-registration";
 import { purgeExpired } from "@/lib/services/maintenance/purge-expired";
 import { JOB_HANDLERS } from "./handlers";
 import { pullVendorMetrics } from "./pull-vendor-metrics";
@@ -34,6 +35,7 @@ export const PERIODIC_TASKS: PeriodicTask[] = [
   { name: "analytics-retention", everyMs: analyticsSettings.retentionIntervalMs, run: () => applyAnalyticsRetention() },
   { name: "discovery-schedule", everyMs: 60_000, run: () => scheduleDiscovery() },
   { name: "drift-schedule", everyMs: 60_000, run: () => scheduleDriftChecks() },
+  { name: "key-manager-registrations", everyMs: 5 * 60_000, run: () => sweepPendingRegistrations() },
   { name: "vendor-metrics", everyMs: analyticsSettings.vendorMetricsIntervalMs, run: () => pullVendorMetrics() },
 ];
 

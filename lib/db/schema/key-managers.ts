@@ -79,6 +79,12 @@ export const environmentKeyManagers = pgTable(
  * An application's client at an external key manager: registered by Meridian (dynamic
  * registration, with the registration access token to manage it) or mapped by its owner after
  * proving possession. Secrets encrypted at rest.
+ *
+ * A dynamic registration is written down before the provider is asked (`pending`, no client
+ * id yet, the `client_name` it registers under as the marker), recorded with the provider's
+ * answer in its own commit, and only then made `active`: a crash anywhere in between leaves a
+ * row that a retry or the sweep completes or cleans up, never an unknown client at the provider.
+ * Only active rows reach gateways.
  */
 export const keyManagerClients = pgTable(
   "key_manager_clients",
@@ -92,7 +98,11 @@ export const keyManagerClients = pgTable(
       .references(() => applications.id, { onDelete: "cascade" }),
     keyType: text("key_type").$type<KeyType>().notNull(),
     mode: text("mode").$type<"registered" | "mapped">().notNull(),
-    clientId: text("client_id").notNull(),
+    status: text("status").$type<"pending" | "active">().notNull().default("active"),
+    // Null while a registration is pending and the provider has not answered yet.
+    clientId: text("client_id"),
+    // The name the client was registered under at the provider (carries the row id).
+    clientName: text("client_name"),
     clientSecretEncrypted: text("client_secret_encrypted"),
     registrationAccessTokenEncrypted: text("registration_access_token_encrypted"),
     registrationClientUri: text("registration_client_uri"),

@@ -276,12 +276,16 @@ export const keyManagerPaths: Record<string, Json> = {
       tags: ["applications"],
       summary:
         "Register a client at the key manager (dynamic registration), or map an existing one after a client-credentials grant proves it",
+      description:
+        "A registration is written down before the provider is asked and made active only after the provider's answer is stored. Repeating the request after an interrupted registration completes that registration (one client at the provider) instead of registering another; while a registration is still running it answers 409.",
       parameters: [pathParam("id", "The application's id")],
       requestBody: body(ref("KeyManagerClientCreate")),
       responses: {
         "201": json("The client, with its secret this once", ref("KeyManagerClient")),
         "404": problem("No such application"),
-        "409": problem("The client is mapped to an application already, or the application has one there"),
+        "409": problem(
+          "The client is mapped to an application already, the application has one there, or a registration of it is still running",
+        ),
         "502": problem("The key manager refused the registration (nothing is left registered)"),
         ...authErrors,
       },

@@ -11,15 +11,9 @@ import { writeAudit } from "@/lib/services/audit/write-audit";
 import { assertCan, type ServiceContext } from "@/lib/services/context";
 import { bumpSnapshotVersions } from "@/lib/services/snapshots/bump-snapshot-versions";
 import { parseInput } from "@/lib/services/validate";
+import { registerKeyManagerClient, registrationClientName, resumePendingRegistration, undoRegistration } from "./client-registration";
 import { getKeyManagerRowOrThrow } from "./get-key-manager";
-import {
-  clientCredentialsToken,
-  deleteRegisteredClient,
-  registerClient,
-  verifyProviderToken,
-  type ProviderToken,
-  type RegisteredClient,
-} from "./provider";
+import { clientCredentialsToken, deleteRegisteredClient, registerClient, verifyProviderToken, type ProviderToken } from "./provider";
 import { keyManagerClientSchema } from "./schemas";
 
 /**
@@ -56,21 +50,10 @@ function toView(row: KeyManagerClientRow, km: KeyManagerRow): KeyManagerClientVi
     tokenEndpoint: km.tokenEndpoint,
     keyType: row.keyType,
     mode: row.mode,
-    clientId: row.clientId,
+    clientId: row.clientId ?? "",
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-function clientName(km: KeyManagerRow, applicationName: string, keyType: string): string {
-  return `Meridian: ${applicationName} (${keyType})`.slice(0, 200);
-}
-
-async function undoRegistration(client: RegisteredClient): Promise<void> {
-  if (!client.registrationClientUri || !client.registrationAccessToken) return;
-  await deleteRegisteredClient(client.registrationClientUri, client.registrationAccessToken).catch((error: unknown) =>
-    logger.warn({ err: error }, "a client registered at a key manager could not be deleted again"),
-  );
 }
 
 function alreadyMapped(): AppError {
@@ -86,7 +69,7 @@ export async function listKeyManagerClients(applicationId: string, ctx: ServiceC
     .select({ client: keyManagerClients, km: keyManagers })
     .from(keyManagerClients)
     .innerJoin(keyManagers, eq(keyManagers.id, keyManagerClients.keyManagerId))
-    .where(eq(keyManagerClients.applicationId, app.id))
+    .where(and(eq(keyManagerClients.applicationId, app.id), eq(keyManagerClients.status, "active")))
     .orderBy(asc(keyManagers.name), asc(keyManagerClients.keyType))
     .limit(200);
   return { items: rows.map((r) => toView(r.client, r.km)) };
@@ -104,7 +87,7 @@ export async function createKeyManagerClient(
   });
   const db = await getDb();
   const [existing] = await db
-    .select({ id: keyManagerClients.id })
+    .select()
     .from(keyManagerClients)
     .where(
       and(
@@ -113,26 +96,10 @@ export async function createKeyManagerClient(
         eq(keyManagerClients.keyType, values.keyType),
       ),
     );
-  if (existing)
+  if (existing?.status === "active")
     throw new AppError("conflict", `The application has a ${values.keyType} client at this key manager already: rotate or delete it.`);
 
-  let client: RegisteredClient;
-  let mode: "registered" | "mapped";
-  if (values.clientId || values.clientSecret) {
-    if (!values.clientId || !values.clientSecret) {
-      throw new AppError("validation_failed", "Mapping a client takes its id and its secret.", {
-        fieldErrors: { [values.clientId ? "clientSecret" : "clientId"]: "Required to map an existing client." },
-      });
-    }
-    const [taken] = await db
-      .select({ id: keyManagerClients.id })
-      .from(keyManagerClients)
-      .where(and(eq(keyManagerClients.keyManagerId, km.id), eq(keyManagerClients.clientId, values.clientId)));
-    if (taken) throw alreadyMapped();
-    await proveOwnership(km, values.clientId, values.clientSecret);
-    client = { clientId: values.clientId, clientSecret: values.clientSecret, registrationAccessToken: null, registrationClientUri: null };
-    mode = "mapped";
-  } else {
+  if (!values.clientId && !values.clientSecret) {
     if (!km.registrationEndpoint) {
       throw new AppError(
         "validation_failed",
@@ -142,13 +109,26 @@ export async function createKeyManagerClient(
         },
       );
     }
-    client = await registerClient(
-      km.registrationEndpoint,
-      km.registrationTokenEncrypted ? decryptSecret(km.registrationTokenEncrypted) : null,
-      clientName(km, app.name, values.keyType),
-    );
-    mode = "registered";
+    const resumed = existing?.status === "pending" ? await resumePendingRegistration(existing, km, ctx) : null;
+    const done =
+      resumed ?? (await registerKeyManagerClient({ ...km, registrationEndpoint: km.registrationEndpoint }, app, values.keyType, ctx));
+    return { ...toView(done.row, km), clientSecret: done.clientSecret };
   }
+  if (existing?.status === "pending")
+    throw new AppError("conflict", "A registration of this client is in progress: try again in a moment.");
+
+  if (!values.clientId || !values.clientSecret) {
+    throw new AppError("validation_failed", "Mapping a client takes its id and its secret.", {
+      fieldErrors: { [values.clientId ? "clientSecret" : "clientId"]: "Required to map an existing client." },
+    });
+  }
+  const { clientId, clientSecret } = values;
+  const [taken] = await db
+    .select({ id: keyManagerClients.id })
+    .from(keyManagerClients)
+    .where(and(eq(keyManagerClients.keyManagerId, km.id), eq(keyManagerClients.clientId, clientId)));
+  if (taken) throw alreadyMapped();
+  await proveOwnership(km, clientId, clientSecret);
 
   try {
     return await db.transaction(async (tx) => {
@@ -159,26 +139,22 @@ export async function createKeyManagerClient(
           keyManagerId: km.id,
           applicationId: app.id,
           keyType: values.keyType,
-          mode,
-          clientId: client.clientId,
-          clientSecretEncrypted: encryptSecret(client.clientSecret),
-          registrationAccessTokenEncrypted: client.registrationAccessToken ? encryptSecret(client.registrationAccessToken) : null,
-          registrationClientUri: client.registrationClientUri,
+          mode: "mapped",
+          clientId,
+          clientSecretEncrypted: encryptSecret(clientSecret),
         })
         .returning();
       await writeAudit(tx, ctx, {
-        action: mode === "registered" ? "application.key_manager_client.register" : "application.key_manager_client.map",
+        action: "application.key_manager_client.map",
         objectType: "application",
         objectId: app.id,
-        details: { keyManager: km.name, keyType: values.keyType, clientId: client.clientId },
+        details: { keyManager: km.name, keyType: values.keyType, clientId },
       });
       await bumpSnapshotVersions(tx);
-      return { ...toView(row, km), clientSecret: client.clientSecret };
+      return { ...toView(row, km), clientSecret };
     });
   } catch (error) {
-    if (mode === "registered") await undoRegistration(client);
-    if (isUniqueViolation(error))
-      throw mode === "mapped" ? alreadyMapped() : new AppError("conflict", "The application has such a client already.");
+    if (isUniqueViolation(error)) throw alreadyMapped();
     throw error;
   }
 }
@@ -203,7 +179,7 @@ async function getOwnedClientOrThrow(applicationId: string, clientRowId: string,
     .select({ client: keyManagerClients, km: keyManagers })
     .from(keyManagerClients)
     .innerJoin(keyManagers, eq(keyManagers.id, keyManagerClients.keyManagerId))
-    .where(and(eq(keyManagerClients.id, clientRowId), eq(keyManagerClients.applicationId, app.id)));
+    .where(and(eq(keyManagerClients.id, clientRowId), eq(keyManagerClients.applicationId, app.id), eq(keyManagerClients.status, "active")));
   if (!found) throw new AppError("not_found", "No such client.");
   return { app, ...found };
 }
@@ -250,7 +226,7 @@ export async function rotateKeyManagerClient(
   const fresh = await registerClient(
     km.registrationEndpoint,
     km.registrationTokenEncrypted ? decryptSecret(km.registrationTokenEncrypted) : null,
-    clientName(km, app.name, client.keyType),
+    registrationClientName(client.id, app.name, client.keyType),
   );
   const db = await getDb();
   let row: KeyManagerClientRow;
@@ -298,7 +274,7 @@ export async function requestKeyManagerToken(
   const { client, km } = await getOwnedClientOrThrow(applicationId, clientRowId, ctx);
   const scope =
     typeof (input as { scope?: unknown })?.scope === "string" ? (input as { scope: string }).scope.slice(0, 1000) || undefined : undefined;
-  if (!client.clientSecretEncrypted) throw new AppError("conflict", "No secret is stored for this client.");
+  if (!client.clientSecretEncrypted || !client.clientId) throw new AppError("conflict", "No secret is stored for this client.");
   return clientCredentialsToken(km.tokenEndpoint, client.clientId, decryptSecret(client.clientSecretEncrypted), scope);
 }
 
@@ -319,7 +295,7 @@ export async function listOwnedExternalClients(ctx: ServiceContext): Promise<Own
     .from(keyManagerClients)
     .innerJoin(keyManagers, eq(keyManagers.id, keyManagerClients.keyManagerId))
     .innerJoin(applications, eq(applications.id, keyManagerClients.applicationId))
-    .where(eq(applications.ownerId, actor.id))
+    .where(and(eq(applications.ownerId, actor.id), eq(keyManagerClients.status, "active")))
     .orderBy(asc(keyManagers.name), asc(keyManagerClients.id))
     .limit(200);
   return rows.map(({ client, km }) => ({
@@ -327,7 +303,7 @@ export async function listOwnedExternalClients(ctx: ServiceContext): Promise<Own
     applicationId: client.applicationId,
     keyManagerName: km.displayName,
     keyType: client.keyType,
-    clientId: client.clientId,
+    clientId: client.clientId ?? "",
   }));
 }
 

@@ -1,4 +1,4 @@
-import { asc, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { keyManagerClients, keyManagers } from "@/lib/db/schema";
 import type { ExternalClient, SnapshotKeyManager } from "@/lib/domain/gateway/snapshot";
@@ -37,7 +37,7 @@ export async function trustedKeyManagers(
       keyType: keyManagerClients.keyType,
     })
     .from(keyManagerClients)
-    .where(inArray(keyManagerClients.keyManagerId, ids))
+    .where(and(inArray(keyManagerClients.keyManagerId, ids), eq(keyManagerClients.status, "active")))
     .orderBy(asc(keyManagerClients.id));
   return {
     accepted,
@@ -48,6 +48,6 @@ export async function trustedKeyManagers(
       audiences: r.audiences,
       clientIdClaim: r.clientIdClaim,
     })),
-    externalClients: clients,
+    externalClients: clients.map((c) => ({ ...c, clientId: c.clientId! })),
   };
 }

@@ -4,6 +4,8 @@ import { notFound } from "next/navigation";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { EnvironmentKeyManagersForm } from "@/components/admin/key-managers/environment-key-managers-form";
+import { keyManagerOptions } from "@/components/shared/key-manager-options";
 import { DeleteEnvironmentButton } from "@/components/admin/delete-environment-button";
 import { GatewayInstancesTable } from "@/components/admin/gateway-instances-table";
 import { GatewayTokensCard } from "@/components/admin/gateway-tokens-card";
@@ -12,6 +14,8 @@ import { requirePageActor } from "@/lib/auth/guards";
 import { connectorCatalog } from "@/lib/connectors/catalog";
 import { isAppError } from "@/lib/errors";
 import { getEnvironment, getEnvironmentRowOrThrow } from "@/lib/services/environments/get-environment";
+import { getEnvironmentKeyManagers } from "@/lib/services/key-managers/environment-key-managers";
+import { listKeyManagers } from "@/lib/services/key-managers/get-key-manager";
 import { listGatewayInstances } from "@/lib/services/gateways/list-instances";
 import { listGatewayTokens } from "@/lib/services/gateways/list-gateway-tokens";
 import { getSnapshotPropagation } from "@/lib/services/gateways/snapshot-propagation";
@@ -46,6 +50,7 @@ export default async function EnvironmentPage({ params }: Props) {
   const discoverable = type.capabilities.discover;
   const discovered = discoverable ? await listDiscovered(name, ctx) : null;
   const row = discoverable ? await getEnvironmentRowOrThrow(name) : null;
+  const [registered, trust] = await Promise.all([listKeyManagers({ pageSize: 100 }, ctx), getEnvironmentKeyManagers(name, ctx)]);
   const drift = canCheckDrift(environment.type) ? await listEnvironmentDrift(name, ctx) : null;
 
   return (
@@ -79,6 +84,13 @@ export default async function EnvironmentPage({ params }: Props) {
           {propagation && <SnapshotPropagationCard name={environment.name} initial={propagation} />}
           {instances && <GatewayInstancesTable name={environment.name} initial={instances} />}
         </EnvironmentClient>
+        <EnvironmentKeyManagersForm
+          key={`km-${trust.restricted}-${trust.items.map((k) => k.id).join(",")}`}
+          environment={environment.name}
+          options={keyManagerOptions(registered.items, trust.items)}
+          restricted={trust.restricted}
+          trusted={trust.items.map((k) => k.id)}
+        />
         {drift && <DriftPanel initial={drift.items} show="api" canAct />}
         {discovered && row && <DiscoveryPanel name={environment.name} initial={discovered} disabledReason={discoveryRefusal(row)} />}
         <Card>

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
+import { ApiKeyManagersForm } from "@/components/publisher/api-key-managers-form";
 import { DangerZone } from "@/components/publisher/danger-zone";
+import { keyManagerOptions } from "@/components/shared/key-manager-options";
 import { SettingsForm } from "@/components/publisher/settings-form";
 import { requirePageActor } from "@/lib/auth/guards";
+import { getApiKeyManagers } from "@/lib/services/key-managers/api-key-managers";
+import { listKeyManagers } from "@/lib/services/key-managers/get-key-manager";
 import { listTiers } from "@/lib/services/tiers/list-tiers";
 import { loadApiForPage } from "./load-api";
 import { formatDateTime } from "@/lib/domain/datetime";
@@ -12,6 +16,7 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
   const actor = await requirePageActor("apis:read");
   const { id } = await params;
   const [api, tiers] = await Promise.all([loadApiForPage(id, actor), listTiers("subscription", { actor })]);
+  const [registered, accepted] = await Promise.all([listKeyManagers({ pageSize: 100 }, { actor }), getApiKeyManagers(api.id, { actor })]);
   const created = formatDateTime(api.createdAt);
   return (
     <div className="space-y-6">
@@ -40,6 +45,13 @@ export default async function ApiOverviewPage({ params }: { params: Promise<{ id
         key={`${api.id}-${api.updatedAt}`}
         api={api}
         tiers={tiers.map((t) => ({ name: t.name, displayName: t.displayName, summary: t.summary }))}
+      />
+      <ApiKeyManagersForm
+        key={`km-${api.id}-${accepted.items.map((k) => k.id).join(",")}`}
+        apiId={api.id}
+        options={keyManagerOptions(registered.items, accepted.items)}
+        accepted={accepted.items.map((k) => k.id)}
+        oauth2={api.security.scheme === "oauth2"}
       />
       <DangerZone apiId={api.id} name={api.name} />
     </div>
