@@ -93,7 +93,7 @@ function listRoutePlugins(kong: KongClient, route: Entity): Promise<Entity[]> {
  * has): the subscribers whose rate-limiting plugin has other limits than the tier's. Empty
  * lists whatever the number of subscribers, so subscriptions alone never look like drift.
  */
-function tierArtifacts(ref: DeploymentRef, tiered: Entity[]): PlanArtifact[] {
+export function tierArtifacts(ref: DeploymentRef, tiered: Entity[]): PlanArtifact[] {
   const wanted = new Map<string, { tier: string; config: Record<string, unknown> }>();
   for (const [key, value] of Object.entries(ref.ids)) {
     if (!key.startsWith("tier:")) continue;
