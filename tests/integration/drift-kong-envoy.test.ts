@@ -38,11 +38,14 @@ let ctx: ServiceContext;
 let subscriber: ServiceContext;
 let kong: KongEmulator;
 let kongDbless: KongEmulator;
+let konnect: KongEmulator;
+const CONTROL_PLANE = "0f3c2b1a-7d6e-4f5a-8b9c-0d1e2f3a4b5c";
 let k8s: K8sEmulator;
 let worker: Worker;
 const suffix = randomBytes(3).toString("hex");
 const kongEnv = `kong-drift-${suffix}`;
 const kongDblessEnv = `kong-dbless-drift-${suffix}`;
+const konnectEnv = `konnect-drift-${suffix}`;
 const envoyEnv = `envoy-drift-${suffix}`;
 
 beforeAll(async () => {
@@ -52,6 +55,7 @@ beforeAll(async () => {
   subscriber = await userContext(["subscriber"], "drift-kong-envoy-sub");
   kong = await startKongEmulator();
   kongDbless = await startKongEmulator({ mode: "dbless" });
+  konnect = await startKongEmulator({ controlPlanes: [CONTROL_PLANE], konnectTokens: ["kpat_drift"] });
   k8s = await startK8sEmulator({ controllerDelayMs: 10 });
   queueSettings.backoffMs = 20;
   queueSettings.pollMs = 20;
@@ -78,6 +82,16 @@ beforeAll(async () => {
     ctx,
   );
   await createEnvironment(
+    {
+      name: konnectEnv,
+      type: "kong",
+      mode: "read-write",
+      displayName: konnectEnv,
+      config: { mode: "konnect", adminUrl: konnect.adminUrl, adminToken: "kpat_drift", controlPlaneId: CONTROL_PLANE },
+    },
+    ctx,
+  );
+  await createEnvironment(
     { name: envoyEnv, type: "envoy", mode: "read-write", displayName: envoyEnv, publicUrls: [k8s.dataUrl], config: k8s.config },
     ctx,
   );
@@ -87,6 +101,7 @@ afterAll(async () => {
   await worker?.stop();
   await kong?.close();
   await kongDbless?.close();
+  await konnect?.close();
   await k8s?.close();
   await closeDb();
 });
@@ -274,6 +289,33 @@ describe("drift on DB-less Kong (emulated)", () => {
     expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "missing" });
     await reapplied(deployment.id);
     expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "in_sync" });
+  });
+});
+
+describe("drift on Kong Konnect (emulated)", () => {
+  it("reads a control plane's core entities: a route changed there drifts, re-applying restores it, a deleted service is Missing", async () => {
+    const { deployment, ref } = await deployed(konnectEnv);
+    expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "in_sync" });
+    const core = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${konnect.adminUrl}/v2/control-planes/${CONTROL_PLANE}/core-entities${path}`, {
+        method,
+        headers: { authorization: "Bearer kpat_drift", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      expect(res.status, `${method} ${path}`).toBeLessThan(300);
+      return res.status === 204 ? undefined : ((await res.json()) as { data: KongEntity[] });
+    };
+    const routes = async () => (await core("GET", `/services/${ref.ids.serviceId}/routes`))!.data;
+    const [route] = await routes();
+    await core("PATCH", `/routes/${route.id}`, { strip_path: true });
+    const drifted = await checkDriftNow(deployment.id, ctx);
+    expect(drifted.state).toBe("drifted");
+    expect(addedLines(drifted)).toContain('"strip_path": true,');
+    await reapplied(deployment.id);
+    expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "in_sync" });
+    for (const r of await routes()) await core("DELETE", `/routes/${r.id}`);
+    await core("DELETE", `/services/${ref.ids.serviceId}`);
+    expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "missing" });
   });
 });
 
