@@ -8,7 +8,7 @@ import { envoyConnector } from "@/lib/connectors/envoy/connector";
 import { kongConnector } from "@/lib/connectors/kong/connector";
 import { envoyConfigSchema } from "@/lib/connectors/envoy/descriptor";
 import { closeDb, getDb } from "@/lib/db/client";
-import { auditEntries } from "@/lib/db/schema";
+import { auditEntries, jobs } from "@/lib/db/schema";
 import { JOB_HANDLERS } from "@/lib/jobs/handlers";
 import { queueSettings } from "@/lib/jobs/queue";
 import { startWorker, type Worker } from "@/lib/jobs/worker";
@@ -27,7 +27,7 @@ import { reapplyDeployment } from "@/lib/services/drift/reapply-deployment";
 import { createEnvironment } from "@/lib/services/environments/create-environment";
 import { ensureDefaults } from "@/lib/services/environments/ensure-defaults";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { userContext } from "../helpers";
 
 /**
@@ -148,11 +148,21 @@ async function deployed(env: string, scheme: "apiKey" | "oauth2" = "apiKey") {
 }
 
 /** A subscriber with a key, and key synchronisation done (the key is on the gateway). */
-async function subscribed(apiId: string, installed: () => Promise<boolean>) {
+async function subscribed(deploymentId: string, apiId: string, installed: () => Promise<boolean>) {
   const app = await createApplication({ name: unique("drift-app") }, subscriber);
   await createSubscription({ applicationId: app.id, apiId, tier: "Gold" }, subscriber);
   await createApiKey(app.id, { keyType: "production", name: "drift" }, subscriber);
-  await until(installed, (ok) => ok);
+  try {
+    await until(installed, (ok) => ok);
+  } catch (error) {
+    // Not installed in time: say what the key synchronisation jobs of this deployment did.
+    const db = await getDb();
+    const syncs = await db
+      .select({ status: jobs.status, attempts: jobs.attempts, error: jobs.error, result: jobs.result })
+      .from(jobs)
+      .where(and(eq(jobs.kind, "deployment.sync-keys"), sql`${jobs.payload}->>'deploymentId' = ${deploymentId}`));
+    throw new Error(`${(error as Error).message}; key sync jobs: ${JSON.stringify(syncs)}`);
+  }
 }
 
 async function reapplied(id: string) {
@@ -195,7 +205,7 @@ describe("drift on Kong with a database (emulated)", () => {
       expect(await getDeploymentDrift(deployment.id, ctx)).toMatchObject({ state: "in_sync", appliedRevision: 1, desiredRevision: 1 });
       const plugins = async () =>
         ((await admin(kong, "GET", `/services/${serviceId}/plugins`))!.data as KongEntity[]).filter((p) => p.consumer);
-      await subscribed(api.id, async () => (await plugins()).length === 1);
+      await subscribed(deployment.id, api.id, async () => (await plugins()).length === 1);
       // Key synchronisation wrote a consumer, its key and its tier limit: that is no drift.
       expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "in_sync", diff: null });
 
@@ -330,7 +340,7 @@ describe("drift on Envoy Gateway (emulated)", () => {
       const cluster = await objectsApi(config);
       const namespace = ref.ids.namespace;
       const secret = () => cluster.read({ apiVersion: "v1", kind: "Secret", metadata: { name: ref.ids.keySecret, namespace } });
-      await subscribed(api.id, async () => Object.keys(((await secret()) as { data?: object }).data ?? {}).length === 1);
+      await subscribed(deployment.id, api.id, async () => Object.keys(((await secret()) as { data?: object }).data ?? {}).length === 1);
       expect(await checkDriftNow(deployment.id, ctx)).toMatchObject({ state: "in_sync", diff: null });
 
       // As `kubectl apply --server-side --force-conflicts` would: a header set on every request of the first route.
