@@ -142,7 +142,7 @@ describe("Envoy Gateway connector against the Kubernetes emulator", () => {
     expect(applies.length).toBe(8);
     for (const a of applies) {
       expect(a.contentType).toBe("application/apply-patch+yaml");
-      expect(a.query).toMatchObject({ fieldManager: "meridian", force: "false" });
+      expect(a.query).toMatchObject({ fieldManager: "meridian", force: "true" });
     }
     const route = objects().find((o) => o.metadata.name === "meridian-api-orders")!;
     expect(

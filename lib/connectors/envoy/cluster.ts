@@ -127,9 +127,15 @@ export async function withConflictRetry<T>(run: () => Promise<T>, attempts = 4):
   }
 }
 
-/** Server-side apply as field manager `meridian`: fields other managers set stay theirs. */
+/**
+ * Server-side apply as field manager `meridian`, forcing conflicts: callers apply only objects
+ * that carry Meridian's labels (or do not exist yet), and a field Meridian applies that someone
+ * changed by hand (`kubectl edit`, another apply) is drift that deploying, or re-applying, must
+ * take back, as Kubernetes advises controllers to do. Fields Meridian does not apply (the
+ * subscribed clients' rules, the key Secret's entries, anyone else's additions) stay theirs.
+ */
 export function applyObject<T extends KubernetesObject>(api: KubernetesObjectApi, object: T): Promise<T> {
-  return api.patch(object, undefined, undefined, FIELD_MANAGER, false, "application/apply-patch+yaml");
+  return api.patch(object, undefined, undefined, FIELD_MANAGER, true, "application/apply-patch+yaml");
 }
 
 export async function readOrMissing<T extends KubernetesObject>(read: () => Promise<T>): Promise<T | undefined> {

@@ -7,6 +7,7 @@ import { deployToEnvoy } from "./deploy";
 import { envoyConfigSchema, envoyDescriptor } from "./descriptor";
 import { discoverOnEnvoy, observeOnEnvoy } from "./discover";
 import { provisionKeyOnEnvoy, revokeKeyOnEnvoy } from "./keys";
+import { readLiveEnvoy } from "./live";
 import { undeployFromEnvoy } from "./remove";
 import { planOf, translate } from "./translate";
 
@@ -68,6 +69,7 @@ export const envoyConnector: Connector = {
   undeploy: undeployFromEnvoy,
   discover: discoverOnEnvoy,
   observe: observeOnEnvoy,
+  readLive: (config, ref, options) => readLiveEnvoy(config, ref, options?.signal),
   provisionKey: provisionKeyOnEnvoy,
   revokeKey: revokeKeyOnEnvoy,
   syncClients: syncClientsOnEnvoy,

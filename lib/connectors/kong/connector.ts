@@ -6,6 +6,7 @@ import { deployToKong, planForKong } from "./deploy";
 import { kongConfigSchema, kongDescriptor, kongMode } from "./descriptor";
 import { discoverOnKong, observeOnKong } from "./discover";
 import { provisionKeyOnKong, revokeKeyOnKong } from "./keys";
+import { readLiveKong } from "./live";
 import { undeployFromKong } from "./undeploy";
 
 export const kongConnector: Connector = {
@@ -74,6 +75,7 @@ export const kongConnector: Connector = {
   undeploy: undeployFromKong,
   discover: discoverOnKong,
   observe: observeOnKong,
+  readLive: (config, ref, options) => readLiveKong(config, ref, options?.signal),
   provisionKey: provisionKeyOnKong,
   revokeKey: revokeKeyOnKong,
 };
