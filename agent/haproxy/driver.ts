@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import type { AgentEventRecord } from "../kit/run-agent";
-import { ValidationError, type CompiledFiles, type GatewayDriver, type GatewayStats } from "../kit/types";
+import { ValidationError, type AgentRequestSink, type CompiledFiles, type GatewayDriver, type GatewayStats } from "../kit/types";
 import { compileHaproxy, MAP_FILES } from "./compile";
 import { checkConfig, HaproxyProcess, haproxyBinary, replaceMap, showInfo } from "./haproxy-process";
 import { HaproxyLogReader } from "./log-reader";
@@ -107,8 +107,8 @@ export class HaproxyDriver implements GatewayDriver {
     };
   }
 
-  async startAnalytics(record: (event: AgentEventRecord) => void): Promise<void> {
-    this.logTarget = await this.logs.start(record);
+  async startAnalytics(_record: (event: AgentEventRecord) => void, requests: AgentRequestSink): Promise<void> {
+    this.logTarget = await this.logs.start(requests);
   }
 
   async stop(): Promise<void> {
