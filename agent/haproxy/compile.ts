@@ -38,6 +38,8 @@ export interface HaproxyCompileOptions {
   adminSocket: string;
   /** `host:port` of the agent's TCP log socket; null logs nothing. */
   logTarget: string | null;
+  /** HAProxy's threads (`nbthread`); HAProxy's own default (one per CPU) when absent. */
+  threads?: number;
   /** Entries of the verified-token cache. */
   tokenCacheSize?: number;
   /** For API keys past their expiry (left out). */
@@ -227,6 +229,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "global",
     "  default-path config",
     `  stats socket ${word(options.adminSocket)} mode 600 level admin expose-fd listeners`,
+    ...(options.threads ? [`  nbthread ${Math.max(1, Math.floor(options.threads))}`] : []),
     "  tune.bufsize 32768",
     ...(options.logTarget ? ["  log ring@meridian_log local0 info"] : []),
     "",

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import type { AgentEventRecord } from "../kit/run-agent";
@@ -15,6 +16,12 @@ export interface HaproxyDriverOptions {
   binary?: string;
   /** The master socket of an HAProxy someone else runs; without it the agent runs HAProxy itself. */
   externalMasterSocket?: string;
+  /**
+   * HAProxy's threads; by default one per CPU but one, left to this agent (it reads a log line per
+   * request) and the upstreams beside it. On 2 CPUs that is 1: a second thread cost more in
+   * cross-thread work (the shared log ring, the stick tables) than it gained.
+   */
+  threads?: number;
   /** Log what the driver does. */
   onNote?: (note: string) => void;
 }
@@ -58,6 +65,7 @@ export class HaproxyDriver implements GatewayDriver {
       bind: this.options.bind,
       adminSocket: this.process.adminSocket,
       logTarget: this.logTarget,
+      threads: this.options.threads ?? defaultThreads(),
     });
     for (const note of compiled.notes) this.options.onNote?.(note);
     this.logs.setOperations(compiled.operations);
@@ -115,6 +123,11 @@ export class HaproxyDriver implements GatewayDriver {
     await this.process.stop();
     await this.logs.stop();
   }
+}
+
+/** One HAProxy thread per CPU but one (at least one). */
+export function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
 }
 
 /** Writes every file through a temporary name and a rename, so HAProxy never reads half a file. */
