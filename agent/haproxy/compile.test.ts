@@ -174,7 +174,7 @@ describe("snapshot → HAProxy configuration", () => {
       name: "sends the analytics log line to the agent's socket",
       snapshot: () => enforceable(),
       expect: (c) => {
-        expect(c.files["haproxy.cfg"]).toContain("log ring@meridian_log local0 info");
+        expect(c.files["haproxy.cfg"]).toContain("log ring@meridian_log len 8192 local0 info");
         expect(c.files["haproxy.cfg"]).toContain("  server agent 127.0.0.1:5514");
         expect(c.files["haproxy.cfg"]).toContain('log-format "meridian1|%Ts|%ms|');
       },

@@ -231,7 +231,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     `  stats socket ${word(options.adminSocket)} mode 600 level admin expose-fd listeners`,
     ...(options.threads ? [`  nbthread ${Math.max(1, Math.floor(options.threads))}`] : []),
     "  tune.bufsize 32768",
-    ...(options.logTarget ? ["  log ring@meridian_log local0 info"] : []),
+    ...(options.logTarget ? ["  log ring@meridian_log len 8192 local0 info"] : []),
     "",
     "defaults",
     "  mode http",
@@ -300,7 +300,9 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   if (options.logTarget) {
     // One line per request: prefix|seconds|ms|api|operation index|application|key type|method|status|total ms|upstream ms|bytes in|bytes out|error|path
     add(
-      `  log-format "${LOG_PREFIX}|%Ts|%ms|%[var(txn.api)]|%[var(txn.op)]|%[var(txn.app)]|%[var(txn.keytype)]|%HM|%ST|%Ta|%Tr|%U|%B|%[var(txn.err)]|%HPO"`,
+      `  log-format "${LOG_PREFIX}|%Ts|%ms|%[var(txn.api)]|%[var(txn.op)]|%[var(txn.app)]|%[var(txn.keytype)]|%HM|%ST|%Ta|%Tr|%U|%B|%[var(txn.err)]|%[var(txn.path)]"`,
+      // The whole path (HAProxy's own capture, %HPO, stops at tune.http.logurilen).
+      "  http-request set-var(txn.path) path",
     );
   }
   add(`  http-request return status 200 content-type application/json string '{"status":"ok"}' if { path ${RESERVED_PATH_PREFIX}/health }`);

@@ -308,6 +308,11 @@ describe("HAProxy agent", () => {
       region: "local",
     });
     expect(event.upstreamLatencyMs).not.toBeNull();
+    // The whole path, however long.
+    const long = `/pets/v1/${"a".repeat(1500)}`;
+    expect((await get(long, bearer(token))).status).toBe(200);
+    await agent.flushEvents();
+    await waitFor(() => cp.events.some((e) => e.path === long), 5_000);
     const refused = cp.events.find((e) => e.status === 429);
     expect(refused).toMatchObject({ apiId: "api_tight", errorCode: "rate_limited" });
   });
