@@ -49,7 +49,9 @@ describe("snapshot → HAProxy configuration", () => {
       snapshot: () => enforceable(),
       expect: (c) => {
         const cfg = c.files["haproxy.cfg"];
-        expect(cfg).toContain("set-var(txn.rest) path,bytes(8) if !{ var(txn.apix) -m found } { path,concat(/) -m beg /pets/v1/ }");
+        expect(cfg).toContain(
+          "set-var(txn.apix) int(0) if !{ var(txn.apix) -m found } { path,concat(/) -m beg /pets/v1/ } { path,bytes(8),set-var(txn.rest) -m found } { str(api_pets),set-var(txn.api) -m found }",
+        );
         expect(cfg).toContain("{ path,concat(/) -m beg /pets/ }");
         // Versioned base paths come before default versions.
         expect(cfg.indexOf("-m beg /tight/v1/")).toBeLessThan(cfg.indexOf("-m beg /pets/ }"));
@@ -68,7 +70,7 @@ describe("snapshot → HAProxy configuration", () => {
       },
       expect: (c) => {
         expect(c.files["haproxy.cfg"]).toContain("{ path_reg ^/t\\x28ight\\x29\\x2b/v1(/|$) }");
-        expect(c.files["haproxy.cfg"]).toContain("set-var(txn.rest) path,bytes(11) if");
+        expect(c.files["haproxy.cfg"]).toContain("{ path,bytes(11),set-var(txn.rest) -m found }");
       },
     },
     {
@@ -78,7 +80,7 @@ describe("snapshot → HAProxy configuration", () => {
         expect(c.files["keys/key-0.pem"]).toMatch(/^-----BEGIN PUBLIC KEY-----/);
         expect(c.files["haproxy.cfg"]).toContain("jwt_verify(ES256,keys/key-0.pem)");
         expect(c.files["haproxy.cfg"]).toContain("{ var(txn.kid) -m str key-1 }");
-        expect(c.files["haproxy.cfg"]).toContain("acl jwt_claims_ok var(txn.iss) -m str http://cp.test");
+        expect(c.files["haproxy.cfg"]).toContain("!{ var(txn.iss) -m str http://cp.test }");
       },
     },
     {
@@ -90,6 +92,19 @@ describe("snapshot → HAProxy configuration", () => {
         expect(cfg).toContain("sc-set-gpt0(1) var(txn.exp)");
         expect(cfg.indexOf("token_revoked")).toBeLessThan(cfg.indexOf("track-sc1"));
         expect(c.maps.revoked).toBe("jti-9 1\n");
+        // A connection's remembered token: the whole token compared, before its exp, its jti not revoked.
+        expect(cfg).toContain(
+          "set-var(txn.cred) int(1) if { var(txn.sec) -m int 1 3 } { http_auth_bearer,strcmp(sess.bearer) eq 0 } { date,neg,add(sess.exp) gt 0 } !{ var(sess.jti),map(maps/revoked.map) -m found }",
+        );
+        // Written only after every check, the token itself last.
+        const lines = cfg.split("\n");
+        const remembered = lines.findIndex((l) => l.includes("http-request set-var(sess.bearer)"));
+        expect(remembered).toBeGreaterThan(lines.findIndex((l) => l.includes("lacks sub, jti or a valid keytype")));
+        expect(lines.slice(remembered + 1).some((l) => l.includes("set-var(sess."))).toBe(false);
+        expect(remembered).toBeGreaterThan(0);
+        expect(lines.findIndex((l) => l.includes("unset-var(sess.bearer)"))).toBeLessThan(
+          lines.findIndex((l) => l.includes("set-var(sess.exp)")),
+        );
       },
     },
     {
@@ -114,7 +129,7 @@ describe("snapshot → HAProxy configuration", () => {
       snapshot: () => enforceable(),
       expect: (c) => {
         const cfg = c.files["haproxy.cfg"];
-        expect(cfg).toContain("track-sc0 var(txn.subkey) table st_rate_minute if needs_auth { var(txn.sub) -m str t1 }");
+        expect(cfg).toContain("track-sc0 var(txn.subkey) table st_rate_minute if { var(txn.sub) -m str t1 } needs_auth");
         expect(cfg).toContain("{ sc0_http_req_rate(st_rate_minute) gt 2 }");
         expect(cfg).toMatch(/return status 429 .* hdr retry-after 60/);
         expect(c.notes.join(" ")).toContain("Tier Gold");
@@ -159,7 +174,7 @@ describe("snapshot → HAProxy configuration", () => {
       name: "sends the analytics log line to the agent's socket",
       snapshot: () => enforceable(),
       expect: (c) => {
-        expect(c.files["haproxy.cfg"]).toContain("log ring@meridian_log local0 info");
+        expect(c.files["haproxy.cfg"]).toContain("log ring@meridian_log len 8192 local0 info");
         expect(c.files["haproxy.cfg"]).toContain("  server agent 127.0.0.1:5514");
         expect(c.files["haproxy.cfg"]).toContain('log-format "meridian1|%Ts|%ms|');
       },
@@ -175,6 +190,19 @@ describe("snapshot → HAProxy configuration", () => {
     const compiled = compileHaproxy(snapshot(), { ...options, now: new Date("2026-01-01T00:00:00Z") });
     check(compiled);
     // Every row is a configuration the real HAProxy takes.
+    expect(() => haproxyCheck(compiled)).not.toThrow();
+  });
+
+  it("splits a refusal with many alternatives over lines HAProxy reads whole (64 words)", () => {
+    const s = enforceable();
+    s.apis[0] = {
+      ...s.apis[0],
+      operations: [...s.apis[0].operations, { method: "GET", path: "/scoped", scopes: ["a:1", "b:2", "c:3", "d:4", "e:5"] }],
+    };
+    const compiled = compileHaproxy(s, options);
+    const scopeRules = compiled.files["haproxy.cfg"].split("\n").filter((l) => l.includes("scopes a:1 b:2 c:3 d:4 e:5"));
+    expect(scopeRules.length).toBeGreaterThan(1);
+    expect(scopeRules.join(" ")).toContain("e\\x3a5");
     expect(() => haproxyCheck(compiled)).not.toThrow();
   });
 

@@ -13,7 +13,13 @@ import { CompileError, type CompiledFiles } from "../kit/types";
  * - Tokens: `jwt_verify` against the key named by `kid` (PEM files under `keys/`), then issuer,
  *   audience, expiry, `keytype`, `sub` and `jti`. A verified token is remembered in the
  *   `st_jwt` stick table keyed by its SHA-256 (`gpt0` holds its `exp`, so a cached check ends
- *   with the token), and revoked ids (`maps/revoked.map`) are checked before the cache.
+ *   with the token), and revoked ids (`maps/revoked.map`) are checked before the cache. Each
+ *   connection also remembers the last token that passed, with its claims (`sess.*`): the next
+ *   request with the very same token, before its `exp` and while its `jti` is not revoked, is
+ *   neither decoded nor hashed again.
+ * - Request rules are few and cheap on the way of a request that passes: a refusal is one rule
+ *   (its condition sets `txn.err` for the log as its last term), matches keep what later rules
+ *   need as side effects, and the token checks are skipped behind one variable test.
  * - API keys: `maps/apikeys.map`, SHA-256 of the key → `application|keyType`.
  * - Subscriptions: `maps/subscriptions.map`, `application|api` → `t<tier index>` (active),
  *   `blocked` or `pending`. The three maps are what changes most; the agent updates them over
@@ -32,6 +38,8 @@ export interface HaproxyCompileOptions {
   adminSocket: string;
   /** `host:port` of the agent's TCP log socket; null logs nothing. */
   logTarget: string | null;
+  /** HAProxy's threads (`nbthread`); HAProxy's own default (one per CPU) when absent. */
+  threads?: number;
   /** Entries of the verified-token cache. */
   tokenCacheSize?: number;
   /** For API keys past their expiry (left out). */
@@ -61,6 +69,17 @@ const UNIT_SECONDS: Record<RateUnit, number> = { second: 1, minute: 60, hour: 36
 const UNIT_PERIOD: Record<RateUnit, string> = { second: "1s", minute: "1m", hour: "1h", day: "1d" };
 const UNIT_EXPIRE: Record<RateUnit, string> = { second: "10s", minute: "2m", hour: "2h", day: "2d" };
 const UNITS: RateUnit[] = ["second", "minute", "hour", "day"];
+
+/** Words of one configuration line HAProxy reads at most. */
+const MAX_WORDS = 64;
+
+/** Words of a configuration line as HAProxy splits it (single-quoted words whole). */
+function wordCount(line: string): number {
+  return line
+    .replace(/'[^']*'/g, "q")
+    .trim()
+    .split(/\s+/).length;
+}
 
 /** Ids, kids and tiers that go into the configuration as they are. */
 const SAFE_ID = /^[A-Za-z0-9_.:@-]{1,200}$/;
@@ -210,8 +229,9 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "global",
     "  default-path config",
     `  stats socket ${word(options.adminSocket)} mode 600 level admin expose-fd listeners`,
+    ...(options.threads ? [`  nbthread ${Math.max(1, Math.floor(options.threads))}`] : []),
     "  tune.bufsize 32768",
-    ...(options.logTarget ? ["  log ring@meridian_log local0 info"] : []),
+    ...(options.logTarget ? ["  log ring@meridian_log len 8192 local0 info"] : []),
     "",
     "defaults",
     "  mode http",
@@ -248,14 +268,32 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     );
   }
 
-  const refuse = (status: number, code: string, detail: string, cond: string, headers: Record<string, string> = {}) => {
+  /**
+   * One refusal, one rule: `branches` are alternative conditions (ANDed terms each); the last
+   * term of every branch sets `txn.err` for the log, and is only reached when the branch holds.
+   * Branches that do not fit in one line of HAProxy's (64 words) go into further rules.
+   */
+  const refuse = (status: number, code: string, detail: string, branches: string | string[], headers: Record<string, string> = {}) => {
     const hdrs = Object.entries({ "cache-control": "no-store", ...headers })
       .map(([k, v]) => ` hdr ${k} ${word(v)}`)
       .join("");
-    add(
-      `  http-request set-var(txn.err) str(${code}) ${cond}`,
-      `  http-request return status ${status} content-type application/problem+json string ${word(problem(status, code, detail))}${hdrs} ${cond}`,
-    );
+    const setErr = `{ str(${code}),set-var(txn.err) -m found }`;
+    const head = `  http-request return status ${status} content-type application/problem+json string ${word(problem(status, code, detail))}${hdrs} if`;
+    let line: string[] = [];
+    let words = wordCount(head);
+    const flush = () => {
+      if (line.length) add(`${head} ${line.join(" or ")}`);
+      line = [];
+      words = wordCount(head);
+    };
+    for (const branch of Array.isArray(branches) ? branches : [branches]) {
+      const b = `${branch} ${setErr}`;
+      const n = wordCount(b) + (line.length ? 1 : 0);
+      if (line.length && words + n > MAX_WORDS) flush();
+      line.push(b);
+      words += wordCount(b) + (line.length > 1 ? 1 : 0);
+    }
+    flush();
   };
 
   add("frontend meridian", `  bind ${options.bind.host}:${options.bind.port}`, "  option http-buffer-request");
@@ -263,15 +301,15 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     // One line per request: prefix|seconds|ms|api|operation index|application|key type|method|status|total ms|upstream ms|bytes in|bytes out|error|path
     add(
       `  log-format "${LOG_PREFIX}|%Ts|%ms|%[var(txn.api)]|%[var(txn.op)]|%[var(txn.app)]|%[var(txn.keytype)]|%HM|%ST|%Ta|%Tr|%U|%B|%[var(txn.err)]|%[var(txn.path)]"`,
+      // The whole path (HAProxy's own capture, %HPO, stops at tune.http.logurilen).
+      "  http-request set-var(txn.path) path",
     );
   }
-  add(
-    "  http-request set-var(txn.path) path",
-    `  http-request return status 200 content-type application/json string '{"status":"ok"}' if { path ${RESERVED_PATH_PREFIX}/health }`,
-    "  http-request set-var(txn.now) date",
-  );
+  add(`  http-request return status 200 content-type application/json string '{"status":"ok"}' if { path ${RESERVED_PATH_PREFIX}/health }`);
 
-  // Routes: versioned base paths first (longest contexts first), then default versions.
+  // Routes: versioned base paths first (longest contexts first), then default versions. The
+  // matching rule also keeps the rest of the path and the API's id (terms with a side effect,
+  // reached only when the path matched).
   const byLength = (a: SnapshotApi, b: SnapshotApi) => b.context.split("/").length - a.context.split("/").length;
   const bases: Array<{ api: SnapshotApi; index: number; base: string }> = [];
   const indexed = snapshot.apis.map((api, index) => ({ api, index }));
@@ -280,24 +318,24 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   for (const { api, index } of [...indexed].sort((a, b) => byLength(a.api, b.api)))
     if (api.isDefaultVersion) bases.push({ api, index, base: api.context });
   for (const { api, index, base } of bases) {
-    void api;
     // A plain base path is compared as a prefix (cheaper than a regular expression per request).
     const match = /^[A-Za-z0-9/._~-]+$/.test(base) ? `{ path,concat(/) -m beg ${base}/ }` : `{ path_reg ^${regexEscape(base)}(/|$) }`;
     // The rest of the path after the base, whose raw length (non-ASCII characters percent-encoded) is known.
     const rawLength = [...base].reduce((n, ch) => n + (ch.charCodeAt(0) < 0x80 ? 1 : 3 * Buffer.byteLength(ch, "utf8")), 0);
-    const rest = `path,bytes(${rawLength})`;
     add(
-      `  http-request set-var(txn.rest) ${rest} if !{ var(txn.apix) -m found } ${match}`,
-      `  http-request set-var(txn.apix) int(${index}) if !{ var(txn.apix) -m found } ${match}`,
+      `  http-request set-var(txn.apix) int(${index}) if !{ var(txn.apix) -m found } ${match} { path,bytes(${rawLength}),set-var(txn.rest) -m found } { str(${api.id}),set-var(txn.api) -m found }`,
     );
   }
-  refuse(404, "route_not_found", "No API is deployed at this path.", "if !{ var(txn.apix) -m found }");
+  refuse(404, "route_not_found", "No API is deployed at this path.", "!{ var(txn.apix) -m found }");
   add("  http-request set-var(txn.rest) str(/) if { var(txn.rest) -m len 0 }");
 
+  // Operations: one rule each, most specific first; it also sets the operation's credentials
+  // (txn.sec: 1 token, 2 API key, 3 either, 0 none).
   const operations: Record<string, string[]> = {};
+  const methodMisses: string[] = [];
   snapshot.apis.forEach((api, i) => {
     const when = `{ var(txn.apix) -m int ${i} }`;
-    add(`  # ${api.name} ${api.version}`, `  http-request set-var(txn.api) str(${api.id}) if ${when}`);
+    add(`  # ${api.name} ${api.version}`);
     operations[api.id] = api.operations.map((op) => `${op.method} ${op.path}`);
     const ordered = api.operations
       .map((op, j) => ({ op, j }))
@@ -308,142 +346,159 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       });
     // CORS: preflights are answered before authentication.
     if (api.cors?.enabled) corsRules(api.cors, when, add);
-    if (api.lifecycleState === "BLOCKED") refuse(503, "api_blocked", "This API is blocked.", `if ${when}`);
+    if (api.lifecycleState === "BLOCKED") refuse(503, "api_blocked", "This API is blocked.", when);
     for (const { op, j } of ordered) {
-      const re = templateRegex(op.path);
-      add(`  http-request set-var(txn.pathok) bool(1) if ${when} { var(txn.rest) -m reg ${re} }`);
-      add(
-        `  http-request set-var(txn.op) int(${j}) if ${when} !{ var(txn.op) -m found } { method ${op.method} } { var(txn.rest) -m reg ${re} }`,
-      );
       const bits = securityBits(op.security ?? api.security, op.open);
-      add(`  http-request set-var(txn.sec) int(${bits}) if ${when} { var(txn.op) -m int ${j} } !{ var(txn.sec) -m found }`);
+      add(
+        `  http-request set-var(txn.op) int(${j}) if ${when} !{ var(txn.op) -m found } { method ${op.method} } { var(txn.rest) -m reg ${templateRegex(op.path)} } { int(${bits}),set-var(txn.sec) -m found }`,
+      );
     }
+    // The path of another operation: 405 rather than 404.
+    const templates = [...new Set(api.operations.map((op) => templateRegex(op.path)))];
+    for (let t = 0; t < templates.length; t += 20)
+      methodMisses.push(`!{ var(txn.op) -m found } ${when} { var(txn.rest) -m reg ${templates.slice(t, t + 20).join(" ")} }`);
   });
-  refuse(
-    405,
-    "method_not_allowed",
-    "This API has no operation for this method here.",
-    "if !{ var(txn.op) -m found } { var(txn.pathok) -m found }",
-  );
-  refuse(404, "operation_not_found", "This API has no operation at this path.", "if !{ var(txn.op) -m found }");
+  if (methodMisses.length) refuse(405, "method_not_allowed", "This API has no operation for this method here.", methodMisses);
+  refuse(404, "operation_not_found", "This API has no operation at this path.", "!{ var(txn.op) -m found }");
 
-  // Credentials: a bearer token where OAuth2 is accepted, else an API key where keys are.
+  // Credentials (txn.cred): 1 a token verified before on this connection, 2 a token to check,
+  // 4 a token whose check is remembered in st_jwt, 3 an API key. A bearer token where OAuth2 is
+  // accepted, else an API key where keys are.
+  //
+  // A connection remembers the last token that passed every check, with what later rules need
+  // (sess.*): the next request with the very same token (whole-string comparison) before its
+  // exp, whose jti is not revoked, takes them without decoding or hashing anything. A token
+  // that fails leaves the connection's memory as it was; one that passes replaces it, the token
+  // itself written last.
+  const cred = (...n: number[]) => `{ var(txn.cred) -m int ${n.join(" ")} }`;
   add(
     "  acl needs_auth var(txn.sec) -m int 1 2 3",
-    "  acl oauth_ok var(txn.sec) -m int 1 3",
-    "  acl key_ok var(txn.sec) -m int 2 3",
-    "  http-request set-var(txn.bearer) http_auth_bearer if needs_auth oauth_ok",
-    "  acl has_bearer var(txn.bearer) -m len gt 0",
-    "  http-request set-var(txn.apikey) req.hdr(apikey) if needs_auth key_ok !has_bearer",
-    "  http-request set-var(txn.apikey) req.hdr(x-api-key) if needs_auth key_ok !has_bearer !{ var(txn.apikey) -m len gt 0 }",
-    "  acl has_key var(txn.apikey) -m len gt 0",
+    `  http-request set-var(txn.cred) int(1) if { var(txn.sec) -m int 1 3 } { http_auth_bearer,strcmp(sess.bearer) eq 0 } { date,neg,add(sess.exp) gt 0 } !{ var(sess.jti),map(${MAP_FILES.revoked}) -m found } { var(sess.app),set-var(txn.app) -m found } { var(sess.keytype),set-var(txn.keytype) -m found }`,
+    "  http-request set-var(txn.cred) int(2) if { var(txn.sec) -m int 1 3 } !{ var(txn.cred) -m found } { http_auth_bearer -m len gt 0 }",
+    "  http-request set-var(txn.apikey) req.hdr(apikey) if { var(txn.sec) -m int 2 3 } !{ var(txn.cred) -m found }",
+    "  http-request set-var(txn.apikey) req.hdr(x-api-key) if { var(txn.sec) -m int 2 3 } !{ var(txn.cred) -m found } !{ var(txn.apikey) -m len gt 0 }",
+    "  http-request set-var(txn.cred) int(3) if { var(txn.apikey) -m len gt 0 }",
   );
-  refuse(401, "missing_credentials", "This operation needs an access token or an API key.", "if needs_auth !has_bearer !has_key", {
+  refuse(401, "missing_credentials", "This operation needs an access token or an API key.", "needs_auth !{ var(txn.cred) -m found }", {
     "www-authenticate": "Bearer",
   });
 
-  // Tokens: revocations first, then the cache of verified tokens, then the signature and claims.
+  // Tokens to check: revocations first, then the cache of verified tokens, then the signature and claims.
   const challenge = { "www-authenticate": 'Bearer error="invalid_token"' };
   add(
     // The payload is decoded once; its claims are read from the JSON (the signature is checked below, unless cached).
-    "  http-request set-var(txn.claims) var(txn.bearer),field(2,.),ub64dec if has_bearer",
-    "  http-request set-var(txn.jti) var(txn.claims),json_query('$.jti') if has_bearer",
-    `  http-request set-var(txn.revoked) var(txn.jti),map(${MAP_FILES.revoked}) if has_bearer { var(txn.jti) -m found }`,
+    `  http-request set-var(txn.jti) var(txn.claims),json_query('$.jti') if ${cred(2)} { http_auth_bearer,set-var(txn.bearer),field(2,.),ub64dec,set-var(txn.claims) -m found } { date,set-var(txn.now) -m found }`,
   );
-  refuse(401, "token_revoked", "The access token has been revoked.", "if has_bearer { var(txn.revoked) -m found }", challenge);
-  add(
-    "  http-request track-sc1 var(txn.bearer),sha2(256) table st_jwt if has_bearer",
-    "  acl jwt_cached sc1_get_gpt0(st_jwt),sub(txn.now) gt 0",
-    "  http-request set-var(txn.exp) var(txn.claims),json_query('$.exp','int') if has_bearer",
-    "  acl jwt_live var(txn.exp),sub(txn.now) gt 0",
-  );
-  refuse(401, "token_expired", "The access token has expired.", "if has_bearer !jwt_cached { var(txn.exp) -m found } !jwt_live", challenge);
-  add(
-    "  http-request set-var(txn.kid) var(txn.bearer),jwt_header_query('$.kid') if has_bearer !jwt_cached",
-    "  http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('$.alg') if has_bearer !jwt_cached",
-  );
-  keys.forEach((k, i) => {
-    add(
-      `  http-request set-var(txn.sig) var(txn.bearer),jwt_verify(${k.alg},keys/key-${i}.pem) if has_bearer !jwt_cached { var(txn.kid) -m str ${k.kid} } { var(txn.alg) -m str ${k.alg} }`,
-    );
-  });
   refuse(
     401,
-    "unknown_key",
-    "The access token was signed by an unknown key.",
-    "if has_bearer !jwt_cached !{ var(txn.sig) -m found }",
+    "token_revoked",
+    "The access token has been revoked.",
+    `${cred(2)} { var(txn.jti),map(${MAP_FILES.revoked}) -m found }`,
     challenge,
   );
   add(
-    "  http-request set-var(txn.iss) var(txn.claims),json_query('$.iss') if has_bearer !jwt_cached",
-    "  http-request set-var(txn.aud) var(txn.claims),json_query('$.aud') if has_bearer !jwt_cached",
-    "  http-request set-var(txn.nbf) var(txn.claims),json_query('$.nbf','int') if has_bearer !jwt_cached",
-    `  acl jwt_claims_ok var(txn.iss) -m str ${word(snapshot.issuer)}`,
-    `  acl jwt_aud_ok var(txn.aud) -m str ${word(snapshot.audience)}`,
-    "  acl jwt_nbf_future var(txn.nbf),sub(txn.now) gt 60",
+    `  http-request track-sc1 var(txn.bearer),sha2(256) table st_jwt if ${cred(2)}`,
+    // st_jwt's gpt0 is the token's exp: a remembered check ends with the token.
+    `  http-request set-var(txn.cred) int(4) if ${cred(2)} { var(txn.claims),json_query('$.exp','int'),set-var(txn.exp) -m found } { sc1_get_gpt0(st_jwt),sub(txn.now) gt 0 }`,
   );
-  refuse(401, "invalid_token", "The access token is not valid.", "if has_bearer !jwt_cached !{ var(txn.sig) -m int 1 }", challenge);
+  refuse(
+    401,
+    "token_expired",
+    "The access token has expired.",
+    `${cred(2)} { var(txn.exp) -m found } !{ var(txn.exp),sub(txn.now) gt 0 }`,
+    challenge,
+  );
+  add(
+    `  http-request set-var(txn.alg) var(txn.bearer),jwt_header_query('$.alg') if ${cred(2)} { var(txn.bearer),jwt_header_query('$.kid'),set-var(txn.kid) -m found }`,
+  );
+  keys.forEach((k, i) => {
+    add(
+      `  http-request set-var(txn.sig) var(txn.bearer),jwt_verify(${k.alg},keys/key-${i}.pem) if ${cred(2)} { var(txn.kid) -m str ${k.kid} } { var(txn.alg) -m str ${k.alg} }`,
+    );
+  });
+  refuse(401, "unknown_key", "The access token was signed by an unknown key.", `${cred(2)} !{ var(txn.sig) -m found }`, challenge);
+  refuse(401, "invalid_token", "The access token is not valid.", `${cred(2)} !{ var(txn.sig) -m int 1 }`, challenge);
+  add(
+    `  http-request set-var(txn.nbf) var(txn.claims),json_query('$.nbf','int') if ${cred(2)} { var(txn.claims),json_query('$.iss'),set-var(txn.iss) -m found } { var(txn.claims),json_query('$.aud'),set-var(txn.aud) -m found }`,
+  );
   refuse(
     401,
     "invalid_token",
     "The iss or aud claim of the access token is not acceptable.",
-    "if has_bearer !jwt_cached !jwt_claims_ok or has_bearer !jwt_cached !jwt_aud_ok",
+    [`${cred(2)} !{ var(txn.iss) -m str ${word(snapshot.issuer)} }`, `${cred(2)} !{ var(txn.aud) -m str ${word(snapshot.audience)} }`],
     challenge,
   );
-  refuse(401, "invalid_token", "The access token is not valid yet.", "if has_bearer !jwt_cached jwt_nbf_future", challenge);
+  refuse(401, "invalid_token", "The access token is not valid yet.", `${cred(2)} { var(txn.nbf),sub(txn.now) gt 60 }`, challenge);
   add(
-    "  http-request set-var(txn.app) var(txn.claims),json_query('$.sub') if has_bearer",
-    "  http-request set-var(txn.keytype) var(txn.claims),json_query('$.keytype') if has_bearer",
-    "  acl keytype_ok var(txn.keytype) -m str production sandbox",
+    `  http-request set-var(txn.keytype) var(txn.claims),json_query('$.keytype') if ${cred(2, 4)} { var(txn.claims),json_query('$.sub'),set-var(txn.app) -m found }`,
   );
   refuse(
     401,
     "invalid_token",
     "The access token lacks sub, jti or a valid keytype claim.",
-    "if has_bearer !keytype_ok or has_bearer !{ var(txn.app) -m len gt 0 } or has_bearer !{ var(txn.jti) -m len gt 0 }",
+    [
+      `${cred(2, 4)} !{ var(txn.keytype) -m str production sandbox }`,
+      `${cred(2, 4)} !{ var(txn.app) -m len gt 0 }`,
+      `${cred(2, 4)} !{ var(txn.jti) -m len gt 0 }`,
+    ],
     challenge,
   );
-  add("  http-request sc-set-gpt0(1) var(txn.exp) if has_bearer !jwt_cached");
+  const scoped = snapshot.apis.some((api) => api.operations.some((op) => op.scopes?.length && !op.open));
+  add(
+    `  http-request sc-set-gpt0(1) var(txn.exp) if ${cred(2)}`,
+    // This connection now remembers this token (only one with an exp: the memory ends with it).
+    `  http-request unset-var(sess.bearer) if ${cred(2, 4)}`,
+    ...(scoped
+      ? [
+          `  http-request unset-var(sess.scope) if ${cred(2, 4)}`,
+          `  http-request set-var(sess.scope) var(txn.claims),json_query('$.scope') if ${cred(2, 4)}`,
+        ]
+      : []),
+    `  http-request set-var(sess.exp) var(txn.exp) if ${cred(2, 4)} { var(txn.app),set-var(sess.app) -m found } { var(txn.keytype),set-var(sess.keytype) -m found } { var(txn.jti),set-var(sess.jti) -m found }`,
+    `  http-request set-var(sess.bearer) var(txn.bearer) if ${cred(2, 4)} { var(txn.exp) -m found }`,
+  );
 
   // API keys.
-  add(`  http-request set-var(txn.keyinfo) var(txn.apikey),sha2(256),hex,lower,map(${MAP_FILES.apiKeys}) if has_key !has_bearer`);
-  refuse(401, "invalid_api_key", "The API key is not valid.", "if has_key !has_bearer !{ var(txn.keyinfo) -m found }");
+  add(`  http-request set-var(txn.keyinfo) var(txn.apikey),sha2(256),hex,lower,map(${MAP_FILES.apiKeys}) if ${cred(3)}`);
+  refuse(401, "invalid_api_key", "The API key is not valid.", `${cred(3)} !{ var(txn.keyinfo) -m found }`);
   add(
-    "  http-request set-var(txn.app) var(txn.keyinfo),field(1,|) if has_key !has_bearer",
-    "  http-request set-var(txn.keytype) var(txn.keyinfo),field(2,|) if has_key !has_bearer",
+    `  http-request set-var(txn.keytype) var(txn.keyinfo),field(2,|) if ${cred(3)} { var(txn.keyinfo),field(1,|),set-var(txn.app) -m found }`,
   );
 
   // Subscriptions.
   add(
-    "  acl has_app var(txn.app) -m len gt 0",
-    "  http-request set-var(txn.subkey) var(txn.app),concat(|,txn.api,) if needs_auth has_app",
-    `  http-request set-var(txn.sub) var(txn.subkey),map(${MAP_FILES.subscriptions}) if needs_auth has_app`,
+    `  http-request set-var(txn.sub) var(txn.app),concat(|,txn.api,),set-var(txn.subkey),map(${MAP_FILES.subscriptions}) if needs_auth { var(txn.app) -m len gt 0 }`,
   );
-  refuse(403, "subscription_required", "The application is not subscribed to this API.", "if needs_auth !{ var(txn.sub) -m found }");
-  refuse(403, "subscription_blocked", "The subscription to this API is blocked.", "if needs_auth { var(txn.sub) -m str blocked }");
-  refuse(403, "subscription_pending", "The subscription to this API awaits approval.", "if needs_auth { var(txn.sub) -m str pending }");
+  refuse(403, "subscription_required", "The application is not subscribed to this API.", "needs_auth !{ var(txn.sub) -m found }");
+  refuse(403, "subscription_blocked", "The subscription to this API is blocked.", "{ var(txn.sub) -m str blocked } needs_auth");
+  refuse(403, "subscription_pending", "The subscription to this API awaits approval.", "{ var(txn.sub) -m str pending } needs_auth");
 
   // Scopes and sandboxes, per operation and API.
+  const noSandbox: number[] = [];
   snapshot.apis.forEach((api, i) => {
     const when = `{ var(txn.apix) -m int ${i} }`;
     api.operations.forEach((op, j) => {
       if (!op.scopes?.length || op.open) return;
       const needed = op.scopes.join(" ");
       const missing = op.scopes.map((s) => `!{ var(txn.scope) -m reg (^|\\x20)${regexEscape(s)}(\\x20|$) }`);
-      add(`  http-request set-var(txn.scope) var(txn.claims),json_query('$.scope') if ${when} { var(txn.op) -m int ${j} } has_bearer`);
-      const conditions = missing.map((m) => `${when} { var(txn.op) -m int ${j} } needs_auth ${m}`).join(" or ");
-      refuse(403, "insufficient_scope", `This operation needs an access token with the scopes ${needed}.`, `if ${conditions}`, {
-        "www-authenticate": `Bearer error="insufficient_scope", scope="${needed}"`,
-      });
-    });
-    if (!api.upstream.sandbox)
+      add(`  http-request set-var(txn.scope) var(sess.scope) if ${when} { var(txn.op) -m int ${j} } ${cred(1, 2, 4)}`);
       refuse(
         403,
-        "sandbox_not_available",
-        "This API has no sandbox endpoint.",
-        `if ${when} needs_auth { var(txn.keytype) -m str sandbox }`,
+        "insufficient_scope",
+        `This operation needs an access token with the scopes ${needed}.`,
+        missing.map((m) => `${when} { var(txn.op) -m int ${j} } needs_auth ${m}`),
+        { "www-authenticate": `Bearer error="insufficient_scope", scope="${needed}"` },
       );
+    });
+    if (!api.upstream.sandbox) noSandbox.push(i);
   });
+  if (noSandbox.length)
+    refuse(
+      403,
+      "sandbox_not_available",
+      "This API has no sandbox endpoint.",
+      `{ var(txn.keytype) -m str sandbox } { var(txn.apix) -m int ${noSandbox.join(" ")} } needs_auth`,
+    );
 
   // Tiers: application × API, counted in the table of the tier's unit (sc0).
   snapshot.tiers.forEach((tier, k) => {
@@ -454,12 +509,12 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       );
     const table = `st_rate_${tier.unit}`;
     const when = `{ var(txn.sub) -m str t${k} }`;
-    add(`  http-request track-sc0 var(txn.subkey) table ${table} if needs_auth ${when}`);
+    add(`  http-request track-sc0 var(txn.subkey) table ${table} if ${when} needs_auth`);
     refuse(
       429,
       "rate_limited",
       "Too many requests; retry after the time in Retry-After.",
-      `if needs_auth ${when} { sc0_http_req_rate(${table}) gt ${tier.requests} }`,
+      `${when} needs_auth { sc0_http_req_rate(${table}) gt ${tier.requests} }`,
       {
         "retry-after": String(UNIT_SECONDS[tier.unit]),
       },
@@ -477,7 +532,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       429,
       "rate_limited",
       "Too many requests; retry after the time in Retry-After.",
-      `if ${when} { sc2_http_req_rate(${table}) gt ${limit.requests} }`,
+      `${when} { sc2_http_req_rate(${table}) gt ${limit.requests} }`,
       {
         "retry-after": String(UNIT_SECONDS[limit.unit]),
       },
@@ -488,10 +543,11 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
 
   // Credentials never travel upstream.
   add(
-    "  http-request del-header apikey if has_key !has_bearer",
-    "  http-request del-header x-api-key if has_key !has_bearer",
-    "  http-request del-header authorization if has_bearer",
+    `  http-request del-header authorization if ${cred(1, 2, 4)}`,
+    `  http-request del-header apikey if ${cred(3)}`,
+    `  http-request del-header x-api-key if ${cred(3)}`,
   );
+
   snapshot.apis.forEach((api, i) => {
     const when = `{ var(txn.apix) -m int ${i} }`;
     if (api.upstream.sandbox) add(`  use_backend api_${i}_sandbox if ${when} { var(txn.keytype) -m str sandbox }`);

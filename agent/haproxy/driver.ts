@@ -1,8 +1,9 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import type { Snapshot } from "@/lib/domain/gateway/snapshot";
 import type { AgentEventRecord } from "../kit/run-agent";
-import { ValidationError, type CompiledFiles, type GatewayDriver, type GatewayStats } from "../kit/types";
+import { ValidationError, type AgentRequestSink, type CompiledFiles, type GatewayDriver, type GatewayStats } from "../kit/types";
 import { compileHaproxy, MAP_FILES } from "./compile";
 import { checkConfig, HaproxyProcess, haproxyBinary, replaceMap, showInfo } from "./haproxy-process";
 import { HaproxyLogReader } from "./log-reader";
@@ -15,6 +16,12 @@ export interface HaproxyDriverOptions {
   binary?: string;
   /** The master socket of an HAProxy someone else runs; without it the agent runs HAProxy itself. */
   externalMasterSocket?: string;
+  /**
+   * HAProxy's threads; by default one per CPU but one, left to this agent (it reads a log line per
+   * request) and the upstreams beside it. On 2 CPUs that is 1: a second thread cost more in
+   * cross-thread work (the shared log ring, the stick tables) than it gained.
+   */
+  threads?: number;
   /** Log what the driver does. */
   onNote?: (note: string) => void;
 }
@@ -58,6 +65,7 @@ export class HaproxyDriver implements GatewayDriver {
       bind: this.options.bind,
       adminSocket: this.process.adminSocket,
       logTarget: this.logTarget,
+      threads: this.options.threads ?? defaultThreads(),
     });
     for (const note of compiled.notes) this.options.onNote?.(note);
     this.logs.setOperations(compiled.operations);
@@ -107,14 +115,19 @@ export class HaproxyDriver implements GatewayDriver {
     };
   }
 
-  async startAnalytics(record: (event: AgentEventRecord) => void): Promise<void> {
-    this.logTarget = await this.logs.start(record);
+  async startAnalytics(_record: (event: AgentEventRecord) => void, requests: AgentRequestSink): Promise<void> {
+    this.logTarget = await this.logs.start(requests);
   }
 
   async stop(): Promise<void> {
     await this.process.stop();
     await this.logs.stop();
   }
+}
+
+/** One HAProxy thread per CPU but one (at least one). */
+export function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
 }
 
 /** Writes every file through a temporary name and a rename, so HAProxy never reads half a file. */

@@ -1,6 +1,6 @@
 /**
  * `npm run agent:haproxy -- --environment <name> --control-plane <url> --haproxy-config-dir <dir>
- * [--port 8380] [--host 0.0.0.0] [--master-socket <path>] [--haproxy-bin <path>] [--cache-dir <dir>]
+ * [--port 8380] [--host 0.0.0.0] [--master-socket <path>] [--haproxy-bin <path>] [--threads N] [--cache-dir <dir>]
  * [--region R] [--instance-id ID]`, the gateway token from MERIDIAN_GATEWAY_TOKEN.
  *
  * Without --master-socket the agent runs HAProxy itself (master-worker mode, master socket in
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
         host: { type: "string" },
         "master-socket": { type: "string" },
         "haproxy-bin": { type: "string" },
+        threads: { type: "string" },
       },
       { cacheDir: path.join(String(argValue("--haproxy-config-dir") ?? "."), ".meridian"), instanceSuffix: "haproxy" },
     );
@@ -35,8 +36,16 @@ async function main(): Promise<void> {
   const { config, values } = loaded;
   const configDir = values["haproxy-config-dir"];
   const port = Number(values.port ?? 8380);
-  if (typeof configDir !== "string" || !configDir || !Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error("meridian agent (HAProxy): give --haproxy-config-dir <dir>, and --port a port number.");
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (
+    typeof configDir !== "string" ||
+    !configDir ||
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65535 ||
+    (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))
+  ) {
+    console.error("meridian agent (HAProxy): give --haproxy-config-dir <dir>, --port a port number and --threads 1 to 64.");
     process.exit(2);
   }
   const driver = new HaproxyDriver({
@@ -44,6 +53,7 @@ async function main(): Promise<void> {
     bind: { host: typeof values.host === "string" ? values.host : "0.0.0.0", port },
     binary: typeof values["haproxy-bin"] === "string" ? values["haproxy-bin"] : undefined,
     externalMasterSocket: typeof values["master-socket"] === "string" ? values["master-socket"] : undefined,
+    threads,
     onNote: (note) => agentLog.warn({ note }, "Served differently from the built-in gateway"),
   });
   const agent = await runAgent(driver, config);

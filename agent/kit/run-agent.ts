@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { AnalyticsEvent, Heartbeat, Snapshot } from "@/lib/domain/gateway/snapshot";
 import { ControlPlaneClient } from "@/lib/domain/gateway/sync/control-plane-client";
+import { eventGroupJson } from "@/lib/domain/gateway/sync/event-json";
 import { EventShipper } from "@/lib/domain/gateway/sync/event-shipper";
 import { startHeartbeat } from "@/lib/domain/gateway/sync/heartbeat";
 import { noMetrics } from "@/lib/domain/gateway/sync/ports";
 import { SnapshotSync } from "@/lib/domain/gateway/sync/snapshot-sync";
 import type { AgentConfig } from "./config";
 import { agentLog, type AgentLog } from "./log";
-import type { GatewayDriver } from "./types";
+import type { AgentEventGroup, AgentRequestSink, GatewayDriver } from "./types";
 
 /** One request as a driver reports it; the kit adds the event id, environment, instance and region. */
 export type AgentEventRecord = Omit<AnalyticsEvent, "id" | "environment" | "instanceId" | "region">;
@@ -49,8 +50,27 @@ export async function runAgent(driver: GatewayDriver, config: AgentConfig, log: 
   });
   await shipper.start();
   if (driver.startAnalytics) {
-    await driver.startAnalytics((event) =>
-      shipper.record({ ...event, id: randomUUID(), environment: config.environment, instanceId: config.instanceId, region: config.region }),
+    const requests: AgentRequestSink = {
+      group: (fields) =>
+        eventGroupJson({
+          ...fields,
+          environment: config.environment,
+          instanceId: config.instanceId,
+          region: config.region,
+        }) as AgentEventGroup,
+      request: (group, timeMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode) =>
+        shipper.recordRequest(group, timeMs, path, status, latencyMs, upstreamLatencyMs, requestBytes, responseBytes, errorCode),
+    };
+    await driver.startAnalytics(
+      (event) =>
+        shipper.record({
+          ...event,
+          id: randomUUID(),
+          environment: config.environment,
+          instanceId: config.instanceId,
+          region: config.region,
+        }),
+      requests,
     );
   }
 

@@ -19,6 +19,32 @@ export interface GatewayStats {
   [name: string]: number | string | null;
 }
 
+/** The members every call of one operation by one caller with one method shares. */
+export type AgentEventGroupFields = Pick<AnalyticsEvent, "apiId" | "operation" | "applicationId" | "keyType" | "method">;
+
+/** A group made by `AgentRequestSink.group`: keep it and pass it with every call of its kind. */
+export type AgentEventGroup = string & { readonly __agentEventGroup: true };
+
+/**
+ * The cheap way to record requests, for drivers that see every request (a gateway's log): no
+ * event object per request. Make a group once per kind of call and keep it (a Map by whatever
+ * the gateway writes for those members), then pass each request's own members to `request`.
+ */
+export interface AgentRequestSink {
+  group(fields: AgentEventGroupFields): AgentEventGroup;
+  request(
+    group: AgentEventGroup,
+    timeMs: number,
+    path: string,
+    status: number,
+    latencyMs: number,
+    upstreamLatencyMs: number | null,
+    requestBytes: number,
+    responseBytes: number,
+    errorCode: string | undefined,
+  ): void;
+}
+
 /**
  * The one interface an agent implements for its gateway. The kit calls `compile` for every
  * snapshot it accepts, then `validate`, then `apply`; a throw from any of them keeps the
@@ -36,10 +62,14 @@ export interface GatewayDriver {
   /** Counters for logs and diagnostics. */
   readStats(): Promise<GatewayStats>;
   /**
-   * Analytics: the kit calls this once at start with a sink; the driver records one event per
-   * request that matched an API (from the gateway's logs, its metrics, a plug-in…).
+   * Analytics: the kit calls this once at start with two sinks; the driver records one event per
+   * request that matched an API (from the gateway's logs, its metrics, a plug-in…), either as an
+   * event object through `record` or, cheaper at high rates, through `requests`.
    */
-  startAnalytics?(record: (event: Omit<AnalyticsEvent, "id" | "environment" | "instanceId" | "region">) => void): Promise<void>;
+  startAnalytics?(
+    record: (event: Omit<AnalyticsEvent, "id" | "environment" | "instanceId" | "region">) => void,
+    requests: AgentRequestSink,
+  ): Promise<void>;
   /** Stop the gateway's child processes and sockets the driver started. */
   stop?(): Promise<void>;
 }

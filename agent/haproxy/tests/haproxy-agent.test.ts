@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -61,6 +62,24 @@ function snapshot(overrides: Partial<Snapshot> = {}, v = String(++version)): Sna
 
 const get = (p: string, headers: Record<string, string> = {}) => fetch(`${base}${p}`, { headers });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** GETs over one kept-alive connection (the agent remembers a connection's last verified token). */
+function oneConnection() {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const sockets = new Set<unknown>();
+  const call = (p: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.get(`${base}${p}`, { agent, headers }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (body += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("socket", (socket) => sockets.add(socket));
+      req.on("error", reject);
+    });
+  return { call, sockets, close: () => agent.destroy() };
+}
 
 /** How long until `check` holds, polling every 20 ms; fails past `limitMs`. */
 async function within(limitMs: number, check: () => Promise<boolean>): Promise<number> {
@@ -180,6 +199,50 @@ describe("HAProxy agent", () => {
     });
   });
 
+  it("never lets a connection's remembered token stand for another, an expired or a revoked one", async () => {
+    const conn = oneConnection();
+    try {
+      const token = await keys.token({ jti: "jti-kept" });
+      expect((await conn.call("/pets/v1/1", bearer(token))).status).toBe(200);
+      expect((await conn.call("/pets/v1/1", bearer(token))).status).toBe(200);
+      // Another token on the same connection is checked on its own: tampered, foreign, other audience.
+      const [h, p, sig] = token.split(".");
+      const tampered = `${h}.${p}.${sig.slice(0, -4)}${sig.slice(-4) === "AAAA" ? "BBBB" : "AAAA"}`;
+      expect((await conn.call("/pets/v1/1", bearer(tampered))).status).toBe(401);
+      expect((await conn.call("/pets/v1/1", bearer(`${token}x`))).status).toBe(401);
+      expect((await conn.call("/pets/v1/1", bearer(token.slice(0, -1)))).status).toBe(401);
+      expect((await conn.call("/pets/v1/1", bearer(await (await TestKeys.create("key-1")).token()))).status).toBe(401);
+      // Another valid token takes over the connection's memory: its own application and key type.
+      const stranger = await conn.call("/pets/v1/1", bearer(await keys.token({ sub: "app_stranger" })));
+      expect(JSON.parse(stranger.body)).toMatchObject({ code: "subscription_required" });
+      expect((await conn.call("/tight/v1/x", bearer(await keys.token({ keytype: "sandbox" })))).body).toContain("sandbox_not_available");
+      expect((await conn.call("/pets/v1/1", bearer(token))).status).toBe(200);
+      // An API key on the same connection is its own credential.
+      expect((await conn.call("/pets/v1/1", { apikey: "mrd_unknown" })).status).toBe(401);
+      expect(conn.sockets.size).toBe(1);
+
+      // A token that expires: refused on the same connection once its exp has passed.
+      const short = await keys.token({ expiresIn: "2s" });
+      expect((await conn.call("/pets/v1/1", bearer(short))).status).toBe(200);
+      await within(4_000, async () => JSON.parse((await conn.call("/pets/v1/1", bearer(short))).body).code === "token_expired");
+
+      // Revoked: refused within 2 s on the connection that used it, without a reload.
+      expect((await conn.call("/pets/v1/1", bearer(token))).status).toBe(200);
+      const pid = (await showInfo(driver.adminSocket)).Pid;
+      const next = snapshot({ revokedTokenIds: [{ jti: "jti-kept", expiresAt: new Date(Date.now() + 3_600_000).toISOString() }] });
+      cp.publish(next);
+      const ms = await within(2_000, async () => (await conn.call("/pets/v1/1", bearer(token))).status === 401);
+      expect(ms).toBeLessThan(2_000);
+      expect(JSON.parse((await conn.call("/pets/v1/1", bearer(token))).body)).toMatchObject({ code: "token_revoked" });
+      expect((await get("/pets/v1/1", bearer(token))).status).toBe(401);
+      expect((await showInfo(driver.adminSocket)).Pid).toBe(pid);
+      expect(conn.sockets.size).toBe(1);
+      await waitFor(() => agent.appliedVersion() === next.version);
+    } finally {
+      conn.close();
+    }
+  });
+
   it("refuses an application without a subscription with 403", async () => {
     const res = await get("/pets/v1/42", bearer(await keys.token({ sub: "app_stranger" })));
     expect(res.status).toBe(403);
@@ -245,6 +308,11 @@ describe("HAProxy agent", () => {
       region: "local",
     });
     expect(event.upstreamLatencyMs).not.toBeNull();
+    // The whole path, however long.
+    const long = `/pets/v1/${"a".repeat(1500)}`;
+    expect((await get(long, bearer(token))).status).toBe(200);
+    await agent.flushEvents();
+    await waitFor(() => cp.events.some((e) => e.path === long), 5_000);
     const refused = cp.events.find((e) => e.status === 429);
     expect(refused).toMatchObject({ apiId: "api_tight", errorCode: "rate_limited" });
   });
