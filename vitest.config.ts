@@ -26,7 +26,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
-          setupFiles: ["tests/setup.ts"],
+          setupFiles: ["tests/setup.ts", "tests/setup-integration.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

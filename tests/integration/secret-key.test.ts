@@ -116,7 +116,7 @@ describe("the secret key of a shared database", () => {
     const kmId = `kmg_rot${randomBytes(4).toString("hex")}`;
     await seedDb.insert(keyManagers).values({
       id: kmId,
-      name: kmId,
+      name: `rot-${kmId.slice(7)}`,
       displayName: "Rotation provider",
       issuer: "https://idp.example.test",
       jwksUri: "https://idp.example.test/jwks",
