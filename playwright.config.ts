@@ -136,7 +136,7 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: `rm -rf "${dataDir}" && node_modules/.bin/tsx scripts/start.ts`,
+      command: `rm -rf "${dataDir}" && node --import tsx scripts/start.ts`,
       url: `${baseURL}/api/health`,
       timeout: 300_000,
       reuseExistingServer: false,

@@ -25,7 +25,6 @@ import { ensureDetachedGateway, watchDetachedGateway } from "./detached-gateway"
 
 const ROOT = process.cwd();
 const NEXT_BIN = path.join(ROOT, "node_modules", ".bin", "next");
-const TSX_BIN = path.join(ROOT, "node_modules", ".bin", "tsx");
 const SOURCE_DIRS = ["app", "components", "lib", "public"];
 const SOURCE_FILES = ["next.config.ts", "package.json", "proxy.ts", "instrumentation.ts", "postcss.config.mjs"];
 
@@ -136,7 +135,9 @@ async function main() {
     const tokenBefore = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, "utf8").trim() : "";
     const token = await ensureLocalGatewayToken(gatewayEnv, config.dataDir);
     // The gateway never touches the database: it syncs from the web app like any remote one.
-    const gatewayArgs = ["gateway/main.ts"];
+    // Node itself, not the tsx launcher: a launcher between a process manager and the gateway
+    // kills the gateway outright when it does not confirm a signal within 30 ms (a busy machine).
+    const gatewayArgs = ["--import", "tsx", "gateway/main.ts"];
     const gatewayProcessEnv: NodeJS.ProcessEnv = {
       ...process.env,
       MERIDIAN_GATEWAY_ENVIRONMENT: gatewayEnv,
@@ -148,7 +149,7 @@ async function main() {
     if (gatewayMode === "detached") {
       // Outlives this process; adopted by the next start unless its token had to be replaced.
       const options = {
-        command: TSX_BIN,
+        command: process.execPath,
         args: gatewayArgs,
         env: gatewayProcessEnv,
         pidFile: path.join(config.dataDir, "gateway", `${gatewayEnv}.pid`),
@@ -158,7 +159,7 @@ async function main() {
       detached = { ...found, unwatch: watchDetachedGateway(options, found.pid) };
     } else {
       const startGateway = () => {
-        gateway = spawn(TSX_BIN, gatewayArgs, { stdio: "inherit", env: gatewayProcessEnv });
+        gateway = spawn(process.execPath, gatewayArgs, { stdio: "inherit", env: gatewayProcessEnv });
         gateway.on("exit", (code) => {
           if (stopping) return;
           console.error(`The gateway exited (${code}); restarting it in 2 s.`);

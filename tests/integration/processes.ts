@@ -25,9 +25,13 @@ export interface Spawned {
   exit: Promise<number | string>;
 }
 
-/** Runs one of the project's scripts with tsx, as `npm start` / `npm run worker` do. */
+/**
+ * Runs one of the project's scripts as `npm start` / `npm run worker` do: Node with tsx's loader,
+ * so that signals reach the script itself (the tsx launcher kills a child that does not confirm
+ * a signal within 30 ms, which skips the ordered stop on a busy machine).
+ */
 export function runScript(script: string, env: Record<string, string | undefined>): Spawned {
-  const child = spawn(TSX_BIN, [script], {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

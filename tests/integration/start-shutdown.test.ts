@@ -12,7 +12,7 @@ const GRACE_MS = 10_000;
 let started: Spawned | undefined;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-stop-"));
 afterAll(async () => {
-  // SIGTERM (tsx passes it on; SIGKILL would orphan the launcher it runs), then wait.
+  // SIGTERM, then wait: the script stops its own children in order.
   if (started && started.child.exitCode === null && started.child.signalCode === null) {
     started.child.kill("SIGTERM");
     await Promise.race([started.exit, new Promise((r) => setTimeout(r, 15_000))]);
