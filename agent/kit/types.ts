@@ -1,4 +1,5 @@
 import type { AnalyticsEvent, Snapshot } from "@/lib/domain/gateway/snapshot";
+import type { EventSink } from "@/lib/domain/gateway/sync/event-shipper";
 
 /** Files of a gateway's configuration: path relative to the gateway's configuration directory → content. */
 export type CompiledFiles = Record<string, string>;
@@ -32,18 +33,12 @@ export type AgentEventGroup = string & { readonly __agentEventGroup: true };
  */
 export interface AgentRequestSink {
   group(fields: AgentEventGroupFields): AgentEventGroup;
-  request(
-    group: AgentEventGroup,
-    timeMs: number,
-    path: string,
-    status: number,
-    latencyMs: number,
-    upstreamLatencyMs: number | null,
-    requestBytes: number,
-    responseBytes: number,
-    errorCode: string | undefined,
-  ): void;
+  /** The shipper's `recordRequest`, with a group made by `group`. */
+  request(group: AgentEventGroup, ...members: RequestMembers): void;
 }
+
+/** What `EventSink.recordRequest` takes after its group: time, path, status, latencies, sizes, error code. */
+type RequestMembers = Parameters<EventSink["recordRequest"]> extends [string, ...infer Members] ? Members : never;
 
 /**
  * The one interface an agent implements for its gateway. The kit calls `compile` for every
