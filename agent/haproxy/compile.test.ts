@@ -28,6 +28,14 @@ function enforceable(overrides: Partial<Snapshot> = {}): Snapshot {
 
 const options = { bind: { host: "127.0.0.1", port: 18_000 }, adminSocket: "/run/meridian/admin.sock", logTarget: "127.0.0.1:5514" };
 
+/** The section of `cfg` whose header line starts with `header`, up to the next blank line. */
+function section(cfg: string, header: string): string {
+  const start = cfg.indexOf(`\n${header}`);
+  if (start < 0) throw new Error(`no section ${header}`);
+  const end = cfg.indexOf("\n\n", start + 1);
+  return cfg.slice(start + 1, end < 0 ? undefined : end);
+}
+
 /** `haproxy -c` on the files, written to a fresh directory. */
 function haproxyCheck(compiled: HaproxyCompiled): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meridian-haproxy-compile-"));
@@ -55,9 +63,24 @@ describe("snapshot → HAProxy configuration", () => {
         expect(cfg).toContain("{ path,concat(/) -m beg /pets/ }");
         // Versioned base paths come before default versions.
         expect(cfg.indexOf("-m beg /tight/v1/")).toBeLessThan(cfg.indexOf("-m beg /pets/ }"));
-        expect(cfg).toContain("backend api_0_production");
-        expect(cfg).toContain("backend api_0_sandbox");
-        expect(cfg).not.toContain("backend api_1_sandbox");
+        // Each API has two backends: one for requests that passed on the connection's token (or
+        // need no credentials), one that checks credentials first; the frontend ends by choosing.
+        expect(cfg).toContain("backend api_0 from api_fast");
+        expect(cfg).toContain("backend api_0_auth from api_auth");
+        expect(cfg).toContain("  use_backend api_%[var(txn.apix)] if { var(txn.cred) -m found } or !{ var(txn.sec) -m int 1 2 3 }");
+        // Token checks are only in the backends that check credentials.
+        const fast = section(cfg, "defaults api_fast");
+        const auth = section(cfg, "defaults api_auth");
+        expect(fast).not.toContain("jwt_verify");
+        expect(auth).toContain("jwt_verify");
+        expect(section(cfg, "frontend meridian")).not.toContain("jwt_verify");
+        // Both check subscriptions.
+        for (const rules of [fast, auth]) expect(rules).toContain('"code":"subscription_required"');
+        // A sandbox key reaches the sandbox upstream only (weight 0: no fallback to production).
+        const api0 = section(cfg, "backend api_0 from");
+        expect(api0).toContain("  use-server sandbox if { var(txn.keytype) -m str sandbox }");
+        expect(api0).toMatch(/server sandbox \S+ init-addr last,libc,none weight 0/);
+        expect(section(cfg, "backend api_1 from")).not.toContain("sandbox");
         expect(c.operations.api_pets).toContain("GET /{id}");
       },
     },
@@ -94,7 +117,7 @@ describe("snapshot → HAProxy configuration", () => {
         expect(c.maps.revoked).toBe("jti-9 1\n");
         // A connection's remembered token: the whole token compared, before its exp, its jti not revoked.
         expect(cfg).toContain(
-          "set-var(txn.cred) int(1) if { var(txn.sec) -m int 1 3 } { http_auth_bearer,strcmp(sess.bearer) eq 0 } { date,neg,add(sess.exp) gt 0 } !{ var(sess.jti),map(maps/revoked.map) -m found }",
+          "set-var(txn.cred) int(1) if { var(txn.sec) -m int 1 3 } { req.fhdr(authorization,1),strcmp(sess.bearer) eq 0 } { date,neg,add(sess.exp) gt 0 } !{ var(sess.jti),map(maps/revoked.map) -m found }",
         );
         // Written only after every check, the token itself last.
         const lines = cfg.split("\n");
@@ -129,7 +152,7 @@ describe("snapshot → HAProxy configuration", () => {
       snapshot: () => enforceable(),
       expect: (c) => {
         const cfg = c.files["haproxy.cfg"];
-        expect(cfg).toContain("track-sc0 var(txn.subkey) table st_rate_minute if { var(txn.sub) -m str t1 } needs_auth");
+        expect(cfg).toContain("track-sc0 var(txn.subkey) table st_rate_minute if { var(txn.sub) -m str t1 }");
         expect(cfg).toContain("{ sc0_http_req_rate(st_rate_minute) gt 2 }");
         expect(cfg).toMatch(/return status 429 .* hdr retry-after 60/);
         expect(c.notes.join(" ")).toContain("Tier Gold");

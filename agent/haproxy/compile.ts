@@ -18,8 +18,13 @@ import { CompileError, type CompiledFiles } from "../kit/types";
  *   request with the very same token, before its `exp` and while its `jti` is not revoked, is
  *   neither decoded nor hashed again.
  * - Request rules are few and cheap on the way of a request that passes: a refusal is one rule
- *   (its condition sets `txn.err` for the log as its last term), matches keep what later rules
- *   need as side effects, and the token checks are skipped behind one variable test.
+ *   (its condition sets `txn.err` for the log as its last term), and matches keep what later
+ *   rules need as side effects. HAProxy evaluates the condition of every rule whose turn comes,
+ *   so the checks of a new token or an API key are not in the frontend: each API has two
+ *   backends, `api_<i>` for a request that passed on its connection's token (or needs no
+ *   credentials) and `api_<i>_auth` for any other, whose shared rules come from the named
+ *   defaults sections `api_fast` and `api_auth` (HAProxy runs a defaults section's rules before
+ *   the backend's own). A sandbox key reaches the API's `sandbox` server only (weight 0).
  * - API keys: `maps/apikeys.map`, SHA-256 of the key → `application|keyType`.
  * - Subscriptions: `maps/subscriptions.map`, `application|api` → `t<tier index>` (active),
  *   `blocked` or `pending`. The three maps are what changes most; the agent updates them over
@@ -190,8 +195,14 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   const now = (options.now ?? new Date()).getTime();
   const notes: string[] = [];
   const files: CompiledFiles = {};
+  // Sections in the order they are written: global settings and tables, the frontend, then the
+  // rules every API backend shares (`auth` only in the backends that check credentials).
   const lines: string[] = [];
-  const add = (...l: string[]) => lines.push(...l);
+  const front: string[] = [];
+  const auth: string[] = [];
+  const tail: string[] = [];
+  let section = lines;
+  const add = (...l: string[]) => section.push(...l);
 
   for (const api of snapshot.apis)
     if (!SAFE_ID.test(api.id)) throw new CompileError(`API id ${JSON.stringify(api.id)} cannot be used in HAProxy.`);
@@ -233,7 +244,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     "  tune.bufsize 32768",
     ...(options.logTarget ? ["  log ring@meridian_log len 8192 local0 info"] : []),
     "",
-    "defaults",
+    "defaults base",
     "  mode http",
     "  timeout connect 5s",
     "  timeout client 60s",
@@ -256,13 +267,13 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
         ]
       : []),
     "# Verified tokens by SHA-256; gpt0 is the token's exp.",
-    "backend st_jwt",
+    "backend st_jwt from base",
     `  stick-table type binary len 32 size ${options.tokenCacheSize ?? 100_000} expire 1h store gpt0`,
     "",
   );
   for (const unit of UNITS) {
     add(
-      `backend st_rate_${unit}`,
+      `backend st_rate_${unit} from base`,
       `  stick-table type string len 220 size 200k expire ${UNIT_EXPIRE[unit]} store http_req_rate(${UNIT_PERIOD[unit]})`,
       "",
     );
@@ -296,7 +307,8 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
     flush();
   };
 
-  add("frontend meridian", `  bind ${options.bind.host}:${options.bind.port}`, "  option http-buffer-request");
+  section = front;
+  add("frontend meridian from base", `  bind ${options.bind.host}:${options.bind.port}`, "  option http-buffer-request");
   if (options.logTarget) {
     // One line per request: prefix|seconds|ms|api|operation index|application|key type|method|status|total ms|upstream ms|bytes in|bytes out|error|path
     add(
@@ -305,7 +317,6 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       "  http-request set-var(txn.path) path",
     );
   }
-  add(`  http-request return status 200 content-type application/json string '{"status":"ok"}' if { path ${RESERVED_PATH_PREFIX}/health }`);
 
   // Routes: versioned base paths first (longest contexts first), then default versions. The
   // matching rule also keeps the rest of the path and the API's id (terms with a side effect,
@@ -326,6 +337,10 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       `  http-request set-var(txn.apix) int(${index}) if !{ var(txn.apix) -m found } ${match} { path,bytes(${rawLength}),set-var(txn.rest) -m found } { str(${api.id}),set-var(txn.api) -m found }`,
     );
   }
+  // No API is deployed under the reserved prefix, so a request that matched one is not asking for this.
+  add(
+    `  http-request return status 200 content-type application/json string '{"status":"ok"}' if !{ var(txn.apix) -m found } { path ${RESERVED_PATH_PREFIX}/health }`,
+  );
   refuse(404, "route_not_found", "No API is deployed at this path.", "!{ var(txn.apix) -m found }");
   add("  http-request set-var(txn.rest) str(/) if { var(txn.rest) -m len 0 }");
 
@@ -370,10 +385,22 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   // exp, whose jti is not revoked, takes them without decoding or hashing anything. A token
   // that fails leaves the connection's memory as it was; one that passes replaces it, the token
   // itself written last.
+  //
+  // That check is the frontend's last rule: a request it passes, or one that needs no
+  // credentials, goes to the API's backend `api_<i>`, whose rules are the shared checks after
+  // authentication (subscription, scopes, tiers); any other goes to `api_<i>_auth`, whose rules
+  // check its credentials first. A request that passes on a connection's token therefore never
+  // evaluates the checks of a new token (HAProxy runs every rule whose turn comes, so rules that
+  // are skipped still cost their condition).
   const cred = (...n: number[]) => `{ var(txn.cred) -m int ${n.join(" ")} }`;
   add(
-    "  acl needs_auth var(txn.sec) -m int 1 2 3",
-    `  http-request set-var(txn.cred) int(1) if { var(txn.sec) -m int 1 3 } { http_auth_bearer,strcmp(sess.bearer) eq 0 } { date,neg,add(sess.exp) gt 0 } !{ var(sess.jti),map(${MAP_FILES.revoked}) -m found } { var(sess.app),set-var(txn.app) -m found } { var(sess.keytype),set-var(txn.keytype) -m found }`,
+    `  http-request set-var(txn.cred) int(1) if { var(txn.sec) -m int 1 3 } { req.fhdr(authorization,1),strcmp(sess.bearer) eq 0 } { date,neg,add(sess.exp) gt 0 } !{ var(sess.jti),map(${MAP_FILES.revoked}) -m found } { var(sess.app),set-var(txn.app) -m found } { var(sess.keytype),set-var(txn.keytype) -m found }`,
+    "  use_backend api_%[var(txn.apix)] if { var(txn.cred) -m found } or !{ var(txn.sec) -m int 1 2 3 }",
+    "  use_backend api_%[var(txn.apix)]_auth",
+    "",
+  );
+  section = auth;
+  add(
     "  http-request set-var(txn.cred) int(2) if { var(txn.sec) -m int 1 3 } !{ var(txn.cred) -m found } { http_auth_bearer -m len gt 0 }",
     "  http-request set-var(txn.apikey) req.hdr(apikey) if { var(txn.sec) -m int 2 3 } !{ var(txn.cred) -m found }",
     "  http-request set-var(txn.apikey) req.hdr(x-api-key) if { var(txn.sec) -m int 2 3 } !{ var(txn.cred) -m found } !{ var(txn.apikey) -m len gt 0 }",
@@ -455,7 +482,8 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
         ]
       : []),
     `  http-request set-var(sess.exp) var(txn.exp) if ${cred(2, 4)} { var(txn.app),set-var(sess.app) -m found } { var(txn.keytype),set-var(sess.keytype) -m found } { var(txn.jti),set-var(sess.jti) -m found }`,
-    `  http-request set-var(sess.bearer) var(txn.bearer) if ${cred(2, 4)} { var(txn.exp) -m found }`,
+    // The first Authorization header whole, as the token was read from it: comparing it needs no parsing.
+    `  http-request set-var(sess.bearer) req.fhdr(authorization,1) if ${cred(2, 4)} { var(txn.exp) -m found }`,
   );
 
   // API keys.
@@ -463,15 +491,18 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   refuse(401, "invalid_api_key", "The API key is not valid.", `${cred(3)} !{ var(txn.keyinfo) -m found }`);
   add(
     `  http-request set-var(txn.keytype) var(txn.keyinfo),field(2,|) if ${cred(3)} { var(txn.keyinfo),field(1,|),set-var(txn.app) -m found }`,
+    // API keys never travel upstream.
+    `  http-request del-header apikey if ${cred(3)}`,
+    `  http-request del-header x-api-key if ${cred(3)}`,
   );
 
-  // Subscriptions.
-  add(
-    `  http-request set-var(txn.sub) var(txn.app),concat(|,txn.api,),set-var(txn.subkey),map(${MAP_FILES.subscriptions}) if needs_auth { var(txn.app) -m len gt 0 }`,
-  );
+  // Subscriptions, and every check after them: in both backends of every API. txn.sub and
+  // txn.keytype are only ever set for a request that needs credentials.
+  section = tail;
+  add(`  http-request set-var(txn.sub) var(txn.app),concat(|,txn.api,),set-var(txn.subkey),map(${MAP_FILES.subscriptions}) if needs_auth`);
   refuse(403, "subscription_required", "The application is not subscribed to this API.", "needs_auth !{ var(txn.sub) -m found }");
-  refuse(403, "subscription_blocked", "The subscription to this API is blocked.", "{ var(txn.sub) -m str blocked } needs_auth");
-  refuse(403, "subscription_pending", "The subscription to this API awaits approval.", "{ var(txn.sub) -m str pending } needs_auth");
+  refuse(403, "subscription_blocked", "The subscription to this API is blocked.", "{ var(txn.sub) -m str blocked }");
+  refuse(403, "subscription_pending", "The subscription to this API awaits approval.", "{ var(txn.sub) -m str pending }");
 
   // Scopes and sandboxes, per operation and API.
   const noSandbox: number[] = [];
@@ -497,7 +528,7 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       403,
       "sandbox_not_available",
       "This API has no sandbox endpoint.",
-      `{ var(txn.keytype) -m str sandbox } { var(txn.apix) -m int ${noSandbox.join(" ")} } needs_auth`,
+      `{ var(txn.keytype) -m str sandbox } { var(txn.apix) -m int ${noSandbox.join(" ")} }`,
     );
 
   // Tiers: application × API, counted in the table of the tier's unit (sc0).
@@ -509,12 +540,12 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
       );
     const table = `st_rate_${tier.unit}`;
     const when = `{ var(txn.sub) -m str t${k} }`;
-    add(`  http-request track-sc0 var(txn.subkey) table ${table} if ${when} needs_auth`);
+    add(`  http-request track-sc0 var(txn.subkey) table ${table} if ${when}`);
     refuse(
       429,
       "rate_limited",
       "Too many requests; retry after the time in Retry-After.",
-      `${when} needs_auth { sc0_http_req_rate(${table}) gt ${tier.requests} }`,
+      `${when} { sc0_http_req_rate(${table}) gt ${tier.requests} }`,
       {
         "retry-after": String(UNIT_SECONDS[tier.unit]),
       },
@@ -541,36 +572,52 @@ export function compileHaproxy(snapshot: Snapshot, options: HaproxyCompileOption
   if (Object.keys(snapshot.applicationPolicies).length)
     notes.push("Application policies (a limit over all of an application's APIs) are not enforced by the HAProxy agent.");
 
-  // Credentials never travel upstream.
-  add(
-    `  http-request del-header authorization if ${cred(1, 2, 4)}`,
-    `  http-request del-header apikey if ${cred(3)}`,
-    `  http-request del-header x-api-key if ${cred(3)}`,
-  );
+  // Tokens never travel upstream.
+  add(`  http-request del-header authorization if ${cred(1, 2, 4)}`);
 
-  snapshot.apis.forEach((api, i) => {
-    const when = `{ var(txn.apix) -m int ${i} }`;
-    if (api.upstream.sandbox) add(`  use_backend api_${i}_sandbox if ${when} { var(txn.keytype) -m str sandbox }`);
-    add(`  use_backend api_${i}_production if ${when}`);
-  });
-  add("");
+  // The shared rules, evaluated before each backend's own (HAProxy's named defaults with rules):
+  // `api_fast` for requests that need no credentials or passed on the connection's token,
+  // `api_auth` for all others. Their own `needs_auth` (a defaults section's ACLs are its own).
+  const needsAuth = "  acl needs_auth var(txn.sec) -m int 1 2 3";
+  lines.push(...front);
+  lines.push("defaults api_fast from base", needsAuth, ...tail, "");
+  lines.push("defaults api_auth from base", needsAuth, ...auth, ...tail, "");
 
+  // One backend per API and way in: its upstreams as servers that only their rule chooses
+  // (weight 0: a sandbox call never falls back to production, nor the reverse).
   snapshot.apis.forEach((api, i) => {
-    for (const [kind, url] of [
-      ["production", api.upstream.production],
-      ["sandbox", api.upstream.sandbox],
-    ] as const) {
-      if (!url) continue;
-      const u = hostOf(new URL(url));
-      add(
-        `backend api_${i}_${kind}`,
-        `  http-request set-path ${word(`${u.basePath}%[var(txn.rest)]`)}`,
-        `  http-request set-header host ${word(u.hostHeader)}`,
+    const upstreams = (
+      [
+        ["production", api.upstream.production],
+        ["sandbox", api.upstream.sandbox],
+      ] as const
+    ).flatMap(([kind, url]) => (url ? [{ kind, ...hostOf(new URL(url)) }] : []));
+    const sandbox = "{ var(txn.keytype) -m str sandbox }";
+    const when = (kind: string) => (upstreams.length === 1 ? "" : kind === "sandbox" ? ` if ${sandbox}` : ` unless ${sandbox}`);
+    const same = upstreams.every((u) => u.basePath === upstreams[0].basePath && u.hostHeader === upstreams[0].hostHeader);
+    const rules = upstreams.flatMap((u, k) =>
+      same && k > 0
+        ? []
+        : [
+            `  http-request set-path ${word(`${u.basePath}%[var(txn.rest)]`)}${same ? "" : when(u.kind)}`,
+            `  http-request set-header host ${word(u.hostHeader)}${same ? "" : when(u.kind)}`,
+          ],
+    );
+    const servers = upstreams.flatMap((u) => [
+      ...(upstreams.length > 1 ? [`  use-server ${u.kind}${when(u.kind)}`] : []),
+      `  server ${u.kind} ${u.host.includes(":") ? `[${u.host}]` : u.host}:${u.port} init-addr last,libc,none${upstreams.length > 1 ? " weight 0" : ""}${u.tls ? ` ssl verify required ca-file @system-ca sni str(${word(u.host)})` : ""}`,
+    ]);
+    for (const [name, from] of [
+      [`api_${i}`, "api_fast"],
+      [`api_${i}_auth`, "api_auth"],
+    ])
+      lines.push(
+        `backend ${name} from ${from}`,
+        ...rules,
         ...(api.upstream.timeoutMs ? [`  timeout server ${api.upstream.timeoutMs}ms`] : []),
-        `  server upstream ${u.host.includes(":") ? `[${u.host}]` : u.host}:${u.port} init-addr last,libc,none${u.tls ? ` ssl verify required ca-file @system-ca sni str(${word(u.host)})` : ""}`,
+        ...servers,
         "",
       );
-    }
   });
   files["haproxy.cfg"] = lines.join("\n") + "\n";
   return { files, maps, operations, notes };
