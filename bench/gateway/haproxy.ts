@@ -9,8 +9,7 @@
  * example `--cpu-prof --cpu-prof-dir=…`). `bench/gateway/run.ts` measures the same row beside
  * the built-in gateway.
  */
-import type { ChildProcess } from "node:child_process";
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -18,38 +17,15 @@ import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
 import { TestKeys } from "@/gateway/tests/support/keys";
 import { benchSnapshot } from "./bench-snapshot";
 import { load } from "./load";
-import { freePort, nginxConfig, start, stop, waitForPort } from "./processes";
+import { cpuSeconds, freePort, nginxConfig, start, startHaproxyAgentProcess, stop, treeCpuSeconds, waitForPort } from "./processes";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 4);
 const AGENT_FLAGS = process.env.BENCH_AGENT_FLAGS ? process.env.BENCH_AGENT_FLAGS.split(" ") : [];
 
-/** The pids of processes whose command line contains `pattern`. */
-function pids(pattern: string): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", pattern], { encoding: "utf8" }).trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** User + system CPU ticks of `processes` (all their threads), those that are gone counting 0. */
-function ticks(processes: number[]): number {
-  let total = 0;
-  for (const pid of processes) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Gone.
-    }
-  }
-  return total;
-}
-
-const TICK_US = 1e6 / 100;
+/** CPU seconds (user + kernel) of each measured process. */
+type Usage = Record<"nginx" | "haproxy" | "agent" | "backend", number>;
 
 async function main(): Promise<void> {
   for (const binary of ["nginx", "haproxy"])
@@ -79,44 +55,23 @@ async function main(): Promise<void> {
     await waitForPort(nginxPort);
     const nginxUrl = `http://127.0.0.1:${nginxPort}/pets/7`;
 
-    const haproxyPort = await freePort();
-    const agent = start(
-      process.execPath,
-      [
-        "--import",
-        "tsx",
-        ...AGENT_FLAGS,
-        "agent/haproxy/main.ts",
-        "--haproxy-config-dir",
-        path.join(work, "haproxy"),
-        "--port",
-        String(haproxyPort),
-        "--host",
-        "127.0.0.1",
-      ],
-      {
-        NODE_ENV: "production",
-        LOG_LEVEL: "error",
-        MERIDIAN_GATEWAY_ENVIRONMENT: "bench",
-        MERIDIAN_CONTROL_PLANE_URL: cp.url,
-        MERIDIAN_GATEWAY_TOKEN: cp.token,
-        MERIDIAN_GATEWAY_INSTANCE_ID: "bench-haproxy",
-      },
-    );
+    const { child: agent, url: haproxyUrl } = await startHaproxyAgentProcess(cp, path.join(work, "haproxy"), auth, AGENT_FLAGS);
     children.push(agent);
-    const haproxyUrl = `http://127.0.0.1:${haproxyPort}/bench/v1/pets/7`;
-    for (let i = 0; i < 400 && (await fetch(haproxyUrl, { headers: auth }).catch(() => null))?.status !== 200; i++)
-      await new Promise((r) => setTimeout(r, 50));
     const probe = await fetch(haproxyUrl, { headers: auth });
     if (probe.status !== 200) throw new Error(`HAProxy answered ${probe.status}: ${await probe.text()}`);
 
-    const processes: Record<string, number[]> = {
-      nginx: [nginx.pid ?? 0, ...pids(`nginx: worker process`)],
-      haproxy: pids(path.join(work, "haproxy")).filter((pid) => pid !== agent.pid),
-      agent: [agent.pid ?? 0],
-      backend: [backend.pid ?? 0],
+    const sum = (u: { user: number; sys: number }) => u.user + u.sys;
+    // HAProxy's master and worker are the agent's children.
+    const usage = (): Usage => {
+      const agentAlone = sum(cpuSeconds(agent.pid ?? 0));
+      return {
+        nginx: sum(treeCpuSeconds(nginx.pid ?? 0)),
+        haproxy: Math.max(0, sum(treeCpuSeconds(agent.pid ?? 0)) - agentAlone),
+        agent: agentAlone,
+        backend: sum(cpuSeconds(backend.pid ?? 0)),
+      };
     };
-    const names = Object.keys(processes);
+    const names = ["nginx", "haproxy", "agent", "backend"] as const;
     const cpu = { nginx: new Map<string, number>(), haproxy: new Map<string, number>() };
     const totals = { nginx: { rps: 0, requests: 0 }, haproxy: { rps: 0, requests: 0 } };
     const ratios: number[] = [];
@@ -131,9 +86,10 @@ async function main(): Promise<void> {
         ["nginx", nginxUrl, {}],
         ["haproxy", haproxyUrl, auth],
       ] as const) {
-        const before = names.map((n) => ticks(processes[n]));
+        const before = usage();
         const result = await load(url, { connections: CONNECTIONS, seconds: SLICE_SECONDS, headers });
-        names.forEach((n, k) => cpu[side].set(n, (cpu[side].get(n) ?? 0) + ticks(processes[n]) - before[k]));
+        const after = usage();
+        for (const n of names) cpu[side].set(n, (cpu[side].get(n) ?? 0) + after[n] - before[n]);
         totals[side].rps += result.rps;
         totals[side].requests += result.rps * SLICE_SECONDS;
         slice = side === "nginx" ? result.rps : result.rps / slice;
@@ -141,7 +97,7 @@ async function main(): Promise<void> {
       ratios.push(slice);
     }
     const perRequest = (side: "nginx" | "haproxy") =>
-      names.map((n) => `${n} ${(((cpu[side].get(n) ?? 0) * TICK_US) / totals[side].requests).toFixed(1)}`).join(", ");
+      names.map((n) => `${n} ${(((cpu[side].get(n) ?? 0) * 1e6) / totals[side].requests).toFixed(1)}`).join(", ");
     console.log(`nginx (1 worker): ${(totals.nginx.rps / SLICES).toFixed(0)} req/s`);
     console.log(`haproxy agent (JWT + tier): ${(totals.haproxy.rps / SLICES).toFixed(0)} req/s`);
     console.log(

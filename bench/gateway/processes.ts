@@ -78,3 +78,75 @@ http {
   );
   return file;
 }
+
+/** CPU seconds in user and in kernel mode of a process and all its descendants, from /proc (Linux only; 0 elsewhere). */
+export function treeCpuSeconds(pid: number): { user: number; sys: number } {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const total = { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 };
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      const kids = fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
+      for (const kid of kids ? kids.split(" ") : []) {
+        const k = treeCpuSeconds(Number(kid));
+        total.user += k.user;
+        total.sys += k.sys;
+      }
+    }
+    return total;
+  } catch {
+    return { user: 0, sys: 0 };
+  }
+}
+
+/** CPU seconds in user and in kernel mode of one process (all its threads, none of its children); 0 once it is gone. */
+export function cpuSeconds(pid: number): { user: number; sys: number } {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 };
+  } catch {
+    return { user: 0, sys: 0 };
+  }
+}
+
+/**
+ * `npm run agent:haproxy`'s process on the stand-in control plane's snapshot of environment
+ * `bench`, HAProxy's files in `configDir`; waits until HAProxy serves the benchmark's path with
+ * `auth`. `nodeFlags` go after tsx's loader.
+ */
+export async function startHaproxyAgentProcess(
+  cp: { url: string; token: string },
+  configDir: string,
+  auth: Record<string, string>,
+  nodeFlags: string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = start(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      ...nodeFlags,
+      "agent/haproxy/main.ts",
+      "--haproxy-config-dir",
+      configDir,
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+    ],
+    {
+      NODE_ENV: "production",
+      LOG_LEVEL: "error",
+      MERIDIAN_GATEWAY_ENVIRONMENT: "bench",
+      MERIDIAN_CONTROL_PLANE_URL: cp.url,
+      MERIDIAN_GATEWAY_TOKEN: cp.token,
+      MERIDIAN_GATEWAY_INSTANCE_ID: "bench-haproxy",
+    },
+  );
+  const url = `http://127.0.0.1:${port}/bench/v1/pets/7`;
+  for (let i = 0; i < 400 && (await fetch(url, { headers: auth }).catch(() => null))?.status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  return { child, url };
+}

@@ -23,7 +23,7 @@ import { FakeControlPlane } from "@/gateway/tests/support/fake-control-plane";
 import { TestKeys } from "@/gateway/tests/support/keys";
 import { benchSnapshot } from "./bench-snapshot";
 import { fullSpeedGenerator, load, type LoadResult } from "./load";
-import { freePort, nginxConfig, start, stop, waitForPort } from "./processes";
+import { freePort, nginxConfig, start, startHaproxyAgentProcess, stop, treeCpuSeconds, waitForPort } from "./processes";
 import { summarizeProfile } from "./profile";
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -80,26 +80,10 @@ function hasHaproxy(): boolean {
 
 /** The HAProxy agent on the benchmark's snapshot; the URL once HAProxy serves it. */
 async function startHaproxyAgent(cp: FakeControlPlane, work: string, auth: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const configDir = path.join(work, "haproxy");
-  const child = start(
-    process.execPath,
-    ["--import", "tsx", "agent/haproxy/main.ts", "--haproxy-config-dir", configDir, "--port", String(port), "--host", "127.0.0.1"],
-    {
-      NODE_ENV: "production",
-      LOG_LEVEL: "error",
-      MERIDIAN_GATEWAY_ENVIRONMENT: "bench",
-      MERIDIAN_CONTROL_PLANE_URL: cp.url,
-      MERIDIAN_GATEWAY_TOKEN: cp.token,
-      MERIDIAN_GATEWAY_INSTANCE_ID: "bench-haproxy",
-    },
-  );
+  const { child, url } = await startHaproxyAgentProcess(cp, path.join(work, "haproxy"), auth);
   children.push(child);
   // The agent, HAProxy's master and its worker: all their CPU time counts.
-  if (child.pid) servedBy.set(`http://127.0.0.1:${port}`, child.pid);
-  const url = `http://127.0.0.1:${port}/bench/v1/pets/7`;
-  for (let i = 0; i < 400 && (await fetch(url, { headers: auth }).catch(() => null))?.status !== 200; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  if (child.pid) servedBy.set(new URL(url).origin, child.pid);
   return url;
 }
 
@@ -127,26 +111,6 @@ const loadavg = () => os.loadavg()[0];
 
 /** The process serving each measured origin (nginx's master, the gateway's primary), for its CPU time. */
 const servedBy = new Map<string, number>();
-
-/** CPU seconds in user and in kernel mode of a process and all its descendants, from /proc (Linux only; 0 elsewhere). */
-function treeCpuSeconds(pid: number): { user: number; sys: number } {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const total = { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 };
-    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-      const kids = fs.readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim();
-      for (const kid of kids ? kids.split(" ") : []) {
-        const k = treeCpuSeconds(Number(kid));
-        total.user += k.user;
-        total.sys += k.sys;
-      }
-    }
-    return total;
-  } catch {
-    return { user: 0, sys: 0 };
-  }
-}
 
 interface Row {
   name: string;
