@@ -1,11 +1,11 @@
 /**
  * `npx tsx bench/gateway/haproxy.ts`: the HAProxy agent (`agent/haproxy/main.ts` on the gateway
  * benchmark's snapshot: a JWT check and a tier that never triggers) against nginx as a plain
- * proxy with 1 worker, in alternating slices (BENCH_SLICES × BENCH_SLICE_SECONDS on each side,
- * BENCH_CONNECTIONS connections), in front of the same backend. Prints each side's req/s, their
- * ratio (target ≥ 0.9), and the CPU time per request of every process involved during each
- * side's slices: which process the difference comes from, on a machine whose speed drifts too
- * much for throughput alone to tell. BENCH_AGENT_FLAGS adds Node flags to the agent (for
+ * proxy with 1 worker and with `auto` workers (one per CPU, as Debian ships it), in front of the
+ * same backend, each in turn for BENCH_SLICE_SECONDS, BENCH_SLICES rounds (BENCH_CONNECTIONS
+ * connections): a machine whose speed drifts skews the ratios far less than in separate runs.
+ * Prints each side's req/s, the ratios (target ≥ 0.9), and the CPU time per request of every
+ * process involved during each side's slices: which process a difference comes from. BENCH_AGENT_FLAGS adds Node flags to the agent (for
  * example `--cpu-prof --cpu-prof-dir=…`). `bench/gateway/run.ts` measures the same row beside
  * the built-in gateway.
  */
@@ -23,9 +23,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SLICES = Number(process.env.BENCH_SLICES ?? 5);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 4);
 const AGENT_FLAGS = process.env.BENCH_AGENT_FLAGS ? process.env.BENCH_AGENT_FLAGS.split(" ") : [];
-
-/** CPU seconds (user + kernel) of each measured process. */
-type Usage = Record<"nginx" | "haproxy" | "agent" | "backend", number>;
 
 async function main(): Promise<void> {
   for (const binary of ["nginx", "haproxy"])
@@ -49,11 +46,15 @@ async function main(): Promise<void> {
     cp.publish(benchSnapshot(backendPort, keys));
     const auth = { authorization: `Bearer ${await keys.token({ expiresIn: "2h" })}` };
 
-    const nginxPort = await freePort();
-    const nginx = start("nginx", ["-p", work, "-c", nginxConfig(work, nginxPort, backendPort, 1)]);
-    children.push(nginx);
-    await waitForPort(nginxPort);
-    const nginxUrl = `http://127.0.0.1:${nginxPort}/pets/7`;
+    // nginx with 1 worker, and with one per CPU as Debian ships it.
+    const nginx = new Map<string, { child: ChildProcess; url: string }>();
+    for (const workers of [1, "auto"] as const) {
+      const port = await freePort();
+      const child = start("nginx", ["-p", work, "-c", nginxConfig(work, port, backendPort, workers)]);
+      children.push(child);
+      await waitForPort(port);
+      nginx.set(`nginx ${workers}`, { child, url: `http://127.0.0.1:${port}/pets/7` });
+    }
 
     const { child: agent, url: haproxyUrl } = await startHaproxyAgentProcess(cp, path.join(work, "haproxy"), auth, AGENT_FLAGS);
     children.push(agent);
@@ -62,49 +63,50 @@ async function main(): Promise<void> {
 
     const sum = (u: { user: number; sys: number }) => u.user + u.sys;
     // HAProxy's master and worker are the agent's children.
-    const usage = (): Usage => {
+    const usage = (): Record<string, number> => {
       const agentAlone = sum(cpuSeconds(agent.pid ?? 0));
       return {
-        nginx: sum(treeCpuSeconds(nginx.pid ?? 0)),
+        ...Object.fromEntries([...nginx].map(([name, n]) => [name, sum(treeCpuSeconds(n.child.pid ?? 0))])),
         haproxy: Math.max(0, sum(treeCpuSeconds(agent.pid ?? 0)) - agentAlone),
         agent: agentAlone,
         backend: sum(cpuSeconds(backend.pid ?? 0)),
       };
     };
-    const names = ["nginx", "haproxy", "agent", "backend"] as const;
-    const cpu = { nginx: new Map<string, number>(), haproxy: new Map<string, number>() };
-    const totals = { nginx: { rps: 0, requests: 0 }, haproxy: { rps: 0, requests: 0 } };
-    const ratios: number[] = [];
+    const HAPROXY = "haproxy agent";
+    const sides: Array<{ name: string; url: string; headers: Record<string, string> }> = [
+      ...[...nginx].map(([name, n]) => ({ name, url: n.url, headers: {} })),
+      { name: HAPROXY, url: haproxyUrl, headers: auth },
+    ];
+    const processes = Object.keys(usage());
+    const cpu = new Map(sides.map((side) => [side.name, new Map<string, number>()]));
+    const rps = new Map(sides.map((side) => [side.name, [] as number[]]));
 
     console.log(
-      `loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SLICES} alternating slices of ${SLICE_SECONDS} s on each side`,
+      `loopback, ${os.cpus().length} CPUs, ${CONNECTIONS} connections, ${SLICES} rounds of ${SLICE_SECONDS} s on each of ${sides.map((s) => s.name).join(", ")} in turn`,
     );
-    await load(nginxUrl, { connections: CONNECTIONS, seconds: 2 });
-    for (let i = 0; i < SLICES; i++) {
-      let slice = 0;
-      for (const [side, url, headers] of [
-        ["nginx", nginxUrl, {}],
-        ["haproxy", haproxyUrl, auth],
-      ] as const) {
+    for (const side of sides) await load(side.url, { connections: CONNECTIONS, seconds: 2, headers: side.headers });
+    for (let i = 0; i < SLICES; i++)
+      for (const side of sides) {
         const before = usage();
-        const result = await load(url, { connections: CONNECTIONS, seconds: SLICE_SECONDS, headers });
+        const result = await load(side.url, { connections: CONNECTIONS, seconds: SLICE_SECONDS, headers: side.headers });
         const after = usage();
-        for (const n of names) cpu[side].set(n, (cpu[side].get(n) ?? 0) + after[n] - before[n]);
-        totals[side].rps += result.rps;
-        totals[side].requests += result.rps * SLICE_SECONDS;
-        slice = side === "nginx" ? result.rps : result.rps / slice;
+        const spent = cpu.get(side.name)!;
+        for (const n of processes) spent.set(n, (spent.get(n) ?? 0) + after[n] - before[n]);
+        rps.get(side.name)!.push(result.rps);
       }
-      ratios.push(slice);
+    const total = (name: string) => rps.get(name)!.reduce((a, b) => a + b, 0);
+    for (const side of sides) {
+      const requests = total(side.name) * SLICE_SECONDS;
+      const spent = [...cpu.get(side.name)!]
+        .filter(([, seconds]) => seconds > 0.005)
+        .map(([n, seconds]) => `${n} ${((seconds * 1e6) / requests).toFixed(1)}`)
+        .join(", ");
+      console.log(`${side.name}: ${(total(side.name) / SLICES).toFixed(0)} req/s; CPU µs per request: ${spent}`);
     }
-    const perRequest = (side: "nginx" | "haproxy") =>
-      names.map((n) => `${n} ${(((cpu[side].get(n) ?? 0) * 1e6) / totals[side].requests).toFixed(1)}`).join(", ");
-    console.log(`nginx (1 worker): ${(totals.nginx.rps / SLICES).toFixed(0)} req/s`);
-    console.log(`haproxy agent (JWT + tier): ${(totals.haproxy.rps / SLICES).toFixed(0)} req/s`);
-    console.log(
-      `haproxy agent ÷ nginx 1, alternating: ${(totals.haproxy.rps / totals.nginx.rps).toFixed(2)} (target ≥ 0.9); slices ${ratios.map((r) => r.toFixed(2)).join(" ")}`,
-    );
-    console.log(`CPU µs per request during nginx's slices: ${perRequest("nginx")}`);
-    console.log(`CPU µs per request during the agent's slices: ${perRequest("haproxy")}`);
+    for (const name of nginx.keys()) {
+      const slices = rps.get(HAPROXY)!.map((r, k) => (r / rps.get(name)![k]).toFixed(2));
+      console.log(`${HAPROXY} ÷ ${name}: ${(total(HAPROXY) / total(name)).toFixed(2)} (target ≥ 0.9); rounds ${slices.join(" ")}`);
+    }
   } finally {
     for (const child of children.reverse()) await stop(child);
     await cp.stop();
